@@ -1,0 +1,145 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { EDITIONS } from '../editions/index.js';
+import type { EditionDefinition, EditionId, SettingValue } from '../editions/types.js';
+import { resourcePath } from '../resources.js';
+import { ConfigError, EnvReader } from './env-spec.js';
+import { editionVariables, globalVariables, settingVariable } from './variables.js';
+
+export interface EditionConfig {
+  edition: EditionDefinition;
+  key: string;
+  port: number;
+  baseUrl: string;
+  databaseUrl: string;
+  /** Environment defaults of the structured settings; a workspace's own values override them. */
+  settingDefaults: Record<string, SettingValue>;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  logLevel: string;
+  host: string;
+  dataDir: string;
+  redisUrl?: string;
+  requireSignatureVerification: boolean;
+  trustProxy: boolean;
+  clockify: {
+    apiBaseUrl: string;
+    publicKeyPem: string;
+    publicKeySource: 'bundled' | 'CLOCKIFY_PUBLIC_KEY' | 'CLOCKIFY_PUBLIC_KEY_PATH';
+    jwksUrl?: string;
+    allowedHosts: string[];
+  };
+  /** Undefined in development: a generated key in dataDir is used instead. */
+  encryptionKey?: Buffer;
+  rateLimit: { perSecond: number; backgroundPerSecond: number };
+  bootstrap: { maxPages: number };
+  webhooks: { dedupWindowHours: number };
+  jobs: { concurrency: number; leaseSeconds: number; maxAttempts: number };
+  retention: { intervalMinutes: number };
+  shutdownTimeoutMs: number;
+  editions: Record<EditionId, EditionConfig>;
+}
+
+export interface LoadConfigOptions {
+  /** Read variables from a .env file too (process variables win). Default: `.env` in the working directory. */
+  dotenvPath?: string | false;
+}
+
+/** Environment → typed configuration. Throws a ConfigError naming every bad variable; never returns half a config. */
+export function loadConfig(env: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): AppConfig {
+  const dotenvPath = options.dotenvPath === undefined ? resolve('.env') : options.dotenvPath;
+  const fromFile = dotenvPath && existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  const reader = new EnvReader({ ...fromFile, ...env });
+  const g = globalVariables;
+
+  const nodeEnv = reader.withDefault(g.NODE_ENV, 'development');
+  const dataDir = resolve(reader.withDefault(g.DATA_DIR, './data'));
+  const publicKey = readPublicKey(reader);
+  const encryptionKey = reader.optional(g.ADDON_ENCRYPTION_KEY);
+  const requireSignatureVerification = reader.withDefault(g.REQUIRE_SIGNATURE_VERIFICATION, true);
+
+  if (nodeEnv === 'production') {
+    if (!encryptionKey && !reader.problems.some((p) => p.name === g.ADDON_ENCRYPTION_KEY.name)) {
+      reader.problems.push({ name: g.ADDON_ENCRYPTION_KEY.name, message: `required when NODE_ENV=production; expected ${g.ADDON_ENCRYPTION_KEY.expects}` });
+    }
+    if (!requireSignatureVerification) {
+      reader.problems.push({ name: g.REQUIRE_SIGNATURE_VERIFICATION.name, message: 'must be true when NODE_ENV=production' });
+    }
+  }
+
+  const editions = {} as Record<EditionId, EditionConfig>;
+  for (const edition of EDITIONS) {
+    const vars = editionVariables(edition);
+    const port = reader.withDefault(vars.port, edition.defaultPort);
+    const settingDefaults: Record<string, SettingValue> = {};
+    for (const setting of edition.settings) {
+      settingDefaults[setting.id] = reader.withDefault(settingVariable(edition, setting), setting.default);
+    }
+    editions[edition.id] = {
+      edition,
+      key: reader.withDefault(vars.key, edition.key),
+      port,
+      baseUrl: reader.withDefault(vars.baseUrl, `http://localhost:${port}`),
+      databaseUrl: reader.withDefault(vars.dbUrl, `sqlite:${resolve(dataDir, edition.defaultDbFile)}`),
+      settingDefaults,
+    };
+  }
+
+  const config: AppConfig = {
+    env: nodeEnv,
+    logLevel: reader.withDefault(g.LOG_LEVEL, 'info'),
+    host: reader.withDefault(g.HOST, '0.0.0.0'),
+    dataDir,
+    redisUrl: reader.optional(g.REDIS_URL),
+    requireSignatureVerification,
+    trustProxy: reader.withDefault(g.TRUST_PROXY, false),
+    clockify: {
+      apiBaseUrl: reader.withDefault(g.CLOCKIFY_API_BASE_URL, 'https://api.clockify.me/api'),
+      publicKeyPem: publicKey.pem,
+      publicKeySource: publicKey.source,
+      jwksUrl: reader.optional(g.CLOCKIFY_JWKS_URL),
+      allowedHosts: reader.withDefault(g.CLOCKIFY_ALLOWED_HOSTS, []),
+    },
+    encryptionKey,
+    rateLimit: {
+      perSecond: reader.withDefault(g.RATE_LIMIT_RPS, 50),
+      backgroundPerSecond: reader.withDefault(g.BOOTSTRAP_RATE_LIMIT_RPS, 25),
+    },
+    bootstrap: { maxPages: reader.withDefault(g.BOOTSTRAP_MAX_PAGES, 1000) },
+    webhooks: { dedupWindowHours: reader.withDefault(g.WEBHOOK_DEDUP_WINDOW_HOURS, 24) },
+    jobs: {
+      concurrency: reader.withDefault(g.WORKER_CONCURRENCY, 8),
+      leaseSeconds: reader.withDefault(g.JOB_LEASE_SECONDS, 30),
+      maxAttempts: reader.withDefault(g.JOB_MAX_ATTEMPTS, 5),
+    },
+    retention: { intervalMinutes: reader.withDefault(g.RETENTION_INTERVAL_MINUTES, 60) },
+    shutdownTimeoutMs: reader.withDefault(g.SHUTDOWN_TIMEOUT_MS, 10_000),
+    editions,
+  };
+  if (config.rateLimit.backgroundPerSecond > config.rateLimit.perSecond) {
+    reader.problems.push({ name: g.BOOTSTRAP_RATE_LIMIT_RPS.name, message: `must not exceed RATE_LIMIT_RPS (${config.rateLimit.perSecond})` });
+  }
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return config;
+}
+
+function readPublicKey(reader: EnvReader): { pem: string; source: AppConfig['clockify']['publicKeySource'] } {
+  const inline = reader.optional(globalVariables.CLOCKIFY_PUBLIC_KEY);
+  if (inline) return { pem: inline, source: 'CLOCKIFY_PUBLIC_KEY' };
+  const path = reader.optional(globalVariables.CLOCKIFY_PUBLIC_KEY_PATH);
+  if (path) {
+    try {
+      const pem = readFileSync(path, 'utf8');
+      if (!pem.includes('BEGIN PUBLIC KEY')) throw new Error('the file holds no PEM public key');
+      return { pem, source: 'CLOCKIFY_PUBLIC_KEY_PATH' };
+    } catch (error) {
+      reader.problems.push({ name: 'CLOCKIFY_PUBLIC_KEY_PATH', message: `${error instanceof Error ? error.message : error}; expected a readable PEM file` });
+    }
+  }
+  return { pem: readFileSync(resourcePath('clockify', 'public-key.pem'), 'utf8'), source: 'bundled' };
+}
+
+export { ConfigError } from './env-spec.js';

@@ -1,0 +1,75 @@
+import type { EnvVar } from './env-spec.js';
+import { parsers } from './env-spec.js';
+import { EDITIONS } from '../editions/index.js';
+import type { EditionDefinition, SettingDefinition, SettingValue } from '../editions/types.js';
+
+const v = <T>(spec: EnvVar<T>): EnvVar<T> => spec;
+
+/** Variables shared by every edition. Names follow the original Python system where it had them. */
+export const globalVariables = {
+  NODE_ENV: v({ name: 'NODE_ENV', description: 'development, production or test. production requires ADDON_ENCRYPTION_KEY.', example: 'development', parse: parsers.oneOf(['development', 'production', 'test'] as const), expects: 'development | production | test' }),
+  LOG_LEVEL: v({ name: 'LOG_LEVEL', description: 'Log verbosity.', example: 'info', parse: (raw) => parsers.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)(raw.toLowerCase()), expects: 'fatal | error | warn | info | debug | trace | silent' }),
+  HOST: v({ name: 'HOST', description: 'Interface the HTTP servers listen on.', example: '0.0.0.0', parse: parsers.string, expects: 'an interface address' }),
+  DATA_DIR: v({ name: 'DATA_DIR', description: 'Folder for the embedded databases, the development encryption key and sandbox keys.', example: './data', parse: parsers.string, expects: 'a folder path' }),
+  REDIS_URL: v({ name: 'REDIS_URL', description: 'Redis for rate limits shared by several instances. Unset: limits are per process.', parse: parsers.string, expects: 'redis://host:port' }),
+  REQUIRE_SIGNATURE_VERIFICATION: v({ name: 'REQUIRE_SIGNATURE_VERIFICATION', description: 'Verify Clockify signatures on lifecycle and webhook calls. Only a development setup may turn this off; production refuses to start without it.', example: 'true', parse: parsers.boolean, expects: 'true | false' }),
+  CLOCKIFY_API_BASE_URL: v({ name: 'CLOCKIFY_API_BASE_URL', description: 'Backend URL used when a token carries no backendUrl claim.', example: 'https://api.clockify.me/api', parse: parsers.httpUrl, expects: 'an http(s) URL' }),
+  CLOCKIFY_PUBLIC_KEY: v({ name: 'CLOCKIFY_PUBLIC_KEY', description: 'PEM text of the key that signs Clockify tokens; replaces the bundled Clockify key (for the sandbox).', parse: (raw) => { if (!raw.includes('BEGIN PUBLIC KEY')) throw new Error('not a PEM public key'); return raw.replace(/\\n/g, '\n'); }, expects: 'a PEM "-----BEGIN PUBLIC KEY-----" block' }),
+  CLOCKIFY_PUBLIC_KEY_PATH: v({ name: 'CLOCKIFY_PUBLIC_KEY_PATH', description: 'File holding that PEM key instead.', parse: parsers.string, expects: 'a file path' }),
+  CLOCKIFY_JWKS_URL: v({ name: 'CLOCKIFY_JWKS_URL', description: 'Optional JWKS endpoint; keys are cached and refreshed on an unknown kid.', parse: parsers.httpUrl, expects: 'an http(s) URL' }),
+  CLOCKIFY_ALLOWED_HOSTS: v({ name: 'CLOCKIFY_ALLOWED_HOSTS', description: 'Extra host[:port] entries the API client may call besides Clockify\'s own hosts (comma-separated).', parse: parsers.list, expects: 'host[:port],host[:port]' }),
+  ADDON_ENCRYPTION_KEY: v({ name: 'ADDON_ENCRYPTION_KEY', description: 'AES-256 key for tokens and secrets at rest: 64 hex characters or base64 of 32 bytes. Required in production; development generates one in DATA_DIR.', secret: true, parse: (raw) => parseKey(raw), expects: '32 bytes as 64 hex characters or base64' }),
+  RATE_LIMIT_RPS: v({ name: 'RATE_LIMIT_RPS', description: 'Calls per second to Clockify per workspace, all callers together (Clockify allows 50).', example: '50', parse: parsers.number(1, 1000), expects: 'a number 1..1000' }),
+  BOOTSTRAP_RATE_LIMIT_RPS: v({ name: 'BOOTSTRAP_RATE_LIMIT_RPS', description: 'Budget of background work (bootstrap) per workspace per second.', example: '25', parse: parsers.number(1, 1000), expects: 'a number 1..1000' }),
+  BOOTSTRAP_MAX_PAGES: v({ name: 'BOOTSTRAP_MAX_PAGES', description: 'Upper bound of pages per operation for every workspace (the max_pages setting can only lower it).', example: '1000', parse: parsers.integer(1, 1_000_000), expects: 'an integer 1..1000000' }),
+  WEBHOOK_DEDUP_WINDOW_HOURS: v({ name: 'WEBHOOK_DEDUP_WINDOW_HOURS', description: 'A delivery identical to one received within this window is acknowledged and ignored.', example: '24', parse: parsers.number(0, 24 * 365), expects: 'hours, 0..8760' }),
+  WORKER_CONCURRENCY: v({ name: 'WORKER_CONCURRENCY', description: 'Jobs one instance runs at once per edition.', example: '8', parse: parsers.integer(0, 256), expects: 'an integer 0..256 (0 disables the worker)' }),
+  JOB_LEASE_SECONDS: v({ name: 'JOB_LEASE_SECONDS', description: 'A claimed job whose instance stops renewing its lease for this long is taken over by another.', example: '30', parse: parsers.integer(2, 3600), expects: 'an integer 2..3600' }),
+  JOB_MAX_ATTEMPTS: v({ name: 'JOB_MAX_ATTEMPTS', description: 'Attempts before a job is moved to the dead state.', example: '5', parse: parsers.integer(1, 100), expects: 'an integer 1..100' }),
+  RETENTION_INTERVAL_MINUTES: v({ name: 'RETENTION_INTERVAL_MINUTES', description: 'How often the retention clean-up runs (one instance at a time).', example: '60', parse: parsers.number(0.05, 24 * 60), expects: 'minutes' }),
+  SHUTDOWN_TIMEOUT_MS: v({ name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long SIGTERM waits for in-flight requests and jobs.', example: '10000', parse: parsers.integer(0, 600_000), expects: 'milliseconds' }),
+  TRUST_PROXY: v({ name: 'TRUST_PROXY', description: 'Trust X-Forwarded-* from a reverse proxy in front.', example: 'false', parse: parsers.boolean, expects: 'true | false' }),
+};
+
+/** Variables each edition has under its own prefix or legacy name. */
+export function editionVariables(edition: EditionDefinition) {
+  return {
+    baseUrl: v({ name: edition.baseUrlEnv, description: `Public URL of ${edition.name} as Clockify reaches it (manifest baseUrl). Default http://localhost:${edition.defaultPort}.`, parse: parsers.httpUrl, expects: 'an http(s) URL' }),
+    dbUrl: v({ name: edition.dbUrlEnv, description: `Database of ${edition.name}: postgres://… in production; default sqlite:DATA_DIR/${edition.defaultDbFile}.`, parse: parsers.databaseUrl, expects: 'postgres://user@host/db or sqlite:path' }),
+    port: v({ name: `${edition.envPrefix}_PORT`, description: `Port of ${edition.name}.`, example: String(edition.defaultPort), parse: parsers.integer(0, 65535), expects: 'a port 0..65535' }),
+    key: v({ name: `${edition.envPrefix}_ADDON_KEY`, description: `Add-on key of ${edition.name} in its manifest (must be unique in the marketplace).`, example: edition.key, parse: (raw) => { if (!/^[a-zA-Z0-9._-]{2,50}$/.test(raw)) throw new Error('bad key'); return raw; }, expects: '2..50 characters of letters, digits, . _ -' }),
+  };
+}
+
+/** `${PREFIX}_${SETTING_ID}` sets the default of a structured setting before the workspace overrides it. */
+export function settingVariable(edition: EditionDefinition, setting: SettingDefinition): EnvVar<SettingValue> {
+  const name = `${edition.envPrefix}_${setting.id.toUpperCase()}`;
+  const description = `Default of the "${setting.name}" setting: ${setting.description}`;
+  switch (setting.type) {
+    case 'CHECKBOX':
+      return { name, description, example: String(setting.default), parse: parsers.boolean, expects: 'true | false' };
+    case 'NUMBER':
+      return { name, description, example: String(setting.default), parse: parsers.number(setting.min ?? -Infinity, setting.max ?? Infinity), expects: `a number ${setting.min ?? ''}..${setting.max ?? ''}` };
+    case 'DROPDOWN_MULTIPLE':
+      return { name, description, example: (setting.default as string[]).join(','), parse: parsers.list, expects: 'comma-separated values' };
+    default:
+      return { name, description, example: String(setting.default), parse: parsers.string, expects: 'text' };
+  }
+}
+
+function parseKey(raw: string): Buffer {
+  const trimmed = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (key.length !== 32) throw new Error('not 32 bytes');
+  return key;
+}
+
+/** Every variable, in the order .env.example lists them. */
+export function allVariables(): EnvVar<unknown>[] {
+  const list: EnvVar<unknown>[] = Object.values(globalVariables) as EnvVar<unknown>[];
+  for (const edition of EDITIONS) {
+    list.push(...(Object.values(editionVariables(edition)) as EnvVar<unknown>[]));
+    for (const setting of edition.settings) list.push(settingVariable(edition, setting) as EnvVar<unknown>);
+  }
+  return list;
+}

@@ -1,0 +1,138 @@
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import { newId } from '../util/ids.js';
+import { HttpProblem, problemDocument } from './problems.js';
+import type { ProblemDocument } from './problems.js';
+import { RouteIndex } from './route-index.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The exact bytes received, for signature checks over the body. */
+    rawBody?: Buffer;
+  }
+  interface FastifyInstance {
+    routeIndex: RouteIndex;
+  }
+}
+
+export const API_BODY_LIMIT = 1024 * 1024;
+export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The HTTP shell every edition shares: ids, limits, one error shape, security headers, timing. */
+export function createHttpServer(runtime: Runtime): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: runtime.logger as unknown as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    bodyLimit: API_BODY_LIMIT,
+    trustProxy: runtime.config.trustProxy,
+    requestIdHeader: false,
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : newId();
+    },
+    // Slow-loris: a client that trickles its request is cut off.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    keepAliveTimeout: 65_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+  });
+
+  const routeIndex = new RouteIndex();
+  app.decorate('routeIndex', routeIndex);
+  app.addHook('onRoute', (route) => {
+    if (route.method === 'HEAD' || route.method === 'OPTIONS') return;
+    routeIndex.add(route.url, route.method as string | string[]);
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json', 'application/*+json'], { parseAs: 'buffer' }, (request, body, done) => {
+    const buffer = body as Buffer;
+    request.rawBody = buffer;
+    if (buffer.length === 0) return done(null, undefined);
+    try {
+      done(null, JSON.parse(buffer.toString('utf8')));
+    } catch {
+      done(new HttpProblem(400, 'malformed-json', 'The request body is not valid JSON.'), undefined);
+    }
+  });
+  app.addContentTypeParser(['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'], { parseAs: 'buffer' }, (request, body, done) => {
+    request.rawBody = body as Buffer;
+    done(null, (body as Buffer).toString('utf8'));
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    // The sidebar URL carries a token in its query: never let it leave through a Referer header.
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('cross-origin-resource-policy', 'same-site');
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const seconds = reply.elapsedTime / 1000;
+    runtime.metrics.httpRequestDuration.observe({ method: request.method, route, status_class: `${Math.floor(reply.statusCode / 100)}xx` }, seconds);
+    const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
+    request.log[level]({ req: request, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = routeIndex.allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(request, reply.code(405), problemDocument(405, 'method-not-allowed', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`));
+    }
+    return sendProblem(request, reply.code(404), problemDocument(404, 'not-found', `No route ${request.method} ${path}.`));
+  });
+
+  app.setErrorHandler(async (error, request, reply) => {
+    const document = toProblem(error as Error & { statusCode?: number; code?: string; validation?: unknown[] });
+    if (document.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (error instanceof HttpProblem && error.headers) reply.headers(error.headers);
+    return sendProblem(request, reply.code(document.status), document);
+  });
+
+  return app;
+}
+
+function sendProblem(request: FastifyRequest, reply: import('fastify').FastifyReply, document: ProblemDocument) {
+  return reply.type('application/problem+json').send({ ...document, instance: request.url.split('?')[0], requestId: request.id });
+}
+
+function toProblem(error: Error & { statusCode?: number; code?: string; validation?: unknown[]; validationContext?: string }): ProblemDocument {
+  if (error instanceof HttpProblem) return problemDocument(error.status, error.slug, error.message, error.errors ? { errors: error.errors } : {});
+  if (error.validation) {
+    const errors = (error.validation as { instancePath?: string; message?: string; params?: Record<string, unknown> }[]).map((item) => ({
+      field: [error.validationContext, ...(item.instancePath ?? '').split('/').filter(Boolean), item.params?.missingProperty as string | undefined].filter(Boolean).join('.'),
+      message: item.message ?? 'is invalid',
+    }));
+    return problemDocument(400, 'validation-failed', 'The request is invalid: ' + errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problemDocument(413, 'payload-too-large', 'The request body is larger than this endpoint accepts.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problemDocument(415, 'unsupported-media-type', 'Send the body as application/json.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problemDocument(400, 'malformed-json', 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return problemDocument(400, 'bad-content-length', 'Content-Length does not match the body.');
+  }
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+  if (status >= 500) return problemDocument(status, 'internal-error', 'Something went wrong on our side; the request id identifies it in our logs.');
+  return problemDocument(status, 'request-error', error.message);
+}

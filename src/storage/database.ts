@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Transaction } from 'kysely';
+import pg from 'pg';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Dialect } from './migrations/index.js';
+import type { DatabaseSchema } from './schema.js';
+
+// int8 columns (epoch milliseconds, counters) come back as strings by default; they fit in a double.
+pg.types.setTypeParser(20, (value) => Number(value));
+
+export type Db = Kysely<DatabaseSchema>;
+export type Tx = Transaction<DatabaseSchema>;
+
+export interface Database {
+  db: Db;
+  dialect: Dialect;
+  /** The URL with any password removed, for logs. */
+  description: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  migrate?: boolean;
+  /** PostgreSQL pool size. */
+  poolSize?: number;
+}
+
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
+  const database = url.startsWith('postgres') ? openPostgres(url, options.poolSize ?? 10) : openSqlite(url);
+  try {
+    if (options.migrate !== false) await migrate(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}
+
+function openSqlite(url: string): Database {
+  const location = url === ':memory:' || url === 'sqlite::memory:' ? ':memory:' : resolve(url.replace(/^sqlite:(\/\/)?/, ''));
+  if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
+  const connection = new SQLite(location);
+  connection.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash or power loss can lose the last commits.
+  connection.pragma('synchronous = NORMAL');
+  connection.pragma('busy_timeout = 5000');
+  connection.pragma('foreign_keys = ON');
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
+  return { db, dialect: 'sqlite', description: `sqlite:${location}`, close: () => db.destroy() };
+}
+
+function openPostgres(url: string, poolSize: number): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client's error (server restart) must not crash the process; the next query reconnects.
+  pool.on('error', () => undefined);
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', description: redactUrl(url), close: () => db.destroy() };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+  }
+}
+
+/** Applies pending migrations; on PostgreSQL under an advisory lock, so instances starting together do not race. */
+export async function migrate(database: Database): Promise<string[]> {
+  const { db, dialect } = database;
+  const applied: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(727274)`.execute(trx);
+    await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at ${sql.raw(dialect === 'postgres' ? 'bigint' : 'integer')} NOT NULL)`.execute(trx);
+    const done = new Set(
+      (await sql<{ name: string }>`SELECT name FROM schema_migrations`.execute(trx)).rows.map((row) => row.name),
+    );
+    for (const migration of MIGRATIONS) {
+      if (done.has(migration.name)) continue;
+      await migration.up(trx, dialect);
+      await sql`INSERT INTO schema_migrations (name, applied_at) VALUES (${migration.name}, ${Date.now()})`.execute(trx);
+      applied.push(migration.name);
+    }
+  });
+  return applied;
+}
+
+/** Names of migrations not yet applied (for /ready). */
+export async function pendingMigrations(database: Database): Promise<string[]> {
+  try {
+    const rows = (await sql<{ name: string }>`SELECT name FROM schema_migrations`.execute(database.db)).rows;
+    const done = new Set(rows.map((row) => row.name));
+    return MIGRATIONS.filter((migration) => !done.has(migration.name)).map((migration) => migration.name);
+  } catch {
+    return MIGRATIONS.map((migration) => migration.name);
+  }
+}
+
+/**
+ * Serialises work on one key (a workspace) across instances for the rest of the transaction.
+ * SQLite needs nothing: it admits one writer at a time and one process owns the file.
+ */
+export async function lockKey(trx: Tx, dialect: Dialect, key: string): Promise<void> {
+  if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(hashtext(${key}))`.execute(trx);
+}

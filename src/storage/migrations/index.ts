@@ -1,0 +1,6 @@
+import { initial } from './001-initial.js';
+import type { Migration } from './types.js';
+
+/** Forward-only, applied in order at start-up. Append; never edit a migration that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [initial];
+export type { Dialect, Migration } from './types.js';
