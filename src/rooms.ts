@@ -1,8 +1,19 @@
 import type { FastifyInstance } from 'fastify';
+import { lifecycleRoom } from './lifecycle/index.js';
+import type { Room } from './room.js';
 import type { Runtime } from './runtime.js';
+import { registerUserAuth } from './server/user-auth.js';
 
-/** Every room's routes and job handlers, in one list so adding a capability is one line. */
+/** Every capability of an edition, in one list: adding one is one line here. */
+export function createRooms(runtime: Runtime): Room[] {
+  return [lifecycleRoom(runtime)];
+}
+
 export async function registerRooms(app: FastifyInstance, runtime: Runtime): Promise<void> {
-  void app;
-  void runtime;
+  const rooms = createRooms(runtime);
+  for (const room of rooms) if (room.routes) await room.routes(app);
+  await app.register(async (ui) => {
+    registerUserAuth(ui, runtime);
+    for (const room of rooms) if (room.uiRoutes) await room.uiRoutes(ui);
+  });
 }

@@ -13,7 +13,17 @@ import type { Redactor } from './observability/redact.js';
 import { TokenVerifier } from './clockify/tokens.js';
 import { SecretBox, resolveEncryptionKey } from './security/secret-box.js';
 import { openDatabase } from './storage/database.js';
-import type { Database } from './storage/database.js';
+import { getCatalog } from './clockify/catalog/index.js';
+import type { Catalog } from './clockify/catalog/index.js';
+import { createClientMetrics, createClockifyClient } from './clockify/client/index.js';
+import type { ClockifyClient } from './clockify/client/index.js';
+import { createMemoryRateLimiter, createRateLimitMetrics, createRedisRateLimiter } from './clockify/rate-limit/index.js';
+import type { RateLimiter } from './clockify/rate-limit/index.js';
+import { createApiCallLogger } from './clockify/api-call-log.js';
+import { effectiveSettings } from './lifecycle/settings.js';
+import type { WorkspaceSettings } from './lifecycle/settings.js';
+import { parseJsonOr } from './util/json.js';
+import type { Database, Tx } from './storage/database.js';
 
 /**
  * Everything one edition's rooms share: its definition and configuration, storage, queue, token
@@ -32,13 +42,24 @@ export interface Runtime {
   redactor: Redactor;
   redis?: Redis;
   bus: EventBus;
+  catalog: Catalog;
+  client: ClockifyClient;
+  limiter: RateLimiter;
+  /** Effective settings of a workspace (environment defaults + its own), cached for a few seconds. */
+  settingsOf(workspaceId: string): Promise<WorkspaceSettings>;
+  /** Forget cached settings after a change. */
+  invalidateSettings(workspaceId: string): void;
   /** Job kinds the worker knows, filled in by the rooms as they register. */
   jobHandlers: Record<string, JobHandler>;
+  /** Rooms react to installation changes inside the lifecycle transaction (enqueue a bootstrap, cancel one). */
+  hooks: { installed: InstallationHook[]; deleted: InstallationHook[] };
   /** Run when the edition stops, in reverse order of registration. */
   onClose(task: () => Promise<void> | void): void;
   close(): Promise<void>;
   now(): number;
 }
+
+export type InstallationHook = (trx: Tx, workspaceId: string) => Promise<void>;
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -71,20 +92,55 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     });
   }
 
+  const metrics = createMetrics(editionId);
+  const settingsCache = new Map<string, { at: number; settings: WorkspaceSettings }>();
+  const settingsOf = async (workspaceId: string): Promise<WorkspaceSettings> => {
+    const cached = settingsCache.get(workspaceId);
+    if (cached && now() - cached.at < 5000) return cached.settings;
+    const row = await database.db.selectFrom('installations').select('settings_json').where('workspace_id', '=', workspaceId).executeTakeFirst();
+    const settings = effectiveSettings(edition, editionConfig.settingDefaults, parseJsonOr(row?.settings_json, {}));
+    settingsCache.set(workspaceId, { at: now(), settings });
+    return settings;
+  };
+  const limiterMetrics = createRateLimitMetrics(metrics.registry);
+  const budgetFor = async (workspaceId: string) => {
+    const settings = await settingsOf(workspaceId);
+    const maxRps = typeof settings.max_rps === 'number' ? settings.max_rps : undefined;
+    return maxRps === undefined ? undefined : { backgroundPerSecond: Math.min(maxRps, config.rateLimit.perSecond) };
+  };
+  const limiter: RateLimiter = redis
+    ? createRedisRateLimiter({ redis, keyPrefix: `clockify:rl:${editionConfig.key}`, perSecond: config.rateLimit.perSecond, backgroundPerSecond: config.rateLimit.backgroundPerSecond, budgetFor, metrics: limiterMetrics })
+    : createMemoryRateLimiter({ perSecond: config.rateLimit.perSecond, backgroundPerSecond: config.rateLimit.backgroundPerSecond, budgetFor, metrics: limiterMetrics });
+  closers.push(async () => {
+    await limiter.close?.();
+  });
+  const client = createClockifyClient({
+    allowedHosts: config.clockify.allowedHosts,
+    limiter,
+    metrics: createClientMetrics(metrics.registry),
+    onCall: createApiCallLogger(database, logger),
+  });
+
   const runtime: Runtime = {
     edition,
     editionConfig,
     config,
     logger,
-    metrics: createMetrics(editionId),
+    metrics,
     database,
     queue: new JobQueue(database, { leaseMs: config.jobs.leaseSeconds * 1000, maxAttempts: config.jobs.maxAttempts, now }),
     box: new SecretBox(encryption.key),
-    tokens: new TokenVerifier({ addonKey: editionConfig.key, publicKeyPem: config.clockify.publicKeyPem, jwksUrl: config.clockify.jwksUrl, now }),
+    tokens: new TokenVerifier({ addonKey: editionConfig.key, publicKeyPem: config.clockify.publicKeyPem, jwksUrl: config.clockify.jwksUrl, now, skipSignature: !config.requireSignatureVerification }),
     redactor: createRedactor(),
     redis,
     bus: new EventBus(),
+    catalog: getCatalog(),
+    client,
+    limiter,
+    settingsOf,
+    invalidateSettings: (workspaceId) => settingsCache.delete(workspaceId),
     jobHandlers: {},
+    hooks: { installed: [], deleted: [] },
     onClose: (task) => closers.push(task),
     async close() {
       for (const task of closers.splice(0).reverse()) {

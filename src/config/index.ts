@@ -88,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     };
   }
 
+  const perSecond = reader.withDefault(g.RATE_LIMIT_RPS, 50);
   const config: AppConfig = {
     env: nodeEnv,
     logLevel: reader.withDefault(g.LOG_LEVEL, 'info'),
@@ -105,8 +106,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     encryptionKey,
     rateLimit: {
-      perSecond: reader.withDefault(g.RATE_LIMIT_RPS, 50),
-      backgroundPerSecond: reader.withDefault(g.BOOTSTRAP_RATE_LIMIT_RPS, 25),
+      perSecond,
+      // The default follows a lowered RATE_LIMIT_RPS; only an explicit larger value is an error.
+      backgroundPerSecond: reader.withDefault(g.BOOTSTRAP_RATE_LIMIT_RPS, Math.min(25, perSecond)),
     },
     bootstrap: { maxPages: reader.withDefault(g.BOOTSTRAP_MAX_PAGES, 1000) },
     webhooks: { dedupWindowHours: reader.withDefault(g.WEBHOOK_DEDUP_WINDOW_HOURS, 24) },

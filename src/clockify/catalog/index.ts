@@ -1,0 +1,22 @@
+export { getCatalog } from './catalog.js';
+export { buildCatalog } from './build-catalog.js';
+export { validateCall } from './validate-call.js';
+export { buildRequest, deriveAuditLogUrl, serverUrl, urlWithQuery } from './build-request.js';
+export { exampleBody, exampleFromSchema, knownValuesFor } from './examples.js';
+export { curlSnippet } from './curl.js';
+export { MANIFEST_SCOPES, scopesFor } from './scopes.js';
+export type {
+  BaseUrls,
+  BuiltRequest,
+  CallInput,
+  Catalog,
+  HttpMethod,
+  JsonSchema,
+  Operation,
+  OperationFilter,
+  OperationParameter,
+  OperationRequestBody,
+  PaginationStyle,
+  Problem,
+  ServerKind,
+} from './types.js';

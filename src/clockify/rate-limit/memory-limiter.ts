@@ -1,0 +1,140 @@
+import { defaultsFrom, lookupBudget } from './budget.js';
+import { observeWait, type RateLimitMetrics } from './metrics.js';
+import { SlidingWindowLog } from './sliding-window.js';
+import type { Budget, BudgetLookup, Lane, RateLimiter } from './types.js';
+
+export interface MemoryRateLimiterOptions {
+  /** All lanes together, per workspace. Default 50. */
+  perSecond?: number;
+  /** Background lane, per workspace. Default 25. */
+  backgroundPerSecond?: number;
+  budgetFor?: BudgetLookup;
+  metrics?: RateLimitMetrics;
+  /** Monotonic clock in ms. Default `performance.now`. */
+  now?: () => number;
+  /** Length of the window the budgets count in. Default 1000 (they are per second). */
+  windowMs?: number;
+}
+
+interface Waiter {
+  lane: Lane;
+  budget: Budget;
+  enqueuedAt: number;
+  resolve: () => void;
+  reject: (reason: unknown) => void;
+  detach: () => void;
+}
+
+interface WorkspaceState {
+  all: SlidingWindowLog;
+  background: SlidingWindowLog;
+  queue: Waiter[];
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const SWEEP_EVERY = 1024;
+
+/**
+ * The in-process limiter, shared by every caller in the process (create one and pass it around).
+ *
+ * Per workspace: at most `perSecond` grants in any window of one second across both lanes, and at most
+ * `backgroundPerSecond` of them for the background lane. Waiters queue per workspace; interactive
+ * waiters go before background ones, first come first served within a lane. Workspaces never affect
+ * each other.
+ */
+export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}): RateLimiter {
+  const defaults = defaultsFrom(options);
+  const now = options.now ?? (() => performance.now());
+  const windowMs = options.windowMs ?? 1000;
+  const workspaces = new Map<string, WorkspaceState>();
+  let closed = false;
+  let acquisitions = 0;
+
+  function stateOf(workspaceId: string): WorkspaceState {
+    let state = workspaces.get(workspaceId);
+    if (!state) {
+      state = { all: new SlidingWindowLog(), background: new SlidingWindowLog(), queue: [], timer: undefined };
+      workspaces.set(workspaceId, state);
+    }
+    return state;
+  }
+
+  function nextWaiter(queue: Waiter[]): Waiter | undefined {
+    return queue.find((waiter) => waiter.lane === 'interactive') ?? queue[0];
+  }
+
+  function pump(state: WorkspaceState): void {
+    if (state.timer !== undefined) {
+      clearTimeout(state.timer);
+      state.timer = undefined;
+    }
+    for (;;) {
+      const waiter = nextWaiter(state.queue);
+      if (!waiter) return;
+      const at = now();
+      let wait = state.all.waitMs(at, waiter.budget.perSecond, windowMs);
+      if (waiter.lane === 'background') wait = Math.max(wait, state.background.waitMs(at, waiter.budget.backgroundPerSecond, windowMs));
+      if (wait > 0) {
+        state.timer = setTimeout(() => pump(state), Math.ceil(wait));
+        return;
+      }
+      state.queue.splice(state.queue.indexOf(waiter), 1);
+      state.all.record(at);
+      if (waiter.lane === 'background') state.background.record(at);
+      waiter.detach();
+      observeWait(options.metrics, waiter.lane, at - waiter.enqueuedAt);
+      waiter.resolve();
+    }
+  }
+
+  /** Forget workspaces that have neither waiters nor grants inside the window. */
+  function sweep(): void {
+    const at = now();
+    for (const [workspaceId, state] of workspaces) {
+      if (state.queue.length === 0 && state.timer === undefined && state.all.isIdle(at, windowMs)) workspaces.delete(workspaceId);
+    }
+  }
+
+  return {
+    async acquire(workspaceId: string, lane: Lane, signal?: AbortSignal): Promise<void> {
+      if (closed) throw new Error('The rate limiter is closed');
+      signal?.throwIfAborted();
+      const enqueuedAt = now();
+      const budget = await lookupBudget(defaults, options.budgetFor, workspaceId);
+      signal?.throwIfAborted();
+      if (++acquisitions % SWEEP_EVERY === 0) sweep();
+      const state = stateOf(workspaceId);
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          const index = state.queue.indexOf(waiter);
+          if (index >= 0) state.queue.splice(index, 1);
+          reject(signal!.reason);
+          pump(state);
+        };
+        const waiter: Waiter = {
+          lane,
+          budget,
+          enqueuedAt,
+          resolve,
+          reject,
+          detach: () => signal?.removeEventListener('abort', onAbort),
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        state.queue.push(waiter);
+        pump(state);
+      });
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      for (const state of workspaces.values()) {
+        if (state.timer !== undefined) clearTimeout(state.timer);
+        for (const waiter of state.queue.splice(0)) {
+          waiter.detach();
+          waiter.reject(new Error('The rate limiter is closed'));
+        }
+      }
+      workspaces.clear();
+    },
+  };
+}

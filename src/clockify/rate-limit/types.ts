@@ -1,0 +1,27 @@
+/** Work that a person waits for goes first; bulk work (bootstrap, flows) gets a smaller share. */
+export type Lane = 'interactive' | 'background';
+
+/**
+ * Every outgoing Clockify call of a workspace passes `acquire` first. It resolves when the call may be
+ * sent and rejects only when `signal` aborts (or the limiter is closed): callers wait, never fail.
+ */
+export interface RateLimiter {
+  acquire(workspaceId: string, lane: Lane, signal?: AbortSignal): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** Requests per second allowed for one workspace. */
+export interface Budget {
+  /** All lanes together. Clockify allows 50 per add-on per workspace (PLATFORM.md §5.3). */
+  perSecond: number;
+  /** Background lane alone; at most `perSecond`. */
+  backgroundPerSecond: number;
+}
+
+/**
+ * Per-workspace override (e.g. the `max_rps` setting). Return undefined to use the defaults; missing
+ * fields fall back to the defaults too. Called on every acquisition, so answer from memory.
+ */
+export type BudgetLookup = (workspaceId: string) => Partial<Budget> | undefined | Promise<Partial<Budget> | undefined>;
+
+export const DEFAULT_BUDGET: Budget = Object.freeze({ perSecond: 50, backgroundPerSecond: 25 });

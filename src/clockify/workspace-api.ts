@@ -1,0 +1,60 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Runtime } from '../runtime.js';
+import { buildRequest } from './catalog/index.js';
+import type { BuiltRequest, CallInput, Operation } from './catalog/index.js';
+import type { ApiResponse, ClockifyClient } from './client/index.js';
+import type { Lane } from './rate-limit/types.js';
+import { InstallationStore } from '../lifecycle/installations.js';
+import type { Installation } from '../lifecycle/installations.js';
+import { problems } from '../server/problems.js';
+
+export type CallSource = 'explorer' | 'flow' | 'bootstrap' | 'system';
+
+/** Who is calling, carried to the API-call log without threading it through every function. */
+export const callContext = new AsyncLocalStorage<{ source: CallSource; userId?: string }>();
+
+export interface OperationCall {
+  workspaceId: string;
+  operation: Operation;
+  input: CallInput;
+  lane?: Lane;
+  source: CallSource;
+  userId?: string;
+  /** A user token to act with the user's rights instead of the installation's. */
+  token?: string;
+  signal?: AbortSignal;
+  idempotencyKey?: string;
+  throwOnHttpError?: boolean;
+}
+
+/** Base URLs from the installation's token claims: regions and the developer environment differ, so never hard-coded. */
+export function baseUrlsOf(installation: Installation) {
+  return {
+    backendUrl: installation.backendUrl,
+    reportsUrl: installation.reportsUrl ?? installation.backendUrl,
+    ...(installation.urlClaims.auditLogUrl ? { auditLogUrl: installation.urlClaims.auditLogUrl } : {}),
+  };
+}
+
+/** Builds and sends one catalog operation for a workspace through the shared client and limiter. */
+export async function callOperation(runtime: Runtime & { client: ClockifyClient }, call: OperationCall): Promise<{ request: BuiltRequest; response: ApiResponse }> {
+  const store = new InstallationStore(runtime.box);
+  const installation = await store.get(runtime.database.db, call.workspaceId);
+  if (!installation || installation.status === 'DELETED') throw problems.notFound('not-installed', 'The add-on is not installed in this workspace.');
+  const token = call.token ?? (await store.installationToken(runtime.database.db, call.workspaceId));
+  if (!token) throw problems.notFound('not-installed', 'The add-on is not installed in this workspace.');
+  const request = buildRequest(call.operation, call.input, baseUrlsOf(installation));
+  const response = await callContext.run({ source: call.source, userId: call.userId }, () =>
+    runtime.client.call({
+      workspaceId: call.workspaceId,
+      token,
+      operation: call.operation,
+      request,
+      lane: call.lane ?? 'interactive',
+      signal: call.signal,
+      idempotencyKey: call.idempotencyKey,
+      throwOnHttpError: call.throwOnHttpError,
+    }),
+  );
+  return { request, response };
+}

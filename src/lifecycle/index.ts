@@ -1,0 +1,29 @@
+import type { Room } from '../room.js';
+import type { Runtime } from '../runtime.js';
+import { purgeWorkspaceJob, registerWebhooksJob, unregisterWebhooksJob } from './jobs.js';
+import { WebhookRegistrar } from './registration.js';
+import { registrationRoutes } from './registration-routes.js';
+import { lifecycleRoutes } from './routes.js';
+import { JOB_PURGE_WORKSPACE, JOB_REGISTER_WEBHOOKS, JOB_UNREGISTER_WEBHOOKS, LifecycleService } from './service.js';
+
+/** Clockify's lifecycle calls, webhook registration with its drift report, and the uninstall clean-up. */
+export function lifecycleRoom(runtime: Runtime): Room {
+  const service = new LifecycleService(runtime);
+  const registrar = new WebhookRegistrar(runtime);
+  runtime.jobHandlers[JOB_REGISTER_WEBHOOKS] = registerWebhooksJob(registrar);
+  runtime.jobHandlers[JOB_UNREGISTER_WEBHOOKS] = unregisterWebhooksJob(runtime);
+  runtime.jobHandlers[JOB_PURGE_WORKSPACE] = purgeWorkspaceJob(runtime);
+  return {
+    name: 'lifecycle',
+    routes: async (app) => {
+      await app.register(lifecycleRoutes, { runtime, service });
+    },
+    uiRoutes: async (ui) => {
+      await ui.register(registrationRoutes, { registrar });
+    },
+  };
+}
+
+export { LifecycleService } from './service.js';
+export { InstallationStore } from './installations.js';
+export { WebhookRegistrar } from './registration.js';

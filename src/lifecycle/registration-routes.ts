@@ -1,0 +1,18 @@
+import type { FastifyInstance } from 'fastify';
+import { currentUser, requireAdmin } from '../server/user-auth.js';
+import type { WebhookRegistrar } from './registration.js';
+
+/** The drift report and its repair button. */
+export async function registrationRoutes(app: FastifyInstance, { registrar }: { registrar: WebhookRegistrar }) {
+  app.get('/ui/webhooks/registrations', { schema: { tags: ['webhooks'], summary: 'Expected versus actual webhook registrations.', security: [{ userToken: [] }] } }, async (request) => {
+    const user = currentUser(request);
+    const report = await registrar.drift(user.workspaceId);
+    const problems = report.entries.filter((entry) => entry.state !== 'ok').length;
+    return { ...report, summary: { expected: report.entries.filter((e) => e.state !== 'unexpected').length, ok: report.entries.length - problems, problems } };
+  });
+
+  app.post('/ui/webhooks/registrations/repair', { schema: { tags: ['webhooks'], summary: 'Re-register missing, failed or disabled webhooks and remove duplicates (admins).', security: [{ userToken: [] }] } }, async (request) => {
+    const user = requireAdmin(request);
+    return registrar.repair(user.workspaceId);
+  });
+}
