@@ -5,6 +5,7 @@ import type { EditionDefinition, EditionId } from './editions/types.js';
 import { EventBus } from './events-bus.js';
 import { JobQueue } from './jobs/queue.js';
 import type { JobHandler } from './jobs/worker.js';
+import type { EventConsumer } from './ingest/consumers.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import type { Metrics } from './observability/metrics.js';
@@ -51,6 +52,8 @@ export interface Runtime {
   invalidateSettings(workspaceId: string): void;
   /** Job kinds the worker knows, filled in by the rooms as they register. */
   jobHandlers: Record<string, JobHandler>;
+  /** Rooms that act on every stored webhook event, in order (flows, forwarding). */
+  consumers: EventConsumer[];
   /** Rooms react to installation changes inside the lifecycle transaction (enqueue a bootstrap, cancel one). */
   hooks: { installed: InstallationHook[]; deleted: InstallationHook[] };
   /** Run when the edition stops, in reverse order of registration. */
@@ -141,6 +144,7 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     invalidateSettings: (workspaceId) => settingsCache.delete(workspaceId),
     jobHandlers: {},
     hooks: { installed: [], deleted: [] },
+    consumers: [],
     onClose: (task) => closers.push(task),
     async close() {
       for (const task of closers.splice(0).reverse()) {

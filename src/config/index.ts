@@ -25,6 +25,8 @@ export interface AppConfig {
   redisUrl?: string;
   requireSignatureVerification: boolean;
   trustProxy: boolean;
+  /** Private or loopback destinations HTTP actions and forwarding may reach anyway. */
+  outboundAllowlist: string[];
   clockify: {
     apiBaseUrl: string;
     publicKeyPem: string;
@@ -97,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: reader.optional(g.REDIS_URL),
     requireSignatureVerification,
     trustProxy: reader.withDefault(g.TRUST_PROXY, false),
+    outboundAllowlist: reader.withDefault(g.OUTBOUND_HTTP_ALLOWLIST, []),
     clockify: {
       apiBaseUrl: reader.withDefault(g.CLOCKIFY_API_BASE_URL, 'https://api.clockify.me/api'),
       publicKeyPem: publicKey.pem,

@@ -70,9 +70,11 @@ export class Worker {
     const all = Promise.allSettled([...this.running.values()].map((entry) => entry.promise));
     const timedOut = await Promise.race([all.then(() => false), delay(deadlineMs).then(() => true)]);
     if (timedOut) {
-      for (const entry of this.running.values()) entry.controller.abort();
+      // Snapshot first: a job that honours the abort leaves `running` as it settles, and must still be handed back.
+      const overrunning = [...this.running.values()];
+      for (const entry of overrunning) entry.controller.abort();
       await Promise.race([all, delay(1000)]);
-      for (const entry of this.running.values()) await this.queue.release(entry.job).catch(() => undefined);
+      for (const entry of overrunning) await this.queue.release(entry.job).catch(() => undefined);
     }
     if (this.heartbeat) clearInterval(this.heartbeat);
   }

@@ -4,6 +4,7 @@ import { purgeWorkspaceJob, registerWebhooksJob, unregisterWebhooksJob } from '.
 import { WebhookRegistrar } from './registration.js';
 import { registrationRoutes } from './registration-routes.js';
 import { lifecycleRoutes } from './routes.js';
+import { settingsRoutes } from './settings-routes.js';
 import { JOB_PURGE_WORKSPACE, JOB_REGISTER_WEBHOOKS, JOB_UNREGISTER_WEBHOOKS, LifecycleService } from './service.js';
 
 /** Clockify's lifecycle calls, webhook registration with its drift report, and the uninstall clean-up. */
@@ -20,6 +21,7 @@ export function lifecycleRoom(runtime: Runtime): Room {
     },
     uiRoutes: async (ui) => {
       await ui.register(registrationRoutes, { registrar });
+      await ui.register(settingsRoutes, { runtime });
     },
   };
 }

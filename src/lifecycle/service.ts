@@ -98,6 +98,7 @@ export class LifecycleService {
     const parsed = parseSettingsUpdate(this.runtime.edition, body.settings);
     if (parsed.problems.length > 0) throw problems.badRequest('invalid-settings', 'Some settings have values of the wrong type.', parsed.problems);
     const lifecycleAt = issuedAtMs(lifecycle);
+    this.runtime.invalidateSettings(body.workspaceId);
     return this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
       if (!existing) return 'ignored-not-installed' as const;

@@ -101,6 +101,7 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
       signal?.throwIfAborted();
       const enqueuedAt = now();
       const budget = await lookupBudget(defaults, options.budgetFor, workspaceId);
+      if (closed) throw new Error('The rate limiter is closed');
       signal?.throwIfAborted();
       if (++acquisitions % SWEEP_EVERY === 0) sweep();
       const state = stateOf(workspaceId);

@@ -1,0 +1,184 @@
+/**
+ * The flow definition: "when event X matches the conditions, run these actions in order". The
+ * TypeBox schemas are the single source of both the static types and the JSON schema shown in /docs.
+ * Rules a JSON schema cannot say (condition depth, unique action ids, references to earlier steps,
+ * catalog lookups) live in validate.ts.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+export const FLOW_LIMITS = {
+  nameLength: 100,
+  descriptionLength: 2_000,
+  events: 60,
+  actions: 20,
+  /** The top-level group counts as depth 1. */
+  conditionDepth: 4,
+  rulesPerGroup: 50,
+  pathLength: 500,
+  params: 50,
+  headers: 30,
+  urlLength: 2_048,
+  retryAttempts: 10,
+  retryBackoffMs: 60_000,
+} as const;
+
+export const ACTION_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_]{0,39}$';
+
+export const CONDITION_OPERATORS = [
+  'equals',
+  'not_equals',
+  'exists',
+  'not_exists',
+  'empty',
+  'not_empty',
+  'contains',
+  'in',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'matches',
+] as const;
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+const strict = { additionalProperties: false } as const;
+
+function literals<const T extends readonly string[]>(values: T) {
+  return Type.Union(values.map((value) => Type.Literal(value)) as { [K in keyof T]: ReturnType<typeof Type.Literal<T[K]>> });
+}
+
+export const ConditionSchema = Type.Object(
+  {
+    path: Type.String({ minLength: 1, maxLength: FLOW_LIMITS.pathLength, description: "RFC 9535 JSONPath into the event, e.g. '$.projectId'" }),
+    op: literals(CONDITION_OPERATORS),
+    value: Type.Optional(
+      Type.Unknown({
+        description:
+          "Operand: any JSON for equals/contains, an array for 'in', a number or ISO date/duration for gt/gte/lt/lte, a pattern string (or { pattern, ignoreCase }) for 'matches'",
+      }),
+    ),
+  },
+  { ...strict, $id: 'FlowCondition' },
+);
+export type Condition = Static<typeof ConditionSchema>;
+
+export const ConditionGroupSchema = Type.Recursive(
+  (This) =>
+    Type.Object(
+      {
+        mode: literals(['all', 'any'] as const),
+        rules: Type.Array(Type.Union([ConditionSchema, This]), { maxItems: FLOW_LIMITS.rulesPerGroup }),
+      },
+      strict,
+    ),
+  { $id: 'FlowConditionGroup', description: `Nested at most ${FLOW_LIMITS.conditionDepth} levels deep; a group without rules always holds` },
+);
+export type ConditionGroup = Static<typeof ConditionGroupSchema>;
+
+export const ClockifyTriggerSchema = Type.Object(
+  {
+    kind: Type.Literal('clockify'),
+    events: Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { minItems: 1, maxItems: FLOW_LIMITS.events }),
+  },
+  strict,
+);
+
+export const CustomTriggerSchema = Type.Object(
+  {
+    kind: Type.Literal('custom'),
+    sourceId: Type.String({ minLength: 1, maxLength: 100 }),
+    eventTypes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: FLOW_LIMITS.events })),
+  },
+  strict,
+);
+
+export const TriggerSchema = Type.Union([ClockifyTriggerSchema, CustomTriggerSchema]);
+export type FlowTrigger = Static<typeof TriggerSchema>;
+
+const RetrySchema = Type.Object(
+  {
+    attempts: Type.Integer({ minimum: 1, maximum: FLOW_LIMITS.retryAttempts }),
+    backoffMs: Type.Integer({ minimum: 0, maximum: FLOW_LIMITS.retryBackoffMs }),
+  },
+  strict,
+);
+
+const actionBase = {
+  id: Type.String({ pattern: ACTION_ID_PATTERN, description: 'Unique in the flow; later actions read its result as steps.<id>' }),
+  name: Type.Optional(Type.String({ maxLength: 100 })),
+  continueOnFailure: Type.Optional(Type.Boolean()),
+  retry: Type.Optional(RetrySchema),
+};
+
+export const ClockifyActionSchema = Type.Object(
+  {
+    ...actionBase,
+    kind: Type.Literal('clockify'),
+    operationId: Type.String({ minLength: 1, maxLength: 100 }),
+    params: Type.Optional(
+      Type.Record(Type.String(), Type.Unknown(), {
+        maxProperties: FLOW_LIMITS.params,
+        description: 'Path and query parameters: constants or template strings. workspaceId is filled in automatically.',
+      }),
+    ),
+    body: Type.Optional(Type.Unknown({ description: 'JSON body; any string in it may be a template' })),
+  },
+  strict,
+);
+export type ClockifyAction = Static<typeof ClockifyActionSchema>;
+
+export const HttpActionSchema = Type.Object(
+  {
+    ...actionBase,
+    kind: Type.Literal('http'),
+    method: literals(HTTP_METHODS),
+    url: Type.String({ minLength: 1, maxLength: FLOW_LIMITS.urlLength, description: 'http(s) URL; templates allowed after the scheme' }),
+    headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4_096 }), { maxProperties: FLOW_LIMITS.headers })),
+    body: Type.Optional(Type.Unknown()),
+  },
+  strict,
+);
+export type HttpAction = Static<typeof HttpActionSchema>;
+
+export const ActionSchema = Type.Union([ClockifyActionSchema, HttpActionSchema]);
+export type FlowAction = Static<typeof ActionSchema>;
+
+export const FlowDefinitionSchema = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: FLOW_LIMITS.nameLength }),
+    description: Type.Optional(Type.String({ maxLength: FLOW_LIMITS.descriptionLength })),
+    enabled: Type.Boolean(),
+    trigger: TriggerSchema,
+    conditions: ConditionGroupSchema,
+    actions: Type.Array(ActionSchema, { minItems: 1, maxItems: FLOW_LIMITS.actions }),
+  },
+  { ...strict, $id: 'FlowDefinition', title: 'Flow definition' },
+);
+export type FlowDefinition = Static<typeof FlowDefinitionSchema>;
+
+/**
+ * The minimal view of the Clockify operation catalog that validation needs; the real catalog
+ * (src/clockify/catalog) satisfies it structurally.
+ */
+export interface CatalogOperationLike {
+  operationId: string;
+  method: string;
+  parameters: readonly { name: string; in: string; required: boolean }[];
+  requestBody?: { required: boolean };
+}
+export interface CatalogLike {
+  get(operationId: string): CatalogOperationLike | undefined;
+}
+
+/** Parameters the executor fills from the installation, so flows need not (and should not) set them. */
+export const IMPLICIT_PARAMS: readonly string[] = ['workspaceId'];
+
+/** The template context roots a flow may reference. */
+export const TEMPLATE_ROOTS = ['event', 'workspace', 'steps', 'trigger'] as const;
+
+/** The flow definition schema as plain JSON (no TypeBox symbols), for /docs and clients. */
+export function flowDefinitionJsonSchema(): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(FlowDefinitionSchema as TSchema)) as Record<string, unknown>;
+}

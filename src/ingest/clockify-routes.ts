@@ -1,0 +1,83 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { eventFromSlug, isClockifyEvent } from '../editions/events.js';
+import type { Runtime } from '../runtime.js';
+import { WEBHOOK_BODY_LIMIT } from '../server/app.js';
+import { HttpProblem, problems } from '../server/problems.js';
+import { headerValue, verifyOrReject } from '../server/token-guard.js';
+import { InstallationStore } from '../lifecycle/installations.js';
+import { RegistrationStore } from '../lifecycle/registrations-store.js';
+import type { EventStore } from './event-store.js';
+import { keptHeaders } from './headers.js';
+
+const EVENT_HEADER = 'clockify-webhook-event-type';
+const SIGNATURE_HEADER = 'clockify-signature';
+
+const AcceptedReply = {
+  type: 'object',
+  properties: { status: { type: 'string', enum: ['accepted', 'duplicate'] }, eventId: { type: 'string' } },
+} as const;
+
+/**
+ * Clockify webhooks: verify, deduplicate, persist with the processing job, answer. Everything slow
+ * happens later from the queue, so a burst never times Clockify out.
+ */
+export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, events }: { runtime: Runtime; events: EventStore }) {
+  const installations = new InstallationStore(runtime.box);
+  const registrations = new RegistrationStore(runtime.box);
+  const subscribed = new Set<string>(runtime.edition.events);
+
+  const reject = (reason: string, error: HttpProblem): never => {
+    runtime.metrics.webhooksRejected.inc({ reason, source: 'clockify' });
+    throw error;
+  };
+
+  const handle = async (request: FastifyRequest<{ Params: { event?: string } }>) => {
+    const eventType = headerValue(request, EVENT_HEADER);
+    if (!eventType) reject('missing_event_type', problems.badRequest('missing-event-type', `The ${EVENT_HEADER} header is required.`));
+    if (!isClockifyEvent(eventType!)) reject('unknown_event_type', problems.badRequest('unknown-event-type', 'The event type is not a Clockify event.'));
+    if (request.params.event !== undefined && eventFromSlug(request.params.event) !== eventType) {
+      reject('event_mismatch', problems.badRequest('event-mismatch', 'The event type header does not match the event of this webhook URL.'));
+    }
+    if (!subscribed.has(eventType!)) reject('not_subscribed', problems.badRequest('event-not-subscribed', `${runtime.edition.name} does not subscribe to ${eventType}.`));
+    const payload = request.body;
+    if (payload === undefined || payload === null || typeof payload !== 'object') reject('malformed_body', problems.badRequest('malformed-json', 'The body must be a JSON object or array.'));
+
+    const signature = headerValue(request, SIGNATURE_HEADER);
+    let claims;
+    try {
+      claims = await verifyOrReject(runtime, request, signature, { context: 'webhook' });
+    } catch (error) {
+      return reject('invalid_signature', error as HttpProblem);
+    }
+    const workspaceId = claims.workspaceId;
+    const payloadWorkspace = (payload as { workspaceId?: unknown }).workspaceId;
+    if (typeof payloadWorkspace === 'string' && payloadWorkspace !== workspaceId) {
+      reject('workspace_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another workspace than the payload.'));
+    }
+    const installation = await installations.get(runtime.database.db, workspaceId);
+    if (!installation || installation.status === 'DELETED') reject('not_installed', problems.unauthorized('not-installed', 'No live installation for this workspace.'));
+    if (installation!.status === 'INACTIVE') reject('inactive', problems.forbidden('installation-inactive', 'The add-on is deactivated in this workspace; events are not accepted.'));
+    if (claims.addonId && claims.addonId !== installation!.addonId) reject('addon_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another installation.'));
+    if (runtime.config.requireSignatureVerification) {
+      // The token must be exactly the one Clockify gave us for this webhook (stored at install or registration).
+      const registration = await registrations.findByToken(runtime.database.db, workspaceId, signature!);
+      if (!registration) reject('unknown_signature', problems.unauthorized('invalid-token', 'The webhook signature does not match any webhook of this installation.'));
+      if (registration!.event !== eventType) reject('event_mismatch', problems.unauthorized('invalid-token', 'The webhook signature belongs to another event.'));
+    }
+
+    const result = await events.store({ workspaceId, source: 'clockify', eventType: eventType!, payload, headers: keptHeaders(request) });
+    if (result.status === 'duplicate') runtime.metrics.webhooksDuplicate.inc({ event_type: eventType!, source: 'clockify' });
+    else {
+      runtime.metrics.webhooksReceived.inc({ event_type: eventType!, source: 'clockify' });
+      runtime.bus.publish({ kind: 'webhook', workspaceId, data: { id: result.eventId, eventType, status: 'received' } });
+    }
+    return { status: result.status === 'duplicate' ? 'duplicate' : 'accepted', eventId: result.eventId };
+  };
+
+  const options = {
+    bodyLimit: WEBHOOK_BODY_LIMIT,
+    schema: { tags: ['webhooks'], summary: 'Receive a Clockify webhook (event type from Clockify-Webhook-Event-Type).', security: [{ webhookSignature: [] }], response: { 200: AcceptedReply } },
+  };
+  app.post('/webhooks/clockify', options, handle);
+  app.post<{ Params: { event: string } }>('/webhooks/clockify/:event', { ...options, schema: { ...options.schema, summary: 'Receive one event type (the per-event paths the manifest declares).' } }, handle);
+}

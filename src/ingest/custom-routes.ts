@@ -1,0 +1,112 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import { WEBHOOK_BODY_LIMIT } from '../server/app.js';
+import { HttpProblem, problems } from '../server/problems.js';
+import { headerValue } from '../server/token-guard.js';
+import { currentUser, requireAdmin } from '../server/user-auth.js';
+import type { CustomSourceStore } from './custom-sources.js';
+import type { EventStore } from './event-store.js';
+import { keptHeaders } from './headers.js';
+import { verifyHmacHex, verifyStandard } from './signatures.js';
+
+const SourceParams = Type.Object({ sourceId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
+const CreateSource = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 80 }),
+  signatureMode: Type.Union([Type.Literal('standard'), Type.Literal('hmac-sha256'), Type.Literal('none')]),
+  signatureHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9-]+$' })),
+  allowUnsigned: Type.Optional(Type.Boolean()),
+});
+type CreateSource = Static<typeof CreateSource>;
+
+/** What the sender says the event is; the payload's own `type`/`event` wins over headers. */
+function eventTypeOf(request: FastifyRequest, payload: unknown): string {
+  const body = payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {};
+  const candidate = [body.type, body.event, body.eventType, headerValue(request, 'x-event-type'), headerValue(request, 'x-github-event')].find((value) => typeof value === 'string' && value.length > 0 && value.length <= 100);
+  return (candidate as string | undefined) ?? 'custom';
+}
+
+/** Webhooks from any other system, verified per source. */
+export async function customWebhookRoutes(app: FastifyInstance, { runtime, events, sources }: { runtime: Runtime; events: EventStore; sources: CustomSourceStore }) {
+  const reject = (reason: string, error: HttpProblem): never => {
+    runtime.metrics.webhooksRejected.inc({ reason, source: 'custom' });
+    throw error;
+  };
+
+  app.post<{ Params: Static<typeof SourceParams> }>(
+    '/webhooks/custom/:sourceId',
+    { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['webhooks'], summary: 'Receive a webhook from another system (Standard Webhooks or HMAC-SHA256 signed).', params: SourceParams } },
+    async (request) => {
+      const source = await sources.get(request.params.sourceId);
+      if (!source) return reject('unknown_source', problems.notFound('unknown-source', 'No webhook source with this id.'));
+      if (!source.enabled) reject('source_disabled', problems.forbidden('source-disabled', 'This webhook source is disabled.'));
+      const installation = await runtime.database.db.selectFrom('installations').select('status').where('workspace_id', '=', source.workspaceId).executeTakeFirst();
+      if (installation?.status !== 'ACTIVE') reject('inactive', problems.forbidden('installation-inactive', 'The add-on is not active in this workspace.'));
+      const body = request.rawBody ?? Buffer.alloc(0);
+      if (source.signatureMode !== 'none') {
+        const secrets = await sources.verificationSecrets(source.id);
+        const verdict =
+          source.signatureMode === 'standard'
+            ? verifyStandard(secrets, { id: headerValue(request, 'webhook-id'), timestamp: headerValue(request, 'webhook-timestamp'), signature: headerValue(request, 'webhook-signature') }, body, Math.floor(runtime.now() / 1000))
+            : verifyHmacHex(secrets, headerValue(request, source.signatureHeader ?? 'x-signature-256'), body);
+        if (!verdict.ok) reject(verdict.reason, problems.unauthorized('invalid-signature', `The webhook signature was rejected: ${verdict.reason.replaceAll('_', ' ')}.`));
+      }
+      const payload = request.body;
+      if (payload === undefined || payload === null || typeof payload !== 'object') reject('malformed_body', problems.badRequest('malformed-json', 'The body must be a JSON object or array.'));
+      const eventType = eventTypeOf(request, payload);
+      const deliveryId = headerValue(request, 'webhook-id') ?? headerValue(request, 'x-delivery-id') ?? headerValue(request, 'x-github-delivery');
+      const sourceKey = `custom:${source.id}`;
+      const result = await events.store({ workspaceId: source.workspaceId, source: sourceKey, eventType, payload, headers: keptHeaders(request), deliveryId: deliveryId?.slice(0, 200) });
+      if (result.status === 'duplicate') runtime.metrics.webhooksDuplicate.inc({ event_type: 'custom', source: 'custom' });
+      else {
+        runtime.metrics.webhooksReceived.inc({ event_type: 'custom', source: 'custom' });
+        runtime.bus.publish({ kind: 'webhook', workspaceId: source.workspaceId, data: { id: result.eventId, eventType, source: sourceKey, status: 'received' } });
+      }
+      return { status: result.status === 'duplicate' ? 'duplicate' : 'accepted', eventId: result.eventId };
+    },
+  );
+}
+
+/** Managing sources from the sidebar. A secret is returned only by create and rotate, never again. */
+export async function customSourceUiRoutes(ui: FastifyInstance, { runtime, sources }: { runtime: Runtime; sources: CustomSourceStore }) {
+  const urlOf = (id: string) => `${runtime.editionConfig.baseUrl.replace(/\/+$/, '')}/webhooks/custom/${id}`;
+  const view = (source: Awaited<ReturnType<CustomSourceStore['list']>>[number]) => ({ ...source, url: urlOf(source.id) });
+  const tags = ['custom sources'];
+
+  ui.get('/ui/sources', { schema: { tags, summary: 'Custom webhook sources of the workspace.' } }, async (request) => {
+    const user = currentUser(request);
+    return { sources: (await sources.list(user.workspaceId)).map(view) };
+  });
+
+  ui.post<{ Body: CreateSource }>('/ui/sources', { schema: { tags, summary: 'Create a source; the reply holds its secret once.', body: CreateSource } }, async (request, reply) => {
+    const user = requireAdmin(request);
+    if (request.body.signatureMode === 'none' && request.body.allowUnsigned !== true) {
+      throw problems.badRequest('unsigned-not-allowed', 'An unsigned source accepts anything from anyone; set allowUnsigned: true to create one anyway.', [{ field: 'body.allowUnsigned', message: 'must be true for signatureMode none' }]);
+    }
+    const { source, secret } = await sources.create(user.workspaceId, request.body);
+    return reply.code(201).send({ source: view(source), secret });
+  });
+
+  ui.post<{ Params: Static<typeof SourceParams> }>('/ui/sources/:sourceId/rotate', { schema: { tags, summary: 'New secret; the previous one keeps verifying for 24 hours.', params: SourceParams } }, async (request) => {
+    const user = requireAdmin(request);
+    const rotated = await sources.rotate(user.workspaceId, request.params.sourceId);
+    if (!rotated) throw problems.notFound('unknown-source', 'No signed source with this id in this workspace.');
+    return { source: view(rotated.source), secret: rotated.secret };
+  });
+
+  for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
+    ui.post<{ Params: Static<typeof SourceParams> }>(`/ui/sources/:sourceId/${action}`, { schema: { tags, summary: `${action[0]!.toUpperCase()}${action.slice(1)} a source.`, params: SourceParams } }, async (request) => {
+      const user = requireAdmin(request);
+      const source = await sources.setEnabled(user.workspaceId, request.params.sourceId, enabled);
+      if (!source) throw problems.notFound('unknown-source', 'No source with this id in this workspace.');
+      return { source: view(source) };
+    });
+  }
+
+  ui.delete<{ Params: Static<typeof SourceParams> }>('/ui/sources/:sourceId', { schema: { tags, summary: 'Delete a source.', params: SourceParams } }, async (request, reply) => {
+    const user = requireAdmin(request);
+    if (!(await sources.remove(user.workspaceId, request.params.sourceId))) throw problems.notFound('unknown-source', 'No source with this id in this workspace.');
+    return reply.code(204).send();
+  });
+}

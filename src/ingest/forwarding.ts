@@ -1,0 +1,73 @@
+import { request as undiciRequest } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { JobHandler } from '../jobs/worker.js';
+import type { Runtime } from '../runtime.js';
+import type { EventConsumer } from './consumers.js';
+import { signStandard } from './signatures.js';
+
+export const JOB_FORWARD_EVENT = 'webhook.forward';
+
+/**
+ * The signing secret of a workspace's forwarded events, derived from the encryption key so there is
+ * nothing more to store or lose; admins read it in the settings view to configure their receiver.
+ */
+export function forwardingSecret(runtime: Runtime, workspaceId: string): string {
+  return `whsec_${runtime.box.derive(`forwarding:${runtime.editionConfig.key}:${workspaceId}`).toString('base64')}`;
+}
+
+/** Clockify Add-on edition: every event is relayed, from the queue, to the workspace's forwarding URL. */
+export function forwardingConsumer(runtime: Runtime): EventConsumer {
+  return {
+    name: 'forwarding',
+    async consume(event) {
+      const settings = await runtime.settingsOf(event.workspaceId);
+      const url = typeof settings.forwarding_url === 'string' ? settings.forwarding_url.trim() : '';
+      if (!url) return { forwarded: false, reason: 'no forwarding_url' };
+      await runtime.queue.enqueue({ kind: JOB_FORWARD_EVENT, workspaceId: event.workspaceId, payload: { eventId: event.id }, maxAttempts: 8, dedupeKey: `${JOB_FORWARD_EVENT}:${event.id}` });
+      return { forwarded: 'queued' };
+    },
+  };
+}
+
+export function forwardEventJob(runtime: Runtime, dispatcher: () => Dispatcher): JobHandler {
+  return async (job, { logger, signal }) => {
+    const { eventId } = job.payload as { eventId: string };
+    const row = await runtime.database.db.selectFrom('webhook_events').select(['payload_json', 'event_type', 'received_at']).where('id', '=', eventId).executeTakeFirst();
+    if (!row) return;
+    const settings = await runtime.settingsOf(job.workspaceId);
+    const url = typeof settings.forwarding_url === 'string' ? settings.forwarding_url.trim() : '';
+    if (!url) return;
+    const timestamp = Math.floor(runtime.now() / 1000);
+    const body = row.payload_json;
+    const started = performance.now();
+    try {
+      const response = await undiciRequest(url, {
+        method: 'POST',
+        dispatcher: dispatcher(),
+        signal,
+        headersTimeout: 10_000,
+        bodyTimeout: 10_000,
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': `${runtime.editionConfig.key}-forwarder`,
+          'webhook-id': eventId,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signStandard(forwardingSecret(runtime, job.workspaceId), eventId, timestamp, body),
+          'clockify-webhook-event-type': row.event_type,
+        },
+        body,
+      });
+      await response.body.dump();
+      const durationMs = Math.round(performance.now() - started);
+      if (response.statusCode >= 300) {
+        logger.warn({ eventId, status: response.statusCode, durationMs, attempt: job.attempts }, 'forwarding refused by the receiver');
+        throw new Error(`receiver answered ${response.statusCode}`);
+      }
+      logger.info({ eventId, status: response.statusCode, durationMs, attempt: job.attempts }, 'event forwarded');
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn({ eventId, error: message, attempt: job.attempts }, 'forwarding failed');
+      throw error;
+    }
+  };
+}

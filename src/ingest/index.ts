@@ -1,0 +1,37 @@
+import type { Room } from '../room.js';
+import type { Runtime } from '../runtime.js';
+import { createGuardedDispatcher } from '../net/ssrf.js';
+import { clockifyWebhookRoutes } from './clockify-routes.js';
+import { customSourceUiRoutes, customWebhookRoutes } from './custom-routes.js';
+import { CustomSourceStore } from './custom-sources.js';
+import { EventStore, JOB_PROCESS_EVENT } from './event-store.js';
+import { JOB_FORWARD_EVENT, forwardEventJob, forwardingConsumer } from './forwarding.js';
+import { processEventJob } from './process-job.js';
+import { eventReadRoutes } from './read-routes.js';
+
+/** Webhooks in: Clockify's and (Universal Webhook) any other system's; the event log; forwarding out. */
+export function ingestRoom(runtime: Runtime): Room {
+  const events = new EventStore(runtime.database, runtime.queue, { dedupWindowMs: runtime.config.webhooks.dedupWindowHours * 3600_000, now: runtime.now });
+  const sources = new CustomSourceStore(runtime.database, runtime.box, runtime.now);
+  runtime.jobHandlers[JOB_PROCESS_EVENT] = processEventJob(runtime, events);
+  if (runtime.edition.capabilities.forwarding) {
+    let dispatcher: ReturnType<typeof createGuardedDispatcher> | undefined;
+    runtime.consumers.push(forwardingConsumer(runtime));
+    runtime.jobHandlers[JOB_FORWARD_EVENT] = forwardEventJob(runtime, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })));
+    runtime.onClose(async () => {
+      await dispatcher?.close();
+    });
+  }
+  const custom = runtime.edition.capabilities.customWebhooks;
+  return {
+    name: 'ingest',
+    routes: async (app) => {
+      await app.register(clockifyWebhookRoutes, { runtime, events });
+      if (custom) await app.register(customWebhookRoutes, { runtime, events, sources });
+    },
+    uiRoutes: async (ui) => {
+      await ui.register(eventReadRoutes, { runtime, events });
+      if (custom) await ui.register(customSourceUiRoutes, { runtime, sources });
+    },
+  };
+}

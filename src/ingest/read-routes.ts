@@ -1,0 +1,84 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import { problems } from '../server/problems.js';
+import { currentUser } from '../server/user-auth.js';
+import type { EventStore } from './event-store.js';
+
+const ListQuery = Type.Object({
+  type: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated event types.' })),
+  status: Type.Optional(Type.Union([Type.Literal('received'), Type.Literal('processed'), Type.Literal('failed'), Type.Literal('skipped')])),
+  source: Type.Optional(Type.String({ maxLength: 100 })),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  cursor: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  auth_token: Type.Optional(Type.String()),
+});
+const EventParams = Type.Object({ eventId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
+
+/** The webhook log for the sidebar: a filtered list, one event in full, and a live stream. */
+export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: { runtime: Runtime; events: EventStore }) {
+  const tags = ['webhooks'];
+
+  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/webhooks/events', { schema: { tags, summary: 'Received webhook events, newest first, with cursor pagination.', querystring: ListQuery } }, async (request) => {
+    const user = currentUser(request);
+    const q = request.query;
+    const from = q.from ? Date.parse(q.from) : undefined;
+    const to = q.to ? Date.parse(q.to) : undefined;
+    if (from !== undefined && to !== undefined && from > to) throw problems.badRequest('bad-range', '`from` is after `to`.', [{ field: 'querystring.from', message: 'must not be after to' }]);
+    return events.list(user.workspaceId, {
+      types: q.type?.split(',').map((t) => t.trim()).filter(Boolean),
+      status: q.status,
+      source: q.source,
+      from,
+      to,
+      before: q.cursor,
+      limit: q.limit ?? 50,
+    });
+  });
+
+  ui.get<{ Params: Static<typeof EventParams> }>('/ui/webhooks/events/:eventId', { schema: { tags, summary: 'One event: payload, kept headers and what it triggered.', params: EventParams } }, async (request) => {
+    const user = currentUser(request);
+    const event = await events.get(user.workspaceId, request.params.eventId);
+    if (!event) throw problems.notFound('unknown-event', 'No event with this id in this workspace.');
+    const runs = await runtime.database.db
+      .selectFrom('flow_runs')
+      .select(['id', 'flow_id', 'flow_version', 'status', 'matched', 'started_at', 'finished_at', 'error'])
+      .where('workspace_id', '=', user.workspaceId)
+      .where('event_id', '=', event.id)
+      .orderBy('started_at')
+      .execute();
+    return { event, flowRuns: runs };
+  });
+
+  ui.get<{ Querystring: { type?: string; auth_token?: string } }>('/ui/webhooks/stream', { schema: { tags, summary: 'Server-Sent Events: new and processed webhooks of the workspace, live.' } }, async (request, reply) => {
+    const user = currentUser(request);
+    const types = new Set((request.query.type ?? '').split(',').map((t) => t.trim()).filter(Boolean));
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': request.id,
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+    });
+    raw.write(`retry: 3000\nevent: ready\ndata: ${JSON.stringify({ workspaceId: user.workspaceId })}\n\n`);
+    const unsubscribe = runtime.bus.subscribe(user.workspaceId, (event) => {
+      if (types.size > 0 && typeof event.data.eventType === 'string' && !types.has(event.data.eventType)) return;
+      raw.write(`event: ${event.kind}\ndata: ${JSON.stringify(event.data)}\n\n`);
+    });
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+    heartbeat.unref();
+    const close = () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+    };
+    raw.on('close', close);
+    ui.server.once('close', () => raw.end());
+  });
+}

@@ -1,0 +1,50 @@
+import type { FastifyInstance } from 'fastify';
+import { forwardingSecret } from '../ingest/forwarding.js';
+import type { Runtime } from '../runtime.js';
+import { problems } from '../server/problems.js';
+import { currentUser, requireAdmin } from '../server/user-auth.js';
+
+/** Who is looking and what this edition can do; the structured settings (owned by Clockify, shown read-only). */
+export async function settingsRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
+  const { edition, editionConfig } = runtime;
+  const tags = ['settings'];
+
+  ui.get('/ui/me', { schema: { tags, summary: 'The viewing user, the installation and the edition\'s capabilities.' } }, async (request) => {
+    const user = currentUser(request);
+    return {
+      workspaceId: user.workspaceId,
+      userId: user.userId,
+      role: user.role,
+      isAdmin: user.isAdmin,
+      theme: user.theme ?? 'DEFAULT',
+      language: user.language ?? 'EN',
+      installation: { status: user.installation.status, installedAt: user.installation.installedAt, addonId: user.installation.addonId },
+      edition: { id: edition.id, name: edition.name, key: editionConfig.key, capabilities: edition.capabilities, events: edition.events, baseUrl: editionConfig.baseUrl },
+    };
+  });
+
+  ui.get('/ui/settings', { schema: { tags, summary: 'Structured settings with their effective values (change them in Clockify\'s add-on settings).' } }, async (request) => {
+    const user = currentUser(request);
+    const values = await runtime.settingsOf(user.workspaceId);
+    return {
+      ownedBy: 'clockify',
+      settings: edition.settings.map((setting) => ({
+        id: setting.id,
+        name: setting.name,
+        description: setting.description,
+        type: setting.type,
+        group: setting.group,
+        value: values[setting.id],
+        default: editionConfig.settingDefaults[setting.id],
+        readOnly: true,
+      })),
+      forwarding: edition.capabilities.forwarding ? { signing: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)', secretAvailable: true } : undefined,
+    };
+  });
+
+  ui.get('/ui/settings/forwarding-secret', { schema: { tags, summary: 'The secret that signs forwarded events (admins).' } }, async (request) => {
+    const user = requireAdmin(request);
+    if (!edition.capabilities.forwarding) throw problems.notFound('not-available', 'This edition does not forward events.');
+    return { secret: forwardingSecret(runtime, user.workspaceId) };
+  });
+}
