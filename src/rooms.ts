@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { explorerRoom } from './explorer/index.js';
 import { ingestRoom } from './ingest/index.js';
 import { lifecycleRoom } from './lifecycle/index.js';
 import type { Room } from './room.js';
@@ -7,7 +8,7 @@ import { registerUserAuth } from './server/user-auth.js';
 
 /** Every capability of an edition, in one list: adding one is one line here. */
 export function createRooms(runtime: Runtime): Room[] {
-  return [lifecycleRoom(runtime), ingestRoom(runtime)];
+  return [lifecycleRoom(runtime), ingestRoom(runtime), explorerRoom(runtime)];
 }
 
 export async function registerRooms(app: FastifyInstance, runtime: Runtime): Promise<void> {

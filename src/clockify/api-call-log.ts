@@ -22,7 +22,7 @@ export function createApiCallLogger(database: Database, logger: Logger) {
           duration_ms: Math.round(record.durationMs),
           attempts: record.attempts,
           error: record.error ?? null,
-          request_json: null,
+          request_json: context?.request === undefined ? null : JSON.stringify(context.request),
           response_excerpt: record.responseExcerpt,
           user_id: context?.userId ?? null,
           created_at: Date.now(),

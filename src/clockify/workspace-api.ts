@@ -11,7 +11,8 @@ import { problems } from '../server/problems.js';
 export type CallSource = 'explorer' | 'flow' | 'bootstrap' | 'system';
 
 /** Who is calling, carried to the API-call log without threading it through every function. */
-export const callContext = new AsyncLocalStorage<{ source: CallSource; userId?: string }>();
+/** `request` is what the caller asked for (operation input, redacted), kept with the log entry so it can be re-run. */
+export const callContext = new AsyncLocalStorage<{ source: CallSource; userId?: string; request?: unknown }>();
 
 export interface OperationCall {
   workspaceId: string;
@@ -25,6 +26,8 @@ export interface OperationCall {
   signal?: AbortSignal;
   idempotencyKey?: string;
   throwOnHttpError?: boolean;
+  /** Keep the input with the API-call log entry (explorer history). */
+  recordInput?: boolean;
 }
 
 /** Base URLs from the installation's token claims: regions and the developer environment differ, so never hard-coded. */
@@ -44,7 +47,7 @@ export async function callOperation(runtime: Runtime & { client: ClockifyClient 
   const token = call.token ?? (await store.installationToken(runtime.database.db, call.workspaceId));
   if (!token) throw problems.notFound('not-installed', 'The add-on is not installed in this workspace.');
   const request = buildRequest(call.operation, call.input, baseUrlsOf(installation));
-  const response = await callContext.run({ source: call.source, userId: call.userId }, () =>
+  const response = await callContext.run({ source: call.source, userId: call.userId, request: call.recordInput ? runtime.redactor.redact({ operationId: call.operation.operationId, ...call.input }) : undefined }, () =>
     runtime.client.call({
       workspaceId: call.workspaceId,
       token,

@@ -45,8 +45,8 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
 const strict = { additionalProperties: false } as const;
 
-function literals<const T extends readonly string[]>(values: T) {
-  return Type.Union(values.map((value) => Type.Literal(value)) as { [K in keyof T]: ReturnType<typeof Type.Literal<T[K]>> });
+function literals<T extends string>(values: readonly T[]) {
+  return Type.Union(values.map((value) => Type.Literal(value)));
 }
 
 export const ConditionSchema = Type.Object(
@@ -60,7 +60,7 @@ export const ConditionSchema = Type.Object(
       }),
     ),
   },
-  { ...strict, $id: 'FlowCondition' },
+  strict,
 );
 export type Condition = Static<typeof ConditionSchema>;
 

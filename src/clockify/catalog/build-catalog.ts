@@ -110,7 +110,14 @@ function toOperation(
     pathParams,
     needsOnlyWorkspace: needsOnlyWorkspace(parameters, requestBody),
   };
-  return operation;
+  // Shared by the whole process (and cached validators key on it): nobody may change it.
+  for (const parameter of parameters) Object.freeze(parameter);
+  Object.freeze(parameters);
+  Object.freeze(operation.scopes);
+  Object.freeze(operation.pathParams);
+  Object.freeze(operation.pagination);
+  if (requestBody) Object.freeze(requestBody);
+  return Object.freeze(operation);
 }
 
 function isSupportedParameter(parameter: RawParameter): parameter is RawParameter & { in: 'path' | 'query' | 'header' } {

@@ -1,0 +1,168 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { curlSnippet, exampleBody, knownValuesFor, validateCall } from '../clockify/catalog/index.js';
+import type { Operation } from '../clockify/catalog/index.js';
+import { ClockifyClientError, HostNotAllowedError, PayloadTooLargeError } from '../clockify/client/index.js';
+import { callOperation } from '../clockify/workspace-api.js';
+import type { Runtime } from '../runtime.js';
+import { HttpProblem, problems } from '../server/problems.js';
+import { currentUser } from '../server/user-auth.js';
+import type { UserContext } from '../server/user-auth.js';
+import { parseJsonOr } from '../util/json.js';
+import { explorerAccess } from './access.js';
+
+const ListQuery = Type.Object({
+  method: Type.Optional(Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => Type.Literal(m)))),
+  readOnly: Type.Optional(Type.Boolean()),
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  tag: Type.Optional(Type.String({ maxLength: 200 })),
+});
+const OperationParams = Type.Object({ operationId: Type.String({ minLength: 1, maxLength: 200 }) });
+const ExecuteBody = Type.Object({
+  operationId: Type.String({ minLength: 1, maxLength: 200 }),
+  params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  body: Type.Optional(Type.Unknown()),
+});
+type ExecuteBody = Static<typeof ExecuteBody>;
+const HistoryQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 64 })) });
+const HistoryParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
+
+/** Response headers worth showing; anything that could carry a credential stays out. */
+const SHOWN_HEADERS = ['content-type', 'last-page', 'retry-after', 'x-ratelimit-remaining', 'date'];
+
+/** The API explorer: every operation of Clockify's spec as a form, run with the user's own rights. */
+export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
+  const { catalog, edition } = runtime;
+  const tags = ['api explorer'];
+
+  const find = (operationId: string, user: UserContext): Operation => {
+    const operation = catalog.get(operationId);
+    if (!operation || !explorerAccess(edition, operation, user.isAdmin).visible) throw problems.notFound('unknown-operation', `No operation ${operationId} in the explorer of ${edition.name}.`);
+    return operation;
+  };
+
+  const summary = (operation: Operation, user: UserContext) => ({
+    operationId: operation.operationId,
+    method: operation.method,
+    path: operation.path,
+    summary: operation.summary,
+    readOnly: operation.readOnly,
+    deprecated: operation.deprecated,
+    server: operation.server,
+    runnable: explorerAccess(edition, operation, user.isAdmin).runnable,
+  });
+
+  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/api-explorer/endpoints', { schema: { tags, summary: 'Operations grouped by tag, filterable by method, read-only and text.', querystring: ListQuery } }, async (request) => {
+    const user = currentUser(request);
+    const { method, readOnly, q, tag } = request.query;
+    const matching = new Set(catalog.filter({ method: method as Operation['method'] | undefined, readOnly, text: q, tag }).filter((op) => explorerAccess(edition, op, user.isAdmin).visible));
+    const groups = catalog
+      .byTag()
+      .map((group) => ({ tag: group.tag, operations: group.operations.filter((op) => matching.has(op)).map((op) => summary(op, user)) }))
+      .filter((group) => group.operations.length > 0);
+    return { total: matching.size, groups };
+  });
+
+  ui.get<{ Params: Static<typeof OperationParams> }>('/ui/api-explorer/endpoints/:operationId', { schema: { tags, summary: 'The form of one operation: parameters, known values pre-filled, an example body.', params: OperationParams } }, async (request) => {
+    const user = currentUser(request);
+    const operation = find(request.params.operationId, user);
+    const access = explorerAccess(edition, operation, user.isAdmin);
+    return {
+      ...summary(operation, user),
+      description: operation.description,
+      tag: operation.tag,
+      scopes: operation.scopes,
+      pagination: operation.pagination,
+      parameters: operation.parameters,
+      requestBody: operation.requestBody ? { required: operation.requestBody.required, contentType: operation.requestBody.contentType, schema: operation.requestBody.schema } : null,
+      prefill: knownValuesFor(operation, { workspaceId: user.workspaceId, userId: user.userId }),
+      exampleBody: operation.requestBody ? exampleBody(operation) : null,
+      ...(access.reason ? { notRunnableBecause: access.reason } : {}),
+    };
+  });
+
+  const execute = async (user: UserContext, call: ExecuteBody) => {
+    const operation = find(call.operationId, user);
+    const access = explorerAccess(edition, operation, user.isAdmin);
+    if (!access.runnable) throw problems.forbidden(operation.readOnly ? 'forbidden' : 'write-not-allowed', access.reason ?? 'Not allowed.');
+    const params = { ...knownValuesFor(operation, { workspaceId: user.workspaceId, userId: user.userId }), ...(call.params ?? {}) };
+    // Tenant isolation: the workspace is the token's, whatever the form says.
+    if ('workspaceId' in params && params.workspaceId !== user.workspaceId) {
+      throw problems.forbidden('workspace-mismatch', 'Operations run in your own workspace only.');
+    }
+    if (operation.pathParams.includes('workspaceId')) params.workspaceId = user.workspaceId;
+    const input = { params, ...(call.body === undefined ? {} : { body: call.body }) };
+    const problemsFound = validateCall(operation, input);
+    if (problemsFound.length > 0) throw problems.badRequest('invalid-call', 'The call does not match the operation: ' + problemsFound.map((p) => `${p.field} ${p.message}`).join('; '), problemsFound);
+    try {
+      const { request: built, response } = await callOperation(runtime, {
+        workspaceId: user.workspaceId,
+        operation,
+        input,
+        token: user.token,
+        userId: user.userId,
+        source: 'explorer',
+        lane: 'interactive',
+        throwOnHttpError: false,
+        recordInput: true,
+      });
+      return {
+        status: response.status,
+        ok: response.status < 400,
+        durationMs: Math.round(response.durationMs),
+        attempts: response.attempts,
+        headers: Object.fromEntries(Object.entries(response.headers).filter(([name]) => SHOWN_HEADERS.includes(name.toLowerCase()))),
+        body: runtime.redactor.redact(response.body),
+        request: { method: built.method, url: built.url, query: built.query },
+        curl: curlSnippet(built),
+      };
+    } catch (error) {
+      throw toProblem(error);
+    }
+  };
+
+  const executeRoute = async (request: FastifyRequest<{ Body: ExecuteBody }>) => execute(currentUser(request), request.body);
+  ui.post<{ Body: ExecuteBody }>('/ui/api-explorer/execute', { schema: { tags, summary: 'Validate against the spec and run an operation; writes need an admin.', body: ExecuteBody } }, executeRoute);
+
+  ui.get<{ Querystring: Static<typeof HistoryQuery> }>('/ui/api-explorer/history', { schema: { tags, summary: 'Calls made from the explorer in this workspace (redacted), newest first.', querystring: HistoryQuery } }, async (request) => {
+    const user = currentUser(request);
+    const limit = request.query.limit ?? 50;
+    let query = runtime.database.db.selectFrom('api_calls').selectAll().where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer');
+    if (request.query.cursor) query = query.where('id', '<', request.query.cursor);
+    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const entries = rows.slice(0, limit).map((row) => ({
+      id: row.id,
+      operationId: row.operation_id,
+      method: row.method,
+      url: row.url,
+      status: row.status,
+      durationMs: row.duration_ms,
+      attempts: row.attempts,
+      error: row.error,
+      input: parseJsonOr(row.request_json, null),
+      userId: row.user_id,
+      createdAt: Number(row.created_at),
+    }));
+    return { entries, nextCursor: rows.length > limit ? (entries[entries.length - 1]?.id ?? null) : null };
+  });
+
+  ui.post<{ Params: Static<typeof HistoryParams> }>('/ui/api-explorer/history/:callId/rerun', { schema: { tags, summary: 'Run a history entry again with the current user\'s rights.', params: HistoryParams } }, async (request) => {
+    const user = currentUser(request);
+    const row = await runtime.database.db.selectFrom('api_calls').select(['request_json', 'operation_id']).where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer').where('id', '=', request.params.callId).executeTakeFirst();
+    const input = parseJsonOr<{ operationId?: string; params?: Record<string, unknown>; body?: unknown } | null>(row?.request_json, null);
+    if (!row || !input?.operationId) throw problems.notFound('unknown-call', 'No explorer call with this id in this workspace.');
+    return execute(user, { operationId: input.operationId, params: input.params, body: input.body });
+  });
+
+  // Compatibility with the original system's route.
+  ui.post<{ Body: ExecuteBody }>('/api-call', { schema: { tags, summary: 'Alias of POST /ui/api-explorer/execute (compatibility).', body: ExecuteBody } }, executeRoute);
+}
+
+function toProblem(error: unknown): Error {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof HostNotAllowedError) return new HttpProblem(403, 'host-not-allowed', 'The target host is not an allowed Clockify host; nothing was sent.');
+  if (error instanceof PayloadTooLargeError) return new HttpProblem(413, 'payload-too-large', 'The request body is larger than 1 MB; nothing was sent.');
+  if (error instanceof ClockifyClientError) return new HttpProblem(502, 'clockify-unreachable', `Clockify did not answer: ${error.message}`);
+  return error as Error;
+}
