@@ -139,10 +139,11 @@ export function createGuardedLookup(options: GuardOptions = {}) {
  */
 export function createGuardedDispatcher(options: GuardOptions = {}): Agent {
   const allowlist = parseAllowlist(options.allowlist ?? []);
+  // BuildOptions is a union of net/tls option types, so `lookup` needs the cast to get through.
   const connector = buildConnector({
     ...options.connect,
-    lookup: createGuardedLookup(options) as unknown as buildConnector.BuildOptions['lookup'],
-  } as buildConnector.BuildOptions);
+    lookup: createGuardedLookup(options),
+  } as unknown as buildConnector.BuildOptions);
   const guardedConnect: buildConnector.connector = (connectOptions, callback) => {
     const host = normaliseHost(connectOptions.hostname);
     if (isIP(host) !== 0 && !allowlist.hosts.has(host)) {

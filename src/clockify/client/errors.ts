@@ -15,9 +15,12 @@ export class ClockifyApiError extends ClockifyClientError {
   readonly operationId: string;
   /** Redacted and truncated to 2 KB: safe to show and log. */
   readonly bodyExcerpt: string;
-  /** The parsed response body, unredacted, for callers that need to show Clockify's answer. Do not log it. */
-  readonly body: unknown;
-  readonly headers: Record<string, string>;
+  /**
+   * The parsed response body, unredacted, for callers that need to show Clockify's answer. It and
+   * `headers` are not enumerable, so log serializers that copy an error's properties leave them out.
+   */
+  declare readonly body: unknown;
+  declare readonly headers: Record<string, string>;
   readonly attempts: number;
 
   constructor(init: { status: number; operationId: string; bodyExcerpt: string; body: unknown; headers: Record<string, string>; attempts: number }) {
@@ -25,8 +28,8 @@ export class ClockifyApiError extends ClockifyClientError {
     this.status = init.status;
     this.operationId = init.operationId;
     this.bodyExcerpt = init.bodyExcerpt;
-    this.body = init.body;
-    this.headers = init.headers;
+    Object.defineProperty(this, 'body', { value: init.body, enumerable: false });
+    Object.defineProperty(this, 'headers', { value: init.headers, enumerable: false });
     this.attempts = init.attempts;
   }
 }

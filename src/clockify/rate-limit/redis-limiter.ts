@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { defaultsFrom, lookupBudget } from './budget.js';
+import { createMemoryRateLimiter } from './memory-limiter.js';
 import { observeWait, type RateLimitMetrics } from './metrics.js';
 import type { BudgetLookup, Lane, RateLimiter } from './types.js';
 
@@ -24,59 +25,53 @@ export interface RedisRateLimiterOptions {
 }
 
 /**
- * The shared limiter: every process that points at the same Redis and key prefix draws from one
- * budget per workspace. Built on rate-limiter-flexible's RateLimiterRedis (an atomic counter per
- * workspace and window); when the budget is spent the caller waits `msBeforeNext` and tries again,
- * instead of failing.
- *
- * Background calls take a point from the background budget, then from the shared one.
- * Differences from the in-process limiter: windows are fixed (they start at the first call of a
- * window), so two windows back to back can let up to twice the budget through within one second at
- * their boundary; and interactive calls get no precedence over background ones beyond the smaller
- * background budget.
+ * One atomic step of a sliding-window log: drop grants older than the window, and grant when both
+ * the workspace's budget and (for background calls) the background budget have room; otherwise
+ * answer how long until the oldest grant leaves the window. Redis's own clock is used, so instances
+ * whose clocks differ still count in one time line.
+ */
+const ACQUIRE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local function room(key, limit)
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if redis.call('ZCARD', key) < limit then return 0 end
+  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+  return math.max(1, tonumber(oldest[2]) + window - now)
+end
+local wait = room(KEYS[1], tonumber(ARGV[2]))
+if wait == 0 and #KEYS == 2 then wait = room(KEYS[2], tonumber(ARGV[3])) end
+if wait > 0 then return wait end
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], now, ARGV[4])
+  redis.call('PEXPIRE', KEYS[i], window)
+end
+return 0
+`;
+
+/**
+ * The limiter shared by every process pointing at the same Redis and key prefix: one budget per
+ * workspace, counted as a sliding window, so no one-second interval anywhere ever sees more grants
+ * than the budget (a fixed-window counter, rate-limiter-flexible's RateLimiterRedis, can let twice
+ * the budget through around a window boundary, which Clockify's own limiter would answer with 429s).
+ * Callers over budget wait for the oldest grant to leave the window instead of failing.
  */
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
   const defaults = defaultsFrom(options);
   const keyPrefix = options.keyPrefix ?? 'clockify:rl';
-  const windowSeconds = Math.max(1, Math.floor(options.windowSeconds ?? 1));
+  const windowMs = Math.max(1, Math.floor(options.windowSeconds ?? 1)) * 1000;
   const fallbackToMemory = options.fallbackToMemory ?? true;
   const closing = new AbortController();
-  // One RateLimiterRedis per (kind, points): the counters live in Redis under the same key whatever
-  // the points, so limiters with different budgets still share one count per workspace.
-  const limiters = new Map<string, RateLimiterRedis>();
+  const fallback = fallbackToMemory
+    ? createMemoryRateLimiter({ perSecond: options.perSecond, backgroundPerSecond: options.backgroundPerSecond, budgetFor: options.budgetFor, windowMs })
+    : undefined;
+  const redis = options.redis as Redis & { clockifyAcquire?: (...args: (string | number)[]) => Promise<number> };
+  if (!redis.clockifyAcquire) redis.defineCommand('clockifyAcquire', { lua: ACQUIRE_SCRIPT });
 
-  function limiterFor(kind: 'all' | 'background', points: number): RateLimiterRedis {
-    const id = `${kind}:${points}`;
-    let limiter = limiters.get(id);
-    if (!limiter) {
-      const prefix = `${keyPrefix}:${kind}`;
-      limiter = new RateLimiterRedis({
-        storeClient: options.redis,
-        keyPrefix: prefix,
-        points,
-        duration: windowSeconds,
-        // With a fallback, a disconnected client should not queue the call until Redis returns.
-        rejectIfRedisNotReady: fallbackToMemory,
-        ...(fallbackToMemory ? { insuranceLimiter: new RateLimiterMemory({ keyPrefix: prefix, points, duration: windowSeconds }) } : {}),
-      });
-      limiters.set(id, limiter);
-    }
-    return limiter;
-  }
-
-  /** Resolves true when it had to wait for a later window. */
-  async function takePoint(limiter: RateLimiterRedis, workspaceId: string, signal: AbortSignal): Promise<boolean> {
-    for (let waited = false; ; waited = true) {
-      signal.throwIfAborted();
-      try {
-        await limiter.consume(workspaceId, 1);
-        return waited;
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        // Spent for this window: wait until it ends. At least 1 ms, so a window ending "now" cannot spin.
-        await sleepFor(Math.max(1, rejection.msBeforeNext), undefined, { signal });
-      }
-    }
+  async function tryAcquire(keys: string[], perSecond: number, backgroundPerSecond: number): Promise<number> {
+    const args = [keys.length, ...keys, windowMs, perSecond, backgroundPerSecond, randomUUID()];
+    return Number(await redis.clockifyAcquire!(...args));
   }
 
   return {
@@ -85,21 +80,35 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
       const combined = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
       const started = performance.now();
       let waited = false;
+      const budget = await lookupBudget(defaults, options.budgetFor, workspaceId);
+      const keys = [`${keyPrefix}:all:{${workspaceId}}`, ...(lane === 'background' ? [`${keyPrefix}:background:{${workspaceId}}`] : [])];
       try {
-        const budget = await lookupBudget(defaults, options.budgetFor, workspaceId);
-        if (lane === 'background') waited = await takePoint(limiterFor('background', budget.backgroundPerSecond), workspaceId, combined);
-        waited = (await takePoint(limiterFor('all', budget.perSecond), workspaceId, combined)) || waited;
+        for (;;) {
+          combined.throwIfAborted();
+          let wait: number;
+          try {
+            wait = await tryAcquire(keys, budget.perSecond, budget.backgroundPerSecond);
+          } catch (error) {
+            if (combined.aborted) throw error;
+            if (!fallback) throw error;
+            await fallback.acquire(workspaceId, lane, combined);
+            break;
+          }
+          if (wait <= 0) break;
+          waited = true;
+          await sleepFor(wait, undefined, { signal: combined });
+        }
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
         if (closing.signal.aborted) throw new Error('The rate limiter is closed');
         throw error;
       }
-      // Calls that went straight through count as no wait, not as the Redis round trip.
       observeWait(options.metrics, lane, waited ? performance.now() - started : 0);
     },
 
     async close(): Promise<void> {
       closing.abort();
+      await fallback?.close?.();
     },
   };
 }
