@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { explorerRoom } from './explorer/index.js';
+import { flowsRoom } from './flows/index.js';
 import { ingestRoom } from './ingest/index.js';
 import { lifecycleRoom } from './lifecycle/index.js';
 import type { Room } from './room.js';
@@ -8,7 +9,7 @@ import { registerUserAuth } from './server/user-auth.js';
 
 /** Every capability of an edition, in one list: adding one is one line here. */
 export function createRooms(runtime: Runtime): Room[] {
-  return [lifecycleRoom(runtime), ingestRoom(runtime), explorerRoom(runtime)];
+  return [lifecycleRoom(runtime), ingestRoom(runtime), explorerRoom(runtime), flowsRoom(runtime)];
 }
 
 export async function registerRooms(app: FastifyInstance, runtime: Runtime): Promise<void> {

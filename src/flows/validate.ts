@@ -6,12 +6,13 @@
  * matched".
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { Errors, type ValueError } from '@sinclair/typebox/errors';
+import { Errors, ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { checkUrlSyntax } from '../net/ssrf.js';
 import { compileJsonPath } from './condition-path.js';
 import { compileSafeRegex } from './condition-regex.js';
 import { compareValues, regexOperand } from './conditions.js';
 import {
+  ACTION_ID_PATTERN,
   ClockifyActionSchema,
   ClockifyTriggerSchema,
   ConditionSchema,
@@ -78,17 +79,53 @@ function fieldFromPointer(base: string, pointer: string): string {
   return field;
 }
 
+/** Plain-language message for a schema error, from the failing keyword. */
 function describeError(error: ValueError): string {
-  const options = (error.schema as { anyOf?: { const?: unknown }[] }).anyOf;
+  const schema = error.schema as Record<string, unknown>;
+  const options = schema.anyOf as { const?: unknown }[] | undefined;
   if (options && options.every((option) => option.const !== undefined)) {
     return `must be one of: ${options.map((option) => String(option.const)).join(', ')}`;
   }
-  if (error.message === 'Expected required property') return 'is required';
-  if (error.message === 'Unexpected property') return 'is not a known property';
-  if (error.message === 'Expected string to match \'^[A-Za-z][A-Za-z0-9_]{0,39}$\'') {
-    return 'must start with a letter and use only letters, digits and _ (at most 40 characters)';
+  switch (error.type) {
+    case ValueErrorType.ObjectRequiredProperty:
+      return 'is required';
+    case ValueErrorType.ObjectAdditionalProperties:
+      return 'is not a known property';
+    case ValueErrorType.Literal:
+      return `must be ${JSON.stringify(schema.const)}`;
+    case ValueErrorType.String:
+      return 'must be a string';
+    case ValueErrorType.StringMinLength:
+      return schema.minLength === 1 ? 'must not be empty' : `must be at least ${String(schema.minLength)} characters`;
+    case ValueErrorType.StringMaxLength:
+      return `must be at most ${String(schema.maxLength)} characters`;
+    case ValueErrorType.StringPattern:
+      return schema.pattern === ACTION_ID_PATTERN
+        ? 'must start with a letter and use only letters, digits and _ (at most 40 characters)'
+        : `must match ${String(schema.pattern)}`;
+    case ValueErrorType.Boolean:
+      return 'must be true or false';
+    case ValueErrorType.Integer:
+      return 'must be a whole number';
+    case ValueErrorType.IntegerMinimum:
+    case ValueErrorType.NumberMinimum:
+      return `must be at least ${String(schema.minimum)}`;
+    case ValueErrorType.IntegerMaximum:
+    case ValueErrorType.NumberMaximum:
+      return `must be at most ${String(schema.maximum)}`;
+    case ValueErrorType.Array:
+      return 'must be a list';
+    case ValueErrorType.ArrayMinItems:
+      return `needs at least ${String(schema.minItems)} item${schema.minItems === 1 ? '' : 's'}`;
+    case ValueErrorType.ArrayMaxItems:
+      return `may have at most ${String(schema.maxItems)} items`;
+    case ValueErrorType.Object:
+      return 'must be an object';
+    case ValueErrorType.ObjectMaxProperties:
+      return `may have at most ${String(schema.maxProperties)} entries`;
+    default:
+      return error.message.replace(/^Expected /, 'must be ');
   }
-  return error.message.replace(/^Expected /, 'must be ');
 }
 
 class ProblemList {
@@ -154,8 +191,9 @@ function checkGroup(group: unknown, field: string, depth: number, problems: Prob
     problems.add(field, `condition groups may be nested at most ${FLOW_LIMITS.conditionDepth} levels deep`);
     return;
   }
-  if (!problems.schema(GroupShellSchema, group, field)) return;
-  (group as { rules: unknown[] }).rules.forEach((rule, index) => {
+  problems.schema(GroupShellSchema, group, field);
+  const rules = isObject(group) && Array.isArray(group.rules) ? group.rules.slice(0, FLOW_LIMITS.rulesPerGroup) : [];
+  rules.forEach((rule, index) => {
     const ruleField = `${field}.rules[${index}]`;
     if (isObject(rule) && ('rules' in rule || 'mode' in rule)) checkGroup(rule, ruleField, depth + 1, problems);
     else checkCondition(rule, ruleField, problems);

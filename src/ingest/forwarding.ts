@@ -15,14 +15,24 @@ export function forwardingSecret(runtime: Runtime, workspaceId: string): string 
   return `whsec_${runtime.box.derive(`forwarding:${runtime.editionConfig.key}:${workspaceId}`).toString('base64')}`;
 }
 
+/** The forwarding target, when the setting holds an http(s) URL (Clockify needs a non-empty default, so "disabled" means off). */
+export function forwardingUrlOf(settings: Record<string, unknown>): string | undefined {
+  const raw = typeof settings.forwarding_url === 'string' ? settings.forwarding_url.trim() : '';
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Clockify Add-on edition: every event is relayed, from the queue, to the workspace's forwarding URL. */
 export function forwardingConsumer(runtime: Runtime): EventConsumer {
   return {
     name: 'forwarding',
     async consume(event) {
-      const settings = await runtime.settingsOf(event.workspaceId);
-      const url = typeof settings.forwarding_url === 'string' ? settings.forwarding_url.trim() : '';
-      if (!url) return { forwarded: false, reason: 'no forwarding_url' };
+      const url = forwardingUrlOf(await runtime.settingsOf(event.workspaceId));
+      if (!url) return { forwarded: false, reason: 'forwarding_url is not set' };
       await runtime.queue.enqueue({ kind: JOB_FORWARD_EVENT, workspaceId: event.workspaceId, payload: { eventId: event.id }, maxAttempts: 8, dedupeKey: `${JOB_FORWARD_EVENT}:${event.id}` });
       return { forwarded: 'queued' };
     },
@@ -34,8 +44,7 @@ export function forwardEventJob(runtime: Runtime, dispatcher: () => Dispatcher):
     const { eventId } = job.payload as { eventId: string };
     const row = await runtime.database.db.selectFrom('webhook_events').select(['payload_json', 'event_type', 'received_at']).where('id', '=', eventId).executeTakeFirst();
     if (!row) return;
-    const settings = await runtime.settingsOf(job.workspaceId);
-    const url = typeof settings.forwarding_url === 'string' ? settings.forwarding_url.trim() : '';
+    const url = forwardingUrlOf(await runtime.settingsOf(job.workspaceId));
     if (!url) return;
     const timestamp = Math.floor(runtime.now() / 1000);
     const body = row.payload_json;

@@ -206,7 +206,8 @@ export interface FlowActionResultsTable {
   workspace_id: string;
   action_id: string;
   position: number;
-  status: 'succeeded' | 'failed' | 'skipped';
+  /** pending: written before sending, so a crash mid-send is known and a non-idempotent action is not sent twice; unknown: that happened. */
+  status: 'pending' | 'succeeded' | 'failed' | 'skipped' | 'unknown';
   request_json: string | null;
   response_json: string | null;
   attempts: number;

@@ -1,0 +1,43 @@
+import type { Dispatcher } from 'undici';
+import { createGuardedDispatcher } from '../net/ssrf.js';
+import type { Room } from '../room.js';
+import type { Runtime } from '../runtime.js';
+import { parseJsonOr } from '../util/json.js';
+import { flowsConsumer } from './consumer.js';
+import { FlowExecutor } from './executor.js';
+import { createFlowMetrics } from './metrics.js';
+import { JOB_REPLAY_RUN, flowRoutes } from './routes.js';
+import { FlowStore } from './store.js';
+
+/** No-code flows: run on every stored event, replayed on request, managed from the sidebar. */
+export function flowsRoom(runtime: Runtime): Room {
+  const store = new FlowStore(runtime.database, runtime.now);
+  let dispatcher: Dispatcher | undefined;
+  const executor = new FlowExecutor(runtime, store, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })), createFlowMetrics(runtime.metrics.registry));
+  runtime.onClose(async () => {
+    await dispatcher?.close();
+  });
+  runtime.consumers.unshift(flowsConsumer(store, executor));
+  runtime.jobHandlers[JOB_REPLAY_RUN] = async (job, { signal }) => {
+    const { runId } = job.payload as { runId: string };
+    const original = await store.getRun(job.workspaceId, runId);
+    if (!original?.run.eventId) return;
+    const definition = await store.version(original.run.flowId, original.run.flowVersion);
+    const event = await runtime.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', job.workspaceId).where('id', '=', original.run.eventId).executeTakeFirst();
+    if (!definition || !event) return;
+    await executor.run(
+      { id: original.run.flowId, version: original.run.flowVersion, definition, workspaceId: job.workspaceId },
+      { id: event.id, workspaceId: event.workspace_id, source: event.source, eventType: event.event_type, payload: parseJsonOr(event.payload_json, null), receivedAt: Number(event.received_at) },
+      { signal, replayOf: runId },
+    );
+  };
+  return {
+    name: 'flows',
+    uiRoutes: async (ui) => {
+      await ui.register(flowRoutes, { runtime, store, executor });
+    },
+  };
+}
+
+export { FlowStore } from './store.js';
+export { FlowExecutor } from './executor.js';

@@ -1,0 +1,238 @@
+/**
+ * Ready-made flows a user can start from by filling in a few inputs. Each template builds an ordinary
+ * flow definition, which is then validated and stored like any other. User inputs are written as
+ * literal text (a `{{` in them is escaped), never as template expressions.
+ */
+import { checkUrlSyntax } from '../net/ssrf.js';
+import type { FlowDefinition } from './model.js';
+
+export type FlowEdition = 'api-studio' | 'universal-webhook' | 'clockify-addon';
+
+export type TemplateInputType = 'text' | 'text-list' | 'url' | 'project-id' | 'tag-id';
+
+export interface TemplateInput {
+  name: string;
+  label: string;
+  type: TemplateInputType;
+}
+
+export interface FlowTemplate {
+  id: string;
+  name: string;
+  description: string;
+  editions: FlowEdition[];
+  requiredInputs: TemplateInput[];
+  /** Throws TemplateInputError when an input is missing or malformed. */
+  build(inputs: Record<string, unknown>): FlowDefinition;
+}
+
+export class TemplateInputError extends Error {
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(`${input}: ${message}`);
+    this.name = 'TemplateInputError';
+  }
+}
+
+const ALL_EDITIONS: FlowEdition[] = ['api-studio', 'universal-webhook', 'clockify-addon'];
+const CLOCKIFY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const MAX_TEXT = 3_000;
+const MAX_TASKS = 20;
+
+/** Escapes `{{` so user text is never read as a template expression. */
+function literalText(text: string): string {
+  return text.replaceAll('{{', '\\{{');
+}
+
+function readText(inputs: Record<string, unknown>, name: string): string {
+  const value = inputs[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new TemplateInputError(name, 'is required');
+  if (value.length > MAX_TEXT) throw new TemplateInputError(name, `must be at most ${MAX_TEXT} characters`);
+  return value;
+}
+
+function readId(inputs: Record<string, unknown>, name: string): string {
+  const value = readText(inputs, name).trim();
+  if (!CLOCKIFY_ID.test(value)) throw new TemplateInputError(name, 'is not a Clockify id');
+  return value;
+}
+
+function readTextList(inputs: Record<string, unknown>, name: string): string[] {
+  const value = inputs[name];
+  const items = (Array.isArray(value) ? value : typeof value === 'string' ? value.split('\n') : [])
+    .filter((item): item is string => typeof item === 'string')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+  if (items.length === 0) throw new TemplateInputError(name, 'needs at least one entry');
+  if (items.length > MAX_TASKS) throw new TemplateInputError(name, `may have at most ${MAX_TASKS} entries`);
+  if (items.some((item) => item.length > 1_000)) throw new TemplateInputError(name, 'entries must be at most 1000 characters');
+  return items;
+}
+
+function readUrl(inputs: Record<string, unknown>, name: string): string {
+  const value = readText(inputs, name).trim();
+  const check = checkUrlSyntax(value);
+  if (!check.ok) throw new TemplateInputError(name, check.reason);
+  return literalText(value);
+}
+
+/**
+ * Body for updateTimeEntry (PUT replaces the entry, so every field is carried over from the event);
+ * single-expression templates keep the event's types (booleans, null end of a running timer, arrays).
+ */
+function timeEntryUpdateBody(overrides: Record<string, unknown>): Record<string, unknown> {
+  return {
+    start: '{{ event.timeInterval.start }}',
+    end: '{{ event.timeInterval.end }}',
+    billable: '{{ event.billable }}',
+    description: '{{ event.description }}',
+    projectId: '{{ event.projectId }}',
+    taskId: '{{ event.taskId }}',
+    tagIds: '{{ event.tagIds }}',
+    ...overrides,
+  };
+}
+
+const tagProjectTimeEntries: FlowTemplate = {
+  id: 'tag-project-time-entries',
+  name: 'Tag new time entries of a project',
+  description:
+    'When a time entry is created on the chosen project without any tags, give it the chosen tag. Entries that already have tags are left alone, so no tag is ever removed.',
+  editions: ALL_EDITIONS,
+  requiredInputs: [
+    { name: 'projectId', label: 'Project', type: 'project-id' },
+    { name: 'tagId', label: 'Tag to add', type: 'tag-id' },
+  ],
+  build(inputs) {
+    const projectId = readId(inputs, 'projectId');
+    const tagId = readId(inputs, 'tagId');
+    return {
+      name: 'Tag new time entries of a project',
+      enabled: true,
+      trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+      conditions: {
+        mode: 'all',
+        rules: [
+          { path: '$.projectId', op: 'equals', value: projectId },
+          { path: '$.tagIds', op: 'empty' },
+        ],
+      },
+      actions: [
+        {
+          id: 'tagEntry',
+          name: 'Add the tag to the time entry',
+          kind: 'clockify',
+          operationId: 'updateTimeEntry',
+          params: { id: '{{ event.id }}' },
+          body: timeEntryUpdateBody({ tagIds: [tagId] }),
+          retry: { attempts: 3, backoffMs: 2_000 },
+        },
+      ],
+    };
+  },
+};
+
+const defaultDescription: FlowTemplate = {
+  id: 'default-time-entry-description',
+  name: 'Give an empty description a default',
+  description: 'When a time entry is created without a description, set the description you choose.',
+  editions: ALL_EDITIONS,
+  requiredInputs: [{ name: 'description', label: 'Default description', type: 'text' }],
+  build(inputs) {
+    const description = literalText(readText(inputs, 'description'));
+    return {
+      name: 'Default time entry description',
+      enabled: true,
+      trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+      conditions: { mode: 'all', rules: [{ path: '$.description', op: 'empty' }] },
+      actions: [
+        {
+          id: 'setDescription',
+          name: 'Set the default description',
+          kind: 'clockify',
+          operationId: 'updateTimeEntry',
+          params: { id: '{{ event.id }}' },
+          body: timeEntryUpdateBody({ description }),
+          retry: { attempts: 3, backoffMs: 2_000 },
+        },
+      ],
+    };
+  },
+};
+
+const projectStandardTasks: FlowTemplate = {
+  id: 'project-standard-tasks',
+  name: 'Create standard tasks on every new project',
+  description: 'When a project is created, add your standard tasks to it (one per line, at most 20).',
+  editions: ALL_EDITIONS,
+  requiredInputs: [{ name: 'taskNames', label: 'Task names (one per line)', type: 'text-list' }],
+  build(inputs) {
+    const names = readTextList(inputs, 'taskNames');
+    return {
+      name: 'Standard tasks for new projects',
+      enabled: true,
+      trigger: { kind: 'clockify', events: ['NEW_PROJECT'] },
+      conditions: { mode: 'all', rules: [] },
+      actions: names.map((name, index) => ({
+        id: `createTask${index + 1}`,
+        name: `Create task ${index + 1}`,
+        kind: 'clockify' as const,
+        operationId: 'createTask',
+        params: { projectId: '{{ event.id }}' },
+        body: { name: literalText(name) },
+        // One failed task should not stop the others from being created.
+        continueOnFailure: true,
+        retry: { attempts: 3, backoffMs: 2_000 },
+      })),
+    };
+  },
+};
+
+const notifyTimeOff: FlowTemplate = {
+  id: 'notify-time-off-request',
+  name: 'Notify an external URL when time off is requested',
+  description: 'When someone requests time off, POST the request as JSON to a URL of yours (chat hook, HR system, …).',
+  editions: ['universal-webhook'],
+  requiredInputs: [{ name: 'url', label: 'URL to notify', type: 'url' }],
+  build(inputs) {
+    const url = readUrl(inputs, 'url');
+    return {
+      name: 'Time off request notification',
+      enabled: true,
+      trigger: { kind: 'clockify', events: ['TIME_OFF_REQUESTED'] },
+      conditions: { mode: 'all', rules: [] },
+      actions: [
+        {
+          id: 'notify',
+          name: 'POST the request',
+          kind: 'http',
+          method: 'POST',
+          url,
+          headers: { 'content-type': 'application/json' },
+          body: {
+            type: 'TIME_OFF_REQUESTED',
+            workspaceId: '{{ workspace.id }}',
+            userId: '{{ event.userId }}',
+            start: '{{ event.timeOffPeriod.period.start }}',
+            end: '{{ event.timeOffPeriod.period.end }}',
+            note: '{{ event.note }}',
+            request: '{{ event }}',
+          },
+          retry: { attempts: 5, backoffMs: 5_000 },
+        },
+      ],
+    };
+  },
+};
+
+export const FLOW_TEMPLATES: readonly FlowTemplate[] = [tagProjectTimeEntries, defaultDescription, projectStandardTasks, notifyTimeOff];
+
+export function findFlowTemplate(id: string): FlowTemplate | undefined {
+  return FLOW_TEMPLATES.find((template) => template.id === id);
+}
+
+export function flowTemplatesFor(edition: FlowEdition): FlowTemplate[] {
+  return FLOW_TEMPLATES.filter((template) => template.editions.includes(edition));
+}

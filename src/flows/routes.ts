@@ -1,0 +1,187 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import { problems } from '../server/problems.js';
+import { currentUser, requireAdmin } from '../server/user-auth.js';
+import type { UserContext } from '../server/user-auth.js';
+import { readResourceJson } from '../resources.js';
+import { parseJsonOr } from '../util/json.js';
+import type { FlowExecutor } from './executor.js';
+import { TemplateInputError, findFlowTemplate, flowTemplatesFor } from './library.js';
+import type { FlowDefinition } from './model.js';
+import type { FlowStore, StoredFlow } from './store.js';
+import { validateFlowDefinition } from './validate.js';
+
+export const JOB_REPLAY_RUN = 'flow.replay';
+
+const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+const FlowParams = Type.Object({ flowId: Id });
+const RunParams = Type.Object({ runId: Id });
+const DefinitionBody = Type.Object({ definition: Type.Unknown() });
+const TestBody = Type.Object({
+  definition: Type.Optional(Type.Unknown()),
+  eventId: Type.Optional(Id),
+  sample: Type.Optional(Type.Unknown()),
+  eventType: Type.Optional(Type.String({ maxLength: 100 })),
+});
+const RunsQuery = Type.Object({
+  status: Type.Optional(Type.Union(['running', 'succeeded', 'failed', 'skipped', 'dead'].map((s) => Type.Literal(s)))),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  cursor: Type.Optional(Id),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+});
+const TemplateBody = Type.Object({ inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown())) });
+
+/** The flows HTTP API: reads for everyone in the workspace, writes for admins. */
+export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor }: { runtime: Runtime; store: FlowStore; executor: FlowExecutor }) {
+  const tags = ['flows'];
+  const samples = readResourceJson<Record<string, unknown>>('clockify', 'webhook-samples.json');
+
+  const validate = async (user: UserContext, input: unknown): Promise<FlowDefinition> => {
+    const settings = await runtime.settingsOf(user.workspaceId);
+    const sources = runtime.edition.capabilities.customWebhooks
+      ? (await runtime.database.db.selectFrom('custom_sources').select('id').where('workspace_id', '=', user.workspaceId).execute()).map((row) => row.id)
+      : undefined;
+    const result = validateFlowDefinition(input, {
+      allowedEvents: runtime.edition.events,
+      httpActionsEnabled: runtime.edition.capabilities.httpActions && settings.enable_http_actions === true,
+      ...(sources ? { customSourceIds: sources } : {}),
+      catalog: runtime.catalog,
+    });
+    if (!result.ok) throw problems.badRequest('invalid-flow', 'The flow is invalid: ' + result.problems.slice(0, 5).map((p) => `${p.field} ${p.message}`).join('; '), result.problems.map((p) => ({ field: `definition.${p.field}`.replace(/\.$/, ''), message: p.message })));
+    return result.flow;
+  };
+  const view = (flow: StoredFlow) => ({ ...flow, trigger: flow.definition.trigger });
+  const load = async (user: UserContext, flowId: string) => {
+    const flow = await store.get(user.workspaceId, flowId);
+    if (!flow) throw problems.notFound('unknown-flow', 'No flow with this id in this workspace.');
+    return flow;
+  };
+  const eventFor = async (user: UserContext, body: Static<typeof TestBody>, fallbackType: string | undefined) => {
+    if (body.eventId) {
+      const row = await runtime.database.db.selectFrom('webhook_events').select(['id', 'event_type', 'source', 'payload_json']).where('workspace_id', '=', user.workspaceId).where('id', '=', body.eventId).executeTakeFirst();
+      if (!row) throw problems.notFound('unknown-event', 'No event with this id in this workspace.');
+      return { id: row.id, eventType: row.event_type, source: row.source, payload: parseJsonOr(row.payload_json, null) };
+    }
+    const eventType = body.eventType ?? fallbackType;
+    const payload = body.sample ?? (eventType ? samples[eventType] : undefined);
+    if (payload === undefined) throw problems.badRequest('no-sample', 'Give a sample payload, a stored eventId, or an eventType that has a bundled sample.', [{ field: 'body.sample', message: 'required' }]);
+    return { eventType: eventType ?? 'custom', payload };
+  };
+  const firstEventOf = (definition: FlowDefinition) => (definition.trigger.kind === 'clockify' ? definition.trigger.events[0] : undefined);
+
+  ui.get('/ui/flows', { schema: { tags, summary: 'Flows of the workspace with their last run.' } }, async (request) => {
+    const user = currentUser(request);
+    return { flows: (await store.list(user.workspaceId)).map(view) };
+  });
+
+  ui.post<{ Body: Static<typeof DefinitionBody> }>('/ui/flows', { schema: { tags, summary: 'Create a flow (checked against the catalog; 400 names each bad field).', body: DefinitionBody } }, async (request, reply) => {
+    const user = requireAdmin(request);
+    const definition = await validate(user, request.body.definition);
+    return reply.code(201).send({ flow: view(await store.create(user.workspaceId, definition, user.userId)) });
+  });
+
+  ui.get('/ui/flows/templates', { schema: { tags, summary: 'Ready-made flows to start from.' } }, async () => ({
+    templates: flowTemplatesFor(runtime.edition.id).map(({ id, name, description, requiredInputs }) => ({ id, name, description, requiredInputs })),
+  }));
+
+  ui.post<{ Params: { templateId: string }; Body: Static<typeof TemplateBody> }>('/ui/flows/templates/:templateId', { schema: { tags, summary: 'Create a flow from a template.', params: Type.Object({ templateId: Type.String({ maxLength: 100 }) }), body: TemplateBody } }, async (request, reply) => {
+    const user = requireAdmin(request);
+    const template = findFlowTemplate(request.params.templateId);
+    if (!template || !template.editions.includes(runtime.edition.id)) throw problems.notFound('unknown-template', 'No such template for this edition.');
+    let definition: FlowDefinition;
+    try {
+      definition = template.build(request.body.inputs ?? {});
+    } catch (error) {
+      if (error instanceof TemplateInputError) throw problems.badRequest('invalid-template-input', error.message, [{ field: `inputs.${error.input}`, message: error.message }]);
+      throw error;
+    }
+    const valid = await validate(user, definition);
+    return reply.code(201).send({ flow: view(await store.create(user.workspaceId, valid, user.userId)) });
+  });
+
+  ui.post<{ Body: Static<typeof TestBody> }>('/ui/flows/test', { schema: { tags, summary: 'Dry run of an unsaved definition: conditions and rendered requests; nothing is sent or stored.', body: TestBody } }, async (request) => {
+    const user = currentUser(request);
+    const definition = await validate(user, request.body.definition);
+    const event = await eventFor(user, request.body, firstEventOf(definition));
+    return executor.dryRun(definition, user.workspaceId, event);
+  });
+
+  ui.get('/ui/flows/dead-letter', { schema: { tags, summary: 'Runs that exhausted their retries.' } }, async (request) => {
+    const user = currentUser(request);
+    return store.listRuns(user.workspaceId, { status: 'dead', limit: 100 });
+  });
+
+  ui.get<{ Querystring: Static<typeof RunsQuery> }>('/ui/flows/runs', { schema: { tags, summary: 'Runs of every flow, filtered by status and date.', querystring: RunsQuery } }, async (request) => {
+    const user = currentUser(request);
+    const q = request.query;
+    return store.listRuns(user.workspaceId, { status: q.status, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, before: q.cursor, limit: q.limit ?? 50 });
+  });
+
+  ui.get<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId', { schema: { tags, summary: 'One run with each action\'s request and response.', params: RunParams } }, async (request) => {
+    const user = currentUser(request);
+    const run = await store.getRun(user.workspaceId, request.params.runId);
+    if (!run) throw problems.notFound('unknown-run', 'No run with this id in this workspace.');
+    return run;
+  });
+
+  ui.post<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId/replay', { schema: { tags, summary: 'Run the flow again on the same event (a new run; actions are sent again).', params: RunParams } }, async (request, reply) => {
+    const user = requireAdmin(request);
+    const run = await store.getRun(user.workspaceId, request.params.runId);
+    if (!run || !run.run.eventId) throw problems.notFound('unknown-run', 'No replayable run with this id in this workspace.');
+    await runtime.queue.enqueue({ kind: JOB_REPLAY_RUN, workspaceId: user.workspaceId, payload: { runId: run.run.id } });
+    return reply.code(202).send({ queued: true, replayOf: run.run.id });
+  });
+
+  ui.get<{ Params: Static<typeof FlowParams> }>('/ui/flows/:flowId', { schema: { tags, summary: 'One flow with its definition.', params: FlowParams } }, async (request) => {
+    const user = currentUser(request);
+    return { flow: view(await load(user, request.params.flowId)) };
+  });
+
+  ui.put<{ Params: Static<typeof FlowParams>; Body: Static<typeof DefinitionBody> }>('/ui/flows/:flowId', { schema: { tags, summary: 'Replace the definition (a new version).', params: FlowParams, body: DefinitionBody } }, async (request) => {
+    const user = requireAdmin(request);
+    await load(user, request.params.flowId);
+    const definition = await validate(user, request.body.definition);
+    return { flow: view((await store.update(user.workspaceId, request.params.flowId, definition, user.userId))!) };
+  });
+
+  ui.delete<{ Params: Static<typeof FlowParams> }>('/ui/flows/:flowId', { schema: { tags, summary: 'Delete a flow (its run history stays until retention removes it).', params: FlowParams } }, async (request, reply) => {
+    const user = requireAdmin(request);
+    if (!(await store.remove(user.workspaceId, request.params.flowId))) throw problems.notFound('unknown-flow', 'No flow with this id in this workspace.');
+    return reply.code(204).send();
+  });
+
+  for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
+    ui.post<{ Params: Static<typeof FlowParams> }>(`/ui/flows/:flowId/${action}`, { schema: { tags, summary: `${enabled ? 'Enable' : 'Disable'} a flow.`, params: FlowParams } }, async (request) => {
+      const user = requireAdmin(request);
+      const flow = await store.setEnabled(user.workspaceId, request.params.flowId, enabled, user.userId);
+      if (!flow) throw problems.notFound('unknown-flow', 'No flow with this id in this workspace.');
+      return { flow: view(flow) };
+    });
+  }
+
+  ui.get<{ Params: Static<typeof FlowParams>; Querystring: Static<typeof RunsQuery> }>('/ui/flows/:flowId/executions', { schema: { tags, summary: 'Run history of a flow, filtered by status and date.', params: FlowParams, querystring: RunsQuery } }, async (request) => {
+    const user = currentUser(request);
+    await load(user, request.params.flowId);
+    const q = request.query;
+    return store.listRuns(user.workspaceId, { flowId: request.params.flowId, status: q.status, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, before: q.cursor, limit: q.limit ?? 50 });
+  });
+
+  ui.post<{ Params: Static<typeof FlowParams>; Body: Static<typeof TestBody> }>('/ui/flows/:flowId/test', { schema: { tags, summary: 'Dry run of a saved flow against a sample or a stored event; nothing is sent or stored.', params: FlowParams, body: TestBody } }, async (request) => {
+    const user = currentUser(request);
+    const flow = await load(user, request.params.flowId);
+    const event = await eventFor(user, request.body, firstEventOf(flow.definition));
+    return executor.dryRun(flow.definition, user.workspaceId, event);
+  });
+
+  ui.get<{ Params: { eventType: string } }>('/ui/webhooks/samples/:eventType', { schema: { tags: ['webhooks'], summary: 'A sample payload of an event type (the field picker of the flow editor).', params: Type.Object({ eventType: Type.String({ maxLength: 100 }) }) } }, async (request) => {
+    const user = currentUser(request);
+    const stored = await runtime.database.db.selectFrom('webhook_events').select('payload_json').where('workspace_id', '=', user.workspaceId).where('event_type', '=', request.params.eventType).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (stored) return { eventType: request.params.eventType, source: 'latest-event', payload: parseJsonOr(stored.payload_json, null) };
+    const sample = samples[request.params.eventType];
+    if (sample === undefined) throw problems.notFound('no-sample', 'No sample for this event type yet.');
+    return { eventType: request.params.eventType, source: 'bundled-sample', payload: sample };
+  });
+}
