@@ -105,8 +105,11 @@ export class WebhookRegistrar {
       return { event, route, expectedUrl, state: 'ok', clockifyWebhookId: mine.clockifyWebhookId };
     });
     const known = new Set(ours.map((r) => r.clockifyWebhookId).filter(Boolean));
+    // Manifest webhooks are Clockify's own doing: listed, but never ours to register or remove.
+    const manifestUrls = new Set(this.runtime.edition.manifestEvents.map((event) => `${event} ${this.expectedUrl(event)}`));
     const base = this.runtime.editionConfig.baseUrl.replace(/\/+$/, '');
     for (const webhook of remote) {
+      if (manifestUrls.has(`${webhook.webhookEvent} ${webhook.url}`)) continue;
       if (webhook.url.startsWith(base + '/webhooks/') && !known.has(webhook.id)) {
         entries.push({ event: webhook.webhookEvent, route: 'rest', expectedUrl: webhook.url, state: 'unexpected', clockifyWebhookId: webhook.id, detail: 'Points at this add-on but is not one of its registrations (a duplicate?).' });
       }

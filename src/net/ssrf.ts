@@ -9,6 +9,9 @@ import { isIP } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { cidrContains, classifyAddress, parseCidr, parseIp, type Cidr } from './ip.js';
 
+/** Re-exported so callers need one import for the whole guard. */
+export { isBlockedAddress } from './ip.js';
+
 export class BlockedDestinationError extends Error {
   readonly code = 'BLOCKED_DESTINATION';
   /** The resolved address that was refused; kept out of the message so it does not map internal DNS. */
@@ -48,9 +51,6 @@ export function checkUrlSyntax(url: string): UrlCheck {
   if (parsed.hostname === '') return { ok: false, reason: 'URL has no host' };
   return { ok: true, url: parsed };
 }
-
-/** Re-exported so callers need one import for the whole guard. */
-export { isBlockedAddress } from './ip.js';
 
 export type LookupFunction = (
   hostname: string,
