@@ -21,6 +21,11 @@ const EventParams = Type.Object({ eventId: Type.String({ minLength: 1, maxLength
 /** The webhook log for the sidebar: a filtered list, one event in full, and a live stream. */
 export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: { runtime: Runtime; events: EventStore }) {
   const tags = ['webhooks'];
+  // Open streams end when the server closes, or shutdown would wait for every open tab.
+  const streams = new Set<import('node:http').ServerResponse>();
+  ui.addHook('preClose', async () => {
+    for (const stream of streams) stream.end();
+  });
 
   ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/webhooks/events', { schema: { tags, summary: 'Received webhook events, newest first, with cursor pagination.', querystring: ListQuery } }, async (request) => {
     const user = currentUser(request);
@@ -74,11 +79,11 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
     heartbeat.unref();
-    const close = () => {
+    streams.add(raw);
+    raw.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
-    };
-    raw.on('close', close);
-    ui.server.once('close', () => raw.end());
+      streams.delete(raw);
+    });
   });
 }
