@@ -91,7 +91,7 @@ function editionOption(args: string[]): EditionId[] {
 async function start(args: string[]): Promise<number> {
   const editions = parseOrUsage(() => editionOption(args));
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, secretKeys: config.secretKeys });
   await startEditions(config, logger, editions);
   return -1; // keep running
 }

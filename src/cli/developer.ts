@@ -118,7 +118,7 @@ async function demo(args: string[], out: Output): Promise<number> {
   out.step(`sandbox: ${sandbox.url}`);
   const env = { ...process.env, CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem, CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host, DATA_DIR: join(base.dataDir, 'demo') };
   const config: AppConfig = loadConfig(env);
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn' });
+  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'warn', secretKeys: config.secretKeys });
   out.info('Starting the three editions…');
   const running = await startEditions(config, logger);
   const links: Record<string, { url: string; sidebar: string; manifest: string }> = {};

@@ -20,6 +20,8 @@ export interface EditionConfig {
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   logLevel: string;
+  /** Field names redacted everywhere, besides the built-in ones. */
+  secretKeys: string[];
   host: string;
   dataDir: string;
   redisUrl?: string;
@@ -94,6 +96,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config: AppConfig = {
     env: nodeEnv,
     logLevel: reader.withDefault(g.LOG_LEVEL, 'info'),
+    secretKeys: reader.withDefault(g.LOG_SECRET_KEYS, []),
     host: reader.withDefault(g.HOST, '0.0.0.0'),
     dataDir,
     redisUrl: reader.optional(g.REDIS_URL),

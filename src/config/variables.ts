@@ -9,6 +9,7 @@ const v = <T>(spec: EnvVar<T>): EnvVar<T> => spec;
 export const globalVariables = {
   NODE_ENV: v({ name: 'NODE_ENV', description: 'development, production or test. production requires ADDON_ENCRYPTION_KEY.', example: 'development', parse: parsers.oneOf(['development', 'production', 'test'] as const), expects: 'development | production | test' }),
   LOG_LEVEL: v({ name: 'LOG_LEVEL', description: 'Log verbosity.', example: 'info', parse: (raw) => parsers.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)(raw.toLowerCase()), expects: 'fatal | error | warn | info | debug | trace | silent' }),
+  LOG_SECRET_KEYS: v({ name: 'LOG_SECRET_KEYS', description: 'Extra field names whose values are always redacted from logs, stored histories and error bodies (comma-separated), on top of the built-in ones (authToken, token, secret, password, authorization, ...).', parse: parsers.list, expects: 'name,name' }),
   HOST: v({ name: 'HOST', description: 'Interface the HTTP servers listen on.', example: '0.0.0.0', parse: parsers.string, expects: 'an interface address' }),
   DATA_DIR: v({ name: 'DATA_DIR', description: 'Folder for the embedded databases, the development encryption key and sandbox keys.', example: './data', parse: parsers.string, expects: 'a folder path' }),
   REDIS_URL: v({ name: 'REDIS_URL', description: 'Redis for rate limits shared by several instances. Unset: limits are per process.', parse: parsers.string, expects: 'redis://host:port' }),

@@ -1,0 +1,80 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Runtime } from '../runtime.js';
+import { problems } from '../server/problems.js';
+import { currentUser, requireAdmin } from '../server/user-auth.js';
+import { decodeCursor, entityCounts, listEntities } from './cache.js';
+import { cancelRuns, problemFor, startRun } from './control.js';
+import { runView } from './progress.js';
+import { activeRun, getRun, latestRun, stepErrors } from './store.js';
+
+const TriggerBody = Type.Object({ mode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('failed-only')])) }, { additionalProperties: false });
+const EntitiesQuery = Type.Object({
+  type: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  cursor: Type.Optional(Type.String({ maxLength: 1000 })),
+});
+
+/** Errors listed with a run; the count says how many there are in all. */
+const ERRORS_SHOWN = 50;
+
+/**
+ * Types every member of the workspace may read from the cache: what Clockify itself shows every
+ * member. Time entries of others, rates in reports, the audit log and the like are for admins.
+ */
+export const MEMBER_VISIBLE_TYPES: readonly string[] = ['users', 'clients', 'projects', 'tasks', 'tags', 'custom-fields', 'project-custom-fields', 'user-groups', 'raw:getWorkspaceOfUser'];
+
+export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
+  const db = runtime.database.db;
+  const tags = ['bootstrap'];
+
+  const viewOf = async (runId: string) => {
+    const run = await getRun(db, runId);
+    return run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN)) : null;
+  };
+
+  ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors) and the cached entities per type.' } }, async (request) => {
+    const user = currentUser(request);
+    const run = await latestRun(db, user.workspaceId);
+    return {
+      run: run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN)) : null,
+      entityCounts: await entityCounts(db, user.workspaceId),
+    };
+  });
+
+  ui.post<{ Body: Static<typeof TriggerBody> }>(
+    '/ui/bootstrap/trigger',
+    { schema: { tags, summary: 'Start a bootstrap: everything, or only the operations that failed last time (admins).', body: Type.Optional(TriggerBody) } },
+    async (request, reply) => {
+      const user = requireAdmin(request);
+      const result = await startRun(runtime, user.workspaceId, { mode: request.body?.mode ?? 'full' });
+      if (!result.started) throw problemFor(result);
+      return reply.code(202).send({ run: await viewOf(result.run.id) });
+    },
+  );
+
+  ui.post('/ui/bootstrap/cancel', { schema: { tags, summary: 'Stop the running bootstrap at its next page (admins).' } }, async (request, reply) => {
+    const user = requireAdmin(request);
+    const run = await activeRun(db, user.workspaceId);
+    if (!run) throw problems.conflict('no-active-bootstrap', 'No bootstrap is running for this workspace.');
+    await cancelRuns(runtime, db, user.workspaceId);
+    return reply.code(202).send({ run: await viewOf(run.id) });
+  });
+
+  ui.get<{ Querystring: Static<typeof EntitiesQuery> }>(
+    '/ui/bootstrap/entities',
+    { schema: { tags, summary: 'Cached entities, by type, a page at a time (members see shared types only).', querystring: EntitiesQuery } },
+    async (request) => {
+      const user = currentUser(request);
+      const { type, cursor } = request.query;
+      const limit = request.query.limit ?? 100;
+      if (cursor !== undefined && !decodeCursor(cursor)) throw problems.badRequest('invalid-cursor', 'The cursor is not one this endpoint returned.');
+      if (!user.isAdmin) {
+        if (type === undefined) throw problems.badRequest('type-required', 'Name the entity type to list.');
+        if (!MEMBER_VISIBLE_TYPES.includes(type)) throw problems.forbidden('admin-required', `Only workspace owners and admins can read cached ${type}.`);
+      }
+      return listEntities(db, user.workspaceId, { ...(type !== undefined ? { type } : {}), limit, ...(cursor !== undefined ? { cursor } : {}) });
+    },
+  );
+}
