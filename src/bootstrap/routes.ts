@@ -9,7 +9,6 @@ import { cancelRuns, problemFor, startRun } from './control.js';
 import { runView } from './progress.js';
 import { activeRun, getRun, latestRun, stepErrors } from './store.js';
 
-const TriggerBody = Type.Object({ mode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('failed-only')])) }, { additionalProperties: false });
 const EntitiesQuery = Type.Object({
   type: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
@@ -43,12 +42,15 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
     };
   });
 
-  ui.post<{ Body: Static<typeof TriggerBody> }>(
+  // No body schema: the body is optional (a bare POST means "full"), which a schema would refuse.
+  ui.post<{ Body: { mode?: unknown } | undefined }>(
     '/ui/bootstrap/trigger',
-    { schema: { tags, summary: 'Start a bootstrap: everything, or only the operations that failed last time (admins).', body: Type.Optional(TriggerBody) } },
+    { schema: { tags, summary: 'Start a bootstrap: `{"mode": "full"}` (default) or only the operations that failed last time, `{"mode": "failed-only"}` (admins).' } },
     async (request, reply) => {
       const user = requireAdmin(request);
-      const result = await startRun(runtime, user.workspaceId, { mode: request.body?.mode ?? 'full' });
+      const mode = request.body?.mode ?? 'full';
+      if (mode !== 'full' && mode !== 'failed-only') throw problems.badRequest('invalid-mode', 'mode must be "full" or "failed-only".', [{ field: 'body.mode', message: 'must be "full" or "failed-only"' }]);
+      const result = await startRun(runtime, user.workspaceId, { mode });
       if (!result.started) throw problemFor(result);
       return reply.code(202).send({ run: await viewOf(result.run.id) });
     },

@@ -8,6 +8,7 @@ export type RejectionReason =
   | 'missing'
   | 'oversized'
   | 'malformed'
+  | 'unsigned'
   | 'algorithm'
   | 'signature'
   | 'issuer'
@@ -16,6 +17,7 @@ export type RejectionReason =
   | 'expired'
   | 'not_yet_valid'
   | 'missing_exp'
+  | 'user_token'
   | 'workspace_mismatch'
   | 'addon_mismatch'
   | 'unknown_key';
@@ -121,6 +123,8 @@ export class TokenVerifier {
     } catch {
       throw new TokenRejectedError('malformed', context);
     }
+    // `alg: none` is named apart from other algorithms: it is an attempt to skip the signature altogether.
+    if (typeof header.alg !== 'string' || header.alg.toLowerCase() === 'none') throw new TokenRejectedError('unsigned', context);
     if (header.alg !== 'RS256') throw new TokenRejectedError('algorithm', context);
     if (this.options.skipSignature) {
       try {
@@ -153,6 +157,9 @@ export class TokenVerifier {
     if (typeof claims.nbf === 'number' && claims.nbf - this.skew > nowSeconds) throw new TokenRejectedError('not_yet_valid', context);
     // A user token is handed to a browser: it must expire.
     if (context === 'user' && typeof claims.exp !== 'number') throw new TokenRejectedError('missing_exp', context);
+    // Only user tokens carry the viewer's role, and every workspace member has one in the sidebar URL:
+    // offered as a lifecycle, installation or webhook token it would let any member pause, reconfigure or reinstall the add-on.
+    if (context !== 'user' && claims.workspaceRole !== undefined) throw new TokenRejectedError('user_token', context);
     if (typeof claims.workspaceId !== 'string' || claims.workspaceId.length === 0) throw new TokenRejectedError('malformed', context);
     if (expect.workspaceId !== undefined && claims.workspaceId !== expect.workspaceId) throw new TokenRejectedError('workspace_mismatch', context);
     if (expect.addonId !== undefined && claims.addonId !== undefined && claims.addonId !== expect.addonId) throw new TokenRejectedError('addon_mismatch', context);

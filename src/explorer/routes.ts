@@ -83,10 +83,12 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
   });
 
   const execute = async (user: UserContext, call: ExecuteBody) => {
-    const operation = find(call.operationId, user);
+    // A write the edition hides is still a known operation: refusing it is a 403, not a 404.
+    const operation = catalog.get(call.operationId);
+    if (!operation) throw problems.notFound('unknown-operation', `No operation ${call.operationId} in the explorer of ${edition.name}.`);
     const access = explorerAccess(edition, operation, user.isAdmin);
     if (!access.runnable) throw problems.forbidden(operation.readOnly ? 'forbidden' : 'write-not-allowed', access.reason ?? 'Not allowed.');
-    const params = { ...knownValuesFor(operation, { workspaceId: user.workspaceId, userId: user.userId }), ...(call.params ?? {}) };
+    const params = { ...requiredDefaults(operation), ...knownValuesFor(operation, { workspaceId: user.workspaceId, userId: user.userId }), ...(call.params ?? {}) };
     // Tenant isolation: the workspace is the token's, whatever the form says.
     if ('workspaceId' in params && params.workspaceId !== user.workspaceId) {
       throw problems.forbidden('workspace-mismatch', 'Operations run in your own workspace only.');
@@ -157,6 +159,11 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
 
   // Compatibility with the original system's route.
   ui.post<{ Body: ExecuteBody }>('/api-call', { schema: { tags, summary: 'Alias of POST /ui/api-explorer/execute (compatibility).', body: ExecuteBody } }, executeRoute);
+}
+
+/** The spec marks some parameters required yet gives them a default (`include-roles`): run with the default unless the form says otherwise. */
+function requiredDefaults(operation: Operation): Record<string, unknown> {
+  return Object.fromEntries(operation.parameters.filter((p) => p.required && p.default !== undefined).map((p) => [p.name, p.default]));
 }
 
 function toProblem(error: unknown): Error {

@@ -41,6 +41,17 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    // Errors the router raises before any route runs (too-long or malformed path): same error shape as everything else.
+    frameworkErrors: (error, request, reply) => {
+      const document =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? problemDocument(414, 'uri-too-long', 'A path segment is longer than this server accepts.')
+          : error.code === 'FST_ERR_BAD_URL'
+            ? problemDocument(400, 'bad-url', 'The URL is not valid.')
+            : problemDocument(500, 'internal-error', 'Something went wrong on our side; the request id identifies it in our logs.');
+      reply.header('x-request-id', request.id);
+      void sendProblem(request, reply.code(document.status), document);
+    },
   });
 
   const routeIndex = new RouteIndex();

@@ -8,7 +8,7 @@ import { readResourceJson } from '../../src/resources.js';
 import { CLOCKIFY_EVENTS_FOR_TESTS } from './events.js';
 import { catalogFromOpenApi } from './openapi-catalog.js';
 
-const samples = readResourceJson<Record<string, Record<string, unknown>>>('clockify', 'webhook-samples.json');
+const samples = readResourceJson<Record<string, Record<string, unknown> & { id: string }>>('clockify', 'webhook-samples.json');
 const catalog = catalogFromOpenApi();
 
 const exampleInputs: Record<string, Record<string, unknown>> = {

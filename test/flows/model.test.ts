@@ -1,7 +1,9 @@
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { FLOW_TEMPLATES } from '../../src/flows/library.js';
-import { flowDefinitionJsonSchema } from '../../src/flows/model.js';
+import { getCatalog } from '../../src/clockify/catalog/index.js';
+import { flowDefinitionJsonSchema, type CatalogLike } from '../../src/flows/model.js';
+import { validateFlowDefinition } from '../../src/flows/validate.js';
 
 describe('flowDefinitionJsonSchema', () => {
   const schema = flowDefinitionJsonSchema();
@@ -19,5 +21,16 @@ describe('flowDefinitionJsonSchema', () => {
   it('documents the operators and action kinds', () => {
     const text = JSON.stringify(schema);
     for (const word of ['matches', 'not_exists', 'operationId', 'continueOnFailure', 'backoffMs', 'sourceId']) expect(text).toContain(word);
+  });
+});
+
+describe('CatalogLike', () => {
+  it('is satisfied by the real operation catalog, which validates the library flows', () => {
+    const catalog: CatalogLike = getCatalog();
+    for (const template of FLOW_TEMPLATES) {
+      const inputs = { projectId: 'p1', tagId: 't1', description: 'd', taskNames: 'a', url: 'https://example.com/hook' };
+      const result = validateFlowDefinition(template.build(inputs), { allowedEvents: ['NEW_TIME_ENTRY', 'NEW_PROJECT', 'TIME_OFF_REQUESTED'], httpActionsEnabled: true, catalog });
+      expect(result.ok, template.id).toBe(true);
+    }
   });
 });

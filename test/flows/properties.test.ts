@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { evaluateConditions } from '../../src/flows/conditions.js';
 import { CONDITION_OPERATORS, type ConditionGroup } from '../../src/flows/model.js';
-import { parseTemplate, renderValue, templateReferences } from '../../src/flows/templates.js';
+import { parseTemplate, renderValue, templateReferences, type TemplateContext } from '../../src/flows/templates.js';
 import { validateFlowDefinition } from '../../src/flows/validate.js';
 import { catalogFromOpenApi } from './openapi-catalog.js';
 
@@ -89,7 +89,7 @@ describe('properties', () => {
     const value = fc.oneof(templateText, fc.array(templateText, { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 5 }), templateText), fc.anything());
     fc.assert(
       fc.property(value, context, (input, ctx) => {
-        const result = renderValue(input, ctx);
+        const result = renderValue(input, ctx as TemplateContext);
         expect(Array.isArray(result.missing)).toBe(true);
         templateReferences(input);
       }),

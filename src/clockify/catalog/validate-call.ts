@@ -28,6 +28,10 @@ function validateParams(operation: Operation, params: Record<string, unknown>): 
       continue;
     }
     if (isBlank(value)) continue;
+    // `.` and `..` would survive URI encoding as dot segments and address another endpoint than this operation.
+    if ((value === '.' || value === '..') && operation.parameters.some((parameter) => parameter.name === name && parameter.in === 'path')) {
+      problems.push({ field: `params.${name}`, message: 'must not be a dot segment' });
+    }
     // Ajv coerces in place: validate a copy so the caller's values are left alone.
     given[name] = Array.isArray(value) ? [...value] : value;
   }

@@ -14,6 +14,12 @@ export interface MemoryRateLimiterOptions {
   now?: () => number;
   /** Length of the window the budgets count in. Default 1000 (they are per second). */
   windowMs?: number;
+  /**
+   * Spread a workspace's grants evenly (at least windowMs / perSecond apart) instead of letting a full
+   * second's budget go at once: a burst of sends arrives spread out anyway (new connections), so the
+   * next second's budget could reach Clockify inside the same second. Default false.
+   */
+  evenly?: boolean;
 }
 
 interface Waiter {
@@ -72,7 +78,7 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
       const waiter = nextWaiter(state.queue);
       if (!waiter) return;
       const at = now();
-      let wait = state.all.waitMs(at, waiter.budget.perSecond, windowMs);
+      let wait = state.all.waitMs(at, waiter.budget.perSecond, windowMs, options.evenly ? windowMs / waiter.budget.perSecond : 0);
       if (waiter.lane === 'background') wait = Math.max(wait, state.background.waitMs(at, waiter.budget.backgroundPerSecond, windowMs));
       if (wait > 0) {
         state.timer = setTimeout(() => pump(state), Math.ceil(wait));

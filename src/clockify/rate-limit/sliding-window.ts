@@ -6,12 +6,14 @@
 export class SlidingWindowLog {
   private readonly times: number[] = [];
 
-  /** Milliseconds until one more grant fits; 0 when it fits now. */
-  waitMs(now: number, limit: number, windowMs: number): number {
+  /** Milliseconds until one more grant fits; 0 when it fits now. `minGapMs` also keeps grants that far apart. */
+  waitMs(now: number, limit: number, windowMs: number, minGapMs = 0): number {
     this.prune(now, windowMs);
-    if (this.times.length < limit) return 0;
+    const last = this.times[this.times.length - 1];
+    const gapWait = minGapMs > 0 && last !== undefined ? Math.max(0, last + minGapMs - now) : 0;
+    if (this.times.length < limit) return gapWait;
     const blocking = this.times[this.times.length - limit]!;
-    return Math.max(0, blocking + windowMs - now);
+    return Math.max(gapWait, blocking + windowMs - now);
   }
 
   record(now: number): void {

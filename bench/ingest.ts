@@ -1,0 +1,468 @@
+/**
+ * Webhook ingestion benchmark (issue 5): 50 connections post signed NEW_TIME_ENTRY webhooks, each
+ * with a distinct payload, to one edition on SQLite and on PostgreSQL, and — in the same run — to a
+ * bare node:http server that answers 200 without work. Reports req/s, p50/p99 latency, the ratio to
+ * the bare server, and checks that every acknowledged event is in the database afterwards.
+ *
+ *   npx tsx bench/ingest.ts [--duration 10] [--connections 50] [--dialect sqlite,postgres] [--no-worker] [--json]
+ *
+ * Fairness on a small machine: the server under test (bare or edition) runs in a child process and
+ * autocannon in this one, so on 2 cores each gets one; the Clockify sandbox (used once, to install the
+ * add-on and mint a real webhook token) sits idle in this process while measuring. The edition runs
+ * as deployed: same process serves HTTP and runs the job worker that processes the stored events.
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+const SELF = fileURLToPath(import.meta.url);
+const ENCRYPTION_KEY = randomBytes(32).toString('hex');
+const DEFAULT_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export type BenchDialect = 'sqlite' | 'postgres';
+
+export interface IngestBenchOptions {
+  /** Seconds of measurement per case (default 10). */
+  durationSeconds?: number;
+  /** Seconds of unmeasured load before each case (default 2). */
+  warmupSeconds?: number;
+  connections?: number;
+  dialects?: BenchDialect[];
+  /** Maintenance URL of a PostgreSQL server; a database is created and dropped for the run. */
+  postgresUrl?: string;
+  /** Run the job worker in the edition while measuring (default true, as deployed). */
+  worker?: boolean;
+  /** Progress lines (default: stderr). */
+  log?: (line: string) => void;
+}
+
+export interface LoadResult {
+  name: string;
+  requestsPerSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  requests: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+
+export interface EditionCaseResult extends LoadResult {
+  dialect: BenchDialect;
+  /** requestsPerSecond / bare server's requestsPerSecond. */
+  ratioToBare: number;
+  /** 200 answers with an event id (warm-up included). */
+  acknowledged: number;
+  /** Of those, how many events were found in the database afterwards. */
+  acknowledgedStored: number;
+  allAcknowledgedStored: boolean;
+  meetsTargets: boolean;
+}
+
+export interface IngestBenchResult {
+  machine: { cpus: number; cpuModel: string; totalMemoryGb: number; freeMemoryGb: number; node: string; platform: string };
+  settings: { durationSeconds: number; warmupSeconds: number; connections: number; worker: boolean; edition: string; layout: string };
+  targets: { minRatioToBare: number; maxP99Ms: number };
+  bare: LoadResult;
+  cases: EditionCaseResult[];
+  skipped: { dialect: BenchDialect; reason: string }[];
+}
+
+export const TARGETS = { minRatioToBare: 0.35, maxP99Ms: 20 };
+
+// ---------------------------------------------------------------------------------------------
+// Child processes: the bare server and the edition under test.
+
+type ChildMessage =
+  | { type: 'ready'; url: string }
+  | { type: 'token'; token: string }
+  | { type: 'error'; message: string };
+
+async function runBareChild(): Promise<void> {
+  const body = JSON.stringify({ status: 'accepted', eventId: 'x'.repeat(22) });
+  const server = createServer((request, response) => {
+    // Read the body like any real handler must, then answer without work.
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      response.end(body);
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    process.send?.({ type: 'ready', url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` } satisfies ChildMessage);
+  });
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'stop') server.close(() => process.exit(0));
+  });
+}
+
+async function runEditionChild(): Promise<void> {
+  const { loadConfig } = await import('../src/config/index.js');
+  const { startEdition } = await import('../src/edition.js');
+  const { createLogger } = await import('../src/observability/logger.js');
+  const env = JSON.parse(process.env.INGEST_BENCH_ENV ?? '{}') as Record<string, string>;
+  const config = loadConfig(env, { dotenvPath: false });
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'info' });
+  const running = await startEdition('api-studio', config, { logger, port: Number(env.API_STUDIO_PORT), worker: env.WORKER_CONCURRENCY !== '0' });
+  process.on('message', async (message: { type: string; workspaceId?: string; event?: string }) => {
+    if (message.type === 'token') {
+      const row = await running.runtime.database.db
+        .selectFrom('webhook_registrations')
+        .select('token_ciphertext')
+        .where('workspace_id', '=', message.workspaceId!)
+        .where('event', '=', message.event!)
+        .executeTakeFirst();
+      if (!row?.token_ciphertext) process.send?.({ type: 'error', message: 'no webhook token stored' } satisfies ChildMessage);
+      else process.send?.({ type: 'token', token: running.runtime.box.open(row.token_ciphertext) } satisfies ChildMessage);
+    }
+    if (message.type === 'stop') {
+      await running.stop();
+      process.exit(0);
+    }
+  });
+  process.send?.({ type: 'ready', url: running.url } satisfies ChildMessage);
+}
+
+class Child {
+  private readonly waiting: ((message: ChildMessage) => void)[] = [];
+  private exited = false;
+  constructor(readonly process: ChildProcess) {
+    process.on('message', (message: ChildMessage) => this.waiting.shift()?.(message));
+    process.on('exit', (code) => {
+      this.exited = true;
+      for (const resolve of this.waiting.splice(0)) resolve({ type: 'error', message: `child exited with code ${code}` });
+    });
+  }
+
+  static start(role: 'bare' | 'edition', env: Record<string, string> = {}): Child {
+    const child = fork(SELF, [], {
+      execArgv: ['--import', 'tsx'],
+      env: { ...process.env, INGEST_BENCH_ROLE: role, INGEST_BENCH_ENV: JSON.stringify(env) },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    return new Child(child);
+  }
+
+  next(timeoutMs = 30_000): Promise<ChildMessage> {
+    if (this.exited) return Promise.resolve({ type: 'error', message: 'child has exited' });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve({ type: 'error', message: 'child did not answer in time' }), timeoutMs);
+      this.waiting.push((message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+    });
+  }
+
+  async request(message: object): Promise<ChildMessage> {
+    const answer = this.next();
+    this.process.send(message);
+    return answer;
+  }
+
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.process.once('exit', () => resolve()));
+    this.process.send({ type: 'stop' });
+    const timer = setTimeout(() => this.process.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load generation.
+
+interface LoadTarget {
+  url: string;
+  token: string;
+  workspaceId: string;
+  template: Record<string, unknown>;
+}
+
+/** Posts distinct NEW_TIME_ENTRY payloads (fresh entry id per request) and collects the acknowledged event ids. */
+async function load(name: string, target: LoadTarget, seconds: number, connections: number, acknowledged?: Set<string>): Promise<LoadResult> {
+  let sequence = 0;
+  const prefix = randomBytes(4).toString('hex');
+  const instance = autocannon({
+    url: target.url,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/webhooks/clockify',
+        headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': target.token },
+        setupRequest: (request) => {
+          sequence += 1;
+          request.body = JSON.stringify({ ...target.template, id: `${prefix}${sequence.toString(16).padStart(16, '0')}`, workspaceId: target.workspaceId });
+          return request;
+        },
+        onResponse: (status, body) => {
+          if (acknowledged && status === 200) {
+            const eventId = /"eventId":"([^"]+)"/.exec(body)?.[1];
+            if (eventId) acknowledged.add(eventId);
+          }
+        },
+      },
+    ],
+  });
+  const result = await instance;
+  return {
+    name,
+    requestsPerSecond: Math.round(result.requests.average),
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMaxMs: result.latency.max,
+    requests: result.requests.total,
+    ok2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Databases.
+
+async function postgresReachable(adminUrl: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function adminQuery(adminUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabase(dialect: BenchDialect, adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'cap-bench-'));
+    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `bench_${randomBytes(5).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+/** How many of `ids` are stored events (read by this process, after the edition has stopped). */
+async function countStored(databaseUrl: string, ids: string[]): Promise<number> {
+  const { openDatabase } = await import('../src/storage/database.js');
+  const database = await openDatabase(databaseUrl, { migrate: false });
+  try {
+    let found = 0;
+    for (let start = 0; start < ids.length; start += 500) {
+      const chunk = ids.slice(start, start + 500);
+      const rows = await database.db.selectFrom('webhook_events').select('id').where('id', 'in', chunk).execute();
+      found += rows.length;
+    }
+    return found;
+  } finally {
+    await database.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run.
+
+export async function runIngestBench(options: IngestBenchOptions = {}): Promise<IngestBenchResult> {
+  const durationSeconds = options.durationSeconds ?? 10;
+  const warmupSeconds = options.warmupSeconds ?? 2;
+  const connections = options.connections ?? 50;
+  const dialects = options.dialects ?? ['sqlite', 'postgres'];
+  const adminUrl = options.postgresUrl ?? DEFAULT_POSTGRES_URL;
+  const worker = options.worker ?? true;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  const { startSandbox } = await import('../sandbox/src/index.js');
+  const { readResourceJson } = await import('../src/resources.js');
+  const template = readResourceJson<Record<string, Record<string, unknown>>>('clockify', 'webhook-samples.json').NEW_TIME_ENTRY!;
+  const sandbox = await startSandbox({ seed: { users: 3, projects: 6, timeEntries: 20 } });
+  const workspaceId = sandbox.workspaces()[0]!.id;
+  const skipped: IngestBenchResult['skipped'] = [];
+  const cases: EditionCaseResult[] = [];
+  let bare: LoadResult | undefined;
+
+  try {
+    log(`bare node:http: ${warmupSeconds}s warm-up + ${durationSeconds}s at ${connections} connections`);
+    const bareChild = Child.start('bare');
+    try {
+      const ready = await bareChild.next();
+      if (ready.type !== 'ready') throw new Error(`bare server: ${'message' in ready ? ready.message : ready.type}`);
+      const target = { url: ready.url, token: 'unused', workspaceId, template };
+      if (warmupSeconds > 0) await load('warm-up', target, warmupSeconds, connections);
+      bare = await load('bare node:http', target, durationSeconds, connections);
+    } finally {
+      await bareChild.stop();
+    }
+    log(`  ${bare.requestsPerSecond} req/s, p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms`);
+
+    for (const dialect of dialects) {
+      if (dialect === 'postgres') {
+        const problem = await postgresReachable(adminUrl);
+        if (problem) {
+          skipped.push({ dialect, reason: `PostgreSQL unreachable: ${problem}` });
+          log(`postgres: skipped (${problem})`);
+          continue;
+        }
+      }
+      const database = await createDatabase(dialect, adminUrl);
+      const port = await freePort();
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const child = Child.start('edition', {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'info',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'cap-bench-data-')),
+        ADDON_ENCRYPTION_KEY: ENCRYPTION_KEY,
+        CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem,
+        CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host,
+        API_STUDIO_BASE_URL: baseUrl,
+        API_STUDIO_DB_URL: database.url,
+        API_STUDIO_PORT: String(port),
+        HOST: '127.0.0.1',
+        WORKER_CONCURRENCY: worker ? '8' : '0',
+      });
+      const acknowledged = new Set<string>();
+      try {
+        const ready = await child.next(60_000);
+        if (ready.type !== 'ready') throw new Error(`edition (${dialect}): ${'message' in ready ? ready.message : ready.type}`);
+        const installed = await sandbox.install({ manifestUrl: `${ready.url}/manifest`, workspaceId });
+        if (!installed.installed) throw new Error(`install failed: ${JSON.stringify(installed)}`);
+        const answer = await child.request({ type: 'token', workspaceId, event: 'NEW_TIME_ENTRY' });
+        if (answer.type !== 'token') throw new Error(`no webhook token: ${'message' in answer ? answer.message : answer.type}`);
+        const target = { url: ready.url, token: answer.token, workspaceId, template };
+        // Let the install's own background work (REST webhook registration) finish before measuring.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+
+        log(`api-studio on ${dialect}: ${warmupSeconds}s warm-up + ${durationSeconds}s at ${connections} connections (worker ${worker ? 'on' : 'off'})`);
+        if (warmupSeconds > 0) await load('warm-up', target, warmupSeconds, connections, acknowledged);
+        const measured = await load(`api-studio on ${dialect}`, target, durationSeconds, connections, acknowledged);
+        await child.stop();
+        const stored = await countStored(database.url, [...acknowledged]);
+        const ratio = measured.requestsPerSecond / Math.max(1, bare!.requestsPerSecond);
+        const result: EditionCaseResult = {
+          ...measured,
+          dialect,
+          ratioToBare: Math.round(ratio * 1000) / 1000,
+          acknowledged: acknowledged.size,
+          acknowledgedStored: stored,
+          allAcknowledgedStored: stored === acknowledged.size,
+          meetsTargets: ratio >= TARGETS.minRatioToBare && measured.latencyP99Ms < TARGETS.maxP99Ms && stored === acknowledged.size && measured.non2xx === 0,
+        };
+        cases.push(result);
+        log(`  ${result.requestsPerSecond} req/s (${Math.round(ratio * 100)}% of bare), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, non-2xx ${result.non2xx}, acknowledged ${result.acknowledged}, stored ${stored}`);
+      } finally {
+        await child.stop();
+        await sandbox.uninstall({ addonKey: 'clockify-api-studio', workspaceId }).catch(() => undefined);
+        await database.drop().catch(() => undefined);
+      }
+    }
+  } finally {
+    await sandbox.close();
+  }
+
+  const cpuList = cpus();
+  return {
+    machine: {
+      cpus: cpuList.length,
+      cpuModel: cpuList[0]?.model ?? 'unknown',
+      totalMemoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+      freeMemoryGb: Math.round((freemem() / 1024 ** 3) * 10) / 10,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
+    settings: { durationSeconds, warmupSeconds, connections, worker, edition: 'api-studio', layout: 'server under test in a child process, autocannon in the parent' },
+    targets: TARGETS,
+    bare: bare!,
+    cases,
+    skipped,
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function parseArgs(argv: string[]): IngestBenchOptions & { json: boolean } {
+  const options: IngestBenchOptions & { json: boolean } = { json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => argv[++i] ?? '';
+    if (arg === '--duration') options.durationSeconds = Number(value());
+    else if (arg === '--warmup') options.warmupSeconds = Number(value());
+    else if (arg === '--connections') options.connections = Number(value());
+    else if (arg === '--dialect') options.dialects = value().split(',') as BenchDialect[];
+    else if (arg === '--postgres-url') options.postgresUrl = value();
+    else if (arg === '--no-worker') options.worker = false;
+    else if (arg === '--json') options.json = true;
+  }
+  return options;
+}
+
+export function formatIngestBench(result: IngestBenchResult): string {
+  const lines = [
+    `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.totalMemoryGb} GB, Node ${result.machine.node}, ${result.machine.platform}`,
+    `Settings: ${result.settings.connections} connections, ${result.settings.durationSeconds}s per case after ${result.settings.warmupSeconds}s warm-up, worker ${result.settings.worker ? 'on' : 'off'}; ${result.settings.layout}`,
+    '',
+    '| case | req/s | ratio to bare | p50 ms | p99 ms | max ms | non-2xx | acknowledged | stored | targets |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    `| ${result.bare.name} | ${result.bare.requestsPerSecond} | 1 | ${result.bare.latencyP50Ms} | ${result.bare.latencyP99Ms} | ${result.bare.latencyMaxMs} | ${result.bare.non2xx} | | | |`,
+    ...result.cases.map(
+      (c) =>
+        `| ${c.name} | ${c.requestsPerSecond} | ${c.ratioToBare} | ${c.latencyP50Ms} | ${c.latencyP99Ms} | ${c.latencyMaxMs} | ${c.non2xx} | ${c.acknowledged} | ${c.acknowledgedStored} | ${c.meetsTargets ? 'met' : 'MISSED'} |`,
+    ),
+    ...result.skipped.map((s) => `| api-studio on ${s.dialect} | skipped: ${s.reason} |`),
+    '',
+    `Targets: ≥ ${result.targets.minRatioToBare * 100}% of bare req/s, p99 < ${result.targets.maxP99Ms} ms, every acknowledged event stored.`,
+  ];
+  return lines.join('\n');
+}
+
+const role = process.env.INGEST_BENCH_ROLE;
+if (role === 'bare') await runBareChild();
+else if (role === 'edition') {
+  await runEditionChild().catch((error: unknown) => {
+    process.send?.({ type: 'error', message: error instanceof Error ? error.message : String(error) } satisfies ChildMessage);
+    process.exit(1);
+  });
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const options = parseArgs(process.argv.slice(2));
+  const result = await runIngestBench(options);
+  process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatIngestBench(result)}\n`);
+}

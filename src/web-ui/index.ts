@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+import { projectRoot } from '../resources.js';
+import type { Room } from '../room.js';
+import type { Runtime } from '../runtime.js';
+import { sidebarRoutes } from './routes.js';
+
+/** Where `npm run build` puts the sidebar (vite, web/vite.config.ts). */
+export const WEB_DIST_DIR = join(projectRoot, 'dist', 'web');
+
+/** The sidebar web UI: the page Clockify frames as `{baseUrl}/sidebar?auth_token=…` and its assets. */
+export function webUiRoom(runtime: Runtime, distDir: string = WEB_DIST_DIR): Room {
+  return {
+    name: 'web-ui',
+    routes: async (app) => {
+      await app.register(sidebarRoutes, { distDir, baseUrl: runtime.editionConfig.baseUrl });
+    },
+  };
+}
+
+export { sidebarCsp } from './csp.js';

@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { problems } from '../server/problems.js';
+import { sidebarCsp } from './csp.js';
+
+export interface SidebarRoutesOptions {
+  /** The built page: dist/web with index.html and assets/. */
+  distDir: string;
+  /** The edition's public base URL, allowed to frame its own sidebar. */
+  baseUrl: string;
+}
+
+export const SIDEBAR_PATH = '/sidebar';
+
+/**
+ * The sidebar Clockify embeds: the page itself is never cached (it names the current hashed
+ * assets), the hashed assets are cached forever. The page is read per request, so a rebuild
+ * shows up without a restart.
+ */
+export async function sidebarRoutes(app: FastifyInstance, { distDir, baseUrl }: SidebarRoutesOptions) {
+  const indexPath = join(distDir, 'index.html');
+  const csp = sidebarCsp(baseUrl);
+
+  app.get(SIDEBAR_PATH, { schema: { hide: true } }, async (_request, reply) => {
+    let html: string;
+    try {
+      html = await readFile(indexPath, 'utf8');
+    } catch {
+      throw problems.unavailable('sidebar-not-built', 'The sidebar page has not been built on this server: run `npm run build` (it writes dist/web), then reload.');
+    }
+    return reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .header('content-security-policy', csp)
+      .send(html);
+  });
+
+  await app.register(fastifyStatic, {
+    root: join(distDir, 'assets'),
+    prefix: `${SIDEBAR_PATH}/assets/`,
+    decorateReply: false,
+    index: false,
+    list: false,
+    redirect: false,
+    dotfiles: 'deny',
+    // Files are looked up per request, so assets built after start are served too.
+    wildcard: true,
+    // A missing build is reported by /sidebar itself (503), not as a start-up warning.
+    suppressWarning: true,
+    immutable: true,
+    maxAge: '365d',
+    schemaHide: true,
+  });
+}

@@ -1,0 +1,297 @@
+/** Shapes of the /ui/* API as the sidebar uses them (see src/ for the server side). */
+
+export interface Capabilities {
+  customWebhooks: boolean;
+  explorerWrites: boolean;
+  httpActions: boolean;
+  forwarding: boolean;
+  heavyBootstrap: boolean;
+}
+
+export interface Me {
+  workspaceId: string;
+  userId: string;
+  role: string;
+  isAdmin: boolean;
+  theme: string;
+  language: string;
+  installation: { status: string; installedAt?: number | string | null; addonId: string };
+  edition: { id: 'api-studio' | 'universal-webhook' | 'clockify-addon'; name: string; key: string; capabilities: Capabilities; events: string[]; baseUrl: string };
+}
+
+export interface SettingView {
+  id: string;
+  name: string;
+  description: string;
+  type: string;
+  group: string;
+  value: unknown;
+  default: unknown;
+  readOnly: boolean;
+}
+
+export interface SettingsResponse {
+  ownedBy: string;
+  settings: SettingView[];
+  forwarding?: { signing: string; secretAvailable: boolean };
+}
+
+export type EventStatus = 'received' | 'processed' | 'failed' | 'skipped';
+
+export interface WebhookEvent {
+  id: string;
+  source: string;
+  eventType: string;
+  status: EventStatus;
+  receivedAt: number;
+  processedAt: number | null;
+  duplicates: number;
+  userId: string | null;
+  projectId: string | null;
+  timeEntryId: string | null;
+  clientId: string | null;
+  tagIds: string[];
+  error: string | null;
+  triggered: unknown;
+}
+
+export interface EventList {
+  events: WebhookEvent[];
+  nextCursor: string | null;
+}
+
+export interface EventRunRef {
+  id: string;
+  flow_id: string;
+  flow_version: number;
+  status: string;
+  matched: number | boolean;
+  started_at: number | null;
+  finished_at: number | null;
+  error: string | null;
+}
+
+export interface EventDetail {
+  event: WebhookEvent & { payload: unknown; headers: Record<string, string> };
+  flowRuns: EventRunRef[];
+}
+
+export interface DriftEntry {
+  event: string;
+  route: 'manifest' | 'rest';
+  expectedUrl: string;
+  state: 'ok' | 'missing' | 'pending' | 'failed' | 'disabled' | 'unexpected';
+  clockifyWebhookId: string | null;
+  detail?: string;
+}
+
+export interface DriftReport {
+  entries: DriftEntry[];
+  checkedAtClockify?: boolean;
+  error?: string;
+  summary: { expected: number; ok: number; problems: number };
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface OperationSummary {
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  summary: string;
+  readOnly: boolean;
+  deprecated?: boolean;
+  runnable: boolean;
+}
+
+export interface EndpointList {
+  total: number;
+  groups: { tag: string; operations: OperationSummary[] }[];
+}
+
+export type JsonSchema = { [keyword: string]: unknown };
+
+export interface OperationParameter {
+  name: string;
+  in: 'path' | 'query' | 'header';
+  required: boolean;
+  schema: JsonSchema;
+  enum?: readonly unknown[];
+  default?: unknown;
+  description?: string;
+}
+
+export interface OperationForm extends OperationSummary {
+  description?: string;
+  tag: string;
+  scopes?: string[];
+  parameters: OperationParameter[];
+  requestBody: { required: boolean; contentType: string; schema: JsonSchema } | null;
+  prefill: Record<string, unknown>;
+  exampleBody: unknown;
+  notRunnableBecause?: string;
+}
+
+export interface ExecuteResult {
+  status: number;
+  ok: boolean;
+  durationMs: number;
+  attempts: number;
+  headers: Record<string, string>;
+  body: unknown;
+  request: { method: string; url: string; query?: Record<string, string | string[]> };
+  curl: string;
+}
+
+export interface HistoryEntry {
+  id: string;
+  operationId: string;
+  method: string;
+  url: string;
+  status: number | null;
+  durationMs: number | null;
+  attempts?: number;
+  error?: string | null;
+  input: { operationId?: string; params?: Record<string, unknown>; body?: unknown } | null;
+  createdAt: number;
+}
+
+export interface CustomSource {
+  id: string;
+  name: string;
+  signatureMode: 'standard' | 'hmac-sha256' | 'none';
+  signatureHeader: string | null;
+  enabled: boolean;
+  rotating: boolean;
+  createdAt: number;
+  updatedAt: number;
+  url: string;
+}
+
+export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface BootstrapRun {
+  id: string;
+  status: RunStatus;
+  mode: string;
+  operationsTotal: number;
+  operationsDone: number;
+  entitiesFetched: number;
+  pagesFetched: number;
+  errorsCount: number;
+  createdAt: number | string | null;
+  startedAt: number | string | null;
+  finishedAt: number | string | null;
+  errors?: { operationId: string; error: string }[];
+}
+
+export interface BootstrapStatus {
+  run: BootstrapRun | null;
+  entityCounts: { type: string; count: number }[];
+}
+
+/* Flows: the definition model mirrors src/flows/model.ts. */
+
+export interface ConditionRule {
+  path: string;
+  op: string;
+  value?: unknown;
+}
+
+export interface ConditionGroup {
+  mode: 'all' | 'any';
+  rules: (ConditionRule | ConditionGroup)[];
+}
+
+export type FlowTrigger = { kind: 'clockify'; events: string[] } | { kind: 'custom'; sourceId: string; eventTypes?: string[] };
+
+interface ActionBase {
+  id: string;
+  name?: string;
+  continueOnFailure?: boolean;
+  retry?: { attempts: number; backoffMs: number };
+}
+
+export interface ClockifyAction extends ActionBase {
+  kind: 'clockify';
+  operationId: string;
+  params?: Record<string, unknown>;
+  body?: unknown;
+}
+
+export interface HttpAction extends ActionBase {
+  kind: 'http';
+  method: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+export type FlowAction = ClockifyAction | HttpAction;
+
+export interface FlowDefinition {
+  name: string;
+  description?: string;
+  enabled: boolean;
+  trigger: FlowTrigger;
+  conditions: ConditionGroup;
+  actions: FlowAction[];
+}
+
+export interface FlowSummary {
+  id: string;
+  name: string;
+  enabled: boolean;
+  version: number;
+  trigger: FlowTrigger;
+  lastRunStatus: string | null;
+  lastRunAt: number | string | null;
+  updatedAt: number | string | null;
+}
+
+/** A stored flow: its summary fields plus the definition (the server may nest it or spread it). */
+export interface FlowRecord extends Partial<FlowSummary> {
+  id: string;
+  definition?: FlowDefinition;
+  description?: string;
+  conditions?: ConditionGroup;
+  actions?: FlowAction[];
+}
+
+export interface FlowRun {
+  id: string;
+  status: string;
+  matched: boolean | number;
+  eventId: string | null;
+  startedAt: number | string | null;
+  finishedAt: number | string | null;
+  error: string | null;
+  flowId?: string;
+}
+
+export interface FlowRunAction {
+  actionId: string;
+  status: string;
+  request: unknown;
+  response: unknown;
+  attempts: number;
+  durationMs: number | null;
+}
+
+export interface FlowRunDetail {
+  run: FlowRun & Record<string, unknown>;
+  actions: FlowRunAction[];
+}
+
+export interface DryRunResult {
+  matched: boolean;
+  trace: { path: string; op: string; matched: boolean; actual?: unknown; error?: string }[];
+  actions: { actionId: string; kind: string; request: unknown; missing: string[]; error?: string }[];
+}
+
+export interface FlowTemplate {
+  id: string;
+  name: string;
+  description: string;
+  requiredInputs: { name: string; label: string; type: string }[];
+}

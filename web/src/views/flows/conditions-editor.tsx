@@ -1,0 +1,122 @@
+import { useState } from 'preact/hooks';
+import type { ConditionGroup, ConditionRule } from '../../api/types';
+import { useStableKeys } from '../../hooks/use-stable-keys';
+import { CONDITION_OPERATORS, conditionValueText, isGroup, operatorNeedsValue, parseConditionValue } from '../../lib/flow-draft';
+import { Button } from '../../ui/button';
+import { Icon } from '../../ui/icons';
+import { usePickable } from './insertion';
+
+const MAX_DEPTH = 4;
+
+/** "Only if": rules on the event's fields, in groups matched all-or-any, nested up to four levels. */
+export function ConditionsEditor({ group, onChange, readOnly }: { group: ConditionGroup; onChange: (next: ConditionGroup) => void; readOnly: boolean }) {
+  return (
+    <fieldset class="fieldset" disabled={readOnly}>
+      <legend>Only if</legend>
+      {group.rules.length === 0 && readOnly ? <p class="muted">No conditions: the flow runs for every event of its trigger.</p> : null}
+      <GroupEditor group={group} onChange={onChange} depth={1} label="Conditions" readOnly={readOnly} />
+    </fieldset>
+  );
+}
+
+function GroupEditor({ group, onChange, depth, label, onRemove, readOnly }: { group: ConditionGroup; onChange: (next: ConditionGroup) => void; depth: number; label: string; onRemove?: () => void; readOnly: boolean }) {
+  const keys = useStableKeys(group.rules.length);
+  const setRule = (index: number, rule: ConditionRule | ConditionGroup) => onChange({ ...group, rules: group.rules.map((r, i) => (i === index ? rule : r)) });
+  const removeRule = (index: number) => {
+    keys.remove(index);
+    onChange({ ...group, rules: group.rules.filter((_, i) => i !== index) });
+  };
+  return (
+    <div class={`condition-group depth-${depth}`} role="group" aria-label={label}>
+      <div class="row-between">
+        <label class="inline-label">
+          <span>Match</span>
+          <select class="select select-sm" value={group.mode} onChange={(event) => onChange({ ...group, mode: event.currentTarget.value as 'all' | 'any' })}>
+            <option value="all">all of these</option>
+            <option value="any">any of these</option>
+          </select>
+        </label>
+        {onRemove && !readOnly ? (
+          <Button size="sm" variant="ghost" icon="trash" onClick={onRemove} aria-label={`Remove ${label}`}>
+            Remove group
+          </Button>
+        ) : null}
+      </div>
+      {group.rules.length === 0 ? <p class="muted small">No rules yet{depth === 1 ? ': the flow runs for every event of its trigger.' : '.'}</p> : null}
+      <ol class="rules">
+        {group.rules.map((rule, index) => (
+          <li key={keys.at(index)}>
+            {isGroup(rule) ? (
+              <GroupEditor group={rule} depth={depth + 1} label={`${label}, group ${index + 1}`} onChange={(next) => setRule(index, next)} onRemove={() => removeRule(index)} readOnly={readOnly} />
+            ) : (
+              <RuleEditor rule={rule} label={`${label}, rule ${index + 1}`} onChange={(next) => setRule(index, next)} onRemove={() => removeRule(index)} readOnly={readOnly} />
+            )}
+          </li>
+        ))}
+      </ol>
+      {readOnly ? null : (
+        <div class="row">
+          <Button size="sm" icon="plus" onClick={() => onChange({ ...group, rules: [...group.rules, { path: '$.', op: 'equals', value: '' }] })}>
+            Add rule
+          </Button>
+          {depth < MAX_DEPTH ? (
+            <Button size="sm" variant="ghost" icon="plus" onClick={() => onChange({ ...group, rules: [...group.rules, { mode: group.mode === 'all' ? 'any' : 'all', rules: [] }] })}>
+              Add group
+            </Button>
+          ) : null}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function RuleEditor({ rule, label, onChange, onRemove, readOnly }: { rule: ConditionRule; label: string; onChange: (next: ConditionRule) => void; onRemove: () => void; readOnly: boolean }) {
+  const [valueText, setValueText] = useState(() => conditionValueText(rule.value));
+  const needsValue = operatorNeedsValue(rule.op);
+  const pickable = usePickable('path', `${label} (field)`, (path) => onChange({ ...rule, path }));
+  return (
+    <div class="rule">
+      <label class="rule-path">
+        <span class="visually-hidden">{label}: field (JSONPath)</span>
+        <input class="input mono" value={rule.path} placeholder="$.projectId" spellcheck={false} {...pickable} onInput={(event) => onChange({ ...rule, path: event.currentTarget.value })} />
+      </label>
+      <label class="rule-op">
+        <span class="visually-hidden">{label}: comparison</span>
+        <select
+          class="select"
+          value={rule.op}
+          onChange={(event) => {
+            const op = event.currentTarget.value;
+            const { value: _value, ...withoutValue } = rule;
+            onChange(operatorNeedsValue(op) ? { ...rule, op, value: parseConditionValue(valueText) } : { ...withoutValue, op });
+          }}
+        >
+          {CONDITION_OPERATORS.map((operator) => (
+            <option key={operator.value} value={operator.value}>
+              {operator.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      {needsValue ? (
+        <label class="rule-value">
+          <span class="visually-hidden">{label}: value</span>
+          <input
+            class="input"
+            value={valueText}
+            placeholder={rule.op === 'in' ? '["a", "b"]' : 'value'}
+            onInput={(event) => {
+              setValueText(event.currentTarget.value);
+              onChange({ ...rule, value: parseConditionValue(event.currentTarget.value) });
+            }}
+          />
+        </label>
+      ) : null}
+      {readOnly ? null : (
+        <button type="button" class="icon-button" aria-label={`Remove ${label}`} onClick={onRemove}>
+          <Icon name="close" />
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,15 @@
+import { FlowDetail } from './flow-detail';
+import { FlowList } from './flow-list';
+import { NewFlow } from './new-flow';
+import { RunDetail } from './run-detail';
+import { TemplatesGallery } from './templates-gallery';
+
+/** Routes: #/flows, #/flows/new, #/flows/templates, #/flows/<id>[/runs[/<runId>]]. */
+export function FlowsView({ parts }: { parts: string[] }) {
+  const [first, second, third] = parts;
+  if (!first) return <FlowList />;
+  if (first === 'new') return <NewFlow />;
+  if (first === 'templates') return <TemplatesGallery />;
+  if (second === 'runs' && third) return <RunDetail key={third} flowId={first} runId={third} />;
+  return <FlowDetail key={first} flowId={first} tab={second === 'runs' ? 'runs' : 'definition'} />;
+}

@@ -1,0 +1,132 @@
+import type { FlowRunDetail } from '../../api/types';
+import { useApp } from '../../app-context';
+import { useAction } from '../../hooks/use-action';
+import { useLive } from '../../hooks/use-live';
+import { useResource } from '../../hooks/use-resource';
+import { navigate } from '../../hooks/use-route';
+import { dateTime, duration } from '../../lib/format';
+import { routeHref } from '../../lib/route';
+import { StatusBadge } from '../../ui/badge';
+import { Button, LinkButton } from '../../ui/button';
+import { Card } from '../../ui/card';
+import { ErrorNotice, Notice, Skeleton } from '../../ui/feedback';
+import { JsonView } from '../../ui/json-view';
+import { runDuration } from './run-list';
+
+/** One execution: what started it, each action's request and response, and Replay for admins. */
+export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) {
+  const { api, me, notify } = useApp();
+  const path = `/ui/flows/runs/${encodeURIComponent(runId)}`;
+  const detail = useResource((signal) => api.get<FlowRunDetail>(path, { signal }), [path]);
+  useLive('flow-run', (data) => {
+    if (data.runId === runId || data.id === runId) detail.reload();
+  });
+  const replay = useAction(async () => {
+    const result = await api.post<{ run?: { id?: string }; runId?: string } | undefined>(`${path}/replay`, {});
+    const newId = result?.run?.id ?? result?.runId;
+    notify('Replay started.');
+    navigate(newId ? routeHref('flows', flowId, 'runs', newId) : routeHref('flows', flowId, 'runs'));
+  });
+  const back = (
+    <LinkButton href={routeHref('flows', flowId, 'runs')} icon="back" size="sm" variant="ghost">
+      All runs
+    </LinkButton>
+  );
+  if (detail.error && !detail.data) {
+    return (
+      <div class="stack-sm">
+        {back}
+        <ErrorNotice error={detail.error} title={detail.error.status === 404 ? 'Run not found' : undefined} onRetry={detail.error.status === 404 ? undefined : detail.reload} />
+      </div>
+    );
+  }
+  if (!detail.data) {
+    return (
+      <div class="stack">
+        {back}
+        <Card>
+          <Skeleton lines={8} label="Loading the run…" />
+        </Card>
+      </div>
+    );
+  }
+  const { run, actions } = detail.data;
+  return (
+    <div data-testid="run-detail">
+      <div class="page-header">
+        <div>
+          {back}
+          <h1>Run {run.id.slice(-8)}</h1>
+          <p class="row">
+            <StatusBadge status={run.status} />
+            <span class="muted small">{dateTime(run.startedAt)}</span>
+          </p>
+        </div>
+        {me.isAdmin ? (
+          <Button icon="refresh" busy={replay.busy} onClick={() => replay.run()}>
+            Replay
+          </Button>
+        ) : null}
+      </div>
+      <div class="stack">
+        {replay.error ? <ErrorNotice error={replay.error} compact /> : null}
+        <Card title="Summary" id="run-summary" level={2}>
+          <dl class="facts">
+            <dt>Conditions</dt>
+            <dd>{run.matched ? 'Matched' : 'Did not match: no action ran'}</dd>
+            <dt>Duration</dt>
+            <dd>{duration(runDuration(run))}</dd>
+            {run.eventId ? (
+              <>
+                <dt>Started by</dt>
+                <dd>
+                  <a href={routeHref('webhooks', run.eventId)}>Webhook event {run.eventId.slice(-8)}</a>
+                </dd>
+              </>
+            ) : null}
+          </dl>
+          {run.error ? (
+            <div style={{ marginTop: '12px' }}>
+              <Notice tone="danger" title="The run failed">
+                {run.error}
+              </Notice>
+            </div>
+          ) : null}
+        </Card>
+        {actions.length === 0 ? (
+          <Card>
+            <p class="muted">{run.matched ? 'No action has run yet.' : 'No action ran because the conditions did not match.'}</p>
+          </Card>
+        ) : (
+          actions.map((action, index) => (
+            <Card
+              key={`${action.actionId}-${index}`}
+              level={2}
+              title={
+                <>
+                  Step {index + 1}: <code>{action.actionId}</code>
+                </>
+              }
+              actions={
+                <div class="row">
+                  <StatusBadge status={action.status} />
+                  <span class="muted small">
+                    {duration(action.durationMs)}
+                    {action.attempts > 1 ? ` · ${action.attempts} attempts` : ''}
+                  </span>
+                </div>
+              }
+            >
+              <div class="stack-sm">
+                <h3 class="section-label">Request</h3>
+                <JsonView value={action.request} label={`Request of ${action.actionId}`} openDepth={1} />
+                <h3 class="section-label">Response</h3>
+                <JsonView value={action.response} label={`Response of ${action.actionId}`} openDepth={1} />
+              </div>
+            </Card>
+          ))
+        )}
+      </div>
+    </div>
+  );
+}
