@@ -4,7 +4,7 @@
  * bare node:http server that answers 200 without work. Reports req/s, p50/p99 latency, the ratio to
  * the bare server, and checks that every acknowledged event is in the database afterwards.
  *
- *   npx tsx bench/ingest.ts [--duration 10] [--connections 50] [--dialect sqlite,postgres] [--no-worker] [--json]
+ *   npx tsx bench/ingest.ts [--duration 10] [--connections 50] [--dialect sqlite,postgres] [--no-worker] [--cpu-prof DIR] [--json]
  *
  * Fairness on a small machine: the server under test (bare or edition) runs in a child process and
  * autocannon in this one, so on 2 cores each gets one; the Clockify sandbox (used once, to install the
@@ -16,7 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -39,6 +39,8 @@ export interface IngestBenchOptions {
   postgresUrl?: string;
   /** Run the job worker in the edition while measuring (default true, as deployed). */
   worker?: boolean;
+  /** Write a V8 CPU profile of each edition child into this folder (node --cpu-prof). */
+  cpuProfileDir?: string;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
 }
@@ -54,12 +56,16 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   timeouts: number;
+  /** CPU time the server process spent per request during the measurement (user + system): less sensitive than req/s to other load on the machine. */
+  serverCpuMicrosecondsPerRequest?: number;
 }
 
 export interface EditionCaseResult extends LoadResult {
   dialect: BenchDialect;
   /** requestsPerSecond / bare server's requestsPerSecond. */
   ratioToBare: number;
+  /** 1 s / server CPU per request: the req/s this edition could serve with one core to itself (the bare server is client-bound long before). */
+  cpuBoundCeilingRequestsPerSecond?: number;
   /** 200 answers with an event id (warm-up included). */
   acknowledged: number;
   /** Of those, how many events were found in the database afterwards. */
@@ -69,7 +75,7 @@ export interface EditionCaseResult extends LoadResult {
 }
 
 export interface IngestBenchResult {
-  machine: { cpus: number; cpuModel: string; totalMemoryGb: number; freeMemoryGb: number; node: string; platform: string };
+  machine: { cpus: number; cpuModel: string; totalMemoryGb: number; freeMemoryGb: number; node: string; platform: string; loadAverageBefore: number; loadAverageAfter: number };
   settings: { durationSeconds: number; warmupSeconds: number; connections: number; worker: boolean; edition: string; layout: string };
   targets: { minRatioToBare: number; maxP99Ms: number };
   bare: LoadResult;
@@ -85,7 +91,14 @@ export const TARGETS = { minRatioToBare: 0.35, maxP99Ms: 20 };
 type ChildMessage =
   | { type: 'ready'; url: string }
   | { type: 'token'; token: string }
+  | { type: 'cpu'; microseconds: number }
   | { type: 'error'; message: string };
+
+/** CPU time (user + system) the process has used so far. */
+function cpuMessage(): ChildMessage {
+  const usage = process.cpuUsage();
+  return { type: 'cpu', microseconds: usage.user + usage.system };
+}
 
 async function runBareChild(): Promise<void> {
   const body = JSON.stringify({ status: 'accepted', eventId: 'x'.repeat(22) });
@@ -103,6 +116,7 @@ async function runBareChild(): Promise<void> {
     process.send?.({ type: 'ready', url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` } satisfies ChildMessage);
   });
   process.on('message', (message: { type: string }) => {
+    if (message.type === 'cpu') process.send?.(cpuMessage());
     if (message.type === 'stop') server.close(() => process.exit(0));
   });
 }
@@ -116,6 +130,7 @@ async function runEditionChild(): Promise<void> {
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'info' });
   const running = await startEdition('api-studio', config, { logger, port: Number(env.API_STUDIO_PORT), worker: env.WORKER_CONCURRENCY !== '0' });
   process.on('message', async (message: { type: string; workspaceId?: string; event?: string }) => {
+    if (message.type === 'cpu') process.send?.(cpuMessage());
     if (message.type === 'token') {
       const row = await running.runtime.database.db
         .selectFrom('webhook_registrations')
@@ -145,9 +160,9 @@ class Child {
     });
   }
 
-  static start(role: 'bare' | 'edition', env: Record<string, string> = {}): Child {
+  static start(role: 'bare' | 'edition', env: Record<string, string> = {}, cpuProfileDir?: string): Child {
     const child = fork(SELF, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
       env: { ...process.env, INGEST_BENCH_ROLE: role, INGEST_BENCH_ENV: JSON.stringify(env) },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
@@ -233,6 +248,17 @@ async function load(name: string, target: LoadTarget, seconds: number, connectio
   };
 }
 
+/** Runs `load` and adds the server's CPU time per request, read from the child before and after. */
+async function measured(child: Child, run: () => Promise<LoadResult>): Promise<LoadResult> {
+  const before = await child.request({ type: 'cpu' });
+  const result = await run();
+  const after = await child.request({ type: 'cpu' });
+  if (before.type === 'cpu' && after.type === 'cpu' && result.requests > 0) {
+    result.serverCpuMicrosecondsPerRequest = Math.round((after.microseconds - before.microseconds) / result.requests);
+  }
+  return result;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Databases.
 
@@ -299,6 +325,7 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   const adminUrl = options.postgresUrl ?? DEFAULT_POSTGRES_URL;
   const worker = options.worker ?? true;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const loadAverageBefore = loadavg()[0]!;
 
   const { startSandbox } = await import('../sandbox/src/index.js');
   const { readResourceJson } = await import('../src/resources.js');
@@ -317,11 +344,11 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
       if (ready.type !== 'ready') throw new Error(`bare server: ${'message' in ready ? ready.message : ready.type}`);
       const target = { url: ready.url, token: 'unused', workspaceId, template };
       if (warmupSeconds > 0) await load('warm-up', target, warmupSeconds, connections);
-      bare = await load('bare node:http', target, durationSeconds, connections);
+      bare = await measured(bareChild, () => load('bare node:http', target, durationSeconds, connections));
     } finally {
       await bareChild.stop();
     }
-    log(`  ${bare.requestsPerSecond} req/s, p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms`);
+    log(`  ${bare!.requestsPerSecond} req/s, p50 ${bare!.latencyP50Ms} ms, p99 ${bare!.latencyP99Ms} ms, server CPU ${bare!.serverCpuMicrosecondsPerRequest} µs/request`);
 
     for (const dialect of dialects) {
       if (dialect === 'postgres') {
@@ -347,7 +374,7 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
         API_STUDIO_PORT: String(port),
         HOST: '127.0.0.1',
         WORKER_CONCURRENCY: worker ? '8' : '0',
-      });
+      }, options.cpuProfileDir);
       const acknowledged = new Set<string>();
       try {
         const ready = await child.next(60_000);
@@ -362,21 +389,22 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
 
         log(`api-studio on ${dialect}: ${warmupSeconds}s warm-up + ${durationSeconds}s at ${connections} connections (worker ${worker ? 'on' : 'off'})`);
         if (warmupSeconds > 0) await load('warm-up', target, warmupSeconds, connections, acknowledged);
-        const measured = await load(`api-studio on ${dialect}`, target, durationSeconds, connections, acknowledged);
+        const result0 = await measured(child, () => load(`api-studio on ${dialect}`, target, durationSeconds, connections, acknowledged));
         await child.stop();
         const stored = await countStored(database.url, [...acknowledged]);
-        const ratio = measured.requestsPerSecond / Math.max(1, bare!.requestsPerSecond);
+        const ratio = result0.requestsPerSecond / Math.max(1, bare!.requestsPerSecond);
         const result: EditionCaseResult = {
-          ...measured,
+          ...result0,
           dialect,
           ratioToBare: Math.round(ratio * 1000) / 1000,
+          ...(result0.serverCpuMicrosecondsPerRequest ? { cpuBoundCeilingRequestsPerSecond: Math.round(1_000_000 / result0.serverCpuMicrosecondsPerRequest) } : {}),
           acknowledged: acknowledged.size,
           acknowledgedStored: stored,
           allAcknowledgedStored: stored === acknowledged.size,
-          meetsTargets: ratio >= TARGETS.minRatioToBare && measured.latencyP99Ms < TARGETS.maxP99Ms && stored === acknowledged.size && measured.non2xx === 0,
+          meetsTargets: ratio >= TARGETS.minRatioToBare && result0.latencyP99Ms < TARGETS.maxP99Ms && stored === acknowledged.size && result0.non2xx === 0,
         };
         cases.push(result);
-        log(`  ${result.requestsPerSecond} req/s (${Math.round(ratio * 100)}% of bare), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, non-2xx ${result.non2xx}, acknowledged ${result.acknowledged}, stored ${stored}`);
+        log(`  ${result.requestsPerSecond} req/s (${Math.round(ratio * 100)}% of bare), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, server CPU ${result.serverCpuMicrosecondsPerRequest} µs/request, non-2xx ${result.non2xx}, acknowledged ${result.acknowledged}, stored ${stored}`);
       } finally {
         await child.stop();
         await sandbox.uninstall({ addonKey: 'clockify-api-studio', workspaceId }).catch(() => undefined);
@@ -396,6 +424,9 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
       freeMemoryGb: Math.round((freemem() / 1024 ** 3) * 10) / 10,
       node: process.version,
       platform: `${process.platform} ${process.arch}`,
+      // Other work on the machine skews req/s; server CPU per request much less so.
+      loadAverageBefore: Math.round(loadAverageBefore * 100) / 100,
+      loadAverageAfter: Math.round(loadavg()[0]! * 100) / 100,
     },
     settings: { durationSeconds, warmupSeconds, connections, worker, edition: 'api-studio', layout: 'server under test in a child process, autocannon in the parent' },
     targets: TARGETS,
@@ -430,6 +461,7 @@ function parseArgs(argv: string[]): IngestBenchOptions & { json: boolean } {
     else if (arg === '--dialect') options.dialects = value().split(',') as BenchDialect[];
     else if (arg === '--postgres-url') options.postgresUrl = value();
     else if (arg === '--no-worker') options.worker = false;
+    else if (arg === '--cpu-prof') options.cpuProfileDir = value();
     else if (arg === '--json') options.json = true;
   }
   return options;
@@ -437,15 +469,15 @@ function parseArgs(argv: string[]): IngestBenchOptions & { json: boolean } {
 
 export function formatIngestBench(result: IngestBenchResult): string {
   const lines = [
-    `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.totalMemoryGb} GB, Node ${result.machine.node}, ${result.machine.platform}`,
+    `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.totalMemoryGb} GB, Node ${result.machine.node}, ${result.machine.platform}; 1-minute load average ${result.machine.loadAverageBefore} before, ${result.machine.loadAverageAfter} after`,
     `Settings: ${result.settings.connections} connections, ${result.settings.durationSeconds}s per case after ${result.settings.warmupSeconds}s warm-up, worker ${result.settings.worker ? 'on' : 'off'}; ${result.settings.layout}`,
     '',
-    '| case | req/s | ratio to bare | p50 ms | p99 ms | max ms | non-2xx | acknowledged | stored | targets |',
-    '|---|---|---|---|---|---|---|---|---|---|',
-    `| ${result.bare.name} | ${result.bare.requestsPerSecond} | 1 | ${result.bare.latencyP50Ms} | ${result.bare.latencyP99Ms} | ${result.bare.latencyMaxMs} | ${result.bare.non2xx} | | | |`,
+    '| case | req/s | ratio to bare | p50 ms | p99 ms | max ms | server CPU µs/req | req/s with a core to itself | non-2xx | acknowledged | stored | targets |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| ${result.bare.name} | ${result.bare.requestsPerSecond} | 1 | ${result.bare.latencyP50Ms} | ${result.bare.latencyP99Ms} | ${result.bare.latencyMaxMs} | ${result.bare.serverCpuMicrosecondsPerRequest ?? ''} | | ${result.bare.non2xx} | | | |`,
     ...result.cases.map(
       (c) =>
-        `| ${c.name} | ${c.requestsPerSecond} | ${c.ratioToBare} | ${c.latencyP50Ms} | ${c.latencyP99Ms} | ${c.latencyMaxMs} | ${c.non2xx} | ${c.acknowledged} | ${c.acknowledgedStored} | ${c.meetsTargets ? 'met' : 'MISSED'} |`,
+        `| ${c.name} | ${c.requestsPerSecond} | ${c.ratioToBare} | ${c.latencyP50Ms} | ${c.latencyP99Ms} | ${c.latencyMaxMs} | ${c.serverCpuMicrosecondsPerRequest ?? ''} | ${c.cpuBoundCeilingRequestsPerSecond ?? ''} | ${c.non2xx} | ${c.acknowledged} | ${c.acknowledgedStored} | ${c.meetsTargets ? 'met' : 'MISSED'} |`,
     ),
     ...result.skipped.map((s) => `| api-studio on ${s.dialect} | skipped: ${s.reason} |`),
     '',

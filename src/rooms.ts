@@ -1,15 +1,18 @@
 import type { FastifyInstance } from 'fastify';
+import { bootstrapRoom } from './bootstrap/index.js';
 import { explorerRoom } from './explorer/index.js';
 import { flowsRoom } from './flows/index.js';
 import { ingestRoom } from './ingest/index.js';
 import { lifecycleRoom } from './lifecycle/index.js';
+import { retentionRoom } from './retention/index.js';
 import type { Room } from './room.js';
 import type { Runtime } from './runtime.js';
 import { registerUserAuth } from './server/user-auth.js';
+import { webUiRoom } from './web-ui/index.js';
 
 /** Every capability of an edition, in one list: adding one is one line here. */
 export function createRooms(runtime: Runtime): Room[] {
-  return [lifecycleRoom(runtime), ingestRoom(runtime), explorerRoom(runtime), flowsRoom(runtime)];
+  return [lifecycleRoom(runtime), ingestRoom(runtime), bootstrapRoom(runtime), explorerRoom(runtime), flowsRoom(runtime), retentionRoom(runtime), webUiRoom(runtime)];
 }
 
 export async function registerRooms(app: FastifyInstance, runtime: Runtime): Promise<void> {

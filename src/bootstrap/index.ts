@@ -30,7 +30,7 @@ export function bootstrapRoom(runtime: Runtime): Room {
 export function bootstrapJob(deps: RunnerDeps): JobHandler {
   return async (job, { signal, logger }) => {
     try {
-      await runPendingBootstraps(deps, job.workspaceId, { signal, logger });
+      return await runPendingBootstraps(deps, job.workspaceId, { signal, logger });
     } catch (error) {
       if (signal.aborted) throw error;
       if (job.attempts >= job.maxAttempts) {

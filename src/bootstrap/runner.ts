@@ -4,6 +4,7 @@ import type { Operation } from '../clockify/catalog/index.js';
 import { ClockifyApiError } from '../clockify/client/index.js';
 import type { ApiResponse } from '../clockify/client/index.js';
 import { callOperation } from '../clockify/workspace-api.js';
+import type { JobOutcome } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import { HttpProblem } from '../server/problems.js';
 import { entityIdsSince, upsertEntities } from './cache.js';
@@ -40,7 +41,11 @@ export interface RunnerContext {
   logger: Logger;
 }
 
-type StepOutcome = 'done' | 'failed' | 'cancelled' | 'uninstalled' | 'lost';
+/** `stopped`: halted because a sibling step ended the run (its committed pages stay). */
+type StepOutcome = 'done' | 'failed' | 'cancelled' | 'uninstalled' | 'paused' | 'lost' | 'stopped';
+
+/** How long a job waits when the add-on was paused in the workspace (the queue holds it until then anyway). */
+export const PAUSED_RETRY_MS = 60_000;
 
 /** Longest pause after Clockify kept answering 429 through the client's own retries. */
 const MAX_BACKOFF_MS = 30_000;
@@ -51,7 +56,7 @@ const MAX_BACKOFF_MS = 30_000;
  * at a step's end the steps of its dependents. So a killed worker's successor resumes at the first
  * page not committed: only the page in flight is fetched again.
  */
-export async function runPendingBootstraps(deps: RunnerDeps, workspaceId: string, context: RunnerContext): Promise<void> {
+export async function runPendingBootstraps(deps: RunnerDeps, workspaceId: string, context: RunnerContext): Promise<void | JobOutcome> {
   const seen = new Set<string>();
   for (;;) {
     const run = await activeRun(deps.runtime.database.db, workspaceId);
@@ -60,10 +65,12 @@ export async function runPendingBootstraps(deps: RunnerDeps, workspaceId: string
     seen.add(run.id);
     const outcome = await executeRun(deps, run, context);
     if (outcome === 'lost') return;
+    // Paused (INACTIVE): come back later; the queue does not hand the job out before reactivation.
+    if (outcome === 'paused') return { deferMs: PAUSED_RETRY_MS };
   }
 }
 
-async function executeRun(deps: RunnerDeps, run: BootstrapRun, context: RunnerContext): Promise<'finished' | 'lost'> {
+async function executeRun(deps: RunnerDeps, run: BootstrapRun, context: RunnerContext): Promise<'finished' | 'lost' | 'paused'> {
   const { runtime } = deps;
   const db = runtime.database.db;
   if (run.cancelRequested) {
@@ -80,30 +87,55 @@ async function executeRun(deps: RunnerDeps, run: BootstrapRun, context: RunnerCo
   const logger = context.logger.child({ bootstrapRun: run.id });
   deps.progress.publish(run);
 
-  for (;;) {
-    context.signal.throwIfAborted();
-    if (await isCancelRequested(db, run.id)) {
-      await finalize(deps, run, 'cancelled');
-      return 'finished';
+  // Steps run a few at a time: one page in flight per step, so a crash refetches at most one page of
+  // each, while the limiter (not the round trip of one request) sets the pace.
+  const inFlight = new Map<string, Promise<{ key: string; outcome: StepOutcome }>>();
+  const stop = new AbortController();
+  const stepContext = { ...context, logger, signal: AbortSignal.any([context.signal, stop.signal]) };
+  let ending: StepOutcome | undefined;
+  try {
+    for (;;) {
+      context.signal.throwIfAborted();
+      if (!ending && (await isCancelRequested(db, run.id))) ending = 'cancelled';
+      while (!ending && inFlight.size < runtime.config.bootstrap.concurrency) {
+        const step = await nextOpenStep(db, run.id, [...inFlight.keys()]);
+        if (!step) break;
+        const running = executeStep(deps, run, plan, step, stepContext).catch((error: unknown): StepOutcome => {
+          if (stop.signal.aborted && !context.signal.aborted) return 'stopped';
+          throw error;
+        });
+        inFlight.set(step.stepKey, running.then((outcome) => ({ key: step.stepKey, outcome })));
+      }
+      if (inFlight.size === 0) break;
+      const { key, outcome } = await Promise.race(inFlight.values());
+      inFlight.delete(key);
+      if (outcome === 'lost' || outcome === 'cancelled' || outcome === 'uninstalled' || outcome === 'paused') {
+        ending ??= outcome;
+        // The other steps stop at their next page; what they committed stays.
+        stop.abort();
+      }
     }
-    const step = await nextOpenStep(db, run.id);
-    if (!step) {
-      await finalize(deps, run, 'completed');
-      return 'finished';
-    }
-    const outcome = await executeStep(deps, run, plan, step, { ...context, logger });
-    if (outcome === 'lost') {
-      logger.warn({ step: step.stepKey }, 'another worker took this bootstrap over; stopping here');
+  } catch (error) {
+    stop.abort();
+    await Promise.allSettled(inFlight.values());
+    throw error;
+  }
+  switch (ending) {
+    case 'lost':
+      logger.warn('another worker took this bootstrap over; stopping here');
       return 'lost';
-    }
-    if (outcome === 'cancelled') {
+    case 'cancelled':
       await finalize(deps, run, 'cancelled');
       return 'finished';
-    }
-    if (outcome === 'uninstalled') {
+    case 'uninstalled':
       await finalize(deps, run, 'cancelled', 'The add-on was uninstalled.');
       return 'finished';
-    }
+    case 'paused':
+      logger.info('the add-on is paused in this workspace; the bootstrap resumes when it is active again');
+      return 'paused';
+    default:
+      await finalize(deps, run, 'completed');
+      return 'finished';
   }
 }
 
@@ -134,6 +166,10 @@ async function executeStep(deps: RunnerDeps, run: BootstrapRun, plan: BootstrapP
       if (context.signal.aborted) throw error;
       if (error instanceof CancelledWhileWaiting) return 'cancelled';
       if (error instanceof HttpProblem && error.slug === 'not-installed') return 'uninstalled';
+      // Clockify refuses calls while the add-on is paused: that is no failure of the operation.
+      const installation = await installationStatus(db, run.workspaceId);
+      if (installation === 'INACTIVE') return 'paused';
+      if (installation !== 'ACTIVE') return 'uninstalled';
       await recordFailure(deps, run, step, describeError(error));
       context.logger.warn({ step: step.stepKey, operation: step.operationId, error: describeError(error) }, 'bootstrap step failed');
       return 'failed';
@@ -248,6 +284,11 @@ export async function finalize(deps: RunnerDeps, run: BootstrapRun, requested: '
   deps.metrics.runs.inc({ outcome: status });
   if (run.startedAt !== null) deps.metrics.runDuration.observe(Math.max(0, now - run.startedAt) / 1000);
   deps.progress.publish(run, { final: true });
+}
+
+async function installationStatus(db: Runtime['database']['db'], workspaceId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('installations').select('status').where('workspace_id', '=', workspaceId).executeTakeFirst();
+  return row?.status;
 }
 
 function scopedIdPrefix(planned: PlannedOperation | undefined, step: BootstrapStep): string | undefined {

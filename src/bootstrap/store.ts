@@ -157,12 +157,10 @@ export async function isCancelRequested(db: Executor, runId: string): Promise<bo
   return !row || row.cancel_requested === 1 || row.status === 'cancelled';
 }
 
-export async function nextOpenStep(db: Executor, runId: string): Promise<BootstrapStep | undefined> {
-  const row = await db
-    .selectFrom('bootstrap_steps')
-    .selectAll()
-    .where('run_id', '=', runId)
-    .where('status', 'in', OPEN_STEP_STATUSES)
+export async function nextOpenStep(db: Executor, runId: string, excluding: readonly string[] = []): Promise<BootstrapStep | undefined> {
+  let query = db.selectFrom('bootstrap_steps').selectAll().where('run_id', '=', runId).where('status', 'in', OPEN_STEP_STATUSES);
+  if (excluding.length > 0) query = query.where('step_key', 'not in', excluding);
+  const row = await query
     .orderBy('position')
     .orderBy('step_key')
     .limit(1)

@@ -39,7 +39,7 @@ export interface AppConfig {
   /** Undefined in development: a generated key in dataDir is used instead. */
   encryptionKey?: Buffer;
   rateLimit: { perSecond: number; backgroundPerSecond: number };
-  bootstrap: { maxPages: number };
+  bootstrap: { maxPages: number; concurrency: number };
   webhooks: { dedupWindowHours: number };
   jobs: { concurrency: number; leaseSeconds: number; maxAttempts: number };
   retention: { intervalMinutes: number };
@@ -116,7 +116,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       // The default follows a lowered RATE_LIMIT_RPS; only an explicit larger value is an error.
       backgroundPerSecond: reader.withDefault(g.BOOTSTRAP_RATE_LIMIT_RPS, Math.min(25, perSecond)),
     },
-    bootstrap: { maxPages: reader.withDefault(g.BOOTSTRAP_MAX_PAGES, 1000) },
+    bootstrap: { maxPages: reader.withDefault(g.BOOTSTRAP_MAX_PAGES, 1000), concurrency: reader.withDefault(g.BOOTSTRAP_CONCURRENCY, 4) },
     webhooks: { dedupWindowHours: reader.withDefault(g.WEBHOOK_DEDUP_WINDOW_HOURS, 24) },
     jobs: {
       concurrency: reader.withDefault(g.WORKER_CONCURRENCY, 8),

@@ -98,8 +98,7 @@ export class LifecycleService {
     const parsed = parseSettingsUpdate(this.runtime.edition, body.settings);
     if (parsed.problems.length > 0) throw problems.badRequest('invalid-settings', 'Some settings have values of the wrong type.', parsed.problems);
     const lifecycleAt = issuedAtMs(lifecycle);
-    this.runtime.invalidateSettings(body.workspaceId);
-    return this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
+    const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
       if (!existing) return 'ignored-not-installed' as const;
       if (existing.status === 'DELETED') return 'ignored-already-deleted' as const;
@@ -107,6 +106,9 @@ export class LifecycleService {
       await this.installations.setSettings(trx, body.workspaceId, { ...existing.settings, ...parsed.values }, Math.max(lifecycleAt, existing.lastLifecycleAt), this.runtime.now());
       return 'applied' as const;
     });
+    // After the commit: a read (a job's rate-limit budget, say) between an earlier invalidation and the commit would have cached the old values for seconds.
+    this.runtime.invalidateSettings(body.workspaceId);
+    return outcome;
   }
 
   async deleted(body: DeletedBody, lifecycle: ClockifyClaims): Promise<LifecycleOutcome> {

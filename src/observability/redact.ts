@@ -26,6 +26,8 @@ export function createRedactor(extraKeys: string[] = []): Redactor {
     if (typeof value === 'string') return redactString(value);
     if (value === null || typeof value !== 'object' || depth > 12) return value;
     if (value instanceof Error) return value;
+    // Bytes have no secret keys to remove, and copying a 5 MB body byte by byte as an object would stall every log line.
+    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value;
     if (Array.isArray(value)) return value.map((item) => walk(item, depth + 1));
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {

@@ -1,5 +1,5 @@
 import Fastify, { LogController } from 'fastify';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { newId } from '../util/ids.js';
 import { HttpProblem, problemDocument } from './problems.js';
@@ -50,7 +50,7 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
             ? problemDocument(400, 'bad-url', 'The URL is not valid.')
             : problemDocument(500, 'internal-error', 'Something went wrong on our side; the request id identifies it in our logs.');
       reply.header('x-request-id', request.id);
-      void sendProblem(request, reply.code(document.status), document);
+      void sendProblem(request as FastifyRequest, (reply as FastifyReply).code(document.status), document);
     },
   });
 
@@ -102,7 +102,8 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
   app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     const allowed = routeIndex.allowedMethods(path);
-    if (allowed.length > 0) {
+    // A route of this method that gave up (a wildcard with nothing to serve) means 404, not 405.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       reply.header('allow', allowed.join(', '));
       return sendProblem(request, reply.code(405), problemDocument(405, 'method-not-allowed', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`));
     }

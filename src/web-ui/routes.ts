@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { problems } from '../server/problems.js';
+import { problemDocument, problems } from '../server/problems.js';
 import { sidebarCsp } from './csp.js';
 
 export interface SidebarRoutesOptions {
@@ -37,20 +37,33 @@ export async function sidebarRoutes(app: FastifyInstance, { distDir, baseUrl }: 
       .send(html);
   });
 
-  await app.register(fastifyStatic, {
-    root: join(distDir, 'assets'),
-    prefix: `${SIDEBAR_PATH}/assets/`,
-    decorateReply: false,
-    index: false,
-    list: false,
-    redirect: false,
-    dotfiles: 'deny',
-    // Files are looked up per request, so assets built after start are served too.
-    wildcard: true,
-    // A missing build is reported by /sidebar itself (503), not as a start-up warning.
-    suppressWarning: true,
-    immutable: true,
-    maxAge: '365d',
-    schemaHide: true,
-  });
+  await app.register(
+    async (assets) => {
+      await assets.register(fastifyStatic, {
+        root: join(distDir, 'assets'),
+        prefix: '/',
+        decorateReply: false,
+        index: false,
+        list: false,
+        redirect: false,
+        dotfiles: 'deny',
+        // Files are looked up per request, so assets built after start are served too.
+        wildcard: true,
+        // A missing build is reported by /sidebar itself (503), not as a start-up warning.
+        suppressWarning: true,
+        immutable: true,
+        maxAge: '365d',
+        schemaHide: true,
+      });
+      // A missing asset is a plain 404 (an old page asking for files a rebuild replaced).
+      assets.setNotFoundHandler(async (request, reply) => {
+        const path = request.url.split('?')[0] ?? '';
+        return reply
+          .code(404)
+          .type('application/problem+json')
+          .send({ ...problemDocument(404, 'not-found', `No sidebar asset ${path}; reload the page to get the current ones.`), instance: path, requestId: request.id });
+      });
+    },
+    { prefix: `${SIDEBAR_PATH}/assets` },
+  );
 }

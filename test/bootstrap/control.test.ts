@@ -85,6 +85,27 @@ describeEachDialect('bootstrap control', (dialect) => {
     expect(sandboxRequests(harness).filter((record) => record.status < 300)).toHaveLength(5);
   });
 
+  it('pauses while the add-on is inactive and resumes without errors once it is active again', async () => {
+    h = await startHarness({ dialect });
+    const harness = h;
+    const runId = await harness.start({ pageSize: 10 });
+    harness.onResponse = async (count) => {
+      if (count === 6) await harness.sandbox.setStatus({ addonKey: harness.addonKey, status: 'INACTIVE' });
+    };
+    const job = { id: 0, kind: JOB_BOOTSTRAP, workspaceId: harness.workspaceId, payload: {}, attempts: 1, maxAttempts: 10, lockedBy: 'test' };
+    const outcome = await harness.runtime.jobHandlers[JOB_BOOTSTRAP]!(job, { signal: new AbortController().signal, logger: harness.runtime.logger });
+    expect(outcome).toEqual({ deferMs: expect.any(Number) });
+    const paused = await runOf(harness, runId);
+    expect(paused).toMatchObject({ status: 'running', errors_count: 0, pages_fetched: 6 });
+
+    harness.onResponse = undefined;
+    await harness.sandbox.setStatus({ addonKey: harness.addonKey, status: 'ACTIVE' });
+    await harness.runJob();
+    const run = await runOf(harness, runId);
+    expect(run).toMatchObject({ status: 'completed', errors_count: 0 });
+    expect((await harness.counts()).projects).toBe(12);
+  });
+
   it('starts on install when run_on_install is on, in the lifecycle transaction', async () => {
     h = await startHarness({ dialect, settings: { RUN_ON_INSTALL: 'true' } });
     const db = h.runtime.database.db;
@@ -106,6 +127,8 @@ describeEachDialect('bootstrap control', (dialect) => {
 
     const forbidden = await harness.app.inject({ method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(member), payload: {} });
     expect(forbidden.statusCode).toBe(403);
+    const badMode = await harness.app.inject({ method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(owner), payload: { mode: 'sometimes' } });
+    expect(badMode.statusCode).toBe(400);
     const noRun = await harness.app.inject({ method: 'GET', url: '/ui/bootstrap/status', headers: auth(member) });
     expect(noRun.json()).toEqual({ run: null, entityCounts: [] });
 

@@ -82,7 +82,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     const settings = Object.fromEntries(Object.entries({ RUN_ON_INSTALL: 'false', TIME_ENTRY_DAYS_BACK: '60', MAX_RPS: '40', ...options.settings }).map(([name, value]) => [`${prefix}_${name}`, value]));
     test = await createTestRuntime(editionId, {
       dialect: options.dialect,
-      env: { CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem, CLOCKIFY_ALLOWED_HOSTS: host, ...settings, ...options.env },
+      // One operation at a time unless a test asks for more: most tests follow the exact order of requests.
+      env: { CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem, CLOCKIFY_ALLOWED_HOSTS: host, BOOTSTRAP_CONCURRENCY: '1', ...settings, ...options.env },
       buildApp: buildAppWithBootstrap,
     });
     const { runtime, app } = test;

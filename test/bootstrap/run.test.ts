@@ -90,6 +90,28 @@ describeEachDialect('bootstrap run against the sandbox', (dialect) => {
     expect(before).toBe(clean + 1);
   });
 
+  it('fetches several operations at once and still resumes with at most one page per operation fetched again', async () => {
+    h = await startHarness({ dialect, env: { BOOTSTRAP_CONCURRENCY: '4' } });
+    const harness = h;
+    const runId = await harness.start({ pageSize: 10 });
+    const killer = new AbortController();
+    harness.onResponse = (count) => {
+      if (count === 23) {
+        killer.abort(new Error('worker killed'));
+        throw killer.signal.reason;
+      }
+    };
+    await expect(harness.runJob(killer.signal)).rejects.toThrow('worker killed');
+    harness.onResponse = undefined;
+    await harness.runJob();
+    const run = await runOf(harness, runId);
+    expect(run.status).toBe('completed');
+    expect(await harness.counts()).toMatchObject(SEEDED);
+    // At most one page in flight per operation when the worker died: at most four pages fetched twice.
+    expect(duplicates(harness.fetched).length).toBeLessThanOrEqual(4);
+    expect(new Set(duplicates(harness.fetched)).size).toBe(duplicates(harness.fetched).length);
+  });
+
   it('a rerun refreshes the cache in place: same rows, newer fetch times', async () => {
     h = await startHarness({ dialect });
     await h.start({ pageSize: 10 });

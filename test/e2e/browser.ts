@@ -56,16 +56,46 @@ export async function openSidebar(browser: Browser, editionUrl: string, token: s
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
+  // From the top, so the sticky section tabs sit where a user sees them.
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true, animations: 'disabled' });
   return path;
 }
 
-/** Screenshots of the page as it is at both widths the sidebar must work at. */
+/** Elements that stick out to the right of the viewport (the page then scrolls sideways). */
+export async function horizontalOverflow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return [];
+    const culprits: string[] = [];
+    // An element's right edge, counting content that spills out of it (long words, wide children).
+    const rightOf = (element: Element) => element.getBoundingClientRect().left + Math.max(element.scrollWidth, element.getBoundingClientRect().width);
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      if (element.getBoundingClientRect().width === 0 || rightOf(element) <= width + 1) continue;
+      // Inside a scrolling box, wide content scrolls there, not the page.
+      if (element.parentElement?.closest('.code-block, .json-tree, .table-wrap, .tabs, .segmented, .event-grid, .visually-hidden')) continue;
+      if (element.classList.contains('visually-hidden')) continue;
+      // Only the innermost offenders: a parent is wide because of them.
+      if (Array.from(element.children).some((child) => rightOf(child) > width + 1)) continue;
+      culprits.push(`${element.tagName.toLowerCase()}.${element.className} (${Math.round(rightOf(element))}px): ${(element.textContent ?? '').slice(0, 60)}`);
+    }
+    return culprits.length > 0 ? culprits.slice(0, 10) : [`document is ${document.documentElement.scrollWidth}px wide`];
+  });
+}
+
+/**
+ * Screenshots of the page as it is at both widths the sidebar must work at; fails when the narrow
+ * page scrolls sideways (a 360-px sidebar must not).
+ */
 export async function screenshotBothWidths(page: Page, name: string): Promise<void> {
   const original = page.viewportSize();
   for (const viewport of [NARROW, WIDE]) {
     await page.setViewportSize(viewport);
     await page.waitForTimeout(50);
+    if (viewport === NARROW) {
+      const overflow = await horizontalOverflow(page);
+      if (overflow.length > 0) throw new Error(`${name}: the ${viewport.width}-px page scrolls sideways because of:\n${overflow.join('\n')}`);
+    }
     await screenshot(page, `${name}-${viewport.width}`);
   }
   if (original) await page.setViewportSize(original);

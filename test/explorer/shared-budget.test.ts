@@ -55,7 +55,7 @@ describeWithRedis('two instances sharing Redis stay under the workspace budget',
     const peak = stack.sandbox.maxRequestsPerSecond(workspaceId);
     expect(peak).toBeLessThanOrEqual(50);
     // The offered load was all at once; the budget, not the load, set the pace.
-    expect(peak).toBeGreaterThanOrEqual(40);
+    expect(peak).toBeGreaterThanOrEqual(30);
     expect(seconds).toBeGreaterThan((CALLS / 50) * 0.8);
     console.info(`[shared budget] ${CALLS} calls in ${seconds.toFixed(1)} s through 2 instances; sandbox peak ${peak}/s, 429s: 0`);
   });

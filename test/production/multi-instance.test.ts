@@ -201,8 +201,13 @@ describeOnPostgresAndRedis('several instances on PostgreSQL and Redis', () => {
     expect(row).toEqual({ status: 'DELETED', token_ciphertext: null });
     const tokens = await database.db.selectFrom('webhook_registrations').select('token_hash').where('workspace_id', '=', lifecycleWorkspaceId).where('token_hash', 'is not', null).execute();
     expect(tokens).toHaveLength(0);
-    // A replay of an older event reaching any instance afterwards changes nothing.
-    for (const instance of instances) expect((await send(instance, 'status-changed', 21, { status: 'ACTIVE' })).body.outcome).toBe('ignored-already-deleted');
+    // A late retry of an older INSTALLED, or of a status change, reaching any instance afterwards changes nothing.
+    for (const instance of instances) {
+      const reinstall = await send(instance, 'installed', 19, { authToken: await sign(19), asUser: ownerId, webhooks: [] });
+      expect(reinstall.body.outcome).toBe('ignored-stale');
+      expect((await send(instance, 'status-changed', 21, { status: 'ACTIVE' })).body.outcome).toBe('ignored-already-deleted');
+    }
+    expect(await database.db.selectFrom('installations').select('status').where('workspace_id', '=', lifecycleWorkspaceId).executeTakeFirstOrThrow()).toEqual({ status: 'DELETED' });
   }, 30_000);
 
   it('lets another instance finish the jobs a killed instance had claimed, once their lease expires', async () => {

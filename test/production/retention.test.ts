@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getEdition } from '../../src/editions/index.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { LeaseLock, RETENTION_TABLES, planRetention, runRetention } from '../../src/retention/index.js';
+import { LeaseLock, RETENTION_TABLES, planRetention, runRetention, runRetentionOnce } from '../../src/retention/index.js';
 import type { RetentionDeps } from '../../src/retention/index.js';
 import { chunked, cutoffFor, retentionDaysOf } from '../../src/retention/policy.js';
 import { RetentionScheduler } from '../../src/retention/scheduler.js';
@@ -248,5 +248,16 @@ describeEachDialect('retention clean-up', (dialect) => {
     } finally {
       await scheduler.stop();
     }
+  });
+
+  it('runs once from the command line against the configured database', async () => {
+    await install('ws');
+    const young = await history('ws', 2, Date.now());
+    await history('ws', 45, Date.now());
+    const config = testConfig({ DATABASE_URL: target.url });
+    const report = await runRetentionOnce('clockify-addon', config, logs.logger);
+    expect(report.ran).toBe(true);
+    expect(report.deleted.webhook_events).toBe(1);
+    expect(await ids('webhook_events')).toEqual([young]);
   });
 });

@@ -155,13 +155,15 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
     await install(proxy.url);
     const token = await webhookToken(database, workspaceId, 'NEW_PROJECT');
 
-    // Clockify keeps sending: several senders, one delivery after another, each remembered with its answer.
+    // Clockify keeps sending: several senders, one delivery after another (paced, so the restarting
+    // processes get CPU on a small machine), each remembered with its answer.
     const answers = new Map<string, number>();
     let sending = true;
     const sender = async (lane: number) => {
       for (let index = 0; sending; index += 1) {
         const id = `${lane}-${index}`;
         answers.set(id, (await deliverWebhook(proxy.url, 'NEW_PROJECT', token, project(id))).status);
+        await sleep(40);
       }
     };
     const load = Promise.all([0, 1, 2, 3].map(sender));

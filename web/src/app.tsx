@@ -60,7 +60,8 @@ const LIVE_TEXT: Record<LiveState, string> = { connecting: 'Connecting…', live
 
 function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me }) {
   const route = useRoute();
-  const live = useMemo(() => new LiveStream(() => api.streamUrl()), [api]);
+  // /ui/me answers 401 for an expired token, which ends the session with its message.
+  const live = useMemo(() => new LiveStream(() => api.streamUrl(), () => void api.get('/ui/me').catch(() => undefined)), [api]);
   const liveState = useStore(live.state);
   const announcements = useMemo(() => createStore<Announcement>({ text: '', seq: 0 }), []);
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -96,6 +97,10 @@ function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me 
     if (previousView.current !== route.view) mainRef.current?.focus({ preventScroll: false });
     previousView.current = route.view;
   }, [route.view]);
+
+  useEffect(() => {
+    document.title = me.edition.name;
+  }, [me.edition.name]);
 
   const services: AppServices = useMemo(() => ({ api, live, me, announce, notify }), [api, live, me, announce, notify]);
   const roleLabel = me.isAdmin ? roleName(me.role) : `${roleName(me.role)} · read-only`;

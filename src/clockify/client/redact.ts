@@ -2,6 +2,8 @@
  * Keep secrets out of records, errors and logs: values under secret-looking keys are replaced, texts
  * are scrubbed of known secrets, excerpts are bounded.
  */
+import { redactString } from '../../observability/redact.js';
+
 export const REDACTED = '[REDACTED]';
 
 /** token, authToken, X-Addon-Token, secret, clientSecret, password, apiKey, api_key, authorization, signature, cookie … */
@@ -27,7 +29,8 @@ export function redactValue(value: unknown, depth = 0): unknown {
 export function excerpt(body: unknown, maxBytes = 2048, secrets: readonly string[] = []): string {
   if (body === undefined || body === null || body === '') return '';
   const text = typeof body === 'string' ? redactJsonText(body) : JSON.stringify(redactValue(body));
-  return truncateBytes(scrubText(text, secrets), maxBytes);
+  // Tokens also travel under harmless keys (a note, a description): mask anything shaped like a JWT, not only the caller's own token.
+  return truncateBytes(redactString(scrubText(text, secrets)), maxBytes);
 }
 
 /** Text bodies that are JSON after all (wrong content type) are still redacted by key. */

@@ -23,11 +23,22 @@ export function prepareClockifyCall(action: ClockifyAction, context: TemplateCon
   const renderedParams = { ...(params.value as Record<string, unknown>) };
   // The workspace is the installation's, never the flow's or the event's.
   if (operation.pathParams.includes('workspaceId')) renderedParams.workspaceId = workspaceId;
-  const input: CallInput = { params: renderedParams, ...(body ? { body: body.value } : {}) };
+  const input: CallInput = { params: renderedParams, ...(body ? { body: withoutUnacceptedNulls(body.value, operation) } : {}) };
   const problems = validateCall(operation, input);
   const missing = [...params.missing, ...(body?.missing ?? [])];
   if (problems.length > 0) return { ok: false, error: problems.map((p) => `${p.field} ${p.message}`).join('; '), missing };
   return { ok: true, operation, input, missing };
+}
+
+/**
+ * Clockify's events write an absent reference as null (`taskId`, a running timer's `end`) but its
+ * request schemas do not accept null there: a body field rendered as null where the spec does not
+ * allow null is left out, which is how a request says "none".
+ */
+function withoutUnacceptedNulls(value: unknown, operation: Operation): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const properties = (operation.requestBody?.schema.properties ?? {}) as Record<string, { nullable?: unknown }>;
+  return Object.fromEntries(Object.entries(value).filter(([name, field]) => field !== null || properties[name]?.nullable === true));
 }
 
 export async function sendClockifyCall(runtime: Runtime, workspaceId: string, prepared: Extract<PreparedClockifyCall, { ok: true }>, signal: AbortSignal): Promise<ActionOutcome> {

@@ -17,6 +17,7 @@ export const RUNS = {
   flowTests: 100,
   templatesAndPaths: 120,
   uiQueries: 60,
+  uiRoutes: 250,
 } as const;
 
 export const fuzzSettings = (numRuns: number) => ({ seed: FUZZ_SEED, numRuns, endOnFailure: true });

@@ -78,6 +78,54 @@ export function randomWorkspaceId(): string {
   return randomBytes(12).toString('hex');
 }
 
+export interface InstallationInput {
+  forge: Forger;
+  edition: EditionDefinition;
+  addonKey: string;
+  backendUrl: string;
+  /** The add-on's public URL, as the webhook paths of INSTALLED carry it. */
+  baseUrl: string;
+  workspaceId?: string;
+  /** Called with every token minted, so callers can look for it later. */
+  onToken?: (token: string) => void;
+}
+
+/** Everything Clockify would mint for one installation, and the INSTALLED call that delivers it. */
+export async function forgeInstallation(input: InstallationInput): Promise<{ workspace: InstalledWorkspace; request: { headers: Record<string, string>; body: string } }> {
+  const { forge, edition } = input;
+  const onToken = input.onToken ?? (() => undefined);
+  const workspaceId = input.workspaceId ?? randomWorkspaceId();
+  const claims: ClaimsInput = { addonKey: input.addonKey, workspaceId, addonId: randomBytes(12).toString('hex'), userId: randomBytes(12).toString('hex'), backendUrl: input.backendUrl };
+  const installationToken = await forge.sign(addonClaims(claims));
+  const lifecycleToken = await forge.sign(addonClaims(claims, { iat: Math.floor(Date.now() / 1000) }));
+  const webhookTokens: Record<string, string> = {};
+  for (const event of edition.manifestEvents) webhookTokens[event] = await forge.sign(addonClaims(claims));
+  for (const token of [installationToken, lifecycleToken, ...Object.values(webhookTokens)]) onToken(token);
+  const body = {
+    addonId: claims.addonId,
+    authToken: installationToken,
+    workspaceId,
+    asUser: claims.userId,
+    apiUrl: input.backendUrl,
+    webhooks: edition.manifestEvents.map((event) => ({ path: `${input.baseUrl}${webhookPath(event)}`, webhookType: 'ADDON', authToken: webhookTokens[event]! })),
+  };
+  const workspace: InstalledWorkspace = {
+    workspaceId,
+    addonId: claims.addonId,
+    ownerId: claims.userId,
+    claims,
+    installationToken,
+    lifecycleToken,
+    webhookTokens,
+    userToken: async (role = 'OWNER', extra = {}) => {
+      const token = await forge.sign(userClaims(claims, role, extra));
+      onToken(token);
+      return token;
+    },
+  };
+  return { workspace, request: { headers: { 'x-addon-lifecycle-token': lifecycleToken, 'content-type': 'application/json' }, body: JSON.stringify(body) } };
+}
+
 export async function createHarness(editionId: EditionId, options: HarnessOptions = {}): Promise<Harness> {
   const edition = getEdition(editionId);
   const forge = await forger();
@@ -118,40 +166,10 @@ export async function createHarness(editionId: EditionId, options: HarnessOption
   };
 
   const install = async (workspaceId = randomWorkspaceId()): Promise<InstalledWorkspace> => {
-    const claims: ClaimsInput = { addonKey: runtime.editionConfig.key, workspaceId, addonId: randomBytes(12).toString('hex'), userId: randomBytes(12).toString('hex'), backendUrl: stub.backendUrl };
-    const installationToken = await forge.sign(addonClaims(claims));
-    const lifecycleToken = await forge.sign(addonClaims(claims, { iat: Math.floor(Date.now() / 1000) }));
-    const webhookTokens: Record<string, string> = {};
-    for (const event of edition.manifestEvents) webhookTokens[event] = await forge.sign(addonClaims(claims));
-    for (const token of [installationToken, lifecycleToken, ...Object.values(webhookTokens)]) secrets.add(token);
-    const response = await send({
-      method: 'POST',
-      url: '/lifecycle/installed',
-      headers: { 'x-addon-lifecycle-token': lifecycleToken, 'content-type': 'application/json' },
-      payload: {
-        addonId: claims.addonId,
-        authToken: installationToken,
-        workspaceId,
-        asUser: claims.userId,
-        apiUrl: stub.backendUrl,
-        webhooks: edition.manifestEvents.map((event) => ({ path: `${BASE_URL}${webhookPath(event)}`, webhookType: 'ADDON', authToken: webhookTokens[event]! })),
-      },
-    });
+    const { workspace, request } = await forgeInstallation({ forge, edition, addonKey: runtime.editionConfig.key, backendUrl: stub.backendUrl, baseUrl: BASE_URL, workspaceId, onToken: (token) => secrets.add(token) });
+    const response = await send({ method: 'POST', url: '/lifecycle/installed', headers: request.headers, payload: request.body });
     if (response.statusCode !== 200) throw new Error(`install failed: ${response.statusCode} ${response.body}`);
-    return {
-      workspaceId,
-      addonId: claims.addonId,
-      ownerId: claims.userId,
-      claims,
-      installationToken,
-      lifecycleToken,
-      webhookTokens,
-      userToken: async (role = 'OWNER', extra = {}) => {
-        const token = await forge.sign(userClaims(claims, role, extra));
-        secrets.add(token);
-        return token;
-      },
-    };
+    return workspace;
   };
 
   const attack: Harness['attack'] = async (request, expectation = {}) => {

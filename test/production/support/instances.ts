@@ -99,7 +99,7 @@ export function spawnInstance(env: Record<string, string>, port: number): Spawne
     child,
     output: () => output,
     exited,
-    async waitReady(timeoutMs = 20_000) {
+    async waitReady(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         if (ended) throw new Error(`instance on port ${port} exited before it was ready:\n${output}`);

@@ -22,7 +22,14 @@ export class LiveStream {
   private failures = 0;
   private stopped = false;
 
-  constructor(private readonly urlOf: () => string | null) {}
+  /**
+   * `onRepeatedFailure` runs after a few failed reconnects: EventSource cannot tell an expired
+   * token (401) from a network problem, so the caller checks the session another way.
+   */
+  constructor(
+    private readonly urlOf: () => string | null,
+    private readonly onRepeatedFailure: () => void = () => undefined,
+  ) {}
 
   subscribe(kind: LiveKind, listener: Listener): () => void {
     let set = this.listeners.get(kind);
@@ -74,6 +81,7 @@ export class LiveStream {
       this.source = null;
       this.failures += 1;
       this.state.set('reconnecting');
+      if (this.failures === 3 || this.failures % 10 === 0) this.onRepeatedFailure();
       const delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(this.failures - 1, 5));
       this.retryTimer = window.setTimeout(() => this.connect(), delay);
     };

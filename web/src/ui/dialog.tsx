@@ -6,9 +6,19 @@ import { Button } from './button';
  * A modal built on <dialog>: the browser traps focus, Escape closes it, and focus returns to the
  * button that opened it.
  */
-export function Dialog({ open, title, onClose, children, footer }: { open: boolean; title: string; onClose: () => void; children: ComponentChildren; footer?: ComponentChildren }) {
+export function Dialog({ open, title, onClose, children, footer, returnFocus }: {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: ComponentChildren;
+  footer?: ComponentChildren;
+  /** Where focus goes on close, when not back to the opener (e.g. the field a picked value went into). */
+  returnFocus?: () => HTMLElement | null | undefined;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
+  const returnRef = useRef(returnFocus);
+  returnRef.current = returnFocus;
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
@@ -17,7 +27,7 @@ export function Dialog({ open, title, onClose, children, footer }: { open: boole
       dialog.showModal();
       return () => {
         if (dialog.open) dialog.close();
-        opener?.focus();
+        (returnRef.current?.() ?? opener)?.focus();
       };
     }
     return undefined;

@@ -37,10 +37,11 @@ function Scalar({ value }: { value: unknown }) {
 }
 
 function Node({ name, value, path, depth, props }: { name: PathSegment | null; value: unknown; path: PathSegment[]; depth: number; props: JsonTreeProps }) {
-  const branch = isBranch(value);
+  // An empty object or array has nothing to open: it reads as a value.
+  const branch = isBranch(value) && Object.keys(value).length > 0;
   const [open, setOpen] = useState(depth < (props.openDepth ?? 1));
   const [limit, setLimit] = useState(MAX_CHILDREN);
-  const children = branch && open ? entriesOf(value) : [];
+  const children = branch && open ? entriesOf(value as Record<string, unknown> | unknown[]) : [];
   const key = name === null ? null : typeof name === 'number' ? <span class="json-index">{name}</span> : <span class="json-key">{name}</span>;
   return (
     <li>
@@ -54,7 +55,7 @@ function Node({ name, value, path, depth, props }: { name: PathSegment | null; v
         )}
         {key}
         {key ? <span class="json-colon">:</span> : null}
-        {branch ? <span class="json-preview">{preview(value)}</span> : <Scalar value={value} />}
+        {isBranch(value) ? <span class="json-preview">{preview(value)}</span> : <Scalar value={value} />}
         {props.onPick && name !== null ? (
           <button type="button" class="json-pick" onClick={() => props.onPick?.(path, value)} aria-label={props.pickLabel ? props.pickLabel(path) : `Use ${String(name)}`}>
             Use

@@ -35,7 +35,7 @@ export function OperationBrowser({ selectedId }: { selectedId?: string }) {
         <label class="search-field">
           <span class="visually-hidden">Search operations</span>
           <Icon name="search" />
-          <input class="input" type="search" placeholder="Search: projects, time entry, /tags…" value={text} onInput={(event) => setText(event.currentTarget.value)} />
+          <input class="input" type="search" placeholder="Search operations" value={text} onInput={(event) => setText(event.currentTarget.value)} />
         </label>
         {me.edition.capabilities.explorerWrites ? (
           <label>

@@ -13,6 +13,7 @@ import { Button, LinkButton } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { ErrorNotice, Notice, Skeleton } from '../../ui/feedback';
 import { Field } from '../../ui/field';
+import { LongText } from '../../ui/hint';
 import { JsonTree } from '../../ui/json-tree';
 import { pendingCall } from './pending-call';
 import { ResponseView } from './response-view';
@@ -206,7 +207,8 @@ function ParamGroup({ title, params, values, errors, onChange }: { title: string
 function ParamInput({ param, value, error, onChange }: { param: OperationParameter; value: string; error?: string; onChange: (value: string) => void }) {
   const kind = inputKindOf(param);
   const fixed = param.name === 'workspaceId';
-  const hint = fixed ? 'Always your current workspace.' : [param.description, kind === 'array' ? 'Separate several values with commas.' : ''].filter(Boolean).join(' ') || undefined;
+  const text = fixed ? 'Always your current workspace.' : [param.description, kind === 'array' ? 'Separate several values with commas.' : ''].filter(Boolean).join(' ');
+  const hint = text ? <LongText text={text} /> : undefined;
   return (
     <Field label={<span class="mono">{param.name}</span>} required={param.required} hint={hint} error={error}>
       {({ id, describedBy, invalid }) => {

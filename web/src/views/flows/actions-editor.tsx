@@ -7,7 +7,7 @@ import { MethodBadge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Field } from '../../ui/field';
 import { Icon } from '../../ui/icons';
-import { usePickable } from './insertion';
+import { PickButton, usePickable } from './insertion';
 import { JsonField } from './json-field';
 import { useOperationForm, useOperations } from './operations-cache';
 
@@ -162,7 +162,12 @@ function ActionCard({ action, index, total, otherIds, readOnly, onChange, onRemo
 /** A text input that accepts `{{ event.… }}` from the field picker at the caret. */
 function TemplateInput({ id, value, onChange, label, describedBy, placeholder, mono = true }: { id?: string; value: string; onChange: (value: string) => void; label: string; describedBy?: string; placeholder?: string; mono?: boolean }) {
   const pickable = usePickable('template', label, onChange);
-  return <input id={id} class={`input${mono ? ' mono' : ''}`} value={value} placeholder={placeholder} aria-describedby={describedBy} spellcheck={false} {...pickable} onInput={(event) => onChange(event.currentTarget.value)} />;
+  return (
+    <span class="input-with-pick">
+      <input id={id} class={`input${mono ? ' mono' : ''}`} value={value} placeholder={placeholder} aria-describedby={describedBy} spellcheck={false} {...pickable.props} onInput={(event) => onChange(event.currentTarget.value)} />
+      <PickButton pickable={pickable} />
+    </span>
+  );
 }
 
 function paramText(value: unknown): string {
@@ -188,11 +193,11 @@ function ClockifyActionFields({ action, onChange, readOnly, onValidity, title }:
     <div class="stack-sm">
       <Field label="Operation" required hint={selected ? `${selected.method} ${selected.path}` : missing ? 'Unknown operation: pick one from the list.' : 'Type to search Clockify operations.'}>
         {({ id, describedBy }) => (
-          <div class="row">
+          <div class="operation-input">
             {selected ? <MethodBadge method={selected.method} /> : null}
             <input
               id={id}
-              class="input mono grow"
+              class="input mono"
               list={listId}
               value={action.operationId}
               aria-describedby={describedBy}

@@ -4,7 +4,7 @@ import { useStableKeys } from '../../hooks/use-stable-keys';
 import { CONDITION_OPERATORS, conditionValueText, isGroup, operatorNeedsValue, parseConditionValue } from '../../lib/flow-draft';
 import { Button } from '../../ui/button';
 import { Icon } from '../../ui/icons';
-import { usePickable } from './insertion';
+import { PickButton, usePickable } from './insertion';
 
 const MAX_DEPTH = 4;
 
@@ -76,10 +76,13 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly }: { rule: Condi
   const pickable = usePickable('path', `${label} (field)`, (path) => onChange({ ...rule, path }));
   return (
     <div class="rule">
-      <label class="rule-path">
-        <span class="visually-hidden">{label}: field (JSONPath)</span>
-        <input class="input mono" value={rule.path} placeholder="$.projectId" spellcheck={false} {...pickable} onInput={(event) => onChange({ ...rule, path: event.currentTarget.value })} />
-      </label>
+      <span class="rule-path input-with-pick">
+        <label class="grow">
+          <span class="visually-hidden">{label}: field (JSONPath)</span>
+          <input class="input mono" value={rule.path} placeholder="$.projectId" spellcheck={false} {...pickable.props} onInput={(event) => onChange({ ...rule, path: event.currentTarget.value })} />
+        </label>
+        <PickButton pickable={pickable} disabled={readOnly} />
+      </span>
       <label class="rule-op">
         <span class="visually-hidden">{label}: comparison</span>
         <select

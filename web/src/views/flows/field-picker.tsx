@@ -29,7 +29,7 @@ export interface PickerSource {
  * The payload of the trigger's event as a tree: "Use" puts the field into the condition or action
  * field that last had focus — as `$.path` for conditions, `{{ event.path }}` for actions.
  */
-export function FieldPicker({ events, customSource, onPayload }: { events: string[]; customSource?: string; onPayload?: (payload: unknown, eventType: string) => void }) {
+export function FieldPicker({ events, customSource, onPayload, onPicked, bare }: { events: string[]; customSource?: string; onPayload?: (payload: unknown, eventType: string) => void; onPicked?: () => void; bare?: boolean }) {
   const { api, notify } = useApp();
   const target = useInsertTarget();
   const [eventType, setEventType] = useState(events[0] ?? '');
@@ -56,8 +56,7 @@ export function FieldPicker({ events, customSource, onPayload }: { events: strin
     if (payload.data !== undefined && payload.data !== null) onPayload?.(payload.data, eventType);
   }, [payload.data]);
 
-  return (
-    <Card title="Event fields" id="field-picker" level={3} subtitle="Click into a condition or an action field, then pick the value it should use.">
+  const body = (
       <div class="stack-sm">
         <div class="row">
           {events.length > 1 ? (
@@ -111,10 +110,16 @@ export function FieldPicker({ events, customSource, onPayload }: { events: strin
                 return;
               }
               insertIntoTarget(target, { path: toJsonPath(path), template: toTemplate(path) });
+              onPicked?.();
             }}
           />
         )}
       </div>
+  );
+  if (bare) return body;
+  return (
+    <Card title="Event fields" id="field-picker" level={3} subtitle="Click into a condition or an action field, then pick the value it should use.">
+      {body}
     </Card>
   );
 }

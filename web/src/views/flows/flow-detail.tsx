@@ -26,7 +26,9 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
   // The editor restarts from the saved definition after each save (its version changes).
   const [editorKey, setEditorKey] = useState(0);
 
-  const save = useAction(async (definition: FlowDefinition) => {
+  const save = useAction(async (edited: FlowDefinition) => {
+    // The switch in the header owns "enabled"; the editor never changes it.
+    const definition = { ...edited, enabled: flow.data?.enabled ?? edited.enabled };
     const saved = flowOf(await api.put<unknown>(path, { definition }));
     flow.update(() => ({ ...saved, definition: saved.definition ?? definition }));
     setEditorKey((n) => n + 1);
@@ -35,7 +37,6 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
   const toggle = useAction(async (enabled: boolean) => {
     await api.post(`${path}/${enabled ? 'enable' : 'disable'}`, {});
     flow.update((current) => current && { ...current, enabled, ...(current.definition ? { definition: { ...current.definition, enabled } } : {}) });
-    setEditorKey((n) => n + 1);
     notify(enabled ? 'Flow enabled.' : 'Flow disabled.');
   });
   const remove = useAction(async () => {
@@ -107,7 +108,7 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
           {tab === 'runs' ? (
             <RunList flowId={flowId} />
           ) : (
-            <FlowEditor key={editorKey} initial={definition} readOnly={!me.isAdmin} onSave={(next) => void save.run(next)} saving={save.busy} saveError={save.error} saveLabel="Save changes" />
+            <FlowEditor key={editorKey} initial={definition} enabledControl={false} readOnly={!me.isAdmin} onSave={(next) => void save.run(next)} saving={save.busy} saveError={save.error} saveLabel="Save changes" />
           )}
         </TabPanel>
       </div>

@@ -15,15 +15,18 @@ import { ConditionsEditor } from './conditions-editor';
 import { DryRunCard } from './dry-run';
 import { FieldPicker } from './field-picker';
 import { draftProblems } from './flow-checks';
-import { InsertionProvider } from './insertion';
+import { InsertionProvider, useInsertTarget, usePickerDialog } from './insertion';
+import { Dialog } from '../../ui/dialog';
 import { TriggerEditor } from './trigger-editor';
 
 /**
  * The flow as a form (or as JSON for those who prefer it), with the field picker and the dry run
  * beside it. Saving is the caller's job; the editor only hands over a definition it has checked.
  */
-export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, readOnly, extraActions }: {
+export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, readOnly, extraActions, enabledControl = true }: {
   initial: FlowDefinition;
+  /** New flows choose enabled here; a stored flow has its own switch (enable/disable), outside the definition being edited. */
+  enabledControl?: boolean;
   onSave: (definition: FlowDefinition) => void;
   saving: boolean;
   saveError?: ApiError;
@@ -48,7 +51,8 @@ export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, read
     });
   }, []);
   const problems = draftProblems(draft, Object.keys(invalid).length);
-  const dirty = JSON.stringify(draft) !== JSON.stringify(initial);
+  const comparable = (definition: FlowDefinition) => JSON.stringify(enabledControl ? definition : { ...definition, enabled: undefined });
+  const dirty = comparable(draft) !== comparable(initial);
 
   const toggleJson = () => {
     if (!jsonMode) {
@@ -96,7 +100,7 @@ export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, read
             level={3}
             actions={
               <Button size="sm" variant="ghost" onClick={toggleJson} aria-pressed={jsonMode ? 'true' : 'false'}>
-                {jsonMode ? 'Back to the form' : 'Edit as JSON'}
+                {jsonMode ? 'Back to the form' : readOnly ? 'View as JSON' : 'Edit as JSON'}
               </Button>
             }
           >
@@ -112,10 +116,12 @@ export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, read
                   <Field label="Name" required>
                     {({ id }) => <input id={id} class="input" value={draft.name} maxLength={100} placeholder="e.g. Tag entries of project Apollo" onInput={(event) => setDraft({ ...draft, name: event.currentTarget.value })} />}
                   </Field>
-                  <div class="field">
-                    <span class="field-label">Status</span>
-                    <Toggle checked={draft.enabled} onChange={(enabled) => setDraft({ ...draft, enabled })} label={draft.enabled ? 'Enabled: runs on new events' : 'Disabled: does not run'} showLabel disabled={readOnly} />
-                  </div>
+                  {enabledControl ? (
+                    <div class="field">
+                      <span class="field-label">Status</span>
+                      <Toggle checked={draft.enabled} onChange={(enabled) => setDraft({ ...draft, enabled })} label={draft.enabled ? 'Enabled: runs on new events' : 'Disabled: does not run'} showLabel disabled={readOnly} />
+                    </div>
+                  ) : null}
                 </div>
                 <Field label="Description (optional)">
                   {({ id }) => <textarea id={id} class="textarea textarea-prose" rows={2} value={draft.description ?? ''} onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value || undefined })} />}
@@ -156,16 +162,30 @@ export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, read
           )}
         </div>
         <aside class="editor-side stack" aria-label="Helpers">
-          {jsonMode ? null : (
+          {jsonMode || readOnly ? null : (
+            <div class="side-picker">
             <FieldPicker
               events={events}
               customSource={draft.trigger.kind === 'custom' && draft.trigger.sourceId ? `custom:${draft.trigger.sourceId}` : undefined}
               onPayload={(payload, eventType) => setSample({ eventType, payload })}
             />
+            </div>
           )}
           <DryRunCard definition={draft} sample={sample} />
         </aside>
       </form>
+      {jsonMode || readOnly ? null : <PickerDialog events={events} customSource={draft.trigger.kind === 'custom' && draft.trigger.sourceId ? `custom:${draft.trigger.sourceId}` : undefined} />}
     </InsertionProvider>
+  );
+}
+
+/** The field picker for one field, opened from the field's own button. */
+function PickerDialog({ events, customSource }: { events: string[]; customSource?: string }) {
+  const { open, close } = usePickerDialog();
+  const target = useInsertTarget();
+  return (
+    <Dialog open={open} title="Pick an event field" onClose={close} returnFocus={() => target?.element} footer={<Button onClick={close}>Close</Button>}>
+      {open ? <FieldPicker bare events={events} customSource={customSource} onPicked={close} /> : null}
+    </Dialog>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { prettyJson } from '../../lib/format';
 import { parseBody } from '../../lib/params';
 import { Field } from '../../ui/field';
+import { Button } from '../../ui/button';
 import { usePickable } from './insertion';
 
 /**
@@ -45,6 +46,7 @@ export function JsonField({ label, value, onChange, onValidity, hint, pickLabel,
   return (
     <Field label={label} hint={hint} error={error ?? undefined}>
       {({ id, describedBy, invalid }) => (
+        <>
         <textarea
           id={id}
           class="textarea"
@@ -54,9 +56,17 @@ export function JsonField({ label, value, onChange, onValidity, hint, pickLabel,
           readOnly={readOnly}
           aria-describedby={describedBy}
           aria-invalid={invalid ? 'true' : undefined}
-          {...pickable}
+          {...pickable.props}
           onInput={(event) => update(event.currentTarget.value)}
         />
+        {readOnly ? null : (
+          <div>
+            <Button size="sm" variant="ghost" icon="braces" onClick={pickable.openPicker} aria-label={`Insert an event field into ${pickLabel}`}>
+              Insert event field
+            </Button>
+          </div>
+        )}
+        </>
       )}
     </Field>
   );

@@ -119,9 +119,9 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
             >
               <div class="stack-sm">
                 <h3 class="section-label">Request</h3>
-                <JsonView value={action.request} label={`Request of ${action.actionId}`} openDepth={1} />
+                <JsonView value={action.request} label={`Request of ${action.actionId}`} openDepth={2} />
                 <h3 class="section-label">Response</h3>
-                <JsonView value={action.response} label={`Response of ${action.actionId}`} openDepth={1} />
+                <JsonView value={action.response} label={`Response of ${action.actionId}`} openDepth={2} />
               </div>
             </Card>
           ))

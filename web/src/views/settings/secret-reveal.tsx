@@ -5,7 +5,7 @@ import { Notice } from '../../ui/feedback';
 export function SecretReveal({ secret, what, note, once }: { secret: string; what: string; note?: string; once?: boolean }) {
   return (
     <div class="stack-sm" data-testid="secret-reveal">
-      <Notice tone="warn" title={once ? `Copy the ${what.toLowerCase()} now` : what}>
+      <Notice tone="warn" title={once ? 'Copy it now' : what}>
         {once ? "You won't see it again: it is stored encrypted and never shown twice. If you lose it, rotate the secret." : note}
       </Notice>
       <div class="secret-box">

@@ -26,7 +26,7 @@ export function SettingsView() {
   const groups = new Map<string, SettingView[]>();
   for (const setting of settings.data?.settings ?? []) groups.set(setting.group, [...(groups.get(setting.group) ?? []), setting]);
   return (
-    <div>
+    <div class="page-narrow">
       <div class="page-header">
         <div>
           <h1>Settings</h1>

@@ -3,11 +3,13 @@ import { Field } from '../../ui/field';
 export interface EventFilter {
   type: string;
   status: string;
+  /** `clockify` or `custom:<sourceId>`; empty for all. */
+  source: string;
   from: string;
   to: string;
 }
 
-export const NO_FILTER: EventFilter = { type: '', status: '', from: '', to: '' };
+export const NO_FILTER: EventFilter = { type: '', status: '', source: '', from: '', to: '' };
 
 export function activeFilterCount(filter: EventFilter): number {
   return Object.values(filter).filter(Boolean).length;
@@ -20,7 +22,7 @@ const STATUSES = [
   { value: 'skipped', label: 'Skipped' },
 ];
 
-export function EventFilters({ filter, onChange, types }: { filter: EventFilter; onChange: (next: EventFilter) => void; types: string[] }) {
+export function EventFilters({ filter, onChange, types, sources }: { filter: EventFilter; onChange: (next: EventFilter) => void; types: string[]; sources?: { id: string; name: string }[] }) {
   const set = (key: keyof EventFilter) => (event: Event) => onChange({ ...filter, [key]: (event.currentTarget as HTMLInputElement | HTMLSelectElement).value });
   const count = activeFilterCount(filter);
   return (
@@ -53,6 +55,21 @@ export function EventFilters({ filter, onChange, types }: { filter: EventFilter;
             </select>
           )}
         </Field>
+        {sources ? (
+          <Field label="Sent by">
+            {({ id }) => (
+              <select id={id} class="select" value={filter.source} onChange={set('source')}>
+                <option value="">Anyone</option>
+                <option value="clockify">Clockify</option>
+                {sources.map((source) => (
+                  <option key={source.id} value={`custom:${source.id}`}>
+                    {source.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        ) : null}
         <Field label="From">{({ id }) => <input id={id} class="input" type="datetime-local" value={filter.from} onChange={set('from')} />}</Field>
         <Field label="To">{({ id }) => <input id={id} class="input" type="datetime-local" value={filter.to} onChange={set('to')} />}</Field>
       </div>

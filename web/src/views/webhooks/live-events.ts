@@ -20,6 +20,7 @@ export function readLiveWebhook(data: Record<string, unknown>): LiveWebhook | nu
 function matches(event: LiveWebhook, filter: EventFilter, nowMs: number): boolean {
   if (filter.type && filter.type !== event.eventType) return false;
   if (filter.status && filter.status !== event.status) return false;
+  if (filter.source && filter.source !== (event.source ?? 'clockify')) return false;
   // A window that ended in the past cannot contain an event arriving now.
   if (filter.to && new Date(filter.to).getTime() < nowMs) return false;
   return true;

@@ -1,5 +1,5 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
-import type { EventList, WebhookEvent } from '../../api/types';
+import type { CustomSource, EventList, WebhookEvent } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
 import { useLive } from '../../hooks/use-live';
@@ -18,19 +18,22 @@ import { mergeLiveWebhook, readLiveWebhook } from './live-events';
 const PAGE_SIZE = 30;
 
 export function WebhooksView({ parts }: { parts: string[] }) {
+  const { me, api } = useApp();
   const selectedId = parts[0];
   const [filter, setFilter] = useState<EventFilter>(NO_FILTER);
+  // Universal Webhook: events also come from custom sources, which the filter can name.
+  const sources = useResource((signal) => (me.edition.capabilities.customWebhooks ? api.get<{ sources: CustomSource[] }>('/ui/sources', { signal }) : Promise.resolve(undefined)), []);
   return (
     <div>
       <div class="page-header">
         <div>
           <h1>Webhooks</h1>
-          <p>Every event Clockify{useApp().me.edition.capabilities.customWebhooks ? ' and your other systems' : ''} sent, live as it arrives.</p>
+          <p>Every event Clockify{me.edition.capabilities.customWebhooks ? ' and your other systems' : ''} sent, live as it arrives.</p>
         </div>
       </div>
       <div class={`split${selectedId ? ' has-detail' : ''}`}>
         <div class="split-list stack-sm">
-          <EventFilters filter={filter} onChange={setFilter} types={useApp().me.edition.events} />
+          <EventFilters filter={filter} onChange={setFilter} types={me.edition.events} sources={sources.data?.sources} />
           <EventStream filter={filter} selectedId={selectedId} />
         </div>
         <div class="split-detail">
@@ -56,7 +59,7 @@ function EventStream({ filter, selectedId }: { filter: EventFilter; selectedId?:
   const filterRef = useRef(filter);
   filterRef.current = filter;
   const query = useMemo(
-    () => ({ type: filter.type || undefined, status: filter.status || undefined, from: localInputToIso(filter.from), to: localInputToIso(filter.to), limit: PAGE_SIZE }),
+    () => ({ type: filter.type || undefined, status: filter.status || undefined, source: filter.source || undefined, from: localInputToIso(filter.from), to: localInputToIso(filter.to), limit: PAGE_SIZE }),
     [filter],
   );
   const page = useResource((signal) => api.get<EventList>('/ui/webhooks/events', { query, signal }), [query]);
