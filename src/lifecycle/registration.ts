@@ -144,7 +144,8 @@ export class WebhookRegistrar {
   private async call(workspaceId: string, operationId: string, params: Record<string, unknown>, body?: unknown): Promise<unknown> {
     const operation = getCatalog().get(operationId);
     if (!operation) throw new Error(`operation ${operationId} missing from the catalog`);
-    const { response } = await callOperation(this.runtime, { workspaceId, operation, input: { params, ...(body === undefined ? {} : { body }) }, lane: 'background', source: 'system' });
+    // The interactive lane: a one-off burst at install that should not wait behind (or slow down) the bootstrap's background budget.
+    const { response } = await callOperation(this.runtime, { workspaceId, operation, input: { params, ...(body === undefined ? {} : { body }) }, lane: 'interactive', source: 'system' });
     return response.body;
   }
 }
