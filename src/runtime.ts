@@ -72,6 +72,9 @@ export interface RuntimeOptions {
   now?: () => number;
 }
 
+/** Editions sharing a process share the development key: one warning is enough. */
+const warnedAboutKeys = new Set<string>();
+
 export async function createRuntime(editionId: EditionId, config: AppConfig, options: RuntimeOptions): Promise<Runtime> {
   const edition = getEdition(editionId);
   const editionConfig = config.editions[editionId];
@@ -83,7 +86,8 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
   closers.push(() => database.close());
 
   const encryption = resolveEncryptionKey(config.encryptionKey, config.dataDir);
-  if (encryption.generated) {
+  if (encryption.generated && !warnedAboutKeys.has(encryption.path ?? '')) {
+    warnedAboutKeys.add(encryption.path ?? '');
     logger.warn({ keyFile: encryption.path }, 'ADDON_ENCRYPTION_KEY is not set: using a development key kept in the data folder. Set it in production.');
   }
 

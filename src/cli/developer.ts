@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/index.js';
@@ -54,7 +54,12 @@ export async function runDeveloperCommand(command: string, args: string[], out: 
       const withPort = rest.some((arg) => arg.startsWith('--port')) ? rest : ['--port', '8100', ...rest];
       const withData = withPort.some((arg) => arg.startsWith('--data-dir')) ? withPort : ['--data-dir', join(loadConfig().dataDir, 'sandbox'), ...withPort];
       const sandbox = await runSandboxCommand(withData);
-      return sandbox ? -1 : 0;
+      if (!sandbox) return 0;
+      // So a separately started edition can trust it: CLOCKIFY_PUBLIC_KEY_PATH=<data dir>/sandbox/public-key.pem
+      const dataDir = withData[withData.indexOf('--data-dir') + 1] ?? join(loadConfig().dataDir, 'sandbox');
+      writeFileSync(join(dataDir, 'public-key.pem'), sandbox.publicKeyPem);
+      out.step(`public key: ${join(dataDir, 'public-key.pem')}`);
+      return -1;
     }
     case 'install':
     case 'uninstall': {
