@@ -175,7 +175,8 @@ async function executeStep(deps: RunnerDeps, run: BootstrapRun, plan: BootstrapP
       return 'failed';
     }
 
-    const { entities, listLength } = entitiesOfPage(response.body, listPath, { rawKey, ...(idPrefix ? { idPrefix } : {}) });
+    // Clockify answers may carry tokens (each webhook's authToken): the snapshot keeps them out, like every other record.
+    const { entities, listLength } = entitiesOfPage(runtime.redactor.redact(response.body), listPath, { rawKey, ...(idPrefix ? { idPrefix } : {}) });
     pagesFetched += 1;
     const reason = stopReason({
       pagination,

@@ -118,16 +118,19 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
       context.skip('the bootstrap room is not registered in src/rooms.ts yet');
       return;
     }
-    const sandbox = await startSandbox({ seed: { users: 3, projects: 12, timeEntries: 400 }, rateLimitPerSecond: 1000 });
+    const sandbox = await startSandbox({ seed: { users: 3, projects: 8, timeEntries: 300 }, rateLimitPerSecond: 1000 });
     const boot = await createTestDatabaseUrl(dialect);
     const bootChild = await startChildEdition({
       edition: EDITION,
       databaseUrl: boot.url,
-      env: { CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem, CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host, RATE_LIMIT_RPS: '50', BOOTSTRAP_RATE_LIMIT_RPS: '50' },
+      env: { CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem, CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host, RATE_LIMIT_RPS: '50', BOOTSTRAP_RATE_LIMIT_RPS: '50', UW_MAX_RPS: '50' },
     });
     const bootDb = await openDatabase(boot.url, { migrate: false, poolSize: 2 });
+    const t0 = Date.now();
+    const mark = (label: string) => process.env.ADVERSARIAL_STATS && console.log(`[adversarial] bootstrap ${label} at ${Date.now() - t0} ms`);
     try {
       const [first] = sandbox.workspaces();
+      mark('install');
       const installed = await sandbox.install({ manifestUrl: `${bootChild.url}/manifest`, workspaceId: first!.id });
       expect(installed.installed).toBe(true);
       // Kill it once a few pages are in.
@@ -135,16 +138,19 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
         const run = await bootDb.db.selectFrom('bootstrap_runs').select(['status', 'pages_fetched']).where('workspace_id', '=', first!.id).executeTakeFirst();
         return run && run.status === 'running' && Number(run.pages_fetched) >= 3;
       }, 30_000, 20);
+      mark('kill');
       await bootChild.kill9();
       crashes.survived += 1;
       const before = await bootDb.db.selectFrom('bootstrap_runs').select(['status', 'pages_fetched']).where('workspace_id', '=', first!.id).executeTakeFirstOrThrow();
       expect(before.status).toBe('running');
 
+      mark('restart');
       await bootChild.restart();
       const finished = await eventually(async () => {
         const run = await bootDb.db.selectFrom('bootstrap_runs').selectAll().where('workspace_id', '=', first!.id).executeTakeFirst();
         return run && run.status !== 'running' && run.status !== 'pending' ? run : undefined;
       }, 60_000);
+      mark('finished');
       expect(finished.status).toBe('completed');
 
       // The yardstick: a second, uninterrupted full run of the same workspace must find nothing the resumed run had not.
@@ -160,8 +166,10 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
       const owner = await sandbox.userToken({ addonKey: getEdition(EDITION).key, workspaceId: first!.id, role: 'OWNER' });
       const trigger = await fetch(`${bootChild.url}/ui/bootstrap/trigger`, { method: 'POST', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'full' }) });
       expect(trigger.status, await trigger.clone().text()).toBe(202);
+      mark('trigger2');
       const secondRun = ((await trigger.json()) as { run: { id: string } }).run.id;
       await eventually(async () => (await bootDb.db.selectFrom('bootstrap_runs').select('status').where('id', '=', secondRun).executeTakeFirst())?.status === 'completed', 60_000);
+      mark('second done');
       const missing = [...(await snapshot())].filter((entity) => !afterCrash.has(entity));
       expect(missing).toEqual([]);
     } finally {

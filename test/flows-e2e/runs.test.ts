@@ -172,4 +172,18 @@ describe('flow runs (Universal Webhook)', () => {
     await eventually(() => sent().length === 2);
     expect(JSON.parse(sent()[1]!.body)).toEqual(JSON.parse(sent()[0]!.body));
   });
+
+  it('counts runs by outcome, action latency and retries in /metrics', async () => {
+    const response = await fetch(`${stack.edition(UW).url}/metrics`);
+    const text = await response.text();
+    /** The value of a sample whose labels include `label` (the registry adds an `edition` label too). */
+    const value = (name: string, label: string) => Number(new RegExp(`^${name}\\{[^}]*${label}[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+    expect(value('flow_runs_total', 'outcome="succeeded"')).toBeGreaterThanOrEqual(3);
+    expect(value('flow_runs_total', 'outcome="dead"')).toBeGreaterThanOrEqual(1);
+    expect(value('flow_runs_total', 'outcome="failed"')).toBeGreaterThanOrEqual(1);
+    expect(value('flow_runs_total', 'outcome="skipped"')).toBeGreaterThanOrEqual(1);
+    // Three attempts of the retry flow and two of the dead one: three repeated attempts.
+    expect(value('flow_action_retries_total', 'kind="http"')).toBeGreaterThanOrEqual(3);
+    expect(value('flow_action_duration_seconds_count', 'kind="clockify"')).toBeGreaterThan(0);
+  });
 });

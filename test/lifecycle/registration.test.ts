@@ -73,11 +73,12 @@ describe('REST webhook registration with Clockify failing', () => {
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.type).toMatch(/admin-required$/);
 
-    // Clockify recovers. Repair while the queued retry is still some way off, so the two do not race.
+    // Clockify recovers. The queued retry is held back while the admin repairs (the two are not coordinated:
+    // run together, both could create the same webhook — the drift report would then show the duplicate).
     await eventually(async () => {
-      const row = await db.selectFrom('jobs').select(['run_at', 'status']).where('id', '=', job.id).executeTakeFirstOrThrow();
-      return row.status === 'pending' && Number(row.run_at) - Date.now() > 800;
-    }, 20_000);
+      const held = await db.updateTable('jobs').set({ run_at: Date.now() + 60_000 }).where('id', '=', job.id).where('status', '=', 'pending').executeTakeFirst();
+      return Number(held.numUpdatedRows) === 1;
+    });
     stack.sandbox.setFaults({ errorRate: 0 });
     const repair = await stack.ui(ID, '/ui/webhooks/registrations/repair', { method: 'POST', role: 'ADMIN' });
     expect(repair.status).toBe(200);
@@ -85,8 +86,11 @@ describe('REST webhook registration with Clockify failing', () => {
     expect(repair.body.failed).toEqual([]);
     expect(repair.body.report.entries.every((entry: DriftEntry) => entry.state === 'ok')).toBe(true);
 
-    // The queued retry finds nothing left to do and registers nothing twice.
+    // The queued retry, released now, finds nothing left to do and registers nothing twice.
+    await db.updateTable('jobs').set({ run_at: Date.now() }).where('id', '=', job.id).execute();
+    stack.edition(ID).runtime.queue.notify();
     await jobsSettled(stack.edition(ID), 20_000);
+    expect((await db.selectFrom('jobs').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status).toBe('done');
     const base = stack.edition(ID).runtime.editionConfig.baseUrl;
     expect(sandboxWebhooks(stack, addonId)).toEqual(definition.events.map((event) => `${event} ${base}${webhookPath(event)}`).sort());
     expect((await drift(stack)).summary).toEqual({ expected: definition.events.length, ok: definition.events.length, problems: 0 });

@@ -21,8 +21,8 @@ export interface ChildEdition {
   output(): string;
   /** SIGKILL: no shutdown hook runs, in-flight requests and jobs die where they are. */
   kill9(): Promise<void>;
-  /** Starts the process again with the same environment (same port and database). */
-  restart(): Promise<void>;
+  /** Starts the process again with the same environment (same port and database), plus any overrides. */
+  restart(envOverrides?: Record<string, string>): Promise<void>;
   /** SIGTERM, then SIGKILL if it does not exit. */
   stop(): Promise<void>;
 }
@@ -95,7 +95,10 @@ export async function startChildEdition(options: ChildOptions): Promise<ChildEdi
       current.kill('SIGKILL');
       await exited(current);
     },
-    restart: launch,
+    restart: (envOverrides = {}) => {
+      Object.assign(env, envOverrides);
+      return launch();
+    },
     stop: async () => {
       if (!child) return;
       const current = child;
