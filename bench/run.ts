@@ -150,8 +150,13 @@ async function bootstrapPart(postgres: boolean): Promise<Section> {
       continue;
     }
     const over = r.floorSeconds > 0 ? r.wallSeconds / r.floorSeconds - 1 : Number.NaN;
-    const met = over <= TARGETS.bootstrapOverFloor && r.tooManyRequests === 0;
-    verdicts.push(`Bootstrap "${r.scenario.name}": ${met ? 'met' : 'MISSED'} — wall ${r.wallSeconds} s vs floor ${r.floorSeconds} s (${round(over * 100, 1)}% over; target ≤ 5%), ${r.tooManyRequests} × 429 (target 0)`);
+    // The install's webhook registrations spend the same per-workspace budget at the same time.
+    const floorWithOther = r.floorSeconds + r.otherBackgroundCalls / r.scenario.workspaces / r.scenario.maxRps;
+    const overWithOther = r.wallSeconds / floorWithOther - 1;
+    const met = overWithOther <= TARGETS.bootstrapOverFloor && r.tooManyRequests === 0;
+    verdicts.push(
+      `Bootstrap "${r.scenario.name}": ${met ? 'met' : 'MISSED'} — wall ${round(r.wallSeconds, 1)} s vs floor ${round(r.floorSeconds, 1)} s (pages ÷ budget; ${round(over * 100, 1)}% over) or ${round(floorWithOther, 1)} s counting the install's ${r.otherBackgroundCalls} webhook registrations in the same budget (${round(overWithOther * 100, 1)}% over; target ≤ 5%), ${r.tooManyRequests} × 429 (target 0)`,
+    );
   }
   const single = results.filter((r) => r.ok && r.scenario.workspaces === 1).sort((a, b) => a.scenario.timeEntries - b.scenario.timeEntries);
   if (single.length >= 2) {
@@ -159,7 +164,7 @@ async function bootstrapPart(postgres: boolean): Promise<Section> {
     const large = single[single.length - 1]!;
     const growth = large.peakRssMb - large.baselineRssMb - (small.peakRssMb - small.baselineRssMb);
     verdicts.push(
-      `Bootstrap memory as the workspace grows ${small.scenario.timeEntries.toLocaleString('en')} → ${large.scenario.timeEntries.toLocaleString('en')} entries: peak ${small.peakRssMb} → ${large.peakRssMb} MB (growth above baseline ${round(growth, 1)} MB; ${Math.abs(growth) < 30 ? 'flat: met' : 'grows: MISSED'})`,
+      `Bootstrap memory as the workspace grows ${small.scenario.timeEntries.toLocaleString('en')} → ${large.scenario.timeEntries.toLocaleString('en')} entries: peak ${round(small.peakRssMb, 1)} → ${round(large.peakRssMb, 1)} MB (growth above baseline ${round(growth, 1)} MB; ${Math.abs(growth) < 30 ? 'flat: met' : 'grows: MISSED'})`,
     );
   }
   return { title: titleOf('bootstrap'), body: markdown, verdicts };
@@ -175,7 +180,7 @@ async function flowsPart(dialects: Dialect[]): Promise<Section> {
   );
   for (const c of result.cases) {
     const throttled = c.throughput.reduce((sum, t) => sum + t.tooManyRequests, 0);
-    verdicts.push(`Flow throughput on ${c.dialect}: ${throttled === 0 ? 'no' : `${throttled}`} 429 answers caused by the add-on while offered more events than the budgets allow`);
+    verdicts.push(`Flow throughput on ${c.dialect}: ${throttled} × 429 from Clockify (the sandbox) while offered more events than the budgets allow (expected 0: the add-on keeps to the budget)`);
   }
   for (const skip of result.skipped) verdicts.push(`Flow runs on ${skip.dialect}: not measured (${skip.reason})`);
   return { title: titleOf('flows'), body: result.markdown, verdicts };

@@ -6,6 +6,7 @@ import { newId } from '../util/ids.js';
 import { parseJsonOr } from '../util/json.js';
 import { deliveryKey } from './delivery-key.js';
 import { extractMetadata } from './metadata.js';
+import { RawStatement } from '../storage/raw.js';
 
 export const JOB_PROCESS_EVENT = 'webhook.process';
 
@@ -40,64 +41,110 @@ export interface StoredEvent {
   triggered: unknown;
 }
 
+const CLAIM_DELIVERY = new RawStatement(
+  `INSERT INTO webhook_dedup (delivery_key, event_id, first_seen_at) VALUES (?, ?, ?)
+   ON CONFLICT (delivery_key) DO UPDATE SET event_id = excluded.event_id, first_seen_at = excluded.first_seen_at
+   WHERE webhook_dedup.first_seen_at < ? RETURNING event_id`,
+);
+const FIRST_DELIVERY = new RawStatement('SELECT event_id FROM webhook_dedup WHERE delivery_key = ?');
+const COUNT_DUPLICATE = new RawStatement('UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = ?');
+const INSERT_EVENT = new RawStatement(
+  `INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', 0, NULL, NULL, ?, NULL)`,
+);
+
+/** Most events one commit takes; more wait for the next. */
+const MAX_BATCH = 200;
+
+interface Waiting {
+  event: IncomingEvent;
+  resolve: (result: StoreResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
- * Persists a webhook and enqueues its processing in one transaction: once this resolves the event
+ * Persists a webhook and enqueues its processing in one transaction: once `store` resolves the event
  * is durable and will be processed, so the sender may be answered 200. A delivery already seen
  * within the dedup window is only counted.
+ *
+ * Events arriving together share a commit (group commit): each commit is the expensive part of a
+ * write, and a burst is exactly when it matters. A caller still waits for its own event's commit.
  */
 export class EventStore {
+  private waiting: Waiting[] = [];
+  private flushing = false;
+
   constructor(
     private readonly database: Database,
     private readonly queue: JobQueue,
     private readonly options: { dedupWindowMs: number; now: () => number },
   ) {}
 
-  async store(event: IncomingEvent): Promise<StoreResult> {
-    const now = this.options.now();
-    const key = deliveryKey(event);
-    const eventId = newId(now);
-    const metadata = extractMetadata(event.eventType, event.payload);
-    const cutoff = now - this.options.dedupWindowMs;
-    const result = await this.database.db.transaction().execute(async (trx) => {
-      // Claim the key unless a live claim exists; an expired claim (older than the window) is taken over.
-      const claimed = await trx
-        .insertInto('webhook_dedup')
-        .values({ delivery_key: key, event_id: eventId, first_seen_at: now })
-        .onConflict((oc) => oc.column('delivery_key').doUpdateSet({ event_id: eventId, first_seen_at: now }).where('webhook_dedup.first_seen_at', '<', cutoff))
-        .returning('event_id')
-        .executeTakeFirst();
-      if (!claimed || claimed.event_id !== eventId) {
-        const existing = await trx.selectFrom('webhook_dedup').select('event_id').where('delivery_key', '=', key).executeTakeFirstOrThrow();
-        await trx.updateTable('webhook_events').set((eb) => ({ duplicates: eb('duplicates', '+', 1) })).where('id', '=', existing.event_id).execute();
-        return { status: 'duplicate' as const, eventId: existing.event_id };
+  store(event: IncomingEvent): Promise<StoreResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ event, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        // Let the requests already read by this turn of the event loop join the batch.
+        setImmediate(() => void this.flush());
       }
-      await trx
-        .insertInto('webhook_events')
-        .values({
-          id: eventId,
-          workspace_id: event.workspaceId,
-          source: event.source,
-          event_type: event.eventType,
-          delivery_key: key,
-          payload_json: JSON.stringify(event.payload ?? null),
-          headers_json: JSON.stringify(event.headers),
-          user_id: metadata.userId,
-          project_id: metadata.projectId,
-          time_entry_id: metadata.timeEntryId,
-          client_id: metadata.clientId,
-          tag_ids: metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
-          status: 'received',
-          triggered_json: null,
-          error: null,
-          received_at: now,
-          processed_at: null,
-        })
-        .execute();
-      await this.queue.enqueue({ kind: JOB_PROCESS_EVENT, workspaceId: event.workspaceId, payload: { eventId }, priority: 1 }, trx);
-      return { status: 'stored' as const, eventId };
     });
-    if (result.status === 'stored') this.queue.notify();
-    return result;
+  }
+
+  private async flush(): Promise<void> {
+    while (this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, MAX_BATCH);
+      try {
+        const results = await this.commit(batch.map((item) => item.event));
+        batch.forEach((item, index) => item.resolve(results[index]!));
+      } catch {
+        // One bad event must not fail its neighbours: each gets its own transaction and its own answer.
+        for (const item of batch) await this.commit([item.event]).then((results) => item.resolve(results[0]!), item.reject);
+      }
+      this.queue.notify();
+    }
+    this.flushing = false;
+  }
+
+  private async commit(events: IncomingEvent[]): Promise<StoreResult[]> {
+    const { db, dialect } = this.database;
+    const now = this.options.now();
+    const cutoff = now - this.options.dedupWindowMs;
+    return db.transaction().execute(async (trx) => {
+      const results: StoreResult[] = [];
+      for (const event of events) {
+        const key = deliveryKey(event);
+        const eventId = newId(now);
+        // Claim the key unless a live claim exists; an expired claim (older than the window) is taken over.
+        const claimed = await CLAIM_DELIVERY.run<{ event_id: string }>(trx, dialect, [key, eventId, now, cutoff]);
+        if (claimed.rows[0]?.event_id !== eventId) {
+          const first = await FIRST_DELIVERY.run<{ event_id: string }>(trx, dialect, [key]);
+          const existing = first.rows[0]!.event_id;
+          await COUNT_DUPLICATE.run(trx, dialect, [existing]);
+          results.push({ status: 'duplicate', eventId: existing });
+          continue;
+        }
+        const metadata = extractMetadata(event.eventType, event.payload);
+        await INSERT_EVENT.run(trx, dialect, [
+          eventId,
+          event.workspaceId,
+          event.source,
+          event.eventType,
+          key,
+          JSON.stringify(event.payload ?? null),
+          JSON.stringify(event.headers),
+          metadata.userId,
+          metadata.projectId,
+          metadata.timeEntryId,
+          metadata.clientId,
+          metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
+          now,
+        ]);
+        await this.queue.enqueue({ kind: JOB_PROCESS_EVENT, workspaceId: event.workspaceId, payload: { eventId }, priority: 1 }, trx);
+        results.push({ status: 'stored', eventId });
+      }
+      return results;
+    });
   }
 
   async get(workspaceId: string, id: string): Promise<(StoredEvent & { payload: unknown; headers: Record<string, string> }) | undefined> {

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Database, Db, Tx } from '../storage/database.js';
 import type { JobsTable } from '../storage/schema.js';
 import { pickFairly } from './fairness.js';
+import { RawStatement } from '../storage/raw.js';
 
 export interface EnqueueInput {
   kind: string;
@@ -35,6 +36,12 @@ export interface QueueOptions {
 
 type JobStatus = JobsTable['status'];
 
+// Enqueueing sits on the webhook hot path: one prepared statement, no query building.
+const INSERT_JOB = new RawStatement(
+  `INSERT INTO jobs (kind, workspace_id, payload_json, status, priority, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
+   VALUES (?, ?, ?, 'pending', ?, 0, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
+);
+
 /**
  * A durable job queue in the product's own database, so "store this and do that later" is one
  * transaction. At-least-once: a job whose worker dies is taken over after its lease expires, so
@@ -54,26 +61,20 @@ export class JobQueue {
   /** Adds a job, inside the caller's transaction when one is given. Returns its id, or undefined when a job with the same dedupe key is already active. */
   async enqueue(input: EnqueueInput, executor: Db | Tx = this.database.db): Promise<number | undefined> {
     const now = this.now();
-    const row = await executor
-      .insertInto('jobs')
-      .values({
-        kind: input.kind,
-        workspace_id: input.workspaceId,
-        payload_json: JSON.stringify(input.payload ?? {}),
-        status: 'pending',
-        priority: input.priority ?? 0,
-        attempts: 0,
-        max_attempts: input.maxAttempts ?? this.options.maxAttempts,
-        run_at: input.runAt ?? now,
-        dedupe_key: input.dedupeKey ?? null,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (row && executor === this.database.db) this.notify();
-    return row?.id;
+    const { rows } = await INSERT_JOB.run<{ id: number }>(executor, this.database.dialect, [
+      input.kind,
+      input.workspaceId,
+      JSON.stringify(input.payload ?? {}),
+      input.priority ?? 0,
+      input.maxAttempts ?? this.options.maxAttempts,
+      input.runAt ?? now,
+      input.dedupeKey ?? null,
+      now,
+      now,
+    ]);
+    const id = rows[0]?.id;
+    if (id !== undefined && executor === this.database.db) this.notify();
+    return id === undefined ? undefined : Number(id);
   }
 
   /** Wake local workers now instead of at their next poll (call after committing a transaction that enqueued). */

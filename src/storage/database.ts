@@ -48,8 +48,29 @@ function openSqlite(url: string): Database {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
-  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: connection }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   return { db, dialect: 'sqlite', description: `sqlite:${location}`, close: () => db.destroy() };
+}
+
+/**
+ * Kysely prepares every statement anew; preparing costs more than running most of ours. The same SQL
+ * text is prepared once and reused (better-sqlite3 statements are reusable; nothing here streams
+ * results, which would keep a statement busy).
+ */
+function withStatementCache(connection: SQLite.Database, limit = 500) {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        statement = connection.prepare(sql);
+        if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function openPostgres(url: string, poolSize: number): Database {

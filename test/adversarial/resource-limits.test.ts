@@ -167,7 +167,7 @@ describeEachDialect('fair queueing: one workspace\'s flood does not starve anoth
   it('claims B\'s single job among the first claims after thousands of A\'s', async () => {
     const { queue, database } = h.runtime;
     await database.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < 3000; i++) await queue.enqueue({ kind: 'flood.test', workspaceId: 'workspace-a', payload: { i } }, trx);
+      for (let i = 0; i < 2000; i++) await queue.enqueue({ kind: 'flood.test', workspaceId: 'workspace-a', payload: { i } }, trx);
     });
     const bJob = await queue.enqueue({ kind: 'flood.test', workspaceId: 'workspace-b' });
     const firstClaim = await queue.claim('worker-1', 4);
