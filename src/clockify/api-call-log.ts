@@ -1,13 +1,12 @@
 import type { Database } from '../storage/database.js';
 import { newId } from '../util/ids.js';
 import type { ApiCallRecord } from './client/index.js';
-import { callContext } from './workspace-api.js';
 import type { Logger } from '../observability/logger.js';
 
 /** Writes every outgoing call (already redacted by the client) to the API-call log; a failed write never fails the call. */
 export function createApiCallLogger(database: Database, logger: Logger) {
   return async (record: ApiCallRecord): Promise<void> => {
-    const context = callContext.getStore();
+    const context = record.context;
     try {
       await database.db
         .insertInto('api_calls')

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Runtime } from '../runtime.js';
 import { buildRequest } from './catalog/index.js';
 import type { BuiltRequest, CallInput, Operation } from './catalog/index.js';
@@ -10,9 +9,6 @@ import { problems } from '../server/problems.js';
 
 export type CallSource = 'explorer' | 'flow' | 'bootstrap' | 'system';
 
-/** Who is calling, carried to the API-call log without threading it through every function. */
-/** `request` is what the caller asked for (operation input, redacted), kept with the log entry so it can be re-run. */
-export const callContext = new AsyncLocalStorage<{ source: CallSource; userId?: string; request?: unknown }>();
 
 export interface OperationCall {
   workspaceId: string;
@@ -47,17 +43,20 @@ export async function callOperation(runtime: Runtime & { client: ClockifyClient 
   const token = call.token ?? (await store.installationToken(runtime.database.db, call.workspaceId));
   if (!token) throw problems.notFound('not-installed', 'The add-on is not installed in this workspace.');
   const request = buildRequest(call.operation, call.input, baseUrlsOf(installation));
-  const response = await callContext.run({ source: call.source, userId: call.userId, request: call.recordInput ? runtime.redactor.redact({ operationId: call.operation.operationId, ...call.input }) : undefined }, () =>
-    runtime.client.call({
-      workspaceId: call.workspaceId,
-      token,
-      operation: call.operation,
-      request,
-      lane: call.lane ?? 'interactive',
-      signal: call.signal,
-      idempotencyKey: call.idempotencyKey,
-      throwOnHttpError: call.throwOnHttpError,
-    }),
-  );
+  const response = await runtime.client.call({
+    workspaceId: call.workspaceId,
+    token,
+    operation: call.operation,
+    request,
+    lane: call.lane ?? 'interactive',
+    signal: call.signal,
+    idempotencyKey: call.idempotencyKey,
+    throwOnHttpError: call.throwOnHttpError,
+    context: {
+      source: call.source,
+      ...(call.userId ? { userId: call.userId } : {}),
+      ...(call.recordInput ? { request: runtime.redactor.redact({ operationId: call.operation.operationId, ...call.input }) } : {}),
+    },
+  });
   return { request, response };
 }

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Database, Db, Tx } from '../storage/database.js';
 import type { FlowActionResultsTable, FlowRunsTable, FlowsTable } from '../storage/schema.js';
 import { newId } from '../util/ids.js';
+import { RawStatement } from '../storage/raw.js';
 import { parseJsonOr } from '../util/json.js';
 import type { FlowDefinition } from './model.js';
 
@@ -43,6 +44,9 @@ export interface ActionResultView {
   durationMs: number;
   createdAt: number;
 }
+
+// Runs for every stored event: a prepared statement, no query building.
+const ENABLED_FLOWS = new RawStatement('SELECT * FROM flows WHERE workspace_id = ? AND enabled = 1 ORDER BY created_at');
 
 /** Flows (versioned on every edit), their runs and each action's result. Every query is scoped by workspace. */
 export class FlowStore {
@@ -111,7 +115,7 @@ export class FlowStore {
 
   /** Enabled flows of a workspace whose trigger is this event. */
   async matching(workspaceId: string, source: string, eventType: string): Promise<StoredFlow[]> {
-    const flows = (await this.list(workspaceId)).filter((flow) => flow.enabled);
+    const flows = (await ENABLED_FLOWS.run<Selectable<FlowsTable>>(this.db, this.database.dialect, [workspaceId])).rows.map(toFlow);
     return flows.filter((flow) => {
       const trigger = flow.definition.trigger;
       if (trigger.kind === 'clockify') return source === 'clockify' && trigger.events.includes(eventType);

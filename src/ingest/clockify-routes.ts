@@ -4,10 +4,16 @@ import type { Runtime } from '../runtime.js';
 import { WEBHOOK_BODY_LIMIT } from '../server/app.js';
 import { HttpProblem, problems } from '../server/problems.js';
 import { headerValue, verifyOrReject } from '../server/token-guard.js';
-import { InstallationStore } from '../lifecycle/installations.js';
-import { RegistrationStore } from '../lifecycle/registrations-store.js';
+import { sha256Hex } from '../security/secret-box.js';
+import { RawStatement } from '../storage/raw.js';
 import type { EventStore } from './event-store.js';
 import { keptHeaders } from './headers.js';
+
+const WEBHOOK_AUTH = new RawStatement(
+  `SELECT i.status, i.addon_id, r.event FROM installations i
+   LEFT JOIN webhook_registrations r ON r.workspace_id = i.workspace_id AND r.token_hash = ? AND r.status = 'active'
+   WHERE i.workspace_id = ?`,
+);
 
 const EVENT_HEADER = 'clockify-webhook-event-type';
 const SIGNATURE_HEADER = 'clockify-signature';
@@ -22,8 +28,6 @@ const AcceptedReply = {
  * happens later from the queue, so a burst never times Clockify out.
  */
 export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, events }: { runtime: Runtime; events: EventStore }) {
-  const installations = new InstallationStore(runtime.box);
-  const registrations = new RegistrationStore(runtime.box);
   const subscribed = new Set<string>(runtime.edition.events);
 
   const reject = (reason: string, error: HttpProblem): never => {
@@ -54,15 +58,15 @@ export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, eve
     if (typeof payloadWorkspace === 'string' && payloadWorkspace !== workspaceId) {
       reject('workspace_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another workspace than the payload.'));
     }
-    const installation = await installations.get(runtime.database.db, workspaceId);
-    if (!installation || installation.status === 'DELETED') reject('not_installed', problems.unauthorized('not-installed', 'No live installation for this workspace.'));
-    if (installation!.status === 'INACTIVE') reject('inactive', problems.forbidden('installation-inactive', 'The add-on is deactivated in this workspace; events are not accepted.'));
-    if (claims.addonId && claims.addonId !== installation!.addonId) reject('addon_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another installation.'));
+    // One narrow lookup on the hot path: the installation's state and the webhook this exact token belongs to.
+    const found = (await WEBHOOK_AUTH.run<{ status: string; addon_id: string; event: string | null }>(runtime.database.db, runtime.database.dialect, [sha256Hex(signature!), workspaceId])).rows[0];
+    if (!found || found.status === 'DELETED') reject('not_installed', problems.unauthorized('not-installed', 'No live installation for this workspace.'));
+    if (found!.status === 'INACTIVE') reject('inactive', problems.forbidden('installation-inactive', 'The add-on is deactivated in this workspace; events are not accepted.'));
+    if (claims.addonId && claims.addonId !== found!.addon_id) reject('addon_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another installation.'));
     if (runtime.config.requireSignatureVerification) {
       // The token must be exactly the one Clockify gave us for this webhook (stored at install or registration).
-      const registration = await registrations.findByToken(runtime.database.db, workspaceId, signature!);
-      if (!registration) reject('unknown_signature', problems.unauthorized('invalid-token', 'The webhook signature does not match any webhook of this installation.'));
-      if (registration!.event !== eventType) reject('event_mismatch', problems.unauthorized('invalid-token', 'The webhook signature belongs to another event.'));
+      if (!found!.event) reject('unknown_signature', problems.unauthorized('invalid-token', 'The webhook signature does not match any webhook of this installation.'));
+      if (found!.event !== eventType) reject('event_mismatch', problems.unauthorized('invalid-token', 'The webhook signature belongs to another event.'));
     }
 
     const result = await events.store({ workspaceId, source: 'clockify', eventType: eventType!, payload, headers: keptHeaders(request) });

@@ -53,6 +53,12 @@ const INSERT_EVENT = new RawStatement(
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', 0, NULL, NULL, ?, NULL)`,
 );
 
+const MARK_PROCESSED = new RawStatement('UPDATE webhook_events SET status = ?, triggered_json = ?, error = ?, processed_at = ? WHERE id = ?');
+const LOAD_FOR_PROCESSING = new RawStatement(
+  `SELECT e.*, i.status AS installation_status FROM webhook_events e
+   LEFT JOIN installations i ON i.workspace_id = e.workspace_id WHERE e.id = ?`,
+);
+
 /** Most events one commit takes; more wait for the next. */
 const MAX_BATCH = 200;
 
@@ -167,15 +173,12 @@ export class EventStore {
   }
 
   async markProcessed(id: string, status: 'processed' | 'failed' | 'skipped', triggered: unknown, error: string | null): Promise<void> {
-    await this.database.db
-      .updateTable('webhook_events')
-      .set({ status, triggered_json: JSON.stringify(triggered ?? null), error, processed_at: this.options.now() })
-      .where('id', '=', id)
-      .execute();
+    await MARK_PROCESSED.run(this.database.db, this.database.dialect, [status, JSON.stringify(triggered ?? null), error, this.options.now(), id]);
   }
 
-  async loadForProcessing(id: string) {
-    return this.database.db.selectFrom('webhook_events').selectAll().where('id', '=', id).executeTakeFirst();
+  /** The event with its installation's state, in one read: the worker runs this for every event. */
+  async loadForProcessing(id: string): Promise<(Selectable<WebhookEventsTable> & { installation_status: string | null }) | undefined> {
+    return (await LOAD_FOR_PROCESSING.run<Selectable<WebhookEventsTable> & { installation_status: string | null }>(this.database.db, this.database.dialect, [id])).rows[0];
   }
 }
 

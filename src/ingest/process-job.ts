@@ -12,8 +12,7 @@ export function processEventJob(runtime: Runtime, events: EventStore): JobHandle
     const { eventId } = job.payload as { eventId: string };
     const row = await events.loadForProcessing(eventId);
     if (!row || row.status === 'processed') return;
-    const installation = await runtime.database.db.selectFrom('installations').select('status').where('workspace_id', '=', row.workspace_id).executeTakeFirst();
-    if (!installation || installation.status === 'DELETED') {
+    if (!row.installation_status || row.installation_status === 'DELETED') {
       await events.markProcessed(eventId, 'skipped', null, 'the add-on was uninstalled before the event was processed');
       return;
     }

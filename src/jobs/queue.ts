@@ -36,6 +36,32 @@ export interface QueueOptions {
 
 type JobStatus = JobsTable['status'];
 
+const READY = `((status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until < ?))
+  AND NOT EXISTS (SELECT 1 FROM installations i WHERE i.workspace_id = jobs.workspace_id AND i.status = 'INACTIVE')`;
+const CANDIDATES = new RawStatement(`SELECT id, workspace_id FROM jobs WHERE ${READY} ORDER BY priority DESC, run_at, id LIMIT ?`);
+const WORKSPACE_HEADS = new RawStatement(
+  `SELECT workspace_id, MIN(id) AS id FROM jobs WHERE status = 'pending' AND run_at <= ?
+   AND NOT EXISTS (SELECT 1 FROM installations i WHERE i.workspace_id = jobs.workspace_id AND i.status = 'INACTIVE')
+   GROUP BY workspace_id LIMIT 200`,
+);
+const CLAIMABLE = `((status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until < ?))`;
+/** Claims the picked jobs that are still claimable; on PostgreSQL rows another instance is claiming are skipped, not waited for. */
+const CLAIM = {
+  postgres: new RawStatement(
+    `UPDATE jobs SET status = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1, updated_at = ?
+     WHERE id IN (SELECT id FROM jobs WHERE id = ANY(?::bigint[]) AND ${CLAIMABLE} FOR UPDATE SKIP LOCKED) RETURNING *`,
+  ),
+  sqlite: new RawStatement(
+    `UPDATE jobs SET status = 'running', locked_by = ?, locked_until = ?, attempts = attempts + 1, updated_at = ?
+     WHERE id IN (SELECT value FROM json_each(?)) AND ${CLAIMABLE} RETURNING *`,
+  ),
+};
+
+const COMPLETE = new RawStatement(
+  `UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, finished_at = ?, updated_at = ?
+   WHERE id = ? AND locked_by = ? AND status = 'running'`,
+);
+
 // Enqueueing sits on the webhook hot path: one prepared statement, no query building.
 const INSERT_JOB = new RawStatement(
   `INSERT INTO jobs (kind, workspace_id, payload_json, status, priority, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
@@ -50,6 +76,8 @@ const INSERT_JOB = new RawStatement(
 export class JobQueue {
   private readonly listeners = new Set<() => void>();
   private readonly now: () => number;
+  /** Until when claims skip the search for other workspaces' jobs (see claim). */
+  private quietUntil = 0;
 
   constructor(
     private readonly database: Database,
@@ -96,63 +124,23 @@ export class JobQueue {
     if (limit <= 0) return [];
     const now = this.now();
     const { db, dialect } = this.database;
-    const ready = (qb: any) =>
-      qb
-        .where((eb: any) =>
-          eb.or([
-            eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
-            eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
-          ]),
-        )
-        .where(({ not, exists, selectFrom }: any) =>
-          not(
-            exists(
-              selectFrom('installations as i')
-                .select('i.workspace_id')
-                .whereRef('i.workspace_id', '=', 'jobs.workspace_id')
-                .where('i.status', '=', 'INACTIVE'),
-            ),
-          ),
-        );
-
-    const oldest: { id: number; workspace_id: string }[] = await ready(db.selectFrom('jobs').select(['id', 'workspace_id']))
-      .orderBy('priority', 'desc')
-      .orderBy('run_at')
-      .orderBy('id')
-      .limit(Math.max(limit * 4, 50))
-      .execute();
-    const heads: { id: number; workspace_id: string }[] = await ready(
-      db.selectFrom('jobs').select(['workspace_id', (eb: any) => eb.fn.min('id').as('id')]),
-    )
-      .groupBy('workspace_id')
-      .limit(200)
-      .execute();
-    const picked = pickFairly([...oldest, ...heads.map((h) => ({ id: Number(h.id), workspace_id: h.workspace_id }))], limit);
+    const oldest = (await CANDIDATES.run<{ id: number; workspace_id: string }>(db, dialect, [now, now, Math.max(limit * 4, 50)])).rows;
+    if (oldest.length === 0) return [];
+    // Only when the oldest jobs all belong to one workspace can others be waiting behind them: then
+    // look for every workspace's first job, so a flood from one does not starve the rest.
+    let candidates = oldest;
+    const single = oldest.every((row) => row.workspace_id === oldest[0]!.workspace_id);
+    if (single && now >= this.quietUntil) {
+      const heads = (await WORKSPACE_HEADS.run<{ id: number; workspace_id: string }>(db, dialect, [now])).rows;
+      candidates = [...oldest, ...heads.map((head) => ({ id: Number(head.id), workspace_id: head.workspace_id }))];
+      // One workspace alone is the common case under load: do not ask again for a moment.
+      if (heads.length <= 1) this.quietUntil = now + 200;
+    }
+    const picked = pickFairly(candidates.map((row) => ({ id: Number(row.id), workspace_id: row.workspace_id })), limit);
     if (picked.length === 0) return [];
-
     const leaseUntil = now + this.options.leaseMs;
-    const lockable = db
-      .selectFrom('jobs')
-      .select('id')
-      .where('id', 'in', picked)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
-          eb.and([eb('status', '=', 'running'), eb('locked_until', '<', now)]),
-        ]),
-      );
-    const rows = await db
-      .updateTable('jobs')
-      .set((eb) => ({
-        status: 'running' as JobStatus,
-        locked_by: workerId,
-        locked_until: leaseUntil,
-        attempts: eb('attempts', '+', 1),
-        updated_at: now,
-      }))
-      .where('id', 'in', dialect === 'postgres' ? lockable.forUpdate().skipLocked() : lockable)
-      .returningAll()
-      .execute();
+    const ids = dialect === 'postgres' ? picked : JSON.stringify(picked);
+    const rows = (await CLAIM[dialect].run<JobsTable & { id: number }>(db, dialect, [workerId, leaseUntil, now, ids, now, now])).rows;
 
     const jobs: Job[] = [];
     for (const row of rows) {
@@ -177,14 +165,8 @@ export class JobQueue {
   /** Marks a claimed job done. False when the claim was lost (lease expired and another worker took it). */
   async complete(job: Job): Promise<boolean> {
     const now = this.now();
-    const result = await this.database.db
-      .updateTable('jobs')
-      .set({ status: 'done', locked_by: null, locked_until: null, finished_at: now, updated_at: now })
-      .where('id', '=', job.id)
-      .where('locked_by', '=', job.lockedBy)
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    const { affected } = await COMPLETE.run(this.database.db, this.database.dialect, [now, now, job.id, job.lockedBy]);
+    return affected > 0;
   }
 
   /** Records a failed attempt: back to pending with exponential backoff, or dead after the last attempt. */

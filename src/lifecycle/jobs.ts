@@ -1,6 +1,5 @@
 import { buildRequest, getCatalog } from '../clockify/catalog/index.js';
 import type { Runtime } from '../runtime.js';
-import { callContext } from '../clockify/workspace-api.js';
 import type { JobHandler } from '../jobs/worker.js';
 import type { WebhookRegistrar } from './registration.js';
 
@@ -25,8 +24,8 @@ export function unregisterWebhooksJob(runtime: Runtime): JobHandler {
     let removed = 0;
     for (const webhookId of payload.webhookIds) {
       const request = buildRequest(operation, { params: { workspaceId: job.workspaceId, webhookId } }, { backendUrl: payload.backendUrl, reportsUrl: payload.backendUrl });
-      const response = await callContext
-        .run({ source: 'system' }, () => runtime.client.call({ workspaceId: job.workspaceId, token, operation, request, lane: 'interactive', throwOnHttpError: false }))
+      const response = await runtime.client
+        .call({ workspaceId: job.workspaceId, token, operation, request, lane: 'interactive', throwOnHttpError: false, context: { source: 'system' } })
         .catch(() => undefined);
       if (response && response.status < 300) removed += 1;
     }

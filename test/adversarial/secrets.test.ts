@@ -66,7 +66,7 @@ describe.each(['universal-webhook', 'clockify-addon'] as const)('secrets stay se
       env: { UW_ENABLE_HTTP_ACTIONS: 'true', OUTBOUND_HTTP_ALLOWLIST: '127.0.0.1', JOB_LEASE_SECONDS: '5' },
       label: `secrets ${editionId}`,
     });
-    const { stub, forge } = h;
+    const { stub } = h;
     // Clockify's webhook endpoints answer with tokens, exactly as the real API does.
     stub.answer((request) => {
       const path = request.url.split('?')[0]!;
@@ -87,7 +87,6 @@ describe.each(['universal-webhook', 'clockify-addon'] as const)('secrets stay se
     worker.start();
     a = await h.install();
     b = await h.install();
-    void forge;
   });
   afterAll(async () => {
     await worker?.stop(2_000);

@@ -137,8 +137,6 @@ const ATTACKS: Attack[] = [
   { name: 'webhook: wrong sub', status: 403, request: async ({ h, a }) => webhook(await h.forge.sign(addonClaims(a.claims, { sub: 'some-other-addon' })), a.workspaceId) },
 ];
 
-export const TOKEN_ATTACK_COUNT = ATTACKS.length;
-
 describeEachDialect('token attacks', (dialect) => {
   let world: World;
 

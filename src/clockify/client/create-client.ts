@@ -40,6 +40,7 @@ interface PreparedCall {
   signal: AbortSignal | undefined;
   safeToRepeat: boolean;
   idempotencyKey: string | undefined;
+  context: ClientCallInput['context'];
   throwOnHttpError: boolean;
 }
 
@@ -90,6 +91,7 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
         responseExcerpt: excerpt(responseBody, EXCERPT_BYTES, secrets),
         ...(error !== undefined ? { error: scrubText(errorMessage(error), secrets) } : {}),
         ...(call.idempotencyKey !== undefined ? { idempotencyKey: call.idempotencyKey } : {}),
+        ...(call.context ? { context: call.context } : {}),
       };
       try {
         await options.onCall(record);
@@ -214,6 +216,7 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
         signal: input.signal,
         safeToRepeat: (input.operation?.idempotent ?? IDEMPOTENT_METHODS.has(input.request.method)) || input.idempotencyKey !== undefined,
         idempotencyKey: input.idempotencyKey,
+        context: input.context,
         throwOnHttpError: input.throwOnHttpError ?? true,
       });
     },
@@ -234,6 +237,7 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
         signal: input.signal,
         safeToRepeat: (input.idempotent ?? IDEMPOTENT_METHODS.has(input.method)) || input.idempotencyKey !== undefined,
         idempotencyKey: input.idempotencyKey,
+        context: input.context,
         throwOnHttpError: input.throwOnHttpError ?? true,
       });
     },

@@ -29,6 +29,15 @@ interface CallCommon {
   idempotencyKey?: string;
   /** Default true: non-2xx answers throw ClockifyApiError. With false they are returned as responses. */
   throwOnHttpError?: boolean;
+  /** Who asked, handed unchanged to `onCall` (the API-call log files the call under it). */
+  context?: CallRecordContext;
+}
+
+export interface CallRecordContext {
+  source: 'explorer' | 'flow' | 'bootstrap' | 'system';
+  userId?: string;
+  /** What the caller asked for (already redacted), kept so the call can be run again. */
+  request?: unknown;
 }
 
 export interface ClientCallInput extends CallCommon {
@@ -75,6 +84,7 @@ export interface ApiCallRecord {
   /** Redacted, at most 2 KB. */
   responseExcerpt: string;
   idempotencyKey?: string;
+  context?: CallRecordContext;
 }
 
 export interface ClockifyClient {
