@@ -155,7 +155,7 @@ async function bootstrapPart(postgres: boolean): Promise<Section> {
     const overWithOther = r.wallSeconds / floorWithOther - 1;
     const met = overWithOther <= TARGETS.bootstrapOverFloor && r.tooManyRequests === 0;
     verdicts.push(
-      `Bootstrap "${r.scenario.name}": ${met ? 'met' : 'MISSED'} — wall ${round(r.wallSeconds, 1)} s vs floor ${round(r.floorSeconds, 1)} s (pages ÷ budget; ${round(over * 100, 1)}% over) or ${round(floorWithOther, 1)} s counting the install's ${r.otherBackgroundCalls} webhook registrations in the same budget (${round(overWithOther * 100, 1)}% over; target ≤ 5%), ${r.tooManyRequests} × 429 (target 0)`,
+      `Bootstrap "${r.scenario.name}": ${met ? 'met' : 'MISSED'} — wall ${round(r.wallSeconds, 1)} s vs floor ${round(r.floorSeconds, 1)} s (pages ÷ budget; ${over >= 0 ? `${round(over * 100, 1)}% over` : `${round(-over * 100, 1)}% under`}) or ${round(floorWithOther, 1)} s counting the install's ${r.otherBackgroundCalls} webhook registrations in the same budget (${overWithOther >= 0 ? `${round(overWithOther * 100, 1)}% over` : `${round(-overWithOther * 100, 1)}% under`}; target ≤ 5% over), ${r.tooManyRequests} × 429 (target 0)`,
     );
   }
   const single = results.filter((r) => r.ok && r.scenario.workspaces === 1).sort((a, b) => a.scenario.timeEntries - b.scenario.timeEntries);

@@ -5,7 +5,11 @@ import type { RetentionDeps, RetentionOptions } from './sweeper.js';
 
 export interface SchedulerOptions {
   intervalMs: number;
-  /** Delay of the first run (default: a random point in the first min(interval, 5 minutes)), so instances started together do not all try at once. */
+  /**
+   * Delay of the first run. Default: a random point in the second half of min(interval, 5 minutes),
+   * so instances started together do not all try at once, and a short-lived process (a test, a CLI
+   * command) never starts a clean-up it would not finish.
+   */
   firstDelayMs?: number;
   sweep?: Omit<RetentionOptions, 'signal' | 'holder' | 'holdForMs'>;
 }
@@ -26,7 +30,7 @@ export class RetentionScheduler {
   ) {}
 
   start(): void {
-    const firstDelay = this.options.firstDelayMs ?? Math.round(Math.min(this.options.intervalMs, 5 * 60_000) * Math.random());
+    const firstDelay = this.options.firstDelayMs ?? Math.round(Math.min(this.options.intervalMs, 5 * 60_000) * (0.5 + Math.random() / 2));
     this.schedule(firstDelay);
   }
 

@@ -5,6 +5,7 @@ import { newId } from '../util/ids.js';
 import { HttpProblem, problemDocument } from './problems.js';
 import type { ProblemDocument } from './problems.js';
 import { RouteIndex } from './route-index.js';
+import { redactString } from '../observability/redact.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -96,7 +97,7 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     const seconds = reply.elapsedTime / 1000;
     runtime.metrics.httpRequestDuration.observe({ method: request.method, route, status_class: `${Math.floor(reply.statusCode / 100)}xx` }, seconds);
     const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
-    request.log[level]({ req: request, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    request.log[level]({ method: request.method, url: redactString(request.url), route, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });
 
   app.setNotFoundHandler(async (request, reply) => {

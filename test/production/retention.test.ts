@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getEdition } from '../../src/editions/index.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { LeaseLock, RETENTION_TABLES, planRetention, runRetention, runRetentionOnce } from '../../src/retention/index.js';
+import { LeaseLock, RETENTION_TABLES, planRetention, retentionRoom, runRetention, runRetentionOnce } from '../../src/retention/index.js';
 import type { RetentionDeps } from '../../src/retention/index.js';
 import { chunked, cutoffFor, retentionDaysOf } from '../../src/retention/policy.js';
 import { RetentionScheduler } from '../../src/retention/scheduler.js';
@@ -11,6 +11,7 @@ import { testConfig } from '../helpers/config.js';
 import { createTestDatabaseUrl, describeEachDialect } from '../helpers/databases.js';
 import type { TestDatabase } from '../helpers/databases.js';
 import { captureLogger } from '../helpers/logs.js';
+import { createTestRuntime } from '../helpers/runtime.js';
 import { eventually } from '../helpers/stack.js';
 
 const DAY = 86_400_000;
@@ -46,6 +47,25 @@ describe('retention policy', () => {
     expect(chunked([], 3)).toEqual([]);
     expect(cutoffFor(NOW, 0.5)).toBe(NOW - DAY / 2);
   });
+});
+
+describe('retention room', () => {
+  it('runs every RETENTION_INTERVAL_MINUTES in the edition, counts what it removed, and stops with it', async () => {
+    const t = await createTestRuntime('clockify-addon', { dialect: 'sqlite', env: { RETENTION_INTERVAL_MINUTES: '0.05' } });
+    try {
+      const old = Date.now() - 400 * DAY;
+      await t.runtime.database.db
+        .insertInto('api_calls')
+        .values({ id: 'old-call', workspace_id: 'ws', source: 'explorer', operation_id: null, method: 'GET', url: 'http://x', status: 200, duration_ms: 1, attempts: 1, error: null, request_json: null, response_excerpt: null, user_id: null, created_at: old })
+        .execute();
+      expect(retentionRoom(t.runtime).name).toBe('retention');
+      await eventually(async () => (await t.runtime.database.db.selectFrom('api_calls').select('id').execute()).length === 0, 10_000, 100);
+      const metrics = await t.runtime.metrics.registry.metrics();
+      expect(metrics).toMatch(/retention_rows_deleted_total\{table="api_calls",edition="clockify-addon"\} 1/);
+    } finally {
+      await t.close();
+    }
+  }, 20_000);
 });
 
 describeEachDialect('retention clean-up', (dialect) => {
