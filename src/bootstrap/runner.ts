@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Operation } from '../clockify/catalog/index.js';
@@ -91,7 +92,10 @@ async function executeRun(deps: RunnerDeps, run: BootstrapRun, context: RunnerCo
   // each, while the limiter (not the round trip of one request) sets the pace.
   const inFlight = new Map<string, Promise<{ key: string; outcome: StepOutcome }>>();
   const stop = new AbortController();
-  const stepContext = { ...context, logger, signal: AbortSignal.any([context.signal, stop.signal]) };
+  const stepSignal = AbortSignal.any([context.signal, stop.signal]);
+  // Concurrent steps each wait on it (limiter, requests, backoff): many listeners are expected.
+  setMaxListeners(0, stepSignal);
+  const stepContext = { ...context, logger, signal: stepSignal };
   let ending: StepOutcome | undefined;
   try {
     for (;;) {

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { newId } from '../util/ids.js';
@@ -113,6 +114,8 @@ export class Worker {
 
   private launch(job: Job): void {
     const controller = new AbortController();
+    // Every call of a long job listens on this signal (limiter waits, requests): not a leak.
+    setMaxListeners(0, controller.signal);
     const started = performance.now();
     const logger = this.options.logger.child({ jobId: job.id, jobKind: job.kind, workspaceId: job.workspaceId });
     const promise = this.execute(job, { signal: controller.signal, logger })

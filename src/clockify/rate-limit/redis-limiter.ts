@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
@@ -76,6 +77,8 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   const windowMs = Math.max(1, Math.floor(options.windowSeconds ?? 1)) * 1000 + Math.max(0, Math.floor(options.marginMs ?? 0));
   const fallbackToMemory = options.fallbackToMemory ?? true;
   const closing = new AbortController();
+  // Every waiting caller listens for close: many at once is normal under load.
+  setMaxListeners(0, closing.signal);
   const fallback = fallbackToMemory
     ? createMemoryRateLimiter({ perSecond: options.perSecond, backgroundPerSecond: options.backgroundPerSecond, budgetFor: options.budgetFor, windowMs, evenly: options.evenly })
     : undefined;
