@@ -7,6 +7,7 @@ import { lockKey } from '../storage/database.js';
 import type { Tx } from '../storage/database.js';
 import { problems } from '../server/problems.js';
 import { InstallationStore } from './installations.js';
+import type { Installation } from './installations.js';
 import { RegistrationStore } from './registrations-store.js';
 import { effectiveSettings, parseSettingsUpdate } from './settings.js';
 import type { DeletedBody, InstalledBody, SettingsUpdatedBody, StatusChangedBody } from './schemas.js';
@@ -83,9 +84,8 @@ export class LifecycleService {
     const lifecycleAt = issuedAtMs(lifecycle);
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
-      if (!existing) return 'ignored-not-installed' as const;
-      if (existing.status === 'DELETED') return 'ignored-already-deleted' as const;
-      if (lifecycleAt > 0 && lifecycleAt < existing.lastLifecycleAt) return 'ignored-stale' as const;
+      const skipped = skipReason(existing, lifecycleAt);
+      if (skipped || !existing) return skipped ?? 'ignored-not-installed';
       await this.installations.setStatus(trx, body.workspaceId, body.status, Math.max(lifecycleAt, existing.lastLifecycleAt), this.runtime.now());
       return 'applied' as const;
     });
@@ -100,9 +100,8 @@ export class LifecycleService {
     const lifecycleAt = issuedAtMs(lifecycle);
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
-      if (!existing) return 'ignored-not-installed' as const;
-      if (existing.status === 'DELETED') return 'ignored-already-deleted' as const;
-      if (lifecycleAt > 0 && lifecycleAt < existing.lastLifecycleAt) return 'ignored-stale' as const;
+      const skipped = skipReason(existing, lifecycleAt);
+      if (skipped || !existing) return skipped ?? 'ignored-not-installed';
       await this.installations.setSettings(trx, body.workspaceId, { ...existing.settings, ...parsed.values }, Math.max(lifecycleAt, existing.lastLifecycleAt), this.runtime.now());
       return 'applied' as const;
     });
@@ -116,9 +115,8 @@ export class LifecycleService {
     const lifecycleAt = issuedAtMs(lifecycle);
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
-      if (!existing) return 'ignored-not-installed' as const;
-      if (existing.status === 'DELETED') return 'ignored-already-deleted' as const;
-      if (lifecycleAt > 0 && lifecycleAt < existing.lastLifecycleAt) return 'ignored-stale' as const;
+      const skipped = skipReason(existing, lifecycleAt);
+      if (skipped || !existing) return skipped ?? 'ignored-not-installed';
       const now = runtime.now();
       const settings = effectiveSettings(runtime.edition, runtime.editionConfig.settingDefaults, existing.settings);
       const sealedToken = (await trx.selectFrom('installations').select('token_ciphertext').where('workspace_id', '=', body.workspaceId).executeTakeFirst())?.token_ciphertext;
@@ -155,6 +153,14 @@ export class LifecycleService {
       return work(trx);
     });
   }
+}
+
+/** Why an event for an existing installation changes nothing: none yet, already uninstalled, or older than what was applied. */
+function skipReason(existing: Installation | undefined, lifecycleAt: number): LifecycleOutcome | undefined {
+  if (!existing) return 'ignored-not-installed';
+  if (existing.status === 'DELETED') return 'ignored-already-deleted';
+  if (lifecycleAt > 0 && lifecycleAt < existing.lastLifecycleAt) return 'ignored-stale';
+  return undefined;
 }
 
 /** Lifecycle tokens carry `iat` in seconds when Clockify sets it; 0 means unknown (no ordering possible). */
