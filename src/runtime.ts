@@ -82,7 +82,7 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
   const closers: (() => Promise<void> | void)[] = [];
   const now = options.now ?? Date.now;
 
-  const database = await openDatabase(editionConfig.databaseUrl);
+  const database = await openDatabase(editionConfig.databaseUrl, { poolSize: config.dbPoolSize });
   closers.push(() => database.close());
 
   const encryption = resolveEncryptionKey(config.encryptionKey, config.dataDir);

@@ -25,6 +25,8 @@ export interface AppConfig {
   host: string;
   dataDir: string;
   redisUrl?: string;
+  /** PostgreSQL pool size per edition. */
+  dbPoolSize: number;
   requireSignatureVerification: boolean;
   trustProxy: boolean;
   /** Private or loopback destinations HTTP actions and forwarding may reach anyway. */
@@ -100,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: reader.withDefault(g.HOST, '0.0.0.0'),
     dataDir,
     redisUrl: reader.optional(g.REDIS_URL),
+    dbPoolSize: reader.withDefault(g.DB_POOL_SIZE, 20),
     requireSignatureVerification,
     trustProxy: reader.withDefault(g.TRUST_PROXY, false),
     outboundAllowlist: reader.withDefault(g.OUTBOUND_HTTP_ALLOWLIST, []),
