@@ -15,6 +15,7 @@ const USAGE = `Usage: cap <command> [options]
 Commands:
   start [--edition ID]        start all three editions (default) or one: ${EDITIONS.map((e) => e.id).join(', ')}
   migrate [--edition ID]      apply database migrations and exit
+  retention [--edition ID]    run the retention clean-up once now (the editions also run it on a timer)
   manifest <edition>          print an edition's manifest
   env-example                 print the documented list of environment variables
   sandbox [options]           start the local Clockify stand-in (see: cap sandbox --help)
@@ -37,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
         return await start(rest);
       case 'migrate':
         return await migrate(rest, out);
+      case 'retention':
+        return await retention(rest, out);
       case 'manifest': {
         const edition = requireEdition(rest[0]);
         const config = loadConfig();
@@ -105,6 +108,22 @@ async function migrate(args: string[], out: Output): Promise<number> {
     results[id] = database.description;
     out.step(`${getEdition(id).name}: migrations applied (${database.description})`);
     await database.close();
+  }
+  out.result(results);
+  return 0;
+}
+
+async function retention(args: string[], out: Output): Promise<number> {
+  const editions = parseOrUsage(() => editionOption(args));
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, secretKeys: config.secretKeys });
+  const { runRetentionOnce } = await import('./retention/index.js');
+  const results: Record<string, unknown> = {};
+  for (const id of editions) {
+    const report = await runRetentionOnce(id, config, logger);
+    results[id] = report;
+    const removed = Object.entries(report.deleted).filter(([, count]) => count > 0).map(([table, count]) => `${table} ${count}`);
+    out.step(`${getEdition(id).name}: ${report.ran ? (removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing to remove') : `skipped (${report.reason})`} in ${Math.round(report.durationMs)} ms`);
   }
   out.result(results);
   return 0;

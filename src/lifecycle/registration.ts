@@ -7,6 +7,7 @@ import { eventRoute } from '../editions/index.js';
 import type { ClockifyEvent } from '../editions/events.js';
 import { RegistrationStore } from './registrations-store.js';
 import { InstallationStore } from './installations.js';
+import { lockKey } from '../storage/database.js';
 
 export interface DriftEntry {
   event: string;
@@ -65,7 +66,16 @@ export class WebhookRegistrar {
           triggerSource: [workspaceId],
         })) as ClockifyWebhook;
         if (!webhook?.authToken) throw new Error('Clockify returned no authToken for the webhook');
-        await this.registrations.upsert(db, { workspaceId, event: registration.event, route: 'rest', url, token: webhook.authToken, clockifyWebhookId: webhook.id, status: 'active', now: runtime.now() });
+        const token = webhook.authToken;
+        const stored = await db.transaction().execute(async (trx) => {
+          // Under the lifecycle lock: an uninstall that happened meanwhile wins, and no token is written back.
+          await lockKey(trx, runtime.database.dialect, `lifecycle:${workspaceId}`);
+          const current = await this.installations.get(trx, workspaceId);
+          if (!current || current.status === 'DELETED' || current.addonId !== installation.addonId) return false;
+          await this.registrations.upsert(trx, { workspaceId, event: registration.event, route: 'rest', url, token, clockifyWebhookId: webhook!.id, status: 'active', now: runtime.now() });
+          return true;
+        });
+        if (!stored) return { registered, failed };
         registered.push(registration.event);
       } catch (error) {
         const permanent = error instanceof ClockifyApiError && [400, 403, 404].includes(error.status);
