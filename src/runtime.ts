@@ -135,6 +135,14 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     onCall: createApiCallLogger(database, logger),
   });
 
+  const bus = new EventBus();
+  if (redis) {
+    await bus
+      .connectRedis(redis, `cap:live:${editionConfig.key}`, (error) => logger.warn({ err: error }, 'live event relay error'))
+      .catch((error) => logger.warn({ err: error }, 'live events stay per instance: Redis publish/subscribe is unavailable'));
+    closers.push(() => bus.close());
+  }
+
   const runtime: Runtime = {
     edition,
     editionConfig,
@@ -147,7 +155,7 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     tokens: new TokenVerifier({ addonKey: editionConfig.key, publicKeyPem: config.clockify.publicKeyPem, jwksUrl: config.clockify.jwksUrl, now, skipSignature: !config.requireSignatureVerification }),
     redactor: createRedactor(config.secretKeys),
     redis,
-    bus: new EventBus(),
+    bus,
     catalog: getCatalog(),
     client,
     limiter,
