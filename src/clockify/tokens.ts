@@ -73,6 +73,8 @@ export interface TokenVerifierOptions {
    * signature; every claim check still applies. Production configuration refuses this.
    */
   skipSignature?: boolean;
+  /** After a JWKS fetch, no new fetch for this long even for an unknown kid (default 30 s). */
+  jwksCooldownMs?: number;
 }
 
 const MAX_TOKEN_LENGTH = 8192;
@@ -92,7 +94,7 @@ export class TokenVerifier {
 
   constructor(private readonly options: TokenVerifierOptions) {
     this.staticKey = importSPKI(options.publicKeyPem, 'RS256');
-    if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000 });
+    if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: options.jwksCooldownMs ?? 30_000 });
     this.skew = options.clockSkewSeconds ?? 60;
     this.now = options.now ?? Date.now;
   }
