@@ -49,8 +49,6 @@ export async function sidebarRoutes(app: FastifyInstance, { distDir, baseUrl }: 
         dotfiles: 'deny',
         // Files are looked up per request, so assets built after start are served too.
         wildcard: true,
-        // A missing build is reported by /sidebar itself (503), not as a start-up warning.
-        suppressWarning: true,
         immutable: true,
         maxAge: '365d',
         schemaHide: true,
