@@ -23,7 +23,6 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +30,7 @@ import { startSandbox } from '../sandbox/src/index.js';
 import type { Sandbox } from '../sandbox/src/index.js';
 import { getEdition } from '../src/editions/index.js';
 import type { EditionId } from '../src/editions/types.js';
-import { createPostgresDatabase, postgresAnswers, round, sleep, table } from './common.js';
+import { createPostgresDatabase, freePort, postgresAnswers, round, sleep, table } from './common.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const CHILD_FLAG = '--flows-bench-edition';
@@ -391,17 +390,6 @@ function percentile(values: number[], p: number): number {
   return round(sorted[index] ?? Number.NaN, 1);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
-}
 
 export function formatFlowsBench(result: Pick<FlowsBenchResult, 'cases' | 'skipped'>): string {
   const lines = [

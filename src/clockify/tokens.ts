@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createLocalJWKSet, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, importSPKI, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, importSPKI, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey, KeyObject } from 'jose';
 
 export type TokenContext = 'lifecycle' | 'webhook' | 'user' | 'installation';
@@ -177,5 +177,3 @@ function reasonFor(error: unknown): RejectionReason {
   return 'malformed';
 }
 
-/** Builds a local JWKS resolver (for tests of key rotation). */
-export { createLocalJWKSet };

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Database, Db, Tx } from '../storage/database.js';
 import type { JobsTable } from '../storage/schema.js';
 import { pickFairly } from './fairness.js';
@@ -267,4 +266,3 @@ export class JobQueue {
   }
 }
 
-export { sql };
