@@ -48,6 +48,13 @@ export interface ActionResultView {
 // Runs for every stored event: a prepared statement, no query building.
 const ENABLED_FLOWS = new RawStatement('SELECT * FROM flows WHERE workspace_id = ? AND enabled = 1 ORDER BY created_at');
 
+/** Whether an event (its source and type) triggers the flow. */
+export function triggeredBy(flow: StoredFlow, source: string, eventType: string): boolean {
+  const trigger = flow.definition.trigger;
+  if (trigger.kind === 'clockify') return source === 'clockify' && trigger.events.includes(eventType);
+  return source === `custom:${trigger.sourceId}` && (!trigger.eventTypes || trigger.eventTypes.length === 0 || trigger.eventTypes.includes(eventType));
+}
+
 /** Flows (versioned on every edit), their runs and each action's result. Every query is scoped by workspace. */
 export class FlowStore {
   constructor(
@@ -114,13 +121,9 @@ export class FlowStore {
   }
 
   /** Enabled flows of a workspace whose trigger is this event. */
-  async matching(workspaceId: string, source: string, eventType: string): Promise<StoredFlow[]> {
-    const flows = (await ENABLED_FLOWS.run<Selectable<FlowsTable>>(this.db, this.database.dialect, [workspaceId])).rows.map(toFlow);
-    return flows.filter((flow) => {
-      const trigger = flow.definition.trigger;
-      if (trigger.kind === 'clockify') return source === 'clockify' && trigger.events.includes(eventType);
-      return source === `custom:${trigger.sourceId}` && (!trigger.eventTypes || trigger.eventTypes.length === 0 || trigger.eventTypes.includes(eventType));
-    });
+  /** The workspace's enabled flows, oldest first. */
+  async enabled(workspaceId: string): Promise<StoredFlow[]> {
+    return (await ENABLED_FLOWS.run<Selectable<FlowsTable>>(this.db, this.database.dialect, [workspaceId])).rows.map(toFlow);
   }
 
   // ---- runs ----

@@ -69,7 +69,7 @@ export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, eve
       if (found!.event !== eventType) reject('event_mismatch', problems.unauthorized('invalid-token', 'The webhook signature belongs to another event.'));
     }
 
-    const result = await events.store({ workspaceId, source: 'clockify', eventType: eventType!, payload, headers: keptHeaders(request) });
+    const result = await events.store({ workspaceId, source: 'clockify', eventType: eventType!, payload, payloadText: request.bodyText, headers: keptHeaders(request) });
     if (result.status === 'duplicate') runtime.metrics.webhooksDuplicate.inc({ event_type: eventType!, source: 'clockify' });
     else {
       runtime.metrics.webhooksReceived.inc({ event_type: eventType!, source: 'clockify' });

@@ -57,7 +57,7 @@ export async function customWebhookRoutes(app: FastifyInstance, { runtime, event
       const eventType = eventTypeOf(request, payload);
       const deliveryId = headerValue(request, 'webhook-id') ?? headerValue(request, 'x-delivery-id') ?? headerValue(request, 'x-github-delivery');
       const sourceKey = `custom:${source.id}`;
-      const result = await events.store({ workspaceId: source.workspaceId, source: sourceKey, eventType, payload, headers: keptHeaders(request), deliveryId: deliveryId?.slice(0, 200) });
+      const result = await events.store({ workspaceId: source.workspaceId, source: sourceKey, eventType, payload, payloadText: request.bodyText, headers: keptHeaders(request), deliveryId: deliveryId?.slice(0, 200) });
       if (result.status === 'duplicate') runtime.metrics.webhooksDuplicate.inc({ event_type: 'custom', source: 'custom' });
       else {
         runtime.metrics.webhooksReceived.inc({ event_type: 'custom', source: 'custom' });

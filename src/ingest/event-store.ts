@@ -1,4 +1,4 @@
-import type { Database } from '../storage/database.js';
+import type { Database, Db, Tx } from '../storage/database.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Selectable } from 'kysely';
 import type { WebhookEventsTable } from '../storage/schema.js';
@@ -19,6 +19,17 @@ export interface IncomingEvent {
   /** Request headers with secrets already removed. */
   headers: Record<string, string>;
   deliveryId?: string;
+  /** The body exactly as received, when it is the JSON of `payload`: stored as is instead of serialising the payload again. */
+  payloadText?: string;
+}
+
+export type ProcessingRow = Selectable<WebhookEventsTable> & { installation_status: string | null };
+
+export interface ProcessingOutcome {
+  id: string;
+  status: 'processed' | 'failed' | 'skipped';
+  triggered: unknown;
+  error: string | null;
 }
 
 export type StoreResult = { status: 'stored'; eventId: string } | { status: 'duplicate'; eventId: string };
@@ -54,10 +65,19 @@ const INSERT_EVENT = new RawStatement(
 );
 
 const MARK_PROCESSED = new RawStatement('UPDATE webhook_events SET status = ?, triggered_json = ?, error = ?, processed_at = ? WHERE id = ?');
-const LOAD_FOR_PROCESSING = new RawStatement(
-  `SELECT e.*, i.status AS installation_status FROM webhook_events e
-   LEFT JOIN installations i ON i.workspace_id = e.workspace_id WHERE e.id = ?`,
-);
+const LOAD_FOR_PROCESSING = {
+  postgres: new RawStatement(
+    `SELECT e.*, i.status AS installation_status FROM webhook_events e
+     LEFT JOIN installations i ON i.workspace_id = e.workspace_id WHERE e.id = ANY(?::text[]) ORDER BY e.id`,
+  ),
+  sqlite: new RawStatement(
+    `SELECT e.*, i.status AS installation_status FROM webhook_events e
+     LEFT JOIN installations i ON i.workspace_id = e.workspace_id WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.id`,
+  ),
+};
+
+/** Events of one workspace committed together are processed by one job, in order, up to this many. */
+export const PROCESS_BATCH = 50;
 
 /** Most events one commit takes; more wait for the next. */
 const MAX_BATCH = 200;
@@ -118,6 +138,7 @@ export class EventStore {
     const cutoff = now - this.options.dedupWindowMs;
     return db.transaction().execute(async (trx) => {
       const results: StoreResult[] = [];
+      const storedByWorkspace = new Map<string, string[]>();
       for (const event of events) {
         const key = deliveryKey(event);
         const eventId = newId(now);
@@ -137,7 +158,7 @@ export class EventStore {
           event.source,
           event.eventType,
           key,
-          JSON.stringify(event.payload ?? null),
+          event.payloadText ?? JSON.stringify(event.payload ?? null),
           JSON.stringify(event.headers),
           metadata.userId,
           metadata.projectId,
@@ -146,8 +167,16 @@ export class EventStore {
           metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
           now,
         ]);
-        await this.queue.enqueue({ kind: JOB_PROCESS_EVENT, workspaceId: event.workspaceId, payload: { eventId }, priority: 1 }, trx);
+        const stored = storedByWorkspace.get(event.workspaceId);
+        if (stored) stored.push(eventId);
+        else storedByWorkspace.set(event.workspaceId, [eventId]);
         results.push({ status: 'stored', eventId });
+      }
+      // One processing job per workspace and batch: a burst costs a few jobs, not one per event.
+      for (const [workspaceId, eventIds] of storedByWorkspace) {
+        for (let start = 0; start < eventIds.length; start += PROCESS_BATCH) {
+          await this.queue.enqueue({ kind: JOB_PROCESS_EVENT, workspaceId, payload: { eventIds: eventIds.slice(start, start + PROCESS_BATCH) }, priority: 1 }, trx);
+        }
       }
       return results;
     });
@@ -172,13 +201,22 @@ export class EventStore {
     return { events, nextCursor: rows.length > filter.limit ? (events[events.length - 1]?.id ?? null) : null };
   }
 
-  async markProcessed(id: string, status: 'processed' | 'failed' | 'skipped', triggered: unknown, error: string | null): Promise<void> {
-    await MARK_PROCESSED.run(this.database.db, this.database.dialect, [status, JSON.stringify(triggered ?? null), error, this.options.now(), id]);
+  /** Records the outcome of several events in one transaction. */
+  async markProcessed(outcomes: readonly ProcessingOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    const { db, dialect } = this.database;
+    const now = this.options.now();
+    const write = async (executor: Db | Tx) => {
+      for (const outcome of outcomes) await MARK_PROCESSED.run(executor, dialect, [outcome.status, JSON.stringify(outcome.triggered ?? null), outcome.error, now, outcome.id]);
+    };
+    if (outcomes.length === 1) await write(db);
+    else await db.transaction().execute(write);
   }
 
-  /** The event with its installation's state, in one read: the worker runs this for every event. */
-  async loadForProcessing(id: string): Promise<(Selectable<WebhookEventsTable> & { installation_status: string | null }) | undefined> {
-    return (await LOAD_FOR_PROCESSING.run<Selectable<WebhookEventsTable> & { installation_status: string | null }>(this.database.db, this.database.dialect, [id])).rows[0];
+  /** Events with their installation's state, in one read, oldest first: the worker runs this for every batch. */
+  async loadForProcessing(ids: readonly string[]): Promise<ProcessingRow[]> {
+    const { db, dialect } = this.database;
+    return (await LOAD_FOR_PROCESSING[dialect].run<ProcessingRow>(db, dialect, [dialect === 'postgres' ? ids : JSON.stringify(ids)])).rows;
   }
 }
 

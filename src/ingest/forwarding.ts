@@ -30,8 +30,8 @@ export function forwardingUrlOf(settings: Record<string, unknown>): string | und
 export function forwardingConsumer(runtime: Runtime): EventConsumer {
   return {
     name: 'forwarding',
-    async consume(event) {
-      const url = forwardingUrlOf(await runtime.settingsOf(event.workspaceId));
+    async consume(event, { once }) {
+      const url = forwardingUrlOf(await once(`settings:${event.workspaceId}`, () => runtime.settingsOf(event.workspaceId)));
       if (!url) return { forwarded: false, reason: 'forwarding_url is not set' };
       await runtime.queue.enqueue({ kind: JOB_FORWARD_EVENT, workspaceId: event.workspaceId, payload: { eventId: event.id }, maxAttempts: 8, dedupeKey: `${JOB_FORWARD_EVENT}:${event.id}` });
       return { forwarded: 'queued' };

@@ -1,36 +1,75 @@
 import type { JobHandler } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import { parseJsonOr } from '../util/json.js';
-import type { EventStore } from './event-store.js';
+import type { ConsumeContext } from './consumers.js';
+import type { EventStore, ProcessingOutcome, ProcessingRow } from './event-store.js';
+
+const UNINSTALLED = 'the add-on was uninstalled before the event was processed';
+
+/** The events a processing job covers: a batch committed together, or one event (jobs queued before batching). */
+export function eventIdsOf(payload: unknown): string[] {
+  const { eventIds, eventId } = (payload ?? {}) as { eventIds?: unknown; eventId?: unknown };
+  if (Array.isArray(eventIds)) return eventIds.filter((id): id is string => typeof id === 'string');
+  return typeof eventId === 'string' ? [eventId] : [];
+}
 
 /**
- * Runs every consumer on a stored event and records what each triggered. A consumer that throws
- * fails the attempt; the retry runs them all again, which is safe because consumers are idempotent.
+ * Runs every consumer on each event of a batch, in the order received, and records what each
+ * triggered. The outcomes of a batch are written together. A consumer that throws fails its event:
+ * the others are recorded, and the job is retried for the failed ones only (a recorded event is not
+ * run again), which is safe because consumers are idempotent. After the last attempt the failures
+ * are recorded as failed.
  */
 export function processEventJob(runtime: Runtime, events: EventStore): JobHandler {
   return async (job, { signal }) => {
-    const { eventId } = job.payload as { eventId: string };
-    const row = await events.loadForProcessing(eventId);
-    if (!row || row.status === 'processed') return;
-    if (!row.installation_status || row.installation_status === 'DELETED') {
-      await events.markProcessed(eventId, 'skipped', null, 'the add-on was uninstalled before the event was processed');
-      return;
-    }
-    const event = { id: row.id, workspaceId: row.workspace_id, source: row.source, eventType: row.event_type, payload: parseJsonOr(row.payload_json, null), receivedAt: Number(row.received_at) };
-    const triggered: Record<string, unknown> = {};
-    const failures: string[] = [];
-    for (const consumer of runtime.consumers) {
-      try {
-        triggered[consumer.name] = await consumer.consume(event, { signal });
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        triggered[consumer.name] = { error: message };
-        failures.push(`${consumer.name}: ${message}`);
+    const rows = await events.loadForProcessing(eventIdsOf(job.payload));
+    const shared = new Map<string, Promise<unknown>>();
+    const context: ConsumeContext = {
+      signal,
+      once: <T>(key: string, load: () => Promise<T>) => {
+        let value = shared.get(key) as Promise<T> | undefined;
+        if (!value) {
+          value = load();
+          shared.set(key, value);
+        }
+        return value;
+      },
+    };
+    const outcomes: ProcessingOutcome[] = [];
+    const finished: { row: ProcessingRow; status: 'processed' | 'failed' }[] = [];
+    const retry: string[] = [];
+    for (const row of rows) {
+      if (row.status === 'processed' || row.status === 'skipped') continue;
+      if (!row.installation_status || row.installation_status === 'DELETED') {
+        outcomes.push({ id: row.id, status: 'skipped', triggered: null, error: UNINSTALLED });
+        continue;
       }
+      const event = { id: row.id, workspaceId: row.workspace_id, source: row.source, eventType: row.event_type, payload: parseJsonOr(row.payload_json, null), receivedAt: Number(row.received_at) };
+      const triggered: Record<string, unknown> = {};
+      const failures: string[] = [];
+      for (const consumer of runtime.consumers) {
+        try {
+          triggered[consumer.name] = await consumer.consume(event, context);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          triggered[consumer.name] = { error: message };
+          failures.push(`${consumer.name}: ${message}`);
+        }
+      }
+      if (failures.length > 0 && job.attempts < job.maxAttempts) {
+        retry.push(`${row.id}: ${failures.join('; ')}`);
+        continue;
+      }
+      const status = failures.length > 0 ? 'failed' : 'processed';
+      outcomes.push({ id: row.id, status, triggered, error: failures.length > 0 ? failures.join('; ') : null });
+      finished.push({ row, status });
     }
-    if (failures.length > 0 && job.attempts < job.maxAttempts) throw new Error(failures.join('; '));
-    await events.markProcessed(eventId, failures.length > 0 ? 'failed' : 'processed', triggered, failures.length > 0 ? failures.join('; ') : null);
-    runtime.metrics.webhookProcessing.observe({ event_type: row.event_type }, (runtime.now() - Number(row.received_at)) / 1000);
-    runtime.bus.publish({ kind: 'webhook', workspaceId: row.workspace_id, data: { id: eventId, eventType: row.event_type, status: failures.length > 0 ? 'failed' : 'processed' } });
+    await events.markProcessed(outcomes);
+    const now = runtime.now();
+    for (const { row, status } of finished) {
+      runtime.metrics.webhookProcessing.observe({ event_type: row.event_type }, (now - Number(row.received_at)) / 1000);
+      runtime.bus.publish({ kind: 'webhook', workspaceId: row.workspace_id, data: { id: row.id, eventType: row.event_type, status } });
+    }
+    if (retry.length > 0) throw new Error(retry.join(' | '));
   };
 }

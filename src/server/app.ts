@@ -11,6 +11,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The exact bytes received, for signature checks over the body. */
     rawBody?: Buffer;
+    /** A JSON body as text (what `body` was parsed from), for storing it without serialising it again. */
+    bodyText?: string;
   }
   interface FastifyInstance {
     routeIndex: RouteIndex;
@@ -20,6 +22,7 @@ declare module 'fastify' {
 export const API_BODY_LIMIT = 1024 * 1024;
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx'];
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The HTTP shell every edition shares: ids, limits, one error shape, security headers, timing. */
@@ -68,7 +71,10 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     request.rawBody = buffer;
     if (buffer.length === 0) return done(null, undefined);
     try {
-      done(null, JSON.parse(buffer.toString('utf8')));
+      const text = buffer.toString('utf8');
+      const parsed: unknown = JSON.parse(text);
+      request.bodyText = text;
+      done(null, parsed);
     } catch {
       done(new HttpProblem(400, 'malformed-json', 'The request body is not valid JSON.'), undefined);
     }
@@ -78,26 +84,31 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     done(null, (body as Buffer).toString('utf8'));
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // The hooks below run on every request, webhooks included: plain callbacks, no promise per hook.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     // The sidebar URL carries a token in its query: never let it leave through a Referer header.
     reply.header('referrer-policy', 'no-referrer');
     reply.header('cross-origin-resource-policy', 'same-site');
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    const seconds = reply.elapsedTime / 1000;
-    runtime.metrics.httpRequestDuration.observe({ method: request.method, route, status_class: `${Math.floor(reply.statusCode / 100)}xx` }, seconds);
-    const level = reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'info' : 'debug';
-    request.log[level]({ method: request.method, url: redactString(request.url), route, statusCode: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    const status = reply.statusCode;
+    runtime.metrics.httpRequestDuration.observe({ method: request.method, route, status_class: STATUS_CLASSES[Math.floor(status / 100)] ?? 'other' }, reply.elapsedTime / 1000);
+    const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+    if (runtime.logger.isLevelEnabled(level)) {
+      request.log[level]({ method: request.method, url: redactString(request.url), route, statusCode: status, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    }
+    done();
   });
 
   app.setNotFoundHandler(async (request, reply) => {
