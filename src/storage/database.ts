@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
+import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Dialect } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -39,6 +40,9 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   return database;
 }
 
+/** WAL pages after which a commit checkpoints by itself, should the checkpointer thread fall behind. */
+const WRITER_CHECKPOINT_PAGES = 10_000;
+
 function openSqlite(url: string): Database {
   const location = url === ':memory:' || url === 'sqlite::memory:' ? ':memory:' : resolve(url.replace(/^sqlite:(\/\/)?/, ''));
   if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
@@ -48,8 +52,21 @@ function openSqlite(url: string): Database {
   connection.pragma('synchronous = NORMAL');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('foreign_keys = ON');
+  if (location !== ':memory:') {
+    // The checkpointer thread (below) copies the WAL back; the writer only does it itself past 40 MB of WAL.
+    connection.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
+  }
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
-  return { db, dialect: 'sqlite', description: `sqlite:${location}`, close: () => db.destroy() };
+  const checkpointer = location !== ':memory:' ? startCheckpointer(location) : undefined;
+  return {
+    db,
+    dialect: 'sqlite',
+    description: `sqlite:${location}`,
+    close: async () => {
+      await checkpointer?.stop();
+      await db.destroy();
+    },
+  };
 }
 
 /**
