@@ -65,6 +65,10 @@ const INSERT_EVENT = new RawStatement(
 );
 
 const MARK_PROCESSED = new RawStatement('UPDATE webhook_events SET status = ?, triggered_json = ?, error = ?, processed_at = ? WHERE id = ?');
+const MARK_PROCESSED_POSTGRES = new RawStatement(
+  `UPDATE webhook_events e SET status = o.status, triggered_json = o.triggered_json, error = o.error, processed_at = ?
+   FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o(id, status, triggered_json, error) WHERE e.id = o.id`,
+);
 const LOAD_FOR_PROCESSING = {
   postgres: new RawStatement(
     `SELECT e.*, i.status AS installation_status FROM webhook_events e
@@ -78,6 +82,42 @@ const LOAD_FOR_PROCESSING = {
 
 /** Events of one workspace committed together are processed by one job, in order, up to this many. */
 export const PROCESS_BATCH = 50;
+
+/**
+ * PostgreSQL: a whole batch in one statement, so one round trip: claim each delivery key, store the
+ * events whose claim succeeded, and queue their processing (one job per workspace and PROCESS_BATCH
+ * events, in arrival order). A single statement is atomic: the events and their jobs commit together.
+ */
+const STORE_BATCH_POSTGRES = new RawStatement(
+  `WITH input AS (
+     SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+       AS t(delivery_key, id, workspace_id, source, event_type, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids)
+   ),
+   claimed AS (
+     INSERT INTO webhook_dedup (delivery_key, event_id, first_seen_at) SELECT delivery_key, id, ? FROM input
+     ON CONFLICT (delivery_key) DO UPDATE SET event_id = excluded.event_id, first_seen_at = excluded.first_seen_at
+     WHERE webhook_dedup.first_seen_at < ? RETURNING event_id
+   ),
+   inserted AS (
+     INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
+     SELECT i.id, i.workspace_id, i.source, i.event_type, i.delivery_key, i.payload_json, i.headers_json, i.user_id, i.project_id, i.time_entry_id, i.client_id, i.tag_ids, 'received', 0, NULL, NULL, ?, NULL
+     FROM input i JOIN claimed c ON c.event_id = i.id
+     RETURNING id, workspace_id
+   ),
+   queued AS (
+     INSERT INTO jobs (kind, workspace_id, payload_json, status, priority, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
+     SELECT ?, workspace_id, json_build_object('eventIds', json_agg(id ORDER BY id))::text, 'pending', 1, 0, ?, ?, NULL, ?, ?
+     FROM (SELECT id, workspace_id, (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1) / ? AS chunk FROM inserted) batched
+     GROUP BY workspace_id, chunk
+     RETURNING id
+   )
+   SELECT id FROM inserted`,
+);
+const FIRST_DELIVERIES_POSTGRES = new RawStatement('SELECT delivery_key, event_id FROM webhook_dedup WHERE delivery_key = ANY(?::text[])');
+const COUNT_DUPLICATES_POSTGRES = new RawStatement(
+  `UPDATE webhook_events e SET duplicates = e.duplicates + c.times
+   FROM (SELECT id, count(*) AS times FROM unnest(?::text[]) AS id GROUP BY id) c WHERE e.id = c.id`,
+);
 
 /** Most events one commit takes; more wait for the next. */
 const MAX_BATCH = 200;
@@ -133,6 +173,7 @@ export class EventStore {
   }
 
   private async commit(events: IncomingEvent[]): Promise<StoreResult[]> {
+    if (this.database.dialect === 'postgres') return this.commitPostgres(events);
     const { db, dialect } = this.database;
     const now = this.options.now();
     const cutoff = now - this.options.dedupWindowMs;
@@ -182,6 +223,50 @@ export class EventStore {
     });
   }
 
+  private async commitPostgres(events: IncomingEvent[]): Promise<StoreResult[]> {
+    const { db, dialect } = this.database;
+    const now = this.options.now();
+    const keys = events.map(deliveryKey);
+    // A key twice in one batch is a duplicate of its first occurrence (one statement cannot claim a key twice).
+    const firstIndex = new Map<string, number>();
+    const columns: (string | null)[][] = Array.from({ length: 12 }, () => []);
+    const ids: string[] = [];
+    events.forEach((event, index) => {
+      const key = keys[index]!;
+      ids.push(newId(now));
+      if (firstIndex.has(key)) return;
+      firstIndex.set(key, index);
+      const metadata = extractMetadata(event.eventType, event.payload);
+      const row = [
+        key,
+        ids[index]!,
+        event.workspaceId,
+        event.source,
+        event.eventType,
+        event.payloadText ?? JSON.stringify(event.payload ?? null),
+        JSON.stringify(event.headers),
+        metadata.userId,
+        metadata.projectId,
+        metadata.timeEntryId,
+        metadata.clientId,
+        metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
+      ];
+      row.forEach((value, column) => columns[column]!.push(value));
+    });
+    const maxAttempts = this.queue.defaultMaxAttempts;
+    const stored = new Set(
+      (await STORE_BATCH_POSTGRES.run<{ id: string }>(db, dialect, [...columns, now, now - this.options.dedupWindowMs, now, JOB_PROCESS_EVENT, maxAttempts, now, now, now, PROCESS_BATCH])).rows.map((row) => row.id),
+    );
+    const duplicateKeys = keys.filter((key, index) => !stored.has(ids[index]!));
+    if (duplicateKeys.length === 0) return ids.map((eventId) => ({ status: 'stored', eventId }));
+    // A new statement, so a claim committed by another instance a moment ago is visible.
+    const firstOf = new Map((await FIRST_DELIVERIES_POSTGRES.run<{ delivery_key: string; event_id: string }>(db, dialect, [[...new Set(duplicateKeys)]])).rows.map((row) => [row.delivery_key, row.event_id]));
+    const results: StoreResult[] = keys.map((key, index) => (stored.has(ids[index]!) ? { status: 'stored', eventId: ids[index]! } : { status: 'duplicate', eventId: firstOf.get(key) ?? ids[firstIndex.get(key)!]! }));
+    // Every copy counts, also several of one delivery in the same batch.
+    await COUNT_DUPLICATES_POSTGRES.run(db, dialect, [results.filter((result) => result.status === 'duplicate').map((result) => result.eventId)]);
+    return results;
+  }
+
   async get(workspaceId: string, id: string): Promise<(StoredEvent & { payload: unknown; headers: Record<string, string> }) | undefined> {
     const row = await this.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
     return row ? { ...toStoredEvent(row), payload: parseJsonOr(row.payload_json, null), headers: parseJsonOr(row.headers_json, {}) } : undefined;
@@ -206,6 +291,12 @@ export class EventStore {
     if (outcomes.length === 0) return;
     const { db, dialect } = this.database;
     const now = this.options.now();
+    if (dialect === 'postgres') {
+      // One statement, one round trip, for the whole batch.
+      const column = <K extends keyof ProcessingOutcome>(key: K, map: (value: ProcessingOutcome[K]) => string | null) => outcomes.map((outcome) => map(outcome[key]));
+      await MARK_PROCESSED_POSTGRES.run(db, dialect, [now, column('id', String), column('status', String), column('triggered', (value) => JSON.stringify(value ?? null)), column('error', (value) => value)]);
+      return;
+    }
     const write = async (executor: Db | Tx) => {
       for (const outcome of outcomes) await MARK_PROCESSED.run(executor, dialect, [outcome.status, JSON.stringify(outcome.triggered ?? null), outcome.error, now, outcome.id]);
     };

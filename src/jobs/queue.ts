@@ -85,6 +85,11 @@ export class JobQueue {
     this.now = options.now ?? Date.now;
   }
 
+  /** Attempts a job gets unless it is enqueued with its own limit. */
+  get defaultMaxAttempts(): number {
+    return this.options.maxAttempts;
+  }
+
   /** Adds a job, inside the caller's transaction when one is given. Returns its id, or undefined when a job with the same dedupe key is already active. */
   async enqueue(input: EnqueueInput, executor: Db | Tx = this.database.db): Promise<number | undefined> {
     const now = this.now();

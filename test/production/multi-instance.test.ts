@@ -24,6 +24,7 @@ import type { RoundRobinProxy } from './support/proxy.js';
 import { startReceiver } from './support/receiver.js';
 import type { Receiver } from './support/receiver.js';
 import { describeOnPostgresAndRedis } from './support/requirements.js';
+import { eventIdsOf } from '../../src/ingest/process-job.js';
 
 const BUDGET = 20;
 
@@ -118,11 +119,14 @@ describeOnPostgresAndRedis('several instances on PostgreSQL and Redis', () => {
     // Each event reached the receiver once: its forwarding job ran once, on one instance.
     expect([...receiver.accepted.values()].every((count) => count === 1)).toBe(true);
     expect(receiver.arrivals).toHaveLength(total);
-    const jobs = await database.db.selectFrom('jobs').select(['kind', 'attempts', 'status']).where('workspace_id', '=', workspaceId).where('kind', 'in', ['webhook.process', 'webhook.forward']).execute();
-    expect(jobs.filter((job) => job.kind === 'webhook.process')).toHaveLength(total);
+    const jobs = await database.db.selectFrom('jobs').select(['kind', 'attempts', 'status', 'payload_json']).where('workspace_id', '=', workspaceId).where('kind', 'in', ['webhook.process', 'webhook.forward']).execute();
+    // Events stored together are processed by one job: every event is in exactly one processing job.
+    const processJobs = jobs.filter((job) => job.kind === 'webhook.process');
+    const processedIds = processJobs.flatMap((job) => eventIdsOf(JSON.parse(job.payload_json)));
+    expect(processedIds.sort()).toEqual(stored.map((row) => row.id).sort());
     expect(jobs.filter((job) => job.kind === 'webhook.forward')).toHaveLength(total);
     expect(jobs.every((job) => job.status === 'done' && job.attempts === 1)).toBe(true);
-    expect(await sumOf('jobs_total', { kind: 'webhook.process', outcome: 'done' })).toBe(total);
+    expect(await sumOf('jobs_total', { kind: 'webhook.process', outcome: 'done' })).toBe(processJobs.length);
     expect(await sumOf('jobs_total', { kind: 'webhook.forward', outcome: 'done' })).toBe(total);
     expect(await sumOf('jobs_total', { outcome: 'lost' })).toBe(0);
     // The traffic really was spread: every instance took deliveries.
