@@ -1,5 +1,5 @@
 import type { Database, Db, Tx } from '../storage/database.js';
-import type { JobQueue } from '../jobs/queue.js';
+import type { Job, JobQueue } from '../jobs/queue.js';
 import type { Selectable } from 'kysely';
 import type { WebhookEventsTable } from '../storage/schema.js';
 import { newId } from '../util/ids.js';
@@ -286,22 +286,34 @@ export class EventStore {
     return { events, nextCursor: rows.length > filter.limit ? (events[events.length - 1]?.id ?? null) : null };
   }
 
-  /** Records the outcome of several events in one transaction. */
-  async markProcessed(outcomes: readonly ProcessingOutcome[]): Promise<void> {
-    if (outcomes.length === 0) return;
+  /**
+   * Records the outcome of several events in one transaction, and completes the job that processed
+   * them in the same one when given (false: its claim was lost, nothing was written).
+   */
+  async markProcessed(outcomes: readonly ProcessingOutcome[], job?: Job): Promise<boolean> {
     const { db, dialect } = this.database;
     const now = this.options.now();
-    if (dialect === 'postgres') {
-      // One statement, one round trip, for the whole batch.
-      const column = <K extends keyof ProcessingOutcome>(key: K, map: (value: ProcessingOutcome[K]) => string | null) => outcomes.map((outcome) => map(outcome[key]));
-      await MARK_PROCESSED_POSTGRES.run(db, dialect, [now, column('id', String), column('status', String), column('triggered', (value) => JSON.stringify(value ?? null)), column('error', (value) => value)]);
-      return;
-    }
     const write = async (executor: Db | Tx) => {
+      if (outcomes.length === 0) return;
+      if (dialect === 'postgres') {
+        // One statement, one round trip, for the whole batch.
+        const column = <K extends keyof ProcessingOutcome>(key: K, map: (value: ProcessingOutcome[K]) => string | null) => outcomes.map((outcome) => map(outcome[key]));
+        await MARK_PROCESSED_POSTGRES.run(executor, dialect, [now, column('id', String), column('status', String), column('triggered', (value) => JSON.stringify(value ?? null)), column('error', (value) => value)]);
+        return;
+      }
       for (const outcome of outcomes) await MARK_PROCESSED.run(executor, dialect, [outcome.status, JSON.stringify(outcome.triggered ?? null), outcome.error, now, outcome.id]);
     };
-    if (outcomes.length === 1) await write(db);
-    else await db.transaction().execute(write);
+    if (!job) {
+      if (outcomes.length <= 1) await write(db);
+      else await db.transaction().execute(write);
+      return true;
+    }
+    return db.transaction().execute(async (trx) => {
+      // Complete first: if the claim was lost, another worker owns these events now and writes their outcome.
+      if (!(await this.queue.complete(job, trx))) return false;
+      await write(trx);
+      return true;
+    });
   }
 
   /** Events with their installation's state, in one read, oldest first: the worker runs this for every batch. */

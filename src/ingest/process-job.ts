@@ -1,7 +1,7 @@
 import type { JobHandler } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import { parseJsonOr } from '../util/json.js';
-import type { ConsumeContext } from './consumers.js';
+import type { ConsumeContext, ProcessableEvent } from './consumers.js';
 import type { EventStore, ProcessingOutcome, ProcessingRow } from './event-store.js';
 
 const UNINSTALLED = 'the add-on was uninstalled before the event was processed';
@@ -44,7 +44,7 @@ export function processEventJob(runtime: Runtime, events: EventStore): JobHandle
         outcomes.push({ id: row.id, status: 'skipped', triggered: null, error: UNINSTALLED });
         continue;
       }
-      const event = { id: row.id, workspaceId: row.workspace_id, source: row.source, eventType: row.event_type, payload: parseJsonOr(row.payload_json, null), receivedAt: Number(row.received_at) };
+      const event = lazyEvent(row);
       const triggered: Record<string, unknown> = {};
       const failures: string[] = [];
       for (const consumer of runtime.consumers) {
@@ -64,12 +64,34 @@ export function processEventJob(runtime: Runtime, events: EventStore): JobHandle
       outcomes.push({ id: row.id, status, triggered, error: failures.length > 0 ? failures.join('; ') : null });
       finished.push({ row, status });
     }
-    await events.markProcessed(outcomes);
+    // The outcomes and the job's completion commit together; with failures left to retry the job stays claimed, and fails below.
+    const completed = await events.markProcessed(outcomes, retry.length === 0 ? job : undefined);
     const now = runtime.now();
     for (const { row, status } of finished) {
       runtime.metrics.webhookProcessing.observe({ event_type: row.event_type }, (now - Number(row.received_at)) / 1000);
       runtime.bus.publish({ kind: 'webhook', workspaceId: row.workspace_id, data: { id: row.id, eventType: row.event_type, status } });
     }
     if (retry.length > 0) throw new Error(retry.join(' | '));
+    return { completed };
+  };
+}
+
+/** The event as consumers see it; its payload is parsed only if one of them reads it (most events match no flow). */
+function lazyEvent(row: ProcessingRow): ProcessableEvent {
+  let payload: unknown;
+  let parsed = false;
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    source: row.source,
+    eventType: row.event_type,
+    receivedAt: Number(row.received_at),
+    get payload() {
+      if (!parsed) {
+        payload = parseJsonOr(row.payload_json, null);
+        parsed = true;
+      }
+      return payload;
+    },
   };
 }

@@ -166,10 +166,14 @@ export class JobQueue {
     return jobs;
   }
 
-  /** Marks a claimed job done. False when the claim was lost (lease expired and another worker took it). */
-  async complete(job: Job): Promise<boolean> {
+  /**
+   * Marks a claimed job done, inside the caller's transaction when one is given (so a handler's last
+   * writes and the job's completion commit together). False when the claim was lost (lease expired
+   * and another worker took it).
+   */
+  async complete(job: Job, executor: Db | Tx = this.database.db): Promise<boolean> {
     const now = this.now();
-    const { affected } = await COMPLETE.run(this.database.db, this.database.dialect, [now, now, job.id, job.lockedBy]);
+    const { affected } = await COMPLETE.run(executor, this.database.dialect, [now, now, job.id, job.lockedBy]);
     return affected > 0;
   }
 

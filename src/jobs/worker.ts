@@ -10,9 +10,14 @@ export interface JobContext {
   logger: Logger;
 }
 
-/** What a handler may ask for instead of success: try again later without counting an attempt. */
+/**
+ * What a handler may report instead of plain success: try again later without counting an attempt
+ * (`deferMs`), or that it completed the job itself, with its own writes (`completed`: whether the
+ * claim still held, see JobQueue.complete).
+ */
 export interface JobOutcome {
   deferMs?: number;
+  completed?: boolean;
 }
 
 export type JobHandler = (job: Job, context: JobContext) => Promise<void | JobOutcome>;
@@ -140,6 +145,7 @@ export class Worker {
         await this.queue.defer(job, outcome.deferMs);
         return 'deferred';
       }
+      if (outcome && outcome.completed !== undefined) return outcome.completed ? 'done' : 'lost';
       return (await this.queue.complete(job)) ? 'done' : 'lost';
     } catch (error) {
       if (context.signal.aborted) return 'lost';
