@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '../util/json.js';
 
 /**
@@ -7,9 +7,7 @@ import { canonicalJson } from '../util/json.js';
  * do send an id (Standard Webhooks `webhook-id`) are identified by it instead.
  */
 export function deliveryKey(input: { workspaceId: string; source: string; eventType: string; payload: unknown; deliveryId?: string }): string {
-  const hash = createHash('sha256');
-  hash.update(input.workspaceId).update('\0').update(input.source).update('\0').update(input.eventType).update('\0');
-  if (input.deliveryId) hash.update('id:').update(input.deliveryId);
-  else hash.update('body:').update(canonicalJson(input.payload));
-  return hash.digest('base64url');
+  // One string, hashed in one call: every webhook computes this.
+  const identity = input.deliveryId ? `id:${input.deliveryId}` : `body:${canonicalJson(input.payload)}`;
+  return hash('sha256', `${input.workspaceId}\0${input.source}\0${input.eventType}\0${identity}`, 'base64url');
 }
