@@ -174,7 +174,7 @@ class Child {
 
   static start(role: 'bare' | 'edition', env: Record<string, string> = {}, cpuProfileDir?: string): Child {
     const child = fork(SELF, [], {
-      execArgv: ['--import', 'tsx', ...(process.env.SQL_TIMING ? ['--import', '/work/main/.scratch/sqltiming.mjs'] : []), ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
+      execArgv: ['--import', 'tsx', ...(process.env.SQL_TIMING ? ['--import', '/work/main/.scratch/sqltiming.mjs'] : []), ...(process.env.PG_COUNT ? ['--import', '/work/main/.scratch/pgcount.mjs'] : []), ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
       env: { ...process.env, INGEST_BENCH_ROLE: role, INGEST_BENCH_ENV: JSON.stringify(env) },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });

@@ -6,6 +6,7 @@ import { HttpProblem, problems } from '../server/problems.js';
 import { headerValue, verifyOrReject } from '../server/token-guard.js';
 import { sha256Hex } from '../security/secret-box.js';
 import { RawStatement } from '../storage/raw.js';
+import { BatchLoader } from '../util/batch-loader.js';
 import type { EventStore } from './event-store.js';
 import { keptHeaders } from './headers.js';
 
@@ -14,6 +15,35 @@ const WEBHOOK_AUTH = new RawStatement(
    LEFT JOIN webhook_registrations r ON r.workspace_id = i.workspace_id AND r.token_hash = ? AND r.status = 'active'
    WHERE i.workspace_id = ?`,
 );
+
+/** PostgreSQL: the lookups of webhooks that arrive together, in one round trip. */
+const WEBHOOK_AUTH_MANY = new RawStatement(
+  `SELECT q.token_hash, q.workspace_id, i.status, i.addon_id, r.event
+   FROM unnest(?::text[], ?::text[]) AS q(token_hash, workspace_id)
+   JOIN installations i ON i.workspace_id = q.workspace_id
+   LEFT JOIN webhook_registrations r ON r.workspace_id = i.workspace_id AND r.token_hash = q.token_hash AND r.status = 'active'`,
+);
+
+interface WebhookAuth {
+  status: string;
+  addon_id: string;
+  event: string | null;
+}
+
+/** The installation's state and the webhook a token belongs to: one query per webhook on SQLite, one per batch on PostgreSQL. */
+function webhookAuthLookup(runtime: Runtime): (tokenHash: string, workspaceId: string) => Promise<WebhookAuth | undefined> {
+  const { database } = runtime;
+  if (database.dialect === 'sqlite') {
+    return async (tokenHash, workspaceId) => (await WEBHOOK_AUTH.run<WebhookAuth>(database.db, database.dialect, [tokenHash, workspaceId])).rows[0];
+  }
+  const loader = new BatchLoader<string, WebhookAuth>(async (keys) => {
+    // The token hash is hex, so the first newline separates it from the workspace id.
+    const pairs = keys.map((key) => [key.slice(0, key.indexOf('\n')), key.slice(key.indexOf('\n') + 1)] as const);
+    const { rows } = await WEBHOOK_AUTH_MANY.run<WebhookAuth & { token_hash: string; workspace_id: string }>(database.db, database.dialect, [pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1])]);
+    return new Map(rows.map((row) => [`${row.token_hash}\n${row.workspace_id}`, { status: row.status, addon_id: row.addon_id, event: row.event }]));
+  });
+  return (tokenHash, workspaceId) => loader.load(`${tokenHash}\n${workspaceId}`);
+}
 
 const EVENT_HEADER = 'clockify-webhook-event-type';
 const SIGNATURE_HEADER = 'clockify-signature';
@@ -29,6 +59,7 @@ const AcceptedReply = {
  */
 export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, events }: { runtime: Runtime; events: EventStore }) {
   const subscribed = new Set<string>(runtime.edition.events);
+  const authOf = webhookAuthLookup(runtime);
 
   const reject = (reason: string, error: HttpProblem): never => {
     runtime.metrics.webhooksRejected.inc({ reason, source: 'clockify' });
@@ -59,7 +90,7 @@ export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, eve
       reject('workspace_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another workspace than the payload.'));
     }
     // One narrow lookup on the hot path: the installation's state and the webhook this exact token belongs to.
-    const found = (await WEBHOOK_AUTH.run<{ status: string; addon_id: string; event: string | null }>(runtime.database.db, runtime.database.dialect, [sha256Hex(signature!), workspaceId])).rows[0];
+    const found = await authOf(sha256Hex(signature!), workspaceId);
     if (!found || found.status === 'DELETED') reject('not_installed', problems.unauthorized('not-installed', 'No live installation for this workspace.'));
     if (found!.status === 'INACTIVE') reject('inactive', problems.forbidden('installation-inactive', 'The add-on is deactivated in this workspace; events are not accepted.'));
     if (claims.addonId && claims.addonId !== found!.addon_id) reject('addon_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another installation.'));

@@ -1,4 +1,5 @@
 import type { Database, Db, Tx } from '../storage/database.js';
+import { COMPLETE_JOB_SQL } from '../jobs/queue.js';
 import type { Job, JobQueue } from '../jobs/queue.js';
 import type { Selectable } from 'kysely';
 import type { WebhookEventsTable } from '../storage/schema.js';
@@ -68,6 +69,16 @@ const MARK_PROCESSED = new RawStatement('UPDATE webhook_events SET status = ?, t
 const MARK_PROCESSED_POSTGRES = new RawStatement(
   `UPDATE webhook_events e SET status = o.status, triggered_json = o.triggered_json, error = o.error, processed_at = ?
    FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o(id, status, triggered_json, error) WHERE e.id = o.id`,
+);
+/** PostgreSQL: the job's completion and its events' outcomes in one statement; nothing is written if the claim was lost. */
+const COMPLETE_AND_MARK_POSTGRES = new RawStatement(
+  `WITH completed AS (${COMPLETE_JOB_SQL} RETURNING id),
+   marked AS (
+     UPDATE webhook_events e SET status = o.status, triggered_json = o.triggered_json, error = o.error, processed_at = ?
+     FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o(id, status, triggered_json, error)
+     WHERE e.id = o.id AND EXISTS (SELECT 1 FROM completed) RETURNING e.id
+   )
+   SELECT count(*)::int AS completed FROM completed`,
 );
 const LOAD_FOR_PROCESSING = {
   postgres: new RawStatement(
@@ -293,14 +304,23 @@ export class EventStore {
   async markProcessed(outcomes: readonly ProcessingOutcome[], job?: Job): Promise<boolean> {
     const { db, dialect } = this.database;
     const now = this.options.now();
-    const write = async (executor: Db | Tx) => {
-      if (outcomes.length === 0) return;
-      if (dialect === 'postgres') {
-        // One statement, one round trip, for the whole batch.
-        const column = <K extends keyof ProcessingOutcome>(key: K, map: (value: ProcessingOutcome[K]) => string | null) => outcomes.map((outcome) => map(outcome[key]));
-        await MARK_PROCESSED_POSTGRES.run(executor, dialect, [now, column('id', String), column('status', String), column('triggered', (value) => JSON.stringify(value ?? null)), column('error', (value) => value)]);
-        return;
+    const columns = () => [
+      now,
+      outcomes.map((outcome) => outcome.id),
+      outcomes.map((outcome) => outcome.status),
+      outcomes.map((outcome) => JSON.stringify(outcome.triggered ?? null)),
+      outcomes.map((outcome) => outcome.error),
+    ];
+    if (dialect === 'postgres') {
+      // One statement, one round trip, for the whole batch (and the job's completion).
+      if (job) {
+        const { rows } = await COMPLETE_AND_MARK_POSTGRES.run<{ completed: number }>(db, dialect, [now, now, job.id, job.lockedBy, ...columns()]);
+        return rows[0]!.completed > 0;
       }
+      if (outcomes.length > 0) await MARK_PROCESSED_POSTGRES.run(db, dialect, columns());
+      return true;
+    }
+    const write = async (executor: Db | Tx) => {
       for (const outcome of outcomes) await MARK_PROCESSED.run(executor, dialect, [outcome.status, JSON.stringify(outcome.triggered ?? null), outcome.error, now, outcome.id]);
     };
     if (!job) {

@@ -56,10 +56,13 @@ const CLAIM = {
   ),
 };
 
-const COMPLETE = new RawStatement(
-  `UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, finished_at = ?, updated_at = ?
-   WHERE id = ? AND locked_by = ? AND status = 'running'`,
-);
+/**
+ * Completes a claimed job (parameters: finished_at, updated_at, id, locked_by). Exported so a handler
+ * can complete its job in the very statement that makes its last writes (one round trip).
+ */
+export const COMPLETE_JOB_SQL = `UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, finished_at = ?, updated_at = ?
+   WHERE id = ? AND locked_by = ? AND status = 'running'`;
+const COMPLETE = new RawStatement(COMPLETE_JOB_SQL);
 
 // Enqueueing sits on the webhook hot path: one prepared statement, no query building.
 const INSERT_JOB = new RawStatement(
