@@ -4,7 +4,7 @@
  * bare node:http server that answers 200 without work. Reports req/s, p50/p99 latency, the ratio to
  * the bare server, and checks that every acknowledged event is in the database afterwards.
  *
- *   npx tsx bench/ingest.ts [--duration 10] [--connections 50] [--dialect sqlite,postgres] [--no-worker] [--cpu-prof DIR] [--json]
+ *   npx tsx bench/ingest.ts [--duration 10] [--connections 50] [--dialect sqlite,postgres] [--no-worker | --also-without-worker] [--cpu-prof DIR] [--json]
  *
  * Fairness on a small machine: the server under test (bare or edition) runs in a child process and
  * autocannon in this one, so on 2 cores each gets one; the Clockify sandbox (used once, to install the
@@ -40,6 +40,8 @@ export interface IngestBenchOptions {
   postgresUrl?: string;
   /** Run the job worker in the edition while measuring (default true, as deployed). */
   worker?: boolean;
+  /** Measure each database a second time with the worker off: ingestion alone, without processing in the same process. */
+  alsoWithoutWorker?: boolean;
   /** Write a V8 CPU profile of each edition child into this folder (node --cpu-prof). */
   cpuProfileDir?: string;
   /** Progress lines (default: stderr). */
@@ -63,6 +65,8 @@ export interface LoadResult {
 
 export interface EditionCaseResult extends LoadResult {
   dialect: BenchDialect;
+  /** Whether the job worker processed the events in the same process while they arrived. */
+  worker: boolean;
   /** requestsPerSecond / bare server's requestsPerSecond. */
   ratioToBare: number;
   /** 1 s / server CPU per request: the req/s this edition could serve with one core to itself (the bare server is client-bound long before). */
@@ -336,6 +340,8 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   const dialects = options.dialects ?? ['sqlite', 'postgres'];
   const adminUrl = options.postgresUrl ?? DEFAULT_POSTGRES_URL;
   const worker = options.worker ?? true;
+  // The worker-off case isolates what ingestion itself costs; the verdict is the deployed shape (worker on).
+  const workerModes = options.alsoWithoutWorker && worker ? [true, false] : [worker];
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const loadAverageBefore = loadavg()[0]!;
 
@@ -362,12 +368,14 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
     }
     log(`  ${bare!.requestsPerSecond} req/s, p50 ${bare!.latencyP50Ms} ms, p99 ${bare!.latencyP99Ms} ms, server CPU ${bare!.serverCpuMicrosecondsPerRequest} µs/request`);
 
-    for (const dialect of dialects) {
+    for (const dialect of dialects) for (const workerOn of workerModes) {
       if (dialect === 'postgres') {
         const problem = await postgresReachable(adminUrl);
         if (problem) {
-          skipped.push({ dialect, reason: `PostgreSQL unreachable: ${problem}` });
-          log(`postgres: skipped (${problem})`);
+          if (workerOn === workerModes[0]) {
+            skipped.push({ dialect, reason: `PostgreSQL unreachable: ${problem}` });
+            log(`postgres: skipped (${problem})`);
+          }
           continue;
         }
       }
@@ -386,7 +394,7 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
         API_STUDIO_DB_URL: database.url,
         API_STUDIO_PORT: String(port),
         HOST: '127.0.0.1',
-        WORKER_CONCURRENCY: worker ? '8' : '0',
+        WORKER_CONCURRENCY: workerOn ? '8' : '0',
       }, options.cpuProfileDir);
       const acknowledged = new Set<string>();
       try {
@@ -397,17 +405,18 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
         const answer = await child.request({ type: 'token', workspaceId, event: 'NEW_TIME_ENTRY' });
         if (answer.type !== 'token') throw new Error(`no webhook token: ${'message' in answer ? answer.message : answer.type}`);
         const target = { url: ready.url, token: answer.token, workspaceId, template };
-        if (worker) await child.request({ type: 'settle' }, 70_000);
+        if (workerOn) await child.request({ type: 'settle' }, 70_000);
 
-        log(`api-studio on ${dialect}: ${warmupSeconds}s warm-up + ${durationSeconds}s at ${connections} connections (worker ${worker ? 'on' : 'off'})`);
+        log(`api-studio on ${dialect}: ${warmupSeconds}s warm-up + ${durationSeconds}s at ${connections} connections (worker ${workerOn ? 'on' : 'off'})`);
         if (warmupSeconds > 0) await load('warm-up', target, warmupSeconds, connections, acknowledged);
-        const run = await measured(child, () => load(`api-studio on ${dialect}`, target, durationSeconds, connections, acknowledged));
+        const run = await measured(child, () => load(`api-studio on ${dialect}${workerOn ? '' : ', worker off'}`, target, durationSeconds, connections, acknowledged));
         await child.stop();
         const stored = await countStored(database.url, [...acknowledged]);
         const ratio = run.requestsPerSecond / Math.max(1, bare!.requestsPerSecond);
         const result: EditionCaseResult = {
           ...run,
           dialect,
+          worker: workerOn,
           ratioToBare: Math.round(ratio * 1000) / 1000,
           ...(run.serverCpuMicrosecondsPerRequest ? { cpuBoundCeilingRequestsPerSecond: Math.round(1_000_000 / run.serverCpuMicrosecondsPerRequest) } : {}),
           acknowledged: acknowledged.size,
@@ -463,6 +472,7 @@ function parseArgs(argv: string[]): IngestBenchOptions & { json: boolean } {
     else if (arg === '--dialect') options.dialects = value().split(',') as BenchDialect[];
     else if (arg === '--postgres-url') options.postgresUrl = value();
     else if (arg === '--no-worker') options.worker = false;
+    else if (arg === '--also-without-worker') options.alsoWithoutWorker = true;
     else if (arg === '--cpu-prof') options.cpuProfileDir = value();
     else if (arg === '--json') options.json = true;
   }
@@ -472,7 +482,7 @@ function parseArgs(argv: string[]): IngestBenchOptions & { json: boolean } {
 export function formatIngestBench(result: IngestBenchResult): string {
   const lines = [
     `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.totalMemoryGb} GB, Node ${result.machine.node}, ${result.machine.platform}; 1-minute load average ${result.machine.loadAverageBefore} before, ${result.machine.loadAverageAfter} after`,
-    `Settings: ${result.settings.connections} connections, ${result.settings.durationSeconds}s per case after ${result.settings.warmupSeconds}s warm-up, worker ${result.settings.worker ? 'on' : 'off'}; ${result.settings.layout}`,
+    `Settings: ${result.settings.connections} connections, ${result.settings.durationSeconds}s per case after ${result.settings.warmupSeconds}s warm-up, worker ${result.settings.worker ? 'on (as deployed: the same process processes the events while they arrive)' : 'off'}${result.cases.some((c) => !c.worker) && result.settings.worker ? ', and each database again with the worker off (ingestion alone)' : ''}; ${result.settings.layout}`,
     '',
     '| case | req/s | ratio to bare | p50 ms | p99 ms | max ms | server CPU µs/req | req/s with a core to itself | non-2xx | acknowledged | stored | targets |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
