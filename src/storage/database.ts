@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -6,6 +6,7 @@ import type { Transaction } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
+import type { Checkpointer } from './sqlite-checkpointer.js';
 import type { Dialect } from './migrations/index.js';
 import type { DatabaseSchema } from './schema.js';
 
@@ -40,8 +41,42 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   return database;
 }
 
-/** WAL pages after which a commit checkpoints by itself, should the checkpointer thread fall behind. */
+/** WAL pages after which a commit checkpoints by itself, should the checkpointer thread fall behind or not run. */
 const WRITER_CHECKPOINT_PAGES = 10_000;
+/** WAL size from which the checkpointer thread is worth its memory (a few MB). */
+const CHECKPOINTER_FROM_BYTES = 4 * 1024 * 1024;
+/** The thread stops after the WAL has not been written for this long. */
+const CHECKPOINTER_IDLE_MS = 60_000;
+
+/**
+ * Runs the checkpointer thread (sqlite-checkpointer.ts) only while the database is written a lot: an
+ * idle edition does not pay for the thread, a burst gets it within a second.
+ */
+function checkpointWhenBusy(location: string): { stop(): Promise<void> } {
+  let checkpointer: Checkpointer | undefined;
+  let lastWrite = 0;
+  const timer = setInterval(() => {
+    let wal;
+    try {
+      wal = statSync(`${location}-wal`);
+    } catch {
+      return;
+    }
+    if (wal.mtimeMs !== lastWrite) lastWrite = wal.mtimeMs;
+    if (!checkpointer && wal.size >= CHECKPOINTER_FROM_BYTES && Date.now() - lastWrite < CHECKPOINTER_IDLE_MS) checkpointer = startCheckpointer(location);
+    else if (checkpointer && Date.now() - lastWrite >= CHECKPOINTER_IDLE_MS) {
+      void checkpointer.stop();
+      checkpointer = undefined;
+    }
+  }, 1000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await checkpointer?.stop();
+    },
+  };
+}
 
 function openSqlite(url: string): Database {
   const location = url === ':memory:' || url === 'sqlite::memory:' ? ':memory:' : resolve(url.replace(/^sqlite:(\/\/)?/, ''));
@@ -57,13 +92,13 @@ function openSqlite(url: string): Database {
     connection.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
   }
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
-  const checkpointer = location !== ':memory:' ? startCheckpointer(location) : undefined;
+  const checkpointing = location !== ':memory:' ? checkpointWhenBusy(location) : undefined;
   return {
     db,
     dialect: 'sqlite',
     description: `sqlite:${location}`,
     close: async () => {
-      await checkpointer?.stop();
+      await checkpointing?.stop();
       await db.destroy();
     },
   };

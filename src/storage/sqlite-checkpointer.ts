@@ -6,37 +6,94 @@ import { Worker } from 'node:worker_threads';
  * inside whichever commit crosses the threshold, stalling the event loop for milliseconds (the copy
  * and its fsync) in the middle of a webhook burst. PASSIVE never blocks the writer; the writer's own
  * auto-checkpoint stays on at a higher threshold as a safety net.
+ *
+ * One thread serves every SQLite database of the process (the three editions of `npm start` share
+ * it), and it is small: a timer and one connection per file.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
-const db = new SQLite(workerData.file);
-db.pragma('busy_timeout = 0');
-let stopping = false;
-const timer = setInterval(() => {
-  if (stopping) return;
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { /* busy: try again at the next tick */ }
+const connections = new Map();
+setInterval(() => {
+  for (const db of connections.values()) {
+    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or gone: the next tick tries again */ }
+  }
 }, workerData.intervalMs);
-parentPort.on('message', (message) => {
-  if (message === 'stop') { stopping = true; clearInterval(timer); try { db.close(); } catch {} parentPort.close(); }
+parentPort.on('message', ({ type, file }) => {
+  if (type === 'add' && !connections.has(file)) {
+    try {
+      const db = new SQLite(file);
+      db.pragma('busy_timeout = 0');
+      connections.set(file, db);
+    } catch { /* the writer still checkpoints by itself */ }
+  }
+  if (type === 'remove') {
+    try { connections.get(file)?.close(); } catch {}
+    connections.delete(file);
+    parentPort.postMessage({ type: 'removed', file });
+  }
 });
 `;
+
+const INTERVAL_MS = 50;
+
+let thread: Worker | undefined;
+const files = new Map<string, number>();
 
 export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(file: string, intervalMs = 50): Checkpointer {
-  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, driver, intervalMs } });
-  worker.unref();
-  worker.on('error', () => undefined);
+export function startCheckpointer(file: string): Checkpointer {
+  if (!thread) {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    thread = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, intervalMs: INTERVAL_MS },
+      // It holds a timer and a few connections: keep V8's reservations for it small.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
+    });
+    const started = thread;
+    started.unref();
+    // A checkpointer that fails leaves the writer's own checkpoints in charge: nothing to crash for.
+    started.on('error', () => undefined);
+    started.on('exit', () => {
+      if (thread !== started) return;
+      thread = undefined;
+      files.clear();
+    });
+  }
+  const worker = thread;
+  files.set(file, (files.get(file) ?? 0) + 1);
+  worker.postMessage({ type: 'add', file });
+  let stopped = false;
   return {
     stop: async () => {
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      worker.postMessage('stop');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
-      await worker.terminate();
+      if (stopped) return;
+      stopped = true;
+      const left = (files.get(file) ?? 1) - 1;
+      if (left > 0) {
+        files.set(file, left);
+        return;
+      }
+      files.delete(file);
+      // Closed before the writer closes the file, so the thread never holds a database that is gone.
+      const removed = new Promise<void>((resolve) => {
+        const onMessage = (message: { type: string; file: string }) => {
+          if (message.type === 'removed' && message.file === file) {
+            worker.off('message', onMessage);
+            resolve();
+          }
+        };
+        worker.on('message', onMessage);
+        worker.once('exit', () => resolve());
+      });
+      worker.postMessage({ type: 'remove', file });
+      await Promise.race([removed, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      if (files.size === 0 && thread === worker) {
+        thread = undefined;
+        await worker.terminate();
+      }
     },
   };
 }
