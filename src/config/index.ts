@@ -29,6 +29,8 @@ export interface AppConfig {
   dbPoolSize: number;
   requireSignatureVerification: boolean;
   trustProxy: boolean;
+  /** Seconds a request may take to arrive in full (headers and body) before it is answered 408. */
+  requestTimeoutSeconds: number;
   /** Private or loopback destinations HTTP actions and forwarding may reach anyway. */
   outboundAllowlist: string[];
   clockify: {
@@ -105,6 +107,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolSize: reader.withDefault(g.DB_POOL_SIZE, 20),
     requireSignatureVerification,
     trustProxy: reader.withDefault(g.TRUST_PROXY, false),
+    requestTimeoutSeconds: reader.withDefault(g.HTTP_REQUEST_TIMEOUT_SECONDS, 30),
     outboundAllowlist: reader.withDefault(g.OUTBOUND_HTTP_ALLOWLIST, []),
     clockify: {
       apiBaseUrl: reader.withDefault(g.CLOCKIFY_API_BASE_URL, 'https://api.clockify.me/api'),

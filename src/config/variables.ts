@@ -32,6 +32,7 @@ export const globalVariables = {
   RETENTION_INTERVAL_MINUTES: v({ name: 'RETENTION_INTERVAL_MINUTES', description: 'How often the retention clean-up runs (one instance at a time).', example: '60', parse: parsers.number(0.05, 24 * 60), expects: 'minutes' }),
   SHUTDOWN_TIMEOUT_MS: v({ name: 'SHUTDOWN_TIMEOUT_MS', description: 'How long SIGTERM waits for in-flight requests and jobs.', example: '10000', parse: parsers.integer(0, 600_000), expects: 'milliseconds' }),
   OUTBOUND_HTTP_ALLOWLIST: v({ name: 'OUTBOUND_HTTP_ALLOWLIST', description: 'Hosts or CIDRs that flows\' HTTP actions and event forwarding may reach even though they are private or loopback (comma-separated). Public addresses need no entry.', parse: parsers.list, expects: 'host,10.0.0.0/8,…' }),
+  HTTP_REQUEST_TIMEOUT_SECONDS: v({ name: 'HTTP_REQUEST_TIMEOUT_SECONDS', description: 'A request whose headers and body have not all arrived after this long is answered 408 and its connection closed (slow clients, slow-loris).', example: '30', parse: parsers.number(1, 600), expects: 'seconds, 1..600' }),
   TRUST_PROXY: v({ name: 'TRUST_PROXY', description: 'Trust X-Forwarded-* from a reverse proxy in front.', example: 'false', parse: parsers.boolean, expects: 'true | false' }),
 };
 

@@ -38,7 +38,7 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : newId();
     },
     // Slow-loris: a client that trickles its request is cut off.
-    requestTimeout: 30_000,
+    requestTimeout: runtime.config.requestTimeoutSeconds * 1000,
     connectionTimeout: 60_000,
     keepAliveTimeout: 65_000,
     return503OnClosing: true,
@@ -128,6 +128,9 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     if (error instanceof HttpProblem && error.headers) reply.headers(error.headers);
     return sendProblem(request, reply.code(document.status), document);
   });
+
+  // Node measures the headers apart (60 s by default): they must not get longer than the whole request.
+  app.server.headersTimeout = Math.min(app.server.headersTimeout, runtime.config.requestTimeoutSeconds * 1000);
 
   return app;
 }

@@ -52,21 +52,20 @@ describe('slow clients are cut off', () => {
   let configured: { requestTimeout: number; headersTimeout: number };
 
   beforeAll(async () => {
-    h = await createHarness('universal-webhook');
+    // The default is 30 s; an operator's setting of one second makes the test take a second.
+    h = await createHarness('universal-webhook', { env: { HTTP_REQUEST_TIMEOUT_SECONDS: '1' } });
     app = h.app;
     configured = { requestTimeout: app.server.requestTimeout, headersTimeout: app.server.headersTimeout };
-    // The product's timeouts are tens of seconds; shorten them (and Node's check interval) so the test takes a second.
-    app.server.requestTimeout = 1_000;
-    app.server.headersTimeout = 1_000;
+    // Node checks for timed-out requests every 30 s by default; look more often here.
     (app.server as unknown as { connectionsCheckingInterval: number }).connectionsCheckingInterval = 100;
     await app.listen({ port: 0, host: '127.0.0.1' });
     port = (app.server.address() as { port: number }).port;
   });
   afterAll(() => h?.close());
 
-  it('configures a request timeout (slow-loris protection is on in production)', () => {
-    expect(configured.requestTimeout).toBeGreaterThan(0);
-    expect(configured.requestTimeout).toBeLessThanOrEqual(60_000);
+  it('takes its request timeout from HTTP_REQUEST_TIMEOUT_SECONDS', () => {
+    expect(configured.requestTimeout).toBe(1_000);
+    expect(configured.headersTimeout).toBeLessThanOrEqual(1_000);
   });
 
   it('closes a connection whose headers arrive one byte at a time', async () => {
