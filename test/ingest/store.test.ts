@@ -132,6 +132,8 @@ describeEachDialect('webhook storage, deduplication and hand-off', (dialect) => 
     expect(after.body.status).toBe('accepted');
     expect(after.body.eventId).not.toBe(first.body.eventId);
     expect(await db().selectFrom('webhook_events').select('id').where('time_entry_id', '=', payload.id).execute()).toHaveLength(2);
+    // The replica runs no worker (WORKER_CONCURRENCY=0): the first instance's worker processes what it stored.
+    await eventually(() => probe.processed.get(first.body.eventId) === 1 && probe.processed.get(after.body.eventId) === 1);
   });
 
   it('stores and processes a delivery exactly once when two instances on one database receive it at the same moment', async () => {
