@@ -102,7 +102,7 @@ export const PROCESS_BATCH = 50;
 const STORE_BATCH_POSTGRES = new RawStatement(
   `WITH input AS (
      SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-       AS t(delivery_key, id, workspace_id, source, event_type, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids)
+       AS t(id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids)
    ),
    claimed AS (
      INSERT INTO webhook_dedup (delivery_key, event_id, first_seen_at) SELECT delivery_key, id, ? FROM input
@@ -203,22 +203,7 @@ export class EventStore {
           results.push({ status: 'duplicate', eventId: existing });
           continue;
         }
-        const metadata = extractMetadata(event.eventType, event.payload);
-        await INSERT_EVENT.run(trx, dialect, [
-          eventId,
-          event.workspaceId,
-          event.source,
-          event.eventType,
-          key,
-          event.payloadText ?? JSON.stringify(event.payload ?? null),
-          JSON.stringify(event.headers),
-          metadata.userId,
-          metadata.projectId,
-          metadata.timeEntryId,
-          metadata.clientId,
-          metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
-          now,
-        ]);
+        await INSERT_EVENT.run(trx, dialect, [...eventRow(eventId, key, event), now]);
         const stored = storedByWorkspace.get(event.workspaceId);
         if (stored) stored.push(eventId);
         else storedByWorkspace.set(event.workspaceId, [eventId]);
@@ -247,22 +232,7 @@ export class EventStore {
       ids.push(newId(now));
       if (firstIndex.has(key)) return;
       firstIndex.set(key, index);
-      const metadata = extractMetadata(event.eventType, event.payload);
-      const row = [
-        key,
-        ids[index]!,
-        event.workspaceId,
-        event.source,
-        event.eventType,
-        event.payloadText ?? JSON.stringify(event.payload ?? null),
-        JSON.stringify(event.headers),
-        metadata.userId,
-        metadata.projectId,
-        metadata.timeEntryId,
-        metadata.clientId,
-        metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
-      ];
-      row.forEach((value, column) => columns[column]!.push(value));
+      eventRow(ids[index]!, key, event).forEach((value, column) => columns[column]!.push(value));
     });
     const maxAttempts = this.queue.defaultMaxAttempts;
     const stored = new Set(
@@ -341,6 +311,25 @@ export class EventStore {
     const { db, dialect } = this.database;
     return (await LOAD_FOR_PROCESSING[dialect].run<ProcessingRow>(db, dialect, [dialect === 'postgres' ? ids : JSON.stringify(ids)])).rows;
   }
+}
+
+/** An event's columns as both databases store them, from id to tag_ids (received_at and the rest follow). */
+function eventRow(eventId: string, key: string, event: IncomingEvent): (string | null)[] {
+  const metadata = extractMetadata(event.eventType, event.payload);
+  return [
+    eventId,
+    event.workspaceId,
+    event.source,
+    event.eventType,
+    key,
+    event.payloadText ?? JSON.stringify(event.payload ?? null),
+    JSON.stringify(event.headers),
+    metadata.userId,
+    metadata.projectId,
+    metadata.timeEntryId,
+    metadata.clientId,
+    metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
+  ];
 }
 
 export function toStoredEvent(row: Selectable<WebhookEventsTable>): StoredEvent {
