@@ -17,6 +17,8 @@ export class EventBus {
   private readonly emitter = new EventEmitter();
   private readonly origin = newId();
   private relay: { publisher: Redis; subscriber: Redis; channel: string } | undefined;
+  /** Events of this turn of the event loop not yet relayed: a burst goes out as one Redis message. */
+  private outbox: LiveEvent[] = [];
 
   constructor() {
     // One listener per open browser tab; the default warning at 10 is meant for leaks, not for this.
@@ -29,8 +31,12 @@ export class EventBus {
     subscriber.on('error', onError);
     subscriber.on('message', (_channel: string, message: string) => {
       try {
-        const { origin, event } = JSON.parse(message) as { origin: string; event: LiveEvent };
-        if (origin !== this.origin && event && typeof event.workspaceId === 'string') this.emitter.emit(event.workspaceId, event);
+        // `events` (a turn's worth) from this release on; `event` (one) from instances of earlier releases.
+        const { origin, events, event } = JSON.parse(message) as { origin: string; events?: LiveEvent[]; event?: LiveEvent };
+        if (origin === this.origin) return;
+        for (const item of events ?? (event ? [event] : [])) {
+          if (item && typeof item.workspaceId === 'string') this.emitter.emit(item.workspaceId, item);
+        }
       } catch (error) {
         onError(error);
       }
@@ -41,7 +47,15 @@ export class EventBus {
 
   publish(event: LiveEvent): void {
     this.emitter.emit(event.workspaceId, event);
-    if (this.relay) void this.relay.publisher.publish(this.relay.channel, JSON.stringify({ origin: this.origin, event })).catch(() => undefined);
+    if (!this.relay) return;
+    this.outbox.push(event);
+    if (this.outbox.length === 1) setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    const events = this.outbox;
+    this.outbox = [];
+    if (this.relay && events.length > 0) void this.relay.publisher.publish(this.relay.channel, JSON.stringify({ origin: this.origin, events })).catch(() => undefined);
   }
 
   subscribe(workspaceId: string, listener: (event: LiveEvent) => void): () => void {
@@ -50,6 +64,7 @@ export class EventBus {
   }
 
   async close(): Promise<void> {
+    this.flush();
     const relay = this.relay;
     this.relay = undefined;
     if (relay) await relay.subscriber.quit().catch(() => relay.subscriber.disconnect());

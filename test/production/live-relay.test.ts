@@ -36,4 +36,45 @@ describe('live events across instances (Redis publish/subscribe)', () => {
     expect(heardBySecond).toHaveLength(1);
     expect(otherWorkspace).toEqual([]);
   });
+
+  it('relays a burst published in one turn as one Redis message, in order, and still understands one-event messages', async (context) => {
+    await requireRedis(context);
+    const first = await createTestRuntime('universal-webhook', { dialect: 'sqlite', env: { REDIS_URL: redisUrl } });
+    opened.push(first);
+    const second = await createTestRuntime('universal-webhook', { dialect: 'sqlite', env: { REDIS_URL: redisUrl } });
+    opened.push(second);
+    const channel = `cap:live:${first.runtime.editionConfig.key}`;
+    const { Redis } = await import('ioredis');
+    const listener = new Redis(redisUrl);
+    const messages: string[] = [];
+    try {
+      await listener.subscribe(channel);
+      const workspaceId = `ws-burst-${Date.now()}`;
+      // Other tests' instances of this edition may share the channel: keep this workspace's messages.
+      listener.on('message', (_channel: string, message: string) => {
+        if (message.includes(workspaceId)) messages.push(message);
+      });
+      const heard: LiveEvent[] = [];
+      second.runtime.bus.subscribe(workspaceId, (event) => heard.push(event));
+
+      for (let i = 0; i < 100; i++) first.runtime.bus.publish({ kind: 'webhook', workspaceId, data: { id: `e${i}` } });
+      await eventually(() => heard.length === 100);
+      expect(heard.map((event) => event.data.id)).toEqual(Array.from({ length: 100 }, (_, i) => `e${i}`));
+      await eventually(() => messages.length >= 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(messages).toHaveLength(1);
+
+      // An instance of an earlier release sends one event per message: still heard.
+      const publisher = new Redis(redisUrl);
+      try {
+        await publisher.publish(channel, JSON.stringify({ origin: 'earlier-release', event: { kind: 'webhook', workspaceId, data: { id: 'old' } } }));
+      } finally {
+        publisher.disconnect();
+      }
+      await eventually(() => heard.length === 101);
+      expect(heard[100]!.data.id).toBe('old');
+    } finally {
+      listener.disconnect();
+    }
+  });
 });
