@@ -67,7 +67,8 @@ export function processEventJob(runtime: Runtime, events: EventStore): JobHandle
     // The outcomes and the job's completion commit together; with failures left to retry the job stays claimed, and fails below.
     const completed = await events.markProcessed(outcomes, retry.length === 0 ? job : undefined);
     const now = runtime.now();
-    for (const { row, status } of finished) {
+    // A lost claim wrote nothing: the worker that took the job over records and announces these events.
+    for (const { row, status } of completed ? finished : []) {
       runtime.metrics.webhookProcessing.observe({ event_type: row.event_type }, (now - Number(row.received_at)) / 1000);
       runtime.bus.publish({ kind: 'webhook', workspaceId: row.workspace_id, data: { id: row.id, eventType: row.event_type, status } });
     }
