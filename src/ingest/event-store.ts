@@ -132,6 +132,20 @@ const COUNT_DUPLICATES_POSTGRES = new RawStatement(
 
 /** Most events one commit takes; more wait for the next. */
 const MAX_BATCH = 200;
+/** Most payload characters one commit takes (a few large webhooks fill a batch; PostgreSQL gets them as one statement). */
+const MAX_BATCH_CHARS = 8 * 1024 * 1024;
+
+/** How many of the waiting events the next commit takes: up to MAX_BATCH, and MAX_BATCH_CHARS of payload (at least one event). */
+export function nextBatchSize(sizes: readonly number[]): number {
+  let chars = 0;
+  let count = 0;
+  while (count < sizes.length && count < MAX_BATCH) {
+    chars += sizes[count]!;
+    if (count > 0 && chars > MAX_BATCH_CHARS) break;
+    count += 1;
+  }
+  return count;
+}
 
 interface Waiting {
   event: IncomingEvent;
@@ -170,7 +184,7 @@ export class EventStore {
 
   private async flush(): Promise<void> {
     while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, MAX_BATCH);
+      const batch = this.waiting.splice(0, nextBatchSize(this.waiting.slice(0, MAX_BATCH).map((item) => item.event.payloadText?.length ?? 0)));
       try {
         const results = await this.commit(batch.map((item) => item.event));
         batch.forEach((item, index) => item.resolve(results[index]!));
