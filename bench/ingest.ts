@@ -4,7 +4,7 @@
  * bare node:http server that answers 200 without work. Reports req/s, p50/p99 latency, the ratio to
  * the bare server, and checks that every acknowledged event is in the database afterwards.
  *
- *   npx tsx bench/ingest.ts [--duration 10] [--connections 50] [--dialect sqlite,postgres] [--no-worker | --also-without-worker] [--cpu-prof DIR] [--json]
+ *   npx tsx bench/ingest.ts [--duration 10] [--connections 50] [--dialect sqlite,postgres] [--no-worker | --also-without-worker] [--cpu-prof DIR] [--sql-timing] [--json]
  *
  * Fairness on a small machine: the server under test (bare or edition) runs in a child process and
  * autocannon in this one, so on 2 cores each gets one; the Clockify sandbox (used once, to install the
@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -42,6 +42,8 @@ export interface IngestBenchOptions {
   worker?: boolean;
   /** Measure each database a second time with the worker off: ingestion alone, without processing in the same process. */
   alsoWithoutWorker?: boolean;
+  /** Time every SQLite statement (count every PostgreSQL query) of each edition child, printed when it exits (bench/sql-timing.mjs). */
+  sqlTiming?: boolean;
   /** Write a V8 CPU profile of each edition child into this folder (node --cpu-prof). */
   cpuProfileDir?: string;
   /** Progress lines (default: stderr). */
@@ -176,9 +178,14 @@ class Child {
     });
   }
 
-  static start(role: 'bare' | 'edition', env: Record<string, string> = {}, cpuProfileDir?: string): Child {
+  static start(role: 'bare' | 'edition', env: Record<string, string> = {}, cpuProfileDir?: string, sqlTiming = false): Child {
     const child = fork(SELF, [], {
-      execArgv: ['--import', 'tsx', ...(process.env.SQL_TIMING ? ['--import', '/work/main/.scratch/sqltiming.mjs'] : []), ...(process.env.PG_COUNT ? ['--import', '/work/main/.scratch/pgcount.mjs'] : []), ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])],
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+        ...(sqlTiming ? ['--import', join(dirname(SELF), 'sql-timing.mjs')] : []),
+      ],
       env: { ...process.env, INGEST_BENCH_ROLE: role, INGEST_BENCH_ENV: JSON.stringify(env) },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
@@ -395,7 +402,7 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
         API_STUDIO_PORT: String(port),
         HOST: '127.0.0.1',
         WORKER_CONCURRENCY: workerOn ? '8' : '0',
-      }, options.cpuProfileDir);
+      }, options.cpuProfileDir, options.sqlTiming);
       const acknowledged = new Set<string>();
       try {
         const ready = await child.next(60_000);
@@ -474,6 +481,7 @@ function parseArgs(argv: string[]): IngestBenchOptions & { json: boolean } {
     else if (arg === '--no-worker') options.worker = false;
     else if (arg === '--also-without-worker') options.alsoWithoutWorker = true;
     else if (arg === '--cpu-prof') options.cpuProfileDir = value();
+    else if (arg === '--sql-timing') options.sqlTiming = true;
     else if (arg === '--json') options.json = true;
   }
   return options;

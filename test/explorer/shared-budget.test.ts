@@ -9,6 +9,7 @@ import { startEdition } from '../../src/edition.js';
 import type { RunningEdition } from '../../src/edition.js';
 import { flushPrefix, describeWithRedis, redisUrl } from '../helpers/redis.js';
 import { freePort, startStack } from '../helpers/stack.js';
+import { jobsSettled } from '../lifecycle/support.js';
 import type { Stack } from '../helpers/stack.js';
 
 const CALLS = 300;
@@ -26,7 +27,11 @@ describeWithRedis('two instances sharing Redis stay under the workspace budget',
     // Same configuration and database, another port: a second replica behind the load balancer.
     second = await startEdition('universal-webhook', first.runtime.config, { logger: stack.logs.logger, port: await freePort() });
     ({ workspaceId } = await stack.install('universal-webhook'));
-  });
+    // The install's own background work (webhook registration, bootstrap) runs in this same process,
+    // next to the sandbox: finished first, it cannot stall the sandbox's clock during the burst (a
+    // stalled event loop stamps requests that arrived apart as if they arrived together).
+    await jobsSettled(stack.edition('universal-webhook'), 60_000);
+  }, 90_000);
   afterAll(async () => {
     await second?.stop();
     await stack?.close();
