@@ -11,12 +11,15 @@ describe('live events across instances (Redis publish/subscribe)', () => {
     for (const runtime of opened.splice(0)) await runtime.close();
   });
 
+  /** Two instances of one edition relaying through the same Redis (closed after each test). */
+  async function twoInstances(): Promise<[TestRuntime, TestRuntime]> {
+    for (let i = 0; i < 2; i++) opened.push(await createTestRuntime('universal-webhook', { dialect: 'sqlite', env: { REDIS_URL: redisUrl } }));
+    return [opened[opened.length - 2]!, opened[opened.length - 1]!];
+  }
+
   it('an event published by one instance reaches the streams held open by another, once, and only for its workspace', async (context) => {
     await requireRedis(context);
-    const first = await createTestRuntime('universal-webhook', { dialect: 'sqlite', env: { REDIS_URL: redisUrl } });
-    opened.push(first);
-    const second = await createTestRuntime('universal-webhook', { dialect: 'sqlite', env: { REDIS_URL: redisUrl } });
-    opened.push(second);
+    const [first, second] = await twoInstances();
     // Redis subscriptions are ready once connectRedis resolved inside createRuntime.
     const heardBySecond: LiveEvent[] = [];
     const heardByFirst: LiveEvent[] = [];
@@ -39,10 +42,7 @@ describe('live events across instances (Redis publish/subscribe)', () => {
 
   it('relays a burst published in one turn as one Redis message, in order, and still understands one-event messages', async (context) => {
     await requireRedis(context);
-    const first = await createTestRuntime('universal-webhook', { dialect: 'sqlite', env: { REDIS_URL: redisUrl } });
-    opened.push(first);
-    const second = await createTestRuntime('universal-webhook', { dialect: 'sqlite', env: { REDIS_URL: redisUrl } });
-    opened.push(second);
+    const [first, second] = await twoInstances();
     const channel = `cap:live:${first.runtime.editionConfig.key}`;
     const { Redis } = await import('ioredis');
     const listener = new Redis(redisUrl);
