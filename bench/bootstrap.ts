@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { createPostgresDatabase, postgresAnswers } from './common.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0';
@@ -85,7 +86,7 @@ export function defaultScenarios(quick = false, withPostgres = false): Bootstrap
 /** Runs every scenario (each in a fresh process) and returns the numbers and a markdown table. */
 export async function runBootstrapBench(options: BootstrapBenchOptions = {}): Promise<{ results: ScenarioResult[]; markdown: string }> {
   const results: ScenarioResult[] = [];
-  const scenarios = options.scenarios ?? defaultScenarios(options.quick, await postgresReachable());
+  const scenarios = options.scenarios ?? defaultScenarios(options.quick, await postgresAnswers());
   for (const scenario of scenarios) {
     const result = await runScenarioInChild(scenario);
     options.onResult?.(result);
@@ -159,41 +160,6 @@ async function startSandboxProcess(scenario: BootstrapScenario): Promise<{ url: 
   return { url, process: child };
 }
 
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** A throw-away database on the local PostgreSQL (the one the tests use). */
-async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const { default: pg } = await import('pg');
-  const name = `bench_${process.pid}_${Date.now().toString(36)}`;
-  const admin = async (text: string) => {
-    const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 3000 });
-    await client.connect();
-    try {
-      await client.query(text);
-    } finally {
-      await client.end();
-    }
-  };
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-/** Whether the local PostgreSQL answers, to add its scenario. */
-export async function postgresReachable(): Promise<boolean> {
-  const { default: pg } = await import('pg');
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 async function json<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init);
   if (!response.ok) throw new Error(`${init?.method ?? 'GET'} ${url} answered ${response.status}: ${await response.text()}`);
@@ -221,7 +187,7 @@ async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult>
   try {
     let databaseUrl = `sqlite:${join(dataDir, 'bench.db')}`;
     if (scenario.dialect === 'postgres') {
-      const created = await createPostgresDatabase();
+      const created = await createPostgresDatabase('bench_bootstrap');
       databaseUrl = created.url;
       dropDatabase = created.drop;
     }

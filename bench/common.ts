@@ -124,30 +124,35 @@ export function cpuMs(pid: number): number | undefined {
   }
 }
 
-/** A throw-away PostgreSQL database; `drop()` removes it. */
-export async function createPostgresDatabase(prefix = 'bench'): Promise<{ url: string; drop(): Promise<void> }> {
+/** A throw-away PostgreSQL database on the server at `adminUrl`; `drop()` removes it. */
+export async function createPostgresDatabase(prefix = 'bench', adminUrl = POSTGRES_ADMIN_URL): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-  await adminQuery(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES_ADMIN_URL);
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return { url: url.toString(), drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
-export async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 1500 });
+/** Why the PostgreSQL server at `adminUrl` cannot be used, or undefined when it answers. */
+export async function postgresProblem(adminUrl = POSTGRES_ADMIN_URL): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 1500 });
   try {
     await client.connect();
     await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 5000 });
+export async function postgresAnswers(adminUrl = POSTGRES_ADMIN_URL): Promise<boolean> {
+  return (await postgresProblem(adminUrl)) === undefined;
+}
+
+async function adminQuery(adminUrl: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     await client.query(text);

@@ -20,12 +20,10 @@ import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { freePort } from './common.js';
+import { POSTGRES_ADMIN_URL, createPostgresDatabase, freePort, postgresProblem } from './common.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ENCRYPTION_KEY = randomBytes(32).toString('hex');
-const DEFAULT_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export type BenchDialect = 'sqlite' | 'postgres';
 
@@ -285,39 +283,10 @@ async function measured(child: Child, run: () => Promise<LoadResult>): Promise<L
 // ---------------------------------------------------------------------------------------------
 // Databases.
 
-async function postgresReachable(adminUrl: string): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function adminQuery(adminUrl: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
 async function createDatabase(dialect: BenchDialect, adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'cap-bench-'));
-    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const name = `bench_${randomBytes(5).toString('hex')}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  if (dialect === 'postgres') return createPostgresDatabase('bench_ingest', adminUrl);
+  const dir = mkdtempSync(join(tmpdir(), 'cap-bench-'));
+  return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** How many of `ids` are stored events (read by this process, after the edition has stopped). */
@@ -345,7 +314,7 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   const warmupSeconds = options.warmupSeconds ?? 2;
   const connections = options.connections ?? 50;
   const dialects = options.dialects ?? ['sqlite', 'postgres'];
-  const adminUrl = options.postgresUrl ?? DEFAULT_POSTGRES_URL;
+  const adminUrl = options.postgresUrl ?? POSTGRES_ADMIN_URL;
   const worker = options.worker ?? true;
   // The worker-off case isolates what ingestion itself costs; the verdict is the deployed shape (worker on).
   const workerModes = options.alsoWithoutWorker && worker ? [true, false] : [worker];
@@ -377,7 +346,7 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
 
     for (const dialect of dialects) for (const workerOn of workerModes) {
       if (dialect === 'postgres') {
-        const problem = await postgresReachable(adminUrl);
+        const problem = await postgresProblem(adminUrl);
         if (problem) {
           if (workerOn === workerModes[0]) {
             skipped.push({ dialect, reason: `PostgreSQL unreachable: ${problem}` });
