@@ -66,18 +66,14 @@ const INSERT_EVENT = new RawStatement(
 );
 
 const MARK_PROCESSED = new RawStatement('UPDATE webhook_events SET status = ?, triggered_json = ?, error = ?, processed_at = ? WHERE id = ?');
-const MARK_PROCESSED_POSTGRES = new RawStatement(
-  `UPDATE webhook_events e SET status = o.status, triggered_json = o.triggered_json, error = o.error, processed_at = ?
-   FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o(id, status, triggered_json, error) WHERE e.id = o.id`,
-);
+/** PostgreSQL: a batch's outcomes (parameters: processed_at, then arrays of id, status, triggered_json, error). */
+const MARK_OUTCOMES_POSTGRES_SQL = `UPDATE webhook_events e SET status = o.status, triggered_json = o.triggered_json, error = o.error, processed_at = ?
+   FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o(id, status, triggered_json, error) WHERE e.id = o.id`;
+const MARK_PROCESSED_POSTGRES = new RawStatement(MARK_OUTCOMES_POSTGRES_SQL);
 /** PostgreSQL: the job's completion and its events' outcomes in one statement; nothing is written if the claim was lost. */
 const COMPLETE_AND_MARK_POSTGRES = new RawStatement(
   `WITH completed AS (${COMPLETE_JOB_SQL} RETURNING id),
-   marked AS (
-     UPDATE webhook_events e SET status = o.status, triggered_json = o.triggered_json, error = o.error, processed_at = ?
-     FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o(id, status, triggered_json, error)
-     WHERE e.id = o.id AND EXISTS (SELECT 1 FROM completed) RETURNING e.id
-   )
+   marked AS (${MARK_OUTCOMES_POSTGRES_SQL} AND EXISTS (SELECT 1 FROM completed) RETURNING e.id)
    SELECT count(*)::int AS completed FROM completed`,
 );
 const LOAD_FOR_PROCESSING = {
