@@ -88,6 +88,7 @@ describe('configuration errors', () => {
     { name: 'RATE_LIMIT_RPS', value: '0', expects: 'a number 1..1000' },
     { name: 'API_STUDIO_MAX_RPS', value: '500', expects: 'a number 1..50' },
     { name: 'NODE_ENV', value: 'staging', expects: 'development | production | test' },
+    { name: 'HTTP_REQUEST_TIMEOUT_SECONDS', value: '0', expects: 'seconds, 1..600' },
   ];
 
   it.each(badValues)('names $name and what it expects', ({ name, value, expects }) => {
