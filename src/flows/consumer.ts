@@ -7,6 +7,10 @@ import type { FlowStore } from './store.js';
 export function flowsConsumer(store: FlowStore, executor: FlowExecutor): EventConsumer {
   return {
     name: 'flows',
+    async actsOn({ workspaceId, source, eventType }, { once }) {
+      const enabled = await once(`flows:${workspaceId}`, () => store.enabled(workspaceId));
+      return enabled.some((flow) => triggeredBy(flow, source, eventType));
+    },
     async consume(event, { signal, once }) {
       const enabled = await once(`flows:${event.workspaceId}`, () => store.enabled(event.workspaceId));
       const flows = enabled.filter((flow) => triggeredBy(flow, event.source, event.eventType));

@@ -104,7 +104,7 @@ export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, eve
     if (result.status === 'duplicate') runtime.metrics.webhooksDuplicate.inc({ event_type: eventType!, source: 'clockify' });
     else {
       runtime.metrics.webhooksReceived.inc({ event_type: eventType!, source: 'clockify' });
-      runtime.bus.publish({ kind: 'webhook', workspaceId, data: { id: result.eventId, eventType, status: 'received' } });
+      runtime.bus.publish({ kind: 'webhook', workspaceId, data: { id: result.eventId, eventType, status: result.queued ? 'received' : 'processed' } });
     }
     return { status: result.status === 'duplicate' ? 'duplicate' : 'accepted', eventId: result.eventId };
   };

@@ -8,6 +8,13 @@ export interface ProcessableEvent {
   receivedAt: number;
 }
 
+/** What decides whether an event needs processing at all: its workspace, source and type. */
+export interface ConsumerTarget {
+  workspaceId: string;
+  source: string;
+  eventType: string;
+}
+
 export interface ConsumeContext {
   signal: AbortSignal;
   /**
@@ -23,5 +30,27 @@ export interface ConsumeContext {
  */
 export interface EventConsumer {
   name: string;
+  /**
+   * Whether `consume` would act on events of this type, from this source, in this workspace. Asked
+   * as the event is stored: when no consumer would act, the event is recorded as processed right
+   * away and no job is queued for it. Left out, the consumer is taken to act on every event.
+   */
+  actsOn?(target: ConsumerTarget, context: Pick<ConsumeContext, 'once'>): Promise<boolean>;
   consume(event: ProcessableEvent, context: ConsumeContext): Promise<unknown>;
+}
+
+/**
+ * Whether any consumer would act on the target. A consumer that cannot tell (its lookup failed) is
+ * taken to act: the event is then queued, which is always correct, only slower.
+ */
+export async function anyConsumerActs(consumers: readonly EventConsumer[], target: ConsumerTarget, context: Pick<ConsumeContext, 'once'>): Promise<boolean> {
+  for (const consumer of consumers) {
+    if (!consumer.actsOn) return true;
+    try {
+      if (await consumer.actsOn(target, context)) return true;
+    } catch {
+      return true;
+    }
+  }
+  return false;
 }

@@ -61,7 +61,7 @@ export async function customWebhookRoutes(app: FastifyInstance, { runtime, event
       if (result.status === 'duplicate') runtime.metrics.webhooksDuplicate.inc({ event_type: 'custom', source: 'custom' });
       else {
         runtime.metrics.webhooksReceived.inc({ event_type: 'custom', source: 'custom' });
-        runtime.bus.publish({ kind: 'webhook', workspaceId: source.workspaceId, data: { id: result.eventId, eventType, source: sourceKey, status: 'received' } });
+        runtime.bus.publish({ kind: 'webhook', workspaceId: source.workspaceId, data: { id: result.eventId, eventType, source: sourceKey, status: result.queued ? 'received' : 'processed' } });
       }
       return { status: result.status === 'duplicate' ? 'duplicate' : 'accepted', eventId: result.eventId };
     },

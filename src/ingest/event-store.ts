@@ -8,6 +8,7 @@ import { parseJsonOr } from '../util/json.js';
 import { deliveryKey } from './delivery-key.js';
 import { extractMetadata } from './metadata.js';
 import { RawStatement } from '../storage/raw.js';
+import type { ConsumeContext, ConsumerTarget } from './consumers.js';
 
 export const JOB_PROCESS_EVENT = 'webhook.process';
 
@@ -33,7 +34,17 @@ export interface ProcessingOutcome {
   error: string | null;
 }
 
-export type StoreResult = { status: 'stored'; eventId: string } | { status: 'duplicate'; eventId: string };
+/**
+ * `queued`: the event waits for processing (a job is queued). False when no consumer would act on
+ * it: it was stored as processed, with nothing triggered.
+ */
+export type StoreResult = { status: 'stored'; eventId: string; queued: boolean } | { status: 'duplicate'; eventId: string };
+
+/** Whether an event needs processing at all (some consumer would act on it); `once` shares lookups within one commit. */
+export type NeedsProcessing = (target: ConsumerTarget, context: Pick<ConsumeContext, 'once'>) => Promise<boolean>;
+
+/** What an event no consumer acts on records as "triggered": nothing. */
+const NOTHING_TRIGGERED = '{}';
 
 export interface StoredEvent {
   id: string;
@@ -62,7 +73,7 @@ const FIRST_DELIVERY = new RawStatement('SELECT event_id FROM webhook_dedup WHER
 const COUNT_DUPLICATE = new RawStatement('UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = ?');
 const INSERT_EVENT = new RawStatement(
   `INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'received', 0, NULL, NULL, ?, NULL)`,
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?)`,
 );
 
 const MARK_PROCESSED = new RawStatement('UPDATE webhook_events SET status = ?, triggered_json = ?, error = ?, processed_at = ? WHERE id = ?');
@@ -92,13 +103,14 @@ export const PROCESS_BATCH = 50;
 
 /**
  * PostgreSQL: a whole batch in one statement, so one round trip: claim each delivery key, store the
- * events whose claim succeeded, and queue their processing (one job per workspace and PROCESS_BATCH
- * events, in arrival order). A single statement is atomic: the events and their jobs commit together.
+ * events whose claim succeeded, and queue the processing of those that need it (one job per workspace
+ * and PROCESS_BATCH events, in arrival order); the others are stored as processed. A single statement
+ * is atomic: the events and their jobs commit together.
  */
 const STORE_BATCH_POSTGRES = new RawStatement(
   `WITH input AS (
-     SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-       AS t(id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids)
+     SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+       AS t(id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, queued)
    ),
    claimed AS (
      INSERT INTO webhook_dedup (delivery_key, event_id, first_seen_at) SELECT delivery_key, id, ? FROM input
@@ -107,14 +119,15 @@ const STORE_BATCH_POSTGRES = new RawStatement(
    ),
    inserted AS (
      INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
-     SELECT i.id, i.workspace_id, i.source, i.event_type, i.delivery_key, i.payload_json, i.headers_json, i.user_id, i.project_id, i.time_entry_id, i.client_id, i.tag_ids, 'received', 0, NULL, NULL, ?, NULL
+     SELECT i.id, i.workspace_id, i.source, i.event_type, i.delivery_key, i.payload_json, i.headers_json, i.user_id, i.project_id, i.time_entry_id, i.client_id, i.tag_ids,
+       CASE WHEN i.queued THEN 'received' ELSE 'processed' END, 0, CASE WHEN i.queued THEN NULL ELSE '${NOTHING_TRIGGERED}' END, NULL, ?, CASE WHEN i.queued THEN NULL ELSE ?::bigint END
      FROM input i JOIN claimed c ON c.event_id = i.id
-     RETURNING id, workspace_id
+     RETURNING id, workspace_id, status
    ),
    queued AS (
      INSERT INTO jobs (kind, workspace_id, payload_json, status, priority, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
      SELECT ?, workspace_id, json_build_object('eventIds', json_agg(id ORDER BY id))::text, 'pending', 1, 0, ?, ?, NULL, ?, ?
-     FROM (SELECT id, workspace_id, (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1) / ? AS chunk FROM inserted) batched
+     FROM (SELECT id, workspace_id, (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1) / ? AS chunk FROM inserted WHERE status = 'received') batched
      GROUP BY workspace_id, chunk
      RETURNING id
    )
@@ -164,8 +177,35 @@ export class EventStore {
   constructor(
     private readonly database: Database,
     private readonly queue: JobQueue,
-    private readonly options: { dedupWindowMs: number; now: () => number },
+    private readonly options: { dedupWindowMs: number; now: () => number; needsProcessing?: NeedsProcessing },
   ) {}
+
+  /** For each event, whether it needs processing: asked once per workspace, source and type in a commit. */
+  private async needingProcessing(events: readonly IncomingEvent[]): Promise<boolean[]> {
+    const needsProcessing = this.options.needsProcessing;
+    if (!needsProcessing) return events.map(() => true);
+    const shared = new Map<string, Promise<unknown>>();
+    const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
+      let value = shared.get(key) as Promise<T> | undefined;
+      if (!value) {
+        value = load();
+        shared.set(key, value);
+      }
+      return value;
+    };
+    const answers = new Map<string, Promise<boolean>>();
+    return Promise.all(
+      events.map((event) => {
+        const key = `${event.workspaceId}\n${event.source}\n${event.eventType}`;
+        let answer = answers.get(key);
+        if (!answer) {
+          answer = needsProcessing({ workspaceId: event.workspaceId, source: event.source, eventType: event.eventType }, { once }).catch(() => true);
+          answers.set(key, answer);
+        }
+        return answer;
+      }),
+    );
+  }
 
   store(event: IncomingEvent): Promise<StoreResult> {
     return new Promise((resolve, reject) => {
@@ -196,12 +236,13 @@ export class EventStore {
   private async commit(events: IncomingEvent[]): Promise<StoreResult[]> {
     if (this.database.dialect === 'postgres') return this.commitPostgres(events);
     const { db, dialect } = this.database;
+    const queued = await this.needingProcessing(events);
     const now = this.options.now();
     const cutoff = now - this.options.dedupWindowMs;
     return db.transaction().execute(async (trx) => {
       const results: StoreResult[] = [];
       const storedByWorkspace = new Map<string, string[]>();
-      for (const event of events) {
+      for (const [index, event] of events.entries()) {
         const key = deliveryKey(event);
         const eventId = newId(now);
         // Claim the key unless a live claim exists; an expired claim (older than the window) is taken over.
@@ -213,11 +254,16 @@ export class EventStore {
           results.push({ status: 'duplicate', eventId: existing });
           continue;
         }
-        await INSERT_EVENT.run(trx, dialect, [...eventRow(eventId, key, event), now]);
+        if (!queued[index]) {
+          await INSERT_EVENT.run(trx, dialect, [...eventRow(eventId, key, event), 'processed', NOTHING_TRIGGERED, now, now]);
+          results.push({ status: 'stored', eventId, queued: false });
+          continue;
+        }
+        await INSERT_EVENT.run(trx, dialect, [...eventRow(eventId, key, event), 'received', null, now, null]);
         const stored = storedByWorkspace.get(event.workspaceId);
         if (stored) stored.push(eventId);
         else storedByWorkspace.set(event.workspaceId, [eventId]);
-        results.push({ status: 'stored', eventId });
+        results.push({ status: 'stored', eventId, queued: true });
       }
       // One processing job per workspace and batch: a burst costs a few jobs, not one per event.
       for (const [workspaceId, eventIds] of storedByWorkspace) {
@@ -231,11 +277,13 @@ export class EventStore {
 
   private async commitPostgres(events: IncomingEvent[]): Promise<StoreResult[]> {
     const { db, dialect } = this.database;
+    const needed = await this.needingProcessing(events);
     const now = this.options.now();
     const keys = events.map(deliveryKey);
     // A key twice in one batch is a duplicate of its first occurrence (one statement cannot claim a key twice).
     const firstIndex = new Map<string, number>();
     const columns: (string | null)[][] = Array.from({ length: 12 }, () => []);
+    const queued: boolean[] = [];
     const ids: string[] = [];
     events.forEach((event, index) => {
       const key = keys[index]!;
@@ -243,16 +291,19 @@ export class EventStore {
       if (firstIndex.has(key)) return;
       firstIndex.set(key, index);
       eventRow(ids[index]!, key, event).forEach((value, column) => columns[column]!.push(value));
+      queued.push(needed[index]!);
     });
     const maxAttempts = this.queue.defaultMaxAttempts;
     const stored = new Set(
-      (await STORE_BATCH_POSTGRES.run<{ id: string }>(db, dialect, [...columns, now, now - this.options.dedupWindowMs, now, JOB_PROCESS_EVENT, maxAttempts, now, now, now, PROCESS_BATCH])).rows.map((row) => row.id),
+      (await STORE_BATCH_POSTGRES.run<{ id: string }>(db, dialect, [...columns, queued, now, now - this.options.dedupWindowMs, now, now, JOB_PROCESS_EVENT, maxAttempts, now, now, now, PROCESS_BATCH])).rows.map((row) => row.id),
     );
     const duplicateKeys = keys.filter((key, index) => !stored.has(ids[index]!));
-    if (duplicateKeys.length === 0) return ids.map((eventId) => ({ status: 'stored', eventId }));
+    if (duplicateKeys.length === 0) return ids.map((eventId, index) => ({ status: 'stored', eventId, queued: needed[index]! }));
     // A new statement, so a claim committed by another instance a moment ago is visible.
     const firstOf = new Map((await FIRST_DELIVERIES_POSTGRES.run<{ delivery_key: string; event_id: string }>(db, dialect, [[...new Set(duplicateKeys)]])).rows.map((row) => [row.delivery_key, row.event_id]));
-    const results: StoreResult[] = keys.map((key, index) => (stored.has(ids[index]!) ? { status: 'stored', eventId: ids[index]! } : { status: 'duplicate', eventId: firstOf.get(key) ?? ids[firstIndex.get(key)!]! }));
+    const results: StoreResult[] = keys.map((key, index) =>
+      stored.has(ids[index]!) ? { status: 'stored', eventId: ids[index]!, queued: needed[index]! } : { status: 'duplicate', eventId: firstOf.get(key) ?? ids[firstIndex.get(key)!]! },
+    );
     // Every copy counts, also several of one delivery in the same batch.
     await COUNT_DUPLICATES_POSTGRES.run(db, dialect, [results.filter((result) => result.status === 'duplicate').map((result) => result.eventId)]);
     return results;

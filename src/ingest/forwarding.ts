@@ -30,6 +30,9 @@ export function forwardingUrlOf(settings: Record<string, unknown>): string | und
 export function forwardingConsumer(runtime: Runtime): EventConsumer {
   return {
     name: 'forwarding',
+    async actsOn({ workspaceId }, { once }) {
+      return forwardingUrlOf(await once(`settings:${workspaceId}`, () => runtime.settingsOf(workspaceId))) !== undefined;
+    },
     async consume(event, { once }) {
       const url = forwardingUrlOf(await once(`settings:${event.workspaceId}`, () => runtime.settingsOf(event.workspaceId)));
       if (!url) return { forwarded: false, reason: 'forwarding_url is not set' };

@@ -2,6 +2,7 @@ import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { createGuardedDispatcher } from '../net/ssrf.js';
 import { clockifyWebhookRoutes } from './clockify-routes.js';
+import { anyConsumerActs } from './consumers.js';
 import { customSourceUiRoutes, customWebhookRoutes } from './custom-routes.js';
 import { CustomSourceStore } from './custom-sources.js';
 import { EventStore, JOB_PROCESS_EVENT } from './event-store.js';
@@ -11,7 +12,12 @@ import { eventReadRoutes } from './read-routes.js';
 
 /** Webhooks in: Clockify's and (Universal Webhook) any other system's; the event log; forwarding out. */
 export function ingestRoom(runtime: Runtime): Room {
-  const events = new EventStore(runtime.database, runtime.queue, { dedupWindowMs: runtime.config.webhooks.dedupWindowHours * 3600_000, now: runtime.now });
+  const events = new EventStore(runtime.database, runtime.queue, {
+    dedupWindowMs: runtime.config.webhooks.dedupWindowHours * 3600_000,
+    now: runtime.now,
+    // Read at each commit: rooms add their consumers after this one is built.
+    needsProcessing: (target, context) => anyConsumerActs(runtime.consumers, target, context),
+  });
   const sources = new CustomSourceStore(runtime.database, runtime.box, runtime.now);
   runtime.jobHandlers[JOB_PROCESS_EVENT] = processEventJob(runtime, events);
   if (runtime.edition.capabilities.forwarding) {

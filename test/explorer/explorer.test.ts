@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCatalog } from '../../src/clockify/catalog/index.js';
 import { InstallationStore } from '../../src/lifecycle/installations.js';
+import { jobsSettled } from '../lifecycle/support.js';
 import { startStack } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
 
@@ -20,10 +21,13 @@ describe('API explorer against the sandbox', () => {
     stack = await startStack({ editions: ['universal-webhook', 'api-studio'], sandbox: { seed: { workspaces: 2, users: 3, projects: 4, timeEntries: 30 } } });
     ({ workspaceId } = await stack.install('universal-webhook'));
     await stack.install('api-studio', workspaceId);
+    // The installs' background work (webhook registration, bootstrap) also calls the sandbox: "sends nothing" counts only the test's own calls.
+    await jobsSettled(stack.edition('universal-webhook'), 60_000);
+    await jobsSettled(stack.edition('api-studio'), 60_000);
     const workspaces = stack.sandbox.workspaces();
     ownerId = workspaces.find((ws) => ws.id === workspaceId)!.ownerId;
     otherWorkspaceId = workspaces.find((ws) => ws.id !== workspaceId)!.id;
-  });
+  }, 120_000);
   afterAll(() => stack?.close());
 
   /** Requests the sandbox received whose path contains `fragment` (the installations' own webhook registrations run meanwhile). */

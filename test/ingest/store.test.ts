@@ -122,6 +122,8 @@ describeEachDialect('webhook storage, deduplication and hand-off', (dialect) => 
     // A replica configured with a window of about one second, on the same database.
     const shortWindow = await startSecondInstance(stack, ID, { WEBHOOK_DEDUP_WINDOW_HOURS: '0.0003', WORKER_CONCURRENCY: '0' });
     extraInstances.push(shortWindow);
+    // Every instance runs the same consumers; the one that stores an event decides that it needs processing.
+    probe.attach(shortWindow);
     const payload = timeEntryPayload(workspaceId);
     const first = await postWebhook(shortWindow, { event: 'NEW_TIME_ENTRY', token, body: payload });
     const within = await postWebhook(shortWindow, { event: 'NEW_TIME_ENTRY', token, body: payload });
