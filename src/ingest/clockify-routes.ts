@@ -6,6 +6,7 @@ import { HttpProblem, problems } from '../server/problems.js';
 import { headerValue, verifyOrReject } from '../server/token-guard.js';
 import { sha256Hex } from '../security/secret-box.js';
 import { RawStatement } from '../storage/raw.js';
+import { authStateVersion } from '../lifecycle/auth-state.js';
 import { BatchLoader } from '../util/batch-loader.js';
 import type { EventStore } from './event-store.js';
 import { keptHeaders } from './headers.js';
@@ -30,11 +31,42 @@ interface WebhookAuth {
   event: string | null;
 }
 
-/** The installation's state and the webhook a token belongs to: one query per webhook on SQLite, one per batch on PostgreSQL. */
-function webhookAuthLookup(runtime: Runtime): (tokenHash: string, workspaceId: string) => Promise<WebhookAuth | undefined> {
+/** Most tokens the SQLite lookup keeps (one per webhook of each installation); past it, it starts over. */
+const AUTH_CACHE_ENTRIES = 10_000;
+/** A cached lookup is refreshed at least this often, whatever else says it is current. */
+const AUTH_CACHE_MS = 60_000;
+
+interface CachedAuth {
+  auth: WebhookAuth | undefined;
+  version: number;
+  dataVersion: number;
+  at: number;
+}
+
+/**
+ * The installation's state and the webhook a token belongs to. PostgreSQL: one query for the
+ * webhooks of one tick (other instances change the rows, so nothing is kept). SQLite: kept per token
+ * while nothing that authorises webhooks has changed, in this process (auth-state.ts) or through
+ * another connection (data_version), so a deactivation or an uninstall counts from the next webhook.
+ */
+function webhookAuthLookup(runtime: Runtime): (token: string, workspaceId: string) => Promise<WebhookAuth | undefined> {
   const { database } = runtime;
   if (database.dialect === 'sqlite') {
-    return async (tokenHash, workspaceId) => (await WEBHOOK_AUTH.run<WebhookAuth>(database.db, database.dialect, [tokenHash, workspaceId])).rows[0];
+    const sqlite = database.sqlite!;
+    const cache = new Map<string, CachedAuth>();
+    return async (token, workspaceId) => {
+      const key = `${workspaceId}\n${token}`;
+      // Read before the query: a change while it runs leaves the entry stale-marked, never stale-trusted.
+      const version = authStateVersion();
+      const dataVersion = sqlite.dataVersion();
+      const now = Date.now();
+      const cached = cache.get(key);
+      if (cached && cached.version === version && cached.dataVersion === dataVersion && now - cached.at < AUTH_CACHE_MS) return cached.auth;
+      const auth = (await WEBHOOK_AUTH.run<WebhookAuth>(database.db, database.dialect, [sha256Hex(token), workspaceId])).rows[0];
+      if (cache.size >= AUTH_CACHE_ENTRIES) cache.clear();
+      cache.set(key, { auth, version, dataVersion, at: now });
+      return auth;
+    };
   }
   const loader = new BatchLoader<string, WebhookAuth>(async (keys) => {
     // The token hash is hex, so the first newline separates it from the workspace id.
@@ -42,7 +74,7 @@ function webhookAuthLookup(runtime: Runtime): (tokenHash: string, workspaceId: s
     const { rows } = await WEBHOOK_AUTH_MANY.run<WebhookAuth & { token_hash: string; workspace_id: string }>(database.db, database.dialect, [pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1])]);
     return new Map(rows.map((row) => [`${row.token_hash}\n${row.workspace_id}`, { status: row.status, addon_id: row.addon_id, event: row.event }]));
   });
-  return (tokenHash, workspaceId) => loader.load(`${tokenHash}\n${workspaceId}`);
+  return (token, workspaceId) => loader.load(`${sha256Hex(token)}\n${workspaceId}`);
 }
 
 const EVENT_HEADER = 'clockify-webhook-event-type';
@@ -90,7 +122,7 @@ export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, eve
       reject('workspace_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another workspace than the payload.'));
     }
     // One narrow lookup on the hot path: the installation's state and the webhook this exact token belongs to.
-    const found = await authOf(sha256Hex(signature!), workspaceId);
+    const found = await authOf(signature!, workspaceId);
     if (!found || found.status === 'DELETED') reject('not_installed', problems.unauthorized('not-installed', 'No live installation for this workspace.'));
     if (found!.status === 'INACTIVE') reject('inactive', problems.forbidden('installation-inactive', 'The add-on is deactivated in this workspace; events are not accepted.'));
     if (claims.addonId && claims.addonId !== found!.addon_id) reject('addon_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another installation.'));

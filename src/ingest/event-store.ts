@@ -6,11 +6,13 @@ import type { WebhookEventsTable } from '../storage/schema.js';
 import { newId } from '../util/ids.js';
 import { parseJsonOr } from '../util/json.js';
 import { deliveryKey } from './delivery-key.js';
-import { extractMetadata } from './metadata.js';
 import { RawStatement } from '../storage/raw.js';
 import type { ConsumeContext, ConsumerTarget } from './consumers.js';
+import { JOB_PROCESS_EVENT, NOTHING_TRIGGERED, PROCESS_BATCH, eventColumns, prepareSqliteCommit } from './sqlite-ingest.js';
+import type { PendingEvent, SqliteCommit, StoreResult } from './sqlite-ingest.js';
 
-export const JOB_PROCESS_EVENT = 'webhook.process';
+export { JOB_PROCESS_EVENT, PROCESS_BATCH };
+export type { StoreResult };
 
 export interface IncomingEvent {
   workspaceId: string;
@@ -34,17 +36,9 @@ export interface ProcessingOutcome {
   error: string | null;
 }
 
-/**
- * `queued`: the event waits for processing (a job is queued). False when no consumer would act on
- * it: it was stored as processed, with nothing triggered.
- */
-export type StoreResult = { status: 'stored'; eventId: string; queued: boolean } | { status: 'duplicate'; eventId: string };
-
 /** Whether an event needs processing at all (some consumer would act on it); `once` shares lookups within one commit. */
 export type NeedsProcessing = (target: ConsumerTarget, context: Pick<ConsumeContext, 'once'>) => Promise<boolean>;
 
-/** What an event no consumer acts on records as "triggered": nothing. */
-const NOTHING_TRIGGERED = '{}';
 
 export interface StoredEvent {
   id: string;
@@ -63,18 +57,6 @@ export interface StoredEvent {
   error: string | null;
   triggered: unknown;
 }
-
-const CLAIM_DELIVERY = new RawStatement(
-  `INSERT INTO webhook_dedup (delivery_key, event_id, first_seen_at) VALUES (?, ?, ?)
-   ON CONFLICT (delivery_key) DO UPDATE SET event_id = excluded.event_id, first_seen_at = excluded.first_seen_at
-   WHERE webhook_dedup.first_seen_at < ? RETURNING event_id`,
-);
-const FIRST_DELIVERY = new RawStatement('SELECT event_id FROM webhook_dedup WHERE delivery_key = ?');
-const COUNT_DUPLICATE = new RawStatement('UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = ?');
-const INSERT_EVENT = new RawStatement(
-  `INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?)`,
-);
 
 const MARK_PROCESSED = new RawStatement('UPDATE webhook_events SET status = ?, triggered_json = ?, error = ?, processed_at = ? WHERE id = ?');
 /** PostgreSQL: a batch's outcomes (parameters: processed_at, then arrays of id, status, triggered_json, error). */
@@ -97,9 +79,6 @@ const LOAD_FOR_PROCESSING = {
      LEFT JOIN installations i ON i.workspace_id = e.workspace_id WHERE e.id IN (SELECT value FROM json_each(?)) ORDER BY e.id`,
   ),
 };
-
-/** Events of one workspace committed together are processed by one job, in order, up to this many. */
-export const PROCESS_BATCH = 50;
 
 /**
  * PostgreSQL: a whole batch in one statement, so one round trip: claim each delivery key, store the
@@ -173,6 +152,7 @@ interface Waiting {
 export class EventStore {
   private waiting: Waiting[] = [];
   private flushing = false;
+  private sqliteCommit?: SqliteCommit;
 
   constructor(
     private readonly database: Database,
@@ -235,44 +215,11 @@ export class EventStore {
 
   private async commit(events: IncomingEvent[]): Promise<StoreResult[]> {
     if (this.database.dialect === 'postgres') return this.commitPostgres(events);
-    const { db, dialect } = this.database;
     const queued = await this.needingProcessing(events);
-    const now = this.options.now();
-    const cutoff = now - this.options.dedupWindowMs;
-    return db.transaction().execute(async (trx) => {
-      const results: StoreResult[] = [];
-      const storedByWorkspace = new Map<string, string[]>();
-      for (const [index, event] of events.entries()) {
-        const key = deliveryKey(event);
-        const eventId = newId(now);
-        // Claim the key unless a live claim exists; an expired claim (older than the window) is taken over.
-        const claimed = await CLAIM_DELIVERY.run<{ event_id: string }>(trx, dialect, [key, eventId, now, cutoff]);
-        if (claimed.rows[0]?.event_id !== eventId) {
-          const first = await FIRST_DELIVERY.run<{ event_id: string }>(trx, dialect, [key]);
-          const existing = first.rows[0]!.event_id;
-          await COUNT_DUPLICATE.run(trx, dialect, [existing]);
-          results.push({ status: 'duplicate', eventId: existing });
-          continue;
-        }
-        if (!queued[index]) {
-          await INSERT_EVENT.run(trx, dialect, [...eventRow(eventId, key, event), 'processed', NOTHING_TRIGGERED, now, now]);
-          results.push({ status: 'stored', eventId, queued: false });
-          continue;
-        }
-        await INSERT_EVENT.run(trx, dialect, [...eventRow(eventId, key, event), 'received', null, now, null]);
-        const stored = storedByWorkspace.get(event.workspaceId);
-        if (stored) stored.push(eventId);
-        else storedByWorkspace.set(event.workspaceId, [eventId]);
-        results.push({ status: 'stored', eventId, queued: true });
-      }
-      // One processing job per workspace and batch: a burst costs a few jobs, not one per event.
-      for (const [workspaceId, eventIds] of storedByWorkspace) {
-        for (let start = 0; start < eventIds.length; start += PROCESS_BATCH) {
-          await this.queue.enqueue({ kind: JOB_PROCESS_EVENT, workspaceId, payload: { eventIds: eventIds.slice(start, start + PROCESS_BATCH) }, priority: 1 }, trx);
-        }
-      }
-      return results;
-    });
+    const pending = events.map((event, index) => pendingEvent(event, queued[index]!));
+    const settings = { now: this.options.now(), dedupWindowMs: this.options.dedupWindowMs, maxAttempts: this.queue.defaultMaxAttempts };
+    // The whole batch runs synchronously on the connection, without the query layer's per-statement cost.
+    return this.database.sqlite!.exclusive((connection) => (this.sqliteCommit ??= prepareSqliteCommit(connection))(pending, settings));
   }
 
   private async commitPostgres(events: IncomingEvent[]): Promise<StoreResult[]> {
@@ -290,7 +237,7 @@ export class EventStore {
       ids.push(newId(now));
       if (firstIndex.has(key)) return;
       firstIndex.set(key, index);
-      eventRow(ids[index]!, key, event).forEach((value, column) => columns[column]!.push(value));
+      eventColumns(ids[index]!, key, pendingEvent(event, needed[index]!), event.payload).forEach((value, column) => columns[column]!.push(value));
       queued.push(needed[index]!);
     });
     const maxAttempts = this.queue.defaultMaxAttempts;
@@ -374,23 +321,18 @@ export class EventStore {
   }
 }
 
-/** An event's columns as both databases store them, from id to tag_ids (received_at and the rest follow). */
-function eventRow(eventId: string, key: string, event: IncomingEvent): (string | null)[] {
-  const metadata = extractMetadata(event.eventType, event.payload);
-  return [
-    eventId,
-    event.workspaceId,
-    event.source,
-    event.eventType,
-    key,
-    event.payloadText ?? JSON.stringify(event.payload ?? null),
-    JSON.stringify(event.headers),
-    metadata.userId,
-    metadata.projectId,
-    metadata.timeEntryId,
-    metadata.clientId,
-    metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
-  ];
+/** The event as the commit takes it: payload and headers as text, and whether it needs processing. */
+function pendingEvent(event: IncomingEvent, queued: boolean): PendingEvent {
+  return {
+    workspaceId: event.workspaceId,
+    source: event.source,
+    eventType: event.eventType,
+    payloadText: event.payloadText ?? JSON.stringify(event.payload ?? null),
+    payload: event.payload ?? null,
+    headersJson: JSON.stringify(event.headers),
+    deliveryId: event.deliveryId,
+    queued,
+  };
 }
 
 export function toStoredEvent(row: Selectable<WebhookEventsTable>): StoredEvent {

@@ -2,6 +2,7 @@ import type { Database, Db, Tx } from '../storage/database.js';
 import type { JobsTable } from '../storage/schema.js';
 import { pickFairly } from './fairness.js';
 import { RawStatement } from '../storage/raw.js';
+import { INSERT_JOB_SQL } from './job-sql.js';
 
 export interface EnqueueInput {
   kind: string;
@@ -65,10 +66,7 @@ export const COMPLETE_JOB_SQL = `UPDATE jobs SET status = 'done', locked_by = NU
 const COMPLETE = new RawStatement(COMPLETE_JOB_SQL);
 
 // Enqueueing sits on the webhook hot path: one prepared statement, no query building.
-const INSERT_JOB = new RawStatement(
-  `INSERT INTO jobs (kind, workspace_id, payload_json, status, priority, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
-   VALUES (?, ?, ?, 'pending', ?, 0, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`,
-);
+const INSERT_JOB = new RawStatement(INSERT_JOB_SQL);
 
 /**
  * A durable job queue in the product's own database, so "store this and do that later" is one

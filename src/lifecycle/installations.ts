@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../storage/database.js';
+import { authStateChanged } from './auth-state.js';
 import type { InstallationsTable } from '../storage/schema.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { SettingValue } from '../editions/types.js';
@@ -74,10 +75,12 @@ export class InstallationStore {
       .values({ workspace_id: input.workspaceId, ...values })
       .onConflict((oc) => oc.column('workspace_id').doUpdateSet(values))
       .execute();
+    authStateChanged();
   }
 
   async setStatus(db: Tx, workspaceId: string, status: 'ACTIVE' | 'INACTIVE', lifecycleAt: number, now: number): Promise<void> {
     await db.updateTable('installations').set({ status, last_lifecycle_at: lifecycleAt, updated_at: now }).where('workspace_id', '=', workspaceId).execute();
+    authStateChanged();
   }
 
   async setSettings(db: Tx, workspaceId: string, settings: Record<string, SettingValue>, lifecycleAt: number, now: number): Promise<void> {
@@ -91,6 +94,7 @@ export class InstallationStore {
       .set({ status: 'DELETED', token_ciphertext: null, last_lifecycle_at: lifecycleAt, deleted_at: now, updated_at: now })
       .where('workspace_id', '=', workspaceId)
       .execute();
+    authStateChanged();
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../storage/database.js';
+import { authStateChanged } from './auth-state.js';
 import type { WebhookRegistrationsTable } from '../storage/schema.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { sha256Hex } from '../security/secret-box.js';
@@ -57,19 +58,23 @@ export class RegistrationStore {
       .values({ id: newId(input.now), workspace_id: input.workspaceId, event: input.event, created_at: input.now, ...values })
       .onConflict((oc) => oc.columns(['workspace_id', 'event']).doUpdateSet(values))
       .execute();
+    authStateChanged();
   }
 
   async markFailed(db: Db | Tx, workspaceId: string, event: string, error: string, now: number): Promise<void> {
     await db.updateTable('webhook_registrations').set({ status: 'failed', last_error: error.slice(0, 500), updated_at: now }).where('workspace_id', '=', workspaceId).where('event', '=', event).execute();
+    authStateChanged();
   }
 
   /** Forgets every token of a workspace (uninstall); rows stay so the drift report can say what was removed. */
   async dropTokens(db: Tx, workspaceId: string, now: number): Promise<void> {
     await db.updateTable('webhook_registrations').set({ token_ciphertext: null, token_hash: null, status: 'removed', updated_at: now }).where('workspace_id', '=', workspaceId).execute();
+    authStateChanged();
   }
 
   async deleteAll(db: Tx, workspaceId: string): Promise<void> {
     await db.deleteFrom('webhook_registrations').where('workspace_id', '=', workspaceId).execute();
+    authStateChanged();
   }
 }
 

@@ -19,9 +19,23 @@ export type Tx = Transaction<DatabaseSchema>;
 export interface Database {
   db: Db;
   dialect: Dialect;
+  /** SQLite only: the connection itself, for hot paths that run without the query layer. */
+  sqlite?: SqliteAccess;
   /** The URL with any password removed, for logs. */
   description: string;
   close(): Promise<void>;
+}
+
+export interface SqliteAccess {
+  /** The database file, or ':memory:'. */
+  location: string;
+  /**
+   * Runs `fn` on the connection while holding the query layer's lock on it, so no transaction of
+   * the query layer is open meanwhile. `fn` must be synchronous.
+   */
+  exclusive<T>(fn: (connection: SQLite.Database) => T): Promise<T>;
+  /** SQLite's data_version: it changes when another connection (another instance, another thread) commits. */
+  dataVersion(): number;
 }
 
 export interface OpenDatabaseOptions {
@@ -92,10 +106,12 @@ function openSqlite(url: string): Database {
     connection.pragma(`wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES}`);
   }
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  const dataVersion = connection.prepare('PRAGMA data_version').pluck();
   const checkpointing = location !== ':memory:' ? checkpointWhenBusy(location) : undefined;
   return {
     db,
     dialect: 'sqlite',
+    sqlite: { location, exclusive: (fn) => db.connection().execute(async () => fn(connection)), dataVersion: () => dataVersion.get() as number },
     description: `sqlite:${location}`,
     close: async () => {
       await checkpointing?.stop();
