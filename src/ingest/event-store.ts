@@ -201,14 +201,20 @@ export class EventStore {
   private async flush(): Promise<void> {
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0, nextBatchSize(this.waiting.slice(0, MAX_BATCH).map((item) => item.event.payloadText?.length ?? 0)));
+      let queued = false;
+      const answer = (item: Waiting, result: StoreResult) => {
+        if (result.status === 'stored' && result.queued) queued = true;
+        item.resolve(result);
+      };
       try {
         const results = await this.commit(batch.map((item) => item.event));
-        batch.forEach((item, index) => item.resolve(results[index]!));
+        batch.forEach((item, index) => answer(item, results[index]!));
       } catch {
         // One bad event must not fail its neighbours: each gets its own transaction and its own answer.
-        for (const item of batch) await this.commit([item.event]).then((results) => item.resolve(results[0]!), item.reject);
+        for (const item of batch) await this.commit([item.event]).then((results) => answer(item, results[0]!), item.reject);
       }
-      this.queue.notify();
+      // Wake the workers only for work: a batch nothing acts on queued no job.
+      if (queued) this.queue.notify();
     }
     this.flushing = false;
   }
