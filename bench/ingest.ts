@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -61,6 +62,8 @@ export interface LoadResult {
   timeouts: number;
   /** CPU time the server process spent per request during the measurement (user + system): less sensitive than req/s to other load on the machine. */
   serverCpuMicrosecondsPerRequest?: number;
+  /** Share of the measurement the server's event loop (its main thread) was busy: near 1, that thread is the limit. */
+  eventLoopBusy?: number;
 }
 
 export interface EditionCaseResult extends LoadResult {
@@ -101,14 +104,15 @@ export const TARGETS = { minRatioToBare: 0.35, maxP99Ms: 20 };
 type ChildMessage =
   | { type: 'ready'; url: string }
   | { type: 'token'; token: string }
-  | { type: 'cpu'; microseconds: number }
+  | { type: 'cpu'; microseconds: number; loopActiveMs: number; loopIdleMs: number }
   | { type: 'settled' }
   | { type: 'error'; message: string };
 
 /** CPU time (user + system) the process has used so far. */
 function cpuMessage(): ChildMessage {
   const usage = process.cpuUsage();
-  return { type: 'cpu', microseconds: usage.user + usage.system };
+  const loop = performance.eventLoopUtilization();
+  return { type: 'cpu', microseconds: usage.user + usage.system, loopActiveMs: loop.active, loopIdleMs: loop.idle };
 }
 
 async function runBareChild(): Promise<void> {
@@ -281,6 +285,9 @@ async function measured(child: Child, run: () => Promise<LoadResult>): Promise<L
   const after = await child.request({ type: 'cpu' });
   if (before.type === 'cpu' && after.type === 'cpu' && result.requests > 0) {
     result.serverCpuMicrosecondsPerRequest = Math.round((after.microseconds - before.microseconds) / result.requests);
+    const active = after.loopActiveMs - before.loopActiveMs;
+    const idle = after.loopIdleMs - before.loopIdleMs;
+    if (active + idle > 0) result.eventLoopBusy = Math.round((active / (active + idle)) * 100) / 100;
   }
   return result;
 }
@@ -483,12 +490,12 @@ export function formatIngestBench(result: IngestBenchResult): string {
     `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.totalMemoryGb} GB, Node ${result.machine.node}, ${result.machine.platform}; 1-minute load average ${result.machine.loadAverageBefore} before, ${result.machine.loadAverageAfter} after`,
     `Settings: ${result.settings.connections} connections, ${result.settings.durationSeconds}s per case after ${result.settings.warmupSeconds}s warm-up, worker ${result.settings.worker ? 'on (as deployed: the same process processes the events while they arrive)' : 'off'}${result.cases.some((c) => !c.worker) && result.settings.worker ? ', and each database again with the worker off (ingestion alone)' : ''}; ${result.settings.layout}`,
     '',
-    '| case | req/s | bare req/s around it | ratio to bare | p50 ms | p99 ms | max ms | server CPU µs/req | req/s with a core to itself | non-2xx | acknowledged | stored | targets |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| case | req/s | bare req/s around it | ratio to bare | p50 ms | p99 ms | max ms | server CPU µs/req | event loop busy | req/s with a core to itself | non-2xx | acknowledged | stored | targets |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...[result.bareRuns[0]!, ...result.cases.flatMap((c, index) => [c, result.bareRuns[index + 1]])].filter((row): row is LoadResult | EditionCaseResult => row !== undefined).map((row) =>
       isEditionCase(row)
-        ? `| ${row.name} | ${row.requestsPerSecond} | ${row.bareRequestsPerSecond} | ${row.ratioToBare} | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.cpuBoundCeilingRequestsPerSecond ?? ''} | ${row.non2xx} | ${row.acknowledged} | ${row.acknowledgedStored} | ${row.meetsTargets ? 'met' : 'MISSED'} |`
-        : `| ${row.name} | ${row.requestsPerSecond} | | | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | | ${row.non2xx} | | | |`,
+        ? `| ${row.name} | ${row.requestsPerSecond} | ${row.bareRequestsPerSecond} | ${row.ratioToBare} | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | ${row.cpuBoundCeilingRequestsPerSecond ?? ''} | ${row.non2xx} | ${row.acknowledged} | ${row.acknowledgedStored} | ${row.meetsTargets ? 'met' : 'MISSED'} |`
+        : `| ${row.name} | ${row.requestsPerSecond} | | | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | | ${row.non2xx} | | | |`,
     ),
     ...result.skipped.map((s) => `| api-studio on ${s.dialect} | skipped: ${s.reason} |`),
     '',
