@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, importSPKI, jwtVerify } from 'jose';
 import type { JWTPayload, JWTVerifyGetKey, KeyObject } from 'jose';
 
@@ -107,7 +107,7 @@ export class TokenVerifier {
     const context = expect.context;
     if (!token) throw new TokenRejectedError('missing', context);
     if (token.length > MAX_TOKEN_LENGTH) throw new TokenRejectedError('oversized', context);
-    const cacheKey = createHash('sha256').update(token).digest('base64url');
+    const cacheKey = hash('sha256', token, 'base64url');
     let claims = this.cache.get(cacheKey);
     if (!claims) {
       claims = await this.verifySignature(token, context);

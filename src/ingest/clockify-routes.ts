@@ -54,11 +54,22 @@ function webhookAuthLookup(runtime: Runtime): (token: string, workspaceId: strin
   if (database.dialect === 'sqlite') {
     const sqlite = database.sqlite!;
     const cache = new Map<string, CachedAuth>();
+    // Asking SQLite costs a read transaction (file locks): once per turn of the event loop is enough.
+    let turnDataVersion: number | undefined;
+    const dataVersionThisTurn = () => {
+      if (turnDataVersion === undefined) {
+        turnDataVersion = sqlite.dataVersion();
+        setImmediate(() => {
+          turnDataVersion = undefined;
+        });
+      }
+      return turnDataVersion;
+    };
     return async (token, workspaceId) => {
       const key = `${workspaceId}\n${token}`;
       // Read before the query: a change while it runs leaves the entry stale-marked, never stale-trusted.
       const version = authStateVersion();
-      const dataVersion = sqlite.dataVersion();
+      const dataVersion = dataVersionThisTurn();
       const now = Date.now();
       const cached = cache.get(key);
       if (cached && cached.version === version && cached.dataVersion === dataVersion && now - cached.at < AUTH_CACHE_MS) return cached.auth;

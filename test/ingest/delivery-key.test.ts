@@ -3,8 +3,24 @@
  * arriving just after an upgrade would be taken for a new event.
  */
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { deliveryKey } from '../../src/ingest/delivery-key.js';
+import { canonicalJson } from '../../src/util/json.js';
+
+/** The canonical form as the first release built it: a copy with keys in Array#sort order. */
+function firstReleaseCanonical(value: unknown): string {
+  const sorted = (item: unknown): unknown => {
+    if (Array.isArray(item)) return item.map(sorted);
+    if (item && typeof item === 'object') {
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(item).sort()) copy[key] = sorted((item as Record<string, unknown>)[key]);
+      return copy;
+    }
+    return item;
+  };
+  return JSON.stringify(sorted(value));
+}
 
 /** The key as the first release computed it: incremental hashing of the same parts. */
 function firstReleaseKey(input: { workspaceId: string; source: string; eventType: string; canonical?: string; deliveryId?: string }): string {
@@ -33,5 +49,14 @@ describe('delivery key', () => {
     expect(deliveryKey({ ...base, workspaceId: 'ws-2', payload: { a: 1, b: [1, 2] } })).not.toBe(key);
     expect(deliveryKey({ ...base, source: 'custom:s1', payload: { a: 1, b: [1, 2] } })).not.toBe(key);
     expect(deliveryKey({ ...base, eventType: 'TIME_ENTRY_UPDATED', payload: { a: 1, b: [1, 2] } })).not.toBe(key);
+  });
+
+  it('writes any JSON document exactly as the first release did', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJson(value)).toBe(firstReleaseCanonical(value));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
