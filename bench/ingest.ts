@@ -4,7 +4,7 @@
  * bare node:http server that answers 200 without work. Reports req/s, p50/p99 latency, the ratio to
  * the bare server, and checks that every acknowledged event is in the database afterwards.
  *
- *   npx tsx bench/ingest.ts [--duration 10] [--connections 50] [--dialect sqlite,postgres] [--no-worker | --also-without-worker] [--cpu-prof DIR] [--sql-timing] [--json]
+ *   npx tsx bench/ingest.ts [--duration 10] [--connections 50] [--dialect sqlite,postgres] [--no-worker | --also-without-worker] [--also-with-flow] [--cpu-prof DIR] [--sql-timing] [--json]
  *
  * Fairness on a small machine: the server under test (bare or edition) runs in a child process and
  * autocannon in this one, so on 2 cores each gets one; the Clockify sandbox (used once, to install the
@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import type { FlowDefinition } from '../src/flows/model.js';
 import { POSTGRES_ADMIN_URL, createPostgresDatabase, freePort, postgresProblem } from './common.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -41,6 +42,8 @@ export interface IngestBenchOptions {
   worker?: boolean;
   /** Measure each database a second time with the worker off: ingestion alone, without processing in the same process. */
   alsoWithoutWorker?: boolean;
+  /** Measure each database again with an enabled flow triggered by every webhook (whose condition never matches): every event is then processed in the same process. */
+  alsoWithFlow?: boolean;
   /** Time every SQLite statement (count every PostgreSQL query) of each edition child, printed when it exits (bench/sql-timing.mjs). */
   sqlTiming?: boolean;
   /** Write a V8 CPU profile of each edition child into this folder (node --cpu-prof). */
@@ -70,6 +73,8 @@ export interface EditionCaseResult extends LoadResult {
   dialect: BenchDialect;
   /** Whether the job worker processed the events in the same process while they arrived. */
   worker: boolean;
+  /** Whether a flow watched NEW_TIME_ENTRY, so that every event needed processing. */
+  flow: boolean;
   /** The bare server's req/s around this case: the mean of the bare runs just before and just after it. */
   bareRequestsPerSecond: number;
   /** requestsPerSecond / bareRequestsPerSecond. */
@@ -106,6 +111,7 @@ type ChildMessage =
   | { type: 'token'; token: string }
   | { type: 'cpu'; microseconds: number; loopActiveMs: number; loopIdleMs: number }
   | { type: 'settled' }
+  | { type: 'flow-created' }
   | { type: 'error'; message: string };
 
 /** CPU time (user + system) the process has used so far. */
@@ -155,6 +161,22 @@ async function runEditionChild(): Promise<void> {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       process.send?.({ type: 'settled' } satisfies ChildMessage);
+    }
+    if (message.type === 'flow') {
+      // Triggered by every webhook sent, and never matching: each event is processed, no Clockify call is made.
+      const { FlowStore } = await import('../src/flows/store.js');
+      await new FlowStore(running.runtime.database, running.runtime.now).create(
+        message.workspaceId!,
+        {
+          name: 'bench: watches every time entry',
+          enabled: true,
+          trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+          conditions: { mode: 'all', rules: [{ path: '$.description', op: 'equals', value: 'no benchmark entry says this' }] },
+          actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }],
+        } satisfies FlowDefinition,
+        null,
+      );
+      process.send?.({ type: 'flow-created' } satisfies ChildMessage);
     }
     if (message.type === 'token') {
       const row = await running.runtime.database.db
@@ -328,8 +350,13 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   const dialects = options.dialects ?? ['sqlite', 'postgres'];
   const adminUrl = options.postgresUrl ?? POSTGRES_ADMIN_URL;
   const worker = options.worker ?? true;
-  // The worker-off case isolates what ingestion itself costs; the verdict is the deployed shape (worker on).
-  const workerModes = options.alsoWithoutWorker && worker ? [true, false] : [worker];
+  // The verdict is the deployed shape (worker on, no flow). Worker off isolates what ingestion itself
+  // costs; a flow on every event adds the processing of every event in the same process.
+  const variants = [
+    { workerOn: worker, flow: false },
+    ...(options.alsoWithoutWorker && worker ? [{ workerOn: false, flow: false }] : []),
+    ...(options.alsoWithFlow && worker ? [{ workerOn: true, flow: true }] : []),
+  ];
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const loadAverageBefore = loadavg()[0]!;
 
@@ -364,11 +391,11 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
   try {
     await measureBare();
 
-    for (const dialect of dialects) for (const workerOn of workerModes) {
+    for (const dialect of dialects) for (const { workerOn, flow } of variants) {
       if (dialect === 'postgres') {
         const problem = await postgresProblem(adminUrl);
         if (problem) {
-          if (workerOn === workerModes[0]) {
+          if (workerOn === variants[0]!.workerOn && flow === variants[0]!.flow) {
             skipped.push({ dialect, reason: `PostgreSQL unreachable: ${problem}` });
             log(`postgres: skipped (${problem})`);
           }
@@ -401,11 +428,16 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
         const answer = await child.request({ type: 'token', workspaceId, event: 'NEW_TIME_ENTRY' });
         if (answer.type !== 'token') throw new Error(`no webhook token: ${'message' in answer ? answer.message : answer.type}`);
         const target = { url: ready.url, token: answer.token, workspaceId, template };
+        if (flow) {
+          const created = await child.request({ type: 'flow', workspaceId });
+          if (created.type !== 'flow-created') throw new Error(`no flow: ${'message' in created ? created.message : created.type}`);
+        }
         if (workerOn) await child.request({ type: 'settle' }, 70_000);
 
-        log(`api-studio on ${dialect}: ${warmupSeconds}s warm-up + ${durationSeconds}s at ${connections} connections (worker ${workerOn ? 'on' : 'off'})`);
+        const name = `api-studio on ${dialect}${workerOn ? '' : ', worker off'}${flow ? ', a flow on every event' : ''}`;
+        log(`${name}: ${warmupSeconds}s warm-up + ${durationSeconds}s at ${connections} connections (worker ${workerOn ? 'on' : 'off'})`);
         if (warmupSeconds > 0) await load('warm-up', target, warmupSeconds, connections, acknowledged);
-        const run = await measured(child, () => load(`api-studio on ${dialect}${workerOn ? '' : ', worker off'}`, target, durationSeconds, connections, acknowledged));
+        const run = await measured(child, () => load(name, target, durationSeconds, connections, acknowledged));
         await child.stop();
         const stored = await countStored(database.url, [...acknowledged]);
         const before = bareRuns[bareRuns.length - 1]!;
@@ -416,6 +448,7 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
           ...run,
           dialect,
           worker: workerOn,
+          flow,
           bareRequestsPerSecond,
           ratioToBare: Math.round(ratio * 1000) / 1000,
           ...(run.serverCpuMicrosecondsPerRequest ? { cpuBoundCeilingRequestsPerSecond: Math.round(1_000_000 / run.serverCpuMicrosecondsPerRequest) } : {}),
@@ -474,6 +507,7 @@ function parseArgs(argv: string[]): IngestBenchOptions & { json: boolean } {
     else if (arg === '--postgres-url') options.postgresUrl = value();
     else if (arg === '--no-worker') options.worker = false;
     else if (arg === '--also-without-worker') options.alsoWithoutWorker = true;
+    else if (arg === '--also-with-flow') options.alsoWithFlow = true;
     else if (arg === '--cpu-prof') options.cpuProfileDir = value();
     else if (arg === '--sql-timing') options.sqlTiming = true;
     else if (arg === '--json') options.json = true;
@@ -488,7 +522,7 @@ function isEditionCase(row: LoadResult | EditionCaseResult): row is EditionCaseR
 export function formatIngestBench(result: IngestBenchResult): string {
   const lines = [
     `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.totalMemoryGb} GB, Node ${result.machine.node}, ${result.machine.platform}; 1-minute load average ${result.machine.loadAverageBefore} before, ${result.machine.loadAverageAfter} after`,
-    `Settings: ${result.settings.connections} connections, ${result.settings.durationSeconds}s per case after ${result.settings.warmupSeconds}s warm-up, worker ${result.settings.worker ? 'on (as deployed: the same process processes the events while they arrive)' : 'off'}${result.cases.some((c) => !c.worker) && result.settings.worker ? ', and each database again with the worker off (ingestion alone)' : ''}; ${result.settings.layout}`,
+    `Settings: ${result.settings.connections} connections, ${result.settings.durationSeconds}s per case after ${result.settings.warmupSeconds}s warm-up, worker ${result.settings.worker ? 'on (as deployed: the same process processes the events while they arrive)' : 'off'}${result.cases.some((c) => !c.worker) && result.settings.worker ? ', and each database again with the worker off (ingestion alone)' : ''}${result.cases.some((c) => c.flow) ? ', and each database again with an enabled flow that every webhook triggers and whose condition never matches (every event processed in the same process)' : ''}; ${result.settings.layout}`,
     '',
     '| case | req/s | bare req/s around it | ratio to bare | p50 ms | p99 ms | max ms | server CPU µs/req | event loop busy | req/s with a core to itself | non-2xx | acknowledged | stored | targets |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
