@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -67,6 +67,8 @@ export interface LoadResult {
   serverCpuMicrosecondsPerRequest?: number;
   /** Share of the measurement the server's event loop (its main thread) was busy: near 1, that thread is the limit. */
   eventLoopBusy?: number;
+  /** The edition's pauses during the measurement: event-loop delays (what a request waits beyond its own work) and garbage collection. */
+  pauses?: Pauses;
 }
 
 export interface EditionCaseResult extends LoadResult {
@@ -109,16 +111,49 @@ export const TARGETS = { minRatioToBare: 0.35, maxP99Ms: 20 };
 type ChildMessage =
   | { type: 'ready'; url: string }
   | { type: 'token'; token: string }
-  | { type: 'cpu'; microseconds: number; loopActiveMs: number; loopIdleMs: number }
+  | { type: 'cpu'; microseconds: number; loopActiveMs: number; loopIdleMs: number; pauses?: Pauses }
   | { type: 'settled' }
   | { type: 'flow-created' }
   | { type: 'error'; message: string };
 
-/** CPU time (user + system) the process has used so far. */
+/** Pauses of the server's event loop: its delays (sampled every 5 ms) and the garbage collector's pauses, since the last reset. */
+function pauseRecorder() {
+  const delays = monitorEventLoopDelay({ resolution: 5 });
+  delays.enable();
+  let gc = { count: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count += 1;
+      gc.totalMs += entry.duration;
+      gc.maxMs = Math.max(gc.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  return {
+    snapshot: (): Pauses => ({ loopDelayP99Ms: delays.percentile(99) / 1e6, loopDelayMaxMs: delays.max / 1e6, gcPauses: gc.count, gcTotalMs: gc.totalMs, gcMaxMs: gc.maxMs }),
+    reset: () => {
+      delays.reset();
+      gc = { count: 0, totalMs: 0, maxMs: 0 };
+    },
+  };
+}
+
+interface Pauses {
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  gcPauses: number;
+  gcTotalMs: number;
+  gcMaxMs: number;
+}
+
+const pauses = process.env.INGEST_BENCH_ROLE === 'edition' ? pauseRecorder() : undefined;
+
+/** CPU time (user + system) the process has used so far, and its pauses since the previous call. */
 function cpuMessage(): ChildMessage {
   const usage = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
-  return { type: 'cpu', microseconds: usage.user + usage.system, loopActiveMs: loop.active, loopIdleMs: loop.idle };
+  const since = pauses?.snapshot();
+  pauses?.reset();
+  return { type: 'cpu', microseconds: usage.user + usage.system, loopActiveMs: loop.active, loopIdleMs: loop.idle, ...(since ? { pauses: since } : {}) };
 }
 
 async function runBareChild(): Promise<void> {
@@ -310,6 +345,11 @@ async function measured(child: Child, run: () => Promise<LoadResult>): Promise<L
     const active = after.loopActiveMs - before.loopActiveMs;
     const idle = after.loopIdleMs - before.loopIdleMs;
     if (active + idle > 0) result.eventLoopBusy = Math.round((active / (active + idle)) * 100) / 100;
+    if (after.pauses) {
+      const { loopDelayP99Ms, loopDelayMaxMs, gcPauses, gcTotalMs, gcMaxMs } = after.pauses;
+      const round1 = (value: number) => Math.round(value * 10) / 10;
+      result.pauses = { loopDelayP99Ms: round1(loopDelayP99Ms), loopDelayMaxMs: round1(loopDelayMaxMs), gcPauses, gcTotalMs: round1(gcTotalMs), gcMaxMs: round1(gcMaxMs) };
+    }
   }
   return result;
 }
@@ -532,6 +572,12 @@ export function formatIngestBench(result: IngestBenchResult): string {
         : `| ${row.name} | ${row.requestsPerSecond} | | | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | | ${row.non2xx} | | | |`,
     ),
     ...result.skipped.map((s) => `| api-studio on ${s.dialect} | skipped: ${s.reason} |`),
+    '',
+    'Pauses of the edition while measured (event-loop delay sampled every 5 ms; garbage-collection pauses as V8 reports them):',
+    '',
+    '| case | loop delay p99 ms | loop delay max ms | GC pauses | GC total ms | longest GC ms |',
+    '|---|---|---|---|---|---|',
+    ...result.cases.filter((c) => c.pauses).map((c) => `| ${c.name} | ${c.pauses!.loopDelayP99Ms} | ${c.pauses!.loopDelayMaxMs} | ${c.pauses!.gcPauses} | ${c.pauses!.gcTotalMs} | ${c.pauses!.gcMaxMs} |`),
     '',
     `Targets: ≥ ${result.targets.minRatioToBare * 100}% of bare req/s (the mean of the bare runs just before and just after the case), p99 < ${result.targets.maxP99Ms} ms, every acknowledged event stored.`,
   ];
