@@ -40,9 +40,10 @@ export interface CommitSettings {
  */
 export type StoreResult = { status: 'stored'; eventId: string; queued: boolean } | { status: 'duplicate'; eventId: string };
 
+/** Claims a delivery key: a new key, or one whose claim expired (older than the window), changes one row; a live claim none. */
 const CLAIM_DELIVERY = `INSERT INTO webhook_dedup (delivery_key, event_id, first_seen_at) VALUES (?, ?, ?)
    ON CONFLICT (delivery_key) DO UPDATE SET event_id = excluded.event_id, first_seen_at = excluded.first_seen_at
-   WHERE webhook_dedup.first_seen_at < ? RETURNING event_id`;
+   WHERE webhook_dedup.first_seen_at < ?`;
 const FIRST_DELIVERY = 'SELECT event_id FROM webhook_dedup WHERE delivery_key = ?';
 const COUNT_DUPLICATE = 'UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = ?';
 const INSERT_EVENT = `INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
@@ -90,8 +91,7 @@ export function prepareSqliteCommit(connection: SQLite.Database): SqliteCommit {
       const payload = event.payload !== undefined ? event.payload : JSON.parse(event.payloadText);
       const key = deliveryKey({ workspaceId: event.workspaceId, source: event.source, eventType: event.eventType, payload, deliveryId: event.deliveryId });
       const eventId = newId(now);
-      const claimed = claim.get(key, eventId, now, cutoff) as { event_id: string } | undefined;
-      if (claimed?.event_id !== eventId) {
+      if (claim.run(key, eventId, now, cutoff).changes === 0) {
         const existing = (first.get(key) as { event_id: string }).event_id;
         countDuplicate.run(existing);
         results.push({ status: 'duplicate', eventId: existing });
