@@ -5,6 +5,7 @@ import type { Selectable } from 'kysely';
 import type { WebhookEventsTable } from '../storage/schema.js';
 import { newId } from '../util/ids.js';
 import { parseJsonOr } from '../util/json.js';
+import { sharedLoads } from '../util/shared-loads.js';
 import { deliveryKey } from './delivery-key.js';
 import { RawStatement } from '../storage/raw.js';
 import type { ConsumeContext, ConsumerTarget } from './consumers.js';
@@ -38,7 +39,6 @@ export interface ProcessingOutcome {
 
 /** Whether an event needs processing at all (some consumer would act on it); `once` shares lookups within one commit. */
 export type NeedsProcessing = (target: ConsumerTarget, context: Pick<ConsumeContext, 'once'>) => Promise<boolean>;
-
 
 export interface StoredEvent {
   id: string;
@@ -164,15 +164,7 @@ export class EventStore {
   private async needingProcessing(events: readonly IncomingEvent[]): Promise<boolean[]> {
     const needsProcessing = this.options.needsProcessing;
     if (!needsProcessing) return events.map(() => true);
-    const shared = new Map<string, Promise<unknown>>();
-    const once = <T>(key: string, load: () => Promise<T>): Promise<T> => {
-      let value = shared.get(key) as Promise<T> | undefined;
-      if (!value) {
-        value = load();
-        shared.set(key, value);
-      }
-      return value;
-    };
+    const once = sharedLoads();
     const answers = new Map<string, Promise<boolean>>();
     return Promise.all(
       events.map((event) => {

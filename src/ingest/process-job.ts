@@ -1,6 +1,7 @@
 import type { JobHandler } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import { parseJsonOr } from '../util/json.js';
+import { sharedLoads } from '../util/shared-loads.js';
 import type { ConsumeContext, ProcessableEvent } from './consumers.js';
 import type { EventStore, ProcessingOutcome, ProcessingRow } from './event-store.js';
 
@@ -23,17 +24,9 @@ export function eventIdsOf(payload: unknown): string[] {
 export function processEventJob(runtime: Runtime, events: EventStore): JobHandler {
   return async (job, { signal }) => {
     const rows = await events.loadForProcessing(eventIdsOf(job.payload));
-    const shared = new Map<string, Promise<unknown>>();
     const context: ConsumeContext = {
       signal,
-      once: <T>(key: string, load: () => Promise<T>) => {
-        let value = shared.get(key) as Promise<T> | undefined;
-        if (!value) {
-          value = load();
-          shared.set(key, value);
-        }
-        return value;
-      },
+      once: sharedLoads(),
     };
     const outcomes: ProcessingOutcome[] = [];
     const finished: { row: ProcessingRow; status: 'processed' | 'failed' }[] = [];

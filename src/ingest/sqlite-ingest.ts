@@ -11,10 +11,7 @@ export const PROCESS_BATCH = 50;
 /** What an event no consumer acts on records as "triggered": nothing. */
 export const NOTHING_TRIGGERED = '{}';
 
-/**
- * An event on its way into SQLite, in a form that can also be posted to another thread: the payload
- * travels as text, and is parsed only where it is not at hand already.
- */
+/** An event on its way into SQLite: the payload as stored (text), and parsed when the caller has it. */
 export interface PendingEvent {
   workspaceId: string;
   source: string;
@@ -74,8 +71,8 @@ export type SqliteCommit = (events: readonly PendingEvent[], settings: CommitSet
  * Prepares, on one SQLite connection, the commit of a batch of webhooks: claim each delivery key
  * (an expired claim, older than the dedup window, is taken over), store the events whose claim
  * succeeded, count the duplicates, and queue one processing job per workspace and PROCESS_BATCH
- * events, all in one immediate transaction. Synchronous: it runs on the event loop's connection
- * (under its lock) or on the ingest writer's thread alike.
+ * events, all in one immediate transaction. Synchronous, on the connection itself (under the query
+ * layer's lock): no per-statement promise or query building.
  */
 export function prepareSqliteCommit(connection: SQLite.Database): SqliteCommit {
   const claim = connection.prepare(CLAIM_DELIVERY);
