@@ -9,8 +9,10 @@ import { sharedLoads } from '../util/shared-loads.js';
 import { deliveryKey } from './delivery-key.js';
 import { RawStatement } from '../storage/raw.js';
 import type { ConsumeContext, ConsumerTarget } from './consumers.js';
-import { JOB_PROCESS_EVENT, NOTHING_TRIGGERED, PROCESS_BATCH, eventColumns, prepareSqliteCommit } from './sqlite-ingest.js';
-import type { PendingEvent, SqliteCommit, StoreResult } from './sqlite-ingest.js';
+import { JOB_PROCESS_EVENT, NOTHING_TRIGGERED, PROCESS_BATCH, eventColumns } from './event-row.js';
+import type { PendingEvent, StoreResult } from './event-row.js';
+import { prepareSqliteCommit } from './sqlite-ingest.js';
+import type { SqliteCommit } from './sqlite-ingest.js';
 
 export { JOB_PROCESS_EVENT, PROCESS_BATCH };
 export type { StoreResult };

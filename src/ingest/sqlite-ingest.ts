@@ -1,41 +1,9 @@
 import type SQLite from 'better-sqlite3';
-import { INSERT_JOB_SQL } from '../jobs/job-sql.js';
+import { INSERT_JOB_SQL } from '../jobs/queue.js';
 import { newId } from '../util/ids.js';
 import { deliveryKey } from './delivery-key.js';
-import { extractMetadata } from './metadata.js';
-
-/** The job kind that processes stored events. */
-export const JOB_PROCESS_EVENT = 'webhook.process';
-/** Events of one workspace committed together are processed by one job, in order, up to this many. */
-export const PROCESS_BATCH = 50;
-/** What an event no consumer acts on records as "triggered": nothing. */
-export const NOTHING_TRIGGERED = '{}';
-
-/** An event on its way into SQLite: the payload as stored (text), and parsed when the caller has it. */
-export interface PendingEvent {
-  workspaceId: string;
-  source: string;
-  eventType: string;
-  payloadText: string;
-  /** The parsed payload, when the caller has it (saves parsing `payloadText` again). */
-  payload?: unknown;
-  headersJson: string;
-  deliveryId?: string;
-  /** Whether the event needs processing: false stores it as processed, with nothing triggered and no job. */
-  queued: boolean;
-}
-
-export interface CommitSettings {
-  now: number;
-  dedupWindowMs: number;
-  maxAttempts: number;
-}
-
-/**
- * `queued`: the event waits for processing (a job is queued). False when no consumer would act on
- * it: it was stored as processed, with nothing triggered.
- */
-export type StoreResult = { status: 'stored'; eventId: string; queued: boolean } | { status: 'duplicate'; eventId: string };
+import { JOB_PROCESS_EVENT, NOTHING_TRIGGERED, PROCESS_BATCH, eventColumns } from './event-row.js';
+import type { CommitSettings, PendingEvent, StoreResult } from './event-row.js';
 
 /** Claims a delivery key: a new key, or one whose claim expired (older than the window), changes one row; a live claim none. */
 const CLAIM_DELIVERY = `INSERT INTO webhook_dedup (delivery_key, event_id, first_seen_at) VALUES (?, ?, ?)
@@ -45,25 +13,6 @@ const FIRST_DELIVERY = 'SELECT event_id FROM webhook_dedup WHERE delivery_key = 
 const COUNT_DUPLICATE = 'UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = ?';
 const INSERT_EVENT = `INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?)`;
-
-/** An event's columns as both databases store them, from id to tag_ids (status, received_at and the rest follow). */
-export function eventColumns(eventId: string, key: string, event: PendingEvent, payload: unknown): (string | null)[] {
-  const metadata = extractMetadata(event.eventType, payload);
-  return [
-    eventId,
-    event.workspaceId,
-    event.source,
-    event.eventType,
-    key,
-    event.payloadText,
-    event.headersJson,
-    metadata.userId,
-    metadata.projectId,
-    metadata.timeEntryId,
-    metadata.clientId,
-    metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
-  ];
-}
 
 export type SqliteCommit = (events: readonly PendingEvent[], settings: CommitSettings) => StoreResult[];
 

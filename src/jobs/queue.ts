@@ -2,7 +2,6 @@ import type { Database, Db, Tx } from '../storage/database.js';
 import type { JobsTable } from '../storage/schema.js';
 import { pickFairly } from './fairness.js';
 import { RawStatement } from '../storage/raw.js';
-import { INSERT_JOB_SQL } from './job-sql.js';
 
 export interface EnqueueInput {
   kind: string;
@@ -65,6 +64,13 @@ export const COMPLETE_JOB_SQL = `UPDATE jobs SET status = 'done', locked_by = NU
    WHERE id = ? AND locked_by = ? AND status = 'running'`;
 const COMPLETE = new RawStatement(COMPLETE_JOB_SQL);
 
+/**
+ * Adds a job (parameters: kind, workspace_id, payload_json, priority, max_attempts, run_at,
+ * dedupe_key, created_at, updated_at). Exported for the SQLite ingest commit, which runs its
+ * statements on the connection itself.
+ */
+export const INSERT_JOB_SQL = `INSERT INTO jobs (kind, workspace_id, payload_json, status, priority, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
+   VALUES (?, ?, ?, 'pending', ?, 0, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`;
 // Enqueueing sits on the webhook hot path: one prepared statement, no query building.
 const INSERT_JOB = new RawStatement(INSERT_JOB_SQL);
 
