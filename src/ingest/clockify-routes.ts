@@ -55,7 +55,7 @@ function webhookAuthLookup(runtime: Runtime): (token: string, workspaceId: strin
     const sqlite = database.sqlite!;
     const cache = new Map<string, CachedAuth>();
     // Asking SQLite costs a read transaction (file locks): once per turn of the event loop is enough.
-    let turnDataVersion: number | undefined;
+    let turnDataVersion: Promise<number> | undefined;
     const dataVersionThisTurn = () => {
       if (turnDataVersion === undefined) {
         turnDataVersion = sqlite.dataVersion();
@@ -69,7 +69,7 @@ function webhookAuthLookup(runtime: Runtime): (token: string, workspaceId: strin
       const key = `${workspaceId}\n${token}`;
       // Read before the query: a change while it runs leaves the entry stale-marked, never stale-trusted.
       const version = authStateVersion();
-      const dataVersion = dataVersionThisTurn();
+      const dataVersion = await dataVersionThisTurn();
       const now = Date.now();
       const cached = cache.get(key);
       if (cached && cached.version === version && cached.dataVersion === dataVersion && now - cached.at < AUTH_CACHE_MS) return cached.auth;

@@ -27,15 +27,16 @@ export interface Database {
 }
 
 export interface SqliteAccess {
-  /** The database file, or ':memory:'. */
-  location: string;
   /**
    * Runs `fn` on the connection while holding the query layer's lock on it, so no transaction of
    * the query layer is open meanwhile. `fn` must be synchronous.
    */
   exclusive<T>(fn: (connection: SQLite.Database) => T): Promise<T>;
-  /** SQLite's data_version: it changes when another connection (another instance, another thread) commits. */
-  dataVersion(): number;
+  /**
+   * SQLite's data_version: it changes when another connection (another instance, another thread)
+   * commits. Read under the lock: inside a transaction it would be that transaction's snapshot.
+   */
+  dataVersion(): Promise<number>;
 }
 
 export interface OpenDatabaseOptions {
@@ -111,7 +112,7 @@ function openSqlite(url: string): Database {
   return {
     db,
     dialect: 'sqlite',
-    sqlite: { location, exclusive: (fn) => db.connection().execute(async () => fn(connection)), dataVersion: () => dataVersion.get() as number },
+    sqlite: { exclusive: (fn) => db.connection().execute(async () => fn(connection)), dataVersion: () => db.connection().execute(async () => dataVersion.get() as number) },
     description: `sqlite:${location}`,
     close: async () => {
       await checkpointing?.stop();
