@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SeriesHistogram } from './series-histogram.js';
 
 /**
  * The product's metrics, one registry per edition (labelled `edition`), so each edition's /metrics
@@ -15,7 +16,8 @@ export function createMetrics(edition: string) {
 
   return {
     registry,
-    httpRequestDuration: new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP requests served, by route.', labelNames: ['method', 'route', 'status_class'], buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] }),
+    /** Labels: method, route, status_class. */
+    httpRequestDuration: new SeriesHistogram('http_request_duration_seconds', 'HTTP requests served, by route.', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry),
     webhooksReceived: new Counter({ name: 'webhooks_received_total', help: 'Webhooks accepted and stored.', labelNames: ['event_type', 'source'], registers: [registry] }),
     webhooksDuplicate: new Counter({ name: 'webhooks_duplicates_total', help: 'Webhook deliveries acknowledged as duplicates and not processed again.', labelNames: ['event_type', 'source'], registers: [registry] }),
     webhooksRejected: new Counter({ name: 'webhooks_rejected_total', help: 'Webhooks refused, by reason.', labelNames: ['reason', 'source'], registers: [registry] }),

@@ -1,7 +1,9 @@
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
 import type { Runtime } from '../runtime.js';
-import { newId } from '../util/ids.js';
+import { LazyChildLogger } from '../observability/lazy-child-logger.js';
+import { nextRequestId } from './request-ids.js';
 import { HttpProblem, problemDocument } from './problems.js';
 import type { ProblemDocument } from './problems.js';
 import { RouteIndex } from './route-index.js';
@@ -35,8 +37,10 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : newId();
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : nextRequestId();
     },
+    // Made when the request logs something: most requests (every accepted webhook) log nothing.
+    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger as unknown as Logger, bindings, options) as unknown as FastifyBaseLogger,
     // Slow-loris: a client that trickles its request is cut off.
     requestTimeout: runtime.config.requestTimeoutSeconds * 1000,
     connectionTimeout: 60_000,
@@ -103,7 +107,8 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
-    runtime.metrics.httpRequestDuration.observe({ method: request.method, route, status_class: STATUS_CLASSES[Math.floor(status / 100)] ?? 'other' }, reply.elapsedTime / 1000);
+    const statusClass = STATUS_CLASSES[Math.floor(status / 100)] ?? 'other';
+    runtime.metrics.httpRequestDuration.observe(`${request.method} ${statusClass} ${route}`, () => ({ method: request.method, route, status_class: statusClass }), reply.elapsedTime / 1000);
     const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
     if (runtime.logger.isLevelEnabled(level)) {
       request.log[level]({ method: request.method, url: redactString(request.url), route, statusCode: status, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');

@@ -1,7 +1,7 @@
 /**
  * SQLite's write-ahead log is copied back into the database file by a background thread once the
  * database is written a lot, instead of by a commit on the event loop: after a burst of writes the
- * database file itself holds them, although the writer's own threshold (10,000 pages) was never reached.
+ * database file itself holds them, although the writer's own threshold (5,000 pages, 40 MB) was never reached.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,4 +56,21 @@ describe('SQLite checkpoints off the event loop', () => {
       await reopened.close();
     }
   }, 30_000);
+
+  it('makes new databases with 8 KB pages and keeps the page size of an existing one', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cap-pages-'));
+    const pageSize = async (db: Database) => Number((await sql<{ page_size: number }>`PRAGMA page_size`.execute(db.db)).rows[0]!.page_size);
+    database = await openDatabase(`sqlite:${join(dir, 'new.db')}`);
+    expect(await pageSize(database)).toBe(8192);
+    await database.close();
+
+    // A database an earlier release made (SQLite's 4 KB default) is opened as it is.
+    const SQLite = (await import('better-sqlite3')).default;
+    const old = new SQLite(join(dir, 'old.db'));
+    old.pragma('journal_mode = WAL');
+    old.exec('CREATE TABLE kept (id INTEGER PRIMARY KEY)');
+    old.close();
+    database = await openDatabase(`sqlite:${join(dir, 'old.db')}`);
+    expect(await pageSize(database)).toBe(4096);
+  });
 });
