@@ -56,6 +56,8 @@ export interface LoadResult {
   name: string;
   requestsPerSecond: number;
   latencyP50Ms: number;
+  /** Mean latency: in a closed loop, connections ÷ req/s (Little's law), so p99 follows throughput. */
+  latencyMeanMs: number;
   latencyP99Ms: number;
   latencyMaxMs: number;
   requests: number;
@@ -325,6 +327,7 @@ async function load(name: string, target: LoadTarget, seconds: number, connectio
     name,
     requestsPerSecond: Math.round(result.requests.average),
     latencyP50Ms: result.latency.p50,
+    latencyMeanMs: Math.round(result.latency.mean * 10) / 10,
     latencyP99Ms: result.latency.p99,
     latencyMaxMs: result.latency.max,
     requests: result.requests.total,
@@ -564,12 +567,12 @@ export function formatIngestBench(result: IngestBenchResult): string {
     `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.totalMemoryGb} GB, Node ${result.machine.node}, ${result.machine.platform}; 1-minute load average ${result.machine.loadAverageBefore} before, ${result.machine.loadAverageAfter} after`,
     `Settings: ${result.settings.connections} connections, ${result.settings.durationSeconds}s per case after ${result.settings.warmupSeconds}s warm-up, worker ${result.settings.worker ? 'on (as deployed: the same process processes the events while they arrive)' : 'off'}${result.cases.some((c) => !c.worker) && result.settings.worker ? ', and each database again with the worker off (ingestion alone)' : ''}${result.cases.some((c) => c.flow) ? ', and each database again with an enabled flow that every webhook triggers and whose condition never matches (every event processed in the same process)' : ''}; ${result.settings.layout}`,
     '',
-    '| case | req/s | bare req/s around it | ratio to bare | p50 ms | p99 ms | max ms | server CPU µs/req | event loop busy | req/s with a core to itself | non-2xx | acknowledged | stored | targets |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| case | req/s | bare req/s around it | ratio to bare | mean ms | p50 ms | p99 ms | max ms | server CPU µs/req | event loop busy | req/s with a core to itself | non-2xx | acknowledged | stored | targets |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...[result.bareRuns[0]!, ...result.cases.flatMap((c, index) => [c, result.bareRuns[index + 1]])].filter((row): row is LoadResult | EditionCaseResult => row !== undefined).map((row) =>
       isEditionCase(row)
-        ? `| ${row.name} | ${row.requestsPerSecond} | ${row.bareRequestsPerSecond} | ${row.ratioToBare} | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | ${row.cpuBoundCeilingRequestsPerSecond ?? ''} | ${row.non2xx} | ${row.acknowledged} | ${row.acknowledgedStored} | ${row.meetsTargets ? 'met' : 'MISSED'} |`
-        : `| ${row.name} | ${row.requestsPerSecond} | | | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | | ${row.non2xx} | | | |`,
+        ? `| ${row.name} | ${row.requestsPerSecond} | ${row.bareRequestsPerSecond} | ${row.ratioToBare} | ${row.latencyMeanMs} | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | ${row.cpuBoundCeilingRequestsPerSecond ?? ''} | ${row.non2xx} | ${row.acknowledged} | ${row.acknowledgedStored} | ${row.meetsTargets ? 'met' : 'MISSED'} |`
+        : `| ${row.name} | ${row.requestsPerSecond} | | | ${row.latencyMeanMs} | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | | ${row.non2xx} | | | |`,
     ),
     ...result.skipped.map((s) => `| api-studio on ${s.dialect} | skipped: ${s.reason} |`),
     '',
