@@ -5,8 +5,8 @@ type LogArguments = Parameters<LogFn>;
 
 /**
  * A request's logger that becomes a real pino child only when something is logged through it.
- * Fastify gives every request a child logger, and making one (its bindings serialised) costs about
- * as much as a webhook's signature check, while most requests log nothing.
+ * Fastify gives every request a child logger, and making one (its bindings serialised) costs a few
+ * microseconds, while most requests (every accepted webhook) log nothing.
  */
 export class LazyChildLogger {
   #child: Logger | undefined;

@@ -26,8 +26,8 @@ interface MetricData {
 
 /**
  * A Prometheus histogram whose series, once looked up, is observed with a loop over the buckets:
- * for the metric every request feeds. prom-client's Histogram checks and hashes the labels on every
- * observation, which costs more than the rest of an accepted webhook's bookkeeping together.
+ * for the metric every request feeds. prom-client's Histogram checks and hashes the labels and turns
+ * the bucket bound into a property name on every observation: a few microseconds per request.
  * Exposed through the same registry, in the same text format.
  */
 export class SeriesHistogram {
