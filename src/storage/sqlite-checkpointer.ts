@@ -7,6 +7,13 @@ import { Worker } from 'node:worker_threads';
  * and its fsync) in the middle of a webhook burst. PASSIVE never blocks the writer; the writer's own
  * auto-checkpoint stays on at a higher threshold as a safety net.
  *
+ * Copying is not enough: SQLite starts the WAL over only in a write transaction that begins when
+ * every frame is already in the database. One checkpoint per tick always ends behind a writer that
+ * commits every few milliseconds, so the WAL grew to the writer's threshold and the writer
+ * checkpointed in its commit after all: 6–13 ms stalls every quarter second under a burst
+ * (bench/RESULTS.md). Each tick therefore copies what arrived during its own copy, round after
+ * round, until the writer has started the WAL over.
+ *
  * One thread serves every SQLite database of the process (the three editions of `npm start` share
  * it), and it is small: a timer and one connection per file.
  */
@@ -14,9 +21,21 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
 const connections = new Map();
+const pause = new Int32Array(new SharedArrayBuffer(4));
+function catchUp(db) {
+  let previous = -1;
+  for (let round = 0; round < workerData.maxRounds; round++) {
+    const [result] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (result.busy || result.log < previous) return;
+    // Every frame is in the database and none came since: the writer restarts the WAL in its next
+    // transaction, unless one that began before this copy ended commits first. Look again shortly.
+    if (result.log === previous) Atomics.wait(pause, 0, 0, 1);
+    previous = result.log;
+  }
+}
 setInterval(() => {
   for (const db of connections.values()) {
-    try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or gone: the next tick tries again */ }
+    try { catchUp(db); } catch { /* busy or gone: the next tick tries again */ }
   }
 }, workerData.intervalMs);
 parentPort.on('message', ({ type, file }) => {
@@ -36,6 +55,8 @@ parentPort.on('message', ({ type, file }) => {
 `;
 
 const INTERVAL_MS = 50;
+/** Checkpoints per tick at most; each after the first copies only the last few commits, or waits 1 ms. */
+const MAX_ROUNDS = 10;
 
 let thread: Worker | undefined;
 const files = new Map<string, number>();
@@ -49,7 +70,7 @@ export function startCheckpointer(file: string): Checkpointer {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     thread = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { driver, intervalMs: INTERVAL_MS },
+      workerData: { driver, intervalMs: INTERVAL_MS, maxRounds: MAX_ROUNDS },
       // It holds a timer and a few connections: keep V8's reservations for it small.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     });

@@ -2,8 +2,10 @@
  * SQLite's write-ahead log is copied back into the database file by a background thread once the
  * database is written a lot, instead of by a commit on the event loop: after a burst of writes the
  * database file itself holds them, although the writer's own threshold (5,000 pages, 40 MB) was never reached.
+ * Under a steady stream of commits the thread also gets the WAL started over, so it never reaches that
+ * threshold and no commit stalls to copy it back.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -57,6 +59,50 @@ describe('SQLite checkpoints off the event loop', () => {
     }
   }, 30_000);
 
+  it('starts the WAL over while the writer keeps committing, so the writer never copies it back in a commit itself', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'cap-restart-'));
+    const file = join(dir, 'steady.db');
+    database = await openDatabase(`sqlite:${file}`);
+    const sizeBefore = statSync(file).size;
+    const payload = 'x'.repeat(2000);
+    let batch = 0;
+    // Like an edition under a webhook burst: a commit every couple of milliseconds, never a pause
+    // long enough for one checkpoint to end between two commits.
+    const commitAndPause = async () => {
+      await database!.db.transaction().execute(async (trx) => {
+        for (let i = 0; i < 20; i++) {
+          const id = `e${batch.toString().padStart(5, '0')}${i.toString().padStart(2, '0')}`;
+          await sql`INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, status, duplicates, received_at)
+                    VALUES (${id}, 'ws', 'clockify', 'NEW_TIME_ENTRY', ${id}, ${payload}, '{}', 'received', 0, ${Date.now()})`.execute(trx);
+        }
+      });
+      batch += 1;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    };
+    // Until the thread has copied something, the writer is on its own.
+    while (statSync(file).size <= sizeBefore) await commitAndPause();
+
+    // The WAL file keeps its length when SQLite starts it over; the salt in its header changes.
+    let walStarts = 0;
+    let salt = readWalSalt(`${file}-wal`);
+    const steadyFrom = batch;
+    const deadline = Date.now() + 2_500;
+    while (Date.now() < deadline) {
+      await commitAndPause();
+      const now = readWalSalt(`${file}-wal`);
+      if (now !== salt) walStarts += 1;
+      salt = now;
+    }
+    // About 60 MB went through the WAL meanwhile. A single checkpoint per tick always ended behind
+    // the writer: the WAL grew to the writer's own threshold (5,000 pages, 40 MB) and was started
+    // over only after the writer had copied it back in a commit, about twice a second.
+    expect((batch - steadyFrom) * 20 * payload.length).toBeGreaterThan(40 * 1024 * 1024);
+    expect(walStarts).toBeGreaterThan(20);
+    expect(statSync(`${file}-wal`).size).toBeLessThan(5_000 * 8192);
+    const { rows } = await sql<{ count: number }>`SELECT count(*) AS count FROM webhook_events`.execute(database.db);
+    expect(Number(rows[0]!.count)).toBe(batch * 20);
+  }, 30_000);
+
   it('makes new databases with 8 KB pages and keeps the page size of an existing one', async () => {
     dir = mkdtempSync(join(tmpdir(), 'cap-pages-'));
     const pageSize = async (db: Database) => Number((await sql<{ page_size: number }>`PRAGMA page_size`.execute(db.db)).rows[0]!.page_size);
@@ -74,3 +120,15 @@ describe('SQLite checkpoints off the event loop', () => {
     expect(await pageSize(database)).toBe(4096);
   });
 });
+
+/** The first salt of a WAL file's header: SQLite changes it each time it starts the WAL over. */
+function readWalSalt(path: string): number {
+  const header = Buffer.alloc(32);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, header, 0, 32, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return header.readUInt32BE(16);
+}
