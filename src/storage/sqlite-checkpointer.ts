@@ -22,11 +22,15 @@ const { parentPort, workerData } = require('node:worker_threads');
 const SQLite = require(workerData.driver);
 const connections = new Map();
 const pause = new Int32Array(new SharedArrayBuffer(4));
-function catchUp(db) {
+const lastLog = new Map();
+function catchUp(file, db) {
   let previous = -1;
   for (let round = 0; round < workerData.maxRounds; round++) {
     const [result] = db.pragma('wal_checkpoint(PASSIVE)');
-    if (result.busy || result.log < previous) return;
+    // Nothing committed since the last tick, all of it copied: the writer starts over when it next writes.
+    const idle = round === 0 && result.log === lastLog.get(file) && result.checkpointed === result.log;
+    lastLog.set(file, result.log);
+    if (idle || result.busy || result.log === 0 || result.log < previous) return;
     // Every frame is in the database and none came since: the writer restarts the WAL in its next
     // transaction, unless one that began before this copy ended commits first. Look again shortly.
     if (result.log === previous) Atomics.wait(pause, 0, 0, 1);
@@ -34,8 +38,8 @@ function catchUp(db) {
   }
 }
 setInterval(() => {
-  for (const db of connections.values()) {
-    try { catchUp(db); } catch { /* busy or gone: the next tick tries again */ }
+  for (const [file, db] of connections) {
+    try { catchUp(file, db); } catch { /* busy or gone: the next tick tries again */ }
   }
 }, workerData.intervalMs);
 parentPort.on('message', ({ type, file }) => {
@@ -49,6 +53,7 @@ parentPort.on('message', ({ type, file }) => {
   if (type === 'remove') {
     try { connections.get(file)?.close(); } catch {}
     connections.delete(file);
+    lastLog.delete(file);
     parentPort.postMessage({ type: 'removed', file });
   }
 });
