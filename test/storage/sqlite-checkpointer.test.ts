@@ -31,16 +31,7 @@ describe('SQLite checkpoints off the event loop', () => {
     const sizeBefore = statSync(file).size;
 
     // About 6 MB of events in a few transactions: past the thread's 4 MB start, far below the writer's 40 MB.
-    const payload = 'x'.repeat(2000);
-    for (let batch = 0; batch < 30; batch++) {
-      await database.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < 100; i++) {
-          const id = `e${batch.toString().padStart(3, '0')}${i.toString().padStart(3, '0')}`;
-          await sql`INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, status, duplicates, received_at)
-                    VALUES (${id}, 'ws', 'clockify', 'NEW_TIME_ENTRY', ${id}, ${payload}, '{}', 'received', 0, ${Date.now()})`.execute(trx);
-        }
-      });
-    }
+    for (let batch = 0; batch < 30; batch++) await commitEvents(database, batch, 100);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(4 * 1024 * 1024);
     // Nobody here checkpoints: the file grows only if the background thread copies the WAL into it.
     await eventually(() => statSync(file).size > sizeBefore + 5 * 1024 * 1024, 10_000);
@@ -64,18 +55,11 @@ describe('SQLite checkpoints off the event loop', () => {
     const file = join(dir, 'steady.db');
     database = await openDatabase(`sqlite:${file}`);
     const sizeBefore = statSync(file).size;
-    const payload = 'x'.repeat(2000);
     let batch = 0;
     // Like an edition under a webhook burst: a commit every couple of milliseconds, never a pause
     // long enough for one checkpoint to end between two commits.
     const commitAndPause = async () => {
-      await database!.db.transaction().execute(async (trx) => {
-        for (let i = 0; i < 20; i++) {
-          const id = `e${batch.toString().padStart(5, '0')}${i.toString().padStart(2, '0')}`;
-          await sql`INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, status, duplicates, received_at)
-                    VALUES (${id}, 'ws', 'clockify', 'NEW_TIME_ENTRY', ${id}, ${payload}, '{}', 'received', 0, ${Date.now()})`.execute(trx);
-        }
-      });
+      await commitEvents(database!, batch, 20);
       batch += 1;
       await new Promise((resolve) => setTimeout(resolve, 1));
     };
@@ -96,7 +80,7 @@ describe('SQLite checkpoints off the event loop', () => {
     // About 60 MB went through the WAL meanwhile. A single checkpoint per tick always ended behind
     // the writer: the WAL grew to the writer's own threshold (5,000 pages, 40 MB) and was started
     // over only after the writer had copied it back in a commit, about twice a second.
-    expect((batch - steadyFrom) * 20 * payload.length).toBeGreaterThan(40 * 1024 * 1024);
+    expect((batch - steadyFrom) * 20 * PAYLOAD.length).toBeGreaterThan(40 * 1024 * 1024);
     expect(walStarts).toBeGreaterThan(20);
     expect(statSync(`${file}-wal`).size).toBeLessThan(5_000 * 8192);
     const { rows } = await sql<{ count: number }>`SELECT count(*) AS count FROM webhook_events`.execute(database.db);
@@ -120,6 +104,19 @@ describe('SQLite checkpoints off the event loop', () => {
     expect(await pageSize(database)).toBe(4096);
   });
 });
+
+const PAYLOAD = 'x'.repeat(2000);
+
+/** One transaction of `count` events of 2 KB each; ids are unique per batch number. */
+async function commitEvents(database: Database, batch: number, count: number) {
+  await database.db.transaction().execute(async (trx) => {
+    for (let i = 0; i < count; i++) {
+      const id = `e${batch.toString().padStart(5, '0')}${i.toString().padStart(3, '0')}`;
+      await sql`INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, status, duplicates, received_at)
+                VALUES (${id}, 'ws', 'clockify', 'NEW_TIME_ENTRY', ${id}, ${PAYLOAD}, '{}', 'received', 0, ${Date.now()})`.execute(trx);
+    }
+  });
+}
 
 /** The first salt of a WAL file's header: SQLite changes it each time it starts the WAL over. */
 function readWalSalt(path: string): number {
