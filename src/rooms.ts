@@ -7,6 +7,7 @@ import { lifecycleRoom } from './lifecycle/index.js';
 import { retentionRoom } from './retention/index.js';
 import type { Room } from './room.js';
 import type { Runtime } from './runtime.js';
+import { registerAccessPolicy } from './server/access-policy.js';
 import { registerUserAuth } from './server/user-auth.js';
 import { webUiRoom } from './web-ui/index.js';
 
@@ -20,6 +21,7 @@ export async function registerRooms(app: FastifyInstance, runtime: Runtime): Pro
   for (const room of rooms) if (room.routes) await room.routes(app);
   await app.register(async (ui) => {
     registerUserAuth(ui, runtime);
+    registerAccessPolicy(ui);
     for (const room of rooms) if (room.uiRoutes) await room.uiRoutes(ui);
   });
 }

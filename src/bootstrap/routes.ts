@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
 import { currentUser, requireAdmin } from '../server/user-auth.js';
-import { decodeCursor, entityCounts, listEntities } from './cache.js';
+import { MEMBER_VISIBLE_ENTITY_TYPES, PER_USER_ENTITY_TYPES, payloadFor, seesEntityType } from '../server/access-policy.js';
+import { decodeCursor, entityCounts, getEntity, listEntities } from './cache.js';
 import { cancelRuns, problemFor, startRun } from './control.js';
 import { runView } from './progress.js';
 import { activeRun, getRun, latestRun, stepErrors } from './store.js';
@@ -18,11 +19,8 @@ const EntitiesQuery = Type.Object({
 /** Errors listed with a run; the count says how many there are in all. */
 const ERRORS_SHOWN = 50;
 
-/**
- * Types every member of the workspace may read from the cache: what Clockify itself shows every
- * member. Time entries of others, rates in reports, the audit log and the like are for admins.
- */
-export const MEMBER_VISIBLE_TYPES: readonly string[] = ['users', 'clients', 'projects', 'tasks', 'tags', 'custom-fields', 'project-custom-fields', 'user-groups', 'raw:getWorkspaceOfUser'];
+/** Types every member of the workspace may read from the cache (the rule lives in access-policy.ts). */
+export const MEMBER_VISIBLE_TYPES = MEMBER_VISIBLE_ENTITY_TYPES;
 
 export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
   const db = runtime.database.db;
@@ -36,9 +34,14 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
   ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors) and the cached entities per type.' } }, async (request) => {
     const user = currentUser(request);
     const run = await latestRun(db, user.workspaceId);
+    // Members: their own counts (types they may read, their own user row), and no step errors (what Clockify answered the installation token).
+    const counts = (await entityCounts(db, user.workspaceId)).filter((entry) => seesEntityType(user, entry.type));
+    if (!user.isAdmin) {
+      for (const entry of counts) if (PER_USER_ENTITY_TYPES.includes(entry.type)) entry.count = (await getEntity(db, user.workspaceId, entry.type, user.userId)) === undefined ? 0 : 1;
+    }
     return {
-      run: run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN)) : null,
-      entityCounts: await entityCounts(db, user.workspaceId),
+      run: run ? runView(run, user.isAdmin ? await stepErrors(db, run.id, ERRORS_SHOWN) : []) : null,
+      entityCounts: counts,
     };
   });
 
@@ -74,9 +77,15 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
       if (cursor !== undefined && !decodeCursor(cursor)) throw problems.badRequest('invalid-cursor', 'The cursor is not one this endpoint returned.');
       if (!user.isAdmin) {
         if (type === undefined) throw problems.badRequest('type-required', 'Name the entity type to list.');
-        if (!MEMBER_VISIBLE_TYPES.includes(type)) throw problems.forbidden('admin-required', `Only workspace owners and admins can read cached ${type}.`);
+        if (!seesEntityType(user, type)) throw problems.forbidden('admin-required', `Only workspace owners and admins can read cached ${type}.`);
+        if (PER_USER_ENTITY_TYPES.includes(type)) {
+          // One row per user: a member's page holds their own row only.
+          const own = await getEntity(db, user.workspaceId, type, user.userId);
+          return { items: own === undefined ? [] : [{ type, id: user.userId, data: payloadFor(user, own) }], nextCursor: null };
+        }
       }
-      return listEntities(db, user.workspaceId, { ...(type !== undefined ? { type } : {}), limit, ...(cursor !== undefined ? { cursor } : {}) });
+      const page = await listEntities(db, user.workspaceId, { ...(type !== undefined ? { type } : {}), limit, ...(cursor !== undefined ? { cursor } : {}) });
+      return { ...page, items: page.items.map((item) => ({ ...item, data: payloadFor(user, item.data) })) };
     },
   );
 }

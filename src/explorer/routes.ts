@@ -11,6 +11,7 @@ import { currentUser } from '../server/user-auth.js';
 import type { UserContext } from '../server/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 import { explorerAccess } from './access.js';
+import { ownRowsOnly, writeRefusal } from '../server/access-policy.js';
 
 const ListQuery = Type.Object({
   method: Type.Optional(Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => Type.Literal(m)))),
@@ -88,6 +89,9 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     if (!operation) throw problems.notFound('unknown-operation', `No operation ${call.operationId} in the explorer of ${edition.name}.`);
     const access = explorerAccess(edition, operation, user.isAdmin);
     if (!access.runnable) throw problems.forbidden(operation.readOnly ? 'forbidden' : 'write-not-allowed', access.reason ?? 'Not allowed.');
+    // A call that changes Clockify is a write like any other (an inactive add-on is read-only).
+    const refusal = operation.readOnly ? undefined : writeRefusal(user);
+    if (refusal) throw refusal;
     const params = { ...requiredDefaults(operation), ...knownValuesFor(operation, { workspaceId: user.workspaceId, userId: user.userId }), ...(call.params ?? {}) };
     // Tenant isolation: the workspace is the token's, whatever the form says.
     if ('workspaceId' in params && params.workspaceId !== user.workspaceId) {
@@ -130,7 +134,9 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
   ui.get<{ Querystring: Static<typeof HistoryQuery> }>('/ui/api-explorer/history', { schema: { tags, summary: 'Calls made from the explorer in this workspace (redacted), newest first.', querystring: HistoryQuery } }, async (request) => {
     const user = currentUser(request);
     const limit = request.query.limit ?? 50;
+    const about = ownRowsOnly(user);
     let query = runtime.database.db.selectFrom('api_calls').selectAll().where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer');
+    if (about !== undefined) query = query.where('user_id', '=', about);
     if (request.query.cursor) query = query.where('id', '<', request.query.cursor);
     const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
     const entries = rows.slice(0, limit).map((row) => ({
@@ -151,7 +157,8 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
 
   ui.post<{ Params: Static<typeof HistoryParams> }>('/ui/api-explorer/history/:callId/rerun', { schema: { tags, summary: 'Run a history entry again with the current user\'s rights.', params: HistoryParams } }, async (request) => {
     const user = currentUser(request);
-    const row = await runtime.database.db.selectFrom('api_calls').select(['request_json', 'operation_id']).where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer').where('id', '=', request.params.callId).executeTakeFirst();
+    const about = ownRowsOnly(user);
+    const row = await runtime.database.db.selectFrom('api_calls').select(['request_json', 'operation_id']).where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer').where('id', '=', request.params.callId).$if(about !== undefined, (q) => q.where('user_id', '=', about!)).executeTakeFirst();
     const input = parseJsonOr<{ operationId?: string; params?: Record<string, unknown>; body?: unknown } | null>(row?.request_json, null);
     if (!row || !input?.operationId) throw problems.notFound('unknown-call', 'No explorer call with this id in this workspace.');
     return execute(user, { operationId: input.operationId, params: input.params, body: input.body });

@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
 import { currentUser, requireAdmin } from '../server/user-auth.js';
 import type { UserContext } from '../server/user-auth.js';
+import { actionResultFor, ownRowsOnly, payloadFor, runFor } from '../server/access-policy.js';
 import { readResourceJson } from '../resources.js';
 import { parseJsonOr } from '../util/json.js';
 import type { FlowExecutor } from './executor.js';
@@ -34,6 +35,9 @@ const RunsQuery = Type.Object({
 });
 const TemplateBody = Type.Object({ inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown())) });
 
+/** Run lists as the viewer may see them (access-policy): members get outcomes only. */
+const runsFor = <T extends { runs: Parameters<typeof runFor>[1][] }>(user: UserContext, page: T): T => ({ ...page, runs: page.runs.map((run) => runFor(user, run)) });
+
 /** The flows HTTP API: reads for everyone in the workspace, writes for admins. */
 export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor }: { runtime: Runtime; store: FlowStore; executor: FlowExecutor }) {
   const tags = ['flows'];
@@ -61,9 +65,10 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
   };
   const eventFor = async (user: UserContext, body: Static<typeof TestBody>, fallbackType: string | undefined) => {
     if (body.eventId) {
-      const row = await runtime.database.db.selectFrom('webhook_events').select(['id', 'event_type', 'source', 'payload_json']).where('workspace_id', '=', user.workspaceId).where('id', '=', body.eventId).executeTakeFirst();
+      const about = ownRowsOnly(user);
+      const row = await runtime.database.db.selectFrom('webhook_events').select(['id', 'event_type', 'source', 'payload_json']).where('workspace_id', '=', user.workspaceId).where('id', '=', body.eventId).$if(about !== undefined, (q) => q.where('user_id', '=', about!)).executeTakeFirst();
       if (!row) throw problems.notFound('unknown-event', 'No event with this id in this workspace.');
-      return { id: row.id, eventType: row.event_type, source: row.source, payload: parseJsonOr(row.payload_json, null) };
+      return { id: row.id, eventType: row.event_type, source: row.source, payload: payloadFor(user, parseJsonOr(row.payload_json, null)) };
     }
     const eventType = body.eventType ?? fallbackType;
     const payload = body.sample ?? (eventType ? samples[eventType] : undefined);
@@ -111,20 +116,20 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
 
   ui.get('/ui/flows/dead-letter', { schema: { tags, summary: 'Runs that exhausted their retries.' } }, async (request) => {
     const user = currentUser(request);
-    return store.listRuns(user.workspaceId, { status: 'dead', limit: 100 });
+    return runsFor(user, await store.listRuns(user.workspaceId, { status: 'dead', limit: 100, aboutUser: ownRowsOnly(user) }));
   });
 
   ui.get<{ Querystring: Static<typeof RunsQuery> }>('/ui/flows/runs', { schema: { tags, summary: 'Runs of every flow, filtered by status and date.', querystring: RunsQuery } }, async (request) => {
     const user = currentUser(request);
     const q = request.query;
-    return store.listRuns(user.workspaceId, { status: q.status, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, before: q.cursor, limit: q.limit ?? 50 });
+    return runsFor(user, await store.listRuns(user.workspaceId, { status: q.status, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, before: q.cursor, limit: q.limit ?? 50, aboutUser: ownRowsOnly(user) }));
   });
 
   ui.get<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId', { schema: { tags, summary: 'One run with each action\'s request and response.', params: RunParams } }, async (request) => {
     const user = currentUser(request);
-    const run = await store.getRun(user.workspaceId, request.params.runId);
+    const run = await store.getRun(user.workspaceId, request.params.runId, ownRowsOnly(user));
     if (!run) throw problems.notFound('unknown-run', 'No run with this id in this workspace.');
-    return run;
+    return { run: runFor(user, run.run), actions: run.actions.map((action) => actionResultFor(user, action)) };
   });
 
   ui.post<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId/replay', { schema: { tags, summary: 'Run the flow again on the same event (a new run; actions are sent again).', params: RunParams } }, async (request, reply) => {
@@ -166,7 +171,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     const user = currentUser(request);
     await load(user, request.params.flowId);
     const q = request.query;
-    return store.listRuns(user.workspaceId, { flowId: request.params.flowId, status: q.status, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, before: q.cursor, limit: q.limit ?? 50 });
+    return runsFor(user, await store.listRuns(user.workspaceId, { flowId: request.params.flowId, status: q.status, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, before: q.cursor, limit: q.limit ?? 50, aboutUser: ownRowsOnly(user) }));
   });
 
   ui.post<{ Params: Static<typeof FlowParams>; Body: Static<typeof TestBody> }>('/ui/flows/:flowId/test', { schema: { tags, summary: 'Dry run of a saved flow against a sample or a stored event; nothing is sent or stored.', params: FlowParams, body: TestBody } }, async (request) => {
@@ -178,8 +183,9 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
 
   ui.get<{ Params: { eventType: string } }>('/ui/webhooks/samples/:eventType', { schema: { tags: ['webhooks'], summary: 'A sample payload of an event type (the field picker of the flow editor).', params: Type.Object({ eventType: Type.String({ maxLength: 100 }) }) } }, async (request) => {
     const user = currentUser(request);
-    const stored = await runtime.database.db.selectFrom('webhook_events').select('payload_json').where('workspace_id', '=', user.workspaceId).where('event_type', '=', request.params.eventType).orderBy('id', 'desc').limit(1).executeTakeFirst();
-    if (stored) return { eventType: request.params.eventType, source: 'latest-event', payload: parseJsonOr(stored.payload_json, null) };
+    const about = ownRowsOnly(user);
+    const stored = await runtime.database.db.selectFrom('webhook_events').select('payload_json').where('workspace_id', '=', user.workspaceId).where('event_type', '=', request.params.eventType).$if(about !== undefined, (q) => q.where('user_id', '=', about!)).orderBy('id', 'desc').limit(1).executeTakeFirst();
+    if (stored) return { eventType: request.params.eventType, source: 'latest-event', payload: payloadFor(user, parseJsonOr(stored.payload_json, null)) };
     const sample = samples[request.params.eventType];
     if (sample === undefined) throw problems.notFound('no-sample', 'No sample for this event type yet.');
     return { eventType: request.params.eventType, source: 'bundled-sample', payload: sample };

@@ -151,15 +151,19 @@ export class FlowStore {
     });
   }
 
-  async getRun(workspaceId: string, runId: string): Promise<{ run: FlowRunView; actions: ActionResultView[] } | undefined> {
-    const row = await this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', runId).executeTakeFirst();
+  /** `aboutUser`: only a run on an event about this user (a member's view, see access-policy). */
+  async getRun(workspaceId: string, runId: string, aboutUser?: string): Promise<{ run: FlowRunView; actions: ActionResultView[] } | undefined> {
+    let query = this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', runId);
+    if (aboutUser !== undefined) query = query.where('event_id', 'in', this.eventsAbout(workspaceId, aboutUser));
+    const row = await query.executeTakeFirst();
     if (!row) return undefined;
     const actions = await this.db.selectFrom('flow_action_results').selectAll().where('workspace_id', '=', workspaceId).where('run_id', '=', runId).orderBy('position').execute();
     return { run: toRun(row), actions: actions.map(toAction) };
   }
 
-  async listRuns(workspaceId: string, filter: { flowId?: string; status?: string; from?: number; to?: number; before?: string; limit: number }): Promise<{ runs: FlowRunView[]; nextCursor: string | null }> {
+  async listRuns(workspaceId: string, filter: { flowId?: string; status?: string; from?: number; to?: number; before?: string; limit: number; aboutUser?: string }): Promise<{ runs: FlowRunView[]; nextCursor: string | null }> {
     let query = this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId);
+    if (filter.aboutUser !== undefined) query = query.where('event_id', 'in', this.eventsAbout(workspaceId, filter.aboutUser));
     if (filter.flowId) query = query.where('flow_id', '=', filter.flowId);
     if (filter.status) query = query.where('status', '=', filter.status as FlowRunsTable['status']);
     if (filter.from !== undefined) query = query.where('started_at', '>=', filter.from);
@@ -168,6 +172,11 @@ export class FlowStore {
     const rows = await query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
     const runs = rows.slice(0, filter.limit).map(toRun);
     return { runs, nextCursor: rows.length > filter.limit ? (runs[runs.length - 1]?.id ?? null) : null };
+  }
+
+  /** Ids of the workspace's events about one user (runs are about the user their event is about). */
+  private eventsAbout(workspaceId: string, userId: string) {
+    return this.db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspaceId).where('user_id', '=', userId);
   }
 
   // ---- action results (the idempotency ledger) ----

@@ -256,14 +256,18 @@ export class EventStore {
     return results;
   }
 
-  async get(workspaceId: string, id: string): Promise<(StoredEvent & { payload: unknown; headers: Record<string, string> }) | undefined> {
-    const row = await this.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+  /** `aboutUser`: only an event about this user (a member's view, see access-policy). */
+  async get(workspaceId: string, id: string, aboutUser?: string): Promise<(StoredEvent & { payload: unknown; headers: Record<string, string> }) | undefined> {
+    let query = this.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
+    if (aboutUser !== undefined) query = query.where('user_id', '=', aboutUser);
+    const row = await query.executeTakeFirst();
     return row ? { ...toStoredEvent(row), payload: parseJsonOr(row.payload_json, null), headers: parseJsonOr(row.headers_json, {}) } : undefined;
   }
 
-  /** Newest first; `before` is the cursor (an event id) returned as `nextCursor`. */
-  async list(workspaceId: string, filter: { types?: string[]; status?: string; source?: string; from?: number; to?: number; before?: string; limit: number }): Promise<{ events: StoredEvent[]; nextCursor: string | null }> {
+  /** Newest first; `before` is the cursor (an event id) returned as `nextCursor`; `aboutUser` keeps only events about that user. */
+  async list(workspaceId: string, filter: { aboutUser?: string; types?: string[]; status?: string; source?: string; from?: number; to?: number; before?: string; limit: number }): Promise<{ events: StoredEvent[]; nextCursor: string | null }> {
     let query = this.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', workspaceId);
+    if (filter.aboutUser !== undefined) query = query.where('user_id', '=', filter.aboutUser);
     if (filter.types && filter.types.length > 0) query = query.where('event_type', 'in', filter.types);
     if (filter.status) query = query.where('status', '=', filter.status as WebhookEventsTable['status']);
     if (filter.source) query = query.where('source', '=', filter.source);

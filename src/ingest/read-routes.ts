@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
 import { currentUser } from '../server/user-auth.js';
+import { eventFor, liveEventFor, ownRowsOnly, runFor } from '../server/access-policy.js';
 import type { EventStore } from './event-store.js';
 
 const ListQuery = Type.Object({
@@ -34,6 +35,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
     const to = q.to ? Date.parse(q.to) : undefined;
     if (from !== undefined && to !== undefined && from > to) throw problems.badRequest('bad-range', '`from` is after `to`.', [{ field: 'querystring.from', message: 'must not be after to' }]);
     return events.list(user.workspaceId, {
+      aboutUser: ownRowsOnly(user),
       types: q.type?.split(',').map((t) => t.trim()).filter(Boolean),
       status: q.status,
       source: q.source,
@@ -46,7 +48,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
 
   ui.get<{ Params: Static<typeof EventParams> }>('/ui/webhooks/events/:eventId', { schema: { tags, summary: 'One event: payload, kept headers and what it triggered.', params: EventParams } }, async (request) => {
     const user = currentUser(request);
-    const event = await events.get(user.workspaceId, request.params.eventId);
+    const event = await events.get(user.workspaceId, request.params.eventId, ownRowsOnly(user));
     if (!event) throw problems.notFound('unknown-event', 'No event with this id in this workspace.');
     const runs = await runtime.database.db
       .selectFrom('flow_runs')
@@ -55,7 +57,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
       .where('event_id', '=', event.id)
       .orderBy('started_at')
       .execute();
-    return { event, flowRuns: runs };
+    return { event: eventFor(user, event), flowRuns: runs.map((run) => runFor(user, run)) };
   });
 
   ui.get<{ Querystring: { type?: string; auth_token?: string } }>('/ui/webhooks/stream', { schema: { tags, summary: 'Server-Sent Events: new and processed webhooks of the workspace, live.' } }, async (request, reply) => {
@@ -73,9 +75,21 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
       'x-content-type-options': 'nosniff',
     });
     raw.write(`retry: 3000\nevent: ready\ndata: ${JSON.stringify({ workspaceId: user.workspaceId })}\n\n`);
+    // A member's stream carries only events about themselves: whose they are is read from the stored event (in order, one stream at a time).
+    const ownerOf = ownRowsOnly(user) === undefined ? undefined : eventOwnerLookup(runtime, user.workspaceId);
+    let delivering = Promise.resolve();
     const unsubscribe = runtime.bus.subscribe(user.workspaceId, (event) => {
       if (types.size > 0 && typeof event.data.eventType === 'string' && !types.has(event.data.eventType)) return;
-      raw.write(`event: ${event.kind}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      if (!ownerOf) {
+        raw.write(`event: ${event.kind}\ndata: ${JSON.stringify(event.data)}\n\n`);
+        return;
+      }
+      delivering = delivering.then(async () => {
+        const eventId = event.kind === 'webhook' ? event.data.id : event.kind === 'flow-run' ? event.data.eventId : undefined;
+        const userId = typeof eventId === 'string' ? await ownerOf(eventId).catch(() => null) : null;
+        const data = liveEventFor(user, { kind: event.kind, data: { ...event.data, userId } });
+        if (data && !raw.writableEnded) raw.write(`event: ${event.kind}\ndata: ${JSON.stringify(data)}\n\n`);
+      });
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
     heartbeat.unref();
@@ -86,4 +100,17 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
       streams.delete(raw);
     });
   });
+}
+
+/** The user a stored event is about, remembered for the last few hundred events (an event is announced when received and when processed). */
+function eventOwnerLookup(runtime: Runtime, workspaceId: string): (eventId: string) => Promise<string | null> {
+  const known = new Map<string, string | null>();
+  return async (eventId) => {
+    if (known.has(eventId)) return known.get(eventId)!;
+    const row = await runtime.database.db.selectFrom('webhook_events').select('user_id').where('workspace_id', '=', workspaceId).where('id', '=', eventId).executeTakeFirst();
+    const userId = row?.user_id ?? null;
+    if (known.size >= 500) known.delete(known.keys().next().value as string);
+    known.set(eventId, userId);
+    return userId;
+  };
 }

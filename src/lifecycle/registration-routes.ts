@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { currentUser, requireAdmin } from '../server/user-auth.js';
+import { driftReportFor } from '../server/access-policy.js';
 import type { WebhookRegistrar } from './registration.js';
 
 /** The drift report and its repair button. */
@@ -8,7 +9,7 @@ export async function registrationRoutes(app: FastifyInstance, { registrar }: { 
     const user = currentUser(request);
     const report = await registrar.drift(user.workspaceId);
     const problems = report.entries.filter((entry) => entry.state !== 'ok').length;
-    return { ...report, summary: { expected: report.entries.filter((e) => e.state !== 'unexpected').length, ok: report.entries.length - problems, problems } };
+    return { ...driftReportFor(user, report), summary: { expected: report.entries.filter((e) => e.state !== 'unexpected').length, ok: report.entries.length - problems, problems } };
   });
 
   app.post('/ui/webhooks/registrations/repair', { schema: { tags: ['webhooks'], summary: 'Re-register missing, failed or disabled webhooks and remove duplicates (admins).', security: [{ userToken: [] }] } }, async (request) => {

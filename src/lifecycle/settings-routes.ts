@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { forwardingSecret } from '../ingest/forwarding.js';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
-import { currentUser, requireAdmin } from '../server/user-auth.js';
+import { currentUser } from '../server/user-auth.js';
+import { assertAdminRead, seesSetting } from '../server/access-policy.js';
 
 /** Who is looking and what this edition can do; the structured settings (owned by Clockify, shown read-only). */
 export async function settingsRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
@@ -28,7 +29,7 @@ export async function settingsRoutes(ui: FastifyInstance, { runtime }: { runtime
     const values = await runtime.settingsOf(user.workspaceId);
     return {
       ownedBy: 'clockify',
-      settings: edition.settings.map((setting) => ({
+      settings: edition.settings.filter((setting) => seesSetting(user, setting)).map((setting) => ({
         id: setting.id,
         name: setting.name,
         description: setting.description,
@@ -38,12 +39,12 @@ export async function settingsRoutes(ui: FastifyInstance, { runtime }: { runtime
         default: editionConfig.settingDefaults[setting.id],
         readOnly: true,
       })),
-      forwarding: edition.capabilities.forwarding ? { signing: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)', secretAvailable: true } : undefined,
+      forwarding: edition.capabilities.forwarding && user.isAdmin ? { signing: 'Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature)', secretAvailable: true } : undefined,
     };
   });
 
   ui.get('/ui/settings/forwarding-secret', { schema: { tags, summary: 'The secret that signs forwarded events (admins).' } }, async (request) => {
-    const user = requireAdmin(request);
+    const user = assertAdminRead(currentUser(request));
     if (!edition.capabilities.forwarding) throw problems.notFound('not-available', 'This edition does not forward events.');
     return { secret: forwardingSecret(runtime, user.workspaceId) };
   });

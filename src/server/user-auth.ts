@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { InstallationStore } from '../lifecycle/installations.js';
 import type { Installation } from '../lifecycle/installations.js';
+import { assertMayWrite } from './access-policy.js';
 import { problems } from './problems.js';
 import { headerValue, verifyOrReject } from './token-guard.js';
 
@@ -71,9 +72,7 @@ export function currentUser(request: FastifyRequest): UserContext {
   return request.user;
 }
 
-/** Writes are for workspace owners and admins; everyone else gets read-only views. */
+/** Writes are for workspace owners and admins, while the add-on is active (access-policy.ts); everyone else gets read-only views. */
 export function requireAdmin(request: FastifyRequest): UserContext {
-  const user = currentUser(request);
-  if (!user.isAdmin) throw problems.forbidden('admin-required', 'Only workspace owners and admins can change this.');
-  return user;
+  return assertMayWrite(currentUser(request));
 }
