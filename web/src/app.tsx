@@ -20,6 +20,7 @@ import { Icon } from './ui/icons';
 import type { IconName } from './ui/icons';
 import { ExplorerView } from './views/explorer/explorer-view';
 import { FlowsView } from './views/flows/flows-view';
+import { InactiveBanner } from './views/inactive-banner';
 import { OverviewView } from './views/overview/overview-view';
 import { SessionEnded } from './views/session-ended';
 import { SettingsView } from './views/settings/settings-view';
@@ -136,6 +137,7 @@ function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me 
         ))}
       </nav>
       <main class="content" id="main" ref={mainRef} tabIndex={-1}>
+        {me.installation.status === 'INACTIVE' ? <InactiveBanner /> : null}
         {route.view === 'overview' ? <OverviewView /> : null}
         {route.view === 'webhooks' ? <WebhooksView parts={route.parts} /> : null}
         {route.view === 'explorer' ? <ExplorerView parts={route.parts} /> : null}
