@@ -129,7 +129,7 @@ export class Supervisor {
       if (message?.type !== 'ready') return;
       everReady = true;
       slot.ready = message;
-      if (slot.crashes > 0) this.options.logger.info({ edition: slot.id, pid: child.pid, url: message.url }, `${name} is back`);
+      if (slot.crashes > 0) this.options.logger.info({ edition: slot.id, childPid: child.pid, url: message.url }, `${name} is back`);
       first?.onReady();
     });
     let done!: () => void;
@@ -148,7 +148,7 @@ export class Supervisor {
       const ranMs = Date.now() - slot.startedAt;
       slot.crashes = ranMs >= (this.options.stableAfterMs ?? 60_000) ? 1 : slot.crashes + 1;
       const delay = backoffDelay(slot.crashes, this.options.initialBackoffMs ?? 500, this.options.maxBackoffMs ?? 30_000);
-      this.options.logger.error({ edition: slot.id, pid: child.pid, code, signal, ranMs, restartInMs: delay, consecutiveCrashes: slot.crashes }, `${name} ${reason}; restarting in ${delay} ms`);
+      this.options.logger.error({ edition: slot.id, childPid: child.pid, code, signal, ranMs, restartInMs: delay, consecutiveCrashes: slot.crashes }, `${name} ${reason}; restarting in ${delay} ms`);
       slot.restartTimer = setTimeout(() => this.launch(slot), delay);
     });
   }
