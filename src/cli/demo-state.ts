@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-/** Where `cap sandbox` and `cap demo` listen unless told otherwise, and where the other verbs look last. */
+/** Where the `sandbox` and `demo` verbs listen unless told otherwise, and where the other verbs look last. */
 export const DEFAULT_SANDBOX_URL = 'http://127.0.0.1:8100';
 
 /**
- * What a running demo (or a lone `cap sandbox`) records so the follow-up verbs — trigger, token,
+ * What a running demo (or a lone `sandbox` verb) records so the follow-up verbs — trigger, token,
  * install, settings — find it on whatever ports it took, without flags. Removed when it exits.
  */
 export interface RunningState {
@@ -41,7 +41,7 @@ function readState(path: string): RunningState | undefined {
   }
 }
 
-/** The running demo, else a running `cap sandbox`, else nothing. */
+/** The running demo, else a running `sandbox` verb, else nothing. */
 export function readRunningState(dataDir: string): RunningState | undefined {
   return readState(demoStatePath(dataDir)) ?? readState(sandboxStatePath(dataDir));
 }

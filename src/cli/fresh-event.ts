@@ -1,7 +1,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 
 /**
- * Fresh webhook payloads for `cap trigger`: every call a new event (new id, the current time), with
+ * Fresh webhook payloads for the `trigger` verb: every call a new event (new id, the current time), with
  * values taken from the workspace, so the add-ons store it instead of deduplicating it.
  * Pure: the caller fetches the workspace data.
  */
