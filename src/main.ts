@@ -4,28 +4,14 @@ import { ConfigError, loadConfig } from './config/index.js';
 import { EDITIONS, getEdition, isEditionId } from './editions/index.js';
 import type { EditionId } from './editions/types.js';
 import { buildManifest } from './clockify/manifest.js';
-import { Output, UsageError } from './cli/output.js';
+import { Output, UsageError, UserError } from './cli/output.js';
 import { renderEnvExample } from './cli/env-example.js';
+import { USAGE, VERB_HELP } from './cli/help.js';
+import { logDestination } from './cli/log-destination.js';
 import { startEditions } from './cli/start.js';
+import { startSupervised } from './cli/start-supervised.js';
 import { createLogger } from './observability/logger.js';
 import { openDatabase } from './storage/database.js';
-
-const USAGE = `Usage: cap <command> [options]
-
-Commands:
-  start [--edition ID]        start all three editions (default) or one: ${EDITIONS.map((e) => e.id).join(', ')}
-  migrate [--edition ID]      apply database migrations and exit
-  retention [--edition ID]    run the retention clean-up once now (the editions also run it on a timer)
-  manifest <edition>          print an edition's manifest
-  env-example                 print the documented list of environment variables
-  sandbox [options]           start the local Clockify stand-in (see: cap sandbox --help)
-  install <edition>           install an edition into the running sandbox
-  uninstall <edition>         uninstall it
-  trigger <EVENT> [--payload file] [--edition ID]   send a signed Clockify webhook from the sandbox
-  token <edition> [--role R]  print a user token and the sidebar URL
-  demo                        sandbox + all three editions wired to it, installed; prints links
-
-Options: --json (machine-readable output), --help`;
 
 export async function main(argv: string[]): Promise<number> {
   const command = argv[0];
@@ -33,9 +19,15 @@ export async function main(argv: string[]): Promise<number> {
   const json = rest.includes('--json');
   const out = new Output(json);
   try {
+    if (command !== undefined && (rest.includes('--help') || rest.includes('-h')) && command !== 'sandbox') {
+      const help = VERB_HELP[command];
+      if (!help) throw new UsageError(`unknown command "${command}" (try: npm run cli -- --help)`);
+      process.stdout.write(help + '\n');
+      return 0;
+    }
     switch (command) {
       case 'start':
-        return await start(rest);
+        return await start(rest, out);
       case 'migrate':
         return await migrate(rest, out);
       case 'retention':
@@ -55,22 +47,28 @@ export async function main(argv: string[]): Promise<number> {
       case 'uninstall':
       case 'trigger':
       case 'token':
+      case 'settings':
       case 'demo': {
         const { runDeveloperCommand } = await import('./cli/developer.js');
         return await runDeveloperCommand(command, rest, out);
       }
       case undefined:
       case '--help':
+      case '-h':
       case 'help':
         process.stdout.write(USAGE + '\n');
         return command === undefined ? 1 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (try: cap --help)`);
+        throw new UsageError(`unknown command "${command}" (try: npm run cli -- --help)`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`error: ${error.message}\n`);
       return 2;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`error: ${error.message}\n`);
+      return error.exitCode;
     }
     if (error instanceof ConfigError) {
       process.stderr.write(error.message + '\n');
@@ -91,11 +89,25 @@ function editionOption(args: string[]): EditionId[] {
   return values.edition ? [requireEdition(values.edition)] : EDITIONS.map((e) => e.id);
 }
 
-async function start(args: string[]): Promise<number> {
-  const editions = parseOrUsage(() => editionOption(args));
+async function start(args: string[], out: Output): Promise<number> {
+  const { values } = parseOrUsage(() => parseArgs({ args, options: { edition: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: false, strict: true }));
+  if (values.port !== undefined && !values.edition) throw new UsageError('--port needs --edition (set API_STUDIO_PORT, UW_PORT and CLOCKIFY_ADDON_PORT to move all three)');
+  if (!values.edition) return startSupervised(out);
+  const edition = requireEdition(values.edition);
+  if (values.port !== undefined) {
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port needs a port 0..65535, got "${values.port}"`);
+    // Through the variable, so the default public URL follows the port.
+    process.env[`${getEdition(edition).envPrefix}_PORT`] = values.port;
+  }
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, secretKeys: config.secretKeys });
-  await startEditions(config, logger, editions);
+  const logger = createLogger({ level: config.logLevel, secretKeys: config.secretKeys, destination: logDestination(config.logFormat, 'stdout') });
+  const portHint = values.port !== undefined ? () => 'pass another --port' : undefined;
+  const [running] = await startEditions(config, logger, [edition], portHint ? { portHint } : {});
+  if (process.send && running) {
+    // Supervised: say where it listens, and stop when the supervisor is gone.
+    process.send({ type: 'ready', edition, url: running.url, baseUrl: running.runtime.editionConfig.baseUrl });
+    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  }
   return -1; // keep running
 }
 
@@ -146,6 +158,7 @@ if (isEntryResolved) {
       if (code >= 0) process.exitCode = code;
     },
     (error) => {
+      // Our own failure, not the user's: the stack helps a bug report.
       process.stderr.write(`fatal: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
       process.exit(1);
     },

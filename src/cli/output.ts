@@ -16,9 +16,21 @@ export class Output {
   }
 }
 
+/** A wrong verb, option or argument: one line, exit 2. */
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UsageError';
+  }
+}
+
+/** Something the user can fix (a busy port, nothing running, a refused call): one line, exit 1, no stack trace. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+    this.name = 'UserError';
   }
 }

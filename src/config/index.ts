@@ -20,6 +20,8 @@ export interface EditionConfig {
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   logLevel: string;
+  /** json (default) or pretty. */
+  logFormat: 'json' | 'pretty';
   /** Field names redacted everywhere, besides the built-in ones. */
   secretKeys: string[];
   host: string;
@@ -100,6 +102,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config: AppConfig = {
     env: nodeEnv,
     logLevel: reader.withDefault(g.LOG_LEVEL, 'info'),
+    logFormat: reader.withDefault(g.LOG_FORMAT, 'json'),
     secretKeys: reader.withDefault(g.LOG_SECRET_KEYS, []),
     host: reader.withDefault(g.HOST, '0.0.0.0'),
     dataDir,

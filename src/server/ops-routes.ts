@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildManifest } from '../clockify/manifest.js';
 import { readinessChecks } from '../observability/health.js';
 import type { Runtime } from '../runtime.js';
+import { homeRoute } from './home-route.js';
 
 const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#03a9f4"/><path d="M32 14a18 18 0 1 0 18 18h-6a12 12 0 1 1-12-12z" fill="#fff"/><circle cx="32" cy="32" r="5" fill="#fff"/></svg>`;
 
@@ -47,6 +48,8 @@ export async function opsRoutes(app: FastifyInstance, { runtime }: { runtime: Ru
   const manifestRoute = { schema: { tags: ['clockify'], summary: 'The Clockify add-on manifest of this edition.' } };
   app.get('/manifest', manifestRoute, async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(manifest));
   app.get('/manifest.json', manifestRoute, async (_request, reply) => reply.header('cache-control', 'public, max-age=60').send(manifest));
+
+  await app.register(homeRoute, { runtime });
 
   app.get('/icon.svg', { schema: { hide: true } }, async (_request, reply) => reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(ICON_SVG));
 }
