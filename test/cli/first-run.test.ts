@@ -118,6 +118,34 @@ async function demoAndFollowUps(demoArgs: string[], env: Record<string, string>)
   expect(existsSync(join(clone, 'data', 'demo', 'demo.json')), 'the demo removes its state file on exit').toBe(false);
 }
 
+/** The README's "separately started edition" block: the sandbox, one edition trusting it, install, token, a trigger. */
+async function sandboxWithOneEdition() {
+  const sandbox = await startLongRunning('npm', ['run', '--silent', 'cli', '--', 'sandbox'], { cwd: clone, env: cleanEnv({}), ready: /public key: /, timeoutMs: 90_000 });
+  try {
+    const edition = await startLongRunning('npm', ['run', '--silent', 'cli', '--', 'start', '--edition', 'api-studio'], {
+      cwd: clone,
+      env: cleanEnv({ CLOCKIFY_PUBLIC_KEY_PATH: 'data/sandbox/public-key.pem', CLOCKIFY_ALLOWED_HOSTS: '127.0.0.1:8100' }),
+      ready: /API Studio is listening/,
+      timeoutMs: 90_000,
+    });
+    try {
+      const install = await cli(['install', 'api-studio']);
+      expect(install.code, install.stderr).toBe(0);
+      expect(install.stdout).toMatch(/^Installed API Studio in workspace \w+ \(the add-on answered 200\)/);
+      const token = await cli(['token', 'api-studio']);
+      expect(token.code, token.stderr).toBe(0);
+      expect(token.stdout).toContain('sidebar: http://localhost:8000/sidebar?auth_token=');
+      const trigger = await cli(['trigger', 'NEW_TIME_ENTRY']);
+      expect(trigger.code, trigger.stdout + trigger.stderr).toBe(0);
+      expect(trigger.stdout).toMatch(/API Studio\s+accepted/);
+    } finally {
+      await edition.interrupt();
+    }
+  } finally {
+    await sandbox.interrupt();
+  }
+}
+
 describe('README commands in a fresh clone', () => {
   it('work on the default ports', { timeout: 400_000 }, async (ctx) => {
     expect(built).toBe(true);
@@ -131,6 +159,7 @@ describe('README commands in a fresh clone', () => {
     }
     await startAndStop({}, [8000, 8001, 8002]);
     await demoAndFollowUps([], {});
+    await sandboxWithOneEdition();
   });
 
   it('work on other ports: the port variables for start, --free-ports for the demo', { timeout: 400_000 }, async () => {
