@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPortFree } from '../../src/cli/ports.js';
@@ -25,7 +25,13 @@ beforeAll(async () => {
   execFileSync('git', ['clone', '--quiet', '--no-checkout', REPO_ROOT, clone]);
   execFileSync('git', ['checkout', '--quiet', head], { cwd: clone });
   // `npm install` would take minutes and the network: the same packages, hard-linked.
-  execFileSync('cp', ['-al', join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules')]);
+  try {
+    execFileSync('cp', ['-al', join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules')], { stdio: 'ignore' });
+  } catch {
+    // The temporary folder is on another file system: hard links cannot cross it, a link to the folder can.
+    rmSync(join(clone, 'node_modules'), { recursive: true, force: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
+  }
   const build = await run('npm', ['run', 'build'], { cwd: clone, env: cleanEnv({}), timeoutMs: 300_000 });
   expect(build.code, build.stdout + build.stderr).toBe(0);
   built = true;
