@@ -11,8 +11,6 @@ import { explainListenError } from './ports.js';
 import { showOrChangeSettings } from './settings.js';
 import { runTrigger } from './trigger.js';
 
-export { DEFAULT_SANDBOX_URL } from './demo-state.js';
-
 /** The verbs a developer uses with the local Clockify stand-in: sandbox, install, uninstall, trigger, token, settings, demo. */
 export async function runDeveloperCommand(command: string, args: string[], out: Output): Promise<number> {
   switch (command) {

@@ -6,7 +6,7 @@ const CLI = 'npm run cli --';
 
 /** The CLI's help, one text per verb, every option listed. `npm run cli -- <verb> --help` prints it. */
 export const VERB_HELP: Record<string, string> = {
-  start: `Usage: ${CLI} start [--edition ID] [--port N]
+  start: `Usage: ${CLI} start [--edition ID] [--port N] [--json]
 
 Runs the add-ons. Without --edition, all three, each in its own process under a supervisor that
 restarts a crashed edition (with backoff) and stops all on Ctrl+C; prints where they run.
@@ -14,6 +14,7 @@ With --edition, that one edition in the foreground (what a container runs).
 
   --edition ID   one of: ${editions}
   --port N       port of that edition (with --edition; else set the variables)
+  --json         print the start-up summary as JSON (all editions)
   --help         this text
 
 Ports: ${portVariables}; HOST (interface). Logs: JSON lines on stderr (stdout with --edition);

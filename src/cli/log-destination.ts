@@ -28,16 +28,16 @@ export function prettyLine(jsonLine: string): string {
 
 /** A pino destination for the format and target; `pretty` rewrites each JSON line before it is written. */
 export function logDestination(format: LogFormat, target: LogTarget): DestinationStream {
+  // Pretty lines are for people at a terminal or tailing a file: written synchronously, so none is
+  // lost when the process exits; JSON keeps pino's buffered writer (pino flushes it on exit).
+  const sync = format === 'pretty';
   let base: DestinationStream;
   if (typeof target === 'object') {
     mkdirSync(dirname(target.file), { recursive: true });
-    base = pino.destination({ dest: target.file, sync: false, append: true });
+    base = pino.destination({ dest: target.file, sync, append: true });
   } else {
-    base = pino.destination({ dest: target === 'stderr' ? 2 : 1, sync: false });
+    base = pino.destination({ dest: target === 'stderr' ? 2 : 1, sync });
   }
   if (format === 'json') return base;
-  const pretty: DestinationStream & { flushSync?: () => void } = { write: (line: string) => base.write(prettyLine(line)) };
-  const flushable = base as DestinationStream & { flushSync?: () => void };
-  if (flushable.flushSync) pretty.flushSync = () => flushable.flushSync!();
-  return pretty;
+  return { write: (line: string) => base.write(prettyLine(line)) };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPortFree } from '../../src/cli/ports.js';
@@ -25,7 +25,13 @@ beforeAll(async () => {
   execFileSync('git', ['clone', '--quiet', '--no-checkout', REPO_ROOT, clone]);
   execFileSync('git', ['checkout', '--quiet', head], { cwd: clone });
   // `npm install` would take minutes and the network: the same packages, hard-linked.
-  execFileSync('cp', ['-al', join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules')]);
+  try {
+    execFileSync('cp', ['-al', join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules')], { stdio: 'ignore' });
+  } catch {
+    // The temporary folder is on another file system: hard links cannot cross it, a link to the folder can.
+    rmSync(join(clone, 'node_modules'), { recursive: true, force: true });
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
+  }
   const build = await run('npm', ['run', 'build'], { cwd: clone, env: cleanEnv({}), timeoutMs: 300_000 });
   expect(build.code, build.stdout + build.stderr).toBe(0);
   built = true;
@@ -118,6 +124,34 @@ async function demoAndFollowUps(demoArgs: string[], env: Record<string, string>)
   expect(existsSync(join(clone, 'data', 'demo', 'demo.json')), 'the demo removes its state file on exit').toBe(false);
 }
 
+/** The README's "separately started edition" block: the sandbox, one edition trusting it, install, token, a trigger. */
+async function sandboxWithOneEdition() {
+  const sandbox = await startLongRunning('npm', ['run', '--silent', 'cli', '--', 'sandbox'], { cwd: clone, env: cleanEnv({}), ready: /public key: /, timeoutMs: 90_000 });
+  try {
+    const edition = await startLongRunning('npm', ['run', '--silent', 'cli', '--', 'start', '--edition', 'api-studio'], {
+      cwd: clone,
+      env: cleanEnv({ CLOCKIFY_PUBLIC_KEY_PATH: 'data/sandbox/public-key.pem', CLOCKIFY_ALLOWED_HOSTS: '127.0.0.1:8100' }),
+      ready: /API Studio is listening/,
+      timeoutMs: 90_000,
+    });
+    try {
+      const install = await cli(['install', 'api-studio']);
+      expect(install.code, install.stderr).toBe(0);
+      expect(install.stdout).toMatch(/^Installed API Studio in workspace \w+ \(the add-on answered 200\)/);
+      const token = await cli(['token', 'api-studio']);
+      expect(token.code, token.stderr).toBe(0);
+      expect(token.stdout).toContain('sidebar: http://localhost:8000/sidebar?auth_token=');
+      const trigger = await cli(['trigger', 'NEW_TIME_ENTRY']);
+      expect(trigger.code, trigger.stdout + trigger.stderr).toBe(0);
+      expect(trigger.stdout).toMatch(/API Studio\s+accepted/);
+    } finally {
+      await edition.interrupt();
+    }
+  } finally {
+    await sandbox.interrupt();
+  }
+}
+
 describe('README commands in a fresh clone', () => {
   it('work on the default ports', { timeout: 400_000 }, async (ctx) => {
     expect(built).toBe(true);
@@ -131,6 +165,7 @@ describe('README commands in a fresh clone', () => {
     }
     await startAndStop({}, [8000, 8001, 8002]);
     await demoAndFollowUps([], {});
+    await sandboxWithOneEdition();
   });
 
   it('work on other ports: the port variables for start, --free-ports for the demo', { timeout: 400_000 }, async () => {

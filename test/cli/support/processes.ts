@@ -44,13 +44,21 @@ export interface LongRunning {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  /** SIGINT (Ctrl+C) and the exit code, SIGKILL if it does not end within `graceMs`. */
+  /** SIGINT to its process group (Ctrl+C) and the exit code, SIGKILL if it does not end within `graceMs`. */
   interrupt(graceMs?: number): Promise<number | null>;
 }
 
 /** Starts a command that keeps running; resolves once stdout matches `ready`, rejects if it exits first. */
 export function startLongRunning(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number }): Promise<LongRunning> {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group, so Ctrl+C can be sent as a terminal sends it: to npm, tsx and node alike.
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // already gone
+    }
+  };
   let stdout = '';
   let stderr = '';
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
@@ -60,8 +68,8 @@ export function startLongRunning(command: string, args: string[], options: { cwd
     stderr: () => stderr,
     interrupt: async (graceMs = 30_000) => {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      signalGroup('SIGINT');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
       const code = await exited;
       clearTimeout(timer);
       return code;
@@ -69,7 +77,7 @@ export function startLongRunning(command: string, args: string[], options: { cwd
   };
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      signalGroup('SIGKILL');
       reject(new Error(`${args.join(' ')} was not ready within ${options.timeoutMs ?? 120_000} ms:\n${stdout}\n${stderr.slice(-3000)}`));
     }, options.timeoutMs ?? 120_000);
     child.stdout!.on('data', (chunk: Buffer) => {
