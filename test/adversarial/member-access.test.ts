@@ -63,7 +63,11 @@ async function plant(h: Harness, a: InstalledWorkspace, owner: string, member: s
   const otherEventId = await webhook(entry(otherId, { description: forbidden['other user data'], hourlyRate: { amount: Number(forbidden['other rate']), currency: 'USD' }, user: { id: otherId, name: 'Other', email: forbidden['other user e-mail'] } }));
 
   // Processing failed on the member's own event, quoting what Clockify answered the installation token.
-  await db.updateTable('webhook_events').set({ status: 'failed', error: `flow tags: Clockify answered 500 ${forbidden['installation-token answer']}` }).where('id', '=', memberEventId).execute();
+  await db
+    .updateTable('webhook_events')
+    .set({ status: 'failed', error: `flow tags: Clockify answered 500 ${forbidden['installation-token answer']}`, triggered_json: JSON.stringify({ flows: { error: `Clockify answered 500 ${forbidden['installation-token answer']}` } }) })
+    .where('id', '=', memberEventId)
+    .execute();
 
   const flow = await h.send({ method: 'POST', url: '/ui/flows', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, payload: JSON.stringify({ definition: { name: 'tags on entries', enabled: true, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }] } }) });
   expect(flow.statusCode, flow.body).toBe(201);

@@ -39,6 +39,8 @@ describe('access policy', () => {
     expect(eventFor(admin, event)).toBe(event);
     expect(eventFor(member, event)).toEqual({ id: 'e', payload: { description: 'd' }, headers: {}, error: expect.stringMatching(/admin can see why/) });
     expect(runFor(member, { id: 'r', trace: [1], error: null })).toEqual({ id: 'r', trace: null, error: null });
+    const triggered = { flows: { runs: [{ flowId: 'f', runId: 'r', status: 'succeeded' }] }, forwarding: { error: 'https://hook.example/?token=t answered 500' } };
+    expect(eventFor(member, { id: 'e', triggered }).triggered).toEqual({ flows: triggered.flows, forwarding: { error: expect.stringMatching(/admin can see why/) } });
   });
 
   it('passes a member only live events about themselves', () => {
