@@ -1,5 +1,6 @@
 import { eventSlug } from '../editions/events.js';
 import type { EditionDefinition, SettingDefinition, SettingValue } from '../editions/types.js';
+import { settingAccessLevel } from '../server/access-policy.js';
 
 export const LIFECYCLE_PATHS = {
   INSTALLED: '/lifecycle/installed',
@@ -62,7 +63,7 @@ function manifestSetting(setting: SettingDefinition, value: SettingValue | undef
     description: setting.description,
     type: setting.type,
     value: value ?? setting.default,
-    accessLevel: setting.accessLevel ?? 'ADMINS',
+    accessLevel: settingAccessLevel(setting),
     ...(setting.allowedValues ? { allowedValues: setting.allowedValues } : {}),
   };
 }

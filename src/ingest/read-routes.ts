@@ -34,7 +34,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
     const from = q.from ? Date.parse(q.from) : undefined;
     const to = q.to ? Date.parse(q.to) : undefined;
     if (from !== undefined && to !== undefined && from > to) throw problems.badRequest('bad-range', '`from` is after `to`.', [{ field: 'querystring.from', message: 'must not be after to' }]);
-    return events.list(user.workspaceId, {
+    const page = await events.list(user.workspaceId, {
       aboutUser: ownRowsOnly(user),
       types: q.type?.split(',').map((t) => t.trim()).filter(Boolean),
       status: q.status,
@@ -44,6 +44,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
       before: q.cursor,
       limit: q.limit ?? 50,
     });
+    return { ...page, events: page.events.map((event) => eventFor(user, event)) };
   });
 
   ui.get<{ Params: Static<typeof EventParams> }>('/ui/webhooks/events/:eventId', { schema: { tags, summary: 'One event: payload, kept headers and what it triggered.', params: EventParams } }, async (request) => {

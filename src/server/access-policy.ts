@@ -124,13 +124,33 @@ export function payloadFor(viewer: Viewer, payload: unknown): unknown {
 
 // ---- views ----
 
-/** A stored event for a member: the payload without sensitive fields, no kept headers. */
-export function eventFor<T extends { payload?: unknown; headers?: Record<string, string> }>(viewer: Viewer, event: T): T {
-  if (viewer.isAdmin) return event;
-  return { ...event, ...('payload' in event ? { payload: withoutSensitiveFields(event.payload) } : {}), ...('headers' in event ? { headers: {} } : {}) };
+const FAILED_FOR_MEMBERS = 'Processing did not succeed; a workspace admin can see why.';
+/** What each consumer did with an event (`{ flows: { runs }, forwarding: … }`): a consumer's error text is for admins. */
+function triggeredFor(triggered: unknown): unknown {
+  if (!triggered || typeof triggered !== 'object' || Array.isArray(triggered)) return triggered;
+  return Object.fromEntries(
+    Object.entries(triggered as Record<string, unknown>).map(([consumer, outcome]) =>
+      outcome && typeof outcome === 'object' && 'error' in outcome ? [consumer, { error: FAILED_FOR_MEMBERS }] : [consumer, outcome],
+    ),
+  );
 }
 
 const RUN_FAILED_FOR_MEMBERS = 'The run did not succeed; a workspace admin can see why.';
+
+/**
+ * A stored event for a member: the payload without sensitive fields, no kept headers, and a
+ * processing error only as a fact (its text can quote what Clockify answered the installation token).
+ */
+export function eventFor<T extends { payload?: unknown; headers?: Record<string, string>; error?: string | null; triggered?: unknown }>(viewer: Viewer, event: T): T {
+  if (viewer.isAdmin) return event;
+  return {
+    ...event,
+    ...('triggered' in event ? { triggered: triggeredFor(event.triggered) } : {}),
+    ...('payload' in event ? { payload: withoutSensitiveFields(event.payload) } : {}),
+    ...('headers' in event ? { headers: {} } : {}),
+    ...('error' in event ? { error: event.error ? FAILED_FOR_MEMBERS : null } : {}),
+  };
+}
 
 /**
  * A flow run for a member: its outcome only. The condition trace holds payload values, and errors

@@ -186,7 +186,7 @@ describe('flows API (Universal Webhook)', () => {
       expect(await footprint()).toEqual(before);
     });
 
-    it('runs an unsaved definition against a stored event, as a regular user, and changes nothing', async () => {
+    it('runs an unsaved definition against a stored event and changes nothing; a regular user may not use an event that is not about them', async () => {
       await triggerClient('crud-stored');
       await jobsDone();
       const events = await stack.ui(UW, '/ui/webhooks/events');
@@ -194,7 +194,12 @@ describe('flows API (Universal Webhook)', () => {
       expect(stored).toBeDefined();
       const before = await footprint();
       const regular = await stack.userToken(UW, 'REGULAR');
-      const response = await stack.ui(UW, '/ui/flows/test', { token: regular, body: { definition: tagNamingFlow('unsaved'), eventId: stored.id } });
+      // The role matrix (docs/security.md): a member's dry run reads only events about the member (a client event is about nobody).
+      const refused = await stack.ui(UW, '/ui/flows/test', { token: regular, body: { definition: tagNamingFlow('unsaved'), eventId: stored.id } });
+      expect(refused.status).toBe(404);
+      const memberSample = await stack.ui(UW, '/ui/flows/test', { token: regular, body: { definition: tagNamingFlow('unsaved'), sample: { id: 'c3', name: 'crud-member', workspaceId } } });
+      expect(memberSample.status).toBe(200);
+      const response = await stack.ui(UW, '/ui/flows/test', { body: { definition: tagNamingFlow('unsaved'), eventId: stored.id } });
       expect(response.status).toBe(200);
       expect(response.body.matched).toBe(true);
       expect(response.body.actions[1].request.body.name).toMatch(/^tag for crud-/);

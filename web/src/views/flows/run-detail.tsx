@@ -117,12 +117,16 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
                 </div>
               }
             >
-              <div class="stack-sm">
-                <h3 class="section-label">Request</h3>
-                <JsonView value={action.request} label={`Request of ${action.actionId}`} openDepth={2} />
-                <h3 class="section-label">Response</h3>
-                <JsonView value={action.response} label={`Response of ${action.actionId}`} openDepth={2} />
-              </div>
+              {me.isAdmin ? (
+                <div class="stack-sm">
+                  <h3 class="section-label">Request</h3>
+                  <JsonView value={action.request} label={`Request of ${action.actionId}`} openDepth={2} />
+                  <h3 class="section-label">Response</h3>
+                  <JsonView value={action.response} label={`Response of ${action.actionId}`} openDepth={2} />
+                </div>
+              ) : (
+                <p class="muted small">Requests and answers are shown to workspace owners and admins only.</p>
+              )}
             </Card>
           ))
         )}

@@ -40,6 +40,8 @@ export function SettingsView() {
             <ErrorNotice error={settings.error} onRetry={settings.reload} />
           ) : !settings.data ? (
             <Skeleton lines={6} label="Loading settings…" />
+          ) : groups.size === 0 ? (
+            <p class="muted">This add-on's settings are visible to workspace owners and admins only.</p>
           ) : (
             <div class="stack">
               {[...groups.entries()].map(([group, items]) => (
