@@ -87,8 +87,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
       }
       delivering = delivering.then(async () => {
         const eventId = event.kind === 'webhook' ? event.data.id : event.kind === 'flow-run' ? event.data.eventId : undefined;
-        const userId = typeof eventId === 'string' ? await ownerOf(eventId).catch(() => null) : null;
-        const data = liveEventFor(user, { kind: event.kind, data: { ...event.data, userId } });
+        const data = typeof eventId === 'string' ? liveEventFor(user, { kind: event.kind, data: { ...event.data, userId: await ownerOf(eventId).catch(() => null) } }) : liveEventFor(user, event);
         if (data && !raw.writableEnded) raw.write(`event: ${event.kind}\ndata: ${JSON.stringify(data)}\n\n`);
       });
     });
