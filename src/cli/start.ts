@@ -8,6 +8,7 @@ import type { Logger } from '../observability/logger.js';
 /** Starts the chosen editions in this process and stops them all cleanly on SIGTERM / SIGINT. */
 export async function startEditions(config: AppConfig, logger: Logger, editionIds: EditionId[] = EDITIONS.map((e) => e.id)): Promise<RunningEdition[]> {
   const running: RunningEdition[] = [];
+  for (const warning of config.warnings ?? []) logger.warn({ configuration: true }, warning);
   try {
     for (const id of editionIds) running.push(await startEdition(id, config, { logger }));
   } catch (error) {
