@@ -98,6 +98,8 @@ export interface CustomSourcesTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  /** `header:<name>` or a JSON path (`$.meta.kind`); null: event_type, type, event, … (custom-event-type.ts). */
+  event_type_from: string | null;
 }
 
 export interface BootstrapRunsTable {
