@@ -7,7 +7,7 @@ import { currentUser, requireAdmin } from '../server/user-auth.js';
 import { decodeCursor, entityCounts, listEntities } from './cache.js';
 import { cancelRuns, problemFor, startRun } from './control.js';
 import { runView } from './progress.js';
-import { activeRun, getRun, latestRun, stepErrors } from './store.js';
+import { activeRun, getRun, latestRun, stepErrors, stepWarnings } from './store.js';
 
 const EntitiesQuery = Type.Object({
   type: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -30,14 +30,14 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
 
   const viewOf = async (runId: string) => {
     const run = await getRun(db, runId);
-    return run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN)) : null;
+    return run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN), await stepWarnings(db, run.id, ERRORS_SHOWN)) : null;
   };
 
-  ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors) and the cached entities per type.' } }, async (request) => {
+  ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors; warnings naming what a run completed with warnings cut) and the cached entities per type.' } }, async (request) => {
     const user = currentUser(request);
     const run = await latestRun(db, user.workspaceId);
     return {
-      run: run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN)) : null,
+      run: run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN), await stepWarnings(db, run.id, ERRORS_SHOWN)) : null,
       entityCounts: await entityCounts(db, user.workspaceId),
     };
   });

@@ -105,7 +105,8 @@ export interface CustomSourcesTable {
 export interface BootstrapRunsTable {
   id: string;
   workspace_id: string;
-  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+  /** completed_with_warnings: finished, but a page cap or a failed step cut some data (the run's warnings name what). */
+  status: 'pending' | 'running' | 'completed' | 'completed_with_warnings' | 'failed' | 'cancelled';
   mode: 'full' | 'failed-only';
   operations_total: number;
   operations_done: number;
