@@ -288,6 +288,7 @@ describeEachDialect('the editions started with the Python system\'s .env', (dial
       expect(spec.openapi).toMatch(/^3\./);
       expect(spec.paths['/ui/dashboard'].get.responses['200']).toBeDefined();
       expect(spec.paths['/ui/health'].get.responses['200']).toBeDefined();
+      if (id === 'clockify-addon') expect(spec.info.contact).toEqual({ name: 'Example Vendor', url: 'https://vendor.example.com' });
 
       const dashboard = await stack.ui(id, `/ui/dashboard?workspace_id=${workspaceId}`);
       expect(dashboard.status).toBe(200);
