@@ -45,7 +45,8 @@ export function translatePythonFlow(raw: unknown, options: ImportOptions = {}, p
   }
   const out: Record<string, unknown> = {};
   if ('name' in raw) out.name = raw.name;
-  if ('description' in raw) out.description = raw.description;
+  // Its exports carry `description: null` for none; ours simply leaves it out.
+  if ('description' in raw && raw.description !== null) out.description = raw.description;
   if ('enabled' in raw) out.enabled = raw.enabled;
   else if (!partial) out.enabled = true;
 
