@@ -5,10 +5,15 @@ import { startEdition } from '../edition.js';
 import type { RunningEdition } from '../edition.js';
 import type { Logger } from '../observability/logger.js';
 
+/** Once at start-up: Python names read as aliases, variables ignored and why, likely typos (config/python-compat.ts). */
+export function logConfigWarnings(config: AppConfig, logger: Logger): void {
+  for (const warning of config.warnings ?? []) logger.warn({ configuration: true }, warning);
+}
+
 /** Starts the chosen editions in this process and stops them all cleanly on SIGTERM / SIGINT. */
 export async function startEditions(config: AppConfig, logger: Logger, editionIds: EditionId[] = EDITIONS.map((e) => e.id)): Promise<RunningEdition[]> {
   const running: RunningEdition[] = [];
-  for (const warning of config.warnings ?? []) logger.warn({ configuration: true }, warning);
+  logConfigWarnings(config, logger);
   try {
     for (const id of editionIds) running.push(await startEdition(id, config, { logger }));
   } catch (error) {

@@ -10,11 +10,13 @@ import ajvDraft04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseDotenv } from 'dotenv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logConfigWarnings } from '../../src/cli/start.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { EditionId } from '../../src/editions/types.js';
 import { projectRoot, readResourceJson } from '../../src/resources.js';
 import { TEST_ENCRYPTION_KEY, tempDir } from '../helpers/config.js';
 import { createTestDatabaseUrl, describeEachDialect } from '../helpers/databases.js';
+import { captureLogger } from '../helpers/logs.js';
 import type { TestDatabase } from '../helpers/databases.js';
 import { eventually, startStack } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
@@ -95,6 +97,15 @@ describe('the Python system\'s .env', () => {
     expect(risky.warnings).toContainEqual(expect.stringMatching(/^WEBHOOK_HMAC_SECRET is ignored: .*forgery/));
     expect(risky.warnings).toContainEqual(expect.stringMatching(/^RATE_LIMIT_ENABLED is ignored/));
     expect(risky.warnings.join('\n')).not.toContain('shared-secret');
+  });
+
+  it('logs those warnings once at start-up, never a secret value', () => {
+    const logs = captureLogger();
+    logConfigWarnings(load({ ...PYTHON_ENV, WEBHOOK_HMAC_SECRET: 'shared-secret' }), logs.logger);
+    const lines = logs.lines().filter((line) => line.configuration === true);
+    expect(lines.filter((line) => String(line.msg).includes('Python system\'s names'))).toHaveLength(1);
+    expect(lines.some((line) => String(line.msg).startsWith('WEBHOOK_HMAC_SECRET is ignored'))).toBe(true);
+    expect(logs.text()).not.toContain('shared-secret');
   });
 
   it('names the closest known variable for an unknown one under our prefixes', () => {
