@@ -86,6 +86,12 @@ export const IGNORED_PYTHON_VARIABLES: Record<string, IgnoredVariable> = {
   UW_ENABLE_FLOWS: { reason: 'flows run only where a workspace created and enabled them; disable them per flow in the sidebar', when: isFalse },
 };
 
+/** Its default keys where they differ from ours: a Python deployment relying on them must set them here. */
+export const PYTHON_DEFAULT_KEYS: Partial<Record<EditionId, { ours: string; python: string }>> = {
+  'universal-webhook': { ours: 'UW_ADDON_KEY', python: 'universal-webhook-api' },
+  'clockify-addon': { ours: 'CLOCKIFY_ADDON_ADDON_KEY', python: 'clockify-python-addon' },
+};
+
 /** Known and used by the Python deployment's tooling (docker compose), not by the server: never warned about. */
 export const PYTHON_TOOLING_VARIABLES = ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB'];
 
@@ -110,6 +116,14 @@ export function configWarnings(
   for (const [name, entry] of ignored) warnings.push(`${name} is ignored: ${entry.reason}.`);
   for (const [name, raw] of Object.entries(databaseUrls(source))) {
     if (raw && /^(postgres(?:ql)?|sqlite)\+/i.test(raw)) warnings.push(`${name} is a SQLAlchemy URL; read as ${describeUrl(raw)}.`);
+  }
+  // A Python .env that relied on its default keys would silently publish other keys here.
+  const looksPython = aliasesUsed.size > 0 || ignored.length > 0 || Object.values(databaseUrls(source)).some((raw) => raw !== undefined && /^(postgres(?:ql)?|sqlite)\+/i.test(raw));
+  if (looksPython) {
+    for (const entry of Object.values(PYTHON_DEFAULT_KEYS)) {
+      const names = [entry!.ours, ...[...aliasTargets].filter(([, preferred]) => preferred === entry!.ours).map(([alias]) => alias)];
+      if (!names.some(set)) warnings.push(`${entry!.ours} is not set: the key is not the Python system's default "${entry!.python}". A published key never changes; set ${entry!.ours}=${entry!.python} if that is the key Clockify knows.`);
+    }
   }
   const unknown = Object.keys(source)
     .filter((name) => set(name) && OUR_PREFIXES.some((prefix) => name.startsWith(prefix)) && !knownNames.has(name))

@@ -92,6 +92,10 @@ describe('the Python system\'s .env', () => {
     // Its defaults for these match ours: nothing to say about them.
     expect(config.warnings.join('\n')).not.toMatch(/RATE_LIMIT_ENABLED|WEBHOOK_MAX_PAYLOAD_BYTES|UW_ENABLE_FLOWS/);
 
+    // Its keys are set in its .env: nothing to say. A Python .env relying on its default keys is told.
+    expect(config.warnings.join('\n')).not.toMatch(/is not set: the key/);
+    const { UNIVERSAL_WEBHOOK_ADDON_KEY: _uw, ADDON_KEY: _ca, ...defaultKeys } = PYTHON_ENV;
+    expect(load(defaultKeys).warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^UW_ADDON_KEY is not set: .*"universal-webhook-api"/), expect.stringMatching(/^CLOCKIFY_ADDON_ADDON_KEY is not set: .*"clockify-python-addon"/)]));
     const risky = load({ ...PYTHON_ENV, DEBUG: 'true', WEBHOOK_HMAC_SECRET: 'shared-secret', RATE_LIMIT_ENABLED: 'false' });
     expect(risky.warnings).toContainEqual(expect.stringMatching(/^DEBUG is ignored: its unauthenticated debug routes are not reproduced/));
     expect(risky.warnings).toContainEqual(expect.stringMatching(/^WEBHOOK_HMAC_SECRET is ignored: .*forgery/));
