@@ -8,12 +8,13 @@ import { retentionRoom } from './retention/index.js';
 import type { Room } from './room.js';
 import type { Runtime } from './runtime.js';
 import { registerAccessPolicy } from './server/access-policy.js';
+import { compatRoom } from './server/compat-room.js';
 import { registerUserAuth } from './server/user-auth.js';
 import { webUiRoom } from './web-ui/index.js';
 
 /** Every capability of an edition, in one list: adding one is one line here. */
 export function createRooms(runtime: Runtime): Room[] {
-  return [lifecycleRoom(runtime), ingestRoom(runtime), bootstrapRoom(runtime), explorerRoom(runtime), flowsRoom(runtime), retentionRoom(runtime), webUiRoom(runtime)];
+  return [lifecycleRoom(runtime), ingestRoom(runtime), bootstrapRoom(runtime), explorerRoom(runtime), flowsRoom(runtime), retentionRoom(runtime), webUiRoom(runtime), compatRoom(runtime)];
 }
 
 export async function registerRooms(app: FastifyInstance, runtime: Runtime): Promise<void> {

@@ -81,8 +81,9 @@ export interface RuntimeOptions {
 const warnedAboutKeys = new Set<string>();
 
 export async function createRuntime(editionId: EditionId, config: AppConfig, options: RuntimeOptions): Promise<Runtime> {
-  const edition = getEdition(editionId);
   const editionConfig = config.editions[editionId];
+  // The configured identity (name, description) when the operator kept the Python system's.
+  const edition = editionConfig.edition ?? getEdition(editionId);
   const logger = options.logger.child({ edition: editionId });
   const closers: (() => Promise<void> | void)[] = [];
   const now = options.now ?? Date.now;

@@ -1,10 +1,11 @@
 import type { EventBus } from '../events-bus.js';
-import type { BootstrapRun } from './store.js';
+import { warningSummary } from './store.js';
+import type { BootstrapRun, StepWarning } from './store.js';
 
 export const PROGRESS_INTERVAL_MS = 250;
 
-/** The run as the status endpoint and live views show it. */
-export function runView(run: BootstrapRun, errors: { operationId: string; error: string }[] = []) {
+/** The run as the status endpoint and live views show it; `cut` (from stepWarnings) names what a run left out. */
+export function runView(run: BootstrapRun, errors: { operationId: string; error: string }[] = [], cut?: { warnings: StepWarning[]; total: number }) {
   return {
     id: run.id,
     status: run.status,
@@ -18,6 +19,7 @@ export function runView(run: BootstrapRun, errors: { operationId: string; error:
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     errors,
+    ...(cut ? { warnings: cut.warnings, warningsCount: cut.total, warningSummary: warningSummary(cut.warnings, cut.total) } : {}),
   };
 }
 

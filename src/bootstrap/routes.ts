@@ -8,7 +8,7 @@ import { MEMBER_VISIBLE_ENTITY_TYPES, PER_USER_ENTITY_TYPES, payloadFor, seesEnt
 import { decodeCursor, entityCounts, getEntity, listEntities } from './cache.js';
 import { cancelRuns, problemFor, startRun } from './control.js';
 import { runView } from './progress.js';
-import { activeRun, getRun, latestRun, stepErrors } from './store.js';
+import { activeRun, getRun, latestRun, stepErrors, stepWarnings } from './store.js';
 
 const EntitiesQuery = Type.Object({
   type: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -28,10 +28,10 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
 
   const viewOf = async (runId: string) => {
     const run = await getRun(db, runId);
-    return run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN)) : null;
+    return run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN), await stepWarnings(db, run.id, ERRORS_SHOWN)) : null;
   };
 
-  ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors) and the cached entities per type.' } }, async (request) => {
+  ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors; warnings naming what a run completed with warnings cut) and the cached entities per type.' } }, async (request) => {
     const user = currentUser(request);
     const run = await latestRun(db, user.workspaceId);
     // Members: their own counts (types they may read, their own user row), and no step errors (what Clockify answered the installation token).
@@ -40,7 +40,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
       for (const entry of counts) if (PER_USER_ENTITY_TYPES.includes(entry.type)) entry.count = (await getEntity(db, user.workspaceId, entry.type, user.userId)) === undefined ? 0 : 1;
     }
     return {
-      run: run ? runView(run, user.isAdmin ? await stepErrors(db, run.id, ERRORS_SHOWN) : []) : null,
+      run: run ? runView(run, user.isAdmin ? await stepErrors(db, run.id, ERRORS_SHOWN) : [], await stepWarnings(db, run.id, ERRORS_SHOWN)) : null,
       entityCounts: counts,
     };
   });

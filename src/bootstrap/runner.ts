@@ -18,8 +18,10 @@ import type { BootstrapPlan, PlannedOperation } from './plan.js';
 import type { ProgressPublisher } from './progress.js';
 import {
   LostStepError,
+  PAGE_CAP_NOTE,
   activeRun,
   advanceStep,
+  countCappedSteps,
   countStepsByStatus,
   failStep,
   finishRun,
@@ -191,7 +193,7 @@ async function executeStep(deps: RunnerDeps, run: BootstrapRun, plan: BootstrapP
       maxPages: run.settings.maxPages,
     });
     const done = reason !== undefined;
-    const note = reason === 'max-pages' ? `Stopped after max_pages (${run.settings.maxPages}) pages; more data may exist.` : null;
+    const note = reason === 'max-pages' ? `${PAGE_CAP_NOTE} (${run.settings.maxPages}) pages; more data may exist.` : null;
     const now = runtime.now();
     let added = 0;
     let cancelRequested: boolean;
@@ -271,15 +273,18 @@ async function recordFailure(deps: RunnerDeps, run: BootstrapRun, step: Bootstra
 
 /**
  * Ends a run. A run completes even when some operations failed (they are listed with their errors and
- * can be retried alone); it fails only when nothing at all succeeded.
+ * can be retried alone); it fails only when nothing at all succeeded. A run that lost data on the way
+ * — an operation stopped by max_pages, or a failed step skipped — is `completed_with_warnings`, never
+ * a clean `completed`; its warnings (stepWarnings) name what was cut.
  */
 export async function finalize(deps: RunnerDeps, run: BootstrapRun, requested: 'completed' | 'cancelled' | 'failed', error: string | null = null): Promise<void> {
   const { runtime } = deps;
   const db = runtime.database.db;
-  let status = requested;
+  let status: 'completed' | 'completed_with_warnings' | 'cancelled' | 'failed' = requested;
   if (requested === 'completed') {
     const counts = await countStepsByStatus(db, run.id);
     if ((counts.failed ?? 0) > 0 && (counts.done ?? 0) === 0) status = 'failed';
+    else if ((counts.failed ?? 0) > 0 || (await countCappedSteps(db, run.id)) > 0) status = 'completed_with_warnings';
   }
   const now = runtime.now();
   if (!(await finishRun(db, run.id, status, now, error))) return;

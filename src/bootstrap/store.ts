@@ -186,6 +186,60 @@ export async function stepErrors(db: Executor, runId: string, limit: number): Pr
   return rows.map((row) => ({ operationId: row.operation_id, stepKey: row.step_key, error: row.last_error ?? 'failed' }));
 }
 
+/** A step that ended before its data did: stopped by max_pages (the runner leaves this note on it). */
+export const PAGE_CAP_NOTE = 'Stopped after max_pages';
+
+export async function countCappedSteps(db: Executor, runId: string): Promise<number> {
+  const row = await db
+    .selectFrom('bootstrap_steps')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('run_id', '=', runId)
+    .where('status', '=', 'done')
+    .where('last_error', 'like', `${PAGE_CAP_NOTE}%`)
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
+}
+
+export interface StepWarning {
+  operationId: string;
+  stepKey: string;
+  /** page-cap: more data exists than was fetched; failed: the step was skipped after an error. */
+  kind: 'page-cap' | 'failed';
+  message: string;
+}
+
+/** What a run cut: steps stopped by the page cap, then failed steps (whose data, and their dependents', is missing). */
+export async function stepWarnings(db: Executor, runId: string, limit: number): Promise<{ warnings: StepWarning[]; total: number }> {
+  const rows = await db
+    .selectFrom('bootstrap_steps')
+    .select(['operation_id', 'step_key', 'status', 'last_error'])
+    .where('run_id', '=', runId)
+    .where((eb) => eb.or([eb('status', '=', 'failed'), eb.and([eb('status', '=', 'done'), eb('last_error', 'like', `${PAGE_CAP_NOTE}%`)])]))
+    .orderBy('status', 'desc')
+    .orderBy('position')
+    .orderBy('step_key')
+    .execute();
+  const warnings = rows.map((row): StepWarning => ({
+    operationId: row.operation_id,
+    stepKey: row.step_key,
+    kind: row.status === 'failed' ? 'failed' : 'page-cap',
+    message: row.status === 'failed' ? `Skipped after an error: ${row.last_error ?? 'failed'}` : (row.last_error ?? 'Stopped by the page cap.'),
+  }));
+  return { warnings: warnings.slice(0, limit), total: warnings.length };
+}
+
+/** One sentence naming what a run cut, for the status and the sidebar. */
+export function warningSummary(warnings: readonly StepWarning[], total: number): string | null {
+  if (total === 0) return null;
+  const byKind = (kind: StepWarning['kind']) => [...new Set(warnings.filter((w) => w.kind === kind).map((w) => w.operationId))];
+  const capped = byKind('page-cap');
+  const failed = byKind('failed');
+  const parts: string[] = [];
+  if (capped.length > 0) parts.push(`stopped by the page cap (more data exists): ${capped.join(', ')}`);
+  if (failed.length > 0) parts.push(`skipped after errors: ${failed.join(', ')}`);
+  return `Completed with warnings — ${parts.join('; ')}${total > warnings.length ? ` (and ${total - warnings.length} more)` : ''}.`;
+}
+
 export async function countStepsByStatus(db: Executor, runId: string): Promise<Partial<Record<StepStatus, number>>> {
   const rows = await db.selectFrom('bootstrap_steps').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).where('run_id', '=', runId).groupBy('status').execute();
   return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));

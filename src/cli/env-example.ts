@@ -1,3 +1,4 @@
+import { IGNORED_PYTHON_VARIABLES } from '../config/python-compat.js';
 import { allVariables } from '../config/variables.js';
 
 /** The text of .env.example, generated from the one table of variables so it can never fall behind. */
@@ -9,8 +10,12 @@ export function renderEnvExample(): string {
   ];
   for (const variable of allVariables()) {
     lines.push(`# ${variable.description}`);
+    if (variable.aliases) lines.push(`# Also read under the Python system's name${variable.aliases.length > 1 ? 's' : ''} ${variable.aliases.join(', ')} (alias; ${variable.name} is preferred).`);
     lines.push(variable.example !== undefined && !variable.secret ? `# ${variable.name}=${variable.example}` : `# ${variable.name}=`);
     lines.push('');
   }
+  lines.push('# Python system variables accepted and ignored (a start-up warning says why):');
+  for (const [name, entry] of Object.entries(IGNORED_PYTHON_VARIABLES)) lines.push(`#   ${name}: ${entry.reason}.`);
+  lines.push('');
   return lines.join('\n');
 }

@@ -17,9 +17,15 @@ export interface StartEditionsOptions {
 
 export const portVariableHint = (id: EditionId): string => `set ${getEdition(id).envPrefix}_PORT to a free port`;
 
+/** Once at start-up: Python names read as aliases, variables ignored and why, likely typos (config/python-compat.ts). */
+export function logConfigWarnings(config: AppConfig, logger: Logger): void {
+  for (const warning of config.warnings ?? []) logger.warn({ configuration: true }, warning);
+}
+
 /** Starts the chosen editions in this process and stops them all cleanly on SIGTERM / SIGINT (a second signal exits at once). */
 export async function startEditions(config: AppConfig, logger: Logger, editionIds: EditionId[] = EDITIONS.map((e) => e.id), options: StartEditionsOptions = {}): Promise<RunningEdition[]> {
   const running: RunningEdition[] = [];
+  logConfigWarnings(config, logger);
   try {
     for (const id of editionIds) {
       try {

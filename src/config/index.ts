@@ -5,11 +5,14 @@ import { EDITIONS } from '../editions/index.js';
 import type { EditionDefinition, EditionId, SettingValue } from '../editions/types.js';
 import { resourcePath } from '../resources.js';
 import { ConfigError, EnvReader } from './env-spec.js';
-import { editionVariables, globalVariables, settingVariable } from './variables.js';
+import { IGNORED_PYTHON_VARIABLES, PYTHON_TOOLING_VARIABLES, configWarnings } from './python-compat.js';
+import { allVariables, editionVariables, globalVariables, settingVariable } from './variables.js';
 
 export interface EditionConfig {
+  /** The edition's definition with its name and description as configured (the identity its manifest serves). */
   edition: EditionDefinition;
   key: string;
+  vendor: { name?: string; url?: string };
   port: number;
   baseUrl: string;
   databaseUrl: string;
@@ -51,6 +54,8 @@ export interface AppConfig {
   retention: { intervalMinutes: number };
   shutdownTimeoutMs: number;
   editions: Record<EditionId, EditionConfig>;
+  /** Said once at start-up: Python names read as aliases, variables ignored and why, likely typos. */
+  warnings: string[];
 }
 
 export interface LoadConfigOptions {
@@ -62,7 +67,8 @@ export interface LoadConfigOptions {
 export function loadConfig(env: Record<string, string | undefined> = process.env, options: LoadConfigOptions = {}): AppConfig {
   const dotenvPath = options.dotenvPath === undefined ? resolve('.env') : options.dotenvPath;
   const fromFile = dotenvPath && existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
-  const reader = new EnvReader({ ...fromFile, ...env });
+  const source = { ...fromFile, ...env };
+  const reader = new EnvReader(source);
   const g = globalVariables;
 
   const nodeEnv = reader.withDefault(g.NODE_ENV, 'development');
@@ -88,9 +94,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const setting of edition.settings) {
       settingDefaults[setting.id] = reader.withDefault(settingVariable(edition, setting), setting.default);
     }
+    const name = reader.withDefault(vars.name, edition.name);
+    const description = reader.withDefault(vars.description, edition.description);
+    const vendorName = reader.optional(vars.vendorName);
+    const vendorUrl = reader.optional(vars.vendorUrl);
     editions[edition.id] = {
-      edition,
+      edition: name === edition.name && description === edition.description ? edition : { ...edition, name, description },
       key: reader.withDefault(vars.key, edition.key),
+      vendor: { ...(vendorName ? { name: vendorName } : {}), ...(vendorUrl ? { url: vendorUrl } : {}) },
       port,
       baseUrl: reader.withDefault(vars.baseUrl, `http://localhost:${port}`),
       databaseUrl: reader.withDefault(vars.dbUrl, `sqlite:${resolve(dataDir, edition.defaultDbFile)}`),
@@ -106,7 +117,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKeys: reader.withDefault(g.LOG_SECRET_KEYS, []),
     host: reader.withDefault(g.HOST, '0.0.0.0'),
     dataDir,
-    redisUrl: reader.optional(g.REDIS_URL),
+    // USE_REDIS=false keeps a REDIS_URL from being used (the Python system's switch; its .env sets both).
+    redisUrl: reader.optional(g.USE_REDIS) === false ? undefined : reader.optional(g.REDIS_URL),
     dbPoolSize: reader.withDefault(g.DB_POOL_SIZE, 20),
     requireSignatureVerification,
     trustProxy: reader.withDefault(g.TRUST_PROXY, false),
@@ -135,11 +147,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retention: { intervalMinutes: reader.withDefault(g.RETENTION_INTERVAL_MINUTES, 60) },
     shutdownTimeoutMs: reader.withDefault(g.SHUTDOWN_TIMEOUT_MS, 10_000),
     editions,
+    warnings: [],
   };
   if (config.rateLimit.backgroundPerSecond > config.rateLimit.perSecond) {
     reader.problems.push({ name: g.BOOTSTRAP_RATE_LIMIT_RPS.name, message: `must not exceed RATE_LIMIT_RPS (${config.rateLimit.perSecond})` });
   }
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  const variables = allVariables();
+  const aliasTargets = new Map(variables.flatMap((variable) => (variable.aliases ?? []).map((alias) => [alias, variable.name] as const)));
+  const known = new Set([...variables.map((variable) => variable.name), ...aliasTargets.keys(), ...Object.keys(IGNORED_PYTHON_VARIABLES), ...PYTHON_TOOLING_VARIABLES]);
+  config.warnings = configWarnings(source, reader.aliasesUsed, known, aliasTargets);
   return config;
 }
 

@@ -2,20 +2,28 @@ import type { EnvVar } from './env-spec.js';
 import { parsers } from './env-spec.js';
 import { EDITIONS } from '../editions/index.js';
 import type { EditionDefinition, SettingDefinition, SettingValue } from '../editions/types.js';
+import { PYTHON_EDITION_ALIASES, PYTHON_GLOBAL_ALIASES, PYTHON_SETTING_ALIASES } from './python-compat.js';
 
-const v = <T>(spec: EnvVar<T>): EnvVar<T> => spec;
+const v = <T>(spec: EnvVar<T>): EnvVar<T> => {
+  const aliases = PYTHON_GLOBAL_ALIASES[spec.name];
+  return aliases ? { ...spec, aliases } : spec;
+};
+const withAliases = <T>(spec: EnvVar<T>, aliases: string[] | undefined): EnvVar<T> => (aliases && aliases.length > 0 ? { ...spec, aliases } : spec);
+/** Several Python names for one of ours (e.g. two retention periods): the largest, so nothing is deleted earlier than before. */
+const largest = (values: SettingValue[]): SettingValue => (values.every((value) => typeof value === 'number') ? Math.max(...(values as number[])) : values[0]!);
 
 /** Variables shared by every edition. Names follow the original Python system where it had them. */
 export const globalVariables = {
   NODE_ENV: v({ name: 'NODE_ENV', description: 'development, production or test. production requires ADDON_ENCRYPTION_KEY.', example: 'development', parse: parsers.oneOf(['development', 'production', 'test'] as const), expects: 'development | production | test' }),
-  LOG_LEVEL: v({ name: 'LOG_LEVEL', description: 'Log verbosity.', example: 'info', parse: (raw) => parsers.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)(raw.toLowerCase()), expects: 'fatal | error | warn | info | debug | trace | silent' }),
+  LOG_LEVEL: v({ name: 'LOG_LEVEL', description: 'Log verbosity.', example: 'info', parse: (raw) => parsers.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)(PYTHON_LOG_LEVELS[raw.toLowerCase()] ?? raw.toLowerCase()), expects: 'fatal | error | warn | info | debug | trace | silent (or Python\'s WARNING, CRITICAL)' }),
   LOG_FORMAT: v({ name: 'LOG_FORMAT', description: 'Log lines as JSON (for collectors) or pretty (one readable line each; text is an alias).', example: 'json', parse: (raw) => { const value = raw.trim().toLowerCase(); return parsers.oneOf(['json', 'pretty'] as const)(value === 'text' ? 'pretty' : value); }, expects: 'json | pretty | text' }),
   LOG_SECRET_KEYS: v({ name: 'LOG_SECRET_KEYS', description: 'Extra field names whose values are always redacted from logs, stored histories and error bodies (comma-separated), on top of the built-in ones (authToken, token, secret, password, authorization, ...).', parse: parsers.list, expects: 'name,name' }),
   HOST: v({ name: 'HOST', description: 'Interface the HTTP servers listen on.', example: '0.0.0.0', parse: parsers.string, expects: 'an interface address' }),
   DATA_DIR: v({ name: 'DATA_DIR', description: 'Folder for the embedded databases, the development encryption key and sandbox keys.', example: './data', parse: parsers.string, expects: 'a folder path' }),
   REDIS_URL: v({ name: 'REDIS_URL', description: 'Redis for rate limits shared by several instances. Unset: limits are per process.', parse: parsers.string, expects: 'redis://host:port' }),
-  REQUIRE_SIGNATURE_VERIFICATION: v({ name: 'REQUIRE_SIGNATURE_VERIFICATION', description: 'Verify Clockify signatures on lifecycle and webhook calls. Only a development setup may turn this off; production refuses to start without it.', example: 'true', parse: parsers.boolean, expects: 'true | false' }),
-  CLOCKIFY_API_BASE_URL: v({ name: 'CLOCKIFY_API_BASE_URL', description: 'Backend URL used when a token carries no backendUrl claim.', example: 'https://api.clockify.me/api', parse: parsers.httpUrl, expects: 'an http(s) URL' }),
+  USE_REDIS: v({ name: 'USE_REDIS', description: 'false: run without Redis even though REDIS_URL is set (the Python system\'s switch). Default: Redis is used whenever REDIS_URL is set.', parse: parsers.boolean, expects: 'true | false' }),
+  REQUIRE_SIGNATURE_VERIFICATION: v({ name: 'REQUIRE_SIGNATURE_VERIFICATION', description: 'Verify Clockify signatures on lifecycle and webhook calls. Only a development setup may turn this off; production refuses to start without it.', example: 'true', parse: parsers.boolean, expects: 'true | false', combine: (values) => values.some(Boolean) }),
+  CLOCKIFY_API_BASE_URL: v({ name: 'CLOCKIFY_API_BASE_URL', description: 'Backend URL used when a token carries no backendUrl claim (a bare https://api.clockify.me, the Python system\'s form, means https://api.clockify.me/api).', example: 'https://api.clockify.me/api', parse: (raw) => withApiPath(parsers.httpUrl(raw)), expects: 'an http(s) URL' }),
   CLOCKIFY_PUBLIC_KEY: v({ name: 'CLOCKIFY_PUBLIC_KEY', description: 'PEM text of the key that signs Clockify tokens; replaces the bundled Clockify key (for the sandbox).', parse: (raw) => { if (!raw.includes('BEGIN PUBLIC KEY')) throw new Error('not a PEM public key'); return raw.replace(/\\n/g, '\n'); }, expects: 'a PEM "-----BEGIN PUBLIC KEY-----" block' }),
   CLOCKIFY_PUBLIC_KEY_PATH: v({ name: 'CLOCKIFY_PUBLIC_KEY_PATH', description: 'File holding that PEM key instead.', parse: parsers.string, expects: 'a file path' }),
   CLOCKIFY_JWKS_URL: v({ name: 'CLOCKIFY_JWKS_URL', description: 'Optional JWKS endpoint; keys are cached and refreshed on an unknown kid.', parse: parsers.httpUrl, expects: 'an http(s) URL' }),
@@ -37,18 +45,29 @@ export const globalVariables = {
   TRUST_PROXY: v({ name: 'TRUST_PROXY', description: 'Trust X-Forwarded-* from a reverse proxy in front.', example: 'false', parse: parsers.boolean, expects: 'true | false' }),
 };
 
-/** Variables each edition has under its own prefix or legacy name. */
+/** Variables each edition has under its own prefix or legacy name (and the Python system's names as aliases). */
 export function editionVariables(edition: EditionDefinition) {
+  const python = PYTHON_EDITION_ALIASES[edition.id] ?? {};
   return {
-    baseUrl: v({ name: edition.baseUrlEnv, description: `Public URL of ${edition.name} as Clockify reaches it (manifest baseUrl). Default http://localhost:${edition.defaultPort}.`, parse: parsers.httpUrl, expects: 'an http(s) URL' }),
-    dbUrl: v({ name: edition.dbUrlEnv, description: `Database of ${edition.name}: postgres://… in production; default sqlite:DATA_DIR/${edition.defaultDbFile}.`, parse: parsers.databaseUrl, expects: 'postgres://user@host/db or sqlite:path' }),
-    port: v({ name: `${edition.envPrefix}_PORT`, description: `Port of ${edition.name}.`, example: String(edition.defaultPort), parse: parsers.integer(0, 65535), expects: 'a port 0..65535' }),
-    key: v({ name: `${edition.envPrefix}_ADDON_KEY`, description: `Add-on key of ${edition.name} in its manifest (must be unique in the marketplace).`, example: edition.key, parse: (raw) => { if (!/^[a-zA-Z0-9._-]{2,50}$/.test(raw)) throw new Error('bad key'); return raw; }, expects: '2..50 characters of letters, digits, . _ -' }),
+    baseUrl: withAliases(v({ name: edition.baseUrlEnv, description: `Public URL of ${edition.name} as Clockify reaches it (manifest baseUrl). Default http://localhost:${edition.defaultPort}.`, parse: parsers.httpUrl, expects: 'an http(s) URL' }), python.baseUrl),
+    dbUrl: v({ name: edition.dbUrlEnv, description: `Database of ${edition.name}: postgres://… in production; default sqlite:DATA_DIR/${edition.defaultDbFile}. SQLAlchemy URLs (postgresql+asyncpg://…, sqlite+aiosqlite:///./file.db) are read too.`, parse: parsers.databaseUrl, expects: 'postgres://user@host/db or sqlite:path' }),
+    port: withAliases(v({ name: `${edition.envPrefix}_PORT`, description: `Port of ${edition.name}.`, example: String(edition.defaultPort), parse: parsers.integer(0, 65535), expects: 'a port 0..65535' }), python.port),
+    key: withAliases(v({ name: `${edition.envPrefix}_ADDON_KEY`, description: `Add-on key of ${edition.name} in its manifest (must be unique in the marketplace; a published key never changes).`, example: edition.key, parse: (raw) => { if (!/^[a-zA-Z0-9._-]{2,50}$/.test(raw)) throw new Error('bad key'); return raw; }, expects: '2..50 characters of letters, digits, . _ -' }), python.key),
+    name: withAliases(v({ name: `${edition.envPrefix}_ADDON_NAME`, description: `Name of ${edition.name} in its manifest and listing.`, example: edition.name, parse: (raw) => { if (raw.trim().length === 0 || raw.length > 50) throw new Error('not 1..50 characters'); return raw; }, expects: '1..50 characters' }), python.name),
+    description: withAliases(v({ name: `${edition.envPrefix}_ADDON_DESCRIPTION`, description: `Description of ${edition.name} in its manifest.`, parse: (raw) => { if (raw.length > 1000) throw new Error('longer than 1000 characters'); return raw; }, expects: 'text up to 1000 characters' }), python.description),
+    vendorName: withAliases(v({ name: `${edition.envPrefix}_VENDOR_NAME`, description: `Vendor of ${edition.name}, shown by GET / and /openapi.json (the manifest has no vendor field: Clockify takes it from the developer account).`, parse: parsers.string, expects: 'text' }), python.vendorName),
+    vendorUrl: withAliases(v({ name: `${edition.envPrefix}_VENDOR_URL`, description: `Vendor web site of ${edition.name}, shown beside the vendor name.`, parse: parsers.httpUrl, expects: 'an http(s) URL' }), python.vendorUrl),
   };
 }
 
 /** `${PREFIX}_${SETTING_ID}` sets the default of a structured setting before the workspace overrides it. */
 export function settingVariable(edition: EditionDefinition, setting: SettingDefinition): EnvVar<SettingValue> {
+  const aliases = PYTHON_SETTING_ALIASES[edition.id]?.[setting.id];
+  const spec = plainSettingVariable(edition, setting);
+  return aliases ? { ...spec, aliases, combine: largest } : spec;
+}
+
+function plainSettingVariable(edition: EditionDefinition, setting: SettingDefinition): EnvVar<SettingValue> {
   const name = `${edition.envPrefix}_${setting.id.toUpperCase()}`;
   const description = `Default of the "${setting.name}" setting: ${setting.description}`;
   switch (setting.type) {
@@ -61,6 +80,14 @@ export function settingVariable(edition: EditionDefinition, setting: SettingDefi
     default:
       return { name, description, example: String(setting.default), parse: parsers.string, expects: 'text' };
   }
+}
+
+const PYTHON_LOG_LEVELS: Record<string, string> = { warning: 'warn', critical: 'fatal' };
+
+/** Clockify's API lives under /api; the Python system configured the bare host. */
+function withApiPath(url: string): string {
+  const parsed = new URL(url);
+  return /(^|\.)clockify\.me$/.test(parsed.hostname) && (parsed.pathname === '/' || parsed.pathname === '') ? `${url}/api` : url;
 }
 
 function parseKey(raw: string): Buffer {

@@ -12,6 +12,8 @@ import type { UserContext } from '../server/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 import { explorerAccess } from './access.js';
 import { ownRowsOnly, writeRefusal } from '../server/access-policy.js';
+import { translateExplorerBody } from './request-shapes.js';
+import type { ExplorerCall } from './request-shapes.js';
 
 const ListQuery = Type.Object({
   method: Type.Optional(Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((m) => Type.Literal(m)))),
@@ -20,12 +22,27 @@ const ListQuery = Type.Object({
   tag: Type.Optional(Type.String({ maxLength: 200 })),
 });
 const OperationParams = Type.Object({ operationId: Type.String({ minLength: 1, maxLength: 200 }) });
-const ExecuteBody = Type.Object({
-  operationId: Type.String({ minLength: 1, maxLength: 200 }),
-  params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  body: Type.Optional(Type.Unknown()),
-});
-type ExecuteBody = Static<typeof ExecuteBody>;
+/** Documents the shapes; request-shapes.ts checks them (and refuses every field a shape does not have). */
+const ExecuteBody = Type.Object(
+  {
+    operationId: Type.Optional(Type.String({ description: 'Ours. Or method + path (the Python Clockify Add-on\'s explorer).' })),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Path and query parameters by name (ours); path parameters (Clockify Add-on); {path, query, body} (Universal Webhook).' })),
+    body: Type.Optional(Type.Unknown()),
+    query: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Query parameters (the Python Clockify Add-on\'s shapes).' })),
+    method: Type.Optional(Type.String()),
+    path: Type.Optional(Type.String()),
+    endpoint: Type.Optional(Type.String({ description: 'POST /api-call of the Python Clockify Add-on: {method, endpoint, params, query, body}.' })),
+    operation_id: Type.Optional(Type.String({ description: 'The Python API Studio / Universal Webhook shapes: {operation_id, path_params, query_params, body} or {operation_id, params: {path, query, body}}.' })),
+    path_params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    query_params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    workspace_id: Type.Optional(Type.String()),
+    workspaceId: Type.Optional(Type.String()),
+    developerMode: Type.Optional(Type.Boolean()),
+    developer_mode: Type.Optional(Type.Boolean()),
+  },
+  { description: 'One of the accepted shapes; any field the shape does not have is refused (400).' },
+);
+const ExecuteQuery = Type.Object({ workspace_id: Type.Optional(Type.String({ maxLength: 100 })) });
 const HistoryQuery = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })), cursor: Type.Optional(Type.String({ maxLength: 64 })) });
 const HistoryParams = Type.Object({ callId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 
@@ -83,7 +100,8 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     };
   });
 
-  const execute = async (user: UserContext, call: ExecuteBody) => {
+  const execute = async (user: UserContext, call: ExplorerCall) => {
+    if (call.workspaceId !== undefined && call.workspaceId !== user.workspaceId) throw problems.forbidden('workspace-mismatch', 'Operations run in your own workspace only.');
     // A write the edition hides is still a known operation: refusing it is a 403, not a 404.
     const operation = catalog.get(call.operationId);
     if (!operation) throw problems.notFound('unknown-operation', `No operation ${call.operationId} in the explorer of ${edition.name}.`);
@@ -128,8 +146,16 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     }
   };
 
-  const executeRoute = async (request: FastifyRequest<{ Body: ExecuteBody }>) => execute(currentUser(request), request.body);
-  ui.post<{ Body: ExecuteBody }>('/ui/api-explorer/execute', { schema: { tags, summary: 'Validate against the spec and run an operation; writes need an admin.', body: ExecuteBody } }, executeRoute);
+  const executeRoute = async (request: FastifyRequest<{ Body: unknown; Querystring: Static<typeof ExecuteQuery> }>) => {
+    const user = currentUser(request);
+    // The Python system named the workspace in the query string as well: it must be the token's.
+    if (request.query.workspace_id !== undefined && request.query.workspace_id !== user.workspaceId) throw problems.forbidden('workspace-mismatch', 'Operations run in your own workspace only.');
+    const translated = translateExplorerBody(request.body, catalog);
+    if (!translated.ok) throw problems.badRequest('invalid-request', 'The request does not match an accepted shape: ' + translated.problems.map((p) => `${p.field} ${p.message}`).join('; '), translated.problems);
+    return execute(user, translated.call);
+  };
+  const executeSchema = (summary: string) => ({ schema: { tags, summary, body: ExecuteBody, querystring: ExecuteQuery } });
+  ui.post('/ui/api-explorer/execute', executeSchema('Validate against the spec and run an operation; writes need an admin. Accepts our shape and the Python system\'s (docs/migrating-from-python.md).'), executeRoute);
 
   ui.get<{ Querystring: Static<typeof HistoryQuery> }>('/ui/api-explorer/history', { schema: { tags, summary: 'Calls made from the explorer in this workspace (redacted), newest first.', querystring: HistoryQuery } }, async (request) => {
     const user = currentUser(request);
@@ -165,7 +191,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
   });
 
   // Compatibility with the original system's route.
-  ui.post<{ Body: ExecuteBody }>('/api-call', { schema: { tags, summary: 'Alias of POST /ui/api-explorer/execute (compatibility).', body: ExecuteBody } }, executeRoute);
+  ui.post('/api-call', executeSchema('Alias of POST /ui/api-explorer/execute (the Python Clockify Add-on\'s route and body shape).'), executeRoute);
 }
 
 /** The spec marks some parameters required yet gives them a default (`include-roles`): run with the default unless the form says otherwise. */

@@ -13,13 +13,19 @@ import { TemplateInputError, findFlowTemplate, flowTemplatesFor } from './librar
 import type { FlowDefinition } from './model.js';
 import type { FlowStore, StoredFlow } from './store.js';
 import { validateFlowDefinition } from './validate.js';
+import { PYTHON_FLOW_FIELDS, looksLikePythonFlow, translatePythonFlow } from './python-import.js';
 
 export const JOB_REPLAY_RUN = 'flow.replay';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const FlowParams = Type.Object({ flowId: Id });
 const RunParams = Type.Object({ runId: Id });
-const DefinitionBody = Type.Object({ definition: Type.Unknown() });
+/** Ours (`{definition}`) or the Python system's flow itself ({name, enabled, trigger_event_types, conditions, actions}), translated. */
+const CreateBody = Type.Object(
+  { definition: Type.Optional(Type.Unknown({ description: 'Our flow definition.' })), ...Object.fromEntries(PYTHON_FLOW_FIELDS.map((name) => [name, Type.Optional(Type.Unknown({ description: 'A field of the Python system\'s flow definition (imported, translated to ours).' }))])) },
+  { additionalProperties: true },
+);
+const WorkspaceQuery = Type.Object({ workspace_id: Type.Optional(Type.String({ maxLength: 100 })) });
 const TestBody = Type.Object({
   definition: Type.Optional(Type.Unknown()),
   eventId: Type.Optional(Id),
@@ -58,6 +64,20 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     return result.flow;
   };
   const view = (flow: StoredFlow) => ({ ...flow, trigger: flow.definition.trigger });
+  /** A Python flow definition as ours (400 naming each untranslatable field); ours passes through. */
+  const fromBody = async (user: UserContext, body: unknown, base?: FlowDefinition): Promise<unknown> => {
+    if (!looksLikePythonFlow(body)) {
+      if (body && typeof body === 'object' && 'definition' in body) return (body as { definition: unknown }).definition;
+      throw problems.badRequest('invalid-flow', 'Send {"definition": …} or a flow of the Python system ({name, enabled, trigger_event_types, conditions, actions}).', [{ field: 'definition', message: 'required' }]);
+    }
+    const sources = runtime.edition.capabilities.customWebhooks ? await runtime.database.db.selectFrom('custom_sources').select(['id', 'name']).where('workspace_id', '=', user.workspaceId).execute() : [];
+    const result = translatePythonFlow(body, { customSourceId: (name) => sources.find((source) => source.name === name || source.id === name)?.id }, base !== undefined);
+    if (!result.ok) throw problems.badRequest('untranslatable-flow', 'The Python flow cannot be imported as it is: ' + result.problems.slice(0, 5).map((p) => `${p.field} ${p.message}`).join('; '), result.problems);
+    return base ? { ...base, ...result.value } : result.value;
+  };
+  const sameWorkspace = (user: UserContext, query: { workspace_id?: string }) => {
+    if (query.workspace_id !== undefined && query.workspace_id !== user.workspaceId) throw problems.forbidden('workspace-mismatch', 'Flows belong to your own workspace only.');
+  };
   const load = async (user: UserContext, flowId: string) => {
     const flow = await store.get(user.workspaceId, flowId);
     if (!flow) throw problems.notFound('unknown-flow', 'No flow with this id in this workspace.');
@@ -82,9 +102,10 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     return { flows: (await store.list(user.workspaceId)).map(view) };
   });
 
-  ui.post<{ Body: Static<typeof DefinitionBody> }>('/ui/flows', { schema: { tags, summary: 'Create a flow (checked against the catalog; 400 names each bad field).', body: DefinitionBody } }, async (request, reply) => {
+  ui.post<{ Body: Static<typeof CreateBody>; Querystring: Static<typeof WorkspaceQuery> }>('/ui/flows', { schema: { tags, summary: 'Create a flow (checked against the catalog; 400 names each bad field). Also imports a Python system flow definition.', body: CreateBody, querystring: WorkspaceQuery } }, async (request, reply) => {
     const user = requireAdmin(request);
-    const definition = await validate(user, request.body.definition);
+    sameWorkspace(user, request.query);
+    const definition = await validate(user, await fromBody(user, request.body));
     return reply.code(201).send({ flow: view(await store.create(user.workspaceId, definition, user.userId)) });
   });
 
@@ -145,10 +166,11 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     return { flow: view(await load(user, request.params.flowId)) };
   });
 
-  ui.put<{ Params: Static<typeof FlowParams>; Body: Static<typeof DefinitionBody> }>('/ui/flows/:flowId', { schema: { tags, summary: 'Replace the definition (a new version).', params: FlowParams, body: DefinitionBody } }, async (request) => {
+  ui.put<{ Params: Static<typeof FlowParams>; Body: Static<typeof CreateBody>; Querystring: Static<typeof WorkspaceQuery> }>('/ui/flows/:flowId', { schema: { tags, summary: 'Replace the definition (a new version); a Python system flow body updates the fields it gives.', params: FlowParams, body: CreateBody, querystring: WorkspaceQuery } }, async (request) => {
     const user = requireAdmin(request);
-    await load(user, request.params.flowId);
-    const definition = await validate(user, request.body.definition);
+    sameWorkspace(user, request.query);
+    const existing = await load(user, request.params.flowId);
+    const definition = await validate(user, await fromBody(user, request.body, existing.definition));
     return { flow: view((await store.update(user.workspaceId, request.params.flowId, definition, user.userId))!) };
   });
 

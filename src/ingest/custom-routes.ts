@@ -1,11 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { WEBHOOK_BODY_LIMIT } from '../server/app.js';
 import { HttpProblem, problems } from '../server/problems.js';
 import { headerValue } from '../server/token-guard.js';
 import { currentUser, requireAdmin } from '../server/user-auth.js';
+import { defaultEventTypePlaces, eventTypeOf, parseEventTypeLocation } from './custom-event-type.js';
 import type { CustomSourceStore } from './custom-sources.js';
 import type { EventStore } from './event-store.js';
 import { keptHeaders } from './headers.js';
@@ -17,14 +18,17 @@ const CreateSource = Type.Object({
   signatureMode: Type.Union([Type.Literal('standard'), Type.Literal('hmac-sha256'), Type.Literal('none')]),
   signatureHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9-]+$' })),
   allowUnsigned: Type.Optional(Type.Boolean()),
+  eventTypeFrom: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Where the event type is: "header:<Name>" or a JSON path ($.meta.kind). Default: $.event_type, $.type, $.event, $.eventType, then the X-Event-Type and X-GitHub-Event headers.' })),
 });
 type CreateSource = Static<typeof CreateSource>;
+const EventTypeBody = Type.Object({ eventTypeFrom: Type.Union([Type.String({ minLength: 1, maxLength: 500 }), Type.Null()], { description: '"header:<Name>", a JSON path, or null for the defaults.' }) });
 
-/** What the sender says the event is; the payload's own `type`/`event` wins over headers. */
-function eventTypeOf(request: FastifyRequest, payload: unknown): string {
-  const body = payload && typeof payload === 'object' ? (payload as Record<string, unknown>) : {};
-  const candidate = [body.type, body.event, body.eventType, headerValue(request, 'x-event-type'), headerValue(request, 'x-github-event')].find((value) => typeof value === 'string' && value.length > 0 && value.length <= 100);
-  return (candidate as string | undefined) ?? 'custom';
+/** 400 for a location that cannot be read. */
+function checkedLocation(raw: string | null | undefined, field: string): string | null {
+  if (raw === undefined || raw === null) return null;
+  const parsed = parseEventTypeLocation(raw);
+  if (!parsed.ok) throw problems.badRequest('invalid-event-type-location', `eventTypeFrom ${parsed.message}.`, [{ field, message: parsed.message }]);
+  return raw.trim();
 }
 
 /** Webhooks from any other system, verified per source. */
@@ -54,7 +58,7 @@ export async function customWebhookRoutes(app: FastifyInstance, { runtime, event
       }
       const payload = request.body;
       if (payload === undefined || payload === null || typeof payload !== 'object') reject('malformed_body', problems.badRequest('malformed-json', 'The body must be a JSON object or array.'));
-      const eventType = eventTypeOf(request, payload);
+      const eventType = eventTypeOf(source.eventTypeFrom, payload, (name) => headerValue(request, name));
       const deliveryId = headerValue(request, 'webhook-id') ?? headerValue(request, 'x-delivery-id') ?? headerValue(request, 'x-github-delivery');
       const sourceKey = `custom:${source.id}`;
       const result = await events.store({ workspaceId: source.workspaceId, source: sourceKey, eventType, payload, payloadText: request.bodyText, headers: keptHeaders(request), deliveryId: deliveryId?.slice(0, 200) });
@@ -71,7 +75,7 @@ export async function customWebhookRoutes(app: FastifyInstance, { runtime, event
 /** Managing sources from the sidebar. A secret is returned only by create and rotate, never again. */
 export async function customSourceUiRoutes(ui: FastifyInstance, { runtime, sources }: { runtime: Runtime; sources: CustomSourceStore }) {
   const urlOf = (id: string) => `${runtime.editionConfig.baseUrl.replace(/\/+$/, '')}/webhooks/custom/${id}`;
-  const view = (source: Awaited<ReturnType<CustomSourceStore['list']>>[number]) => ({ ...source, url: urlOf(source.id) });
+  const view = (source: Awaited<ReturnType<CustomSourceStore['list']>>[number]) => ({ ...source, url: urlOf(source.id), eventTypeDefaults: defaultEventTypePlaces() });
   const tags = ['custom sources'];
 
   ui.get('/ui/sources', { schema: { tags, summary: 'Custom webhook sources of the workspace.' } }, async (request) => {
@@ -84,7 +88,8 @@ export async function customSourceUiRoutes(ui: FastifyInstance, { runtime, sourc
     if (request.body.signatureMode === 'none' && request.body.allowUnsigned !== true) {
       throw problems.badRequest('unsigned-not-allowed', 'An unsigned source accepts anything from anyone; set allowUnsigned: true to create one anyway.', [{ field: 'body.allowUnsigned', message: 'must be true for signatureMode none' }]);
     }
-    const { source, secret } = await sources.create(user.workspaceId, request.body);
+    const eventTypeFrom = checkedLocation(request.body.eventTypeFrom, 'body.eventTypeFrom');
+    const { source, secret } = await sources.create(user.workspaceId, { ...request.body, eventTypeFrom });
     return reply.code(201).send({ source: view(source), secret });
   });
 
@@ -93,6 +98,14 @@ export async function customSourceUiRoutes(ui: FastifyInstance, { runtime, sourc
     const rotated = await sources.rotate(user.workspaceId, request.params.sourceId);
     if (!rotated) throw problems.notFound('unknown-source', 'No signed source with this id in this workspace.');
     return { source: view(rotated.source), secret: rotated.secret };
+  });
+
+  ui.put<{ Params: Static<typeof SourceParams>; Body: Static<typeof EventTypeBody> }>('/ui/sources/:sourceId/event-type', { schema: { tags, summary: 'Where this source\'s event type is read: a header, a JSON path, or null for the defaults.', params: SourceParams, body: EventTypeBody } }, async (request) => {
+    const user = requireAdmin(request);
+    const eventTypeFrom = checkedLocation(request.body.eventTypeFrom, 'body.eventTypeFrom');
+    const source = await sources.setEventTypeFrom(user.workspaceId, request.params.sourceId, eventTypeFrom);
+    if (!source) throw problems.notFound('unknown-source', 'No source with this id in this workspace.');
+    return { source: view(source) };
   });
 
   for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {

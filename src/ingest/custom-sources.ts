@@ -16,6 +16,8 @@ export interface CustomSource {
   rotating: boolean;
   createdAt: number;
   updatedAt: number;
+  /** Where the event type is read (custom-event-type.ts); null: the defaults. */
+  eventTypeFrom: string | null;
 }
 
 /** How long the previous secret keeps working after a rotation, so senders can switch without losing deliveries. */
@@ -45,7 +47,7 @@ export class CustomSourceStore {
     return row ? this.toSource(row) : undefined;
   }
 
-  async create(workspaceId: string, input: { name: string; signatureMode: SignatureMode; signatureHeader?: string }): Promise<{ source: CustomSource; secret: string | null }> {
+  async create(workspaceId: string, input: { name: string; signatureMode: SignatureMode; signatureHeader?: string; eventTypeFrom?: string | null }): Promise<{ source: CustomSource; secret: string | null }> {
     const now = this.now();
     const secret = input.signatureMode === 'none' ? null : newSourceSecret(input.signatureMode);
     const id = newId(now);
@@ -63,6 +65,7 @@ export class CustomSourceStore {
         enabled: 1,
         created_at: now,
         updated_at: now,
+        event_type_from: input.eventTypeFrom ?? null,
       })
       .execute();
     return { source: (await this.get(id))!, secret };
@@ -83,6 +86,11 @@ export class CustomSourceStore {
 
   async setEnabled(workspaceId: string, id: string, enabled: boolean): Promise<CustomSource | undefined> {
     await this.database.db.updateTable('custom_sources').set({ enabled: enabled ? 1 : 0, updated_at: this.now() }).where('id', '=', id).where('workspace_id', '=', workspaceId).execute();
+    return this.get(id, workspaceId);
+  }
+
+  async setEventTypeFrom(workspaceId: string, id: string, eventTypeFrom: string | null): Promise<CustomSource | undefined> {
+    await this.database.db.updateTable('custom_sources').set({ event_type_from: eventTypeFrom, updated_at: this.now() }).where('id', '=', id).where('workspace_id', '=', workspaceId).execute();
     return this.get(id, workspaceId);
   }
 
@@ -114,6 +122,7 @@ export class CustomSourceStore {
       rotating: row.previous_secret_expires_at !== null && Number(row.previous_secret_expires_at) > this.now(),
       createdAt: Number(row.created_at),
       updatedAt: Number(row.updated_at),
+      eventTypeFrom: row.event_type_from ?? null,
     };
   }
 }

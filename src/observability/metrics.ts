@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SeriesHistogram } from './series-histogram.js';
+import { registerPythonMetricAliases } from './python-metric-aliases.js';
 
 /**
  * The product's metrics, one registry per edition (labelled `edition`), so each edition's /metrics
@@ -13,6 +14,8 @@ export function createMetrics(edition: string) {
   const startedAt = Date.now();
 
   new Gauge({ name: 'addon_uptime_seconds', help: 'Seconds since the edition started.', registers: [registry], collect() { this.set((Date.now() - startedAt) / 1000); } });
+
+  registerPythonMetricAliases(registry);
 
   return {
     registry,

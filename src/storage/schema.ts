@@ -98,12 +98,15 @@ export interface CustomSourcesTable {
   enabled: number;
   created_at: number;
   updated_at: number;
+  /** `header:<name>` or a JSON path (`$.meta.kind`); null: event_type, type, event, … (custom-event-type.ts). */
+  event_type_from: string | null;
 }
 
 export interface BootstrapRunsTable {
   id: string;
   workspace_id: string;
-  status: 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+  /** completed_with_warnings: finished, but a page cap or a failed step cut some data (the run's warnings name what). */
+  status: 'pending' | 'running' | 'completed' | 'completed_with_warnings' | 'failed' | 'cancelled';
   mode: 'full' | 'failed-only';
   operations_total: number;
   operations_done: number;

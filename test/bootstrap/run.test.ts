@@ -145,7 +145,13 @@ describeEachDialect('bootstrap run against the sandbox', (dialect) => {
       expect(step.last_error).toMatch(/max_pages \(2\)/);
     }
     expect((await h.counts())['time-entries']).toBe(60);
-    expect((await runOf(h, runId)).status).toBe('completed');
+    // Cut short is not a clean completion: the status says so and names what was cut.
+    expect((await runOf(h, runId)).status).toBe('completed_with_warnings');
+    const token = await h.userToken('OWNER');
+    const status = (await h.app.inject({ method: 'GET', url: '/ui/bootstrap/status', headers: { authorization: `Bearer ${token}` } })).json();
+    expect(status.run.status).toBe('completed_with_warnings');
+    expect(status.run.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ operationId: 'getTimeEntries', kind: 'page-cap', message: expect.stringMatching(/max_pages \(2\)/) })]));
+    expect(status.run.warningSummary).toMatch(/page cap.*getTimeEntries/);
   });
 });
 

@@ -168,7 +168,7 @@ export interface CustomSource {
   url: string;
 }
 
-export type RunStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type RunStatus = 'pending' | 'running' | 'completed' | 'completed_with_warnings' | 'failed' | 'cancelled';
 
 export interface BootstrapRun {
   id: string;
@@ -183,6 +183,10 @@ export interface BootstrapRun {
   startedAt: number | string | null;
   finishedAt: number | string | null;
   errors?: { operationId: string; error: string }[];
+  /** What a run completed with warnings cut: operations stopped by the page cap, steps skipped after errors. */
+  warnings?: { operationId: string; stepKey: string; kind: 'page-cap' | 'failed'; message: string }[];
+  warningsCount?: number;
+  warningSummary?: string | null;
 }
 
 export interface BootstrapStatus {

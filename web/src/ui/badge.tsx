@@ -10,6 +10,7 @@ const STATUS_TONES: Record<string, Tone> = {
   pending: 'neutral',
   running: 'info',
   completed: 'ok',
+  completed_with_warnings: 'warn',
   succeeded: 'ok',
   success: 'ok',
   cancelled: 'neutral',

@@ -88,7 +88,8 @@ export function BootstrapCard() {
 
 function RunProgress({ run, now }: { run: BootstrapRun; now: number }) {
   const done = run.status === 'completed';
-  const tone = run.status === 'failed' ? 'danger' : done ? 'ok' : run.status === 'cancelled' ? 'neutral' : 'info';
+  const cut = run.status === 'completed_with_warnings';
+  const tone = run.status === 'failed' ? 'danger' : done ? 'ok' : cut ? 'warn' : run.status === 'cancelled' ? 'neutral' : 'info';
   const when = run.finishedAt ?? run.startedAt ?? run.createdAt;
   return (
     <div class="stack-sm">
@@ -114,6 +115,25 @@ function RunProgress({ run, now }: { run: BootstrapRun; now: number }) {
           </>
         ) : null}
       </p>
+      {cut && run.warningSummary ? (
+        <div class="stack-sm" data-testid="bootstrap-warnings">
+          <p class="small">{run.warningSummary}</p>
+          {run.warnings && run.warnings.some((item) => item.kind === 'page-cap') ? (
+            <details class="disclosure">
+              <summary>What was cut ({run.warnings.filter((item) => item.kind === 'page-cap').length})</summary>
+              <ul class="error-list">
+                {run.warnings
+                  .filter((item) => item.kind === 'page-cap')
+                  .map((item) => (
+                    <li key={item.stepKey}>
+                      <code>{item.operationId}</code> <span class="muted">{item.message}</span>
+                    </li>
+                  ))}
+              </ul>
+            </details>
+          ) : null}
+        </div>
+      ) : null}
       {run.errors && run.errors.length > 0 ? (
         <details class="disclosure">
           <summary>What failed ({run.errors.length})</summary>

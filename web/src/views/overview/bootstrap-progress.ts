@@ -1,7 +1,7 @@
 import type { BootstrapRun } from '../../api/types';
 
 const NUMBERS = ['operationsTotal', 'operationsDone', 'entitiesFetched', 'pagesFetched', 'errorsCount'] as const;
-const STATUSES = new Set(['pending', 'running', 'completed', 'failed', 'cancelled']);
+const STATUSES = new Set(['pending', 'running', 'completed', 'completed_with_warnings', 'failed', 'cancelled']);
 
 export function isActive(run: BootstrapRun | null | undefined): boolean {
   return run?.status === 'pending' || run?.status === 'running';
