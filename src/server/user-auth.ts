@@ -15,6 +15,8 @@ export interface UserContext {
   installation: Installation;
   theme?: string;
   language?: string;
+  /** When the token expires (ms since the epoch): a live stream it opened ends then. */
+  expiresAt?: number;
 }
 
 declare module 'fastify' {
@@ -62,6 +64,7 @@ export function registerUserAuth(app: FastifyInstance, runtime: Runtime): void {
       installation,
       theme: claims.theme,
       language: claims.language,
+      expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
     };
   });
 }
