@@ -386,9 +386,25 @@ function toRe2(node: Node): string {
   }
 }
 
-/** Checks `pattern` and prepares it for linear-time matching. Never throws. */
+const compiledCache = new Map<string, SafeRegexResult>();
+const CACHE_LIMIT = 1_000;
+
+/**
+ * Checks `pattern` and prepares it for linear-time matching. Never throws. Results are cached by
+ * pattern and flag: validation, every run and every dry run of a flow compile the same few patterns.
+ */
 export function compileSafeRegex(pattern: unknown, options: { ignoreCase?: boolean } = {}): SafeRegexResult {
   if (typeof pattern !== 'string') return { ok: false, message: 'pattern must be a string' };
+  const key = `${options.ignoreCase ? 'i' : '-'}${pattern}`;
+  const cached = compiledCache.get(key);
+  if (cached) return cached;
+  const result = compileUncached(pattern, options);
+  if (compiledCache.size >= CACHE_LIMIT) compiledCache.delete(compiledCache.keys().next().value as string);
+  compiledCache.set(key, result);
+  return result;
+}
+
+function compileUncached(pattern: string, options: { ignoreCase?: boolean }): SafeRegexResult {
   if (pattern.length > MAX_PATTERN_LENGTH) {
     return { ok: false, message: `pattern is longer than ${MAX_PATTERN_LENGTH} characters` };
   }

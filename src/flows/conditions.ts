@@ -299,20 +299,11 @@ export function regexOperand(operand: unknown): { pattern: unknown; ignoreCase: 
   return { pattern: operand, ignoreCase: false };
 }
 
-const regexCache = new Map<string, SafeRegex | string>();
-
 function regexFor(operand: unknown): SafeRegex | string {
   const { pattern, ignoreCase } = regexOperand(operand);
   if (typeof pattern !== 'string') return 'the "matches" operator needs a pattern string';
-  const key = `${ignoreCase ? 'i' : '-'}${pattern}`;
-  let cached = regexCache.get(key);
-  if (cached === undefined) {
-    const compiled = compileSafeRegex(pattern, { ignoreCase });
-    cached = compiled.ok ? compiled.regex : compiled.message;
-    if (regexCache.size >= 500) regexCache.delete(regexCache.keys().next().value as string);
-    regexCache.set(key, cached);
-  }
-  return cached;
+  const compiled = compileSafeRegex(pattern, { ignoreCase });
+  return compiled.ok ? compiled.regex : compiled.message;
 }
 
 /** Depth of a condition group, counting the group itself as 1. */

@@ -6,11 +6,11 @@
  */
 export const EVALUATION_LIMITS = {
   /** Property reads of the event during JSONPath evaluation (each node reached once per path that reaches it). */
-  pathNodes: 200_000,
+  pathNodes: 20_000,
   /** Values one JSONPath may select. */
   pathResults: 10_000,
   /** Characters tested against `matches` patterns, all rules together. */
-  regexCharacters: 1_000_000,
+  regexCharacters: 200_000,
 } as const;
 
 export type EvaluationLimit = keyof typeof EVALUATION_LIMITS;
