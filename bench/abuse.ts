@@ -192,8 +192,8 @@ function attacks(): Attack[] {
     },
     {
       name: 'template',
-      description: 'dry run, a body of 100 `{{ event | json }}` over a 200 KB sample',
-      send: (t, s) => post('/ui/flows/test', t.ownerToken, JSON.stringify({ definition: flowWith({ mode: 'all', rules: [] }, [{ id: 'relay', kind: 'http', method: 'POST', url: 'https://example.com/hook', body: Array.from({ length: 100 }, () => '{{ event | json }}').join('') }]), sample: { text: 'x'.repeat(200_000) } }))(t, s),
+      description: 'dry run, a parameter of 100 `{{ event | json }}` over a 200 KB sample',
+      send: (t, s) => post('/ui/flows/test', t.memberToken, JSON.stringify({ definition: flowWith({ mode: 'all', rules: [] }, [{ id: 'tags', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event | json }}'.repeat(100) } }]), sample: { text: 'x'.repeat(200_000) } }))(t, s),
     },
     {
       name: 'sample-size',

@@ -8,6 +8,7 @@ import { readResourceJson } from '../../src/resources.js';
 import { Worker } from '../../src/jobs/worker.js';
 import { EVALUATION_LIMITS } from '../../src/flows/evaluation-budget.js';
 import { FLOW_LIMITS } from '../../src/flows/model.js';
+import { TEMPLATE_LIMITS } from '../../src/flows/templates.js';
 import { DRY_RUN_SAMPLE_LIMIT } from '../../src/flows/routes.js';
 import { JSON_BODY_LIMITS } from '../../src/server/json-limits.js';
 import { eventually } from '../helpers/stack.js';
@@ -91,6 +92,24 @@ describe('hostile inputs get a 4xx naming the limit, and the edition keeps servi
     });
   });
 
+  describe('redaction', () => {
+    it('answers a 12 KB `eyJeyJ…` URL from a stranger (logged, so masked) with a 401 problem', async () => {
+      const response = await h.attack({ method: 'GET', url: `/ui/flows?x=${'eyJ'.repeat(4_000)}` }, { allow2xx: false });
+      expect(response.statusCode).toBe(401);
+      await stillServing();
+    });
+
+    it('masks a JWT inside a 200 KB `eyJeyJ…` value rendered by a dry run', async () => {
+      const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl';
+      const definition = { ...flowWith([]), actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event.text }}' } }] };
+      const response = await h.attack({ method: 'POST', url: '/ui/flows/test', headers: await asMember(), payload: JSON.stringify({ definition, sample: { text: `${'eyJ'.repeat(70_000)} ${jwt}` } }) });
+      expect(response.statusCode).toBe(200);
+      const name = response.json().actions[0].request.params.name as string;
+      expect(name.endsWith(' [REDACTED]')).toBe(true);
+      expect(name).not.toContain(jwt);
+    });
+  });
+
   describe('flow conditions', () => {
     it('stops a dry run whose JSONPath descends again and again, with a 422 naming the limit', async () => {
       const response = await h.attack({ method: 'POST', url: '/ui/flows/test', headers: await asMember(), payload: JSON.stringify({ definition: flowWith([{ path: HOSTILE_PATH, op: 'exists' }]), sample: deepEvent() }) }, { allow2xx: false });
@@ -134,6 +153,15 @@ describe('hostile inputs get a 4xx naming the limit, and the edition keeps servi
       const response = await h.attack({ method: 'POST', url: '/ui/flows/test', headers: await asMember(), payload: JSON.stringify({ definition: flowWith([]), sample }) }, { allow2xx: false });
       expect(response.statusCode).toBe(413);
       expect(response.json()).toMatchObject({ type: expect.stringContaining('sample-too-large'), detail: expect.stringContaining(String(DRY_RUN_SAMPLE_LIMIT)) });
+    });
+
+    it('stops rendering a template whose output passes the limit, naming it, in the action it belongs to', async () => {
+      const definition = { ...flowWith([]), actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event | json }}'.repeat(100) } }] };
+      const response = await h.attack({ method: 'POST', url: '/ui/flows/test', headers: await asMember(), payload: JSON.stringify({ definition, sample: { text: 'x'.repeat(200_000) } }) });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().actions[0]).toMatchObject({ actionId: 'tags', request: null, error: expect.stringContaining(`larger than ${TEMPLATE_LIMITS.outputSize} characters`) });
+      expect(response.body.length).toBeLessThan(100_000);
+      await stillServing();
     });
 
     it('fails the background run of a hostile flow on a deep event, saying which budget ran out', async () => {
