@@ -34,7 +34,7 @@ interface Tokens {
   ownerToken: string;
 }
 
-type ChildMessage = ({ type: 'ready' } & Tokens) | { type: 'loop'; maxMs: number; p99Ms: number } | { type: 'error'; message: string };
+type ChildMessage = ({ type: 'ready' } & Tokens) | { type: 'loop'; maxMs: number; p99Ms: number; cpuMs: number } | { type: 'error'; message: string };
 
 // ---------------------------------------------------------------------------------------------
 // The edition under attack (child process).
@@ -108,7 +108,10 @@ async function runEditionChild(): Promise<void> {
   delays.enable();
   process.on('message', async (message: { type: string }) => {
     if (message.type === 'reset') delays.reset();
-    if (message.type === 'loop' || message.type === 'reset') process.send?.({ type: 'loop', maxMs: delays.max / 1e6, p99Ms: delays.percentile(99) / 1e6 } satisfies ChildMessage);
+    if (message.type === 'loop' || message.type === 'reset') {
+      const cpu = process.cpuUsage();
+      process.send?.({ type: 'loop', maxMs: delays.max / 1e6, p99Ms: delays.percentile(99) / 1e6, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies ChildMessage);
+    }
     if (message.type === 'stop') {
       await running.stop();
       await stub.close();
@@ -170,11 +173,20 @@ const deepEvent = (levels: number): unknown => {
   for (let i = 0; i < levels / 2; i++) node = { a: node, n: [i, i + 1] };
   return node;
 };
-const post = (path: string, token: string | undefined, body: string, extra: Record<string, string> = {}) => async (target: Tokens, signal: AbortSignal) => {
-  const response = await fetch(`${target.url}${path}`, { method: 'POST', signal, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra }, body });
-  await response.arrayBuffer();
-  return response.status;
+/** One hostile POST; its body is built on the first call only, so the attacker's own work stays small. */
+const post = (path: string, token: (t: Tokens) => string | undefined, body: (t: Tokens) => string, extra: (t: Tokens) => Record<string, string> = () => ({})) => {
+  let built: string | undefined;
+  return async (target: Tokens, signal: AbortSignal) => {
+    built ??= body(target);
+    const bearer = token(target);
+    const response = await fetch(`${target.url}${path}`, { method: 'POST', signal, headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...extra(target) }, body: built });
+    await response.arrayBuffer();
+    return response.status;
+  };
 };
+const member = (t: Tokens) => t.memberToken;
+const EYJ_RUN = 'eyJ'.repeat(4_000);
+const signedWebhook = (t: Tokens) => ({ 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': t.webhookToken });
 
 function attacks(): Attack[] {
   const matchRules = Array.from({ length: 50 }, (_, i) => ({ path: '$..*', op: 'matches', value: `(?:a|b)*c${i}` }));
@@ -183,28 +195,28 @@ function attacks(): Attack[] {
     {
       name: 'jsonpath',
       description: 'dry run, `$..*` ×8 over a 124-level sample',
-      send: (t, s) => post('/ui/flows/test', t.memberToken, JSON.stringify({ definition: flowWith({ mode: 'all', rules: [{ path: `$${'..*'.repeat(8)}`, op: 'exists' }] }), sample: deepEvent(124) }))(t, s),
+      send: post('/ui/flows/test', member, () => JSON.stringify({ definition: flowWith({ mode: 'all', rules: [{ path: `$${'..*'.repeat(8)}`, op: 'exists' }] }), sample: deepEvent(124) })),
     },
     {
       name: 'regex',
       description: 'dry run, 200 `matches` rules over twenty 10,000-character strings',
-      send: (t, s) => post('/ui/flows/test', t.memberToken, JSON.stringify({ definition: flowWith({ mode: 'any', rules: Array.from({ length: 4 }, () => ({ mode: 'any', rules: matchRules })) }), sample: { texts: Array.from({ length: 20 }, () => 'ab'.repeat(5_000)) } }))(t, s),
+      send: post('/ui/flows/test', member, () => JSON.stringify({ definition: flowWith({ mode: 'any', rules: Array.from({ length: 4 }, () => ({ mode: 'any', rules: matchRules })) }), sample: { texts: Array.from({ length: 20 }, () => 'ab'.repeat(5_000)) } })),
     },
     {
       name: 'template',
       description: 'dry run, a parameter of 100 `{{ event | json }}` over a 200 KB sample',
-      send: (t, s) => post('/ui/flows/test', t.memberToken, JSON.stringify({ definition: flowWith({ mode: 'all', rules: [] }, [{ id: 'tags', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event | json }}'.repeat(100) } }]), sample: { text: 'x'.repeat(200_000) } }))(t, s),
+      send: post('/ui/flows/test', member, () => JSON.stringify({ definition: flowWith({ mode: 'all', rules: [] }, [{ id: 'tags', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event | json }}'.repeat(100) } }]), sample: { text: 'x'.repeat(200_000) } })),
     },
     {
       name: 'sample-size',
       description: 'dry run with a 300 KB sample (refused)',
-      send: (t, s) => post('/ui/flows/test', t.memberToken, JSON.stringify({ definition: flowWith({ mode: 'all', rules: [] }), sample: { text: 'x'.repeat(300_000) } }))(t, s),
+      send: post('/ui/flows/test', member, () => JSON.stringify({ definition: flowWith({ mode: 'all', rules: [] }), sample: { text: 'x'.repeat(300_000) } })),
     },
     {
       name: 'redaction',
       description: 'unauthenticated GET with a 12 KB `eyJeyJ…` query (logged)',
       send: async (t, signal) => {
-        const response = await fetch(`${t.url}/ui/flows?x=${'eyJ'.repeat(4_000)}`, { signal });
+        const response = await fetch(`${t.url}/ui/flows?x=${EYJ_RUN}`, { signal });
         await response.arrayBuffer();
         return response.status;
       },
@@ -212,12 +224,12 @@ function attacks(): Attack[] {
     {
       name: 'json-depth',
       description: 'webhook nested 5,000 levels (9 KB)',
-      send: (t, s) => post('/webhooks/clockify', undefined, `{"workspaceId":"${t.workspaceId}","x":${'['.repeat(5_000)}1${']'.repeat(5_000)}}`, { 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': t.webhookToken })(t, s),
+      send: post('/webhooks/clockify', () => undefined, (t) => `{"workspaceId":"${t.workspaceId}","x":${'['.repeat(5_000)}1${']'.repeat(5_000)}}`, signedWebhook),
     },
     {
       name: 'json-keys',
       description: 'webhook with an object of 10,001 keys',
-      send: (t, s) => post('/webhooks/clockify', undefined, `{"workspaceId":"${t.workspaceId}","x":{${Array.from({ length: 10_001 }, (_, i) => `"k${i}":0`).join(',')}}}`, { 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': t.webhookToken })(t, s),
+      send: post('/webhooks/clockify', () => undefined, (t) => `{"workspaceId":"${t.workspaceId}","x":{${Array.from({ length: 10_001 }, (_, i) => `"k${i}":0`).join(',')}}}`, signedWebhook),
     },
     {
       name: 'sse-flood',
@@ -276,18 +288,23 @@ export interface AbuseCase {
   /** Answers the attacker got, by status. */
   statuses: Record<string, number>;
   ingestNon2xx: number;
+  /** CPU the edition used during the run. */
+  serverCpuMs: number;
+  ingestRequests: number;
+  /** The edition's CPU per attack: the run's CPU less what its webhooks cost at the baseline's rate, divided by the attacks. */
+  cpuMsPerAttack?: number;
 }
 
 export interface AbuseBenchResult {
   machine: ReturnType<typeof machineFacts>;
   durationSeconds: number;
   connections: number;
-  baselines: { ingestRps: number; longestStallMs: number }[];
+  baselines: { ingestRps: number; longestStallMs: number; cpuMsPerWebhook: number }[];
   cases: AbuseCase[];
 }
 
-async function measure(child: Child, target: Tokens, seconds: number, connections: number, attack?: Attack): Promise<Omit<AbuseCase, 'ingestRatio' | 'name' | 'description'>> {
-  await child.request({ type: 'reset' }).catch(() => undefined);
+async function measure(child: Child, target: Tokens, seconds: number, connections: number, attack?: Attack): Promise<Omit<AbuseCase, 'ingestRatio' | 'name' | 'description' | 'cpuMsPerAttack'>> {
+  const start = await child.request({ type: 'reset' });
   const controller = new AbortController();
   const statuses: Record<string, number> = {};
   let attacksSent = 0;
@@ -304,6 +321,7 @@ async function measure(child: Child, target: Tokens, seconds: number, connection
     }
   })();
   const load = await ingest(target, seconds, connections);
+  const requests = load.rps * seconds;
   attacking = false;
   controller.abort();
   await attacker;
@@ -316,6 +334,8 @@ async function measure(child: Child, target: Tokens, seconds: number, connection
     loopDelayP99Ms: loop.type === 'loop' ? round(loop.p99Ms, 1) : NaN,
     attacks: attacksSent,
     statuses,
+    serverCpuMs: loop.type === 'loop' && start.type === 'loop' ? round(loop.cpuMs - start.cpuMs) : NaN,
+    ingestRequests: requests,
   };
 }
 
@@ -329,24 +349,27 @@ export async function runAbuseBench(options: { durationSeconds?: number; connect
     const ready = await child.next();
     if (ready.type !== 'ready') throw new Error(`edition did not start: ${ready.type === 'error' ? ready.message : ready.type}`);
     log(`edition ready at ${ready.url}; warming up`);
-    await ingest(ready, 2, connections);
+    await ingest(ready, 5, connections);
     const baselines: AbuseBenchResult['baselines'] = [];
     const cases: AbuseCase[] = [];
     const chosen = attacks().filter((attack) => !options.only || options.only.includes(attack.name));
     const baseline = async () => {
       const run = await measure(child, ready, seconds, connections);
-      baselines.push({ ingestRps: run.ingestRps, longestStallMs: run.longestStallMs });
-      log(`baseline: ${run.ingestRps} req/s, longest stall ${run.longestStallMs} ms`);
-      return run.ingestRps;
+      const cpuMsPerWebhook = run.serverCpuMs / Math.max(1, run.ingestRequests);
+      baselines.push({ ingestRps: run.ingestRps, longestStallMs: run.longestStallMs, cpuMsPerWebhook: round(cpuMsPerWebhook, 3) });
+      log(`baseline: ${run.ingestRps} req/s, longest stall ${run.longestStallMs} ms, ${round(cpuMsPerWebhook, 3)} CPU ms per webhook`);
+      return { rps: run.ingestRps, cpuMsPerWebhook };
     };
     // A baseline before and after each case: the machine is shared, so each case is compared with the runs around it.
     let before = await baseline();
     for (const attack of chosen) {
       const run = await measure(child, ready, seconds, connections, attack);
       const after = await baseline();
-      const reference = (before + after) / 2;
-      cases.push({ name: attack.name, description: attack.description, ...run, ingestRatio: round(run.ingestRps / reference, 2) });
-      log(`${attack.name}: ${run.ingestRps} req/s (${round(run.ingestRps / reference, 2)} of baseline), longest stall ${run.longestStallMs} ms, ${run.attacks} attacks ${JSON.stringify(run.statuses)}`);
+      const reference = (before.rps + after.rps) / 2;
+      const webhookCpu = ((before.cpuMsPerWebhook + after.cpuMsPerWebhook) / 2) * run.ingestRequests;
+      const cpuMsPerAttack = round(Math.max(0, run.serverCpuMs - webhookCpu) / Math.max(1, run.attacks), 2);
+      cases.push({ name: attack.name, description: attack.description, ...run, ingestRatio: round(run.ingestRps / reference, 2), cpuMsPerAttack });
+      log(`${attack.name}: ${run.ingestRps} req/s (${round(run.ingestRps / reference, 2)} of baseline), longest stall ${run.longestStallMs} ms, ${cpuMsPerAttack} CPU ms per attack, ${run.attacks} attacks ${JSON.stringify(run.statuses)}`);
       before = after;
     }
     return { machine: machineFacts(), durationSeconds: seconds, connections, baselines, cases };
@@ -367,13 +390,14 @@ export function formatAbuseBench(result: AbuseBenchResult): string {
     c.ingestRps,
     c.ingestRatio,
     c.longestStallMs,
+    c.cpuMsPerAttack ?? '',
     `${met(c.longestStallMs <= ABUSE_TARGETS.maxStallMs)} / ${met(c.ingestRatio >= ABUSE_TARGETS.minIngestRatio)}`,
   ]);
-  const baselines = result.baselines.map((b) => `${b.ingestRps} req/s (stall ${b.longestStallMs} ms)`).join(', ');
+  const baselines = result.baselines.map((b) => `${b.ingestRps} req/s (stall ${b.longestStallMs} ms, ${b.cpuMsPerWebhook} CPU ms/webhook)`).join(', ');
   return [
     `${result.connections} ingest connections, ${result.durationSeconds} s per run; baselines without attack: ${baselines}.`,
     '',
-    table(['hostile input', 'attacks sent', 'answers', 'ingest req/s', 'ratio to baseline', 'longest stall ms', `stall ≤ ${ABUSE_TARGETS.maxStallMs} ms / ingest ≥ ${ABUSE_TARGETS.minIngestRatio * 100}%`], rows),
+    table(['hostile input', 'attacks sent', 'answers', 'ingest req/s', 'ratio to baseline', 'longest stall ms', 'edition CPU ms per attack', `stall ≤ ${ABUSE_TARGETS.maxStallMs} ms / ingest ≥ ${ABUSE_TARGETS.minIngestRatio * 100}%`], rows),
   ].join('\n');
 }
 
