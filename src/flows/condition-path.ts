@@ -87,7 +87,8 @@ function compileUncached(source: string): CompiledPath {
  * it is looked up defensively; without it the proxy view below does the counting, about 8 times
  * slower.
  */
-const countingPushes = await instrumentLibraryStack();
+/** Whether the library's work list is charged (else the proxy view is): exported for the tests. */
+export const countingPushes = await instrumentLibraryStack();
 let activeBudget: EvaluationBudget | undefined;
 
 async function instrumentLibraryStack(): Promise<boolean> {
@@ -120,7 +121,8 @@ function queryCountingPushes(document: unknown, source: string, budget: Evaluati
   }
 }
 
-function queryThroughView(document: unknown, source: string, budget: EvaluationBudget): unknown[] {
+/** The slower, library-independent counting: used when the work list cannot be instrumented; exported for its test. */
+export function queryThroughView(document: unknown, source: string, budget: EvaluationBudget): unknown[] {
   const view = countingView(document, budget);
   try {
     return query(view.root as JsonValue, source).map(view.unwrap);
