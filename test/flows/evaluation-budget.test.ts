@@ -15,7 +15,7 @@ function deepTree(levels: number): unknown {
   return node;
 }
 
-const limits = (overrides: Partial<typeof EVALUATION_LIMITS>) => ({ ...EVALUATION_LIMITS, ...overrides });
+const limits = (overrides: Partial<Record<keyof typeof EVALUATION_LIMITS, number>>): Record<keyof typeof EVALUATION_LIMITS, number> => ({ ...EVALUATION_LIMITS, ...overrides });
 
 describe('JSONPath budget', () => {
   it('charges the library\'s work list (the fast way) in this build', () => {
