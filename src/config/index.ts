@@ -53,6 +53,8 @@ export interface AppConfig {
   jobs: { concurrency: number; leaseSeconds: number; maxAttempts: number };
   retention: { intervalMinutes: number };
   shutdownTimeoutMs: number;
+  /** Caps on open live event streams (SSE). */
+  streams: { perUser: number; perWorkspace: number; perProcess: number };
   editions: Record<EditionId, EditionConfig>;
   /** Said once at start-up: Python names read as aliases, variables ignored and why, likely typos. */
   warnings: string[];
@@ -146,6 +148,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     retention: { intervalMinutes: reader.withDefault(g.RETENTION_INTERVAL_MINUTES, 60) },
     shutdownTimeoutMs: reader.withDefault(g.SHUTDOWN_TIMEOUT_MS, 10_000),
+    streams: {
+      perUser: reader.withDefault(g.SSE_MAX_STREAMS_PER_USER, 5),
+      perWorkspace: reader.withDefault(g.SSE_MAX_STREAMS_PER_WORKSPACE, 50),
+      perProcess: reader.withDefault(g.SSE_MAX_STREAMS_PER_PROCESS, 1000),
+    },
     editions,
     warnings: [],
   };

@@ -43,6 +43,9 @@ export const globalVariables = {
   OUTBOUND_HTTP_ALLOWLIST: v({ name: 'OUTBOUND_HTTP_ALLOWLIST', description: 'Hosts or CIDRs that flows\' HTTP actions and event forwarding may reach even though they are private or loopback (comma-separated). Public addresses need no entry.', parse: parsers.list, expects: 'host,10.0.0.0/8,…' }),
   HTTP_REQUEST_TIMEOUT_SECONDS: v({ name: 'HTTP_REQUEST_TIMEOUT_SECONDS', description: 'A request whose headers and body have not all arrived after this long is answered 408 and its connection closed (slow clients, slow-loris).', example: '30', parse: parsers.number(1, 600), expects: 'seconds, 1..600' }),
   TRUST_PROXY: v({ name: 'TRUST_PROXY', description: 'Trust X-Forwarded-* from a reverse proxy in front.', example: 'false', parse: parsers.boolean, expects: 'true | false' }),
+  SSE_MAX_STREAMS_PER_USER: v({ name: 'SSE_MAX_STREAMS_PER_USER', description: 'Live event streams (GET /ui/webhooks/stream) one user may hold open in one edition; one more is answered 429.', example: '5', parse: parsers.integer(1, 10_000), expects: 'an integer 1..10000' }),
+  SSE_MAX_STREAMS_PER_WORKSPACE: v({ name: 'SSE_MAX_STREAMS_PER_WORKSPACE', description: 'Live event streams all users of one workspace may hold open in one edition; one more is answered 429.', example: '50', parse: parsers.integer(1, 100_000), expects: 'an integer 1..100000' }),
+  SSE_MAX_STREAMS_PER_PROCESS: v({ name: 'SSE_MAX_STREAMS_PER_PROCESS', description: 'Live event streams one process holds open, all editions and workspaces together (each is a connection and a file descriptor); one more is answered 429.', example: '1000', parse: parsers.integer(1, 1_000_000), expects: 'an integer 1..1000000' }),
 };
 
 /** Variables each edition has under its own prefix or legacy name (and the Python system's names as aliases). */

@@ -1,18 +1,19 @@
 /**
- * Regular expressions for the `matches` condition, run in time linear in the input.
+ * Regular expressions for the `matches` condition, run in time linear in the input by re2js (a
+ * port of RE2: automata, no backtracking). V8's own engine is polynomial or exponential on patterns
+ * far simpler than `(a+)+`: `a*a*b` against 10,000 `a`s takes minutes.
  *
- * V8's backtracking engine is polynomial or exponential on patterns far simpler than `(a+)+`:
- * `a*a*b` against 10,000 `a`s takes minutes. So patterns are checked for standard JavaScript syntax
- * (`u` flag) and then run on a small Pike VM (Thompson NFA simulation), which visits each
- * (position, instruction) pair at most once. Single-character atoms (literals, escapes, classes,
- * `\p{…}`, `.`) are still decided by native RegExp against one code point, so their meaning is exactly
- * JavaScript's.
+ * Patterns are written in JavaScript syntax (checked with `new RegExp(p, 'u')`), parsed here, and
+ * translated to RE2 syntax with JavaScript's meaning kept where the two differ: `.` excludes \r,
+ * \u2028 and \u2029 too, `\s` is JavaScript's Unicode whitespace, `\u{…}`/`\uXXXX`/`\cX` escapes.
+ * `\p{…}` takes the names RE2 knows (general categories such as Lu, scripts such as Greek).
  *
  * Supported: literals and escapes, `.`, classes, `\d \w \s \p{…}`, groups (capturing, named and
  * non-capturing, all treated as plain grouping), alternation, `* + ? {n} {n,} {n,m}` (greedy or lazy,
  * which only matters for captures), `^ $ \b \B`. Refused: backreferences, lookahead and lookbehind, and
  * nested quantifiers such as `(a+)+` (kept out so patterns stay portable to backtracking engines).
  */
+import { RE2JS } from 're2js';
 
 export const MAX_PATTERN_LENGTH = 200;
 /** Longer subjects are cut to this many UTF-16 units before matching. */
@@ -227,172 +228,183 @@ function containsVariableRepeat(node: Node): boolean {
   }
 }
 
-type Instruction =
-  | { op: 'char'; test: (ch: string) => boolean }
-  | { op: 'split'; first: number; second: number }
-  | { op: 'jump'; to: number }
-  | { op: 'assert'; kind: 'start' | 'end' | 'word' | 'notWord' }
-  | { op: 'match' };
-
-/** Decides one code point with native RegExp; results are memoised per code point. */
-function charPredicate(source: string, flags: string): (ch: string) => boolean {
-  if (flags === 'u' && source.length === codePointLength(source, 0) && !/[.^$\\[\]()|*+?{}]/.test(source)) {
-    return (ch) => ch === source;
-  }
-  const regex = new RegExp(`^(?:${source})$`, flags);
-  const memo = new Map<string, boolean>();
-  return (ch) => {
-    let result = memo.get(ch);
-    if (result === undefined) {
-      result = regex.test(ch);
-      if (memo.size > 4096) memo.clear();
-      memo.set(ch, result);
+/** Size of the automaton a pattern unrolls to: counted repeats copy their body. */
+function programSize(node: Node): number {
+  switch (node.type) {
+    case 'empty':
+      return 0;
+    case 'char':
+    case 'assert':
+      return 1;
+    case 'group':
+      return programSize(node.body);
+    case 'seq':
+      return node.items.reduce((sum, item) => sum + programSize(item), 0);
+    case 'alt':
+      return node.options.reduce((sum, option) => sum + programSize(option), 0) + 2 * (node.options.length - 1);
+    case 'repeat': {
+      const body = programSize(node.body);
+      return node.min * body + (node.max === Infinity ? body + 2 : (node.max - node.min) * (body + 1));
     }
-    return result;
-  };
-}
-
-class Compiler {
-  readonly program: Instruction[] = [];
-
-  constructor(private readonly flags: string) {}
-
-  private emit(instruction: Instruction): number {
-    if (this.program.length >= MAX_PROGRAM_SIZE) throw new PatternError('pattern is too complex', 0);
-    this.program.push(instruction);
-    return this.program.length - 1;
-  }
-
-  compile(node: Node): void {
-    switch (node.type) {
-      case 'empty':
-        return;
-      case 'char':
-        this.emit({ op: 'char', test: charPredicate(node.source, this.flags) });
-        return;
-      case 'assert':
-        this.emit({ op: 'assert', kind: node.kind });
-        return;
-      case 'group':
-        this.compile(node.body);
-        return;
-      case 'seq':
-        for (const item of node.items) this.compile(item);
-        return;
-      case 'alt':
-        this.compileAlternation(node.options);
-        return;
-      case 'repeat':
-        this.compileRepeat(node);
-        return;
-    }
-  }
-
-  private compileAlternation(options: Node[]): void {
-    const jumps: { op: 'jump'; to: number }[] = [];
-    options.forEach((option, index) => {
-      if (index === options.length - 1) {
-        this.compile(option);
-        return;
-      }
-      const split: Instruction = { op: 'split', first: 0, second: 0 };
-      this.emit(split);
-      split.first = this.program.length;
-      this.compile(option);
-      const jump = { op: 'jump' as const, to: 0 };
-      this.emit(jump);
-      jumps.push(jump);
-      split.second = this.program.length;
-    });
-    for (const jump of jumps) jump.to = this.program.length;
-  }
-
-  private compileRepeat(node: Extract<Node, { type: 'repeat' }>): void {
-    for (let i = 0; i < node.min; i++) this.compile(node.body);
-    if (node.max === Infinity) {
-      const split: Instruction = { op: 'split', first: 0, second: 0 };
-      const loop = this.emit(split);
-      split.first = this.program.length;
-      this.compile(node.body);
-      this.emit({ op: 'jump', to: loop });
-      split.second = this.program.length;
-      return;
-    }
-    const splits: Extract<Instruction, { op: 'split' }>[] = [];
-    for (let i = node.min; i < node.max; i++) {
-      const split: Instruction = { op: 'split', first: 0, second: 0 };
-      this.emit(split);
-      split.first = this.program.length;
-      splits.push(split);
-      this.compile(node.body);
-    }
-    for (const split of splits) split.second = this.program.length;
   }
 }
 
-function runProgram(program: readonly Instruction[], isWord: (ch: string | undefined) => boolean, subject: string): boolean {
-  const chars = Array.from(subject);
-  const length = chars.length;
-  const seen = new Int32Array(program.length).fill(-1);
-  let current: number[] = [];
-  let next: number[] = [];
-  const stack: number[] = [];
+/** JavaScript's \s (WhiteSpace and LineTerminator), as RE2 class items; RE2's own \s is ASCII only. */
+const JS_SPACE = '\\x{9}-\\x{d}\\x{20}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}\\x{feff}';
+/** JavaScript's `.` without the s flag: anything but a line terminator. */
+const JS_DOT = '[^\\x{a}\\x{d}\\x{2028}\\x{2029}]';
+const PROPERTY_PREFIX = /^(?:General_Category|gc|Script|sc|Script_Extensions|scx)=/;
 
-  /** Adds `pc` and everything reachable from it without consuming input; true when MATCH is reached. */
-  const addThread = (list: number[], pc: number, position: number): boolean => {
-    stack.push(pc);
-    while (stack.length > 0) {
-      const at = stack.pop()!;
-      if (seen[at] === position) continue;
-      seen[at] = position;
-      const instruction = program[at]!;
-      switch (instruction.op) {
-        case 'match':
-          stack.length = 0;
-          return true;
-        case 'char':
-          list.push(at);
-          break;
-        case 'jump':
-          stack.push(instruction.to);
-          break;
-        case 'split':
-          stack.push(instruction.second, instruction.first);
-          break;
-        case 'assert': {
-          const before = chars[position - 1];
-          const after = chars[position];
-          const holds =
-            instruction.kind === 'start'
-              ? position === 0
-              : instruction.kind === 'end'
-                ? position === length
-                : (isWord(before) !== isWord(after)) === (instruction.kind === 'word');
-          if (holds) stack.push(at + 1);
-          break;
-        }
-      }
-    }
-    return false;
-  };
-
-  for (let position = 0; position <= length; position++) {
-    if (addThread(current, 0, position)) return true;
-    if (position === length) break;
-    const ch = chars[position]!;
-    next.length = 0;
-    for (const pc of current) {
-      const instruction = program[pc]!;
-      if (instruction.op === 'char' && instruction.test(ch) && addThread(next, pc + 1, position + 1)) return true;
-    }
-    [current, next] = [next, current];
-  }
-  return false;
+/** One code point as RE2 text that means itself everywhere, in a class or not. */
+function literal(codePoint: number): string {
+  const ch = String.fromCodePoint(codePoint);
+  return /^[A-Za-z0-9]$/.test(ch) ? ch : `\\x{${codePoint.toString(16)}}`;
 }
 
-/** Checks `pattern` and prepares it for linear-time matching. Never throws. */
+/** Length of the escape starting at `src[at]` (a backslash), as the parser reads it. */
+function escapeLength(src: string, at: number): number {
+  const next = src[at + 1];
+  if (next === 'p' || next === 'P' || (next === 'u' && src[at + 2] === '{')) return src.indexOf('}', at) + 1 - at;
+  if (next === 'c') return 3;
+  if (next === 'x') return 4;
+  if (next === 'u') {
+    const lead = parseInt(src.slice(at + 2, at + 6), 16);
+    return lead >= 0xd800 && lead <= 0xdbff && /^\\u[dD][c-fC-F][0-9a-fA-F]{2}/.test(src.slice(at + 6)) ? 12 : 6;
+  }
+  return 1 + codePointLength(src, at + 1);
+}
+
+/** A JavaScript escape (`\\d`, `\\u{1F600}`, `\\.`, …) in RE2 syntax, inside a class or not. */
+function translateEscape(escape: string, inClass: boolean): string {
+  const next = escape[1]!;
+  switch (next) {
+    case 'd':
+    case 'D':
+    case 'w':
+    case 'W':
+      return escape;
+    case 's':
+      return inClass ? JS_SPACE : `[${JS_SPACE}]`;
+    case 'S':
+      // Inside a class RE2's ASCII \S is the nearest expression (a class cannot hold a negated class).
+      return inClass ? '\\S' : `[^${JS_SPACE}]`;
+    case 't':
+      return literal(9);
+    case 'n':
+      return literal(10);
+    case 'v':
+      return literal(11);
+    case 'f':
+      return literal(12);
+    case 'r':
+      return literal(13);
+    case '0':
+      return literal(0);
+    case 'b':
+      return literal(8);
+    case 'c':
+      return literal(escape.charCodeAt(2) % 32);
+    case 'x':
+      return literal(parseInt(escape.slice(2, 4), 16));
+    case 'u': {
+      if (escape[2] === '{') return literal(parseInt(escape.slice(3, -1), 16));
+      const lead = parseInt(escape.slice(2, 6), 16);
+      if (escape.length === 12) return literal(0x10000 + ((lead - 0xd800) << 10) + (parseInt(escape.slice(8, 12), 16) - 0xdc00));
+      return literal(lead);
+    }
+    case 'p':
+    case 'P':
+      return `\\${next}{${escape.slice(3, -1).replace(PROPERTY_PREFIX, '')}}`;
+    default:
+      return literal(escape.codePointAt(1)!);
+  }
+}
+
+/** A JavaScript class `[…]` in RE2 syntax; ranges stay ranges, everything else is spelled out. */
+function translateClass(source: string): string {
+  let at = 1;
+  let out = '[';
+  if (source[at] === '^') {
+    out += '^';
+    at++;
+  }
+  const end = source.length - 1;
+  let afterSingle = false;
+  while (at < end) {
+    const ch = source[at]!;
+    if (ch === '-' && afterSingle && at + 1 < end) {
+      out += '-';
+      at++;
+      afterSingle = false;
+      // The range's upper end.
+      const upper = source[at] === '\\' ? escapeLength(source, at) : codePointLength(source, at);
+      out += source[at] === '\\' ? translateEscape(source.slice(at, at + upper), true) : literal(source.codePointAt(at)!);
+      at += upper;
+      continue;
+    }
+    if (ch === '\\') {
+      const length = escapeLength(source, at);
+      const escape = source.slice(at, at + length);
+      out += translateEscape(escape, true);
+      afterSingle = !/^\\[dDwWsSpP]/.test(escape);
+      at += length;
+    } else {
+      out += literal(source.codePointAt(at)!);
+      afterSingle = true;
+      at += codePointLength(source, at);
+    }
+  }
+  return `${out}]`;
+}
+
+function translateChar(source: string): string {
+  if (source === '.') return JS_DOT;
+  if (source.startsWith('[')) return translateClass(source);
+  if (source.startsWith('\\')) return translateEscape(source, false);
+  return literal(source.codePointAt(0)!);
+}
+
+/** The parsed pattern in RE2 syntax. */
+function toRe2(node: Node): string {
+  switch (node.type) {
+    case 'empty':
+      return '';
+    case 'char':
+      return translateChar(node.source);
+    case 'assert':
+      return node.kind === 'start' ? '^' : node.kind === 'end' ? '$' : node.kind === 'word' ? '\\b' : '\\B';
+    case 'group':
+      return `(?:${toRe2(node.body)})`;
+    case 'seq':
+      return node.items.map(toRe2).join('');
+    case 'alt':
+      return node.options.map(toRe2).join('|');
+    case 'repeat': {
+      const count = node.max === Infinity ? `{${node.min},}` : node.min === node.max ? `{${node.min}}` : `{${node.min},${node.max}}`;
+      return `(?:${toRe2(node.body)})${count}`;
+    }
+  }
+}
+
+const compiledCache = new Map<string, SafeRegexResult>();
+const CACHE_LIMIT = 1_000;
+
+/**
+ * Checks `pattern` and prepares it for linear-time matching. Never throws. Results are cached by
+ * pattern and flag: validation, every run and every dry run of a flow compile the same few patterns.
+ */
 export function compileSafeRegex(pattern: unknown, options: { ignoreCase?: boolean } = {}): SafeRegexResult {
   if (typeof pattern !== 'string') return { ok: false, message: 'pattern must be a string' };
+  const key = `${options.ignoreCase ? 'i' : '-'}${pattern}`;
+  const cached = compiledCache.get(key);
+  if (cached) return cached;
+  const result = compileUncached(pattern, options);
+  if (compiledCache.size >= CACHE_LIMIT) compiledCache.delete(compiledCache.keys().next().value as string);
+  compiledCache.set(key, result);
+  return result;
+}
+
+function compileUncached(pattern: string, options: { ignoreCase?: boolean }): SafeRegexResult {
   if (pattern.length > MAX_PATTERN_LENGTH) {
     return { ok: false, message: `pattern is longer than ${MAX_PATTERN_LENGTH} characters` };
   }
@@ -403,18 +415,20 @@ export function compileSafeRegex(pattern: unknown, options: { ignoreCase?: boole
     return { ok: false, message: `invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}` };
   }
   try {
-    const compiler = new Compiler(flags);
-    compiler.compile(new Parser(pattern).parse());
-    compiler.program.push({ op: 'match' });
-    const program = compiler.program;
-    const wordRegex = new RegExp('\\w', flags);
-    const isWord = (ch: string | undefined): boolean => ch !== undefined && wordRegex.test(ch);
+    const tree = new Parser(pattern).parse();
+    if (programSize(tree) > MAX_PROGRAM_SIZE) throw new PatternError('pattern is too complex', 0);
+    let compiled: RE2JS;
+    try {
+      compiled = RE2JS.compile(toRe2(tree), options.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+    } catch (error) {
+      return { ok: false, message: `pattern is not supported: ${(error as Error).message}` };
+    }
     return {
       ok: true,
       regex: {
         source: pattern,
         ignoreCase: options.ignoreCase === true,
-        test: (subject: string) => runProgram(program, isWord, subject.slice(0, MAX_SUBJECT_LENGTH)),
+        test: (subject: string) => compiled.test(subject.slice(0, MAX_SUBJECT_LENGTH)),
       },
     };
   } catch (error) {

@@ -16,9 +16,13 @@
  * - `matches`: the operand is a pattern string or `{ pattern, ignoreCase? }`; strings, numbers and
  *   booleans are tested (as text, first 10,000 characters) with the linear-time engine.
  * - A group without rules holds (whatever its mode), so "no conditions" means "always".
+ * - One evaluation has a budget (JSONPath nodes visited and selected, characters tested by
+ *   `matches`) shared by all its rules: past it the evaluation stops, does not match, and says which
+ *   limit it hit in `exceeded`.
  */
 import { compileJsonPath } from './condition-path.js';
-import { compileSafeRegex, type SafeRegex } from './condition-regex.js';
+import { compileSafeRegex, MAX_SUBJECT_LENGTH, type SafeRegex } from './condition-regex.js';
+import { BudgetExceededError, EvaluationBudget, type EvaluationLimit } from './evaluation-budget.js';
 import { FLOW_LIMITS, type ConditionGroup } from './model.js';
 
 export interface ConditionTrace {
@@ -34,31 +38,38 @@ export interface ConditionTrace {
 export interface ConditionsResult {
   matched: boolean;
   trace: ConditionTrace[];
+  /** Set when the evaluation ran out of budget (and so did not match): which limit, and a sentence for people. */
+  exceeded?: { limit: EvaluationLimit; message: string };
 }
 
 const TRACE_VALUE_LIMIT = 1_000;
 /** Deeper than any valid flow; only protects against unvalidated input. */
 const MAX_EVALUATION_DEPTH = 32;
 
-export function evaluateConditions(group: ConditionGroup, event: unknown): ConditionsResult {
+export function evaluateConditions(group: ConditionGroup, event: unknown, budget = new EvaluationBudget()): ConditionsResult {
   const trace: ConditionTrace[] = [];
   let matched = false;
   try {
-    matched = evaluateGroup(group, event, trace, 1);
-  } catch {
+    matched = evaluateGroup(group, event, trace, 1, budget);
+  } catch (error) {
+    if (error instanceof BudgetExceededError) {
+      const last = trace[trace.length - 1];
+      if (last) last.error = error.message;
+      return { matched: false, trace, exceeded: { limit: error.limit, message: error.message } };
+    }
     matched = false;
   }
   return { matched, trace };
 }
 
-function evaluateGroup(group: unknown, event: unknown, trace: ConditionTrace[], depth: number): boolean {
+function evaluateGroup(group: unknown, event: unknown, trace: ConditionTrace[], depth: number, budget: EvaluationBudget): boolean {
   if (group === null || typeof group !== 'object' || depth > MAX_EVALUATION_DEPTH) return false;
   const { mode, rules } = group as { mode?: unknown; rules?: unknown };
   if (!Array.isArray(rules) || (mode !== 'all' && mode !== 'any')) return false;
   if (rules.length === 0) return true;
   // Every rule is evaluated (no short-circuit) so the trace explains the whole decision.
   const outcomes = rules.map((rule: unknown) =>
-    isGroup(rule) ? evaluateGroup(rule, event, trace, depth + 1) : evaluateCondition(rule, event, trace),
+    isGroup(rule) ? evaluateGroup(rule, event, trace, depth + 1, budget) : evaluateCondition(rule, event, trace, budget),
   );
   return mode === 'all' ? outcomes.every(Boolean) : outcomes.some(Boolean);
 }
@@ -67,7 +78,7 @@ function isGroup(rule: unknown): boolean {
   return rule !== null && typeof rule === 'object' && 'rules' in rule;
 }
 
-function evaluateCondition(rule: unknown, event: unknown, trace: ConditionTrace[]): boolean {
+function evaluateCondition(rule: unknown, event: unknown, trace: ConditionTrace[], budget: EvaluationBudget): boolean {
   const { path, op, value } = (rule ?? {}) as { path?: unknown; op?: unknown; value?: unknown };
   const entry: ConditionTrace = { path: String(path), op: String(op), matched: false };
   trace.push(entry);
@@ -77,34 +88,68 @@ function evaluateCondition(rule: unknown, event: unknown, trace: ConditionTrace[
       entry.error = compiled.message;
       return false;
     }
-    const selected = compiled.evaluate(event);
+    const selected = compiled.evaluate(event, budget);
     if (selected.length > 0) entry.actual = traceValue(selected.length === 1 ? selected[0] : selected);
-    const outcome = applyOperator(String(op), selected, value);
+    const outcome = applyOperator(String(op), selected, value, budget);
     if (typeof outcome === 'string') {
       entry.error = outcome;
       return false;
     }
     entry.matched = outcome;
     return outcome;
-  } catch {
+  } catch (error) {
+    if (error instanceof BudgetExceededError) throw error;
     entry.error = 'condition could not be evaluated';
     return false;
   }
 }
 
+/** The value itself when small, else the start of its JSON; never serialises more than the limit. */
 function traceValue(value: unknown): unknown {
-  let text: string | undefined;
+  const text = boundedJson(value, TRACE_VALUE_LIMIT);
+  if (text === undefined) return '[unserialisable value]';
+  if (text.length <= TRACE_VALUE_LIMIT) return value;
+  // A string's size is known without serialising it (escapes aside); a structure's is not.
+  const size = typeof value === 'string' ? `${value.length + 2} characters` : `more than ${TRACE_VALUE_LIMIT} characters`;
+  return `${text.slice(0, TRACE_VALUE_LIMIT)}… (${size})`;
+}
+
+/**
+ * JSON of `value`, cut once it passes `limit` characters: selected values of a descendant path
+ * hold each other (`$..*` selects every subtree), so serialising them all would cost their total
+ * size, many times the event's.
+ */
+function boundedJson(value: unknown, limit: number): string | undefined {
+  let out = '';
+  const write = (current: unknown, depth: number): void => {
+    if (out.length > limit) return;
+    if (current === null || typeof current !== 'object' || depth > MAX_EVALUATION_DEPTH * 4) {
+      const scalar = typeof current === 'string' ? current.slice(0, limit + 1) : current;
+      out += JSON.stringify(scalar === undefined ? null : scalar) ?? 'null';
+      return;
+    }
+    const isArray = Array.isArray(current);
+    out += isArray ? '[' : '{';
+    let first = true;
+    for (const key of isArray ? current.keys() : Object.keys(current)) {
+      if (out.length > limit) return;
+      if (!first) out += ',';
+      first = false;
+      if (!isArray) out += `${JSON.stringify(key)}:`;
+      write((current as Record<string | number, unknown>)[key], depth + 1);
+    }
+    out += isArray ? ']' : '}';
+  };
   try {
-    text = JSON.stringify(value);
+    write(value, 0);
   } catch {
-    return '[unserialisable value]';
+    return undefined;
   }
-  if (text === undefined || text.length <= TRACE_VALUE_LIMIT) return value;
-  return `${text.slice(0, TRACE_VALUE_LIMIT)}… (${text.length} characters)`;
+  return out;
 }
 
 /** true/false, or a message when the operand is unusable. */
-export function applyOperator(op: string, selected: readonly unknown[], operand: unknown): boolean | string {
+export function applyOperator(op: string, selected: readonly unknown[], operand: unknown, budget = new EvaluationBudget()): boolean | string {
   switch (op) {
     case 'exists':
       return selected.length > 0;
@@ -131,7 +176,12 @@ export function applyOperator(op: string, selected: readonly unknown[], operand:
     case 'matches': {
       const regex = regexFor(operand);
       if (typeof regex === 'string') return regex;
-      return selected.some((value) => isScalar(value) && regex.test(String(value)));
+      return selected.some((value) => {
+        if (!isScalar(value)) return false;
+        const text = String(value);
+        budget.testCharacters(Math.min(text.length, MAX_SUBJECT_LENGTH));
+        return regex.test(text);
+      });
     }
     default:
       return `unknown operator "${op}"`;
@@ -249,20 +299,11 @@ export function regexOperand(operand: unknown): { pattern: unknown; ignoreCase: 
   return { pattern: operand, ignoreCase: false };
 }
 
-const regexCache = new Map<string, SafeRegex | string>();
-
 function regexFor(operand: unknown): SafeRegex | string {
   const { pattern, ignoreCase } = regexOperand(operand);
   if (typeof pattern !== 'string') return 'the "matches" operator needs a pattern string';
-  const key = `${ignoreCase ? 'i' : '-'}${pattern}`;
-  let cached = regexCache.get(key);
-  if (cached === undefined) {
-    const compiled = compileSafeRegex(pattern, { ignoreCase });
-    cached = compiled.ok ? compiled.regex : compiled.message;
-    if (regexCache.size >= 500) regexCache.delete(regexCache.keys().next().value as string);
-    regexCache.set(key, cached);
-  }
-  return cached;
+  const compiled = compileSafeRegex(pattern, { ignoreCase });
+  return compiled.ok ? compiled.regex : compiled.message;
 }
 
 /** Depth of a condition group, counting the group itself as 1. */

@@ -6,7 +6,7 @@ import { prepareClockifyCall, sendClockifyCall } from './actions/clockify-action
 import { prepareHttpCall, sendHttpCall } from './actions/http-action.js';
 import type { ActionOutcome } from './actions/types.js';
 import { truncateForRecord } from './actions/types.js';
-import { evaluateConditions } from './conditions.js';
+import { evaluateConditions, type ConditionsResult } from './conditions.js';
 import type { FlowAction, FlowDefinition } from './model.js';
 import type { FlowMetrics } from './metrics.js';
 import type { FlowStore, StoredFlow } from './store.js';
@@ -52,6 +52,14 @@ export class FlowExecutor {
     }
     const conditions = evaluateConditions(flow.definition.conditions, event.payload);
     if (!runId) runId = await store.startRun({ workspaceId: flow.workspaceId, flowId: flow.id, version: flow.version, eventId: event.id, matched: conditions.matched, trace: conditions.trace, replayOf: options.replayOf ?? null });
+    if (conditions.exceeded) {
+      // The same event and flow would run out again: failed for a person to see, not retried.
+      const error = `conditions: ${conditions.exceeded.message}`;
+      this.metrics.runs.inc({ outcome: 'failed' });
+      await store.finishRun(flow.workspaceId, runId, flow.id, 'failed', error);
+      runtime.bus.publish({ kind: 'flow-run', workspaceId: flow.workspaceId, data: { id: runId, flowId: flow.id, eventId: event.id, status: 'failed' } });
+      return { flowId: flow.id, runId, status: 'failed' };
+    }
     if (!conditions.matched) {
       this.metrics.runs.inc({ outcome: 'skipped' });
       await store.finishRun(flow.workspaceId, runId, flow.id, 'skipped', null);
@@ -78,9 +86,10 @@ export class FlowExecutor {
     return { flowId: flow.id, runId, status };
   }
 
-  /** Evaluates and renders without sending anything or writing anything. */
-  async dryRun(definition: FlowDefinition, workspaceId: string, event: { id?: string; eventType: string; source?: string; payload: unknown }): Promise<{ matched: boolean; trace: unknown; actions: DryRunAction[] }> {
+  /** Evaluates and renders without sending or writing anything; `exceeded` names the budget a hostile condition ran out of. */
+  async dryRun(definition: FlowDefinition, workspaceId: string, event: { id?: string; eventType: string; source?: string; payload: unknown }): Promise<{ matched: boolean; trace: unknown; actions: DryRunAction[]; exceeded?: ConditionsResult['exceeded'] }> {
     const conditions = evaluateConditions(definition.conditions, event.payload);
+    if (conditions.exceeded) return { matched: false, trace: conditions.trace, actions: [], exceeded: conditions.exceeded };
     const context = this.contextFor({ id: event.id ?? 'dry-run', workspaceId, source: event.source ?? 'clockify', eventType: event.eventType, payload: event.payload, receivedAt: this.runtime.now() });
     const actions: DryRunAction[] = [];
     for (const action of definition.actions) {

@@ -14,6 +14,8 @@ export const FLOW_LIMITS = {
   /** The top-level group counts as depth 1. */
   conditionDepth: 4,
   rulesPerGroup: 50,
+  /** Conditions in the whole tree, all groups together. */
+  conditions: 200,
   pathLength: 500,
   params: 50,
   headers: 30,

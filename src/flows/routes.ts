@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
-import { problems } from '../server/problems.js';
+import { HttpProblem, problems } from '../server/problems.js';
 import { currentUser, requireAdmin } from '../server/user-auth.js';
 import type { UserContext } from '../server/user-auth.js';
 import { actionResultFor, ownRowsOnly, payloadFor, runFor } from '../server/access-policy.js';
@@ -16,6 +16,9 @@ import { validateFlowDefinition } from './validate.js';
 import { PYTHON_FLOW_FIELDS, looksLikePythonFlow, translatePythonFlow } from './python-import.js';
 
 export const JOB_REPLAY_RUN = 'flow.replay';
+
+/** A dry run's inline sample: real events are a few KB; a stored event (by eventId) may be larger. */
+export const DRY_RUN_SAMPLE_LIMIT = 256 * 1024;
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const FlowParams = Type.Object({ flowId: Id });
@@ -91,11 +94,19 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
       return { id: row.id, eventType: row.event_type, source: row.source, payload: payloadFor(user, parseJsonOr(row.payload_json, null)) };
     }
     const eventType = body.eventType ?? fallbackType;
+    if (body.sample !== undefined && (JSON.stringify(body.sample)?.length ?? 0) > DRY_RUN_SAMPLE_LIMIT) {
+      throw new HttpProblem(413, 'sample-too-large', `The sample is larger than ${DRY_RUN_SAMPLE_LIMIT} bytes of JSON (limit sample); test on a stored event with eventId instead.`, [{ field: 'body.sample', message: `must be at most ${DRY_RUN_SAMPLE_LIMIT} bytes of JSON` }]);
+    }
     const payload = body.sample ?? (eventType ? samples[eventType] : undefined);
     if (payload === undefined) throw problems.badRequest('no-sample', 'Give a sample payload, a stored eventId, or an eventType that has a bundled sample.', [{ field: 'body.sample', message: 'required' }]);
     return { eventType: eventType ?? 'custom', payload };
   };
   const firstEventOf = (definition: FlowDefinition) => (definition.trigger.kind === 'clockify' ? definition.trigger.events[0] : undefined);
+  const dryRun = async (definition: FlowDefinition, workspaceId: string, event: Awaited<ReturnType<typeof eventFor>>) => {
+    const result = await executor.dryRun(definition, workspaceId, event);
+    if (result.exceeded) throw new HttpProblem(422, 'evaluation-budget-exceeded', `The conditions were stopped: ${result.exceeded.message}.`, [{ field: 'definition.conditions', message: result.exceeded.message }]);
+    return result;
+  };
 
   ui.get('/ui/flows', { schema: { tags, summary: 'Flows of the workspace with their last run.' } }, async (request) => {
     const user = currentUser(request);
@@ -132,7 +143,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     const user = currentUser(request);
     const definition = await validate(user, request.body.definition);
     const event = await eventFor(user, request.body, firstEventOf(definition));
-    return executor.dryRun(definition, user.workspaceId, event);
+    return dryRun(definition, user.workspaceId, event);
   });
 
   ui.get('/ui/flows/dead-letter', { schema: { tags, summary: 'Runs that exhausted their retries.' } }, async (request) => {
@@ -200,7 +211,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     const user = currentUser(request);
     const flow = await load(user, request.params.flowId);
     const event = await eventFor(user, request.body, firstEventOf(flow.definition));
-    return executor.dryRun(flow.definition, user.workspaceId, event);
+    return dryRun(flow.definition, user.workspaceId, event);
   });
 
   ui.get<{ Params: { eventType: string } }>('/ui/webhooks/samples/:eventType', { schema: { tags: ['webhooks'], summary: 'A sample payload of an event type (the field picker of the flow editor).', params: Type.Object({ eventType: Type.String({ maxLength: 100 }) }) } }, async (request) => {

@@ -158,7 +158,12 @@ export function validateFlowDefinition(input: unknown, ctx: FlowValidationContex
   if (!isObject(input)) return { ok: false, problems: [{ field: '', message: 'a flow definition must be a JSON object' }] };
   problems.schema(FlowShellSchema, input, '');
   if ('trigger' in input) checkTrigger(input.trigger, ctx, problems);
-  if ('conditions' in input) checkGroup(input.conditions, 'conditions', 1, problems);
+  if ('conditions' in input) {
+    const total = countConditions(input.conditions, 1);
+    // Checked first: each condition compiles a path and maybe a pattern, so thousands of them cost a lot before any answer.
+    if (total > FLOW_LIMITS.conditions) problems.add('conditions', `has ${total} conditions; a flow may have at most ${FLOW_LIMITS.conditions} (limit conditions)`);
+    else checkGroup(input.conditions, 'conditions', 1, problems);
+  }
   if (Array.isArray(input.actions)) checkActions(input.actions, ctx, problems);
   if (problems.items.length > 0) return { ok: false, problems: problems.items };
   return { ok: true, flow: structuredClone(input) as FlowDefinition };
@@ -184,6 +189,14 @@ function checkTrigger(trigger: unknown, ctx: FlowValidationContext, problems: Pr
   else if (!ctx.customSourceIds.includes(trigger.sourceId as string)) {
     problems.add('trigger.sourceId', `unknown source "${String(trigger.sourceId)}"`);
   }
+}
+
+/** Conditions (not groups) in the tree, counting no deeper than groups may nest. */
+function countConditions(group: unknown, depth: number): number {
+  if (!isObject(group) || !Array.isArray(group.rules) || depth > FLOW_LIMITS.conditionDepth) return 0;
+  let total = 0;
+  for (const rule of group.rules) total += isObject(rule) && ('rules' in rule || 'mode' in rule) ? countConditions(rule, depth + 1) : 1;
+  return total;
 }
 
 function checkGroup(group: unknown, field: string, depth: number, problems: ProblemList): void {

@@ -2,10 +2,14 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
-import { problems } from '../server/problems.js';
+import { HttpProblem, problems } from '../server/problems.js';
 import { currentUser } from '../server/user-auth.js';
 import { eventFor, liveEventFor, ownRowsOnly, runFor } from '../server/access-policy.js';
 import type { EventStore } from './event-store.js';
+import { StreamLimiter } from './stream-caps.js';
+
+/** Longest a timer may wait in Node (about 24.8 days); a later expiry is checked again after it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const ListQuery = Type.Object({
   type: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated event types.' })),
@@ -24,6 +28,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
   const tags = ['webhooks'];
   // Open streams end when the server closes, or shutdown would wait for every open tab.
   const streams = new Set<import('node:http').ServerResponse>();
+  const limiter = new StreamLimiter(runtime.config.streams);
   ui.addHook('preClose', async () => {
     for (const stream of streams) stream.end();
   });
@@ -64,6 +69,8 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
   ui.get<{ Querystring: { type?: string; auth_token?: string } }>('/ui/webhooks/stream', { schema: { tags, summary: 'Server-Sent Events: new and processed webhooks of the workspace, live.' } }, async (request, reply) => {
     const user = currentUser(request);
     const types = new Set((request.query.type ?? '').split(',').map((t) => t.trim()).filter(Boolean));
+    const slot = limiter.acquire(user.workspaceId, user.userId);
+    if (!slot.ok) throw new HttpProblem(429, 'too-many-streams', slot.message, undefined, { 'retry-after': '30' });
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -93,11 +100,26 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
     heartbeat.unref();
+    // The stream lives as long as the token that opened it: then the client reconnects with a fresh one.
+    let expiry: NodeJS.Timeout | undefined;
+    const endAtExpiry = () => {
+      if (user.expiresAt === undefined) return;
+      const left = user.expiresAt - runtime.now();
+      if (left <= 0) {
+        raw.end('event: token-expired\ndata: {}\n\n');
+        return;
+      }
+      expiry = setTimeout(endAtExpiry, Math.min(left, MAX_TIMER_MS));
+      expiry.unref();
+    };
+    endAtExpiry();
     streams.add(raw);
     raw.on('close', () => {
       clearInterval(heartbeat);
+      clearTimeout(expiry);
       unsubscribe();
       streams.delete(raw);
+      slot.release();
     });
   });
 }

@@ -7,8 +7,6 @@ const DEFAULT_SECRET_KEYS = [
 
 const normalise = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
 
-// A JWT (three base64url parts, the first starting with eyJ = '{"') anywhere in a string.
-const JWT_PATTERN = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 
 export const REDACTED = '[REDACTED]';
 
@@ -41,5 +39,53 @@ export function createRedactor(extraKeys: string[] = []): Redactor {
 
 export function redactString(text: string): string {
   if (!text.includes('eyJ') && !text.includes('auth_token=')) return text;
-  return text.replace(JWT_PATTERN, REDACTED).replace(/(auth_token=)[^&\s"]+/g, `$1${REDACTED}`);
+  // auth_token= has a fixed prefix and a run that cannot contain it again: the regex is linear.
+  return maskJwts(text).replace(/(auth_token=)[^&\s"]+/g, `$1${REDACTED}`);
+}
+
+/**
+ * Masks what `/eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*\/g` would match (a JWT: three
+ * base64url parts, the first starting with eyJ = '{"'), in one pass. The regex itself backtracks
+ * through the whole run at every `eyJ` of `eyJeyJeyJ…` (quadratic). Here each run of base64url
+ * characters is looked at once: the dot can only follow the end of a run, so if the first `eyJ` of a
+ * run does not start a match, no later one in that run can (its first part is only shorter).
+ */
+export function maskJwts(text: string): string {
+  let out = '';
+  let copiedUpTo = 0;
+  let runStart = 0;
+  let start = -1;
+  const length = text.length;
+  while (runStart < length) {
+    while (runStart < length && !isBase64Url(text.charCodeAt(runStart))) runStart++;
+    const runEnd = endOfRun(text, runStart);
+    // Searched again only once passed, so the whole text is searched once.
+    if (start < runStart) start = text.indexOf('eyJ', runStart);
+    if (start === -1) break;
+    if (start < runEnd) {
+      const secondStart = runEnd + 1;
+      const secondEnd = text.charCodeAt(runEnd) === DOT ? endOfRun(text, secondStart) : -1;
+      if (runEnd - (start + 3) >= 5 && secondEnd - secondStart >= 5 && text.charCodeAt(secondEnd) === DOT) {
+        const end = endOfRun(text, secondEnd + 1);
+        out += text.slice(copiedUpTo, start) + REDACTED;
+        copiedUpTo = end;
+        runStart = end;
+        continue;
+      }
+    }
+    runStart = runEnd;
+  }
+  return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
+}
+
+const DOT = 46;
+
+function isBase64Url(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 45 || code === 95;
+}
+
+function endOfRun(text: string, from: number): number {
+  let at = from;
+  while (at < text.length && isBase64Url(text.charCodeAt(at))) at++;
+  return at;
 }

@@ -8,6 +8,7 @@ import { HttpProblem, problemDocument } from './problems.js';
 import type { ProblemDocument } from './problems.js';
 import { RouteIndex } from './route-index.js';
 import { redactString } from '../observability/redact.js';
+import { checkJsonShape } from './json-limits.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -74,6 +75,8 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     const buffer = body as Buffer;
     request.rawBody = buffer;
     if (buffer.length === 0) return done(null, undefined);
+    const violation = checkJsonShape(buffer);
+    if (violation) return done(new HttpProblem(400, violation.limit === 'depth' ? 'json-too-deep' : 'json-too-many-keys', violation.message), undefined);
     try {
       const text = buffer.toString('utf8');
       const parsed: unknown = JSON.parse(text);

@@ -16,6 +16,8 @@ export interface UserContext {
   installation: Installation;
   theme?: string;
   language?: string;
+  /** When the token expires (ms since the epoch): a live stream it opened ends then. */
+  expiresAt?: number;
 }
 
 declare module 'fastify' {
@@ -63,6 +65,7 @@ export function registerUserAuth(app: FastifyInstance, runtime: Runtime): void {
       installation,
       theme: claims.theme,
       language: claims.language,
+      expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined,
     };
   });
 }

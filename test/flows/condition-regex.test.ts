@@ -125,3 +125,39 @@ describe('compileSafeRegex agrees with JavaScript RegExp', () => {
     );
   });
 });
+
+describe('compileSafeRegex keeps JavaScript\'s meaning where RE2\'s differs', () => {
+  it.each([
+    ['^.$', '\r', false],
+    ['^.$', '\u2028', false],
+    ['^\\s$', '\u00a0', true],
+    ['^\\s$', '\v', true],
+    ['^\\S$', '\u3000', false],
+    ['^[\\s]$', '\ufeff', true],
+    ['^[a-c-]+$', 'a-c', true],
+    ['^[-a]$', '-', true],
+    ['^[\\u0041-\\u005A]+$', 'ABZ', true],
+    ['^[\\u0041-\\u005A]+$', 'a', false],
+    ['^\\u{61}\\x62\\cJ$', 'ab\n', true],
+    ['^[.]$', 'x', false],
+    ['^\\p{Script=Greek}+$', 'αβγ', true],
+    ['^[\\b]$', '\b', true],
+  ])('%s on %j → %s', (pattern, subject, expected) => {
+    expect(regex(pattern).test(subject)).toBe(expected);
+    expect(new RegExp(pattern, 'u').test(subject)).toBe(expected);
+  });
+
+  it('agrees with RegExp on random patterns over classes, escapes and line terminators', () => {
+    const atom = fc.constantFrom('.', '\\s', '\\S', '[\\s\\d]', '[^\\s]', '[a-c-]', '[\\u0041-\\u005A]', '\\u{61}', '\\x62', '[.\\-]', '\\.', 'a', 'A');
+    const pattern = fc.array(fc.tuple(atom, fc.constantFrom('', '*', '+', '?', '{1,2}')).map(([a, q]) => a + q), { minLength: 1, maxLength: 4 }).map((items) => items.join(''));
+    const subject = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'Z', '-', '.', '1', ' ', '\r', '\n', '\u00a0', '\u2028', '\t'), maxLength: 10 });
+    fc.assert(
+      fc.property(pattern, subject, fc.boolean(), (source, text, ignoreCase) => {
+        const compiled = compileSafeRegex(source, { ignoreCase });
+        expect(compiled.ok).toBe(true);
+        if (compiled.ok) expect(compiled.regex.test(text)).toBe(new RegExp(source, ignoreCase ? 'iu' : 'u').test(text));
+      }),
+      { seed: 18, numRuns: 2000 },
+    );
+  });
+});
