@@ -41,7 +41,7 @@ describeEachDialect('custom sources against replays', (dialect) => {
     const before = await events();
     const first = await post(id, { 'x-signature-256': signature, 'x-delivery-id': 'd-1', 'x-event-type': 'order.paid' }, body);
     expect(first.body.status).toBe('accepted');
-    for (const headers of [{ 'x-delivery-id': 'd-2' }, { 'x-github-delivery': 'fresh' }, { 'x-event-type': 'order.refunded' }, {}]) {
+    for (const headers of [{ 'x-delivery-id': 'd-2' }, { 'x-github-delivery': 'fresh' }, { 'x-event-type': 'order.refunded' }, {}] as Record<string, string>[]) {
       const replay = await post(id, { 'x-signature-256': signature, ...headers }, body);
       expect(replay.status).toBe(200);
       expect(replay.body).toEqual({ status: 'duplicate', eventId: first.body.eventId });
