@@ -225,6 +225,8 @@ export interface HttpAction extends ActionBase {
   url: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A workspace credential put into the request by its kind. */
+  credential?: string;
 }
 
 export type FlowAction = ClockifyAction | HttpAction;
