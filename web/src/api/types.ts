@@ -161,6 +161,8 @@ export interface CustomSource {
   name: string;
   signatureMode: 'standard' | 'hmac-sha256' | 'none';
   signatureHeader: string | null;
+  /** HMAC sources: the signed timestamp header, when the sender signs one (replay window). */
+  timestampHeader?: string | null;
   enabled: boolean;
   rotating: boolean;
   createdAt: number;
