@@ -63,7 +63,9 @@ export async function adoptStoredSecrets(database: Database, store: CredentialSt
       let namer = namers.get(flow.workspace_id);
       if (!namer) namers.set(flow.workspace_id, (namer = new CredentialNamer(await store.names(flow.workspace_id, trx))));
       const values: string[] = [];
-      const current = await adoptLiteralSecrets(store, trx, flow.workspace_id, parseJsonOr(flow.definition_json, null as unknown as FlowDefinition), namer);
+      const definition = readDefinition(flow.definition_json);
+      if (!definition) continue;
+      const current = await adoptLiteralSecrets(store, trx, flow.workspace_id, definition, namer);
       if (current.extracted.length > 0) {
         await trx.updateTable('flows').set({ definition_json: JSON.stringify(current.definition) }).where('id', '=', flow.id).execute();
         for (const secret of current.extracted) {
@@ -73,7 +75,9 @@ export async function adoptStoredSecrets(database: Database, store: CredentialSt
       }
       const versions = await trx.selectFrom('flow_versions').select(['version', 'definition_json']).where('flow_id', '=', flow.id).execute();
       for (const version of versions) {
-        const old = await adoptLiteralSecrets(store, trx, flow.workspace_id, parseJsonOr(version.definition_json, null as unknown as FlowDefinition), namer);
+        const stored = readDefinition(version.definition_json);
+        if (!stored) continue;
+        const old = await adoptLiteralSecrets(store, trx, flow.workspace_id, stored, namer);
         if (old.extracted.length === 0) continue;
         values.push(...old.extracted.map((secret) => secret.value));
         await trx.updateTable('flow_versions').set({ definition_json: JSON.stringify(old.definition) }).where('flow_id', '=', flow.id).where('version', '=', version.version).execute();
@@ -84,6 +88,12 @@ export async function adoptStoredSecrets(database: Database, store: CredentialSt
     }
     return adopted;
   });
+}
+
+/** A stored definition, or undefined when it is not one (nothing to adopt from it; start-up goes on). */
+function readDefinition(json: string): FlowDefinition | undefined {
+  const value = parseJsonOr<unknown>(json, undefined);
+  return value && typeof value === 'object' && Array.isArray((value as FlowDefinition).actions) ? (value as FlowDefinition) : undefined;
 }
 
 async function maskPastRecords(trx: Tx, workspaceId: string, flowId: string, secrets: string[]): Promise<void> {

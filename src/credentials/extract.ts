@@ -29,12 +29,13 @@ export interface ExtractedSecret {
 export function extractSecrets(definition: FlowDefinition, nameFor: (suggestion: string, value: string) => string): { definition: FlowDefinition; extracted: ExtractedSecret[] } {
   const extracted: ExtractedSecret[] = [];
   const actions = definition.actions.map((action, index) => {
-    if (action.kind !== 'http') return action;
+    // Stored definitions were valid when saved; anything else (an older shape) is left as it is.
+    if (action.kind !== 'http' || typeof action.url !== 'string') return action;
     const field = `actions[${index}]`;
     let changed: HttpAction = action;
     const headers: Record<string, string> = { ...(action.headers ?? {}) };
     for (const [header, value] of Object.entries(headers)) {
-      if (!SECRET_HEADER.test(header) || value.includes('{{')) continue;
+      if (typeof value !== 'string' || !SECRET_HEADER.test(header) || value.includes('{{')) continue;
       const bearer = /^bearer\s+(\S.*)$/i.exec(value.trim());
       const secret = bearer ? bearer[1]!.trim() : value.trim();
       if (secret.length < MIN_SECRET_LENGTH) continue;
