@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { bootstrapRoom } from './bootstrap/index.js';
+import { credentialsRoom } from './credentials/index.js';
 import { explorerRoom } from './explorer/index.js';
 import { flowsRoom } from './flows/index.js';
 import { ingestRoom } from './ingest/index.js';
@@ -14,7 +15,7 @@ import { webUiRoom } from './web-ui/index.js';
 
 /** Every capability of an edition, in one list: adding one is one line here. */
 export function createRooms(runtime: Runtime): Room[] {
-  return [lifecycleRoom(runtime), ingestRoom(runtime), bootstrapRoom(runtime), explorerRoom(runtime), flowsRoom(runtime), retentionRoom(runtime), webUiRoom(runtime), compatRoom(runtime)];
+  return [lifecycleRoom(runtime), ingestRoom(runtime), bootstrapRoom(runtime), explorerRoom(runtime), credentialsRoom(runtime), flowsRoom(runtime), retentionRoom(runtime), webUiRoom(runtime), compatRoom(runtime)];
 }
 
 export async function registerRooms(app: FastifyInstance, runtime: Runtime): Promise<void> {

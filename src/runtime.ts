@@ -158,7 +158,7 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     database,
     queue: new JobQueue(database, { leaseMs: config.jobs.leaseSeconds * 1000, maxAttempts: config.jobs.maxAttempts, now }),
     box: new SecretBox(encryption.key),
-    tokens: new TokenVerifier({ addonKey: editionConfig.key, publicKeyPem: config.clockify.publicKeyPem, jwksUrl: config.clockify.jwksUrl, now, skipSignature: !config.requireSignatureVerification }),
+    tokens: new TokenVerifier({ addonKey: editionConfig.key, publicKeyPem: config.clockify.publicKeyPem, jwksUrl: config.clockify.jwksUrl, clockSkewSeconds: config.tokenClockSkewSeconds, now, skipSignature: !config.requireSignatureVerification }),
     redactor: createRedactor(config.secretKeys),
     redis,
     bus,

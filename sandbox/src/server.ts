@@ -35,7 +35,8 @@ const PATH_WORKSPACE = /\/workspaces\/([^/?]+)/;
 
 /** The HTTP face of the sandbox: Clockify's REST servers under /api, /reports and /auditlog. */
 export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance {
-  const app = Fastify({ logger });
+  // close() drops keep-alive connections too: an edition's idle client sockets otherwise hold it open for the keep-alive timeout (72 s).
+  const app = Fastify({ logger, forceCloseConnections: true });
 
   // Clockify accepts an empty body with a JSON content type (e.g. DELETE from many HTTP clients).
   app.removeContentTypeParser('application/json');

@@ -16,6 +16,7 @@ export type RejectionReason =
   | 'subject'
   | 'expired'
   | 'not_yet_valid'
+  | 'issued_in_the_future'
   | 'missing_exp'
   | 'user_token'
   | 'workspace_mismatch'
@@ -65,7 +66,7 @@ export interface TokenVerifierOptions {
   addonKey: string;
   publicKeyPem: string;
   jwksUrl?: string;
-  /** Seconds of clock difference tolerated on exp / nbf. */
+  /** Seconds of clock difference tolerated on exp / nbf / iat. */
   clockSkewSeconds?: number;
   now?: () => number;
   /**
@@ -157,6 +158,9 @@ export class TokenVerifier {
     // Cached claims must still be inside their validity window.
     if (typeof claims.exp === 'number' && claims.exp + this.skew < nowSeconds) throw new TokenRejectedError('expired', context);
     if (typeof claims.nbf === 'number' && claims.nbf - this.skew > nowSeconds) throw new TokenRejectedError('not_yet_valid', context);
+    // Lifecycle events are ordered by `iat`: a token dated ahead of our clock would make every genuine
+    // event after it look stale (an uninstall ignored), so beyond the skew it is no token of Clockify's.
+    if (typeof claims.iat === 'number' && claims.iat - this.skew > nowSeconds) throw new TokenRejectedError('issued_in_the_future', context);
     // A user token is handed to a browser: it must expire.
     if (context === 'user' && typeof claims.exp !== 'number') throw new TokenRejectedError('missing_exp', context);
     // Only user tokens carry the viewer's role, and every workspace member has one in the sidebar URL:

@@ -33,6 +33,8 @@ export interface AppConfig {
   /** PostgreSQL pool size per edition. */
   dbPoolSize: number;
   requireSignatureVerification: boolean;
+  /** Seconds of clock difference tolerated on Clockify token times (iat, exp, nbf). */
+  tokenClockSkewSeconds: number;
   trustProxy: boolean;
   /** Seconds a request may take to arrive in full (headers and body) before it is answered 408. */
   requestTimeoutSeconds: number;
@@ -123,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redisUrl: reader.optional(g.USE_REDIS) === false ? undefined : reader.optional(g.REDIS_URL),
     dbPoolSize: reader.withDefault(g.DB_POOL_SIZE, 20),
     requireSignatureVerification,
+    tokenClockSkewSeconds: reader.withDefault(g.TOKEN_CLOCK_SKEW_SECONDS, 60),
     trustProxy: reader.withDefault(g.TRUST_PROXY, false),
     requestTimeoutSeconds: reader.withDefault(g.HTTP_REQUEST_TIMEOUT_SECONDS, 30),
     outboundAllowlist: reader.withDefault(g.OUTBOUND_HTTP_ALLOWLIST, []),

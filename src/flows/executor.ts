@@ -11,6 +11,11 @@ import type { FlowAction, FlowDefinition } from './model.js';
 import type { FlowMetrics } from './metrics.js';
 import type { FlowStore, StoredFlow } from './store.js';
 import type { StepResult, TemplateContext } from './templates.js';
+import { CredentialStore } from '../credentials/store.js';
+import { applyCredential, credentialNamesOf, placeholder, secretValues, templateValue } from '../credentials/resolve.js';
+import type { ResolvedCredential } from '../credentials/model.js';
+import { maskSecrets, redactUrl, secretForms } from '../credentials/redact.js';
+import type { HttpAction } from './model.js';
 
 export interface RunSummary {
   flowId: string;
@@ -39,6 +44,7 @@ export class FlowExecutor {
     private readonly store: FlowStore,
     private readonly dispatcher: () => Dispatcher,
     private readonly metrics: FlowMetrics,
+    private readonly credentials: CredentialStore = new CredentialStore(runtime.database, runtime.box, runtime.now),
   ) {}
 
   /** Runs one flow on one event, resuming a run a crash interrupted. */
@@ -97,8 +103,12 @@ export class FlowExecutor {
         const prepared = prepareClockifyCall(action, context, this.runtime.catalog, workspaceId);
         actions.push(prepared.ok ? { actionId: action.id, kind: action.kind, request: { operationId: prepared.operation.operationId, method: prepared.operation.method, path: prepared.operation.path, ...this.runtime.redactor.redact(prepared.input) }, missing: prepared.missing } : { actionId: action.id, kind: action.kind, request: null, missing: prepared.missing, error: prepared.error });
       } else {
-        const prepared = prepareHttpCall(action, context);
-        actions.push(prepared.ok ? { actionId: action.id, kind: action.kind, request: this.runtime.redactor.redact({ method: prepared.method, url: prepared.url, headers: prepared.headers, body: prepared.body }), missing: prepared.missing } : { actionId: action.id, kind: action.kind, request: null, missing: prepared.missing, error: prepared.error });
+        // A dry run never opens a credential: each one renders as a placeholder in its place.
+        const names = credentialNamesOf(action);
+        const known = await this.credentials.describe(workspaceId, names);
+        const stand = new Map([...known].map(([name, credential]) => [name, placeholder(credential)]));
+        const prepared = this.prepareWithCredentials(action, context, stand, names);
+        actions.push(prepared.ok ? { actionId: action.id, kind: action.kind, request: this.runtime.redactor.redact({ method: prepared.method, url: redactUrl(prepared.url), headers: prepared.headers, body: prepared.body }), missing: prepared.missing } : { actionId: action.id, kind: action.kind, request: null, missing: prepared.missing, error: prepared.error });
       }
       // Later actions see a placeholder result, so their templates render as far as they can.
       context.steps![action.id] = { status: 'dry-run', body: null };
@@ -180,8 +190,21 @@ export class FlowExecutor {
       return sendClockifyCall(this.runtime, workspaceId, prepared, signal);
     }
     if (!httpAllowed) return { ok: false, status: 'refused', request: null, error: 'HTTP actions are not enabled for this workspace', retryable: false };
-    const prepared = prepareHttpCall(action, context);
-    if (!prepared.ok) return { ok: false, status: 'invalid', request: null, error: prepared.error, retryable: false };
-    return sendHttpCall(prepared, this.dispatcher(), this.runtime.redactor, signal);
+    const names = credentialNamesOf(action);
+    const resolved = await this.credentials.resolve(workspaceId, names);
+    // Whatever the request, its answer or an error says, the credentials' values are not recorded.
+    const secrets = secretForms([...resolved.values()].flatMap(secretValues));
+    const prepared = this.prepareWithCredentials(action, context, resolved, names);
+    if (!prepared.ok) return { ok: false, status: 'invalid', request: null, error: maskSecrets(prepared.error, secrets), retryable: false };
+    return maskSecrets(await sendHttpCall(prepared, this.dispatcher(), this.runtime.redactor, signal), secrets);
+  }
+
+  /** Renders an HTTP action with its credentials: their values in `{{ credentials.x }}`, and the `credential` field applied. */
+  private prepareWithCredentials(action: HttpAction, context: TemplateContext, credentials: Map<string, ResolvedCredential>, names: string[]): ReturnType<typeof prepareHttpCall> {
+    const absent = names.filter((name) => !credentials.has(name));
+    if (absent.length > 0) return { ok: false, error: `unknown credential ${absent.map((name) => `"${name}"`).join(', ')} (create it in the Credentials section)`, missing: [] };
+    const prepared = prepareHttpCall(action, { ...context, credentials: Object.fromEntries([...credentials].map(([name, credential]) => [name, templateValue(credential)])) });
+    if (!prepared.ok || !action.credential) return prepared;
+    return applyCredential(prepared, credentials.get(action.credential)!);
   }
 }

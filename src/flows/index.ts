@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { CredentialStore } from '../credentials/store.js';
 import { createGuardedDispatcher } from '../net/ssrf.js';
 import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
@@ -13,7 +14,8 @@ import { FlowStore } from './store.js';
 export function flowsRoom(runtime: Runtime): Room {
   const store = new FlowStore(runtime.database, runtime.now);
   let dispatcher: Dispatcher | undefined;
-  const executor = new FlowExecutor(runtime, store, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })), createFlowMetrics(runtime.metrics.registry));
+  const credentials = new CredentialStore(runtime.database, runtime.box, runtime.now);
+  const executor = new FlowExecutor(runtime, store, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })), createFlowMetrics(runtime.metrics.registry), credentials);
   runtime.onClose(async () => {
     await dispatcher?.close();
   });
@@ -34,7 +36,7 @@ export function flowsRoom(runtime: Runtime): Room {
   return {
     name: 'flows',
     uiRoutes: async (ui) => {
-      await ui.register(flowRoutes, { runtime, store, executor });
+      await ui.register(flowRoutes, { runtime, store, executor, credentials });
     },
   };
 }

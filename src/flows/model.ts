@@ -139,6 +139,7 @@ export const HttpActionSchema = Type.Object(
     url: Type.String({ minLength: 1, maxLength: FLOW_LIMITS.urlLength, description: 'http(s) URL; templates allowed after the scheme' }),
     headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4_096 }), { maxProperties: FLOW_LIMITS.headers })),
     body: Type.Optional(Type.Unknown()),
+    credential: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,59}$', description: 'A credential of the workspace put into the request by its kind: a header, Authorization: Bearer/Basic, or a query parameter' })),
   },
   strict,
 );
@@ -177,8 +178,8 @@ export interface CatalogLike {
 /** Parameters the executor fills from the installation, so flows need not (and should not) set them. */
 export const IMPLICIT_PARAMS: readonly string[] = ['workspaceId'];
 
-/** The template context roots a flow may reference. */
-export const TEMPLATE_ROOTS = ['event', 'workspace', 'steps', 'trigger'] as const;
+/** The template context roots a flow may reference (`credentials` only in an HTTP action's URL and headers). */
+export const TEMPLATE_ROOTS = ['event', 'workspace', 'steps', 'trigger', 'credentials'] as const;
 
 /** The flow definition schema as plain JSON (no TypeBox symbols), for /docs and clients. */
 export function flowDefinitionJsonSchema(): Record<string, unknown> {

@@ -14,6 +14,8 @@ import type { FlowDefinition } from './model.js';
 import type { FlowStore, StoredFlow } from './store.js';
 import { validateFlowDefinition } from './validate.js';
 import { PYTHON_FLOW_FIELDS, looksLikePythonFlow, translatePythonFlow } from './python-import.js';
+import { adoptLiteralSecrets } from '../credentials/adopt.js';
+import type { CredentialStore } from '../credentials/store.js';
 
 export const JOB_REPLAY_RUN = 'flow.replay';
 
@@ -48,7 +50,7 @@ const TemplateBody = Type.Object({ inputs: Type.Optional(Type.Record(Type.String
 const runsFor = <T extends { runs: Parameters<typeof runFor>[1][] }>(user: UserContext, page: T): T => ({ ...page, runs: page.runs.map((run) => runFor(user, run)) });
 
 /** The flows HTTP API: reads for everyone in the workspace, writes for admins. */
-export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor }: { runtime: Runtime; store: FlowStore; executor: FlowExecutor }) {
+export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor, credentials }: { runtime: Runtime; store: FlowStore; executor: FlowExecutor; credentials: CredentialStore }) {
   const tags = ['flows'];
   const samples = readResourceJson<Record<string, unknown>>('clockify', 'webhook-samples.json');
 
@@ -62,9 +64,17 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
       httpActionsEnabled: runtime.edition.capabilities.httpActions && settings.enable_http_actions === true,
       ...(sources ? { customSourceIds: sources } : {}),
       catalog: runtime.catalog,
+      ...(runtime.edition.capabilities.httpActions ? { credentialNames: await credentials.names(user.workspaceId) } : {}),
     });
     if (!result.ok) throw problems.badRequest('invalid-flow', 'The flow is invalid: ' + result.problems.slice(0, 5).map((p) => `${p.field} ${p.message}`).join('; '), result.problems.map((p) => ({ field: `definition.${p.field}`.replace(/\.$/, ''), message: p.message })));
     return result.flow;
+  };
+  /** What is saved: secrets written into HTTP actions become credentials, so no flow holds one (GET shows names only). */
+  const withoutLiteralSecrets = async (user: UserContext, definition: FlowDefinition): Promise<FlowDefinition> => {
+    if (!runtime.edition.capabilities.httpActions) return definition;
+    const adopted = await adoptLiteralSecrets(credentials, runtime.database.db, user.workspaceId, definition);
+    for (const secret of adopted.extracted) runtime.logger.info({ workspaceId: user.workspaceId, field: secret.field, credential: secret.name }, 'a secret written into a flow was saved as a credential');
+    return adopted.definition;
   };
   const view = (flow: StoredFlow) => ({ ...flow, trigger: flow.definition.trigger });
   /** A Python flow definition as ours (400 naming each untranslatable field); ours passes through. */
@@ -116,7 +126,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
   ui.post<{ Body: Static<typeof CreateBody>; Querystring: Static<typeof WorkspaceQuery> }>('/ui/flows', { schema: { tags, summary: 'Create a flow (checked against the catalog; 400 names each bad field). Also imports a Python system flow definition.', body: CreateBody, querystring: WorkspaceQuery } }, async (request, reply) => {
     const user = requireAdmin(request);
     sameWorkspace(user, request.query);
-    const definition = await validate(user, await fromBody(user, request.body));
+    const definition = await withoutLiteralSecrets(user, await validate(user, await fromBody(user, request.body)));
     return reply.code(201).send({ flow: view(await store.create(user.workspaceId, definition, user.userId)) });
   });
 
@@ -135,7 +145,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
       if (error instanceof TemplateInputError) throw problems.badRequest('invalid-template-input', error.message, [{ field: `inputs.${error.input}`, message: error.message }]);
       throw error;
     }
-    const valid = await validate(user, definition);
+    const valid = await withoutLiteralSecrets(user, await validate(user, definition));
     return reply.code(201).send({ flow: view(await store.create(user.workspaceId, valid, user.userId)) });
   });
 
@@ -181,7 +191,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     const user = requireAdmin(request);
     sameWorkspace(user, request.query);
     const existing = await load(user, request.params.flowId);
-    const definition = await validate(user, await fromBody(user, request.body, existing.definition));
+    const definition = await withoutLiteralSecrets(user, await validate(user, await fromBody(user, request.body, existing.definition)));
     return { flow: view((await store.update(user.workspaceId, request.params.flowId, definition, user.userId))!) };
   });
 

@@ -50,6 +50,8 @@ export interface TemplateContext {
   workspace?: { id: string; [key: string]: unknown };
   steps?: Record<string, StepResult>;
   trigger?: unknown;
+  /** HTTP actions only: the values of the credentials they name. */
+  credentials?: Record<string, string>;
 }
 
 export type RenderResult = { ok: true; value: unknown; missing: string[] } | { ok: false; message: string; missing: string[] };

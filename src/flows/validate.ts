@@ -38,6 +38,8 @@ export interface FlowValidationContext {
   /** Custom (Universal Webhook) sources; when absent, custom triggers are not available. */
   customSourceIds?: readonly string[];
   catalog: CatalogLike;
+  /** Credentials of the workspace; when given, HTTP actions may only name these. */
+  credentialNames?: ReadonlySet<string>;
 }
 
 export type FlowValidationResult = { ok: true; flow: FlowDefinition } | { ok: false; problems: FlowProblem[] };
@@ -247,10 +249,11 @@ function checkActions(actions: unknown[], ctx: FlowValidationContext, problems: 
     if (action.kind === 'http') {
       if (!ctx.httpActionsEnabled) problems.add(`${field}.kind`, 'HTTP actions are not enabled in this add-on');
       if (problems.schema(HttpActionSchema, action, field)) checkHttpAction(action, field, problems);
+      if (typeof action.credential === 'string' && ctx.credentialNames && !ctx.credentialNames.has(action.credential)) problems.add(`${field}.credential`, `unknown credential "${action.credential}"`);
     } else if (problems.schema(ClockifyActionSchema, action, field)) {
       checkClockifyAction(action, field, ctx, problems);
     }
-    checkTemplates(action, field, ids.slice(0, index), ids, problems);
+    checkTemplates(action, field, ids.slice(0, index), ids, problems, ctx.credentialNames);
   });
 }
 
@@ -310,6 +313,7 @@ function checkTemplates(
   earlierIds: (string | undefined)[],
   allIds: (string | undefined)[],
   problems: ProblemList,
+  credentialNames?: ReadonlySet<string>,
 ): void {
   const ownId = allIds[earlierIds.length];
   const places: [string, unknown][] = [
@@ -329,6 +333,14 @@ function checkTemplates(
         if (typeof part === 'string') continue;
         if (!(TEMPLATE_ROOTS as readonly string[]).includes(part.root)) {
           problems.add(textField, `unknown reference "${part.root}" (use ${TEMPLATE_ROOTS.join(', ')})`);
+          continue;
+        }
+        if (part.root === 'credentials') {
+          // A credential goes only where the request leaves for its API: never into a body, a Clockify call, or a later step.
+          const name = part.path[0];
+          if (action.kind !== 'http' || (key !== 'url' && key !== 'headers')) problems.add(textField, 'credentials can only be used in the URL and headers of an HTTP action');
+          else if (typeof name !== 'string' || part.path.length !== 1) problems.add(textField, 'credentials must be followed by a credential name, e.g. credentials.crm');
+          else if (credentialNames && !credentialNames.has(name)) problems.add(textField, `unknown credential "${name}"`);
           continue;
         }
         if (part.root !== 'steps') continue;

@@ -28,7 +28,23 @@ const WEBHOOK_AUTH_MANY = new RawStatement(
 interface WebhookAuth {
   status: string;
   addon_id: string;
+  /** Every event whose stored webhook token is this one: Clockify may give several webhooks the same token. */
+  events: ReadonlySet<string>;
+}
+
+interface WebhookAuthRow {
+  status: string;
+  addon_id: string;
   event: string | null;
+}
+
+/** The rows of one (token, workspace) lookup, one per webhook holding the token (or one with no event), as one answer. */
+function authOfRows(rows: readonly WebhookAuthRow[]): WebhookAuth | undefined {
+  const first = rows[0];
+  if (!first) return undefined;
+  const events = new Set<string>();
+  for (const row of rows) if (row.event) events.add(row.event);
+  return { status: first.status, addon_id: first.addon_id, events };
 }
 
 /** Most tokens the SQLite lookup keeps (one per webhook of each installation); past it, it starts over. */
@@ -73,7 +89,7 @@ function webhookAuthLookup(runtime: Runtime): (token: string, workspaceId: strin
       const now = Date.now();
       const cached = cache.get(key);
       if (cached && cached.version === version && cached.dataVersion === dataVersion && now - cached.at < AUTH_CACHE_MS) return cached.auth;
-      const auth = (await WEBHOOK_AUTH.run<WebhookAuth>(database.db, database.dialect, [sha256Hex(token), workspaceId])).rows[0];
+      const auth = authOfRows((await WEBHOOK_AUTH.run<WebhookAuthRow>(database.db, database.dialect, [sha256Hex(token), workspaceId])).rows);
       if (cache.size >= AUTH_CACHE_ENTRIES) cache.clear();
       cache.set(key, { auth, version, dataVersion, at: now });
       return auth;
@@ -82,8 +98,15 @@ function webhookAuthLookup(runtime: Runtime): (token: string, workspaceId: strin
   const loader = new BatchLoader<string, WebhookAuth>(async (keys) => {
     // The token hash is hex, so the first newline separates it from the workspace id.
     const pairs = keys.map((key) => [key.slice(0, key.indexOf('\n')), key.slice(key.indexOf('\n') + 1)] as const);
-    const { rows } = await WEBHOOK_AUTH_MANY.run<WebhookAuth & { token_hash: string; workspace_id: string }>(database.db, database.dialect, [pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1])]);
-    return new Map(rows.map((row) => [`${row.token_hash}\n${row.workspace_id}`, { status: row.status, addon_id: row.addon_id, event: row.event }]));
+    const { rows } = await WEBHOOK_AUTH_MANY.run<WebhookAuthRow & { token_hash: string; workspace_id: string }>(database.db, database.dialect, [pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1])]);
+    const byKey = new Map<string, WebhookAuthRow[]>();
+    for (const row of rows) {
+      const key = `${row.token_hash}\n${row.workspace_id}`;
+      const group = byKey.get(key);
+      if (group) group.push(row);
+      else byKey.set(key, [row]);
+    }
+    return new Map([...byKey].map(([key, group]) => [key, authOfRows(group)!]));
   });
   return (token, workspaceId) => loader.load(`${sha256Hex(token)}\n${workspaceId}`);
 }
@@ -138,9 +161,10 @@ export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, eve
     if (found!.status === 'INACTIVE') reject('inactive', problems.forbidden('installation-inactive', 'The add-on is deactivated in this workspace; events are not accepted.'));
     if (claims.addonId && claims.addonId !== found!.addon_id) reject('addon_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another installation.'));
     if (runtime.config.requireSignatureVerification) {
-      // The token must be exactly the one Clockify gave us for this webhook (stored at install or registration).
-      if (!found!.event) reject('unknown_signature', problems.unauthorized('invalid-token', 'The webhook signature does not match any webhook of this installation.'));
-      if (found!.event !== eventType) reject('event_mismatch', problems.unauthorized('invalid-token', 'The webhook signature belongs to another event.'));
+      // The token must be exactly one Clockify gave us for a webhook of this event (stored at install or registration);
+      // a token shared by several webhooks is good for each of their events.
+      if (found!.events.size === 0) reject('unknown_signature', problems.unauthorized('invalid-token', 'The webhook signature does not match any webhook of this installation.'));
+      if (!found!.events.has(eventType!)) reject('event_mismatch', problems.unauthorized('invalid-token', 'The webhook signature belongs to another event.'));
     }
 
     const result = await events.store({ workspaceId, source: 'clockify', eventType: eventType!, payload, payloadText: request.bodyText, headers: keptHeaders(request) });

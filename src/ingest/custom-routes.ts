@@ -1,6 +1,7 @@
+import { hash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { WEBHOOK_BODY_LIMIT } from '../server/app.js';
 import { HttpProblem, problems } from '../server/problems.js';
@@ -10,13 +11,16 @@ import { defaultEventTypePlaces, eventTypeOf, parseEventTypeLocation } from './c
 import type { CustomSourceStore } from './custom-sources.js';
 import type { EventStore } from './event-store.js';
 import { keptHeaders } from './headers.js';
-import { verifyHmacHex, verifyStandard } from './signatures.js';
+import { verifyHmacHex, verifyHmacHexTimestamped, verifyStandard } from './signatures.js';
+import type { CustomSource } from './custom-sources.js';
 
 const SourceParams = Type.Object({ sourceId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 const CreateSource = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 80 }),
   signatureMode: Type.Union([Type.Literal('standard'), Type.Literal('hmac-sha256'), Type.Literal('none')]),
   signatureHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9-]+$' })),
+  timestampHeader: Type.Optional(Type.String({ minLength: 1, maxLength: 80, pattern: '^[A-Za-z0-9-]+$', description: 'hmac-sha256 only: the header carrying the Unix time (seconds) the sender signed along with the body, as HMAC(secret, "<timestamp>.<body>")' })),
+  toleranceSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600, description: 'With timestampHeader: how far the timestamp may be from our clock (default 300)' })),
   allowUnsigned: Type.Optional(Type.Boolean()),
   eventTypeFrom: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Where the event type is: "header:<Name>" or a JSON path ($.meta.kind). Default: $.event_type, $.type, $.event, $.eventType, then the X-Event-Type and X-GitHub-Event headers.' })),
 });
@@ -29,6 +33,27 @@ function checkedLocation(raw: string | null | undefined, field: string): string 
   const parsed = parseEventTypeLocation(raw);
   if (!parsed.ok) throw problems.badRequest('invalid-event-type-location', `eventTypeFrom ${parsed.message}.`, [{ field, message: parsed.message }]);
   return raw.trim();
+}
+
+function verifySource(source: CustomSource, secrets: string[], request: FastifyRequest, body: Buffer, nowSeconds: number) {
+  if (source.signatureMode === 'standard') {
+    return verifyStandard(secrets, { id: headerValue(request, 'webhook-id'), timestamp: headerValue(request, 'webhook-timestamp'), signature: headerValue(request, 'webhook-signature') }, body, nowSeconds);
+  }
+  const signature = headerValue(request, source.signatureHeader ?? 'x-signature-256');
+  if (source.timestampHeader) return verifyHmacHexTimestamped(secrets, { timestamp: headerValue(request, source.timestampHeader), signature }, body, nowSeconds, source.toleranceSeconds ?? undefined);
+  return verifyHmacHex(secrets, signature, body);
+}
+
+/**
+ * What identifies a verified delivery for deduplication: only what its signature covers. Standard
+ * Webhooks signs its id (a replay needs the same id, within the time window); an HMAC signs the body
+ * alone (or with a timestamp a sender's retry changes), so the body's digest is the delivery,
+ * whatever id headers come with it. Unsigned sources keep the sender's id: nothing there is vouched for.
+ */
+function signedIdentityOf(source: CustomSource, request: FastifyRequest, body: Buffer): string | undefined {
+  if (source.signatureMode === 'standard') return `id:${headerValue(request, 'webhook-id')!.slice(0, 200)}`;
+  if (source.signatureMode === 'hmac-sha256') return `body:${hash('sha256', body, 'hex')}`;
+  return undefined;
 }
 
 /** Webhooks from any other system, verified per source. */
@@ -49,11 +74,7 @@ export async function customWebhookRoutes(app: FastifyInstance, { runtime, event
       if (installation?.status !== 'ACTIVE') reject('inactive', problems.forbidden('installation-inactive', 'The add-on is not active in this workspace.'));
       const body = request.rawBody ?? Buffer.alloc(0);
       if (source.signatureMode !== 'none') {
-        const secrets = await sources.verificationSecrets(source.id);
-        const verdict =
-          source.signatureMode === 'standard'
-            ? verifyStandard(secrets, { id: headerValue(request, 'webhook-id'), timestamp: headerValue(request, 'webhook-timestamp'), signature: headerValue(request, 'webhook-signature') }, body, Math.floor(runtime.now() / 1000))
-            : verifyHmacHex(secrets, headerValue(request, source.signatureHeader ?? 'x-signature-256'), body);
+        const verdict = verifySource(source, await sources.verificationSecrets(source.id), request, body, Math.floor(runtime.now() / 1000));
         if (!verdict.ok) reject(verdict.reason, problems.unauthorized('invalid-signature', `The webhook signature was rejected: ${verdict.reason.replaceAll('_', ' ')}.`));
       }
       const payload = request.body;
@@ -61,7 +82,8 @@ export async function customWebhookRoutes(app: FastifyInstance, { runtime, event
       const eventType = eventTypeOf(source.eventTypeFrom, payload, (name) => headerValue(request, name));
       const deliveryId = headerValue(request, 'webhook-id') ?? headerValue(request, 'x-delivery-id') ?? headerValue(request, 'x-github-delivery');
       const sourceKey = `custom:${source.id}`;
-      const result = await events.store({ workspaceId: source.workspaceId, source: sourceKey, eventType, payload, payloadText: request.bodyText, headers: keptHeaders(request), deliveryId: deliveryId?.slice(0, 200) });
+      const signedIdentity = signedIdentityOf(source, request, body);
+      const result = await events.store({ workspaceId: source.workspaceId, source: sourceKey, eventType, payload, payloadText: request.bodyText, headers: keptHeaders(request), deliveryId: deliveryId?.slice(0, 200), signedIdentity });
       if (result.status === 'duplicate') runtime.metrics.webhooksDuplicate.inc({ event_type: 'custom', source: 'custom' });
       else {
         runtime.metrics.webhooksReceived.inc({ event_type: 'custom', source: 'custom' });
@@ -87,6 +109,12 @@ export async function customSourceUiRoutes(ui: FastifyInstance, { runtime, sourc
     const user = requireAdmin(request);
     if (request.body.signatureMode === 'none' && request.body.allowUnsigned !== true) {
       throw problems.badRequest('unsigned-not-allowed', 'An unsigned source accepts anything from anyone; set allowUnsigned: true to create one anyway.', [{ field: 'body.allowUnsigned', message: 'must be true for signatureMode none' }]);
+    }
+    if (request.body.signatureMode !== 'hmac-sha256' && (request.body.timestampHeader !== undefined || request.body.toleranceSeconds !== undefined)) {
+      throw problems.badRequest('timestamp-not-applicable', 'A timestamp header is an option of hmac-sha256 sources (Standard Webhooks carries its own).', [{ field: 'body.timestampHeader', message: 'only with signatureMode hmac-sha256' }]);
+    }
+    if (request.body.toleranceSeconds !== undefined && request.body.timestampHeader === undefined) {
+      throw problems.badRequest('timestamp-not-applicable', 'A tolerance needs a timestamp header to apply to.', [{ field: 'body.toleranceSeconds', message: 'only with timestampHeader' }]);
     }
     const eventTypeFrom = checkedLocation(request.body.eventTypeFrom, 'body.eventTypeFrom');
     const { source, secret } = await sources.create(user.workspaceId, { ...request.body, eventTypeFrom });

@@ -11,6 +11,10 @@ export interface CustomSource {
   name: string;
   signatureMode: SignatureMode;
   signatureHeader: string | null;
+  /** HMAC sources: the header with the signed timestamp; null when the body alone is signed (no time window). */
+  timestampHeader: string | null;
+  /** Seconds a timestamped delivery stays acceptable either side of our clock. */
+  toleranceSeconds: number | null;
   enabled: boolean;
   /** True while the previous secret still verifies (after a rotation). */
   rotating: boolean;
@@ -19,6 +23,9 @@ export interface CustomSource {
   /** Where the event type is read (custom-event-type.ts); null: the defaults. */
   eventTypeFrom: string | null;
 }
+
+/** Tolerance of a timestamped HMAC source unless its creator chose another (as Standard Webhooks and Stripe). */
+export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
 
 /** How long the previous secret keeps working after a rotation, so senders can switch without losing deliveries. */
 export const ROTATION_GRACE_MS = 24 * 60 * 60 * 1000;
@@ -47,7 +54,8 @@ export class CustomSourceStore {
     return row ? this.toSource(row) : undefined;
   }
 
-  async create(workspaceId: string, input: { name: string; signatureMode: SignatureMode; signatureHeader?: string; eventTypeFrom?: string | null }): Promise<{ source: CustomSource; secret: string | null }> {
+  async create(workspaceId: string, input: { name: string; signatureMode: SignatureMode; signatureHeader?: string; timestampHeader?: string; toleranceSeconds?: number; eventTypeFrom?: string | null }): Promise<{ source: CustomSource; secret: string | null }> {
+    const timestamped = input.signatureMode === 'hmac-sha256' && input.timestampHeader !== undefined;
     const now = this.now();
     const secret = input.signatureMode === 'none' ? null : newSourceSecret(input.signatureMode);
     const id = newId(now);
@@ -59,6 +67,8 @@ export class CustomSourceStore {
         name: input.name,
         signature_mode: input.signatureMode,
         signature_header: input.signatureMode === 'hmac-sha256' ? (input.signatureHeader ?? 'x-signature-256').toLowerCase() : null,
+        timestamp_header: timestamped ? input.timestampHeader!.toLowerCase() : null,
+        timestamp_tolerance_seconds: timestamped ? (input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS) : null,
         secret_ciphertext: secret ? this.box.seal(secret) : null,
         previous_secret_ciphertext: null,
         previous_secret_expires_at: null,
@@ -118,6 +128,8 @@ export class CustomSourceStore {
       name: row.name,
       signatureMode: row.signature_mode,
       signatureHeader: row.signature_header,
+      timestampHeader: row.timestamp_header ?? null,
+      toleranceSeconds: row.timestamp_tolerance_seconds === null || row.timestamp_tolerance_seconds === undefined ? null : Number(row.timestamp_tolerance_seconds),
       enabled: row.enabled === 1,
       rotating: row.previous_secret_expires_at !== null && Number(row.previous_secret_expires_at) > this.now(),
       createdAt: Number(row.created_at),

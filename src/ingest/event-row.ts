@@ -18,6 +18,8 @@ export interface PendingEvent {
   payload?: unknown;
   headersJson: string;
   deliveryId?: string;
+  /** What a signed source's signature covers, identifying the delivery instead of `deliveryId` and the event type (delivery-key.ts). */
+  signedIdentity?: string;
   /** Whether the event needs processing: false stores it as processed, with nothing triggered and no job. */
   queued: boolean;
 }

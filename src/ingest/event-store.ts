@@ -26,6 +26,8 @@ export interface IncomingEvent {
   /** Request headers with secrets already removed. */
   headers: Record<string, string>;
   deliveryId?: string;
+  /** What a signed source's signature covers (delivery-key.ts). */
+  signedIdentity?: string;
   /** The body exactly as received, when it is the JSON of `payload`: stored as is instead of serialising the payload again. */
   payloadText?: string;
 }
@@ -335,6 +337,7 @@ function pendingEvent(event: IncomingEvent, queued: boolean): PendingEvent {
     payload: event.payload ?? null,
     headersJson: JSON.stringify(event.headers),
     deliveryId: event.deliveryId,
+    signedIdentity: event.signedIdentity,
     queued,
   };
 }

@@ -42,14 +42,40 @@ export function signHmacHex(secret: string, body: Buffer | string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 
+/** The timestamped HMAC (as Stripe does): hex HMAC-SHA256 of `<timestamp>.<body>`. */
+export function signHmacHexTimestamped(secret: string, timestampSeconds: number | string, body: Buffer | string): string {
+  return createHmac('sha256', secret).update(`${timestampSeconds}.`).update(body).digest('hex');
+}
+
 /** A hex HMAC-SHA256 of the body (GitHub-style `sha256=` prefix accepted), for simple senders. */
 export function verifyHmacHex(secrets: string[], header: string | undefined, body: Buffer): { ok: true } | { ok: false; reason: SignatureFailure } {
   if (!header) return { ok: false, reason: 'missing_headers' };
+  return matchHex(secrets, header, (secret) => signHmacHex(secret, body));
+}
+
+/**
+ * The HMAC over timestamp and body: the timestamp header must be whole seconds within the tolerance
+ * of our clock, so a captured delivery stops verifying once the window has passed.
+ */
+export function verifyHmacHexTimestamped(
+  secrets: string[],
+  headers: { timestamp?: string; signature?: string },
+  body: Buffer,
+  nowSeconds: number,
+  toleranceSeconds = STANDARD_TOLERANCE_SECONDS,
+): { ok: true } | { ok: false; reason: SignatureFailure } {
+  if (!headers.timestamp || !headers.signature) return { ok: false, reason: 'missing_headers' };
+  if (!/^\d{1,12}$/.test(headers.timestamp)) return { ok: false, reason: 'bad_timestamp' };
+  if (Math.abs(nowSeconds - Number(headers.timestamp)) > toleranceSeconds) return { ok: false, reason: 'stale_timestamp' };
+  return matchHex(secrets, headers.signature, (secret) => signHmacHexTimestamped(secret, headers.timestamp!, body));
+}
+
+function matchHex(secrets: string[], header: string, sign: (secret: string) => string): { ok: true } | { ok: false; reason: SignatureFailure } {
   const given = header.trim().replace(/^sha256=/i, '');
   if (!/^[0-9a-fA-F]{64}$/.test(given)) return { ok: false, reason: 'no_matching_signature' };
   const offered = Buffer.from(given.toLowerCase(), 'hex');
   for (const secret of secrets) {
-    const expected = Buffer.from(signHmacHex(secret, body), 'hex');
+    const expected = Buffer.from(sign(secret), 'hex');
     if (timingSafeEqual(offered, expected)) return { ok: true };
   }
   return { ok: false, reason: 'no_matching_signature' };

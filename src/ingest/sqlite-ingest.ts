@@ -35,7 +35,7 @@ export function prepareSqliteCommit(connection: SQLite.Database): SqliteCommit {
     const queuedByWorkspace = new Map<string, string[]>();
     for (const event of events) {
       const payload = event.payload !== undefined ? event.payload : JSON.parse(event.payloadText);
-      const key = deliveryKey({ workspaceId: event.workspaceId, source: event.source, eventType: event.eventType, payload, deliveryId: event.deliveryId });
+      const key = deliveryKey({ workspaceId: event.workspaceId, source: event.source, eventType: event.eventType, payload, deliveryId: event.deliveryId, signedIdentity: event.signedIdentity });
       const eventId = newId(now);
       if (claim.run(key, eventId, now, cutoff).changes === 0) {
         const existing = (first.get(key) as { event_id: string }).event_id;

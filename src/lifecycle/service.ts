@@ -37,10 +37,10 @@ export class LifecycleService {
 
   async installed(body: InstalledBody, lifecycle: ClockifyClaims, installation: ClockifyClaims, webhookTokens: { path: string; token: string }[]): Promise<LifecycleOutcome> {
     const { runtime } = this;
-    const lifecycleAt = issuedAtMs(lifecycle);
+    const lifecycleAt = orderingTime(lifecycle, runtime.now());
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
-      if (existing && lifecycleAt > 0 && lifecycleAt < existing.lastLifecycleAt) return 'ignored-stale' as const;
+      if (existing && lifecycleAt > 0 && lifecycleAt < appliedUpTo(existing, runtime.now())) return 'ignored-stale' as const;
       const now = runtime.now();
       const urlClaims = Object.fromEntries(URL_CLAIMS.filter((name) => typeof installation[name] === 'string').map((name) => [name, installation[name] as string]));
       await this.installations.saveInstalled(trx, {
@@ -81,12 +81,13 @@ export class LifecycleService {
   }
 
   async statusChanged(body: StatusChangedBody, lifecycle: ClockifyClaims): Promise<LifecycleOutcome> {
-    const lifecycleAt = issuedAtMs(lifecycle);
+    const lifecycleAt = orderingTime(lifecycle, this.runtime.now());
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
-      const skipped = skipReason(existing, lifecycleAt);
+      const now = this.runtime.now();
+      const skipped = skipReason(existing, lifecycleAt, now);
       if (skipped || !existing) return skipped ?? 'ignored-not-installed';
-      await this.installations.setStatus(trx, body.workspaceId, body.status, Math.max(lifecycleAt, existing.lastLifecycleAt), this.runtime.now());
+      await this.installations.setStatus(trx, body.workspaceId, body.status, Math.max(lifecycleAt, appliedUpTo(existing, now)), now);
       return 'applied' as const;
     });
     // Jobs that waited while the workspace was paused may run now.
@@ -97,12 +98,13 @@ export class LifecycleService {
   async settingsUpdated(body: SettingsUpdatedBody, lifecycle: ClockifyClaims): Promise<LifecycleOutcome> {
     const parsed = parseSettingsUpdate(this.runtime.edition, body.settings);
     if (parsed.problems.length > 0) throw problems.badRequest('invalid-settings', 'Some settings have values of the wrong type.', parsed.problems);
-    const lifecycleAt = issuedAtMs(lifecycle);
+    const lifecycleAt = orderingTime(lifecycle, this.runtime.now());
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
-      const skipped = skipReason(existing, lifecycleAt);
+      const now = this.runtime.now();
+      const skipped = skipReason(existing, lifecycleAt, now);
       if (skipped || !existing) return skipped ?? 'ignored-not-installed';
-      await this.installations.setSettings(trx, body.workspaceId, { ...existing.settings, ...parsed.values }, Math.max(lifecycleAt, existing.lastLifecycleAt), this.runtime.now());
+      await this.installations.setSettings(trx, body.workspaceId, { ...existing.settings, ...parsed.values }, Math.max(lifecycleAt, appliedUpTo(existing, now)), now);
       return 'applied' as const;
     });
     // After the commit: a read (a job's rate-limit budget, say) between an earlier invalidation and the commit would have cached the old values for seconds.
@@ -112,10 +114,10 @@ export class LifecycleService {
 
   async deleted(body: DeletedBody, lifecycle: ClockifyClaims): Promise<LifecycleOutcome> {
     const { runtime } = this;
-    const lifecycleAt = issuedAtMs(lifecycle);
+    const lifecycleAt = orderingTime(lifecycle, this.runtime.now());
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
-      const skipped = skipReason(existing, lifecycleAt);
+      const skipped = skipReason(existing, lifecycleAt, this.runtime.now());
       if (skipped || !existing) return skipped ?? 'ignored-not-installed';
       const now = runtime.now();
       const settings = effectiveSettings(runtime.edition, runtime.editionConfig.settingDefaults, existing.settings);
@@ -124,7 +126,7 @@ export class LifecycleService {
 
       await runtime.queue.cancelPending(body.workspaceId, undefined, trx);
       for (const hook of runtime.hooks.deleted) await hook(trx, body.workspaceId);
-      await this.installations.markDeleted(trx, body.workspaceId, Math.max(lifecycleAt, existing.lastLifecycleAt), now);
+      await this.installations.markDeleted(trx, body.workspaceId, Math.max(lifecycleAt, appliedUpTo(existing, now)), now);
       await this.registrations.dropTokens(trx, body.workspaceId, now);
       if (registered.length > 0 && sealedToken) {
         // Clockify may already have invalidated the token; the job tries once per webhook and gives up quietly.
@@ -156,16 +158,26 @@ export class LifecycleService {
 }
 
 /** Why an event for an existing installation changes nothing: none yet, already uninstalled, or older than what was applied. */
-function skipReason(existing: Installation | undefined, lifecycleAt: number): LifecycleOutcome | undefined {
+function skipReason(existing: Installation | undefined, lifecycleAt: number, now: number): LifecycleOutcome | undefined {
   if (!existing) return 'ignored-not-installed';
   if (existing.status === 'DELETED') return 'ignored-already-deleted';
-  if (lifecycleAt > 0 && lifecycleAt < existing.lastLifecycleAt) return 'ignored-stale';
+  if (lifecycleAt > 0 && lifecycleAt < appliedUpTo(existing, now)) return 'ignored-stale';
   return undefined;
 }
 
-/** Lifecycle tokens carry `iat` in seconds when Clockify sets it; 0 means unknown (no ordering possible). */
-function issuedAtMs(claims: ClockifyClaims): number {
-  return typeof claims.iat === 'number' ? claims.iat * 1000 : 0;
+/**
+ * Where a lifecycle event sits in the workspace's order: its token's `iat` (seconds; 0 when absent,
+ * no ordering possible), but never later than our own clock. The verifier refuses tokens dated
+ * beyond the clock skew; within it, a token from a clock running ahead must not push the mark past
+ * the events Clockify sends next, or they would all be ignored as stale.
+ */
+function orderingTime(claims: ClockifyClaims, now: number): number {
+  return typeof claims.iat === 'number' ? Math.min(claims.iat * 1000, now) : 0;
+}
+
+/** The last applied event's place in the order; a mark in the future (stored before marks were capped) counts as now. */
+function appliedUpTo(existing: Installation, now: number): number {
+  return Math.min(existing.lastLifecycleAt, now);
 }
 
 /** Clockify sends either the manifest path or the full URL; both end in /webhooks/clockify/<event-slug>. */

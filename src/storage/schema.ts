@@ -92,6 +92,9 @@ export interface CustomSourcesTable {
   name: string;
   signature_mode: 'standard' | 'hmac-sha256' | 'none';
   signature_header: string | null;
+  /** HMAC sources: the header carrying the signed timestamp (null: the body alone is signed). */
+  timestamp_header: string | null;
+  timestamp_tolerance_seconds: number | null;
   secret_ciphertext: string | null;
   previous_secret_ciphertext: string | null;
   previous_secret_expires_at: number | null;
@@ -100,6 +103,17 @@ export interface CustomSourcesTable {
   updated_at: number;
   /** `header:<name>` or a JSON path (`$.meta.kind`); null: event_type, type, event, … (custom-event-type.ts). */
   event_type_from: string | null;
+}
+
+export interface CredentialsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  kind: 'header' | 'bearer' | 'basic' | 'query';
+  field_name: string | null;
+  secret_ciphertext: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface BootstrapRunsTable {
@@ -231,6 +245,7 @@ export interface DatabaseSchema {
   webhook_dedup: WebhookDedupTable;
   jobs: JobsTable;
   custom_sources: CustomSourcesTable;
+  credentials: CredentialsTable;
   bootstrap_runs: BootstrapRunsTable;
   bootstrap_steps: BootstrapStepsTable;
   entity_cache: EntityCacheTable;

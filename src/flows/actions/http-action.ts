@@ -1,6 +1,7 @@
 import { request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
 import { BlockedDestinationError, checkUrlSyntax } from '../../net/ssrf.js';
+import { redactUrl } from '../../credentials/redact.js';
 import type { Redactor } from '../../observability/redact.js';
 import type { HttpAction } from '../model.js';
 import { renderValue } from '../templates.js';
@@ -43,7 +44,7 @@ export function prepareHttpCall(action: HttpAction, context: TemplateContext): P
 }
 
 export async function sendHttpCall(prepared: Extract<PreparedHttpCall, { ok: true }>, dispatcher: Dispatcher, redactor: Redactor, signal: AbortSignal): Promise<ActionOutcome> {
-  const requestView = { method: prepared.method, url: redactor.redact(prepared.url), headers: redactor.redact(prepared.headers), body: prepared.body === undefined ? undefined : redactor.redact(tryJson(prepared.body)) };
+  const requestView = { method: prepared.method, url: redactUrl(redactor.redact(prepared.url)), headers: redactor.redact(prepared.headers), body: prepared.body === undefined ? undefined : redactor.redact(tryJson(prepared.body)) };
   try {
     const response = await undiciRequest(prepared.url, {
       method: prepared.method,

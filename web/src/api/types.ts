@@ -161,6 +161,8 @@ export interface CustomSource {
   name: string;
   signatureMode: 'standard' | 'hmac-sha256' | 'none';
   signatureHeader: string | null;
+  /** HMAC sources: the signed timestamp header, when the sender signs one (replay window). */
+  timestampHeader?: string | null;
   enabled: boolean;
   rotating: boolean;
   createdAt: number;
@@ -229,6 +231,8 @@ export interface HttpAction extends ActionBase {
   url: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A workspace credential put into the request by its kind. */
+  credential?: string;
 }
 
 export type FlowAction = ClockifyAction | HttpAction;

@@ -1,5 +1,6 @@
 import { useId } from 'preact/hooks';
 import type { ClockifyAction, FlowAction, HttpAction, HttpMethod } from '../../api/types';
+import { CredentialPicker } from './credential-picker';
 import { useApp } from '../../app-context';
 import { useStableKeys } from '../../hooks/use-stable-keys';
 import { ACTION_ID_PATTERN, moveItem, newClockifyAction, newHttpAction } from '../../lib/flow-draft';
@@ -275,6 +276,15 @@ function HttpActionFields({ action, onChange, readOnly, onValidity, title }: { a
           {({ id, describedBy }) => <TemplateInput id={id} describedBy={describedBy} label={`${title}: URL`} value={action.url} onChange={(url) => onChange({ ...action, url })} placeholder="https://hooks.example.com/…" />}
         </Field>
       </div>
+      <CredentialPicker
+        title={title}
+        readOnly={readOnly}
+        value={action.credential}
+        onChange={(credential) => {
+          const { credential: _previous, ...rest } = action;
+          onChange(credential ? { ...rest, credential } : rest);
+        }}
+      />
       <div class="stack-sm">
         <span class="field-label">Headers</span>
         {headers.map(([name, value], index) => (

@@ -7,6 +7,7 @@ import { humanizeKey } from '../../lib/format';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { ErrorNotice, Notice, Skeleton } from '../../ui/feedback';
+import { CredentialsCard } from './credentials-card';
 import { SecretReveal } from './secret-reveal';
 import { SourcesCard } from './sources-card';
 
@@ -35,6 +36,7 @@ export function SettingsView() {
       </div>
       <div class="stack">
         {me.edition.capabilities.customWebhooks ? <SourcesCard /> : null}
+        {me.edition.capabilities.httpActions ? <CredentialsCard /> : null}
         <Card title="Add-on settings" id="settings" subtitle={`Change them in Clockify → Workspace settings → Add-ons → ${me.edition.name}. They are shown here read-only.`}>
           {settings.error && !settings.data ? (
             <ErrorNotice error={settings.error} onRetry={settings.reload} />

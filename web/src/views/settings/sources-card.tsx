@@ -119,6 +119,7 @@ export function SourcesCard() {
                   <span class="muted small">
                     Created {dateTime(source.createdAt)}
                     {source.signatureHeader ? ` · header ${source.signatureHeader}` : ''}
+                    {source.timestampHeader ? ` · timestamp ${source.timestampHeader}` : ''}
                   </span>
                   {me.isAdmin ? (
                     <div class="row">
@@ -166,12 +167,13 @@ function CreateSourceForm({ onCancel, onCreated }: { onCancel: () => void; onCre
   const [name, setName] = useState('');
   const [mode, setMode] = useState<CustomSource['signatureMode']>('standard');
   const [header, setHeader] = useState('x-signature-256');
+  const [timestampHeader, setTimestampHeader] = useState('');
   const [allowUnsigned, setAllowUnsigned] = useState(false);
   const create = useAction(async () => {
     const result = await api.post<{ source: CustomSource; secret: string | null }>('/ui/sources', {
       name: name.trim(),
       signatureMode: mode,
-      ...(mode === 'hmac-sha256' ? { signatureHeader: header.trim() } : {}),
+      ...(mode === 'hmac-sha256' ? { signatureHeader: header.trim(), ...(timestampHeader.trim() ? { timestampHeader: timestampHeader.trim() } : {}) } : {}),
       ...(mode === 'none' ? { allowUnsigned } : {}),
     });
     onCreated(result.source, result.secret);
@@ -202,6 +204,11 @@ function CreateSourceForm({ onCancel, onCreated }: { onCancel: () => void; onCre
         {mode === 'hmac-sha256' ? (
           <Field label="Signature header" error={errorFor('signatureHeader')} hint="e.g. x-hub-signature-256 for GitHub.">
             {({ id, describedBy }) => <input id={id} class="input mono" value={header} aria-describedby={describedBy} onInput={(event) => setHeader(event.currentTarget.value)} />}
+          </Field>
+        ) : null}
+        {mode === 'hmac-sha256' ? (
+          <Field label="Timestamp header (optional)" error={errorFor('timestampHeader')} hint='The sender signs "timestamp.body"; deliveries older than 5 minutes are refused. Without it, replays are caught for the dedup window only.'>
+            {({ id, describedBy }) => <input id={id} class="input mono" value={timestampHeader} placeholder="x-signature-timestamp" aria-describedby={describedBy} onInput={(event) => setTimestampHeader(event.currentTarget.value)} />}
           </Field>
         ) : null}
       </div>
