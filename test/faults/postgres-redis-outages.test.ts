@@ -1,0 +1,136 @@
+/**
+ * Fault injection on PostgreSQL and Redis of the test's own, under a webhook burst, against an
+ * edition running as a real process (`cap start --edition clockify-addon`): sessions terminated,
+ * the server restarted, killed and down for a while, Redis killed. Checked each time: the process
+ * stays up, nothing acknowledged (200) is lost, refusals are 503 with Retry-After, /ready follows
+ * the database (and not Redis), and everything resumes without a restart.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startSandbox } from '../../sandbox/src/index.js';
+import type { Sandbox } from '../../sandbox/src/index.js';
+import { openDatabase } from '../../src/storage/database.js';
+import type { Database } from '../../src/storage/database.js';
+import { eventually } from '../helpers/stack.js';
+import { clusterEnv, killInstance, spawnInstance, webhookToken } from '../production/support/instances.js';
+import type { SpawnedInstance } from '../production/support/instances.js';
+import { lostAcknowledged, startBurst, storedProjectIds } from './support/burst.js';
+import { describeWithPrivateServers, sparePort, startPrivatePostgres, startPrivateRedis } from './support/private-servers.js';
+import type { PrivatePostgres, PrivateRedis } from './support/private-servers.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burst', () => {
+  let postgres: PrivatePostgres;
+  let redis: PrivateRedis;
+  let sandbox: Sandbox;
+  let database: Database;
+  let instance: SpawnedInstance;
+  let workspaceId: string;
+  let token: string;
+
+  beforeAll(async () => {
+    [postgres, redis, sandbox] = await Promise.all([startPrivatePostgres(), startPrivateRedis(), startSandbox({ seed: { users: 2, projects: 2, timeEntries: 2 }, webhookRetryDelaysMs: [] })]);
+    workspaceId = sandbox.workspaces()[0]!.id;
+    const url = await postgres.createDatabase('outages');
+    const port = await sparePort();
+    const env = clusterEnv({ sandbox, databaseUrl: url, redisUrl: redis.url, baseUrl: `http://127.0.0.1:${port}`, extra: { LOG_LEVEL: 'info' } });
+    instance = spawnInstance(env, port);
+    await instance.waitReady();
+    expect((await sandbox.install({ manifestUrl: `${instance.url}/manifest`, workspaceId })).installed).toBe(true);
+    database = await openDatabase(url, { migrate: false });
+    token = await webhookToken(database, workspaceId, 'NEW_PROJECT');
+  }, 90_000);
+
+  afterAll(async () => {
+    await killInstance(instance);
+    await database?.close();
+    await sandbox?.close();
+    await Promise.all([postgres?.destroy(), redis?.destroy()]);
+  });
+
+  const alive = () => instance.child.exitCode === null && instance.child.signalCode === null;
+  const ready = async () => {
+    const response = await fetch(`${instance.url}/ready`, { signal: AbortSignal.timeout(5000) });
+    return { status: response.status, body: (await response.json()) as { detail?: string; checks: { name: string; ok: boolean; degraded?: boolean }[] } };
+  };
+  const health = async () => {
+    const response = await fetch(`${instance.url}/health`, { signal: AbortSignal.timeout(5000) });
+    return { status: response.status, body: (await response.json()) as { status: string; checks: Record<string, string>; rateBudget?: string } };
+  };
+
+  it('PostgreSQL sessions terminated, the server restarted, then down for a while: stays up, refuses with 503, never loses an acknowledged webhook, resumes by itself', async () => {
+    const burst = startBurst({ url: instance.url, token, workspaceId });
+    await sleep(800);
+
+    // A failover's worth of dropped sessions, twice, under traffic.
+    await postgres.terminateSessions('outages');
+    await sleep(400);
+    await postgres.terminateSessions('outages');
+    await sleep(600);
+    expect(alive()).toBe(true);
+
+    // An operator restart (fast shutdown) …
+    await postgres.stop();
+    await sleep(500);
+    await postgres.start();
+    await sleep(800);
+    expect(alive()).toBe(true);
+
+    // … and a crash that keeps the server down for a while.
+    await postgres.kill();
+    const down = await eventually(async () => {
+      const answer = await ready();
+      return answer.status === 503 ? answer : undefined;
+    }, 15_000, 100);
+    expect(down.body.detail).toMatch(/database/);
+    expect(down.body.checks.find((check) => check.name === 'database')?.ok).toBe(false);
+    await eventually(() => burst.unavailable.length > 0, 10_000);
+    await sleep(3000);
+    expect(alive()).toBe(true);
+    expect((await ready()).status).toBe(503);
+
+    await postgres.start();
+    // Back without a restart of the edition: ready again, and deliveries accepted again.
+    await eventually(async () => (await ready()).status === 200, 20_000, 200);
+    const acceptedBefore = [...burst.answers.values()].filter((status) => status === 200).length;
+    await eventually(() => [...burst.answers.values()].filter((status) => status === 200).length > acceptedBefore + 20, 20_000);
+    await burst.stop();
+    expect(alive()).toBe(true);
+
+    // Every refusal asked Clockify to come back later, as a problem document.
+    expect(burst.unavailable.length).toBeGreaterThan(0);
+    expect(burst.unavailable.every((answer) => answer.retryAfter && answer.type.endsWith('/storage-unavailable'))).toBe(true);
+    // Nothing acknowledged is lost; nothing but 200 and 503 was answered.
+    expect([...burst.answers.values()].filter((status) => status !== 200 && status !== 503)).toEqual([]);
+    const stored = await storedProjectIds(database, workspaceId);
+    expect(lostAcknowledged(burst.answers, stored)).toEqual([]);
+    // The queue workers resumed on their own: every stored event is processed.
+    await eventually(async () => (await database.db.selectFrom('jobs').select('id').where('status', '!=', 'done').where('kind', '=', 'webhook.process').execute()).length === 0, 30_000, 200);
+    // The operator sees it end in the log, and counted in the metrics.
+    expect(instance.output()).toMatch(/database available again/);
+    const metrics = await (await fetch(`${instance.url}/metrics`)).text();
+    expect(Number(/^database_outages_total\{[^}]*\} (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(metrics).toMatch(/^database_available\{[^}]*\} 1$/m);
+  }, 120_000);
+
+  it('Redis killed under the burst: /ready stays 200, /health reports the per-instance budget, webhooks keep being stored, and it is shared again once Redis is back', async () => {
+    const burst = startBurst({ url: instance.url, token, workspaceId, prefix: 'redis-' });
+    await sleep(500);
+    await redis.kill();
+    const degraded = await eventually(async () => {
+      const answer = await health();
+      return answer.body.status === 'degraded' ? answer : undefined;
+    }, 15_000, 200);
+    expect(degraded.status).toBe(200);
+    expect(degraded.body.checks['redis']).toMatch(/^degraded: .*in-process/);
+    expect(degraded.body.rateBudget).toMatch(/in-process/);
+    expect((await ready()).status).toBe(200);
+    await sleep(1500);
+    await redis.start();
+    await eventually(async () => (await health()).body.status === 'healthy', 20_000, 200);
+    await burst.stop();
+    expect(alive()).toBe(true);
+    expect([...burst.answers.values()].every((status) => status === 200)).toBe(true);
+    expect(lostAcknowledged(burst.answers, await storedProjectIds(database, workspaceId))).toEqual([]);
+  }, 90_000);
+});
