@@ -79,5 +79,9 @@ describeEachDialect('recovery of deliveries from Clockify webhook logs', (dialec
     }, 15_000, 100);
     expect(again).toMatchObject({ lastRecovered: 0, recoveredTotal: missed.length, lastError: null });
     expect(await database.db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspaceId).execute()).toHaveLength(4);
+
+    // Uninstalled: the record goes with the rest of the workspace's data.
+    await stack.sandbox.uninstall({ addonKey: restarted.runtime.editionConfig.key, workspaceId });
+    await eventually(async () => (await database.db.selectFrom('webhook_reconciliations').select('workspace_id').where('workspace_id', '=', workspaceId).execute()).length === 0, 15_000, 100);
   });
 });
