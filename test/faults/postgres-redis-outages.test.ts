@@ -13,7 +13,7 @@ import type { Database } from '../../src/storage/database.js';
 import { eventually } from '../helpers/stack.js';
 import { clusterEnv, killInstance, spawnInstance, webhookToken } from '../production/support/instances.js';
 import type { SpawnedInstance } from '../production/support/instances.js';
-import { lostAcknowledged, startBurst, storedProjectIds } from './support/burst.js';
+import { lostAcknowledged, project, startBurst, storedProjectIds } from './support/burst.js';
 import { describeWithPrivateServers, sparePort, startPrivatePostgres, startPrivateRedis } from './support/private-servers.js';
 import type { PrivatePostgres, PrivateRedis } from './support/private-servers.js';
 
@@ -85,7 +85,11 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
     expect(down.body.detail).toMatch(/database/);
     expect(down.body.checks.find((check) => check.name === 'database')?.ok).toBe(false);
     await eventually(() => burst.unavailable.length > 0, 10_000);
-    await sleep(3000);
+    // Clockify's own deliveries meanwhile fail too (503) and land in its delivery log.
+    const missed = ['log-1', 'log-2', 'log-3'];
+    for (const id of missed) await sandbox.trigger('NEW_PROJECT', { workspaceId, payload: project(workspaceId, id) });
+    await sandbox.waitForDeliveries();
+    await sleep(2000);
     expect(alive()).toBe(true);
     expect((await ready()).status).toBe(503);
 
@@ -104,6 +108,11 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
     expect([...burst.answers.values()].filter((status) => status !== 200 && status !== 503)).toEqual([]);
     const stored = await storedProjectIds(database, workspaceId);
     expect(lostAcknowledged(burst.answers, stored)).toEqual([]);
+    // What Clockify gave up on while the database was down is read back from its delivery log.
+    await eventually(async () => {
+      const after = await storedProjectIds(database, workspaceId);
+      return missed.every((id) => after.has(id));
+    }, 30_000, 200);
     // The queue workers resumed on their own: every stored event is processed.
     await eventually(async () => (await database.db.selectFrom('jobs').select('id').where('status', '!=', 'done').where('kind', '=', 'webhook.process').execute()).length === 0, 30_000, 200);
     // The operator sees it end in the log, and counted in the metrics.
@@ -132,5 +141,37 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
     expect(alive()).toBe(true);
     expect([...burst.answers.values()].every((status) => status === 200)).toBe(true);
     expect(lostAcknowledged(burst.answers, await storedProjectIds(database, workspaceId))).toEqual([]);
+  }, 90_000);
+
+  it('a SQLite edition on the same Redis: Redis killed under the burst, nothing acknowledged lost, shared budget back by itself', async () => {
+    const port = await sparePort();
+    const dataDir = await import('../helpers/config.js').then(({ tempDir }) => tempDir('cap-faults-sqlite-'));
+    const env = clusterEnv({ sandbox, databaseUrl: `sqlite:${dataDir}/edition.db`, redisUrl: redis.url, baseUrl: `http://127.0.0.1:${port}` });
+    const sqliteInstance = spawnInstance(env, port);
+    try {
+      await sqliteInstance.waitReady();
+      const sqliteWorkspace = workspaceId;
+      expect((await sandbox.install({ manifestUrl: `${sqliteInstance.url}/manifest`, workspaceId: sqliteWorkspace })).installed).toBe(true);
+      const sqliteDatabase = await openDatabase(`sqlite:${dataDir}/edition.db`, { migrate: false });
+      try {
+        const sqliteToken = await webhookToken(sqliteDatabase, sqliteWorkspace, 'NEW_PROJECT');
+        const burst = startBurst({ url: sqliteInstance.url, token: sqliteToken, workspaceId: sqliteWorkspace, prefix: 'sqlite-' });
+        await sleep(500);
+        await redis.kill();
+        await eventually(async () => ((await (await fetch(`${sqliteInstance.url}/health`)).json()) as { status: string }).status === 'degraded', 15_000, 200);
+        expect((await fetch(`${sqliteInstance.url}/ready`)).status).toBe(200);
+        await sleep(1000);
+        await redis.start();
+        await eventually(async () => ((await (await fetch(`${sqliteInstance.url}/health`)).json()) as { status: string }).status === 'healthy', 20_000, 200);
+        await burst.stop();
+        expect(sqliteInstance.child.exitCode).toBeNull();
+        expect([...burst.answers.values()].every((status) => status === 200)).toBe(true);
+        expect(lostAcknowledged(burst.answers, await storedProjectIds(sqliteDatabase, sqliteWorkspace))).toEqual([]);
+      } finally {
+        await sqliteDatabase.close();
+      }
+    } finally {
+      await killInstance(sqliteInstance);
+    }
   }, 90_000);
 });
