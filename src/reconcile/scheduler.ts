@@ -23,7 +23,9 @@ export class ReconcileScheduler {
   ) {}
 
   start(): void {
-    this.later(CATCH_UP_DELAY_MS, () => this.enqueue(() => this.activeWorkspaces(), 'start'));
+    // Only installations that existed before this start can have missed deliveries while the edition was down.
+    const startedAt = this.runtime.now();
+    this.later(CATCH_UP_DELAY_MS, () => this.enqueue(() => this.activeWorkspaces(startedAt), 'start'));
     this.offRecovered = this.runtime.database.health.onRecovered(() => this.later(CATCH_UP_DELAY_MS, () => this.enqueue(() => this.activeWorkspaces(), 'database outage')));
     if (this.intervalMs > 0) this.every(Math.min(this.intervalMs, 5 * 60_000));
   }
@@ -53,9 +55,10 @@ export class ReconcileScheduler {
     this.timers.add(timer);
   }
 
-  private async activeWorkspaces(): Promise<string[]> {
-    const rows = await this.runtime.database.db.selectFrom('installations').select('workspace_id').where('status', '=', 'ACTIVE').execute();
-    return rows.map((row) => row.workspace_id);
+  private async activeWorkspaces(installedBefore?: number): Promise<string[]> {
+    let query = this.runtime.database.db.selectFrom('installations').select('workspace_id').where('status', '=', 'ACTIVE');
+    if (installedBefore !== undefined) query = query.where('installed_at', '<', installedBefore);
+    return (await query.execute()).map((row) => row.workspace_id);
   }
 
   private async enqueue(workspaces: () => Promise<string[]>, reason: string): Promise<void> {
