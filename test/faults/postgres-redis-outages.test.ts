@@ -13,7 +13,8 @@ import type { Database } from '../../src/storage/database.js';
 import { eventually } from '../helpers/stack.js';
 import { clusterEnv, killInstance, spawnInstance, webhookToken } from '../production/support/instances.js';
 import type { SpawnedInstance } from '../production/support/instances.js';
-import { lostAcknowledged, project, startBurst, storedProjectIds } from './support/burst.js';
+import { Redis } from 'ioredis';
+import { deliver, lostAcknowledged, project, startBurst, storedProjectIds } from './support/burst.js';
 import { describeWithPrivateServers, sparePort, startPrivatePostgres, startPrivateRedis } from './support/private-servers.js';
 import type { PrivatePostgres, PrivateRedis } from './support/private-servers.js';
 
@@ -27,6 +28,7 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
   let instance: SpawnedInstance;
   let workspaceId: string;
   let token: string;
+  let addonKey: string;
 
   beforeAll(async () => {
     [postgres, redis, sandbox] = await Promise.all([startPrivatePostgres(), startPrivateRedis(), startSandbox({ seed: { users: 2, projects: 2, timeEntries: 2 }, webhookRetryDelaysMs: [] })]);
@@ -34,6 +36,7 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
     const url = await postgres.createDatabase('outages');
     const port = await sparePort();
     const env = clusterEnv({ sandbox, databaseUrl: url, redisUrl: redis.url, baseUrl: `http://127.0.0.1:${port}`, extra: { LOG_LEVEL: 'info' } });
+    addonKey = env.CLOCKIFY_ADDON_ADDON_KEY!;
     instance = spawnInstance(env, port);
     await instance.waitReady();
     expect((await sandbox.install({ manifestUrl: `${instance.url}/manifest`, workspaceId })).installed).toBe(true);
@@ -140,6 +143,16 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
     await burst.stop();
     expect(alive()).toBe(true);
     expect([...burst.answers.values()].every((status) => status === 200)).toBe(true);
+    // Live events are relayed through the restarted Redis again (what other instances' SSE streams hear).
+    const listener = new Redis(redis.url);
+    try {
+      const heard = new Promise<string>((resolve) => listener.on('message', (_channel: string, message: string) => resolve(message)));
+      await listener.subscribe(`cap:live:${addonKey}`);
+      expect((await deliver(instance.url, 'NEW_PROJECT', token, project(workspaceId, 'relay-after-restart'))).status).toBe(200);
+      expect(await heard).toContain('webhook');
+    } finally {
+      listener.disconnect();
+    }
     expect(lostAcknowledged(burst.answers, await storedProjectIds(database, workspaceId))).toEqual([]);
   }, 90_000);
 
