@@ -18,12 +18,14 @@ export { JOB_RECONCILE };
 export function reconcileRoom(runtime: Runtime): Room {
   const store = new ReconciliationStore(runtime.database.db);
   const events = createEventStore(runtime);
-  const recoveredMetric = new Counter({
-    name: 'webhooks_recovered_total',
-    help: "Webhook deliveries that had failed, recovered from Clockify's delivery logs.",
-    labelNames: ['event_type'],
-    registers: [runtime.metrics.registry],
-  });
+  const recoveredMetric =
+    (runtime.metrics.registry.getSingleMetric('webhooks_recovered_total') as Counter<'event_type'> | undefined) ??
+    new Counter({
+      name: 'webhooks_recovered_total',
+      help: "Webhook deliveries that had failed, recovered from Clockify's delivery logs.",
+      labelNames: ['event_type'] as const,
+      registers: [runtime.metrics.registry],
+    });
   runtime.jobHandlers[JOB_RECONCILE] = async (job, { signal, logger }) => {
     try {
       const result = await reconcileWorkspace(
