@@ -5,6 +5,7 @@ import { explorerRoom } from './explorer/index.js';
 import { flowsRoom } from './flows/index.js';
 import { ingestRoom } from './ingest/index.js';
 import { lifecycleRoom } from './lifecycle/index.js';
+import { reconcileRoom } from './reconcile/index.js';
 import { retentionRoom } from './retention/index.js';
 import type { Room } from './room.js';
 import type { Runtime } from './runtime.js';
@@ -15,7 +16,7 @@ import { webUiRoom } from './web-ui/index.js';
 
 /** Every capability of an edition, in one list: adding one is one line here. */
 export function createRooms(runtime: Runtime): Room[] {
-  return [lifecycleRoom(runtime), ingestRoom(runtime), bootstrapRoom(runtime), explorerRoom(runtime), credentialsRoom(runtime), flowsRoom(runtime), retentionRoom(runtime), webUiRoom(runtime), compatRoom(runtime)];
+  return [lifecycleRoom(runtime), ingestRoom(runtime), bootstrapRoom(runtime), explorerRoom(runtime), credentialsRoom(runtime), flowsRoom(runtime), reconcileRoom(runtime), retentionRoom(runtime), webUiRoom(runtime), compatRoom(runtime)];
 }
 
 export async function registerRooms(app: FastifyInstance, runtime: Runtime): Promise<void> {

@@ -8,6 +8,7 @@ import type { JobHandler } from './jobs/worker.js';
 import type { EventConsumer } from './ingest/consumers.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { watchOutages } from './observability/outages.js';
 import type { Metrics } from './observability/metrics.js';
 import { createRedactor } from './observability/redact.js';
 import type { Redactor } from './observability/redact.js';
@@ -109,6 +110,7 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
   }
 
   const metrics = createMetrics(editionId);
+  closers.push(watchOutages({ health: database.health, redis, metrics, logger }));
   const settingsCache = new Map<string, { at: number; settings: WorkspaceSettings }>();
   const settingsOf = async (workspaceId: string): Promise<WorkspaceSettings> => {
     const cached = settingsCache.get(workspaceId);

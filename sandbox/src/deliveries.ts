@@ -51,7 +51,11 @@ export class DeliveryLog {
   private readonly shutdown = new AbortController();
   private closed = false;
 
-  constructor(private readonly policy: DeliveryPolicy) {}
+  constructor(
+    private readonly policy: DeliveryPolicy,
+    /** Told of every attempt's outcome (the webhook delivery logs keep them). */
+    private readonly onAttempt?: (record: Delivery, attempt: { body: string; status?: number; responseBody?: string }) => void,
+  ) {}
 
   list(): Delivery[] {
     return this.records.map((d) => ({ ...d }));
@@ -126,11 +130,20 @@ export class DeliveryLog {
 
   private async attemptOnce(record: Delivery, request: SendRequest): Promise<void> {
     record.attempts += 1;
+    const body = JSON.stringify(request.payload);
+    try {
+      await this.post(record, request, body);
+    } finally {
+      this.onAttempt?.(record, { body, ...(record.status !== undefined && { status: record.status }), responseBody: record.responseBody ?? record.error ?? '' });
+    }
+  }
+
+  private async post(record: Delivery, request: SendRequest, body: string): Promise<void> {
     try {
       const response = await fetch(request.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...request.headers },
-        body: JSON.stringify(request.payload),
+        body,
         signal: AbortSignal.any([AbortSignal.timeout(this.policy.timeoutMs), this.shutdown.signal]),
       });
       record.status = response.status;

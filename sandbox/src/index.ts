@@ -8,6 +8,8 @@ import { InstallationService } from './installations.js';
 import { loadOrCreateKeys } from './keys.js';
 import { SlidingWindowLimiter, maxInSlidingWindow } from './rate-limit.js';
 import { registerControlRoutes } from './routes/control.js';
+import { registerWebhookLogRoutes } from './routes/webhook-logs.js';
+import { WebhookLogStore } from './webhook-logs.js';
 import { buildServer } from './server.js';
 import { SpecValidator } from './spec/validator.js';
 import { TokenService, type TokenUrls } from './tokens.js';
@@ -28,10 +30,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const plan: Plan = options.plan ?? 'ENTERPRISE';
   const requestLog: ApiRequestRecord[] = [];
   const registry = new WebhookRegistry();
-  const deliveries = new DeliveryLog({
-    timeoutMs: options.deliveryTimeoutMs ?? 10_000,
-    webhookRetryDelaysMs: options.webhookRetryDelaysMs ?? [250, 1000],
-  });
+  const webhookLogs = new WebhookLogStore();
+  const deliveries = new DeliveryLog(
+    {
+      timeoutMs: options.deliveryTimeoutMs ?? 10_000,
+      webhookRetryDelaysMs: options.webhookRetryDelaysMs ?? [250, 1000],
+    },
+    (record, attempt) => {
+      if (record.kind === 'webhook' && record.webhookId) {
+        webhookLogs.record({ webhookId: record.webhookId, webhookEventStatusId: record.id, requestBody: attempt.body, statusCode: attempt.status ?? 0, responseBody: (attempt.responseBody ?? '').slice(0, 2000) });
+      }
+    },
+  );
   const faults = new FaultInjector(options.faults, options.seed?.seed ?? 1);
   const limiter = new SlidingWindowLimiter(options.rateLimitPerSecond ?? 50);
   let validator: SpecValidator | undefined;
@@ -110,6 +120,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   registerControlRoutes(app, () => sandbox, () => stats());
+  registerWebhookLogRoutes(app, { workspaces, installations, registry, tokens, plan: () => plan, validator: () => (validator ??= new SpecValidator('request')), webhookLogs });
 
   const stats = (): Record<string, unknown> => {
     const byStatus: Record<string, number> = {};

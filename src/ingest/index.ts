@@ -10,14 +10,19 @@ import { JOB_FORWARD_EVENT, forwardEventJob, forwardingConsumer } from './forwar
 import { processEventJob } from './process-job.js';
 import { eventReadRoutes } from './read-routes.js';
 
-/** Webhooks in: Clockify's and (Universal Webhook) any other system's; the event log; forwarding out. */
-export function ingestRoom(runtime: Runtime): Room {
-  const events = new EventStore(runtime.database, runtime.queue, {
+/** The store every webhook goes in through: deduplicated, persisted with its processing job. */
+export function createEventStore(runtime: Runtime): EventStore {
+  return new EventStore(runtime.database, runtime.queue, {
     dedupWindowMs: runtime.config.webhooks.dedupWindowHours * 3600_000,
     now: runtime.now,
     // Read at each commit: rooms add their consumers after this one is built.
     needsProcessing: (target, context) => anyConsumerActs(runtime.consumers, target, context),
   });
+}
+
+/** Webhooks in: Clockify's and (Universal Webhook) any other system's; the event log; forwarding out. */
+export function ingestRoom(runtime: Runtime): Room {
+  const events = createEventStore(runtime);
   const sources = new CustomSourceStore(runtime.database, runtime.box, runtime.now);
   runtime.jobHandlers[JOB_PROCESS_EVENT] = processEventJob(runtime, events);
   if (runtime.edition.capabilities.forwarding) {

@@ -43,6 +43,8 @@ export class Worker {
   private polling = false;
   private pollAgain = false;
   private unsubscribe: (() => void) | undefined;
+  /** Jobs whose outcome could not be written (the database was down): handed back once it answers again. */
+  private readonly unsettled = new Map<number, Job>();
 
   constructor(
     private readonly queue: JobQueue,
@@ -112,6 +114,11 @@ export class Worker {
     const free = this.options.concurrency - this.running.size;
     if (free <= 0) return;
     const jobs = await this.queue.claim(this.id, free);
+    // The database answers again: jobs left claimed by a failed write run again now, not when their lease expires.
+    for (const [id, job] of this.unsettled) {
+      this.unsettled.delete(id);
+      await this.queue.release(job).catch(() => this.unsettled.set(id, job));
+    }
     for (const job of jobs) this.launch(job);
     // A full batch suggests more work is waiting: look again straight away.
     if (jobs.length === free && jobs.length > 0) this.pollAgain = true;
@@ -125,7 +132,10 @@ export class Worker {
     const logger = this.options.logger.child({ jobId: job.id, jobKind: job.kind, workspaceId: job.workspaceId });
     const promise = this.execute(job, { signal: controller.signal, logger })
       .then((outcome) => this.options.onJobFinished?.(job, outcome, performance.now() - started))
-      .catch((error) => logger.error({ err: error }, 'job bookkeeping failed'))
+      .catch((error) => {
+        this.unsettled.set(job.id, job);
+        logger.error({ err: error }, 'job bookkeeping failed');
+      })
       .finally(() => {
         this.running.delete(job.id);
         this.poll();

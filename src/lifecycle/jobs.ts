@@ -36,6 +36,7 @@ export function unregisterWebhooksJob(runtime: Runtime): JobHandler {
 const WORKSPACE_TABLES = [
   'webhook_events', 'flow_action_results', 'flow_runs', 'flow_versions', 'flows', 'api_calls',
   'entity_cache', 'bootstrap_steps', 'bootstrap_runs', 'custom_sources', 'webhook_registrations', 'credentials',
+  'webhook_reconciliations',
 ] as const;
 
 /** Deletes an uninstalled workspace's data in batches, unless it was installed again meanwhile. */
@@ -61,7 +62,7 @@ export function purgeWorkspaceJob(runtime: Runtime): JobHandler {
 async function deleteBatch(runtime: Runtime, table: (typeof WORKSPACE_TABLES)[number], workspaceId: string, limit: number): Promise<number> {
   const db = runtime.database.db as any;
   // Row ids differ per table; deleting by a bounded sub-select of the workspace's rows keeps each statement short.
-  const key = table === 'bootstrap_steps' ? ['run_id', 'step_key'] : table === 'entity_cache' ? ['entity_type', 'entity_id'] : table === 'flow_versions' ? ['flow_id', 'version'] : table === 'flow_action_results' ? ['idempotency_key'] : ['id'];
+  const key = table === 'bootstrap_steps' ? ['run_id', 'step_key'] : table === 'entity_cache' ? ['entity_type', 'entity_id'] : table === 'flow_versions' ? ['flow_id', 'version'] : table === 'flow_action_results' ? ['idempotency_key'] : table === 'webhook_reconciliations' ? ['workspace_id'] : ['id'];
   if (key.length === 1) {
     const result = await db.deleteFrom(table).where(key[0], 'in', db.selectFrom(table).select(key[0]).where('workspace_id', '=', workspaceId).limit(limit)).executeTakeFirst();
     return Number(result.numDeletedRows);

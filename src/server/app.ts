@@ -9,6 +9,10 @@ import type { ProblemDocument } from './problems.js';
 import { RouteIndex } from './route-index.js';
 import { redactString } from '../observability/redact.js';
 import { checkJsonShape } from './json-limits.js';
+import { storageUnavailableReason } from '../storage/availability.js';
+
+/** Seconds a client is asked to wait before retrying while the database is unavailable. */
+export const STORAGE_RETRY_AFTER_SECONDS = 30;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -131,6 +135,13 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
   });
 
   app.setErrorHandler(async (error, request, reply) => {
+    const unavailable = storageUnavailableReason(error);
+    if (unavailable) {
+      // Nothing was stored: a 503 with Retry-After makes Clockify retry the webhook (and a browser try again).
+      runtime.database.health.noteFailure(unavailable);
+      reply.header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
+      return sendProblem(request, reply.code(503), problemDocument(503, 'storage-unavailable', 'The database is unavailable for the moment; nothing was stored. Try again later.'));
+    }
     const document = toProblem(error as Error & { statusCode?: number; code?: string; validation?: unknown[] });
     if (document.status >= 500) request.log.error({ err: error }, 'request failed');
     if (error instanceof HttpProblem && error.headers) reply.headers(error.headers);

@@ -28,14 +28,16 @@ export async function opsRoutes(app: FastifyInstance, { runtime }: { runtime: Ru
   app.get('/health', { schema: { tags: ['operations'], summary: 'Health in the Clockify add-on style.' } }, async (_request, reply) => {
     const checks = await readinessChecks(runtime);
     const healthy = checks.every((check) => check.ok);
+    const degraded = checks.some((check) => check.degraded);
     return reply.code(healthy ? 200 : 503).send({
-      status: healthy ? 'healthy' : 'unhealthy',
+      status: healthy ? (degraded ? 'degraded' : 'healthy') : 'unhealthy',
       addon: editionConfig.key,
       edition: edition.id,
       version: process.env.npm_package_version ?? '0.1.0',
       startedAt,
       timestamp: new Date(runtime.now()).toISOString(),
-      checks: Object.fromEntries(checks.map((check) => [check.name, check.ok ? 'ok' : `failing: ${check.detail}`])),
+      checks: Object.fromEntries(checks.map((check) => [check.name, !check.ok ? `failing: ${check.detail}` : check.degraded ? `degraded: ${check.detail}` : 'ok'])),
+      ...(runtime.redis ? { rateBudget: degraded && checks.some((check) => check.name === 'redis' && check.degraded) ? 'in-process (per instance, Redis unreachable)' : 'shared (Redis)' } : { rateBudget: 'in-process (per instance)' }),
     });
   });
 

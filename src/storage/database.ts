@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.js';
+import { StorageHealth } from './availability.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Checkpointer } from './sqlite-checkpointer.js';
 import type { Dialect } from './migrations/index.js';
@@ -23,6 +24,13 @@ export interface Database {
   sqlite?: SqliteAccess;
   /** The URL with any password removed, for logs. */
   description: string;
+  /** Whether the database takes writes now (see availability.ts); /ready and the webhook answers follow it. */
+  health: StorageHealth;
+  /**
+   * A check that the database can take a write now: PostgreSQL answers a query; SQLite commits a
+   * small write (a full disk or a read-only file fails it).
+   */
+  probeWrite(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -119,16 +127,38 @@ function openSqlite(url: string): Database {
   const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   const dataVersion = connection.prepare('PRAGMA data_version').pluck();
   const checkpointing = location !== ':memory:' ? checkpointWhenBusy(location) : undefined;
+  const exclusive: SqliteAccess['exclusive'] = (fn) => db.connection().execute(async () => fn(connection));
+  const probeWrite = () => exclusive((c) => sqliteWriteProbe(c));
+  const health = new StorageHealth(probeWrite);
   return {
     db,
     dialect: 'sqlite',
-    sqlite: { exclusive: (fn) => db.connection().execute(async () => fn(connection)), dataVersion: () => db.connection().execute(async () => dataVersion.get() as number) },
+    sqlite: { exclusive, dataVersion: () => db.connection().execute(async () => dataVersion.get() as number) },
     description: `sqlite:${location}`,
+    health,
+    probeWrite,
     close: async () => {
+      health.stop();
       await checkpointing?.stop();
       await db.destroy();
     },
   };
+}
+
+/** Bytes the SQLite write probe commits (and removes in the same commit): a few pages, so a full file fails it. */
+const SQLITE_PROBE_BYTES = 4 * SQLITE_PAGE_SIZE;
+
+/**
+ * Commits a write of a few pages and takes it back in the same transaction: fails with SQLITE_FULL
+ * when the disk (or max_page_count) leaves no room, SQLITE_READONLY when the file cannot be written.
+ */
+function sqliteWriteProbe(connection: SQLite.Database): void {
+  connection
+    .transaction(() => {
+      connection.prepare('INSERT INTO locks (name, holder, expires_at) VALUES (?, ?, 0) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder').run('storage-probe', 'x'.repeat(SQLITE_PROBE_BYTES));
+      connection.prepare('DELETE FROM locks WHERE name = ?').run('storage-probe');
+    })
+    .immediate();
 }
 
 /**
@@ -152,12 +182,35 @@ function withStatementCache(connection: SQLite.Database, limit = 500) {
   };
 }
 
+/** How long a new PostgreSQL connection may take before the query fails (and the caller answers 503). */
+const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
+
 function openPostgres(url: string, poolSize: number): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  // The pool listens on idle clients only. A checked-out client whose session ends (pg_terminate_backend,
+  // a failover, a restart) emits 'error' too, and an EventEmitter error nobody listens to ends the process.
+  // Its query fails on its own; the pool drops the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', description: redactUrl(url), close: () => db.destroy() };
+  const probeWrite = async () => {
+    await sql`SELECT 1`.execute(db);
+  };
+  const health = new StorageHealth(probeWrite);
+  return {
+    db,
+    dialect: 'postgres',
+    description: redactUrl(url),
+    health,
+    probeWrite,
+    close: async () => {
+      health.stop();
+      await db.destroy();
+    },
+  };
 }
 
 export function redactUrl(url: string): string {

@@ -238,6 +238,18 @@ export interface LocksTable {
   expires_at: number;
 }
 
+/** Per installation: the last read of Clockify's webhook delivery logs (src/reconcile). */
+export interface WebhookReconciliationsTable {
+  workspace_id: string;
+  /** Deliveries that failed up to this instant (epoch ms) have been recovered. */
+  last_reconciled_at: number | null;
+  last_attempt_at: number | null;
+  last_recovered: number;
+  recovered_total: number;
+  last_error: string | null;
+  updated_at: number;
+}
+
 export interface DatabaseSchema {
   installations: InstallationsTable;
   webhook_registrations: WebhookRegistrationsTable;
@@ -255,4 +267,5 @@ export interface DatabaseSchema {
   flow_runs: FlowRunsTable;
   flow_action_results: FlowActionResultsTable;
   locks: LocksTable;
+  webhook_reconciliations: WebhookReconciliationsTable;
 }

@@ -51,6 +51,8 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
       await expect.poll(() => page.locator('h1').textContent()).toContain(name === 'Explorer' ? 'API Explorer' : name);
     }
     await page.getByRole('heading', { name: 'Recent webhooks' }).waitFor();
+    // When Clockify's delivery log was last read for failed deliveries, and what it gave back.
+    await expect.poll(() => page.getByTestId('reconciliation').textContent()).toMatch(/^Last checked Clockify's delivery log: .+ — \d+ recovered/);
     await screenshotBothWidths(page, 'overview');
 
     const apiCalls = requests.filter((request) => new URL(request.url).pathname.startsWith('/ui/'));

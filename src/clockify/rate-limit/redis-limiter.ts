@@ -127,6 +127,11 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
         for (;;) {
           combined.throwIfAborted();
           let wait: number;
+          if (fallback && LOST.has(redis.status)) {
+            // Redis went away: count in this process at once rather than queue behind its reconnection.
+            await fallback.acquire(workspaceId, lane, combined);
+            break;
+          }
           try {
             wait = await tryAcquire(keys, budget.perSecond, budget.backgroundPerSecond);
           } catch (error) {
@@ -155,6 +160,9 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
     },
   };
 }
+
+/** Connection states of a client that was connected and lost it (not one still making its first connection). */
+const LOST = new Set(['reconnecting', 'close', 'end']);
 
 function untilSettledOrAborted(turn: Promise<void>, signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.reject(signal.reason);

@@ -303,3 +303,12 @@ export interface FlowTemplate {
   description: string;
   requiredInputs: { name: string; label: string; type: string }[];
 }
+
+/** GET /ui/webhooks/reconciliation: the last read of Clockify's webhook delivery logs. */
+export interface ReconciliationStatus {
+  lastCheckedAt: string | null;
+  coveredUntil: string | null;
+  lastRecovered: number;
+  recoveredTotal: number;
+  lastError: string | null;
+}

@@ -9,6 +9,7 @@ import { StatusBadge } from '../../ui/badge';
 import { LinkButton } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { EmptyState, ErrorNotice, Skeleton } from '../../ui/feedback';
+import { ReconciliationLine } from './reconciliation-line';
 
 export function RecentWebhooksCard() {
   const { api } = useApp();
@@ -40,6 +41,7 @@ export function RecentWebhooksCard() {
           ))}
         </ul>
       )}
+      <ReconciliationLine />
     </Card>
   );
 }

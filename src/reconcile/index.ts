@@ -1,0 +1,73 @@
+import { Counter } from 'prom-client';
+import type { FastifyInstance } from 'fastify';
+import type { Room } from '../room.js';
+import type { Runtime } from '../runtime.js';
+import { createEventStore } from '../ingest/index.js';
+import { currentUser } from '../server/user-auth.js';
+import { reconcileWorkspace } from './reconciler.js';
+import { JOB_RECONCILE, ReconcileScheduler } from './scheduler.js';
+import { ReconciliationStore } from './store.js';
+
+export { JOB_RECONCILE };
+
+/**
+ * Nothing Clockify sent is lost, even while we were down: Clockify logs every webhook delivery for
+ * 7 days, and each installation reads the failed ones back (after a start, after a database outage,
+ * and every WEBHOOK_RECONCILE_INTERVAL_MINUTES) and ingests them like any webhook.
+ */
+export function reconcileRoom(runtime: Runtime): Room {
+  const store = new ReconciliationStore(runtime.database.db);
+  const events = createEventStore(runtime);
+  const recoveredMetric =
+    (runtime.metrics.registry.getSingleMetric('webhooks_recovered_total') as Counter<'event_type'> | undefined) ??
+    new Counter({
+      name: 'webhooks_recovered_total',
+      help: "Webhook deliveries that had failed, recovered from Clockify's delivery logs.",
+      labelNames: ['event_type'] as const,
+      registers: [runtime.metrics.registry],
+    });
+  runtime.jobHandlers[JOB_RECONCILE] = async (job, { signal, logger }) => {
+    try {
+      const result = await reconcileWorkspace(
+        {
+          runtime,
+          events,
+          store,
+          onRecovered: (workspaceId, eventType, eventId) => {
+            recoveredMetric.inc({ event_type: eventType });
+            runtime.bus.publish({ kind: 'webhook', workspaceId, data: { id: eventId, eventType, status: 'received', recovered: true } });
+          },
+        },
+        job.workspaceId,
+        signal,
+      );
+      if (result && result.recovered > 0) logger.info({ recovered: result.recovered, read: result.read }, "webhook deliveries recovered from Clockify's delivery logs");
+    } catch (error) {
+      await store.failed(job.workspaceId, error instanceof Error ? error.message : String(error), runtime.now()).catch(() => undefined);
+      throw error;
+    }
+  };
+  const scheduler = new ReconcileScheduler(runtime, store, runtime.config.webhooks.reconcileIntervalMinutes * 60_000);
+  scheduler.start();
+  runtime.onClose(() => scheduler.stop());
+  return {
+    name: 'reconcile',
+    uiRoutes: async (ui) => {
+      await ui.register(reconciliationRoutes, { store });
+    },
+  };
+}
+
+async function reconciliationRoutes(ui: FastifyInstance, { store }: { store: ReconciliationStore }) {
+  ui.get('/ui/webhooks/reconciliation', { schema: { tags: ['webhooks'], summary: "When Clockify's webhook delivery log was last checked, and how many failed deliveries it gave back.", security: [{ userToken: [] }] } }, async (request) => {
+    const { workspaceId } = currentUser(request);
+    const state = await store.get(workspaceId);
+    return {
+      lastCheckedAt: state?.lastAttemptAt ? new Date(state.lastAttemptAt).toISOString() : null,
+      coveredUntil: state?.lastReconciledAt ? new Date(state.lastReconciledAt).toISOString() : null,
+      lastRecovered: state?.lastRecovered ?? 0,
+      recoveredTotal: state?.recoveredTotal ?? 0,
+      lastError: state?.lastError ?? null,
+    };
+  });
+}
