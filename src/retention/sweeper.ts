@@ -57,9 +57,9 @@ export interface RetentionReport {
 const DEFAULT_HOLDER = `${hostname()}:${process.pid}:${newId().slice(-6)}`;
 
 /**
- * Removes history older than each workspace's `retention_days` (webhook events, flow runs with their
- * action results, API-call logs, finished jobs), dedup keys older than the dedup window and expired
- * cache entries. Bounded batches with a pause between them; one instance at a time through a lease in
+ * Removes what each table's data policy (its retention class) says goes: history older than each
+ * workspace's `retention_days` (webhook events, flow runs with their action results, API-call logs,
+ * finished jobs), dedup keys older than the dedup window and expired cache entries. Bounded batches with a pause between them; one instance at a time through a lease in
  * the `locks` table. `now` sets the cutoffs (tests move it); the lease always runs on the clock.
  */
 export async function runRetention(deps: RetentionDeps, now: number = deps.now(), options: RetentionOptions = {}): Promise<RetentionReport> {
