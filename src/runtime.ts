@@ -26,6 +26,7 @@ import { effectiveSettings } from './lifecycle/settings.js';
 import type { WorkspaceSettings } from './lifecycle/settings.js';
 import { parseJsonOr } from './util/json.js';
 import type { Database, Tx } from './storage/database.js';
+import { insertByOrder, registerOnce } from './registrations.js';
 
 /**
  * Everything one edition's rooms share: its definition and configuration, storage, queue, token
@@ -51,10 +52,14 @@ export interface Runtime {
   settingsOf(workspaceId: string): Promise<WorkspaceSettings>;
   /** Forget cached settings after a change. */
   invalidateSettings(workspaceId: string): void;
-  /** Job kinds the worker knows, filled in by the rooms as they register. */
+  /** Job kinds the worker knows, filled in by the rooms through `registerJob`. */
   jobHandlers: Record<string, JobHandler>;
-  /** Rooms that act on every stored webhook event, in order (flows, forwarding). */
+  /** Adds the handler of a job kind; a kind registered twice throws, so the edition does not start. */
+  registerJob(kind: string, handler: JobHandler): void;
+  /** Rooms that act on every stored webhook event, in order (see CONSUMER_ORDER), filled in through `addConsumer`. */
   consumers: EventConsumer[];
+  /** Adds a consumer at its place in `consumers`: lower `order` runs first. */
+  addConsumer(consumer: EventConsumer, order: number): void;
   /** Rooms react to installation changes inside the lifecycle transaction (enqueue a bootstrap, cancel one). */
   hooks: { installed: InstallationHook[]; deleted: InstallationHook[] };
   /** Run when the edition stops, in reverse order of registration. */
@@ -151,6 +156,9 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     closers.push(() => bus.close());
   }
 
+  const jobHandlers: Record<string, JobHandler> = {};
+  const consumers: EventConsumer[] = [];
+  const consumerOrders = new WeakMap<EventConsumer, number>();
   const runtime: Runtime = {
     edition,
     editionConfig,
@@ -169,9 +177,11 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     limiter,
     settingsOf,
     invalidateSettings: (workspaceId) => settingsCache.delete(workspaceId),
-    jobHandlers: {},
+    jobHandlers,
+    registerJob: (kind, handler) => registerOnce(jobHandlers, kind, handler, 'job kind'),
     hooks: { installed: [], deleted: [] },
-    consumers: [],
+    consumers,
+    addConsumer: (consumer, order) => insertByOrder(consumers, consumer, order, consumerOrders),
     onClose: (task) => closers.push(task),
     async close() {
       for (const task of closers.splice(0).reverse()) {

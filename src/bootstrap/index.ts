@@ -15,7 +15,7 @@ import { activeRun } from './store.js';
  */
 export function bootstrapRoom(runtime: Runtime): Room {
   const deps: RunnerDeps = { runtime, metrics: bootstrapMetrics(runtime.metrics.registry), progress: new ProgressPublisher(runtime.bus) };
-  runtime.jobHandlers[JOB_BOOTSTRAP] = bootstrapJob(deps);
+  runtime.registerJob(JOB_BOOTSTRAP, bootstrapJob(deps));
   runtime.hooks.installed.push(onInstalled(runtime));
   runtime.hooks.deleted.push(onDeleted(runtime));
   return {

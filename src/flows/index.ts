@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import { CredentialStore } from '../credentials/store.js';
+import { CONSUMER_ORDER } from '../ingest/consumers.js';
 import { createGuardedDispatcher } from '../net/ssrf.js';
 import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
@@ -19,8 +20,8 @@ export function flowsRoom(runtime: Runtime): Room {
   runtime.onClose(async () => {
     await dispatcher?.close();
   });
-  runtime.consumers.unshift(flowsConsumer(store, executor));
-  runtime.jobHandlers[JOB_REPLAY_RUN] = async (job, { signal }) => {
+  runtime.addConsumer(flowsConsumer(store, executor), CONSUMER_ORDER.flows);
+  runtime.registerJob(JOB_REPLAY_RUN, async (job, { signal }) => {
     const { runId } = job.payload as { runId: string };
     const original = await store.getRun(job.workspaceId, runId);
     if (!original?.run.eventId) return;
@@ -32,7 +33,7 @@ export function flowsRoom(runtime: Runtime): Room {
       { id: event.id, workspaceId: event.workspace_id, source: event.source, eventType: event.event_type, payload: parseJsonOr(event.payload_json, null), receivedAt: Number(event.received_at) },
       { signal, replayOf: runId },
     );
-  };
+  });
   return {
     name: 'flows',
     uiRoutes: async (ui) => {

@@ -25,6 +25,12 @@ export interface ConsumeContext {
 }
 
 /**
+ * Where each consumer runs for an event (lower first), whichever room registers first: flows act
+ * before the event is forwarded.
+ */
+export const CONSUMER_ORDER = { flows: 10, forwarding: 20 } as const;
+
+/**
  * Something that acts on every stored event (flows, forwarding). It must be idempotent: the job
  * that calls it is at-least-once. What it returns is kept with the event as "what it triggered".
  */

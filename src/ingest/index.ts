@@ -2,7 +2,7 @@ import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { createGuardedDispatcher } from '../net/ssrf.js';
 import { clockifyWebhookRoutes } from './clockify-routes.js';
-import { anyConsumerActs } from './consumers.js';
+import { CONSUMER_ORDER, anyConsumerActs } from './consumers.js';
 import { customSourceUiRoutes, customWebhookRoutes } from './custom-routes.js';
 import { CustomSourceStore } from './custom-sources.js';
 import { EventStore, JOB_PROCESS_EVENT } from './event-store.js';
@@ -24,11 +24,11 @@ export function createEventStore(runtime: Runtime): EventStore {
 export function ingestRoom(runtime: Runtime): Room {
   const events = createEventStore(runtime);
   const sources = new CustomSourceStore(runtime.database, runtime.box, runtime.now);
-  runtime.jobHandlers[JOB_PROCESS_EVENT] = processEventJob(runtime, events);
+  runtime.registerJob(JOB_PROCESS_EVENT, processEventJob(runtime, events));
   if (runtime.edition.capabilities.forwarding) {
     let dispatcher: ReturnType<typeof createGuardedDispatcher> | undefined;
-    runtime.consumers.push(forwardingConsumer(runtime));
-    runtime.jobHandlers[JOB_FORWARD_EVENT] = forwardEventJob(runtime, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })));
+    runtime.addConsumer(forwardingConsumer(runtime), CONSUMER_ORDER.forwarding);
+    runtime.registerJob(JOB_FORWARD_EVENT, forwardEventJob(runtime, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist }))));
     runtime.onClose(async () => {
       await dispatcher?.close();
     });

@@ -11,9 +11,9 @@ import { JOB_PURGE_WORKSPACE, JOB_REGISTER_WEBHOOKS, JOB_UNREGISTER_WEBHOOKS, Li
 export function lifecycleRoom(runtime: Runtime): Room {
   const service = new LifecycleService(runtime);
   const registrar = new WebhookRegistrar(runtime);
-  runtime.jobHandlers[JOB_REGISTER_WEBHOOKS] = registerWebhooksJob(registrar);
-  runtime.jobHandlers[JOB_UNREGISTER_WEBHOOKS] = unregisterWebhooksJob(runtime);
-  runtime.jobHandlers[JOB_PURGE_WORKSPACE] = purgeWorkspaceJob(runtime);
+  runtime.registerJob(JOB_REGISTER_WEBHOOKS, registerWebhooksJob(registrar));
+  runtime.registerJob(JOB_UNREGISTER_WEBHOOKS, unregisterWebhooksJob(runtime));
+  runtime.registerJob(JOB_PURGE_WORKSPACE, purgeWorkspaceJob(runtime));
   return {
     name: 'lifecycle',
     routes: async (app) => {

@@ -1,5 +1,7 @@
 import { buildRequest, getCatalog } from '../clockify/catalog/index.js';
 import type { Runtime } from '../runtime.js';
+import { purgedOnUninstall } from '../storage/data-policies.js';
+import { deleteWorkspaceBatch } from '../storage/policy-deletes.js';
 import type { JobHandler } from '../jobs/worker.js';
 import type { WebhookRegistrar } from './registration.js';
 
@@ -33,12 +35,6 @@ export function unregisterWebhooksJob(runtime: Runtime): JobHandler {
   };
 }
 
-const WORKSPACE_TABLES = [
-  'webhook_events', 'flow_action_results', 'flow_runs', 'flow_versions', 'flows', 'api_calls',
-  'entity_cache', 'bootstrap_steps', 'bootstrap_runs', 'custom_sources', 'webhook_registrations', 'credentials',
-  'webhook_reconciliations',
-] as const;
-
 /** Deletes an uninstalled workspace's data in batches, unless it was installed again meanwhile. */
 export function purgeWorkspaceJob(runtime: Runtime): JobHandler {
   return async (job, { logger, signal }) => {
@@ -46,10 +42,12 @@ export function purgeWorkspaceJob(runtime: Runtime): JobHandler {
     const installation = await db.selectFrom('installations').select('status').where('workspace_id', '=', job.workspaceId).executeTakeFirst();
     if (installation && installation.status !== 'DELETED') return;
     let total = 0;
-    for (const table of WORKSPACE_TABLES) {
+    // Every table whose data policy says 'purge' (src/storage/data-policies.ts), children first.
+    for (const policy of purgedOnUninstall()) {
+      const table = policy.table;
       for (;;) {
         if (signal.aborted) throw new Error('stopped');
-        const removed = await deleteBatch(runtime, table, job.workspaceId, 1000);
+        const removed = await deleteWorkspaceBatch(db, policy, job.workspaceId, 1000);
         total += removed;
         runtime.metrics.retentionRowsDeleted.inc({ table }, removed);
         if (removed < 1000) break;
@@ -57,21 +55,4 @@ export function purgeWorkspaceJob(runtime: Runtime): JobHandler {
     }
     logger.info({ rows: total }, 'workspace data deleted after uninstall');
   };
-}
-
-async function deleteBatch(runtime: Runtime, table: (typeof WORKSPACE_TABLES)[number], workspaceId: string, limit: number): Promise<number> {
-  const db = runtime.database.db as any;
-  // Row ids differ per table; deleting by a bounded sub-select of the workspace's rows keeps each statement short.
-  const key = table === 'bootstrap_steps' ? ['run_id', 'step_key'] : table === 'entity_cache' ? ['entity_type', 'entity_id'] : table === 'flow_versions' ? ['flow_id', 'version'] : table === 'flow_action_results' ? ['idempotency_key'] : table === 'webhook_reconciliations' ? ['workspace_id'] : ['id'];
-  if (key.length === 1) {
-    const result = await db.deleteFrom(table).where(key[0], 'in', db.selectFrom(table).select(key[0]).where('workspace_id', '=', workspaceId).limit(limit)).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
-  const rows: Record<string, unknown>[] = await db.selectFrom(table).select(key).where('workspace_id', '=', workspaceId).limit(limit).execute();
-  for (const row of rows) {
-    let query = db.deleteFrom(table).where('workspace_id', '=', workspaceId);
-    for (const column of key) query = query.where(column, '=', row[column]);
-    await query.execute();
-  }
-  return rows.length;
 }

@@ -26,7 +26,7 @@ export function reconcileRoom(runtime: Runtime): Room {
       labelNames: ['event_type'] as const,
       registers: [runtime.metrics.registry],
     });
-  runtime.jobHandlers[JOB_RECONCILE] = async (job, { signal, logger }) => {
+  runtime.registerJob(JOB_RECONCILE, async (job, { signal, logger }) => {
     try {
       const result = await reconcileWorkspace(
         {
@@ -46,7 +46,8 @@ export function reconcileRoom(runtime: Runtime): Room {
       await store.failed(job.workspaceId, error instanceof Error ? error.message : String(error), runtime.now()).catch(() => undefined);
       throw error;
     }
-  };
+  });
+
   const scheduler = new ReconcileScheduler(runtime, store, runtime.config.webhooks.reconcileIntervalMinutes * 60_000);
   scheduler.start();
   runtime.onClose(() => scheduler.stop());

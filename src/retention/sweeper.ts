@@ -2,12 +2,13 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig, EditionConfig } from '../config/index.js';
 import type { EditionDefinition } from '../editions/types.js';
-import { deleteExpiredEntities } from '../bootstrap/cache.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { SelectQueryBuilder } from 'kysely';
-import type { Database, Db, Tx } from '../storage/database.js';
-import type { DatabaseSchema } from '../storage/schema.js';
+import { DATA_POLICIES } from '../storage/data-policies.js';
+import type { AnyDataPolicy, TableName } from '../storage/data-policy.js';
+import type { Database, Db } from '../storage/database.js';
+import { deleteByKey, untyped } from '../storage/policy-deletes.js';
+import type { UntypedDb } from '../storage/policy-deletes.js';
 import { newId } from '../util/ids.js';
 import { parseJsonOr } from '../util/json.js';
 import { LeaseLock } from './lease-lock.js';
@@ -16,9 +17,9 @@ import type { RetentionPlan } from './policy.js';
 
 export const RETENTION_LOCK = 'retention';
 
-/** Tables the clean-up removes rows from (the label values of retention_rows_deleted_total). */
-export const RETENTION_TABLES = ['webhook_events', 'webhook_dedup', 'flow_runs', 'flow_action_results', 'api_calls', 'jobs', 'entity_cache'] as const;
-export type RetentionTable = (typeof RETENTION_TABLES)[number];
+/** Tables the clean-up removes rows from (the label values of retention_rows_deleted_total), from their data policies. */
+export const RETENTION_TABLES: readonly TableName[] = sweptTables(DATA_POLICIES);
+export type RetentionTable = TableName;
 
 /** What the clean-up needs; a Runtime has all of it, and the CLI builds it from a database alone. */
 export interface RetentionDeps {
@@ -56,9 +57,9 @@ export interface RetentionReport {
 const DEFAULT_HOLDER = `${hostname()}:${process.pid}:${newId().slice(-6)}`;
 
 /**
- * Removes history older than each workspace's `retention_days` (webhook events, flow runs with their
- * action results, API-call logs, finished jobs), dedup keys older than the dedup window and expired
- * cache entries. Bounded batches with a pause between them; one instance at a time through a lease in
+ * Removes what each table's data policy (its retention class) says goes: history older than each
+ * workspace's `retention_days` (webhook events, flow runs with their action results, API-call logs,
+ * finished jobs), dedup keys older than the dedup window and expired cache entries. Bounded batches with a pause between them; one instance at a time through a lease in
  * the `locks` table. `now` sets the cutoffs (tests move it); the lease always runs on the clock.
  */
 export async function runRetention(deps: RetentionDeps, now: number = deps.now(), options: RetentionOptions = {}): Promise<RetentionReport> {
@@ -101,19 +102,14 @@ export async function runRetention(deps: RetentionDeps, now: number = deps.now()
   try {
     const plan = await loadPlan(deps, now);
     const steps: (() => Promise<number>)[] = [];
-    for (const scope of scopesOf(plan)) {
-      steps.push(
-        () => deleteOld(db, 'webhook_events', 'received_at', scope, batchSize).then(counted('webhook_events')),
-        () => deleteFlowRuns(db, scope, batchSize, count),
-        () => deleteOld(db, 'api_calls', 'created_at', scope, batchSize).then(counted('api_calls')),
-        () => deleteFinishedJobs(db, scope, batchSize).then(counted('jobs')),
-      );
-    }
+    // What goes and when is each table's retention class (its policy in the room's tables.ts).
+    const history = DATA_POLICIES.filter((policy) => policy.retention.class === 'workspace-history');
+    for (const scope of scopesOf(plan)) for (const policy of history) steps.push(() => deleteHistory(db, policy, scope, batchSize, count));
     const dedupCutoff = now - deps.config.webhooks.dedupWindowHours * 3_600_000;
-    steps.push(
-      () => deleteDedupKeys(db, dedupCutoff, batchSize).then(counted('webhook_dedup')),
-      () => deleteExpiredEntities(db, now, batchSize).then(counted('entity_cache')),
-    );
+    for (const policy of DATA_POLICIES) {
+      if (policy.retention.class === 'dedup-window') steps.push(() => deleteBefore(db, policy, dedupCutoff, batchSize).then(counted(policy.table)));
+      if (policy.retention.class === 'expiry') steps.push(() => deleteBefore(db, policy, now, batchSize).then(counted(policy.table)));
+    }
     for (const step of steps) {
       outcome = await drain(step);
       if (outcome !== true) break;
@@ -149,46 +145,59 @@ function scopesOf(plan: RetentionPlan): Scope[] {
   return scopes;
 }
 
-/** DELETE … WHERE id IN (a bounded sub-select): one short statement per batch on both dialects. */
-async function deleteOld(db: Db, table: 'webhook_events' | 'api_calls', timeColumn: 'received_at' | 'created_at', scope: Scope, limit: number): Promise<number> {
-  const candidates = inScope(db, db.selectFrom(table).select('id').where(timeColumn, '<', scope.cutoff), scope).limit(limit);
-  const result = await db.deleteFrom(table).where('id', 'in', candidates).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/** The tables a policy-driven clean-up touches: those with a time-based class, and their children. */
+function sweptTables(policies: readonly AnyDataPolicy[]): TableName[] {
+  const swept = policies.filter((policy) => ['workspace-history', 'dedup-window', 'expiry'].includes(policy.retention.class));
+  return [...new Set(swept.flatMap((policy) => [policy.table, ...(policy.children ?? []).map((child) => child.table)]))];
 }
 
-async function deleteFinishedJobs(db: Db, scope: Scope, limit: number): Promise<number> {
-  const candidates = inScope(
-    db,
-    db.selectFrom('jobs').select('id').where('status', 'in', ['done', 'cancelled', 'dead']).where('finished_at', '<', scope.cutoff),
-    scope,
-  ).limit(limit);
-  const result = await db.deleteFrom('jobs').where('id', 'in', candidates).executeTakeFirst();
-  return Number(result.numDeletedRows);
+function timeColumnOf(policy: AnyDataPolicy): string {
+  if (!('timeColumn' in policy.retention)) throw new Error(`${policy.table}: retention class ${policy.retention.class} has no time column`);
+  return policy.retention.timeColumn;
 }
 
-/** A run and its action results go together, in one short transaction, so no result outlives its run. */
-async function deleteFlowRuns(db: Db, scope: Scope, limit: number, count: (table: RetentionTable, rows: number) => void): Promise<number> {
-  const { runs, results } = await db.transaction().execute(async (trx) => {
-    const ids = (await inScope(trx, trx.selectFrom('flow_runs').select('id').where('started_at', '<', scope.cutoff), scope).limit(limit).execute()).map((row) => row.id);
-    if (ids.length === 0) return { runs: 0, results: 0 };
-    const removedResults = await trx.deleteFrom('flow_action_results').where('run_id', 'in', ids).executeTakeFirst();
-    const removedRuns = await trx.deleteFrom('flow_runs').where('id', 'in', ids).executeTakeFirst();
-    return { runs: Number(removedRuns.numDeletedRows), results: Number(removedResults.numDeletedRows) };
+/** The keys of up to `limit` rows older than the scope's cutoff (bounded sub-select, in scope). */
+function oldRows(db: UntypedDb, policy: AnyDataPolicy, scope: Scope, limit: number) {
+  const workspaceColumn = policy.workspaceColumn;
+  if (!workspaceColumn) throw new Error(`${policy.table}: workspace history needs a workspace column`);
+  let query = db.selectFrom(policy.table).select(policy.key).where(timeColumnOf(policy), '<', scope.cutoff);
+  if (policy.retention.class === 'workspace-history' && policy.retention.onlyWhere) query = query.where(policy.retention.onlyWhere.column, 'in', policy.retention.onlyWhere.in);
+  query = 'orphans' in scope ? query.where(workspaceColumn, 'not in', db.selectFrom('installations').select('workspace_id')) : query.where(workspaceColumn, 'in', scope.workspaceIds);
+  return query.limit(limit);
+}
+
+/**
+ * One batch of a workspace-history table: one short statement, or, when the table has children, one
+ * short transaction deleting the rows with their children, so no child outlives its parent.
+ */
+async function deleteHistory(db: Db, policy: AnyDataPolicy, scope: Scope, limit: number, count: (table: RetentionTable, rows: number) => void): Promise<number> {
+  const children = policy.children ?? [];
+  if (children.length === 0) {
+    const removed = await deleteByKey(untyped(db), policy.table, policy.key, oldRows(untyped(db), policy, scope, limit));
+    count(policy.table, removed);
+    return removed;
+  }
+  const [key] = policy.key;
+  if (!key || policy.key.length !== 1) throw new Error(`${policy.table}: a table with children needs a single-column key`);
+  const removed = await db.transaction().execute(async (trx) => {
+    const any = untyped(trx);
+    const ids = (await oldRows(any, policy, scope, limit).execute()).map((row) => row[key]);
+    const byTable = new Map<TableName, number>();
+    if (ids.length === 0) return byTable;
+    for (const child of children) {
+      const result = await any.deleteFrom(child.table).where(child.column, 'in', ids).executeTakeFirst();
+      byTable.set(child.table, Number(result.numDeletedRows));
+    }
+    const result = await any.deleteFrom(policy.table).where(key, 'in', ids).executeTakeFirst();
+    byTable.set(policy.table, Number(result.numDeletedRows));
+    return byTable;
   });
-  count('flow_action_results', results);
-  count('flow_runs', runs);
-  return runs;
+  for (const [table, rows] of removed) count(table, rows);
+  return removed.get(policy.table) ?? 0;
 }
 
-async function deleteDedupKeys(db: Db, cutoff: number, limit: number): Promise<number> {
-  const candidates = db.selectFrom('webhook_dedup').select('delivery_key').where('first_seen_at', '<', cutoff).limit(limit);
-  const result = await db.deleteFrom('webhook_dedup').where('delivery_key', 'in', candidates).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
-type WorkspaceTable = 'webhook_events' | 'api_calls' | 'jobs' | 'flow_runs';
-
-function inScope<O>(db: Db | Tx, query: SelectQueryBuilder<DatabaseSchema, WorkspaceTable, O>, scope: Scope): SelectQueryBuilder<DatabaseSchema, WorkspaceTable, O> {
-  if ('orphans' in scope) return query.where('workspace_id', 'not in', db.selectFrom('installations').select('workspace_id'));
-  return query.where('workspace_id', 'in', scope.workspaceIds);
+/** One batch of rows whose time column is before `cutoff`, whatever the workspace (dedup keys, expired cache entries). */
+async function deleteBefore(db: Db, policy: AnyDataPolicy, cutoff: number, limit: number): Promise<number> {
+  const any = untyped(db);
+  return deleteByKey(any, policy.table, policy.key, any.selectFrom(policy.table).select(policy.key).where(timeColumnOf(policy), '<', cutoff).limit(limit));
 }

@@ -1,7 +1,8 @@
 import type { Generated } from 'kysely';
 
 /**
- * Row types of every table. Times are epoch milliseconds, booleans 0/1 and JSON documents text, so
+ * Row types of the tables. A room may instead declare its tables' row types in its own
+ * `tables.ts` and merge them into `DatabaseSchema` there (see src/explorer/tables.ts). Times are epoch milliseconds, booleans 0/1 and JSON documents text, so
  * SQLite and PostgreSQL hold exactly the same values and one conformance suite covers both.
  */
 export interface InstallationsTable {
@@ -161,23 +162,6 @@ export interface EntityCacheTable {
   expires_at: number;
 }
 
-export interface ApiCallsTable {
-  id: string;
-  workspace_id: string;
-  source: 'explorer' | 'flow' | 'bootstrap' | 'system';
-  operation_id: string | null;
-  method: string;
-  url: string;
-  status: number | null;
-  duration_ms: number;
-  attempts: number;
-  error: string | null;
-  request_json: string | null;
-  response_excerpt: string | null;
-  user_id: string | null;
-  created_at: number;
-}
-
 export interface FlowsTable {
   id: string;
   workspace_id: string;
@@ -261,7 +245,6 @@ export interface DatabaseSchema {
   bootstrap_runs: BootstrapRunsTable;
   bootstrap_steps: BootstrapStepsTable;
   entity_cache: EntityCacheTable;
-  api_calls: ApiCallsTable;
   flows: FlowsTable;
   flow_versions: FlowVersionsTable;
   flow_runs: FlowRunsTable;

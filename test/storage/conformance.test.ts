@@ -1,16 +1,14 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { DATA_POLICIES, TABLE_EXEMPTIONS } from '../../src/storage/data-policies.js';
 import { lockKey, migrate, openDatabase, pendingMigrations } from '../../src/storage/database.js';
 import type { Database } from '../../src/storage/database.js';
 import { MIGRATIONS } from '../../src/storage/migrations/index.js';
 import { createTestDatabaseUrl, describeEachDialect } from '../helpers/databases.js';
 import type { TestDatabase } from '../helpers/databases.js';
 
-const TABLES = [
-  'schema_migrations', 'installations', 'webhook_registrations', 'webhook_events', 'webhook_dedup', 'jobs',
-  'custom_sources', 'bootstrap_runs', 'bootstrap_steps', 'entity_cache', 'api_calls', 'flows', 'flow_versions',
-  'flow_runs', 'flow_action_results', 'locks', 'credentials', 'webhook_reconciliations',
-];
+/** Every table some room declares (its data policy) or exempts: the migrations must create them all. */
+const TABLES = [...DATA_POLICIES.map((policy) => policy.table), ...TABLE_EXEMPTIONS.map((exemption) => exemption.table)];
 
 /** Past 2^31 ms (1970-01-25) every epoch-ms value is; this one is in 2030. */
 const EPOCH_MS = 1_900_000_000_123;
