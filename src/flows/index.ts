@@ -8,6 +8,7 @@ import { FlowExecutor } from './executor.js';
 import { createFlowMetrics } from './metrics.js';
 import { JOB_REPLAY_RUN, flowRoutes } from './routes.js';
 import { FlowStore } from './store.js';
+import { templateFunctionRoutes } from './function-routes.js';
 
 /** No-code flows: run on every stored event, replayed on request, managed from the sidebar. */
 export function flowsRoom(runtime: Runtime): Room {
@@ -35,6 +36,7 @@ export function flowsRoom(runtime: Runtime): Room {
     name: 'flows',
     uiRoutes: async (ui) => {
       await ui.register(flowRoutes, { runtime, store, executor });
+      await ui.register(templateFunctionRoutes);
     },
   };
 }
