@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TEMPLATE_FUNCTIONS, functionCatalogue } from '../../src/flows/template-functions/index.js';
@@ -40,6 +41,11 @@ describe('catalogue', () => {
       const rendered = renderValue(entry.example, context);
       expect(rendered, entry.name).toEqual(expect.objectContaining({ ok: true, value: entry.result }));
     }
+  });
+
+  it('every example is in docs/flows.md', () => {
+    const docs = readFileSync(new URL('../../docs/flows.md', import.meta.url), 'utf8');
+    for (const entry of functionCatalogue()) expect(docs, entry.name).toContain(entry.example.replaceAll('|', '\\|'));
   });
 
   it('lists each family the flows offer, with a signature per function', () => {
