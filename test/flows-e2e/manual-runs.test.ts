@@ -22,6 +22,7 @@ const tagFlow = (prefix: string) => ({
 describeEachDialect('run now and backfill (Universal Webhook)', (dialect) => {
   let stack: Stack;
   let workspaceId: string;
+  let otherWorkspaceId: string;
   const clientEventIds: string[] = [];
 
   async function jobsDone() {
@@ -34,8 +35,10 @@ describeEachDialect('run now and backfill (Universal Webhook)', (dialect) => {
   }
 
   beforeAll(async () => {
-    stack = await startStack({ editions: [UW], dialect });
-    ({ workspaceId } = await stack.install(UW));
+    stack = await startStack({ editions: [UW], dialect, sandbox: { seed: { workspaces: 2, users: 2, projects: 1, timeEntries: 2 } } });
+    const [first, second] = stack.sandbox.workspaces();
+    ({ workspaceId } = await stack.install(UW, first!.id));
+    otherWorkspaceId = (await stack.install(UW, second!.id)).workspaceId;
     await jobsDone();
     // Four stored NEW_CLIENT events, oldest first; no flow is enabled, so none has run yet.
     for (const name of ['c1', 'c2', 'c3', 'c4']) {
@@ -44,7 +47,7 @@ describeEachDialect('run now and backfill (Universal Webhook)', (dialect) => {
     }
     await jobsDone();
     const db = stack.edition(UW).runtime.database.db;
-    const rows = await db.selectFrom('webhook_events').select('id').where('event_type', '=', 'NEW_CLIENT').orderBy('received_at', 'asc').orderBy('id', 'asc').execute();
+    const rows = await db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspaceId).where('event_type', '=', 'NEW_CLIENT').orderBy('received_at', 'asc').orderBy('id', 'asc').execute();
     clientEventIds.push(...rows.map((row) => row.id));
     expect(clientEventIds).toHaveLength(4);
   });
@@ -143,5 +146,28 @@ describeEachDialect('run now and backfill (Universal Webhook)', (dialect) => {
     await jobsDone();
     await eventually(async () => (await runsOf(stack, UW, flow.id)).filter((run) => run.status === 'succeeded').length === 2);
     expect(await tagNames('picked ')).toEqual(['picked c1', 'picked c3']);
+  });
+
+  it('never reaches another workspace: its flows are 404, its events are refused and nothing runs there', async () => {
+    const otherOwner = await stack.userToken(UW, 'OWNER', otherWorkspaceId);
+    const otherFlow = await stack.ui(UW, '/ui/flows', { body: { definition: tagFlow('other') }, token: otherOwner });
+    expect(otherFlow.status).toBe(201);
+    const otherDeliveries = await stack.sandbox.trigger('NEW_CLIENT', { workspaceId: otherWorkspaceId, payload: { id: 'id-x', name: 'x', workspaceId: otherWorkspaceId, archived: false } });
+    expect(otherDeliveries.map((d) => d.status), JSON.stringify(otherDeliveries)).toEqual([200]);
+    await jobsDone();
+    const db = stack.edition(UW).runtime.database.db;
+    const [otherEvent] = await db.selectFrom('webhook_events').select('id').where('workspace_id', '=', otherWorkspaceId).where('event_type', '=', 'NEW_CLIENT').execute();
+
+    expect((await stack.ui(UW, `/ui/flows/${otherFlow.body.flow.id}/run`, { body: { eventType: 'NEW_CLIENT' } })).status).toBe(404);
+    expect((await stack.ui(UW, `/ui/flows/${otherFlow.body.flow.id}/backfill`, { body: { last: 5 } })).status).toBe(404);
+    expect((await stack.ui(UW, `/ui/flows/${otherFlow.body.flow.id}/backfill/preview?last=5`)).status).toBe(404);
+
+    const own = await createFlow(stack, UW, tagFlow('own'));
+    expect((await stack.ui(UW, `/ui/flows/${own.id}/run`, { body: { eventId: otherEvent!.id } })).status).toBe(400);
+    expect((await stack.ui(UW, `/ui/flows/${own.id}/backfill`, { body: { eventIds: [otherEvent!.id] } })).status).toBe(400);
+    expect((await stack.ui(UW, `/ui/flows/${own.id}/backfill/preview?last=500`)).body).toEqual({ matching: 4, alreadyRun: 0, toRun: 4 });
+    await jobsDone();
+    expect(await runsOf(stack, UW, own.id)).toEqual([]);
+    expect((await stack.ui(UW, `/ui/flows/${otherFlow.body.flow.id}/executions`, { token: otherOwner })).body.runs).toEqual([]);
   });
 });
