@@ -10,6 +10,9 @@ import { FlowExecutor } from './executor.js';
 import { createFlowMetrics } from './metrics.js';
 import { JOB_REPLAY_RUN, flowRoutes } from './routes.js';
 import { FlowStore } from './store.js';
+import { templateFunctionRoutes } from './function-routes.js';
+import { JOB_MANUAL_RUN, manualRunJob } from './manual-runs.js';
+import { flowRunRoutes } from './run-routes.js';
 
 /** No-code flows: run on every stored event, replayed on request, managed from the sidebar. */
 export function flowsRoom(runtime: Runtime): Room {
@@ -34,10 +37,13 @@ export function flowsRoom(runtime: Runtime): Room {
       { signal, replayOf: runId },
     );
   });
+  runtime.registerJob(JOB_MANUAL_RUN, manualRunJob(runtime, store, executor));
   return {
     name: 'flows',
     uiRoutes: async (ui) => {
       await ui.register(flowRoutes, { runtime, store, executor, credentials });
+      await ui.register(templateFunctionRoutes);
+      await ui.register(flowRunRoutes, { runtime, store });
     },
   };
 }

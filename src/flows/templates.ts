@@ -5,6 +5,8 @@
  * prototype chain is out of reach. `\{{` writes a literal `{{`.
  */
 
+import { callTemplateFunction, functionCallProblem } from './template-functions/index.js';
+
 export const TEMPLATE_LIMITS = {
   expressionLength: 500,
   templateLength: 100_000,
@@ -16,7 +18,11 @@ export const TEMPLATE_LIMITS = {
 export const TEMPLATE_FILTERS = ['default', 'lower', 'upper', 'json', 'trim', 'urlencode'] as const;
 export type TemplateFilterName = (typeof TEMPLATE_FILTERS)[number];
 export type TemplateLiteral = string | number | boolean | null;
-export type TemplateFilter = { name: 'default'; argument: TemplateLiteral } | { name: Exclude<TemplateFilterName, 'default'> };
+export type TemplateFilter =
+  | { name: 'default'; argument: TemplateLiteral }
+  | { name: Exclude<TemplateFilterName, 'default'> }
+  /** A function from template-functions/, e.g. `| formatDate:"yyyy-MM-dd","Europe/Berlin"`. */
+  | { name: 'call'; function: string; arguments: TemplateLiteral[] };
 
 export interface TemplateExpression {
   /** The expression text between the braces, trimmed. */
@@ -138,6 +144,22 @@ class ExpressionReader {
     return this.fail('expected a quoted string, number, true, false or null');
   }
 
+  /** `name` or `name:literal,literal…`, checked against the function's signature. */
+  private functionCall(name: string, at: number): TemplateFilter {
+    const args: TemplateLiteral[] = [];
+    if (this.text[this.pos] === ':') {
+      do {
+        this.pos++;
+        this.skipSpaces();
+        args.push(this.literal());
+        this.skipSpaces();
+      } while (this.text[this.pos] === ',');
+    }
+    const problem = functionCallProblem(name, args);
+    if (problem) this.fail(problem, at);
+    return { name: 'call', function: name, arguments: args };
+  }
+
   read(): Omit<TemplateExpression, 'source' | 'position'> {
     this.skipSpaces();
     const rootAt = this.pos;
@@ -176,9 +198,10 @@ class ExpressionReader {
       this.skipSpaces();
       const at = this.pos;
       const name = this.identifier('a filter name');
-      if (!FILTER_NAMES.has(name)) this.fail(`unknown filter "${name}" (known: ${TEMPLATE_FILTERS.join(', ')})`, at);
       this.skipSpaces();
-      if (name === 'default') {
+      if (!FILTER_NAMES.has(name)) {
+        filters.push(this.functionCall(name, at));
+      } else if (name === 'default') {
         if (this.text[this.pos] !== ':') this.fail('the default filter needs a value, e.g. default:"none"');
         this.pos++;
         this.skipSpaces();
@@ -317,6 +340,12 @@ function applyFilters(value: unknown, filters: readonly TemplateFilter[]): unkno
       case 'urlencode':
         current = encodeURIComponent(toText(current));
         break;
+      case 'call': {
+        const result = callTemplateFunction(filter.function, current, filter.arguments);
+        if (!result.ok) throw new RenderError(result.message);
+        current = result.value;
+        break;
+      }
     }
   }
   return current;

@@ -16,6 +16,7 @@ import { Toggle } from '../../ui/toggle';
 import { flowOf } from './flow-api';
 import { FlowEditor } from './flow-editor';
 import { RunList } from './run-list';
+import { RunNow } from './run-now';
 
 export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' | 'runs' }) {
   const { api, me, notify } = useApp();
@@ -86,6 +87,7 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
         {me.isAdmin ? (
           <div class="row">
             <Toggle checked={enabled} busy={toggle.busy} onChange={(next) => void toggle.run(next)} label="Enabled" showLabel />
+            <RunNow flowId={flowId} definition={definition} />
             <Button variant="danger" size="sm" icon="trash" onClick={() => setConfirmDelete(true)}>
               Delete
             </Button>
