@@ -51,9 +51,10 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     deprecated: operation.deprecated,
     server: operation.server,
     runnable: explorerAccess(edition, operation, user.isAdmin).runnable,
+    needsApiKey: !operation.addonTokenAccepted,
   });
 
-  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/api-explorer/endpoints', { schema: { tags, summary: 'Operations grouped by tag, filterable by method, read-only and text.', querystring: ListQuery } }, async (request) => {
+  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/api-explorer/endpoints', { schema: { tags, summary: 'Operations grouped by tag, filterable by method, read-only and text. Operations Clockify serves to personal API keys only (the workspace list, workspace creation, the audit log) are listed with `needsApiKey: true` and `runnable: false`: an add-on token cannot call them.', querystring: ListQuery } }, async (request) => {
     const user = currentUser(request);
     const { method, readOnly, q, tag } = request.query;
     const matching = new Set(catalog.filter({ method: method as Operation['method'] | undefined, readOnly, text: q, tag }).filter((op) => explorerAccess(edition, op, user.isAdmin).visible));
@@ -87,7 +88,10 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     const operation = catalog.get(call.operationId);
     if (!operation) throw problems.notFound('unknown-operation', `No operation ${call.operationId} in the explorer of ${edition.name}.`);
     const access = explorerAccess(edition, operation, user.isAdmin);
-    if (!access.runnable) throw problems.forbidden(operation.readOnly ? 'forbidden' : 'write-not-allowed', access.reason ?? 'Not allowed.');
+    if (!access.runnable) {
+      const slug = !operation.addonTokenAccepted ? 'needs-api-key' : operation.readOnly ? 'forbidden' : 'write-not-allowed';
+      throw problems.forbidden(slug, access.reason ?? 'Not allowed.');
+    }
     const params = { ...requiredDefaults(operation), ...knownValuesFor(operation, { workspaceId: user.workspaceId, userId: user.userId }), ...(call.params ?? {}) };
     // Tenant isolation: the workspace is the token's, whatever the form says.
     if ('workspaceId' in params && params.workspaceId !== user.workspaceId) {
@@ -125,7 +129,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
   };
 
   const executeRoute = async (request: FastifyRequest<{ Body: ExecuteBody }>) => execute(currentUser(request), request.body);
-  ui.post<{ Body: ExecuteBody }>('/ui/api-explorer/execute', { schema: { tags, summary: 'Validate against the spec and run an operation; writes need an admin.', body: ExecuteBody } }, executeRoute);
+  ui.post<{ Body: ExecuteBody }>('/ui/api-explorer/execute', { schema: { tags, summary: 'Validate against the spec and run an operation; writes need an admin; operations that need a personal API key are refused (403 needs-api-key) without calling Clockify.', body: ExecuteBody } }, executeRoute);
 
   ui.get<{ Querystring: Static<typeof HistoryQuery> }>('/ui/api-explorer/history', { schema: { tags, summary: 'Calls made from the explorer in this workspace (redacted), newest first.', querystring: HistoryQuery } }, async (request) => {
     const user = currentUser(request);

@@ -5,11 +5,13 @@ export { buildRequest, deriveAuditLogUrl, serverUrl, urlWithQuery } from './buil
 export { exampleBody, exampleFromSchema, knownValuesFor } from './examples.js';
 export { curlSnippet } from './curl.js';
 export { MANIFEST_SCOPES, scopesFor } from './scopes.js';
+export { API_KEY_ONLY_REASON } from './security.js';
 export type {
   BaseUrls,
   BuiltRequest,
   CallInput,
   Catalog,
+  Credential,
   HttpMethod,
   JsonSchema,
   Operation,
