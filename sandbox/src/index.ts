@@ -9,6 +9,7 @@ import { loadOrCreateKeys } from './keys.js';
 import { SlidingWindowLimiter, maxInSlidingWindow } from './rate-limit.js';
 import { registerControlRoutes } from './routes/control.js';
 import { buildServer } from './server.js';
+import { requestChecker } from './spec/request-check.js';
 import { SpecValidator } from './spec/validator.js';
 import { TokenService, type TokenUrls } from './tokens.js';
 import type { ApiRequestRecord, Plan, Sandbox, SandboxOptions, WorkspaceInfo } from './types.js';
@@ -67,6 +68,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       limiter,
       faults,
       requestLog,
+      requests: requestChecker(),
       plan: () => plan,
       validator: () => (validator ??= new SpecValidator('request')),
     },

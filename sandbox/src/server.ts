@@ -17,7 +17,9 @@ import { registerTimeEntryRoutes } from './routes/time-entries.js';
 import { registerUserGroupRoutes } from './routes/user-groups.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerWorkspaceRoutes } from './routes/workspace.js';
-import { matchSpecRoute } from './spec/openapi.js';
+import { parseMultipart } from './spec/multipart.js';
+import { acceptsAddonToken, matchSpecRoute } from './spec/openapi.js';
+import type { RequestChecker } from './spec/request-check.js';
 import type { TokenService } from './tokens.js';
 import type { ApiRequestRecord } from './types.js';
 
@@ -28,6 +30,7 @@ export interface ServerDeps extends RouteContext {
   limiter: SlidingWindowLimiter;
   faults: FaultInjector;
   requestLog: ApiRequestRecord[];
+  requests: RequestChecker;
 }
 
 const API_PREFIX = /^\/(api|reports|auditlog)(\/|$)/;
@@ -49,6 +52,15 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
     }
   });
 
+  // Clockify's multipart operations (expenses, image upload): fields as text, files as UploadedFile.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, async (request: FastifyRequest, raw: Buffer) => {
+    try {
+      return await parseMultipart(String(request.headers['content-type']), raw);
+    } catch {
+      throw new ClockifyError(400, 'Malformed multipart request body');
+    }
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const isApi = API_PREFIX.test(path);
@@ -58,6 +70,20 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
     const latency = deps.faults.latencyMs();
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     return guard(deps, request, reply, path);
+  });
+
+  // The spec, enforced on every operation once the body is parsed: parameters, media type, body.
+  app.addHook('preHandler', async (request) => {
+    const state = requestState(request);
+    if (!state.isApi || !state.match) return;
+    const contentType = request.headers['content-type'];
+    const problem = deps.requests.check(state.match.route, {
+      params: state.match.params,
+      query: (request.query ?? {}) as Record<string, string | string[] | undefined>,
+      ...(contentType ? { mediaType: contentType.split(';')[0]!.trim().toLowerCase() } : {}),
+      body: request.body,
+    });
+    if (problem) throw problem;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -107,8 +133,13 @@ function deny(reply: FastifyReply, status: number, message: string): FastifyRepl
 /** Auth, workspace scoping, injected faults and the rate limit, in the order a real gateway applies them. */
 async function guard(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply, path: string): Promise<FastifyReply | undefined> {
   const state = requestState(request);
+  const match = matchSpecRoute(request.method, path);
   const raw = request.headers['x-addon-token'];
   if (typeof raw !== 'string' || raw === '') return deny(reply, 401, 'Full authentication is required to access this resource');
+  // The spec's security: a few operations take a personal API key only (the sandbox issues none).
+  if (match && !acceptsAddonToken(match.route.operation)) {
+    return deny(reply, 401, 'Full authentication is required to access this resource: this operation accepts a personal API key (X-Api-Key), not an add-on token');
+  }
   const token = await deps.tokens.verify(raw);
   const installation = token ? deps.installations.get(token.addonId) : undefined;
   // Webhook and lifecycle tokens carry the same claims but cannot call the API: only the
@@ -129,7 +160,6 @@ async function guard(deps: ServerDeps, request: FastifyRequest, reply: FastifyRe
   if (!deps.limiter.tryAcquire(`${installation.addonId}:${token.workspaceId}`, state.at)) return tooManyRequests(reply);
   if (fault === 'serviceUnavailable') return deny(reply, 503, 'Service temporarily unavailable');
 
-  const match = matchSpecRoute(request.method, path);
   if (match) state.match = match;
   return undefined;
 }

@@ -13,6 +13,7 @@ export interface OpenApiOperation {
   parameters?: Array<{ name: string; in: string; required?: boolean; schema?: JsonSchema }>;
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
   responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
+  security?: Record<string, unknown>[];
 }
 
 /** Where each of the spec's servers lives on the sandbox (its `url` plus this prefix). */
@@ -107,6 +108,15 @@ export function successResponse(operation: OpenApiOperation): { status: number; 
     return media?.schema ? { status: Number(code), schema: media.schema } : { status: Number(code) };
   }
   return { status: 200 };
+}
+
+/** Security schemes that read `X-Addon-Token` (the spec names it twice: add-on and report add-on). */
+const ADDON_TOKEN_SCHEMES = new Set(['AddonKeyAuth', 'ReportAddonKeyAuth']);
+
+/** Does the operation's spec security accept an add-on token? No security listed: yes. */
+export function acceptsAddonToken(operation: OpenApiOperation): boolean {
+  if (!operation.security) return true;
+  return operation.security.some((requirement) => Object.keys(requirement).some((name) => ADDON_TOKEN_SCHEMES.has(name)));
 }
 
 /** The JSON request-body schema of an operation, if any. */
