@@ -122,7 +122,7 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
   registerTimeEntryRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerAddonRoutes(app, deps);
-  registerFallbackRoutes(app);
+  registerFallbackRoutes(app, deps);
   return app;
 }
 
