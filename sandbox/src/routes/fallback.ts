@@ -299,7 +299,7 @@ function merge(item: Item, body: unknown): void {
   for (const [key, value] of Object.entries(body)) {
     const current = item[key];
     const slot = isRecord(current) && typeof value === 'string' ? ['statusType', 'state', 'status'].find((k) => typeof current[k] === 'string') : undefined;
-    if (slot) current[slot] = value;
+    if (slot && isRecord(current)) current[slot] = value;
     else item[key] = value;
   }
   if (id !== undefined) item['id'] = id;
