@@ -18,10 +18,11 @@ import { registerUserGroupRoutes } from './routes/user-groups.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerWorkspaceRoutes } from './routes/workspace.js';
 import { parseMultipart } from './spec/multipart.js';
-import { acceptsAddonToken, matchSpecRoute } from './spec/openapi.js';
+import { acceptsAddonToken, matchSpecRoute, successMedia, type OpenApiOperation } from './spec/openapi.js';
 import type { RequestChecker } from './spec/request-check.js';
 import type { TokenService } from './tokens.js';
-import type { ApiRequestRecord } from './types.js';
+import type { SpecValidator } from './spec/validator.js';
+import type { ApiRequestRecord, SpecViolation } from './types.js';
 
 export interface ServerDeps extends RouteContext {
   installations: InstallationService;
@@ -31,6 +32,9 @@ export interface ServerDeps extends RouteContext {
   faults: FaultInjector;
   requestLog: ApiRequestRecord[];
   requests: RequestChecker;
+  violations: SpecViolation[];
+  /** Set when answers are checked against the spec (option `validateResponses`). */
+  responses?: SpecValidator;
 }
 
 const API_PREFIX = /^\/(api|reports|auditlog)(\/|$)/;
@@ -83,7 +87,19 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
       ...(contentType ? { mediaType: contentType.split(';')[0]!.trim().toLowerCase() } : {}),
       body: request.body,
     });
-    if (problem) throw problem;
+    if (problem) {
+      recordViolation(deps, request, 'request', problem.statusCode, problem.message);
+      throw problem;
+    }
+  });
+
+  // With `validateResponses`: every 2xx answer of a spec operation checked against its schema and media type.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const state = requestState(request);
+    if (!deps.responses || !state.isApi || !state.match || reply.statusCode >= 300) return payload;
+    const problem = answerProblem(deps.responses, state.match.route.operation, reply, payload);
+    if (problem) recordViolation(deps, request, 'response', reply.statusCode, problem);
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -138,6 +154,7 @@ async function guard(deps: ServerDeps, request: FastifyRequest, reply: FastifyRe
   if (typeof raw !== 'string' || raw === '') return deny(reply, 401, 'Full authentication is required to access this resource');
   // The spec's security: a few operations take a personal API key only (the sandbox issues none).
   if (match && !acceptsAddonToken(match.route.operation)) {
+    recordViolation(deps, request, 'request', 401, 'an add-on token on an operation whose spec security takes an API key only');
     return deny(reply, 401, 'Full authentication is required to access this resource: this operation accepts a personal API key (X-Api-Key), not an add-on token');
   }
   const token = await deps.tokens.verify(raw);
@@ -161,7 +178,36 @@ async function guard(deps: ServerDeps, request: FastifyRequest, reply: FastifyRe
   if (fault === 'serviceUnavailable') return deny(reply, 503, 'Service temporarily unavailable');
 
   if (match) state.match = match;
+  else if (!path.startsWith('/api/addon/')) recordViolation(deps, request, 'request', 404, 'not an operation of the spec');
   return undefined;
+}
+
+function recordViolation(deps: ServerDeps, request: FastifyRequest, kind: SpecViolation['kind'], status: number, message: string): void {
+  const match = requestState(request).match;
+  deps.violations.push({
+    kind,
+    method: request.method,
+    path: request.url.split('?')[0] ?? '',
+    ...(match?.route.operation.operationId ? { operationId: match.route.operation.operationId } : {}),
+    status,
+    message,
+  });
+}
+
+/** What is wrong with a 2xx answer: its media type, or its body against the success schema. */
+function answerProblem(validator: SpecValidator, operation: OpenApiOperation, reply: FastifyReply, payload: unknown): string | undefined {
+  const { schema, mediaType } = successMedia(operation);
+  const type = String(reply.getHeader('content-type') ?? '').split(';')[0]!.trim();
+  if (!schema) return undefined;
+  if (mediaType === 'application/json' && type !== 'application/json') return `answered ${type || 'no content type'}, the spec says application/json`;
+  if (type !== 'application/json') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '');
+  } catch {
+    return 'answer is not JSON';
+  }
+  return validator.validateResponse(operation, body);
 }
 
 function tooManyRequests(reply: FastifyReply): FastifyReply {

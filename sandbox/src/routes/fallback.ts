@@ -132,7 +132,13 @@ function list(call: Call): unknown {
   if (!schema) return call.reply.code(status).send();
   const where = listPath(schema);
   if (!where) return call.reply.code(status).send(conformed(call, schema, undefined));
-  const conformedItems = page.map((item, i) => buildExample(where.items, { params: call.params, known: knownIds(call.ws, i), base: item }));
+  // A hydrated list may hold the item one level down (`approvalRequest: {…}` in the approval details).
+  const itemSchema = itemSchemaOf(call.resource.collection!);
+  const itemProperties = (resolveRef(where.items)['properties'] ?? {}) as Record<string, JsonSchema>;
+  const holderKey = itemSchema ? Object.keys(itemProperties).find((key) => sameSchema(itemProperties[key]!, itemSchema)) : undefined;
+  const conformedItems = page.map((item, i) =>
+    buildExample(where.items, { params: call.params, known: knownIds(call.ws, i), base: holderKey ? { ...item, [holderKey]: item } : item }),
+  );
   if (where.path.length === 0) return call.reply.code(status).send(conformedItems);
   const wrapper = conformed(call, schema, undefined) as Record<string, unknown>;
   let holder = wrapper;
@@ -163,11 +169,13 @@ function create(call: Call): unknown {
   const collection = collectionOf(call);
   const bodies = Array.isArray(call.body) ? call.body : [call.body];
   const created = bodies.map((body) => {
-    const id = objectId();
+    // Invoice items are addressed by their order (1, 2, …), not an id.
+    const id = resource.collection!.endsWith('/items') ? String(Math.max(0, ...[...collection.keys()].map(Number).filter(Number.isFinite)) + 1) : objectId();
     const base: Item = { ...(isRecord(body) ? body : {}), ...pathRefs(call), id, workspaceId: ws.id };
     const schema = itemSchemaOf(resource.collection!);
     const item = { ...base, ...(schema ? (buildExample(schema, { params: call.params, known: knownIds(ws, collection.size), base }) as Item) : {}) };
     item['id'] = id;
+    if (resource.collection!.endsWith('/items')) item['order'] = Number(id);
     collection.set(id, item);
     fire(call, item);
     return item;

@@ -81,7 +81,7 @@ function conform(raw: JsonSchema, base: unknown, state: State, name: string, dep
       return base.map((item, i) => conform(items, item, state, singular, depth + 1, i, true));
     }
     case 'string':
-      return typeof base === 'string' ? base : generate(schema, state, name, depth, index, arrayItem);
+      return typeof base === 'string' && fitsFormat(schema['format'], base) ? base : generate(schema, state, name, depth, index, arrayItem);
     case 'integer':
       return typeof base === 'number' && Number.isInteger(base) ? base : generate(schema, state, name, depth, index, arrayItem);
     case 'number':
@@ -134,6 +134,13 @@ function generate(raw: JsonSchema, state: State, name: string, depth: number, in
     default:
       return schema['example'] ?? 'value';
   }
+}
+
+/** A stored string kept under a `date-time` or `date` field must be one (a request may have sent a date). */
+function fitsFormat(format: unknown, value: string): boolean {
+  if (format === 'date-time') return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value);
+  if (format === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(value);
+  return true;
 }
 
 function objectExample(schema: JsonSchema, state: State, depth: number, index: number): Record<string, unknown> {

@@ -119,6 +119,19 @@ export function acceptsAddonToken(operation: OpenApiOperation): boolean {
   return operation.security.some((requirement) => Object.keys(requirement).some((name) => ADDON_TOKEN_SCHEMES.has(name)));
 }
 
+/** The success answer's media type as the spec declares it (`application/json`, or any type), with its schema. */
+export function successMedia(operation: OpenApiOperation): { status: number; mediaType?: string; schema?: JsonSchema } {
+  const responses = operation.responses ?? {};
+  for (const code of ['200', '201', '204', '202']) {
+    const content = responses[code]?.content;
+    if (!responses[code]) continue;
+    const mediaType = content ? Object.keys(content)[0] : undefined;
+    const schema = mediaType ? content?.[mediaType]?.schema : undefined;
+    return { status: Number(code), ...(mediaType ? { mediaType } : {}), ...(schema ? { schema } : {}) };
+  }
+  return { status: 200 };
+}
+
 /** The JSON request-body schema of an operation, if any. */
 export function requestBodySchema(operation: OpenApiOperation): JsonSchema | undefined {
   const content = operation.requestBody?.content ?? {};
