@@ -164,7 +164,7 @@ describe('every operation of the spec', () => {
       const query = new URLSearchParams();
       for (const parameter of route.operation.parameters ?? []) {
         if (parameter.in !== 'query' || !parameter.required) continue;
-        const value = buildExample(parameter.schema ?? { type: 'string' }, { params, arrayItems: 1, known });
+        const value = real[parameter.name] ?? buildExample(parameter.schema ?? { type: 'string' }, { params, arrayItems: 1, known });
         query.set(parameter.name, Array.isArray(value) ? value.map(String).join(',') : String(value));
       }
       const requested = requestSchema(route);

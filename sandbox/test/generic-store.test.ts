@@ -166,3 +166,14 @@ describe('generic store', () => {
     }
   });
 });
+
+describe('invoice items', () => {
+  it('are addressed by their order', async () => {
+    const invoice = (await call('GET', `/v1/workspaces/${ws}/invoices`)).json.invoices[0];
+    const added = await call('POST', `/v1/workspaces/${ws}/invoices/${invoice.id}/items`, { itemType: 'Service', quantity: 1, unitPrice: 100, description: 'Work', applyTaxes: 'NONE' });
+    expect(added.status, added.text).toBe(200);
+    const removed = await call('DELETE', `/v1/workspaces/${ws}/invoices/${invoice.id}/items/1`);
+    expect(removed.status, removed.text).toBe(200);
+    expect((await call('DELETE', `/v1/workspaces/${ws}/invoices/${invoice.id}/items/1`)).status).toBe(404);
+  });
+});

@@ -58,7 +58,8 @@ export class RequestChecker {
   /** The first violation as Clockify would answer it (400, or 415 for a media type the operation does not take); undefined when valid. */
   check(route: SpecRoute, request: IncomingRequest): ClockifyError | undefined {
     const compiled = this.compiledFor(route);
-    if (!compiled.path(request.params)) return badRequest('path', compiled.path.errors);
+    // Ajv coerces in place: the route handlers keep the path values as sent.
+    if (!compiled.path({ ...request.params })) return badRequest('path', compiled.path.errors);
     const query = copyQuery(request.query, compiled.arrayQuery);
     if (!compiled.query(query)) return badRequest('query', compiled.query.errors);
 
