@@ -6,6 +6,8 @@ export { exampleBody, exampleFromSchema, knownValuesFor } from './examples.js';
 export { curlSnippet } from './curl.js';
 export { MANIFEST_SCOPES, scopesFor } from './scopes.js';
 export { API_KEY_ONLY_REASON } from './security.js';
+export { fileFields, isFileValue, isMultipart, toFormData, withoutFileContents } from './multipart.js';
+export type { FileValue } from './multipart.js';
 export type {
   BaseUrls,
   BuiltRequest,
