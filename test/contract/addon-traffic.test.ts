@@ -57,7 +57,7 @@ describe('the add-ons send only what the spec allows', () => {
   it.each(EDITIONS)('%s: the explorer runs every operation it offers, with its example body', async (edition) => {
     const listed = await stack.ui(edition, '/ui/api-explorer/endpoints');
     const offered = (listed.body.groups as { operations: { operationId: string; runnable: boolean }[] }[]).flatMap((group) => group.operations).filter((op) => op.runnable);
-    expect(offered.length).toBeGreaterThan(50);
+    expect(offered.length).toBeGreaterThanOrEqual(edition === 'api-studio' ? 45 : 150);
     const sent: string[] = [];
     for (const { operationId } of offered) {
       const form = (await stack.ui(edition, `/ui/api-explorer/endpoints/${operationId}`)).body;
