@@ -238,6 +238,10 @@ function handWrittenBase(call: Call): unknown {
   const { schema } = successResponse(call.resource.route.operation);
   const name = typeof schema?.['$ref'] === 'string' ? (schema['$ref'] as string).split('/').pop() : undefined;
   const { ws, params } = call;
+  if (call.resource.operationId === 'getManagersOfUser') {
+    if (!ws.users.has(params['userId'] ?? '')) throw notFound('User');
+    return [...ws.users.values()].filter((u) => u.role === 'OWNER' || u.role === 'ADMIN' || u.role === 'TEAM_MANAGER').map((u) => userDto(ws, u));
+  }
   if (name?.startsWith('WorkspaceDto')) return workspaceDto(ws);
   if (name?.startsWith('ProjectDto') && params['projectId']) {
     const project = ws.projects.get(params['projectId']);
@@ -283,7 +287,19 @@ function answer(call: Call, item: unknown): unknown {
   const { status, schema } = successResponse(call.resource.route.operation);
   if (!schema) return call.reply.code(status).send();
   const value = conformed(call, schema, item);
-  return call.reply.code(status).send(value);
+  return call.reply.code(status).send(paged(call, schema, value));
+}
+
+/** A list answer of an operation that pages (computed totals, balances, managers): paged like a store list, with `Last-Page`. */
+function paged(call: Call, schema: JsonSchema, value: unknown): unknown {
+  const where = listPath(schema);
+  if (!where) return value;
+  if (where.path.length === 0) return Array.isArray(value) ? pageOf(call, value) : value;
+  let holder = value as Record<string, unknown> | undefined;
+  for (const key of where.path.slice(0, -1)) holder = holder?.[key] as Record<string, unknown> | undefined;
+  const last = where.path[where.path.length - 1]!;
+  if (holder && Array.isArray(holder[last])) holder[last] = pageOf(call, holder[last] as unknown[]);
+  return value;
 }
 
 function conformed(call: Call, schema: JsonSchema, base: unknown): unknown {

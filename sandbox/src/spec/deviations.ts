@@ -15,10 +15,7 @@ export const NULL_FOR_ABSENT_VALUES = true;
  * Declared fields an answer may leave out, by `Schema.field` (or `*.field` for every schema), each with
  * the reason. Kept short on purpose: a field belongs here only when Clockify itself leaves it out.
  */
-export const ABSENT_FIELDS_ALLOWED: Readonly<Record<string, string>> = {
-  // Write-only in practice: a webhook's token is shown to the add-on that owns the webhook only.
-  'WebhookDtoV1.authToken': 'Clockify shows a webhook token to the add-on that owns the webhook only',
-};
+export const ABSENT_FIELDS_ALLOWED: Readonly<Record<string, string>> = {};
 
 /**
  * Operations whose answer does not match the spec at all, with the reason: validation of their answer
