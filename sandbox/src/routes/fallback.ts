@@ -216,6 +216,11 @@ function action(call: Call): unknown {
   const op = resource.operationId;
   if (op === 'getCreatedEntityInfo' || op === 'getUpdatedEntityInfo') return entityChanges(call);
   if (op === 'getTimeOffRequest') return timeOffRequests(call);
+  if (op === 'uploadImage' && isRecord(call.body)) {
+    // The image keeps the uploaded file's name, like Clockify's answer.
+    const name = String(call.body['fileName'] ?? 'image');
+    return answer(call, { name, url: `https://img.clockify.me/sandbox/${encodeURIComponent(name)}` });
+  }
   if (resource.collection && resource.idParam && !HAND_WRITTEN.test(resource.collection)) {
     const item = itemOf(call);
     if (op === 'duplicateInvoice') {
