@@ -11,9 +11,10 @@ import { registerControlRoutes } from './routes/control.js';
 import { registerWebhookLogRoutes } from './routes/webhook-logs.js';
 import { WebhookLogStore } from './webhook-logs.js';
 import { buildServer } from './server.js';
+import { requestChecker } from './spec/request-check.js';
 import { SpecValidator } from './spec/validator.js';
 import { TokenService, type TokenUrls } from './tokens.js';
-import type { ApiRequestRecord, Plan, Sandbox, SandboxOptions, WorkspaceInfo } from './types.js';
+import type { ApiRequestRecord, Plan, Sandbox, SandboxOptions, SpecViolation, WorkspaceInfo } from './types.js';
 import { samplePayload } from './webhook-samples.js';
 import { WebhookRegistry } from './webhook-registry.js';
 
@@ -29,6 +30,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const workspaces = new Map<string, WorkspaceData>(seedWorkspaces(options.seed).map((ws) => [ws.id, ws]));
   const plan: Plan = options.plan ?? 'ENTERPRISE';
   const requestLog: ApiRequestRecord[] = [];
+  const violations: SpecViolation[] = [];
   const registry = new WebhookRegistry();
   const webhookLogs = new WebhookLogStore();
   const deliveries = new DeliveryLog(
@@ -77,6 +79,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       limiter,
       faults,
       requestLog,
+      requests: requestChecker(),
+      violations,
+      ...(options.validateResponses ? { responses: new SpecValidator('response', { allPresent: true }) } : {}),
       plan: () => plan,
       validator: () => (validator ??= new SpecValidator('request')),
     },
@@ -105,6 +110,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     deliveries: () => deliveries.list(),
     waitForDeliveries: () => deliveries.settled(),
     requestLog: () => requestLog.map((r) => ({ ...r })),
+    specViolations: () => violations.map((v) => ({ ...v })),
     maxRequestsPerSecond: (workspaceId) =>
       maxInSlidingWindow(
         requestLog

@@ -17,9 +17,12 @@ import { registerTimeEntryRoutes } from './routes/time-entries.js';
 import { registerUserGroupRoutes } from './routes/user-groups.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
 import { registerWorkspaceRoutes } from './routes/workspace.js';
-import { matchSpecRoute } from './spec/openapi.js';
+import { parseMultipart } from './spec/multipart.js';
+import { acceptsAddonToken, matchSpecRoute, successMedia, type OpenApiOperation } from './spec/openapi.js';
+import type { RequestChecker } from './spec/request-check.js';
 import type { TokenService } from './tokens.js';
-import type { ApiRequestRecord } from './types.js';
+import type { SpecValidator } from './spec/validator.js';
+import type { ApiRequestRecord, SpecViolation } from './types.js';
 
 export interface ServerDeps extends RouteContext {
   installations: InstallationService;
@@ -28,6 +31,10 @@ export interface ServerDeps extends RouteContext {
   limiter: SlidingWindowLimiter;
   faults: FaultInjector;
   requestLog: ApiRequestRecord[];
+  requests: RequestChecker;
+  violations: SpecViolation[];
+  /** Set when answers are checked against the spec (option `validateResponses`). */
+  responses?: SpecValidator;
 }
 
 const API_PREFIX = /^\/(api|reports|auditlog)(\/|$)/;
@@ -50,6 +57,15 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
     }
   });
 
+  // Clockify's multipart operations (expenses, image upload): fields as text, files as UploadedFile.
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, async (request: FastifyRequest, raw: Buffer) => {
+    try {
+      return await parseMultipart(String(request.headers['content-type']), raw);
+    } catch {
+      throw new ClockifyError(400, 'Malformed multipart request body');
+    }
+  });
+
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const isApi = API_PREFIX.test(path);
@@ -59,6 +75,32 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
     const latency = deps.faults.latencyMs();
     if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
     return guard(deps, request, reply, path);
+  });
+
+  // The spec, enforced on every operation once the body is parsed: parameters, media type, body.
+  app.addHook('preHandler', async (request) => {
+    const state = requestState(request);
+    if (!state.isApi || !state.match) return;
+    const contentType = request.headers['content-type'];
+    const problem = deps.requests.check(state.match.route, {
+      params: state.match.params,
+      query: (request.query ?? {}) as Record<string, string | string[] | undefined>,
+      ...(contentType ? { mediaType: contentType.split(';')[0]!.trim().toLowerCase() } : {}),
+      body: request.body,
+    });
+    if (problem) {
+      recordViolation(deps, request, 'request', problem.statusCode, problem.message);
+      throw problem;
+    }
+  });
+
+  // With `validateResponses`: every 2xx answer of a spec operation checked against its schema and media type.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const state = requestState(request);
+    if (!deps.responses || !state.isApi || !state.match || reply.statusCode >= 300) return payload;
+    const problem = answerProblem(deps.responses, state.match.route.operation, reply, payload);
+    if (problem) recordViolation(deps, request, 'response', reply.statusCode, problem);
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {
@@ -97,7 +139,7 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
   registerTimeEntryRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerAddonRoutes(app, deps);
-  registerFallbackRoutes(app);
+  registerFallbackRoutes(app, deps);
   return app;
 }
 
@@ -108,8 +150,14 @@ function deny(reply: FastifyReply, status: number, message: string): FastifyRepl
 /** Auth, workspace scoping, injected faults and the rate limit, in the order a real gateway applies them. */
 async function guard(deps: ServerDeps, request: FastifyRequest, reply: FastifyReply, path: string): Promise<FastifyReply | undefined> {
   const state = requestState(request);
+  const match = matchSpecRoute(request.method, path);
   const raw = request.headers['x-addon-token'];
   if (typeof raw !== 'string' || raw === '') return deny(reply, 401, 'Full authentication is required to access this resource');
+  // The spec's security: a few operations take a personal API key only (the sandbox issues none).
+  if (match && !acceptsAddonToken(match.route.operation)) {
+    recordViolation(deps, request, 'request', 401, 'an add-on token on an operation whose spec security takes an API key only');
+    return deny(reply, 401, 'Full authentication is required to access this resource: this operation accepts a personal API key (X-Api-Key), not an add-on token');
+  }
   const token = await deps.tokens.verify(raw);
   const installation = token ? deps.installations.get(token.addonId) : undefined;
   // Webhook and lifecycle tokens carry the same claims but cannot call the API: only the
@@ -130,9 +178,37 @@ async function guard(deps: ServerDeps, request: FastifyRequest, reply: FastifyRe
   if (!deps.limiter.tryAcquire(`${installation.addonId}:${token.workspaceId}`, state.at)) return tooManyRequests(reply);
   if (fault === 'serviceUnavailable') return deny(reply, 503, 'Service temporarily unavailable');
 
-  const match = matchSpecRoute(request.method, path);
   if (match) state.match = match;
+  else if (!path.startsWith('/api/addon/')) recordViolation(deps, request, 'request', 404, 'not an operation of the spec');
   return undefined;
+}
+
+function recordViolation(deps: ServerDeps, request: FastifyRequest, kind: SpecViolation['kind'], status: number, message: string): void {
+  const match = requestState(request).match;
+  deps.violations.push({
+    kind,
+    method: request.method,
+    path: request.url.split('?')[0] ?? '',
+    ...(match?.route.operation.operationId ? { operationId: match.route.operation.operationId } : {}),
+    status,
+    message,
+  });
+}
+
+/** What is wrong with a 2xx answer: its media type, or its body against the success schema. */
+function answerProblem(validator: SpecValidator, operation: OpenApiOperation, reply: FastifyReply, payload: unknown): string | undefined {
+  const { schema, mediaType } = successMedia(operation);
+  const type = String(reply.getHeader('content-type') ?? '').split(';')[0]!.trim();
+  if (!schema) return undefined;
+  if (mediaType === 'application/json' && type !== 'application/json') return `answered ${type || 'no content type'}, the spec says application/json`;
+  if (type !== 'application/json') return undefined;
+  let body: unknown;
+  try {
+    body = JSON.parse(typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : '');
+  } catch {
+    return 'answer is not JSON';
+  }
+  return validator.validateResponse(operation, body);
 }
 
 function tooManyRequests(reply: FastifyReply): FastifyReply {

@@ -24,6 +24,11 @@ export interface SandboxOptions {
   /** Workspace plan, for webhook limits; default ENTERPRISE. */
   plan?: Plan;
   logger?: boolean;
+  /**
+   * Check every 2xx answer against the spec (every declared field present, types, media type) and
+   * record what does not match in `specViolations()`. Off by default: it costs a validation per call.
+   */
+  validateResponses?: boolean;
   /** Waits before webhook retries (Clockify retries, schedule undocumented); default [250, 1000]. */
   webhookRetryDelaysMs?: number[];
   /** Timeout of each outgoing lifecycle/webhook call; default 10,000 ms. */
@@ -61,6 +66,15 @@ export interface ApiRequestRecord {
   workspaceId?: string;
   addonId?: string;
   status: number;
+}
+
+export interface SpecViolation {
+  kind: 'request' | 'response';
+  method: string;
+  path: string;
+  operationId?: string;
+  status: number;
+  message: string;
 }
 
 export interface InstallationInfo {
@@ -103,6 +117,8 @@ export interface Sandbox {
   /** Resolves when every webhook/lifecycle call started so far has finished (retries included). */
   waitForDeliveries(): Promise<Delivery[]>;
   requestLog(): ApiRequestRecord[];
+  /** Requests the spec forbids (refused with 4xx) and, with `validateResponses`, answers that do not match it. */
+  specViolations(): SpecViolation[];
   maxRequestsPerSecond(workspaceId: string): number;
   setFaults(f: FaultOptions): void;
   close(): Promise<void>;

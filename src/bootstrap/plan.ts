@@ -5,8 +5,10 @@ import type { Catalog, JsonSchema, Operation } from '../clockify/catalog/index.j
  * catalog and options always give the same plan, so a resumed run recomputes it instead of storing it.
  *
  * Rules, applied to every operation of the catalog:
- *  1. Read-only: GET operations, plus the query-only POSTs listed in HEAVY_QUERIES (reports, audit
- *     log). Deprecated operations are left out (their data is served by their replacement).
+ *  1. Read-only: GET operations, plus the query-only POSTs listed in HEAVY_QUERIES (reports).
+ *     Deprecated operations are left out (their data is served by their replacement). Operations whose
+ *     spec security takes no add-on token (the audit log, `GET /v1/workspaces`) are left out: Clockify
+ *     would answer 401, only a personal API key works there.
  *  2. Workspace-scoped: the path starts with `/v1/workspaces/{workspaceId}` (or is `/v1/user`, the
  *     installation's user). `GET /v1/workspaces` lists other workspaces and refuses add-on tokens.
  *  3. Every other path parameter must come from an earlier list: `projectId` from the projects,
@@ -89,7 +91,6 @@ const EXCLUDED: Readonly<Record<string, string>> = {
 const LIST_PATHS: Readonly<Record<string, string[] | null>> = {
   generateDetailedReport: ['timeEntries'],
   getExpenses: ['expenses', 'expenses'],
-  getAuditLogs: ['response'],
   // Groups and totals, not entities: kept whole.
   generateSummaryReport: null,
 };
@@ -106,13 +107,6 @@ type HeavyBody = (window: TimeWindow, operation: Operation) => Record<string, un
 const HEAVY_QUERIES: Readonly<Record<string, HeavyBody>> = {
   generateDetailedReport: (window) => ({ dateRangeStart: reportDate(window.start), dateRangeEnd: reportDate(window.end), detailedFilter: {} }),
   generateSummaryReport: (window) => ({ dateRangeStart: reportDate(window.start), dateRangeEnd: reportDate(window.end), summaryFilter: { groups: ['PROJECT', 'USER'] } }),
-  getAuditLogs: (window, operation) => ({
-    start: window.start,
-    end: window.end,
-    actions: enumOfBodyArray(operation, 'actions'),
-    // "Not by nobody": every author.
-    authors: { authorIds: [], contains: 'DOES_NOT_CONTAIN' },
-  }),
 };
 
 export interface PlanOptions {
@@ -193,6 +187,7 @@ export function planBootstrap(catalog: Catalog, options: PlanOptions): Bootstrap
 
 function considerOperation(operation: Operation, catalogIndex: number, options: PlanOptions): PlannedOperation | { reason: string } {
   const { operationId } = operation;
+  if (!operation.addonTokenAccepted) return { reason: 'needs a personal API key (Clockify refuses add-on tokens here)' };
   const heavyQuery = HEAVY_QUERIES[operationId];
   if (operation.method !== 'GET' && !heavyQuery) return { reason: 'not a read' };
   if (operation.deprecated) return { reason: 'deprecated' };
@@ -359,10 +354,4 @@ function idArrays(schema: JsonSchema, path: string[], depth: number): string[][]
     }
   }
   return [...direct, ...nested];
-}
-
-function enumOfBodyArray(operation: Operation, field: string): string[] {
-  const property = ((operation.requestBody?.schema.properties ?? {}) as Record<string, JsonSchema>)[field];
-  const values = ((property?.items as JsonSchema | undefined)?.enum ?? []) as unknown[];
-  return values.filter((value): value is string => typeof value === 'string');
 }

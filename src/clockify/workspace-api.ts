@@ -1,5 +1,5 @@
 import type { Runtime } from '../runtime.js';
-import { buildRequest } from './catalog/index.js';
+import { buildRequest, withoutFileContents } from './catalog/index.js';
 import type { BuiltRequest, CallInput, Operation } from './catalog/index.js';
 import type { ApiResponse, ClockifyClient } from './client/index.js';
 import type { Lane } from './rate-limit/types.js';
@@ -35,6 +35,11 @@ export function baseUrlsOf(installation: Installation) {
   };
 }
 
+/** What the API-call log keeps of an input: uploaded file contents are replaced by their size. */
+function recordable(input: CallInput): CallInput {
+  return input.body === undefined ? input : { ...input, body: withoutFileContents(input.body) };
+}
+
 /** Builds and sends one catalog operation for a workspace through the shared client and limiter. */
 export async function callOperation(runtime: Runtime & { client: ClockifyClient }, call: OperationCall): Promise<{ request: BuiltRequest; response: ApiResponse }> {
   const store = new InstallationStore(runtime.box);
@@ -55,7 +60,7 @@ export async function callOperation(runtime: Runtime & { client: ClockifyClient 
     context: {
       source: call.source,
       ...(call.userId ? { userId: call.userId } : {}),
-      ...(call.recordInput ? { request: runtime.redactor.redact({ operationId: call.operation.operationId, ...call.input }) } : {}),
+      ...(call.recordInput ? { request: runtime.redactor.redact({ operationId: call.operation.operationId, ...recordable(call.input) }) } : {}),
     },
   });
   return { request, response };

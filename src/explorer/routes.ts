@@ -69,9 +69,10 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     deprecated: operation.deprecated,
     server: operation.server,
     runnable: explorerAccess(edition, operation, user.isAdmin).runnable,
+    needsApiKey: !operation.addonTokenAccepted,
   });
 
-  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/api-explorer/endpoints', { schema: { tags, summary: 'Operations grouped by tag, filterable by method, read-only and text.', querystring: ListQuery } }, async (request) => {
+  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/api-explorer/endpoints', { schema: { tags, summary: 'Operations grouped by tag, filterable by method, read-only and text. Operations Clockify serves to personal API keys only (the workspace list, workspace creation, the audit log) are listed with `needsApiKey: true` and `runnable: false`: an add-on token cannot call them.', querystring: ListQuery } }, async (request) => {
     const user = currentUser(request);
     const { method, readOnly, q, tag } = request.query;
     const matching = new Set(catalog.filter({ method: method as Operation['method'] | undefined, readOnly, text: q, tag }).filter((op) => explorerAccess(edition, op, user.isAdmin).visible));
@@ -106,7 +107,10 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     const operation = catalog.get(call.operationId);
     if (!operation) throw problems.notFound('unknown-operation', `No operation ${call.operationId} in the explorer of ${edition.name}.`);
     const access = explorerAccess(edition, operation, user.isAdmin);
-    if (!access.runnable) throw problems.forbidden(operation.readOnly ? 'forbidden' : 'write-not-allowed', access.reason ?? 'Not allowed.');
+    if (!access.runnable) {
+      const slug = !operation.addonTokenAccepted ? 'needs-api-key' : operation.readOnly ? 'forbidden' : 'write-not-allowed';
+      throw problems.forbidden(slug, access.reason ?? 'Not allowed.');
+    }
     // A call that changes Clockify is a write like any other (an inactive add-on is read-only).
     const refusal = operation.readOnly ? undefined : writeRefusal(user);
     if (refusal) throw refusal;
@@ -155,7 +159,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     return execute(user, translated.call);
   };
   const executeSchema = (summary: string) => ({ schema: { tags, summary, body: ExecuteBody, querystring: ExecuteQuery } });
-  ui.post('/ui/api-explorer/execute', executeSchema('Validate against the spec and run an operation; writes need an admin. Accepts our shape and the Python system\'s (docs/migrating-from-python.md).'), executeRoute);
+  ui.post('/ui/api-explorer/execute', executeSchema('Validate against the spec and run an operation; writes need an admin. Operations that need a personal API key are refused (403 needs-api-key) without calling Clockify. Accepts our shape and the Python system\'s (docs/migrating-from-python.md).'), executeRoute);
 
   ui.get<{ Querystring: Static<typeof HistoryQuery> }>('/ui/api-explorer/history', { schema: { tags, summary: 'Calls made from the explorer in this workspace (redacted), newest first.', querystring: HistoryQuery } }, async (request) => {
     const user = currentUser(request);

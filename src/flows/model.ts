@@ -170,6 +170,8 @@ export interface CatalogOperationLike {
   method: string;
   parameters: readonly { name: string; in: string; required: boolean }[];
   requestBody?: { required: boolean };
+  /** False when Clockify takes a personal API key only here (the spec's security): a flow cannot call it. */
+  addonTokenAccepted?: boolean;
 }
 export interface CatalogLike {
   get(operationId: string): CatalogOperationLike | undefined;

@@ -281,6 +281,10 @@ function checkClockifyAction(action: Record<string, unknown>, field: string, ctx
     problems.add(`${field}.operationId`, `unknown Clockify operation "${String(action.operationId)}"`);
     return;
   }
+  if (operation.addonTokenAccepted === false) {
+    problems.add(`${field}.operationId`, `${operation.operationId} needs a personal API key: Clockify does not accept an add-on token for it`);
+    return;
+  }
   const params = (action.params ?? {}) as Record<string, unknown>;
   const accepted = new Map(operation.parameters.filter((p) => p.in === 'path' || p.in === 'query').map((p) => [p.name, p]));
   for (const [name, value] of Object.entries(params)) {

@@ -57,6 +57,13 @@ describe('bootstrap plan', () => {
     }
   });
 
+  it('never plans an operation whose spec security takes no add-on token (the audit log, the workspace list)', () => {
+    const heavy = plan({ includeHeavy: true });
+    expect(ids(heavy)).not.toContain('getAuditLogs');
+    expect(heavy.skipped.find((entry) => entry.operationId === 'getAuditLogs')?.reason).toMatch(/personal API key/);
+    expect(heavy.skipped.find((entry) => entry.operationId === 'getWorkspacesOfUser')?.reason).toMatch(/personal API key/);
+  });
+
   it('fills required query parameters with the spec default', () => {
     const users = plan().roots.find((entry) => entry.operationId === 'getUsersOfWorkspace')!;
     expect(users.input.params).toEqual({ 'include-roles': 'false' });
@@ -69,7 +76,7 @@ describe('bootstrap plan', () => {
     expect(light.skipped.find((entry) => entry.operationId === 'getSharedReportsV1')?.reason).toMatch(/heavy/);
 
     const heavy = plan({ includeHeavy: true });
-    expect(ids(heavy)).toEqual(expect.arrayContaining(['generateDetailedReport', 'generateSummaryReport', 'getAuditLogs', 'getSharedReportsV1']));
+    expect(ids(heavy)).toEqual(expect.arrayContaining(['generateDetailedReport', 'generateSummaryReport', 'getSharedReportsV1']));
     // Heavy ones come last.
     const ranks = heavy.roots.map((entry) => ({ heavy: entry.heavy, rank: entry.rank }));
     const lastLight = Math.max(...ranks.filter((entry) => !entry.heavy).map((entry) => entry.rank));
@@ -115,7 +122,7 @@ describe('bootstrap plan', () => {
     const p = plan({ includeHeavy: true });
     expect(p.roots.find((entry) => entry.operationId === 'getProjects')?.pageSize).toBe(500);
     expect(p.roots.find((entry) => entry.operationId === 'findPoliciesForWorkspace')?.pageSize).toBe(200);
-    expect(p.roots.find((entry) => entry.operationId === 'getAuditLogs')?.pageSize).toBe(50);
+    expect(p.roots.find((entry) => entry.operationId === 'getSharedReportsV1')?.pageSize).toBe(500);
     expect(p.roots.find((entry) => entry.operationId === 'ofWorkspace')?.pageSize).toBeUndefined();
   });
 

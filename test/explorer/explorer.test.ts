@@ -11,6 +11,8 @@ import type { Stack } from '../helpers/stack.js';
 
 const catalog = getCatalog();
 
+const allOperationsOf = (body: { groups: { operations: { operationId: string; runnable: boolean; needsApiKey?: boolean }[] }[] }) => body.groups.flatMap((group) => group.operations);
+
 describe('API explorer against the sandbox', () => {
   let stack: Stack;
   let workspaceId: string;
@@ -34,10 +36,10 @@ describe('API explorer against the sandbox', () => {
   const requestsTo = (fragment: string) => stack.sandbox.requestLog().filter((record) => record.path.includes(fragment)).length;
 
   describe('runs every read-only operation that needs only the workspace, with defaults', () => {
-    const runnable = catalog.operations.filter((op) => op.readOnly && op.needsOnlyWorkspace);
+    const runnable = catalog.operations.filter((op) => op.readOnly && op.needsOnlyWorkspace && op.addonTokenAccepted);
 
     it.each(['universal-webhook', 'api-studio'] as const)('%s: each one answers 2xx from the sandbox', async (edition) => {
-      expect(runnable.length).toBeGreaterThanOrEqual(20);
+      expect(runnable.length).toBeGreaterThanOrEqual(19);
       const failures: string[] = [];
       for (const operation of runnable) {
         const response = await stack.ui(edition, '/ui/api-explorer/execute', { body: { operationId: operation.operationId } });
@@ -132,6 +134,22 @@ describe('API explorer against the sandbox', () => {
       const body = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'createNewTag', body: { name: 42 } } });
       expect(body.status).toBe(400);
       expect(body.body.errors.map((e: { field: string }) => e.field)).toContain('body.name');
+    });
+
+    it('lists the operations that need a personal API key, marked, and refuses to run them without calling Clockify', async () => {
+      const listed = allOperationsOf((await stack.ui('universal-webhook', '/ui/api-explorer/endpoints')).body);
+      const marked = listed.filter((op) => op.needsApiKey).map((op) => op.operationId).sort();
+      expect(marked).toEqual(['createWorkspace', 'getAuditLogs', 'getWorkspacesOfUser']);
+      expect(listed.find((op) => op.operationId === 'getWorkspacesOfUser')?.runnable).toBe(false);
+
+      const form = await stack.ui('universal-webhook', '/ui/api-explorer/endpoints/getWorkspacesOfUser');
+      expect(form.body.notRunnableBecause).toMatch(/personal API key/);
+      const before = stack.sandbox.requestLog().length;
+      const response = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'getWorkspacesOfUser' } });
+      expect(response.status).toBe(403);
+      expect(response.body.type).toMatch(/needs-api-key$/);
+      expect(stack.sandbox.requestLog().filter((record) => record.path.endsWith('/v1/workspaces'))).toHaveLength(0);
+      expect(stack.sandbox.requestLog().length).toBeGreaterThanOrEqual(before);
     });
 
     it('refuses a write in API Studio with 403, even for the owner', async () => {

@@ -174,3 +174,14 @@ describe('validateFlowDefinition', () => {
     ).toEqual([]);
   });
 });
+
+describe('operations Clockify serves to personal API keys only', () => {
+  it('are refused in a flow: it runs with the add-on token', async () => {
+    const { getCatalog } = await import('../../src/clockify/catalog/index.js');
+    const flow = validFlow();
+    (flow.actions as Record<string, unknown>[]).splice(0, (flow.actions as unknown[]).length, { id: 'audit', kind: 'clockify', operationId: 'getAuditLogs', body: {} });
+    const result = validateFlowDefinition(flow, { ...ctx, catalog: getCatalog() }) as { ok: boolean; problems: unknown[] };
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.objectContaining({ field: 'actions[0].operationId', message: expect.stringMatching(/personal API key/) })]);
+  });
+});

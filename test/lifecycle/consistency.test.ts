@@ -10,7 +10,7 @@ import { getEdition } from '../../src/editions/index.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { eventually, startStack } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
-import { addonClaims, createForger, metricValue, postWebhook, rawPost, sandboxKeyDir, snapshotDatabase, storedWebhookToken } from './support.js';
+import { addonClaims, createForger, jobsSettled, metricValue, postWebhook, rawPost, sandboxKeyDir, snapshotDatabase, storedWebhookToken } from './support.js';
 import type { Forger } from './support.js';
 
 const ID = 'api-studio';
@@ -76,6 +76,8 @@ describeEachDialect('lifecycle consistency', (dialect) => {
 
     const newer = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now }), { addonId, workspaceId, status: 'INACTIVE' });
     expect(newer.body).toMatchObject({ ok: true, outcome: 'applied' });
+    // The install's bootstrap may still be writing: compare once the background work is done.
+    await jobsSettled(edition(), 60_000);
     const before = await snapshotDatabase(edition());
 
     // A late retry of an earlier ACTIVE, a stale settings update, and a replayed INSTALLED carrying other tokens.

@@ -56,6 +56,10 @@ export function userDto(ws: WorkspaceData, user: UserRecord, withMemberships = f
       scheduling: true,
       showOnlyWorkingDays: false,
       theme: 'DEFAULT',
+      invoiceReminders: false,
+      onboarding: false,
+      projectPickerTaskFilter: false,
+      summaryReportSettings: { group: 'PROJECT', subgroup: 'CLIENT' },
     },
   };
 }
@@ -71,6 +75,9 @@ function workspaceMembership(ws: WorkspaceData, user: UserRecord): Record<string
   };
 }
 
+/** What an ENTERPRISE workspace of the sandbox may use. */
+const WORKSPACE_FEATURES: readonly string[] = ['ADD_TIME_FOR_OTHERS', 'ADMIN_PANEL', 'ALERTS', 'APPROVAL', 'AUDIT_LOG', 'CUSTOM_FIELDS', 'EXPENSES', 'INVOICING', 'SCHEDULING', 'TIME_OFF'];
+
 export function workspaceDto(ws: WorkspaceData): Record<string, unknown> {
   return {
     id: ws.id,
@@ -81,7 +88,19 @@ export function workspaceDto(ws: WorkspaceData): Record<string, unknown> {
     memberships: [...ws.users.values()].map((u) => workspaceMembership(ws, u)),
     currencies: [{ id: ws.currency.id, code: ws.currency.code, isDefault: true }],
     subdomain: { enabled: false, name: '' },
+    cakeOrganizationId: '',
+    featureSubscriptionType: { addonSubscriptionPlan: 'ENTERPRISE', featurePermissions: WORKSPACE_FEATURES, legacy: false, paidPlan: true, regionalAllowed: true, weight: 5 },
+    // Clockify sends the workspace's features as a list (the spec writes one Feature; see spec/normalize.ts).
+    features: WORKSPACE_FEATURES,
     workspaceSettings: {
+      activeBillableHours: false,
+      adminOnlyPages: [],
+      entityCreationPermissions: { whoCanCreateProjectsAndClients: 'ADMINS', whoCanCreateTags: 'ADMINS', whoCanCreateTasks: 'ADMINS' },
+      lockTimeZone: null,
+      multiFactorEnabled: false,
+      onlyAdminsCanChangeBillableStatus: false,
+      projectLabel: 'Project',
+      taskLabel: 'Task',
       timeRoundingInReports: false,
       onlyAdminsSeeBillableRates: true,
       onlyAdminsCreateProject: true,
@@ -167,6 +186,7 @@ export function projectDto(ws: WorkspaceData, project: ProjectRecord, trackedMs 
     template: project.template,
     public: project.public,
     budgetEstimate: null,
+    estimateReset: null,
     timeEstimate: { estimate: 'PT0S', type: 'AUTO', resetOption: null, active: false, includeNonBillable: true },
   };
 }
@@ -209,9 +229,10 @@ export function customFieldDto(ws: WorkspaceData, field: CustomFieldRecord, only
     placeholder: field.placeholder,
     onlyAdminCanEdit: field.onlyAdminCanEdit,
     required: field.required,
+    description: '',
     projectDefaultValues: defaults,
+    workspaceDefaultValue: field.workspaceDefaultValue ?? null,
   };
-  if (field.workspaceDefaultValue !== undefined) dto['workspaceDefaultValue'] = field.workspaceDefaultValue;
   return dto;
 }
 

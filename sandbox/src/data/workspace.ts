@@ -8,6 +8,7 @@ import type {
   UserGroupRecord,
   UserRecord,
 } from './records.js';
+import { GenericState } from '../generic/store.js';
 import { TimeEntryIndex } from './time-entry-index.js';
 
 /** One Clockify workspace held in memory. Maps keep insertion order, which is the default list order. */
@@ -21,6 +22,8 @@ export class WorkspaceData {
   readonly userGroups = new Map<string, UserGroupRecord>();
   readonly timeEntries = new TimeEntryIndex();
   readonly currency = { id: objectId(), code: 'USD' };
+  /** State of the operations without a hand-written route (expenses, invoices, time off, …): src/generic. */
+  readonly generic = new GenericState();
 
   constructor(
     readonly id: string,

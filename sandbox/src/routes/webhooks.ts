@@ -26,7 +26,8 @@ export function webhookDto(reg: WebhookRegistration, withToken: boolean): Record
     enabled: reg.enabled,
     deliveryEnabled: true,
     planEnabled: true,
-    ...(withToken && { authToken: reg.authToken }),
+    // Every answer carries the field the spec declares; another add-on's secret is never shown [U].
+    authToken: withToken ? reg.authToken : '',
   };
 }
 

@@ -12,6 +12,17 @@ export interface ExampleContext {
   params?: Record<string, string>;
   /** Items for a top-level array; default 3. */
   arrayItems?: number;
+  /**
+   * Real values for fields by name (`projectId` → a project of the workspace), consulted for string
+   * fields and string list items after the path parameters; `index` is the item's position.
+   */
+  known?: (name: string, index: number) => string | undefined;
+  /**
+   * A value to conform to the schema: every field the schema declares is present; where `base` has a
+   * value of the right type under the same name it is kept (objects and lists of objects recursively),
+   * elsewhere an example fills in. How stored entities are answered under each operation's schema.
+   */
+  base?: unknown;
 }
 
 const MAX_DEPTH = 7;
@@ -24,12 +35,62 @@ function schemas(): Record<string, unknown> {
 
 export function buildExample(schema: JsonSchema, context: ExampleContext = {}): unknown {
   const normalized = normalizeSchema(schema) as JsonSchema;
-  return generate(normalized, { params: context.params ?? {}, topItems: context.arrayItems ?? 3 }, '', 0, 0);
+  const state: State = { params: context.params ?? {}, topItems: context.arrayItems ?? 3, ...(context.known ? { known: context.known } : {}) };
+  return context.base === undefined ? generate(normalized, state, '', 0, 0) : conform(normalized, context.base, state, '', 0, 0);
 }
 
 interface State {
   params: Record<string, string>;
   topItems: number;
+  known?: (name: string, index: number) => string | undefined;
+}
+
+/** `generate`, keeping what `base` already holds where it fits the schema. */
+function conform(raw: JsonSchema, base: unknown, state: State, name: string, depth: number, index: number, arrayItem = false): unknown {
+  const schema = resolve(raw);
+  const variants = (schema['anyOf'] ?? schema['oneOf']) as JsonSchema[] | undefined;
+  if (variants && variants.length > 0) {
+    const firstNonNull = variants.find((v) => resolve(v)['type'] !== 'null') ?? variants[0];
+    return conform(firstNonNull as JsonSchema, base, state, name, depth, index, arrayItem);
+  }
+  if (base === undefined || base === null || depth >= MAX_DEPTH) return generate(schema, state, name, depth, index, arrayItem);
+  const type = schema['type'] ?? (schema['properties'] ? 'object' : schema['items'] ? 'array' : undefined);
+  if (Array.isArray(schema['enum']) && schema['enum'].length > 0) {
+    return (schema['enum'] as unknown[]).includes(base) ? base : generate(schema, state, name, depth, index, arrayItem);
+  }
+  switch (type) {
+    case 'object': {
+      if (typeof base !== 'object' || Array.isArray(base)) return generate(schema, state, name, depth, index, arrayItem);
+      const properties = (schema['properties'] ?? {}) as Record<string, JsonSchema>;
+      if (Object.keys(properties).length === 0) return base;
+      const out: Record<string, unknown> = {};
+      const record = base as Record<string, unknown>;
+      for (const [prop, propSchema] of Object.entries(properties)) {
+        if (resolve(propSchema)['writeOnly'] === true || propSchema['writeOnly'] === true) continue;
+        // A hydrated answer (`project: {id, name}`) of an entity stored by reference (`projectId`).
+        const reference = record[`${prop}Id`];
+        const value = record[prop] === undefined && typeof reference === 'string' ? { id: reference } : record[prop];
+        out[prop] = conform(propSchema, value, state, prop, depth + 1, index);
+      }
+      return out;
+    }
+    case 'array': {
+      if (!Array.isArray(base)) return generate(schema, state, name, depth, index, arrayItem);
+      const items = (schema['items'] ?? {}) as JsonSchema;
+      const singular = name.endsWith('s') ? name.slice(0, -1) : name;
+      return base.map((item, i) => conform(items, item, state, singular, depth + 1, i, true));
+    }
+    case 'string':
+      return typeof base === 'string' && fitsFormat(schema['format'], base) ? base : generate(schema, state, name, depth, index, arrayItem);
+    case 'integer':
+      return typeof base === 'number' && Number.isInteger(base) ? base : generate(schema, state, name, depth, index, arrayItem);
+    case 'number':
+      return typeof base === 'number' ? base : generate(schema, state, name, depth, index, arrayItem);
+    case 'boolean':
+      return typeof base === 'boolean' ? base : generate(schema, state, name, depth, index, arrayItem);
+    default:
+      return base;
+  }
 }
 
 function resolve(schema: JsonSchema): JsonSchema {
@@ -75,6 +136,13 @@ function generate(raw: JsonSchema, state: State, name: string, depth: number, in
   }
 }
 
+/** A stored string kept under a `date-time` or `date` field must be one (a request may have sent a date). */
+function fitsFormat(format: unknown, value: string): boolean {
+  if (format === 'date-time') return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(value);
+  if (format === 'date') return /^\d{4}-\d{2}-\d{2}$/.test(value);
+  return true;
+}
+
 function objectExample(schema: JsonSchema, state: State, depth: number, index: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (depth >= MAX_DEPTH) return out;
@@ -109,6 +177,8 @@ function stringExample(schema: JsonSchema, state: State, name: string, index: nu
   if (typeof schema['pattern'] === 'string') return patternExample(schema, index);
   // A field named like a path parameter carries the request's value, except inside id lists (uniqueItems).
   if (state.params[name] !== undefined && !arrayItem) return state.params[name] as string;
+  const known = state.known?.(name, index);
+  if (known !== undefined) return known;
   if (/^id$|Id$/.test(name) || /Ids$/.test(name)) return fakeId(`${name}:${index}`);
   const example = schema['example'];
   // Items of one array differ, so `uniqueItems` holds.

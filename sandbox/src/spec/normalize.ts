@@ -9,6 +9,8 @@ import type { JsonSchema } from './openapi.js';
  * - `FeaturePlan` is `oneOf: [itself]`, an infinite loop for a validator; the `oneOf` is dropped.
  * - Java `Object` fields are a bare `{type:'object'}`; Clockify sends strings, numbers, arrays... there,
  *   so they accept anything.
+ * - Java enum *sets* are written as one enum value (`features`, `adminOnlyPages`), with an example that is
+ *   a list; Clockify sends the list, so such an enum also accepts a list of its values.
  * - OpenAPI 3.0 `nullable: true` becomes a union with null (the current spec has none, older ones do).
  * With `nullableProperties`, every property also accepts null: the live API sends null for absent
  * references (`taskId`, a running timer's `end`) although the spec never says so.
@@ -17,6 +19,11 @@ export interface NormalizeOptions {
   nullableProperties?: boolean;
   /** Rewrites local `#/...` refs to point into a document registered under this id. */
   refBase?: string;
+  /**
+   * Every declared property is required (answers: "every field the spec declares is present"), except
+   * the ones `absentAllowed(schemaName, field)` lets go (deviations.ts).
+   */
+  allPresent?: (schemaName: string | undefined, field: string) => boolean;
 }
 
 export function normalizeSchema(schema: unknown, options: NormalizeOptions = {}, selfName?: string): unknown {
@@ -24,7 +31,10 @@ export function normalizeSchema(schema: unknown, options: NormalizeOptions = {},
   if (!isObject(schema)) return schema;
 
   const enumWrapped = unwrapEnum(schema);
-  if (enumWrapped) return withNullable(enumWrapped, schema['nullable'] === true);
+  if (enumWrapped) return withNullable(enumSet(schema, enumWrapped), schema['nullable'] === true);
+  if (schema['type'] === 'string' && Array.isArray(schema['enum']) && listExample(schema['example'])) {
+    return withNullable(enumSet(schema, { type: 'string', enum: schema['enum'] }), schema['nullable'] === true);
+  }
 
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema)) {
@@ -47,6 +57,13 @@ export function normalizeSchema(schema: unknown, options: NormalizeOptions = {},
     }
   }
   if (isBareObject(out)) return {};
+  if (options.allPresent && isObject(out['properties'])) {
+    const properties = out['properties'] as Record<string, JsonSchema>;
+    // A write-only field is never answered.
+    const declared = Object.keys(properties).filter((field) => (schema['properties'] as Record<string, JsonSchema>)[field]?.['writeOnly'] !== true && options.allPresent!(selfName, field));
+    const required = new Set([...(Array.isArray(out['required']) ? (out['required'] as string[]) : []), ...declared]);
+    if (required.size > 0) out['required'] = [...required];
+  }
   return withNullable(out, schema['nullable'] === true);
 }
 
@@ -63,6 +80,16 @@ function unwrapEnum(schema: JsonSchema): JsonSchema | undefined {
   const only = oneOf[0];
   if (!isObject(only) || only['type'] !== 'string' || !Array.isArray(only['enum'])) return undefined;
   return { type: 'string', enum: only['enum'] };
+}
+
+/** A Java enum set written as one value (its example is a list): one value or a list of them. */
+function enumSet(original: JsonSchema, single: JsonSchema): JsonSchema {
+  if (!listExample(original['example'])) return single;
+  return { anyOf: [single, { type: 'array', items: single }] };
+}
+
+function listExample(example: unknown): boolean {
+  return Array.isArray(example) || (typeof example === 'string' && example.trim().startsWith('['));
 }
 
 function isSelfRef(schema: unknown, name: string): boolean {

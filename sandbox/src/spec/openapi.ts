@@ -13,6 +13,7 @@ export interface OpenApiOperation {
   parameters?: Array<{ name: string; in: string; required?: boolean; schema?: JsonSchema }>;
   requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
   responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
+  security?: Record<string, unknown>[];
 }
 
 /** Where each of the spec's servers lives on the sandbox (its `url` plus this prefix). */
@@ -105,6 +106,28 @@ export function successResponse(operation: OpenApiOperation): { status: number; 
     const content = response.content ?? {};
     const media = content['application/json'] ?? content['*/*'] ?? Object.values(content)[0];
     return media?.schema ? { status: Number(code), schema: media.schema } : { status: Number(code) };
+  }
+  return { status: 200 };
+}
+
+/** Security schemes that read `X-Addon-Token` (the spec names it twice: add-on and report add-on). */
+const ADDON_TOKEN_SCHEMES = new Set(['AddonKeyAuth', 'ReportAddonKeyAuth']);
+
+/** Does the operation's spec security accept an add-on token? No security listed: yes. */
+export function acceptsAddonToken(operation: OpenApiOperation): boolean {
+  if (!operation.security) return true;
+  return operation.security.some((requirement) => Object.keys(requirement).some((name) => ADDON_TOKEN_SCHEMES.has(name)));
+}
+
+/** The success answer's media type as the spec declares it (`application/json`, or any type), with its schema. */
+export function successMedia(operation: OpenApiOperation): { status: number; mediaType?: string; schema?: JsonSchema } {
+  const responses = operation.responses ?? {};
+  for (const code of ['200', '201', '204', '202']) {
+    const content = responses[code]?.content;
+    if (!responses[code]) continue;
+    const mediaType = content ? Object.keys(content)[0] : undefined;
+    const schema = mediaType ? content?.[mediaType]?.schema : undefined;
+    return { status: Number(code), ...(mediaType ? { mediaType } : {}), ...(schema ? { schema } : {}) };
   }
   return { status: 200 };
 }

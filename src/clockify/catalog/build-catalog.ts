@@ -4,6 +4,7 @@ import { createSchemaResolver, type SchemaResolver } from './schema-resolver.js'
 import { isQueryPost, scopesFor } from './scopes.js';
 import type {
   Catalog,
+  Credential,
   HttpMethod,
   JsonSchema,
   Operation,
@@ -18,7 +19,14 @@ interface OpenApiDocument {
   servers?: { url: string }[];
   tags?: { name: string }[];
   paths: Record<string, Record<string, unknown>>;
-  components?: { schemas?: Record<string, unknown> };
+  components?: { schemas?: Record<string, unknown>; securitySchemes?: Record<string, SecurityScheme> };
+  security?: Record<string, unknown>[];
+}
+
+interface SecurityScheme {
+  type?: string;
+  in?: string;
+  name?: string;
 }
 
 interface RawOperation {
@@ -30,6 +38,7 @@ interface RawOperation {
   parameters?: RawParameter[];
   requestBody?: { required?: boolean; content?: Record<string, { schema?: unknown }> };
   responses?: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  security?: Record<string, unknown>[];
 }
 
 interface RawParameter {
@@ -56,7 +65,10 @@ export function buildCatalog(spec: unknown): Catalog {
     }
   }
   const ids = assignOperationIds(raw.map(({ method, path, operation }) => ({ method, path, operationId: operation.operationId })));
-  const operations = raw.map((entry, index) => toOperation(ids[index]!, entry.method, entry.path, entry.operation, entry.serverUrl, resolver));
+  const credentialsOf = securityReader(document);
+  const operations = raw.map((entry, index) =>
+    toOperation(ids[index]!, entry.method, entry.path, entry.operation, entry.serverUrl, resolver, credentialsOf(entry.operation.security)),
+  );
   const byId = new Map(operations.map((operation) => [operation.operationId, operation]));
   const tagOrder = (document.tags ?? []).map((tag) => tag.name);
   const webhookEvents = readWebhookEvents(document, resolver);
@@ -85,6 +97,7 @@ function toOperation(
   raw: RawOperation,
   serverUrl: string | undefined,
   resolver: SchemaResolver,
+  security: Credential[],
 ): Operation {
   const tag = raw.tags?.[0] ?? 'Other';
   const parameters = (raw.parameters ?? []).filter(isSupportedParameter).map((parameter) => toParameter(parameter, resolver));
@@ -106,6 +119,8 @@ function toOperation(
     readOnly: method === 'GET',
     idempotent: method === 'GET' || method === 'PUT' || method === 'DELETE' || isQueryPost(method, operationId),
     pagination: detectPagination(parameters, requestBody),
+    security,
+    addonTokenAccepted: security.includes('addonToken'),
     scopes: scopesFor(method, path, tag, operationId),
     pathParams,
     needsOnlyWorkspace: needsOnlyWorkspace(parameters, requestBody),
@@ -114,10 +129,40 @@ function toOperation(
   for (const parameter of parameters) Object.freeze(parameter);
   Object.freeze(parameters);
   Object.freeze(operation.scopes);
+  Object.freeze(operation.security);
   Object.freeze(operation.pathParams);
   Object.freeze(operation.pagination);
   if (requestBody) Object.freeze(requestBody);
   return Object.freeze(operation);
+}
+
+const ALL_CREDENTIALS: readonly Credential[] = ['addonToken', 'apiKey', 'marketplaceToken'];
+const CREDENTIAL_BY_HEADER: Readonly<Record<string, Credential>> = {
+  'x-addon-token': 'addonToken',
+  'x-api-key': 'apiKey',
+  'x-marketplace-token': 'marketplaceToken',
+};
+
+/**
+ * The credentials an operation accepts: any one of its security requirements (OpenAPI: alternatives),
+ * each named by the header its scheme reads (`AddonKeyAuth` and `ReportAddonKeyAuth` are both X-Addon-Token).
+ * No requirement on the operation nor the document: nothing is known, so every credential is assumed.
+ */
+function securityReader(document: OpenApiDocument): (requirements: Record<string, unknown>[] | undefined) => Credential[] {
+  const schemes = document.components?.securitySchemes ?? {};
+  return (requirements) => {
+    const effective = requirements ?? document.security;
+    if (!effective) return [...ALL_CREDENTIALS];
+    const found = new Set<Credential>();
+    for (const requirement of effective) {
+      for (const name of Object.keys(requirement)) {
+        const header = schemes[name]?.name?.toLowerCase();
+        const credential = header ? CREDENTIAL_BY_HEADER[header] : undefined;
+        if (credential) found.add(credential);
+      }
+    }
+    return ALL_CREDENTIALS.filter((credential) => found.has(credential));
+  };
 }
 
 function isSupportedParameter(parameter: RawParameter): parameter is RawParameter & { in: 'path' | 'query' | 'header' } {

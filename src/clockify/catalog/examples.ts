@@ -1,3 +1,4 @@
+import { fileFields } from './multipart.js';
 import type { JsonSchema, Operation } from './types.js';
 
 /**
@@ -46,8 +47,17 @@ export function exampleFromSchema(schema: JsonSchema, depth = 0): unknown {
 
 /** A body to start editing from, or undefined when the operation takes none. */
 export function exampleBody(operation: Operation): unknown {
-  return operation.requestBody ? exampleFromSchema(operation.requestBody.schema) : undefined;
+  if (!operation.requestBody) return undefined;
+  const example = exampleFromSchema(operation.requestBody.schema);
+  if (operation.requestBody.contentType !== 'multipart/form-data' || example === null || typeof example !== 'object') return example;
+  // A file part is a file value (multipart.ts): a 1×1 PNG, so the example runs as it is.
+  const withFiles = { ...(example as Record<string, unknown>) };
+  for (const name of fileFields(operation.requestBody.schema)) withFiles[name] = { filename: 'example.png', contentType: 'image/png', base64: EXAMPLE_PNG };
+  return withFiles;
 }
+
+/** A 1×1 transparent PNG. */
+const EXAMPLE_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 /** Parameters that the add-on already knows for the current user, to pre-fill in a form. */
 export function knownValuesFor(operation: Operation, context: { workspaceId: string; userId: string }): Record<string, string> {

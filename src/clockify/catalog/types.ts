@@ -8,6 +8,12 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 /** Which Clockify server an operation lives on (from the spec's per-path `servers`). */
 export type ServerKind = 'backend' | 'reports' | 'auditlog';
 
+/**
+ * A credential Clockify accepts for an operation (the spec's `security` requirements, by header):
+ * `addonToken` = `X-Addon-Token`, `apiKey` = a user's personal `X-Api-Key`, `marketplaceToken` = `X-Marketplace-Token`.
+ */
+export type Credential = 'addonToken' | 'apiKey' | 'marketplaceToken';
+
 export interface OperationParameter {
   name: string;
   in: 'path' | 'query' | 'header';
@@ -73,6 +79,13 @@ export interface Operation {
    */
   idempotent: boolean;
   pagination: PaginationStyle;
+  /** Credentials Clockify accepts here, from the spec's `security` (every one when the spec says nothing). */
+  security: Credential[];
+  /**
+   * False when Clockify refuses add-on tokens here: only a personal API key works (`GET|POST /v1/workspaces`,
+   * the audit log). The add-ons hold no API keys, so they do not call these (see API_KEY_ONLY_REASON).
+   */
+  addonTokenAccepted: boolean;
   /** Manifest scopes the add-on needs to call this operation (see scopes.ts for the mapping). */
   scopes: string[];
   /** Names of the path parameters in path order. */

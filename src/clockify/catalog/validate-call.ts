@@ -1,4 +1,5 @@
 import { getBodyAjv, getParamsAjv, toJsonSchema, type ErrorObject, type ValidateFunction } from './openapi-ajv.js';
+import { validateFormBody } from './multipart.js';
 import type { CallInput, JsonSchema, Operation, Problem } from './types.js';
 
 /**
@@ -7,8 +8,8 @@ import type { CallInput, JsonSchema, Operation, Problem } from './types.js';
  *
  * Parameters: unknown names, missing required ones (empty strings count as missing), types with string
  * coercion ("2" is an integer, "true" a boolean, a single value stands for a one-item array), enums and
- * bounds. Body: JSON Schema validation with Ajv (OpenAPI `nullable` honoured); multipart bodies are only
- * checked for their required fields, since files cannot be described as JSON values.
+ * bounds. Body: JSON Schema validation with Ajv (OpenAPI `nullable` honoured); multipart bodies are
+ * checked for their required fields and their file parts (file values, see multipart.ts).
  * Validators are compiled on first use and cached per operation.
  */
 export function validateCall(operation: Operation, input: CallInput): Problem[] {
@@ -64,6 +65,7 @@ function validateBody(operation: Operation, body: unknown): Problem[] {
     return requestBody?.required ? [{ field: 'body', message: 'is required' }] : [];
   }
   if (!requestBody) return [{ field: 'body', message: `${operation.operationId} takes no request body` }];
+  if (requestBody.contentType === 'multipart/form-data') return validateFormBody(requestBody.schema, body);
   if (requestBody.contentType !== 'application/json') return validateFormFields(requestBody.schema, body);
   let validate = bodyValidators.get(operation);
   if (!validate) {

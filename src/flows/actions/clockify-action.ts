@@ -1,4 +1,4 @@
-import { validateCall } from '../../clockify/catalog/index.js';
+import { API_KEY_ONLY_REASON, validateCall } from '../../clockify/catalog/index.js';
 import type { CallInput, Catalog, Operation } from '../../clockify/catalog/index.js';
 import { ClockifyClientError, HostNotAllowedError } from '../../clockify/client/index.js';
 import { callOperation } from '../../clockify/workspace-api.js';
@@ -16,6 +16,7 @@ export type PreparedClockifyCall =
 export function prepareClockifyCall(action: ClockifyAction, context: TemplateContext, catalog: Catalog, workspaceId: string): PreparedClockifyCall {
   const operation = catalog.get(action.operationId);
   if (!operation) return { ok: false, error: `unknown operation ${action.operationId}`, missing: [] };
+  if (!operation.addonTokenAccepted) return { ok: false, error: `${operation.operationId}: ${API_KEY_ONLY_REASON}`, missing: [] };
   const params = renderValue(action.params ?? {}, context);
   if (!params.ok) return { ok: false, error: `params: ${params.message}`, missing: params.missing };
   const body = action.body === undefined ? undefined : renderValue(action.body, context);

@@ -102,6 +102,8 @@ export interface OperationSummary {
   readOnly: boolean;
   deprecated?: boolean;
   runnable: boolean;
+  /** Clockify serves it to personal API keys only: listed, never run. */
+  needsApiKey?: boolean;
 }
 
 export interface EndpointList {

@@ -83,7 +83,13 @@ export function OperationBrowser({ selectedId }: { selectedId?: string }) {
                         <span class="op-summary">{op.summary || op.operationId}</span>
                         <span class="op-path">{op.path}</span>
                       </span>
-                      {!op.runnable ? (
+                      {op.needsApiKey ? (
+                        <span title="Needs a personal API key: Clockify does not accept an add-on token here" class="op-lock">
+                          <Icon name="lock" size={14} />
+                          <span class="op-key-note small">API key</span>
+                          <span class="visually-hidden">(needs a personal API key)</span>
+                        </span>
+                      ) : !op.runnable ? (
                         <span title="You cannot run this one" class="op-lock">
                           <Icon name="lock" size={14} />
                           <span class="visually-hidden">(not runnable for you)</span>

@@ -15,6 +15,7 @@ import { ErrorNotice, Notice, Skeleton } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 import { LongText } from '../../ui/hint';
 import { JsonTree } from '../../ui/json-tree';
+import { FilePicker } from './file-picker';
 import { pendingCall } from './pending-call';
 import { ResponseView } from './response-view';
 
@@ -143,6 +144,15 @@ function OperationFormCard({ form }: { form: OperationForm }) {
               <legend>
                 Body <span class="muted small">({form.requestBody.contentType}{form.requestBody.required ? ', required' : ''})</span>
               </legend>
+              {form.requestBody.contentType === 'multipart/form-data' ? (
+                <FilePicker
+                  schema={form.requestBody.schema}
+                  onFile={(field, file) => {
+                    const current = body.ok && body.value !== null && typeof body.value === 'object' ? (body.value as Record<string, unknown>) : {};
+                    setBodyText(prettyJson({ ...current, [field]: file }));
+                  }}
+                />
+              ) : null}
               <Field label="JSON body" error={body.ok ? undefined : `Not valid JSON: ${body.message}`} hint="Start from the example; fields Clockify ignores can stay.">
                 {({ id, describedBy, invalid }) => (
                   <textarea

@@ -13,7 +13,7 @@ export function useOperations(): OperationSummary[] | undefined {
   useEffect(() => {
     let promise = listCache.get(api);
     if (!promise) {
-      promise = api.get<EndpointList>('/ui/api-explorer/endpoints').then((list) => list.groups.flatMap((group) => group.operations));
+      promise = api.get<EndpointList>('/ui/api-explorer/endpoints').then((list) => list.groups.flatMap((group) => group.operations).filter((op) => !op.needsApiKey)); // a flow runs with the add-on token
       promise.catch(() => listCache.delete(api));
       listCache.set(api, promise);
     }
