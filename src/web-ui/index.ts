@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../resources.js';
 import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
+import { capabilitiesRoutes } from './capabilities-routes.js';
 import { sidebarRoutes } from './routes.js';
 
 /** Where `npm run build` puts the sidebar (vite, web/vite.config.ts). */
@@ -13,6 +14,10 @@ export function webUiRoom(runtime: Runtime, distDir: string = WEB_DIST_DIR): Roo
     name: 'web-ui',
     routes: async (app) => {
       await app.register(sidebarRoutes, { distDir, baseUrl: runtime.editionConfig.baseUrl });
+    },
+    // Read routes the sidebar alone needs (behind the user-token check).
+    uiRoutes: async (ui) => {
+      await ui.register(capabilitiesRoutes, { runtime });
     },
   };
 }

@@ -12,6 +12,8 @@ export interface SidebarStack {
   url: string;
   workspaceId: string;
   token(role?: 'OWNER' | 'ADMIN' | 'REGULAR', options?: { theme?: 'DEFAULT' | 'DARK'; expiresInSeconds?: number }): Promise<string>;
+  /** Change the workspace's add-on settings as Clockify's settings screen would (SETTINGS_UPDATED). */
+  settings(values: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,9 @@ export async function startSidebarStack(editionId: EditionId, env: Record<string
       url: edition.url,
       workspaceId,
       token: (role = 'OWNER', options = {}) => stack.sandbox.userToken({ addonKey: edition.runtime.editionConfig.key, role, workspaceId, ...options }),
+      settings: async (values) => {
+        await stack.sandbox.updateSettings({ addonKey: edition.runtime.editionConfig.key, workspaceId, values });
+      },
       close: () => stack.close(),
     };
   } catch (error) {

@@ -1,7 +1,7 @@
 /**
  * The sidebar as a workspace admin and a member see it, in a real browser, against the sandbox and
  * the Universal Webhook edition (the one with every capability). Each scenario leaves screenshots
- * at 360 and 1280 px in test-artifacts/screenshots/.
+ * at 400 and 1280 px in test-artifacts/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';

@@ -295,3 +295,19 @@ export interface FlowTemplate {
   description: string;
   requiredInputs: { name: string; label: string; type: string }[];
 }
+
+export type CapabilityId = keyof Capabilities;
+
+/** GET /ui/capabilities: the edition's capabilities as this workspace's settings leave them. */
+export interface CapabilityState {
+  id: CapabilityId;
+  label: string;
+  state: 'on' | 'off' | 'unavailable';
+  reason?: string;
+  howToEnable?: string;
+}
+
+export interface CapabilitiesResponse {
+  capabilities: CapabilityState[];
+  templates: { templateId: string; needs: CapabilityId[] }[];
+}
