@@ -3,6 +3,7 @@ import { projectRoot } from '../resources.js';
 import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { capabilitiesRoutes } from './capabilities-routes.js';
+import { flowOperationsRoutes } from './flow-operations-routes.js';
 import { sidebarRoutes } from './routes.js';
 
 /** Where `npm run build` puts the sidebar (vite, web/vite.config.ts). */
@@ -18,6 +19,7 @@ export function webUiRoom(runtime: Runtime, distDir: string = WEB_DIST_DIR): Roo
     // Read routes the sidebar alone needs (behind the user-token check).
     uiRoutes: async (ui) => {
       await ui.register(capabilitiesRoutes, { runtime });
+      await ui.register(flowOperationsRoutes, { runtime });
     },
   };
 }
