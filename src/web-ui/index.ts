@@ -3,7 +3,9 @@ import { projectRoot } from '../resources.js';
 import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { capabilitiesRoutes } from './capabilities-routes.js';
+import { explorerExtrasRoutes } from './explorer-extras-routes.js';
 import { flowOperationsRoutes } from './flow-operations-routes.js';
+import { namesRoutes } from './names-routes.js';
 import { sidebarRoutes } from './routes.js';
 
 /** Where `npm run build` puts the sidebar (vite, web/vite.config.ts). */
@@ -20,6 +22,8 @@ export function webUiRoom(runtime: Runtime, distDir: string = WEB_DIST_DIR): Roo
     uiRoutes: async (ui) => {
       await ui.register(capabilitiesRoutes, { runtime });
       await ui.register(flowOperationsRoutes, { runtime });
+      await ui.register(namesRoutes, { runtime });
+      await ui.register(explorerExtrasRoutes, { runtime });
     },
   };
 }

@@ -17,8 +17,8 @@ export interface SidebarStack {
   close(): Promise<void>;
 }
 
-export async function startSidebarStack(editionId: EditionId, env: Record<string, string> = {}): Promise<SidebarStack> {
-  const stack = await startStack({ editions: [editionId], env });
+export async function startSidebarStack(editionId: EditionId, env: Record<string, string> = {}, seed?: { users: number; projects: number; timeEntries: number }): Promise<SidebarStack> {
+  const stack = await startStack({ editions: [editionId], env, ...(seed ? { sandbox: { seed } } : {}) });
   try {
     const edition = stack.edition(editionId);
     const page = await fetch(`${edition.url}/sidebar`);
@@ -40,4 +40,18 @@ export async function startSidebarStack(editionId: EditionId, env: Record<string
     await stack.close();
     throw error;
   }
+}
+
+/** Waits until the snapshot the install started has cached `projects` projects (names then resolve). */
+export async function waitForNames(sidebarStack: SidebarStack, projects = 40, timeoutMs = 60_000): Promise<void> {
+  const token = await sidebarStack.token('OWNER');
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${sidebarStack.url}/ui/names`, { headers: { authorization: `Bearer ${token}` } });
+    if (response.ok) seen = ((await response.json()) as { projects: unknown[] }).projects.length;
+    if (seen >= projects) return;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`The snapshot cached ${seen} of ${projects} projects within ${timeoutMs} ms.`);
 }

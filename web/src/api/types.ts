@@ -153,6 +153,7 @@ export interface HistoryEntry {
   attempts?: number;
   error?: string | null;
   input: { operationId?: string; params?: Record<string, unknown>; body?: unknown } | null;
+  userId?: string | null;
   createdAt: number;
 }
 
@@ -310,4 +311,48 @@ export interface CapabilityState {
 export interface CapabilitiesResponse {
   capabilities: CapabilityState[];
   templates: { templateId: string; needs: CapabilityId[] }[];
+}
+
+export interface NamedEntity {
+  id: string;
+  name: string;
+  parentId?: string;
+  color?: string;
+}
+
+/** GET /ui/names: the workspace's names from the snapshot. */
+export interface NameDirectory {
+  workspace: { id: string; name: string | null };
+  users: NamedEntity[];
+  projects: NamedEntity[];
+  tasks: NamedEntity[];
+  clients: NamedEntity[];
+  tags: NamedEntity[];
+  customFields: NamedEntity[];
+  sources: NamedEntity[];
+}
+
+/** GET /ui/api-explorer/docs/:operationId */
+export interface OperationDocs {
+  operationId: string;
+  serverUrl: string;
+  responses: { status: string; description: string }[];
+  responseSchema: unknown;
+}
+
+/** GET /ui/api-explorer/calls/:callId */
+export interface ExplorerCall {
+  id: string;
+  operationId: string | null;
+  method: string;
+  url: string;
+  status: number | null;
+  durationMs: number;
+  attempts: number;
+  error: string | null;
+  input: { operationId?: string; params?: Record<string, unknown>; body?: unknown } | null;
+  response: unknown;
+  responseTruncated: boolean;
+  userId: string | null;
+  createdAt: number;
 }
