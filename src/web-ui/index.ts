@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.js';
 import { capabilitiesRoutes } from './capabilities-routes.js';
 import { explorerExtrasRoutes } from './explorer-extras-routes.js';
 import { flowOperationsRoutes } from './flow-operations-routes.js';
+import { inspectorRoutes } from './inspector-routes.js';
 import { namesRoutes } from './names-routes.js';
 import { sidebarRoutes } from './routes.js';
 
@@ -24,6 +25,7 @@ export function webUiRoom(runtime: Runtime, distDir: string = WEB_DIST_DIR): Roo
       await ui.register(flowOperationsRoutes, { runtime });
       await ui.register(namesRoutes, { runtime });
       await ui.register(explorerExtrasRoutes, { runtime });
+      await ui.register(inspectorRoutes, { runtime });
     },
   };
 }

@@ -356,3 +356,25 @@ export interface ExplorerCall {
   userId: string | null;
   createdAt: number;
 }
+
+/** GET /ui/inspector/events: the few payload facts a one-line summary needs. */
+export interface EventDigest {
+  entityId?: string;
+  name?: string;
+  description?: string;
+  userId?: string;
+  userName?: string;
+  projectId?: string;
+  projectName?: string;
+  taskId?: string;
+  taskName?: string;
+  clientId?: string;
+  clientName?: string;
+  start?: string;
+  end?: string;
+  duration?: string;
+}
+
+export interface InspectorEvent extends WebhookEvent {
+  digest?: EventDigest;
+}

@@ -1,0 +1,113 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import type { Expression, SqlBool } from 'kysely';
+import { toStoredEvent } from '../ingest/event-store.js';
+import type { Runtime } from '../runtime.js';
+import { problems } from '../server/problems.js';
+import { currentUser } from '../server/user-auth.js';
+import { parseJsonOr } from '../util/json.js';
+import { eventDigest, likePattern } from './event-digest.js';
+import { NAMED_TYPES, nameDirectory } from './names.js';
+
+const ListQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Text, an id or a name to find in payloads.' })),
+  type: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated event types.' })),
+  status: Type.Optional(Type.Union([Type.Literal('received'), Type.Literal('processed'), Type.Literal('failed'), Type.Literal('skipped')])),
+  source: Type.Optional(Type.String({ maxLength: 100 })),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  cursor: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+});
+
+const Digest = Type.Object({
+  entityId: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+  description: Type.Optional(Type.String()),
+  userId: Type.Optional(Type.String()),
+  userName: Type.Optional(Type.String()),
+  projectId: Type.Optional(Type.String()),
+  projectName: Type.Optional(Type.String()),
+  taskId: Type.Optional(Type.String()),
+  taskName: Type.Optional(Type.String()),
+  clientId: Type.Optional(Type.String()),
+  clientName: Type.Optional(Type.String()),
+  start: Type.Optional(Type.String()),
+  end: Type.Optional(Type.String()),
+  duration: Type.Optional(Type.String()),
+});
+
+export const InspectorEventList = Type.Object({
+  events: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      source: Type.String(),
+      eventType: Type.String(),
+      status: Type.String(),
+      receivedAt: Type.Number(),
+      processedAt: Type.Union([Type.Number(), Type.Null()]),
+      duplicates: Type.Integer(),
+      userId: Type.Union([Type.String(), Type.Null()]),
+      projectId: Type.Union([Type.String(), Type.Null()]),
+      timeEntryId: Type.Union([Type.String(), Type.Null()]),
+      clientId: Type.Union([Type.String(), Type.Null()]),
+      tagIds: Type.Array(Type.String()),
+      error: Type.Union([Type.String(), Type.Null()]),
+      triggered: Type.Unknown(),
+      digest: Digest,
+    }),
+  ),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
+/** At most this many entities whose name matches a search are looked for by id in payloads. */
+const MAX_NAME_MATCHES = 20;
+
+/**
+ * The webhook inspector's list: the event log with a digest per event (for its one-line summary)
+ * and a search over payloads that finds ids, text, and the names of the workspace's entities
+ * ("Website Redesign" finds the events that carry that project's id).
+ */
+export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
+  const db = runtime.database.db;
+  ui.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/ui/inspector/events',
+    { schema: { tags: ['webhooks'], summary: 'Received webhook events with a summary digest, searchable over payloads (text, ids, names), newest first.', querystring: ListQuery, response: { 200: InspectorEventList } } },
+    async (request) => {
+      const user = currentUser(request);
+      const q = request.query;
+      const from = q.from ? Date.parse(q.from) : undefined;
+      const to = q.to ? Date.parse(q.to) : undefined;
+      if (from !== undefined && to !== undefined && from > to) throw problems.badRequest('bad-range', '`from` is after `to`.', [{ field: 'querystring.from', message: 'must not be after to' }]);
+      const limit = q.limit ?? 50;
+      const term = q.q?.trim() ?? '';
+      const idsNamed = term ? await idsWhoseNameContains(user.workspaceId, term) : [];
+
+      let query = db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', user.workspaceId);
+      const types = q.type?.split(',').map((t) => t.trim()).filter(Boolean);
+      if (types && types.length > 0) query = query.where('event_type', 'in', types);
+      if (q.status) query = query.where('status', '=', q.status);
+      if (q.source) query = query.where('source', '=', q.source);
+      if (from !== undefined) query = query.where('received_at', '>=', from);
+      if (to !== undefined) query = query.where('received_at', '<=', to);
+      if (q.cursor) query = query.where('id', '<', q.cursor);
+      if (term) {
+        const contains = (column: 'payload_json' | 'event_type' | 'id', pattern: string): Expression<SqlBool> => sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+        query = query.where((eb) => eb.or([contains('payload_json', likePattern(term)), contains('event_type', likePattern(term)), contains('id', likePattern(term)), ...idsNamed.map((id) => contains('payload_json', likePattern(id)))]));
+      }
+      const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+      const events = rows.slice(0, limit).map((row) => ({ ...toStoredEvent(row), digest: eventDigest(parseJsonOr(row.payload_json, null)) }));
+      return { events: events.map(({ workspaceId: _workspace, ...event }) => event), nextCursor: rows.length > limit ? (events[events.length - 1]?.id ?? null) : null };
+    },
+  );
+
+  async function idsWhoseNameContains(workspaceId: string, term: string): Promise<string[]> {
+    const rows = await db.selectFrom('entity_cache').select(['entity_type', 'entity_id', 'data_json']).where('workspace_id', '=', workspaceId).where('entity_type', 'in', Object.keys(NAMED_TYPES)).execute();
+    const needle = term.toLowerCase();
+    const directory = nameDirectory(workspaceId, rows, []);
+    const all = [...directory.users, ...directory.projects, ...directory.tasks, ...directory.clients, ...directory.tags, ...directory.customFields];
+    return all.filter((entity) => entity.name.toLowerCase().includes(needle)).slice(0, MAX_NAME_MATCHES).map((entity) => entity.id);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * Issue 22, findings 4 and 5: the webhook inspector speaks in names (a one-line summary per event,
+ * names in the details), searches payloads by text, id or name, and shows rejected requests.
+ * Universal Webhook, at 400 and 1280 px, light and dark.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchBrowser, openSidebar, screenshotBothWidths } from './browser.js';
+import type { OpenedSidebar } from './browser.js';
+import { startSidebarStack, waitForNames } from './sidebar-stack.js';
+import type { SidebarStack } from './sidebar-stack.js';
+
+const run = chromiumAvailable();
+const HEX_ID = /\b[0-9a-f]{24}\b/;
+
+describe.runIf(run)('the webhook inspector (Universal Webhook, real browser)', () => {
+  let stack: SidebarStack;
+  let browser: Browser;
+  const opened: OpenedSidebar[] = [];
+  let names: { projects: { id: string; name: string }[]; users: { id: string; name: string }[] };
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startSidebarStack('universal-webhook', {}, { users: 3, projects: 8, timeEntries: 40 }), launchBrowser()]);
+    await waitForNames(stack, 8);
+    names = (await (await fetch(`${stack.url}/ui/names`, { headers: { authorization: `Bearer ${await stack.token('OWNER')}` } })).json()) as typeof names;
+  });
+  afterAll(async () => {
+    for (const sidebar of opened) await sidebar.close().catch(() => undefined);
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const open = async (hash: string, theme: 'DEFAULT' | 'DARK' = 'DEFAULT') => {
+    const sidebar = await openSidebar(browser, stack.url, await stack.token('OWNER', { theme }), undefined, hash);
+    opened.push(sidebar);
+    await sidebar.page.getByRole('navigation', { name: 'Sections' }).waitFor();
+    return sidebar;
+  };
+
+  it('summarises each event in one line of names, and names the ids in its details', async () => {
+    await stack.stack.sandbox.trigger('NEW_TIME_ENTRY', { workspaceId: stack.workspaceId });
+    await stack.stack.sandbox.trigger('NEW_PROJECT', { workspaceId: stack.workspaceId });
+    const { page } = await open('#/webhooks', 'DARK');
+    const summaries = page.getByTestId('event-list').getByTestId('event-summary');
+    await expect.poll(() => summaries.count(), { timeout: 15_000 }).toBe(2);
+    const [project, entry] = await summaries.allTextContents();
+    const userNames = names.users.map((user) => user.name);
+    const projectNames = names.projects.map((p) => p.name);
+    expect(entry).toMatch(/^(.+) (logged \d+ [hm]( \d+ m)?|added a time entry)( on (.+))?$/);
+    expect(userNames.some((name) => entry!.startsWith(name))).toBe(true);
+    expect(project).toMatch(/^Project ".+" was created$/);
+    expect(projectNames.some((name) => project!.includes(`"${name}"`))).toBe(true);
+    for (const text of [entry, project]) expect(text).not.toMatch(HEX_ID);
+
+    await page.getByTestId('event-list').getByRole('link').last().click();
+    const detail = page.getByTestId('event-detail');
+    const known = detail.getByRole('definition');
+    await detail.getByRole('heading', { name: 'Names in this payload' }).waitFor();
+    const knownText = (await known.allTextContents()).join(' | ');
+    expect(userNames.some((name) => knownText.includes(name))).toBe(true);
+    await screenshotBothWidths(page, 'inspector-names-dark');
+  });
+
+  it('finds events by a name, an id or text in their payload', async () => {
+    const { page } = await open('#/webhooks');
+    const summaries = page.getByTestId('event-list').getByTestId('event-summary');
+    await expect.poll(() => summaries.count(), { timeout: 15_000 }).toBe(2);
+    const project = /"(.+)"/.exec((await summaries.first().textContent()) ?? '')![1]!;
+    const search = page.getByRole('searchbox', { name: 'Search events' });
+
+    await search.fill(project);
+    await expect.poll(() => summaries.count()).toBeGreaterThanOrEqual(1);
+    expect(await summaries.allTextContents()).toContain(`Project "${project}" was created`);
+
+    await search.fill('NEW_PROJECT');
+    await expect.poll(() => summaries.allTextContents()).toEqual([`Project "${project}" was created`]);
+
+    await search.fill('nothing-sends-this-text');
+    await page.getByText('No event mentions "nothing-sends-this-text"').waitFor();
+    await screenshotBothWidths(page, 'inspector-search-empty');
+  });
+});
