@@ -35,7 +35,7 @@ export function unregisterWebhooksJob(runtime: Runtime): JobHandler {
 
 const WORKSPACE_TABLES = [
   'webhook_events', 'flow_action_results', 'flow_runs', 'flow_versions', 'flows', 'api_calls',
-  'entity_cache', 'bootstrap_steps', 'bootstrap_runs', 'custom_sources', 'webhook_registrations',
+  'entity_cache', 'bootstrap_steps', 'bootstrap_runs', 'custom_sources', 'webhook_registrations', 'rejected_requests',
 ] as const;
 
 /** Deletes an uninstalled workspace's data in batches, unless it was installed again meanwhile. */

@@ -17,7 +17,7 @@ import type { RetentionPlan } from './policy.js';
 export const RETENTION_LOCK = 'retention';
 
 /** Tables the clean-up removes rows from (the label values of retention_rows_deleted_total). */
-export const RETENTION_TABLES = ['webhook_events', 'webhook_dedup', 'flow_runs', 'flow_action_results', 'api_calls', 'jobs', 'entity_cache'] as const;
+export const RETENTION_TABLES = ['webhook_events', 'webhook_dedup', 'flow_runs', 'flow_action_results', 'api_calls', 'jobs', 'entity_cache', 'rejected_requests'] as const;
 export type RetentionTable = (typeof RETENTION_TABLES)[number];
 
 /** What the clean-up needs; a Runtime has all of it, and the CLI builds it from a database alone. */
@@ -106,6 +106,7 @@ export async function runRetention(deps: RetentionDeps, now: number = deps.now()
         () => deleteOld(db, 'webhook_events', 'received_at', scope, batchSize).then(counted('webhook_events')),
         () => deleteFlowRuns(db, scope, batchSize, count),
         () => deleteOld(db, 'api_calls', 'created_at', scope, batchSize).then(counted('api_calls')),
+        () => deleteOld(db, 'rejected_requests', 'received_at', scope, batchSize).then(counted('rejected_requests')),
         () => deleteFinishedJobs(db, scope, batchSize).then(counted('jobs')),
       );
     }
@@ -150,7 +151,7 @@ function scopesOf(plan: RetentionPlan): Scope[] {
 }
 
 /** DELETE … WHERE id IN (a bounded sub-select): one short statement per batch on both dialects. */
-async function deleteOld(db: Db, table: 'webhook_events' | 'api_calls', timeColumn: 'received_at' | 'created_at', scope: Scope, limit: number): Promise<number> {
+async function deleteOld(db: Db, table: 'webhook_events' | 'api_calls' | 'rejected_requests', timeColumn: 'received_at' | 'created_at', scope: Scope, limit: number): Promise<number> {
   const candidates = inScope(db, db.selectFrom(table).select('id').where(timeColumn, '<', scope.cutoff), scope).limit(limit);
   const result = await db.deleteFrom(table).where('id', 'in', candidates).executeTakeFirst();
   return Number(result.numDeletedRows);
@@ -186,7 +187,7 @@ async function deleteDedupKeys(db: Db, cutoff: number, limit: number): Promise<n
   return Number(result.numDeletedRows);
 }
 
-type WorkspaceTable = 'webhook_events' | 'api_calls' | 'jobs' | 'flow_runs';
+type WorkspaceTable = 'webhook_events' | 'api_calls' | 'jobs' | 'flow_runs' | 'rejected_requests';
 
 function inScope<O>(db: Db | Tx, query: SelectQueryBuilder<DatabaseSchema, WorkspaceTable, O>, scope: Scope): SelectQueryBuilder<DatabaseSchema, WorkspaceTable, O> {
   if ('orphans' in scope) return query.where('workspace_id', 'not in', db.selectFrom('installations').select('workspace_id'));

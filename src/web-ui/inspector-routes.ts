@@ -62,6 +62,32 @@ export const InspectorEventList = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
+const RejectedQuery = Type.Object({
+  reason: Type.Optional(Type.String({ maxLength: 100, description: 'A problem slug, e.g. invalid-token.' })),
+  source: Type.Optional(Type.String({ maxLength: 100, description: '`clockify` or `custom:<sourceId>`.' })),
+  cursor: Type.Optional(Type.String({ maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+});
+
+export const RejectedList = Type.Object({
+  requests: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      source: Type.String(),
+      eventType: Type.Union([Type.String(), Type.Null()]),
+      status: Type.Integer(),
+      reason: Type.String(),
+      detail: Type.String(),
+      headers: Type.Record(Type.String(), Type.String()),
+      bodyBytes: Type.Integer(),
+      receivedAt: Type.Number(),
+    }),
+  ),
+  /** Every reason seen in this workspace, for the filter. */
+  reasons: Type.Array(Type.String()),
+  nextCursor: Type.Union([Type.String(), Type.Null()]),
+});
+
 /** At most this many entities whose name matches a search are looked for by id in payloads. */
 const MAX_NAME_MATCHES = 20;
 
@@ -100,6 +126,36 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
       const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
       const events = rows.slice(0, limit).map((row) => ({ ...toStoredEvent(row), digest: eventDigest(parseJsonOr(row.payload_json, null)) }));
       return { events: events.map(({ workspaceId: _workspace, ...event }) => event), nextCursor: rows.length > limit ? (events[events.length - 1]?.id ?? null) : null };
+    },
+  );
+
+  ui.get<{ Querystring: Static<typeof RejectedQuery> }>(
+    '/ui/inspector/rejected',
+    { schema: { tags: ['webhooks'], summary: 'Webhook requests this add-on refused for the workspace (bad signature, unknown source, wrong workspace …), newest first.', querystring: RejectedQuery, response: { 200: RejectedList } } },
+    async (request) => {
+      const user = currentUser(request);
+      const { reason, source, cursor } = request.query;
+      const limit = request.query.limit ?? 50;
+      let query = db.selectFrom('rejected_requests').selectAll().where('workspace_id', '=', user.workspaceId);
+      if (reason) query = query.where('reason', '=', reason);
+      if (source) query = query.where('source', '=', source);
+      if (cursor) query = query.where('id', '<', cursor);
+      const [rows, reasons] = await Promise.all([
+        query.orderBy('id', 'desc').limit(limit + 1).execute(),
+        db.selectFrom('rejected_requests').select('reason').distinct().where('workspace_id', '=', user.workspaceId).orderBy('reason').execute(),
+      ]);
+      const requests = rows.slice(0, limit).map((row) => ({
+        id: row.id,
+        source: row.source,
+        eventType: row.event_type,
+        status: Number(row.status),
+        reason: row.reason,
+        detail: row.detail,
+        headers: parseJsonOr<Record<string, string>>(row.headers_json, {}),
+        bodyBytes: Number(row.body_bytes),
+        receivedAt: Number(row.received_at),
+      }));
+      return { requests, reasons: reasons.map((row) => row.reason), nextCursor: rows.length > limit ? (requests[requests.length - 1]?.id ?? null) : null };
     },
   );
 

@@ -79,4 +79,42 @@ describe.runIf(run)('the webhook inspector (Universal Webhook, real browser)', (
     await page.getByText('No event mentions "nothing-sends-this-text"').waitFor();
     await screenshotBothWidths(page, 'inspector-search-empty');
   });
+
+  it('lists refused requests (bad signature, wrong workspace, a custom source) with the reason, and filters them', async () => {
+    const token = await stack.token('OWNER');
+    // A Clockify webhook whose signature was forged: right workspace in the claims, wrong signature.
+    const forgedClaims = Buffer.from(JSON.stringify({ workspaceId: stack.workspaceId, sub: 'clockify-universal-webhook', type: 'webhook' })).toString('base64url');
+    const forged = await fetch(`${stack.url}/webhooks/clockify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_PROJECT', 'clockify-signature': `eyJhbGciOiJSUzI1NiJ9.${forgedClaims}.c2lnbmF0dXJl` },
+      body: JSON.stringify({ workspaceId: stack.workspaceId, id: 'x', name: 'Forged' }),
+    });
+    expect(forged.status).toBe(401);
+    // A genuine webhook about another workspace.
+    await stack.stack.sandbox.trigger('NEW_TAG', { workspaceId: stack.workspaceId, payload: { id: 'abc', name: 'Elsewhere', workspaceId: '5f0000000000000000000000' } });
+    // A custom source called without its signature.
+    const created = await fetch(`${stack.url}/ui/sources`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Billing system', signatureMode: 'standard' }) });
+    const { source } = (await created.json()) as { source: { id: string; url: string } };
+    const unsigned = await fetch(`${stack.url}/webhooks/custom/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-event-type': 'invoice.paid' }, body: JSON.stringify({ amount: 5 }) });
+    expect(unsigned.status).toBe(401);
+
+    const { page } = await open('#/webhooks');
+    await page.getByRole('tab', { name: 'Rejected' }).click();
+    const list = page.getByTestId('rejected-list');
+    // The sandbox retries a refused delivery as Clockify does: each attempt is listed.
+    await expect.poll(async () => {
+      const text = (await list.textContent().catch(() => '')) ?? '';
+      return ['Bad or unknown signature', 'Signed for another workspace or add-on', 'Billing system'].filter((part) => text.includes(part));
+    }, { timeout: 10_000 }).toHaveLength(3);
+    const text = await list.textContent();
+    expect(text).not.toContain('c2lnbmF0dXJl');
+
+    await page.getByLabel('Reason').selectOption({ label: 'Bad signature' });
+    await expect.poll(() => list.getByRole('listitem').count()).toBe(1);
+    const item = list.getByRole('listitem').first();
+    await item.locator('summary').click();
+    await item.getByText('invoice.paid').first().waitFor();
+    expect(await item.textContent()).toMatch(/x-event-type/);
+    await screenshotBothWidths(page, 'inspector-rejected');
+  });
 });

@@ -9,7 +9,7 @@ import type { TestDatabase } from '../helpers/databases.js';
 const TABLES = [
   'schema_migrations', 'installations', 'webhook_registrations', 'webhook_events', 'webhook_dedup', 'jobs',
   'custom_sources', 'bootstrap_runs', 'bootstrap_steps', 'entity_cache', 'api_calls', 'flows', 'flow_versions',
-  'flow_runs', 'flow_action_results', 'locks',
+  'flow_runs', 'flow_action_results', 'locks', 'rejected_requests',
 ];
 
 /** Past 2^31 ms (1970-01-25) every epoch-ms value is; this one is in 2030. */

@@ -378,3 +378,22 @@ export interface EventDigest {
 export interface InspectorEvent extends WebhookEvent {
   digest?: EventDigest;
 }
+
+/** GET /ui/inspector/rejected */
+export interface RejectedRequest {
+  id: string;
+  source: string;
+  eventType: string | null;
+  status: number;
+  reason: string;
+  detail: string;
+  headers: Record<string, string>;
+  bodyBytes: number;
+  receivedAt: number;
+}
+
+export interface RejectedList {
+  requests: RejectedRequest[];
+  reasons: string[];
+  nextCursor: string | null;
+}

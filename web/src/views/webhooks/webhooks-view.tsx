@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
 import type { CustomSource, InspectorEvent } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
@@ -14,7 +14,9 @@ import { StatusBadge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { EmptyState, ErrorNotice, Skeleton } from '../../ui/feedback';
 import { EventDetailPane } from './event-detail';
+import { Segmented, TabPanel } from '../../ui/segmented';
 import { EventFilters, NO_FILTER, activeFilterCount } from './event-filters';
+import { RejectedRequests } from './rejected-list';
 import type { EventFilter } from './event-filters';
 import { mergeLiveWebhook, readLiveWebhook } from './live-events';
 
@@ -24,6 +26,8 @@ export function WebhooksView({ parts }: { parts: string[] }) {
   const { me, api } = useApp();
   const selectedId = parts[0];
   const [filter, setFilter] = useState<EventFilter>(NO_FILTER);
+  const [pane, setPane] = useState<'received' | 'rejected'>('received');
+  const paneId = useId();
   const [search, setSearch] = useState('');
   const [term, setTerm] = useState('');
   // Search as the user types, once they pause.
@@ -43,16 +47,25 @@ export function WebhooksView({ parts }: { parts: string[] }) {
       </div>
       <div class={`split${selectedId ? ' has-detail' : ''}`}>
         <div class="split-list stack-sm">
-          <input
-            class="input"
-            type="search"
-            aria-label="Search events"
-            placeholder="Search payloads: text, an id or a name"
-            value={search}
-            onInput={(event) => setSearch(event.currentTarget.value)}
-          />
-          <EventFilters filter={filter} onChange={setFilter} types={me.edition.events} sources={sources.data?.sources} />
-          <EventStream filter={filter} term={term} selectedId={selectedId} />
+          <Segmented idPrefix={paneId} label="Webhook lists" value={pane} onChange={setPane} options={[{ value: 'received', label: 'Received' }, { value: 'rejected', label: 'Rejected' }]} />
+          <TabPanel idPrefix={paneId} value={pane}>
+            {pane === 'rejected' ? (
+              <RejectedRequests />
+            ) : (
+              <div class="stack-sm">
+                <input
+                  class="input"
+                  type="search"
+                  aria-label="Search events"
+                  placeholder="Search payloads: text, an id or a name"
+                  value={search}
+                  onInput={(event) => setSearch(event.currentTarget.value)}
+                />
+                <EventFilters filter={filter} onChange={setFilter} types={me.edition.events} sources={sources.data?.sources} />
+                <EventStream filter={filter} term={term} selectedId={selectedId} />
+              </div>
+            )}
+          </TabPanel>
         </div>
         <div class="split-detail">
           {selectedId ? (
