@@ -32,7 +32,11 @@ const RunsQuery = Type.Object({
   cursor: Type.Optional(Id),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
 });
-const TemplateBody = Type.Object({ inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown())) });
+const TemplateBody = Type.Object({
+  inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  /** The sidebar creates template flows switched off, to be tried with a dry run first. */
+  enabled: Type.Optional(Type.Boolean()),
+});
 
 /** The flows HTTP API: reads for everyone in the workspace, writes for admins. */
 export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor }: { runtime: Runtime; store: FlowStore; executor: FlowExecutor }) {
@@ -98,7 +102,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
       if (error instanceof TemplateInputError) throw problems.badRequest('invalid-template-input', error.message, [{ field: `inputs.${error.input}`, message: error.message }]);
       throw error;
     }
-    const valid = await validate(user, definition);
+    const valid = await validate(user, request.body.enabled === undefined ? definition : { ...definition, enabled: request.body.enabled });
     return reply.code(201).send({ flow: view(await store.create(user.workspaceId, valid, user.userId)) });
   });
 

@@ -100,7 +100,7 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
 
     await newest.getByRole('link').click();
     const detail = page.getByTestId('event-detail');
-    await detail.getByRole('heading', { name: 'Payload' }).waitFor();
+    await detail.getByRole('heading', { name: 'Payload', exact: true }).waitFor();
     await detail.getByRole('heading', { name: 'What it triggered' }).waitFor();
     await detail.getByRole('tab', { name: 'Raw' }).click();
     expect(await detail.locator('pre').first().textContent()).toContain(stack.workspaceId);
@@ -161,6 +161,10 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     await page.getByRole('heading', { level: 1, name: 'Standard tasks for new projects' }).waitFor({ timeout: 15_000 });
     await page.getByRole('group', { name: 'Step 1' }).waitFor();
     await screenshotBothWidths(page, 'flow-editor');
+    // Template flows start switched off; switching one on without a dry run asks first.
+    await page.getByRole('switch', { name: 'Enabled' }).click();
+    await page.getByRole('dialog', { name: 'Enable without a passing dry run?' }).getByRole('button', { name: 'Enable anyway' }).click();
+    await page.getByText('enabled', { exact: true }).waitFor();
 
     await page.getByRole('tab', { name: 'Runs' }).click();
     await page.getByText('No runs yet').waitFor();
@@ -309,7 +313,7 @@ describe.runIf(run)('the session message (API Studio)', () => {
 
     // Past the first token's expiry the page still works, with the new token.
     await new Promise((resolve) => setTimeout(resolve, 7000));
-    const authorization = page.waitForRequest((request) => request.url().includes('/ui/me') || request.url().includes('/ui/webhooks/events')).then((request) => request.headers().authorization);
+    const authorization = page.waitForRequest((request) => request.url().includes('/ui/me') || request.url().includes('/ui/inspector/events')).then((request) => request.headers().authorization);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Webhooks' }).click();
     expect(await authorization).toBe(`Bearer ${second}`);
     await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();

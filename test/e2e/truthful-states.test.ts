@@ -78,6 +78,42 @@ describe.runIf(run)('truthful states (Universal Webhook)', () => {
     expect(await alert.isVisible()).toBe(true);
     await screenshotBothWidths(page, 'truth-template-refused');
   });
+  it('creates template flows switched off; a passing dry run lets them on without asking, and a failed one says nothing would be sent', async () => {
+    const { page } = await open('#/flows/templates');
+    const card = page.locator('.template-card', { hasText: 'Create standard tasks on every new project' });
+    await card.getByRole('button', { name: 'Use this template' }).click();
+    await card.getByLabel('Task names (one per line)').fill('Kick-off');
+    await card.getByRole('button', { name: 'Create flow (off)' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Standard tasks for new projects' }).waitFor({ timeout: 15_000 });
+    await page.getByText('This flow is off').waitFor();
+    expect(await page.getByRole('switch', { name: 'Enabled' }).getAttribute('aria-checked')).toBe('false');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByTestId('dry-run-result').getByText('conditions matched').waitFor({ timeout: 15_000 });
+    await page.getByText('The dry run passed').waitFor();
+    await screenshotBothWidths(page, 'truth-template-dry-run-passed');
+    await page.getByRole('switch', { name: 'Enabled' }).click();
+    await expect.poll(() => page.getByRole('switch', { name: 'Enabled' }).getAttribute('aria-checked')).toBe('true');
+    expect(await page.getByRole('dialog').count()).toBe(0);
+
+    // A blank flow starts off, and a dry run whose conditions fail says plainly that nothing is sent.
+    await page.evaluate(() => (window.location.hash = '#/flows/new'));
+    await page.getByRole('heading', { level: 1, name: 'New flow' }).waitFor();
+    await page.getByText('Disabled: does not run').waitFor();
+    await page.getByLabel('Name').first().fill('Unlikely description');
+    await page.getByRole('group', { name: 'Clockify events' }).getByLabel('NEW_TIME_ENTRY').check();
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Conditions, rule 1: field (JSONPath)').fill('$.description');
+    await page.getByLabel('Conditions, rule 1: comparison').selectOption('equals');
+    await page.getByLabel(/Conditions, rule 1: value/).fill('no entry says this');
+    await page.getByRole('button', { name: 'Call Clockify' }).click();
+    await page.getByRole('group', { name: 'Step 1' }).getByLabel('Operation').fill('getTags');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const verdict = page.getByTestId('dry-run-verdict');
+    await verdict.waitFor({ timeout: 15_000 });
+    expect(await verdict.textContent()).toContain('Nothing would be sent');
+    expect(await page.getByTestId('dry-run-result').textContent()).not.toContain('would send');
+    await screenshotBothWidths(page, 'truth-dry-run-nothing-sent');
+  });
 });
 
 describe.runIf(run)('truthful states (Clockify Add-on)', () => {

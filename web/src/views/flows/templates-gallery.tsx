@@ -13,7 +13,7 @@ import { BlockedNotice } from '../../ui/blocked-notice';
 import { Field } from '../../ui/field';
 import { flowOf } from './flow-api';
 
-/** Ready-made flows: pick one, fill in a few values, and it is created (enabled) in one step. */
+/** Ready-made flows: pick one, fill in a few values, and it is created, switched off until it has been tried. */
 export function TemplatesGallery() {
   const { api, me } = useApp();
   const templates = useResource((signal) => api.get<{ templates: FlowTemplate[] }>('/ui/flows/templates', { signal }), []);
@@ -70,8 +70,8 @@ function TemplateCard({ template, open, onOpen, canUse, blocker }: { template: F
       const raw = inputs[input.name] ?? '';
       values[input.name] = input.type === 'text-list' ? raw.split('\n').map((line) => line.trim()).filter(Boolean) : raw.trim();
     }
-    const flow = flowOf(await api.post<unknown>(`/ui/flows/templates/${encodeURIComponent(template.id)}`, { inputs: values }));
-    notify(`Flow "${flow.name ?? template.name}" created and enabled.`);
+    const flow = flowOf(await api.post<unknown>(`/ui/flows/templates/${encodeURIComponent(template.id)}`, { inputs: values, enabled: false }));
+    notify(`Flow "${flow.name ?? template.name}" created, switched off: try a dry run, then enable it.`);
     navigate(routeHref('flows', flow.id));
   });
   // Only errors about an input on screen go beside it; any other error is shown above the buttons.
@@ -104,7 +104,7 @@ function TemplateCard({ template, open, onOpen, canUse, blocker }: { template: F
             {create.error && Object.keys(fieldErrors).length === 0 ? <ErrorNotice error={create.error} compact /> : null}
             <div class="form-actions">
               <Button type="submit" variant="primary" busy={create.busy}>
-                Create flow
+                Create flow (off)
               </Button>
               <Button variant="ghost" onClick={onOpen}>
                 Cancel
