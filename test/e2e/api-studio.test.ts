@@ -44,4 +44,19 @@ describe.runIf(run)('API Studio (real browser)', () => {
     expect(failed).toEqual([]);
     await sidebar.close();
   });
+
+  it('keeps the session across a reload until the token runs out, then says it expired', async () => {
+    const sidebar = await openSidebar(browser, stack.url, await stack.token('OWNER', { expiresInSeconds: 8 }), undefined, '#/settings');
+    const { page } = sidebar;
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    expect(page.url()).not.toContain('auth_token');
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    expect(await page.locator('main.session-ended').count()).toBe(0);
+    // Past its lifetime (nobody answers the refresh request outside Clockify), a reload shows the expired page.
+    await page.waitForTimeout(8500);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Your session has expired' }).waitFor();
+    await sidebar.close();
+  });
 });

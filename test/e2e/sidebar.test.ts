@@ -263,8 +263,8 @@ describe.runIf(run)('the session message (API Studio)', () => {
     await stack?.close();
   });
 
-  const expectSessionMessage = async (page: Page) => {
-    await page.getByRole('heading', { name: "Your session has expired — reopen the add-on from Clockify's sidebar" }).waitFor({ timeout: 15_000 });
+  const expectSessionPage = async (page: Page, heading: string) => {
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15_000 });
     expect(await page.getByRole('navigation', { name: 'Sections' }).count()).toBe(0);
   };
 
@@ -272,7 +272,7 @@ describe.runIf(run)('the session message (API Studio)', () => {
     // Expired two minutes ago: beyond the server's clock-skew allowance.
     const token = await stack.token('OWNER', { expiresInSeconds: -120 });
     const sidebar = await openSidebar(browser, stack.url, token);
-    await expectSessionMessage(sidebar.page);
+    await expectSessionPage(sidebar.page, 'Your session has expired');
     await screenshotBothWidths(sidebar.page, 'session-expired');
     await sidebar.close();
   });
@@ -283,16 +283,20 @@ describe.runIf(run)('the session message (API Studio)', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, workspaceRole: 'OWNER' })).toString('base64url')}.${signature}`;
     const sidebar = await openSidebar(browser, stack.url, forged);
-    await expectSessionMessage(sidebar.page);
+    await expectSessionPage(sidebar.page, 'This sign-in token was not accepted');
+    await screenshotBothWidths(sidebar.page, 'session-bad-token');
     await sidebar.close();
   });
 
-  it('replaces the page when there is no token or it is not a JWT', async () => {
-    for (const token of [null, 'not-a-token']) {
-      const sidebar = await openSidebar(browser, stack.url, token);
-      await expectSessionMessage(sidebar.page);
-      await sidebar.close();
-    }
+  it('explains how to open the sidebar when there is no token, and says a non-JWT link is not valid', async () => {
+    const none = await openSidebar(browser, stack.url, null);
+    await expectSessionPage(none.page, 'Open this add-on from Clockify');
+    expect(await none.page.locator('main').textContent()).toContain('npm run cli -- token <edition>');
+    await screenshotBothWidths(none.page, 'session-no-token');
+    await none.close();
+    const garbage = await openSidebar(browser, stack.url, 'not-a-token');
+    await expectSessionPage(garbage.page, 'This sign-in link is not valid');
+    await garbage.close();
   });
 
   it('asks Clockify for a new token before expiry and uses the one it gets back', async () => {
@@ -317,7 +321,7 @@ describe.runIf(run)('the session message (API Studio)', () => {
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Webhooks' }).click();
     expect(await authorization).toBe(`Bearer ${second}`);
     await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
-    expect(await page.getByRole('heading', { name: /Your session has expired/ }).count()).toBe(0);
+    expect(await page.locator('main.session-ended').count()).toBe(0);
     await sidebar.close();
   });
 
