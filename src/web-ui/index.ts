@@ -7,6 +7,7 @@ import { explorerExtrasRoutes } from './explorer-extras-routes.js';
 import { flowOperationsRoutes } from './flow-operations-routes.js';
 import { inspectorRoutes } from './inspector-routes.js';
 import { namesRoutes } from './names-routes.js';
+import { preferencesRoutes } from './preferences-routes.js';
 import { sidebarRoutes } from './routes.js';
 
 /** Where `npm run build` puts the sidebar (vite, web/vite.config.ts). */
@@ -26,6 +27,7 @@ export function webUiRoom(runtime: Runtime, distDir: string = WEB_DIST_DIR): Roo
       await ui.register(namesRoutes, { runtime });
       await ui.register(explorerExtrasRoutes, { runtime });
       await ui.register(inspectorRoutes, { runtime });
+      await ui.register(preferencesRoutes, { runtime });
     },
   };
 }

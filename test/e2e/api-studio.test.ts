@@ -42,6 +42,8 @@ describe.runIf(run)('API Studio (real browser)', () => {
     expect(options).toContain('updateTimeEntry');
     await screenshotBothWidths(page, 'api-studio-template-flow');
     expect(failed).toEqual([]);
+    // API Studio's own mark and accent (Universal Webhook's is violet).
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.brand-mark')!).backgroundColor)).toBe('rgb(3, 169, 244)');
     await sidebar.close();
   });
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchBrowser, openSidebar, screenshotBothWidths } from './browser.js';
+import { NARROW, chromiumAvailable, launchBrowser, openSidebar, screenshotBothWidths } from './browser.js';
 import type { OpenedSidebar } from './browser.js';
 import { startSidebarStack, waitForNames } from './sidebar-stack.js';
 import type { SidebarStack } from './sidebar-stack.js';
@@ -116,5 +116,39 @@ describe.runIf(run)('the webhook inspector (Universal Webhook, real browser)', (
     await item.getByText('invoice.paid').first().waitFor();
     expect(await item.textContent()).toMatch(/x-event-type/);
     await screenshotBothWidths(page, 'inspector-rejected');
+  });
+
+  it('is at home in a 400-px Clockify sidebar: live content first, targets of 24 px, its own accent, dates as the user set them in Clockify', async () => {
+    const { page } = await open('');
+    await page.setViewportSize(NARROW);
+    await page.getByRole('heading', { name: 'Recent webhooks' }).waitFor();
+    const top = async (name: string) => (await page.getByRole('heading', { name }).boundingBox())!.y;
+    expect(await top('Recent webhooks')).toBeLessThan(await top('Workspace snapshot'));
+    // The sandbox user's Clockify settings: DD/MM/YYYY and a 24-hour clock.
+    await expect.poll(() => page.locator('.facts dd').nth(1).textContent()).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2}$/);
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector('.brand-mark')!).backgroundColor)).toBe('rgb(124, 92, 255)');
+
+    for (const hash of ['#/overview', '#/webhooks', '#/explorer/getProjects', '#/flows/new', '#/settings']) {
+      await page.evaluate((h) => (window.location.hash = h), hash);
+      await page.locator('h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      const small = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('button, [role=switch], [role=tab], select, input:not([type=hidden]), summary, nav a'))
+          .filter((element) => element.offsetParent !== null && !element.closest('.visually-hidden'))
+          // A checkbox or radio inside its label is clicked through the whole label.
+          .map((element) => ({ element: element.matches('input[type=checkbox], input[type=radio]') ? (element.closest('label') ?? element) : element, name: (element.getAttribute('aria-label') ?? element.textContent ?? element.getAttribute('type') ?? element.tagName).trim().slice(0, 40) }))
+          .map(({ element, name }) => ({ name, box: element.getBoundingClientRect() }))
+          .filter(({ box }) => box.width < 24 || box.height < 24)
+          .map(({ name, box }) => `${name} (${Math.round(box.width)}×${Math.round(box.height)})`),
+      );
+      expect(small, hash).toEqual([]);
+    }
+    // The explorer's long form: optional parameters folded, Run in view without scrolling.
+    await page.evaluate(() => (window.location.hash = '#/explorer/getProjects'));
+    const run = page.getByRole('button', { name: 'Run', exact: true });
+    await run.waitFor();
+    const box = (await run.boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(NARROW.height);
+    await screenshotBothWidths(page, 'at-home-explorer-narrow');
   });
 });

@@ -209,14 +209,25 @@ function OperationFormCard({ form }: { form: OperationForm }) {
 
 function ParamGroup({ title, params, path, names, values, errors, onChange }: { title: string; params: OperationParameter[]; path: string; names: NameIndex; values: Record<string, string>; errors: Record<string, string>; onChange: (next: Record<string, string>) => void }) {
   if (params.length === 0) return null;
+  const input = (param: OperationParameter) => (
+    <ParamInput key={param.name} param={param} idKind={idKindOf(param.name, path)} names={names} value={values[param.name] ?? ''} error={errors[param.name]} onChange={(value) => onChange({ ...values, [param.name]: value })} />
+  );
+  const required = params.filter((param) => param.required || param.in === 'path');
+  const optional = params.filter((param) => !required.includes(param));
+  // Optional parameters are folded away (a long list pushed Run out of sight at 400 px); open when one is set or wrong.
+  const optionalInUse = optional.some((param) => (values[param.name] ?? '') !== '' || errors[param.name]);
   return (
     <fieldset class="fieldset">
       <legend>{title} parameters</legend>
-      <div class="form-grid">
-        {params.map((param) => (
-          <ParamInput key={param.name} param={param} idKind={idKindOf(param.name, path)} names={names} value={values[param.name] ?? ''} error={errors[param.name]} onChange={(value) => onChange({ ...values, [param.name]: value })} />
-        ))}
-      </div>
+      {required.length > 0 ? <div class="form-grid">{required.map(input)}</div> : null}
+      {optional.length > 0 ? (
+        <details class="disclosure" open={optionalInUse || required.length === 0 && optional.length <= 3 ? true : undefined}>
+          <summary>
+            Optional ({optional.length}){optionalInUse ? `, ${optional.filter((param) => (values[param.name] ?? '') !== '').length} set` : ': not sent unless set'}
+          </summary>
+          <div class="form-grid">{optional.map(input)}</div>
+        </details>
+      ) : null}
     </fieldset>
   );
 }
