@@ -88,6 +88,16 @@ export const RejectedList = Type.Object({
   nextCursor: Type.Union([Type.String(), Type.Null()]),
 });
 
+const VolumeQuery = Type.Object({ range: Type.Optional(Type.Union([Type.Literal('24h'), Type.Literal('7d')])) });
+
+export const Volume = Type.Object({
+  range: Type.String(),
+  bucketMs: Type.Integer(),
+  buckets: Type.Array(Type.Object({ start: Type.Number(), processed: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer(), received: Type.Integer(), rejected: Type.Integer() })),
+});
+
+const RANGES = { '24h': { spanMs: 24 * 3_600_000, bucketMs: 3_600_000 }, '7d': { spanMs: 7 * 86_400_000, bucketMs: 6 * 3_600_000 } } as const;
+
 /** At most this many entities whose name matches a search are looked for by id in payloads. */
 const MAX_NAME_MATCHES = 20;
 
@@ -156,6 +166,34 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
         receivedAt: Number(row.received_at),
       }));
       return { requests, reasons: reasons.map((row) => row.reason), nextCursor: rows.length > limit ? (requests[requests.length - 1]?.id ?? null) : null };
+    },
+  );
+
+  ui.get<{ Querystring: Static<typeof VolumeQuery> }>(
+    '/ui/inspector/volume',
+    { schema: { tags: ['webhooks'], summary: 'Webhook volume and outcomes over the last 24 hours (hourly) or 7 days (6-hourly), refused requests included.', querystring: VolumeQuery, response: { 200: Volume } } },
+    async (request) => {
+      const user = currentUser(request);
+      const range = request.query.range ?? '24h';
+      const { spanMs, bucketMs } = RANGES[range];
+      const end = Math.ceil(runtime.now() / bucketMs) * bucketMs;
+      const start = end - spanMs;
+      // Counted in the database, per bucket and outcome: a busy week is a few dozen rows, not every event.
+      const bucket = sql<number>`cast((received_at - ${start}) / ${bucketMs} as integer)`;
+      const [events, rejected] = await Promise.all([
+        db.selectFrom('webhook_events').select([bucket.as('bucket'), 'status', (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', user.workspaceId).where('received_at', '>=', start).groupBy([sql`1`, 'status']).execute(),
+        db.selectFrom('rejected_requests').select([bucket.as('bucket'), (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', user.workspaceId).where('received_at', '>=', start).groupBy(sql`1`).execute(),
+      ]);
+      const buckets = Array.from({ length: spanMs / bucketMs }, (_, index) => ({ start: start + index * bucketMs, processed: 0, failed: 0, skipped: 0, received: 0, rejected: 0 }));
+      for (const row of events) {
+        const target = buckets[Math.floor(Number(row.bucket))];
+        if (target && row.status in target) target[row.status as 'processed' | 'failed' | 'skipped' | 'received'] += Number(row.count);
+      }
+      for (const row of rejected) {
+        const target = buckets[Math.floor(Number(row.bucket))];
+        if (target) target.rejected += Number(row.count);
+      }
+      return { range, bucketMs, buckets };
     },
   );
 

@@ -151,4 +151,21 @@ describe.runIf(run)('the webhook inspector (Universal Webhook, real browser)', (
     expect(box.y + box.height).toBeLessThanOrEqual(NARROW.height);
     await screenshotBothWidths(page, 'at-home-explorer-narrow');
   });
+
+  it('charts volume and outcomes over 24 h and 7 d, and offers per-event actions', async () => {
+    const { page } = await open('#/webhooks');
+    const chart = page.getByTestId('volume-chart');
+    await expect.poll(() => chart.locator('.volume-summary').textContent()).toMatch(/^2 events in the last 24 hours: 2 handled, 0 skipped, 0 waiting, 0 failed, [1-9]\d* refused\.$/);
+    expect(await chart.locator('rect').count()).toBeGreaterThan(0);
+    await chart.getByRole('tab', { name: '7 d' }).click();
+    await expect.poll(() => chart.locator('.volume-summary').textContent()).toContain('in the last 7 days');
+
+    await page.getByTestId('event-list').getByRole('link').first().click();
+    const detail = page.getByTestId('event-detail');
+    await detail.getByRole('button', { name: 'Copy as curl' }).waitFor();
+    await screenshotBothWidths(page, 'inspector-event-actions');
+    await detail.getByRole('button', { name: 'Create a flow from it' }).click();
+    await page.getByRole('heading', { level: 1, name: 'New flow' }).waitFor();
+    expect(await page.getByRole('group', { name: 'Clockify events' }).getByLabel('NEW_PROJECT').isChecked()).toBe(true);
+  });
 });

@@ -397,3 +397,19 @@ export interface RejectedList {
   reasons: string[];
   nextCursor: string | null;
 }
+
+/** GET /ui/inspector/volume */
+export interface VolumeBucket {
+  start: number;
+  processed: number;
+  failed: number;
+  skipped: number;
+  received: number;
+  rejected: number;
+}
+
+export interface Volume {
+  range: '24h' | '7d';
+  bucketMs: number;
+  buckets: VolumeBucket[];
+}

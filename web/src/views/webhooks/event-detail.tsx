@@ -2,6 +2,7 @@ import type { EventDetail } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useLive } from '../../hooks/use-live';
 import { useNames } from '../../hooks/use-names';
+import { EventActions } from './event-actions';
 import { eventDigestOf } from './event-digest';
 import { eventSummary, sourceLabel } from '../../lib/event-summary';
 import { useResource } from '../../hooks/use-resource';
@@ -94,6 +95,9 @@ export function EventDetailPane({ eventId }: { eventId: string }) {
           <dt>Event id</dt>
           <dd class="mono">{event.id}</dd>
         </dl>
+        <div style={{ marginTop: '12px' }}>
+          <EventActions detail={detail.data} />
+        </div>
         {event.error ? (
           <div style={{ marginTop: '12px' }}>
             <Notice tone="danger" title="Processing failed">

@@ -17,6 +17,7 @@ import { EventDetailPane } from './event-detail';
 import { Segmented, TabPanel } from '../../ui/segmented';
 import { EventFilters, NO_FILTER, activeFilterCount } from './event-filters';
 import { RejectedRequests } from './rejected-list';
+import { VolumeChart } from './volume-chart';
 import type { EventFilter } from './event-filters';
 import { mergeLiveWebhook, readLiveWebhook } from './live-events';
 
@@ -47,6 +48,7 @@ export function WebhooksView({ parts }: { parts: string[] }) {
       </div>
       <div class={`split${selectedId ? ' has-detail' : ''}`}>
         <div class="split-list stack-sm">
+          <VolumeChart />
           <Segmented idPrefix={paneId} label="Webhook lists" value={pane} onChange={setPane} options={[{ value: 'received', label: 'Received' }, { value: 'rejected', label: 'Rejected' }]} />
           <TabPanel idPrefix={paneId} value={pane}>
             {pane === 'rejected' ? (
