@@ -38,6 +38,11 @@ describe.runIf(run)('the explorer (Universal Webhook, real browser)', () => {
 
   it('"Get all projects" leaves optional parameters unset and returns all 40; responses and samples show before running', async () => {
     const { page } = await open('#/explorer/getProjects');
+    // Optional parameters are folded away and say they are not sent.
+    const optional = page.locator('summary', { hasText: 'Optional (' });
+    await optional.waitFor();
+    expect(await optional.textContent()).toContain('not sent unless set');
+    await optional.click();
     const pageSize = page.getByRole('textbox', { name: /^page-size/ });
     await pageSize.waitFor();
     expect(await pageSize.inputValue()).toBe('');
