@@ -34,6 +34,8 @@ export const ExplorerCall = Type.Object({
   /** What Clockify answered, as the API client logged it: redacted and cut to an excerpt. */
   response: Type.Unknown(),
   responseTruncated: Type.Boolean(),
+  /** True when the answer is kept but not shown to this viewer (a member looking at an admin's call). */
+  responseHidden: Type.Boolean(),
   userId: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.Number(),
 });
@@ -87,7 +89,9 @@ export async function explorerExtrasRoutes(ui: FastifyInstance, { runtime }: { r
       const user = currentUser(request);
       const row = await runtime.database.db.selectFrom('api_calls').selectAll().where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer').where('id', '=', request.params.callId).executeTakeFirst();
       if (!row) throw problems.notFound('unknown-call', 'No explorer call with this id in this workspace.');
-      const excerpt = row.response_excerpt ?? null;
+      // An answer holds what its caller's rights allowed (an admin's call may list rates or emails): only they and admins read it back.
+      const mayReadAnswer = user.isAdmin || row.user_id === user.userId;
+      const excerpt = mayReadAnswer ? (row.response_excerpt ?? null) : null;
       const parsed = excerpt === null ? null : parseJsonOr<unknown>(excerpt, undefined);
       return {
         id: row.id,
@@ -101,6 +105,7 @@ export async function explorerExtrasRoutes(ui: FastifyInstance, { runtime }: { r
         input: parseJsonOr(row.request_json, null),
         response: parsed === undefined ? excerpt : parsed,
         responseTruncated: parsed === undefined && excerpt !== null,
+        responseHidden: !mayReadAnswer && row.response_excerpt !== null,
         userId: row.user_id,
         createdAt: Number(row.created_at),
       };

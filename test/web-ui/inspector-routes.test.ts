@@ -62,4 +62,21 @@ describeEachDialect('inspector routes', (dialect) => {
     expect(volume.buckets.reduce((sum, b) => sum + b.rejected, 0)).toBe(1);
     expect((await stack.ui('universal-webhook', '/ui/inspector/volume?range=7d')).body.buckets).toHaveLength(28);
   });
+
+  it('shows a stored explorer answer to the admin who ran it, not to a member', async () => {
+    const ran = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'getTags', params: {} } });
+    expect(ran.status).toBe(200);
+    const history = (await stack.ui('universal-webhook', '/ui/api-explorer/history')).body as { entries: { id: string }[] };
+    const id = history.entries[0]!.id;
+    const admin = (await stack.ui('universal-webhook', `/ui/api-explorer/calls/${id}`)).body;
+    expect(admin).toMatchObject({ operationId: 'getTags', responseHidden: false });
+    expect(admin.response).not.toBeNull();
+    // Another person of the workspace, as a member.
+    const users = ((await stack.ui('universal-webhook', '/ui/names')).body as { users: { id: string }[] }).users;
+    const other = users.find((user) => user.id !== admin.userId)!;
+    const token = await stack.sandbox.userToken({ addonKey: stack.edition('universal-webhook').runtime.editionConfig.key, workspaceId, role: 'REGULAR', userId: other.id });
+    const member = await stack.ui('universal-webhook', `/ui/api-explorer/calls/${id}`, { token });
+    expect(member.status).toBe(200);
+    expect(member.body).toMatchObject({ operationId: 'getTags', response: null, responseHidden: true });
+  });
 });

@@ -353,6 +353,7 @@ export interface ExplorerCall {
   input: { operationId?: string; params?: Record<string, unknown>; body?: unknown } | null;
   response: unknown;
   responseTruncated: boolean;
+  responseHidden?: boolean;
   userId: string | null;
   createdAt: number;
 }

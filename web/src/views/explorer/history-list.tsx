@@ -127,7 +127,13 @@ function StoredCall({ callId, userName }: { callId: string; userName: string | n
       {data.input?.params && Object.keys(data.input.params).length > 0 ? <Part title="Parameters" value={data.input.params} /> : null}
       {data.input?.body !== undefined ? <Part title="Request body" value={data.input.body} /> : null}
       {data.error ? <p class="text-danger small">{data.error}</p> : null}
-      {data.response !== null ? <Part title={data.responseTruncated ? 'Response (excerpt, redacted)' : 'Response (redacted)'} value={data.response} /> : <p class="muted small">No response body was kept.</p>}
+      {data.response !== null ? (
+        <Part title={data.responseTruncated ? 'Response (excerpt, redacted)' : 'Response (redacted)'} value={data.response} />
+      ) : data.responseHidden ? (
+        <p class="muted small">The answer is shown only to the person who ran the call and to workspace admins.</p>
+      ) : (
+        <p class="muted small">No response body was kept.</p>
+      )}
     </div>
   );
 }
