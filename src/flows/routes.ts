@@ -44,7 +44,11 @@ const RunsQuery = Type.Object({
   cursor: Type.Optional(Id),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
 });
-const TemplateBody = Type.Object({ inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown())) });
+const TemplateBody = Type.Object({
+  inputs: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  /** The sidebar creates template flows switched off, to be tried with a dry run first. */
+  enabled: Type.Optional(Type.Boolean()),
+});
 
 /** Run lists as the viewer may see them (access-policy): members get outcomes only. */
 const runsFor = <T extends { runs: Parameters<typeof runFor>[1][] }>(user: UserContext, page: T): T => ({ ...page, runs: page.runs.map((run) => runFor(user, run)) });
@@ -145,7 +149,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
       if (error instanceof TemplateInputError) throw problems.badRequest('invalid-template-input', error.message, [{ field: `inputs.${error.input}`, message: error.message }]);
       throw error;
     }
-    const valid = await withoutLiteralSecrets(user, await validate(user, definition));
+    const valid = await withoutLiteralSecrets(user, await validate(user, request.body.enabled === undefined ? definition : { ...definition, enabled: request.body.enabled }));
     return reply.code(201).send({ flow: view(await store.create(user.workspaceId, valid, user.userId)) });
   });
 

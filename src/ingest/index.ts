@@ -9,6 +9,7 @@ import { EventStore, JOB_PROCESS_EVENT } from './event-store.js';
 import { JOB_FORWARD_EVENT, forwardEventJob, forwardingConsumer } from './forwarding.js';
 import { processEventJob } from './process-job.js';
 import { eventReadRoutes } from './read-routes.js';
+import { recordRejections } from './rejected-requests.js';
 
 /** The store every webhook goes in through: deduplicated, persisted with its processing job. */
 export function createEventStore(runtime: Runtime): EventStore {
@@ -37,8 +38,12 @@ export function ingestRoom(runtime: Runtime): Room {
   return {
     name: 'ingest',
     routes: async (app) => {
-      await app.register(clockifyWebhookRoutes, { runtime, events });
-      if (custom) await app.register(customWebhookRoutes, { runtime, events, sources });
+      // One context for both webhook routes, so their refusals are logged for the sidebar.
+      await app.register(async (webhooks) => {
+        recordRejections(webhooks, runtime);
+        await webhooks.register(clockifyWebhookRoutes, { runtime, events });
+        if (custom) await webhooks.register(customWebhookRoutes, { runtime, events, sources });
+      });
     },
     uiRoutes: async (ui) => {
       await ui.register(eventReadRoutes, { runtime, events });

@@ -1,6 +1,6 @@
 import { tablePolicy } from '../storage/data-policy.js';
 
-/** The ingest room's data: stored webhook events, their delivery keys and custom sources. */
+/** The ingest room's data: stored webhook events, their delivery keys and custom sources, and the requests it refused (for the inspector). */
 export const INGEST_TABLES = [
   tablePolicy({
     table: 'webhook_events',
@@ -25,5 +25,13 @@ export const INGEST_TABLES = [
     workspaceColumn: 'workspace_id',
     onUninstall: 'purge',
     retention: { class: 'kept', reason: 'a handful of sources per workspace, removed by their owner' },
+  }),
+  tablePolicy({
+    table: 'rejected_requests',
+    room: 'ingest',
+    key: ['id'],
+    workspaceColumn: 'workspace_id',
+    onUninstall: 'purge',
+    retention: { class: 'workspace-history', timeColumn: 'received_at' },
   }),
 ];

@@ -62,6 +62,20 @@ export interface WebhookEventsTable {
   processed_at: number | null;
 }
 
+export interface RejectedRequestsTable {
+  id: string;
+  workspace_id: string;
+  /** `clockify` or `custom:<sourceId>`. */
+  source: string;
+  event_type: string | null;
+  status: number;
+  reason: string;
+  detail: string;
+  headers_json: string;
+  body_bytes: number;
+  received_at: number;
+}
+
 export interface WebhookDedupTable {
   delivery_key: string;
   event_id: string;
@@ -239,6 +253,7 @@ export interface DatabaseSchema {
   webhook_registrations: WebhookRegistrationsTable;
   webhook_events: WebhookEventsTable;
   webhook_dedup: WebhookDedupTable;
+  rejected_requests: RejectedRequestsTable;
   jobs: JobsTable;
   custom_sources: CustomSourcesTable;
   credentials: CredentialsTable;

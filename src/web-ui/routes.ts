@@ -51,7 +51,14 @@ export async function sidebarRoutes(app: FastifyInstance, { distDir, baseUrl }: 
         wildcard: true,
         immutable: true,
         maxAge: '365d',
+        // The build writes .br and .gz beside each asset (web/vite.config.ts): sent as they are.
+        preCompressed: true,
         schemaHide: true,
+      });
+      // The same URL is sent plain, brotli or gzip: caches must keep them apart.
+      assets.addHook('onSend', async (_request, reply, payload) => {
+        reply.header('vary', 'accept-encoding');
+        return payload;
       });
       // A missing asset is a plain 404 (an old page asking for files a rebuild replaced).
       assets.setNotFoundHandler(async (request, reply) => {

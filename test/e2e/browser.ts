@@ -11,7 +11,8 @@ import { projectRoot } from '../../src/resources.js';
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(projectRoot, 'test-artifacts', 'screenshots');
 
-export const NARROW = { width: 360, height: 780 } as const;
+/** The width Clockify gives an add-on's sidebar. */
+export const NARROW = { width: 400, height: 780 } as const;
 export const WIDE = { width: 1280, height: 860 } as const;
 
 /**
@@ -85,7 +86,7 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
 
 /**
  * Screenshots of the page as it is at both widths the sidebar must work at; fails when the narrow
- * page scrolls sideways (a 360-px sidebar must not).
+ * page scrolls sideways (a 400-px sidebar must not).
  */
 export async function screenshotBothWidths(page: Page, name: string): Promise<void> {
   const original = page.viewportSize();

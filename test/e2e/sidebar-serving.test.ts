@@ -2,9 +2,10 @@
  * How the edition serves the sidebar page (no browser needed): security headers on the page,
  * caching of the hashed assets, and a clear answer when the page was never built.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../src/server/app.js';
 import type { Runtime } from '../../src/runtime.js';
@@ -58,9 +59,28 @@ describe('serving the built sidebar', () => {
     expect(escape.statusCode).not.toBe(200);
   });
 
+  it('sends assets compressed (brotli or gzip, precompressed at build) to browsers that accept it', async () => {
+    const files = readdirSync(join(WEB_DIST_DIR, 'assets'));
+    const script = files.find((name) => name.endsWith('.js'))!;
+    const plain = await t.app.inject({ method: 'GET', url: `/sidebar/assets/${script}` });
+    const brotli = await t.app.inject({ method: 'GET', url: `/sidebar/assets/${script}`, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(brotli.statusCode).toBe(200);
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.headers['content-type']).toMatch(/javascript/);
+    expect(brotli.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotli.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(brotliDecompressSync(brotli.rawPayload).toString()).toBe(plain.body);
+    const gzip = await t.app.inject({ method: 'GET', url: `/sidebar/assets/${script}`, headers: { 'accept-encoding': 'gzip' } });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.rawPayload).toString()).toBe(plain.body);
+  });
+
   it('keeps the bundle small', () => {
     const files = readdirSync(join(WEB_DIST_DIR, 'assets'));
     expect(files.filter((name) => name.endsWith('.js'))).toHaveLength(1);
+    const script = files.find((name) => name.endsWith('.js'))!;
+    // What travels: the brotli file.
+    expect(statSync(join(WEB_DIST_DIR, 'assets', `${script}.br`)).size).toBeLessThan(60_000);
   });
 });
 

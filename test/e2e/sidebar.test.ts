@@ -1,7 +1,7 @@
 /**
  * The sidebar as a workspace admin and a member see it, in a real browser, against the sandbox and
  * the Universal Webhook edition (the one with every capability). Each scenario leaves screenshots
- * at 360 and 1280 px in test-artifacts/screenshots/.
+ * at 400 and 1280 px in test-artifacts/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -102,7 +102,7 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
 
     await newest.getByRole('link').click();
     const detail = page.getByTestId('event-detail');
-    await detail.getByRole('heading', { name: 'Payload' }).waitFor();
+    await detail.getByRole('heading', { name: 'Payload', exact: true }).waitFor();
     await detail.getByRole('heading', { name: 'What it triggered' }).waitFor();
     await detail.getByRole('tab', { name: 'Raw' }).click();
     expect(await detail.locator('pre').first().textContent()).toContain(stack.workspaceId);
@@ -163,6 +163,10 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     await page.getByRole('heading', { level: 1, name: 'Standard tasks for new projects' }).waitFor({ timeout: 15_000 });
     await page.getByRole('group', { name: 'Step 1' }).waitFor();
     await screenshotBothWidths(page, 'flow-editor');
+    // Template flows start switched off; switching one on without a dry run asks first.
+    await page.getByRole('switch', { name: 'Enabled' }).click();
+    await page.getByRole('dialog', { name: 'Enable without a passing dry run?' }).getByRole('button', { name: 'Enable anyway' }).click();
+    await page.getByText('enabled', { exact: true }).waitFor();
 
     await page.getByRole('tab', { name: 'Runs' }).click();
     await page.getByText('No runs yet').waitFor();
@@ -261,8 +265,8 @@ describe.runIf(run)('the session message (API Studio)', () => {
     await stack?.close();
   });
 
-  const expectSessionMessage = async (page: Page) => {
-    await page.getByRole('heading', { name: "Your session has expired — reopen the add-on from Clockify's sidebar" }).waitFor({ timeout: 15_000 });
+  const expectSessionPage = async (page: Page, heading: string) => {
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15_000 });
     expect(await page.getByRole('navigation', { name: 'Sections' }).count()).toBe(0);
   };
 
@@ -270,7 +274,7 @@ describe.runIf(run)('the session message (API Studio)', () => {
     // Expired two minutes ago: beyond the server's clock-skew allowance.
     const token = await stack.token('OWNER', { expiresInSeconds: -120 });
     const sidebar = await openSidebar(browser, stack.url, token);
-    await expectSessionMessage(sidebar.page);
+    await expectSessionPage(sidebar.page, 'Your session has expired');
     await screenshotBothWidths(sidebar.page, 'session-expired');
     await sidebar.close();
   });
@@ -281,16 +285,20 @@ describe.runIf(run)('the session message (API Studio)', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
     const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, workspaceRole: 'OWNER' })).toString('base64url')}.${signature}`;
     const sidebar = await openSidebar(browser, stack.url, forged);
-    await expectSessionMessage(sidebar.page);
+    await expectSessionPage(sidebar.page, 'This sign-in token was not accepted');
+    await screenshotBothWidths(sidebar.page, 'session-bad-token');
     await sidebar.close();
   });
 
-  it('replaces the page when there is no token or it is not a JWT', async () => {
-    for (const token of [null, 'not-a-token']) {
-      const sidebar = await openSidebar(browser, stack.url, token);
-      await expectSessionMessage(sidebar.page);
-      await sidebar.close();
-    }
+  it('explains how to open the sidebar when there is no token, and says a non-JWT link is not valid', async () => {
+    const none = await openSidebar(browser, stack.url, null);
+    await expectSessionPage(none.page, 'Open this add-on from Clockify');
+    expect(await none.page.locator('main').textContent()).toContain('npm run cli -- token <edition>');
+    await screenshotBothWidths(none.page, 'session-no-token');
+    await none.close();
+    const garbage = await openSidebar(browser, stack.url, 'not-a-token');
+    await expectSessionPage(garbage.page, 'This sign-in link is not valid');
+    await garbage.close();
   });
 
   it('asks Clockify for a new token before expiry and uses the one it gets back', async () => {
@@ -311,11 +319,11 @@ describe.runIf(run)('the session message (API Studio)', () => {
 
     // Past the first token's expiry the page still works, with the new token.
     await new Promise((resolve) => setTimeout(resolve, 7000));
-    const authorization = page.waitForRequest((request) => request.url().includes('/ui/me') || request.url().includes('/ui/webhooks/events')).then((request) => request.headers().authorization);
+    const authorization = page.waitForRequest((request) => request.url().includes('/ui/me') || request.url().includes('/ui/inspector/events')).then((request) => request.headers().authorization);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Webhooks' }).click();
     expect(await authorization).toBe(`Bearer ${second}`);
     await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();
-    expect(await page.getByRole('heading', { name: /Your session has expired/ }).count()).toBe(0);
+    expect(await page.locator('main.session-ended').count()).toBe(0);
     await sidebar.close();
   });
 

@@ -123,6 +123,10 @@ describeEachDialect('retention clean-up', (dialect) => {
       .insertInto('api_calls')
       .values({ id, workspace_id: workspaceId, source: 'explorer', operation_id: 'getTags', method: 'GET', url: 'http://x', status: 200, duration_ms: 1, attempts: 1, error: null, request_json: null, response_excerpt: null, user_id: null, created_at: at })
       .execute();
+    await database.db
+      .insertInto('rejected_requests')
+      .values({ id, workspace_id: workspaceId, source: 'clockify', event_type: 'NEW_PROJECT', status: 401, reason: 'invalid-token', detail: 'bad signature', headers_json: '{}', body_bytes: 10, received_at: at })
+      .execute();
     for (const status of ['done', 'pending'] as const) {
       await database.db
         .insertInto('jobs')
@@ -132,7 +136,7 @@ describeEachDialect('retention clean-up', (dialect) => {
     return id;
   };
 
-  const ids = async (table: 'webhook_events' | 'flow_runs' | 'api_calls') => (await database.db.selectFrom(table).select('id').orderBy('id').execute()).map((row) => row.id).sort();
+  const ids = async (table: 'webhook_events' | 'flow_runs' | 'api_calls' | 'rejected_requests') => (await database.db.selectFrom(table).select('id').orderBy('id').execute()).map((row) => row.id).sort();
   const counter = async () => Object.fromEntries((await metrics.registry.getSingleMetric('retention_rows_deleted_total')!.get()).values.map((v) => [v.labels.table, v.value]));
 
   it('keeps each workspace\'s history for its own number of days, and removes orphans by the default', async () => {
@@ -161,6 +165,7 @@ describeEachDialect('retention clean-up', (dialect) => {
     expect(await ids('webhook_events')).toEqual(kept);
     expect(await ids('flow_runs')).toEqual(kept);
     expect(await ids('api_calls')).toEqual(kept);
+    expect(await ids('rejected_requests')).toEqual(kept);
     // No action result outlives its run.
     const results = await database.db.selectFrom('flow_action_results').select('run_id').execute();
     expect(new Set(results.map((row) => row.run_id))).toEqual(new Set(keep));
@@ -171,7 +176,7 @@ describeEachDialect('retention clean-up', (dialect) => {
     // Dedup keys older than the 24 h window are useless whatever the workspace.
     expect(await database.db.selectFrom('webhook_dedup').select('delivery_key').execute()).toHaveLength(0);
 
-    expect(report.deleted).toMatchObject({ webhook_events: 5, flow_runs: 5, flow_action_results: 10, api_calls: 5, jobs: 5, webhook_dedup: 11 });
+    expect(report.deleted).toMatchObject({ webhook_events: 5, flow_runs: 5, flow_action_results: 10, api_calls: 5, jobs: 5, webhook_dedup: 11, rejected_requests: 5 });
     expect(await counter()).toMatchObject({ webhook_events: 5, flow_runs: 5, flow_action_results: 10, api_calls: 5, jobs: 5, webhook_dedup: 11 });
   });
 

@@ -8,6 +8,8 @@ import type { AppServices } from './app-context';
 import { useResource } from './hooks/use-resource';
 import { useRoute } from './hooks/use-route';
 import { useStore } from './hooks/use-store';
+import { setDatePreferences } from './lib/date-preferences';
+import type { DatePreferences } from './lib/date-preferences';
 import { createStore } from './lib/store';
 import { routeHref } from './lib/route';
 import type { View } from './lib/route';
@@ -57,6 +59,8 @@ function Loader({ session }: { session: Session }) {
   );
 }
 
+const EDITION_ICONS: Record<Me['edition']['id'], IconName> = { 'api-studio': 'braces', 'universal-webhook': 'webhooks', 'clockify-addon': 'overview' };
+
 const LIVE_TEXT: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', off: 'Offline' };
 
 function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me }) {
@@ -68,6 +72,17 @@ function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me 
   const [toasts, setToasts] = useState<Toast[]>([]);
   const toastSeq = useRef(0);
   const mainRef = useRef<HTMLElement>(null);
+  // Dates follow the user's Clockify settings once known; the whole page renders again with them.
+  const [, setPreferencesLoaded] = useState(false);
+  useEffect(() => {
+    api
+      .get<DatePreferences>('/ui/me/preferences')
+      .then((preferences) => {
+        setDatePreferences(preferences);
+        setPreferencesLoaded(true);
+      })
+      .catch(() => undefined);
+  }, [api]);
 
   useEffect(() => {
     live.start();
@@ -101,7 +116,9 @@ function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me 
 
   useEffect(() => {
     document.title = me.edition.name;
-  }, [me.edition.name]);
+    // Each add-on its own accent and mark (styles/extras.css), so the three are told apart at a glance.
+    document.documentElement.dataset.edition = me.edition.id;
+  }, [me.edition.name, me.edition.id]);
 
   const services: AppServices = useMemo(() => ({ api, live, me, announce, notify }), [api, live, me, announce, notify]);
   const roleLabel = me.isAdmin ? roleName(me.role) : `${roleName(me.role)} · read-only`;
@@ -114,7 +131,7 @@ function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me 
       <header class="topbar">
         <div class="brand">
           <span class="brand-mark" aria-hidden="true">
-            <Icon name="webhooks" size={16} />
+            <Icon name={EDITION_ICONS[me.edition.id]} size={16} />
           </span>
           <span class="brand-name">{me.edition.name}</span>
         </div>

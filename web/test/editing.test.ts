@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OperationParameter } from '../src/api/types';
 import { conditionValueText, flowFromCall, moveItem, parseConditionValue, uniqueActionId } from '../src/lib/flow-draft';
 import { insertAt, insideJsonString, toJsonPath, toTemplate } from '../src/lib/json-path';
-import { buildParams, coerceValue, errorsByParam, initialValues, inputKindOf, parseBody } from '../src/lib/params';
+import { buildParams, coerceValue, errorsByParam, initialValues, inputKindOf, parseBody, placeholderOf } from '../src/lib/params';
 import { draftProblems } from '../src/views/flows/flow-checks';
 
 describe('field picker addresses', () => {
@@ -49,8 +49,11 @@ describe('operation forms', () => {
     expect(params.map(inputKindOf)).toEqual(['text', 'integer', 'boolean', 'enum', 'array', 'number']);
   });
 
-  it('fills known values first, then defaults; path parameters get no default', () => {
-    expect(initialValues(params, { workspaceId: 'w1' })).toMatchObject({ workspaceId: 'w1', 'page-size': '50', archived: '' });
+  it('fills known values of required parameters; optional ones stay unset, their default only a placeholder', () => {
+    expect(initialValues(params, { workspaceId: 'w1' })).toMatchObject({ workspaceId: 'w1', 'page-size': '', archived: '' });
+    expect(initialValues([param('include-roles', { type: 'boolean', default: false }, { required: true })], {})).toEqual({ 'include-roles': 'false' });
+    expect(placeholderOf(params[1]!)).toBe('not set (default 50)');
+    expect(placeholderOf(params[2]!)).toBe('not set');
     expect(initialValues(params, { workspaceId: 'w1' }, { 'page-size': 5, 'excluded-ids': ['a', 'b'] })).toMatchObject({ 'page-size': '5', 'excluded-ids': 'a, b' });
   });
 

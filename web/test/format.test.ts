@@ -30,7 +30,9 @@ describe('display formatting', () => {
   it('labels events and snapshot types', () => {
     expect(humanizeEvent('NEW_TIME_ENTRY')).toBe('New time entry');
     expect(entityTypeLabel('time-entries')).toBe('Time entries');
-    expect(entityTypeLabel('raw:getWorkspaceOfUser')).toBe('Workspace of user');
+    expect(entityTypeLabel('raw:getWorkspaceOfUser')).toBe('Workspace');
+    expect(entityTypeLabel('webhooks-statuses')).toBe('Webhook delivery statuses');
+    expect(entityTypeLabel('raw:getSomethingElse')).toBe('Something else');
     expect(entityTypeLabel('projectCustomFields')).toBe('Project custom fields');
   });
 

@@ -117,7 +117,7 @@ export class ApiClient {
     if (response.ok) return body as T;
     const error = toApiError(response, body);
     if (response.status === 401 || (response.status === 403 && SESSION_ENDING_SLUGS.has(error.slug))) {
-      this.session.end(error.slug === 'not-installed' ? 'not-installed' : 'rejected', error.detail);
+      this.session.end(error.slug === 'not-installed' ? 'not-installed' : this.session.expired() || /expired/i.test(error.detail) ? 'expired' : 'rejected', error.detail);
     }
     throw error;
   }

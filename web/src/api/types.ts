@@ -155,6 +155,7 @@ export interface HistoryEntry {
   attempts?: number;
   error?: string | null;
   input: { operationId?: string; params?: Record<string, unknown>; body?: unknown } | null;
+  userId?: string | null;
   createdAt: number;
 }
 
@@ -313,4 +314,122 @@ export interface ReconciliationStatus {
   lastRecovered: number;
   recoveredTotal: number;
   lastError: string | null;
+}
+
+export type CapabilityId = keyof Capabilities;
+
+/** GET /ui/capabilities: the edition's capabilities as this workspace's settings leave them. */
+export interface CapabilityState {
+  id: CapabilityId;
+  label: string;
+  state: 'on' | 'off' | 'unavailable';
+  reason?: string;
+  howToEnable?: string;
+}
+
+export interface CapabilitiesResponse {
+  capabilities: CapabilityState[];
+  templates: { templateId: string; needs: CapabilityId[] }[];
+}
+
+export interface NamedEntity {
+  id: string;
+  name: string;
+  parentId?: string;
+  color?: string;
+}
+
+/** GET /ui/names: the workspace's names from the snapshot. */
+export interface NameDirectory {
+  workspace: { id: string; name: string | null };
+  users: NamedEntity[];
+  projects: NamedEntity[];
+  tasks: NamedEntity[];
+  clients: NamedEntity[];
+  tags: NamedEntity[];
+  customFields: NamedEntity[];
+  sources: NamedEntity[];
+}
+
+/** GET /ui/api-explorer/docs/:operationId */
+export interface OperationDocs {
+  operationId: string;
+  serverUrl: string;
+  responses: { status: string; description: string }[];
+  responseSchema: unknown;
+}
+
+/** GET /ui/api-explorer/calls/:callId */
+export interface ExplorerCall {
+  id: string;
+  operationId: string | null;
+  method: string;
+  url: string;
+  status: number | null;
+  durationMs: number;
+  attempts: number;
+  error: string | null;
+  input: { operationId?: string; params?: Record<string, unknown>; body?: unknown } | null;
+  response: unknown;
+  responseTruncated: boolean;
+  responseHidden?: boolean;
+  userId: string | null;
+  createdAt: number;
+}
+
+/** GET /ui/inspector/events: the few payload facts a one-line summary needs. */
+export interface EventDigest {
+  entityId?: string;
+  name?: string;
+  description?: string;
+  userId?: string;
+  userName?: string;
+  projectId?: string;
+  projectName?: string;
+  taskId?: string;
+  taskName?: string;
+  clientId?: string;
+  clientName?: string;
+  start?: string;
+  end?: string;
+  duration?: string;
+}
+
+export interface InspectorEvent extends WebhookEvent {
+  digest?: EventDigest;
+}
+
+/** GET /ui/inspector/rejected */
+export interface RejectedRequest {
+  id: string;
+  source: string;
+  eventType: string | null;
+  status: number;
+  reason: string;
+  detail: string;
+  headers: Record<string, string>;
+  bodyBytes: number;
+  receivedAt: number;
+}
+
+export interface RejectedList {
+  requests: RejectedRequest[];
+  reasons: string[];
+  nextCursor: string | null;
+}
+
+/** GET /ui/inspector/volume */
+export interface VolumeBucket {
+  start: number;
+  processed: number;
+  failed: number;
+  skipped: number;
+  received: number;
+  rejected: number;
+}
+
+export interface Volume {
+  range: '24h' | '7d';
+  bucketMs: number;
+  buckets: VolumeBucket[];
 }

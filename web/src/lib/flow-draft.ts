@@ -32,7 +32,8 @@ export function isGroup(rule: ConditionRule | ConditionGroup): rule is Condition
 export function emptyFlow(firstEvent: string | undefined): FlowDefinition {
   return {
     name: '',
-    enabled: true,
+    // A new flow starts off: it runs on events only once someone switches it on.
+    enabled: false,
     trigger: { kind: 'clockify', events: firstEvent ? [firstEvent] : [] },
     conditions: { mode: 'all', rules: [] },
     actions: [],

@@ -1,4 +1,5 @@
 /** Display formatting: times, durations, counts. Pure, so the same inputs always read the same. */
+import { clockifyDateTime, datePreferences } from './date-preferences';
 
 export type TimeValue = number | string | null | undefined;
 
@@ -30,10 +31,12 @@ export function relativeTime(value: TimeValue, now: number, locale?: string): st
   return format.format(Math.round(seconds / 60), 'minute');
 }
 
-/** "22 Nov 2025, 14:03:12" in the viewer's locale. */
+/** In the viewer's Clockify format and zone when known (see date-preferences.ts), else "22 Nov 2025, 14:03:12" in their locale. */
 export function dateTime(value: TimeValue, locale?: string): string {
   const date = toDate(value);
   if (!date) return '—';
+  const preferences = datePreferences();
+  if (preferences) return clockifyDateTime(date, preferences);
   return date.toLocaleString(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
@@ -62,7 +65,26 @@ export function humanizeEvent(eventType: string): string {
 }
 
 /** An entity type of the snapshot as a label: `time-entries` → "Time entries", `raw:getWorkspaceOfUser` → "Workspace of user". */
+/** Snapshot types whose machine-made names read badly ("Webhooks statuses"): said plainly instead. */
+const ENTITY_LABELS: Record<string, string> = {
+  'raw:getLoggedUser': 'Your user profile',
+  'raw:getWorkspaceOfUser': 'Workspace',
+  'raw:getInvoiceSettings': 'Invoice settings',
+  'raw:generateSummaryReport': 'Summary report',
+  'expenses-categories': 'Expense categories',
+  'scheduling-assignments-all': 'Scheduled assignments',
+  'time-off-policies': 'Time off policies',
+  'time-off-balances': 'Time off balances',
+  'reports-detailed': 'Detailed report rows',
+  'audit-log': 'Audit log entries',
+  'invoices-payments': 'Invoice payments',
+  'users-managers': 'Managers of users',
+  'webhooks-statuses': 'Webhook delivery statuses',
+  'project-custom-fields': 'Custom fields of projects',
+};
+
 export function entityTypeLabel(type: string): string {
+  if (ENTITY_LABELS[type]) return ENTITY_LABELS[type]!;
   const raw = type.startsWith('raw:') ? type.slice(4).replace(/^get(?=[A-Z])/, '') : type;
   return humanizeKey(raw);
 }

@@ -3,8 +3,10 @@ import type { Store } from '../lib/store';
 import { decodeToken, refreshDelayMs, sameSubject } from './claims';
 import type { TokenClaims } from './claims';
 import { REFRESH_REQUEST, tokenFromRefreshMessage } from './refresh-message';
+import { expiresAtMs, forgetToken, saveToken } from './token-store';
 
-export type EndReason = 'missing' | 'malformed' | 'rejected' | 'not-installed';
+/** Why there is no session: never had a token, a token that is not valid, one that ran out, or no installation. */
+export type EndReason = 'missing' | 'malformed' | 'rejected' | 'expired' | 'not-installed';
 
 export type SessionState =
   | { status: 'active'; claims: TokenClaims }
@@ -13,8 +15,9 @@ export type SessionState =
 const RETRY_REFRESH_MS = 60_000;
 
 /**
- * The user token lives here, in memory only: it is taken from the address bar once, sent as a
- * Bearer header, renewed through Clockify before it expires, and never stored or logged.
+ * The user token lives here: taken from the address bar once (or, after a reload, from this tab's
+ * sessionStorage), sent as a Bearer header, renewed through Clockify before it expires, kept for
+ * this tab only and never logged.
  */
 export class Session {
   readonly state: Store<SessionState>;
@@ -22,17 +25,30 @@ export class Session {
   private receivedAt = Date.now();
   private refreshTimer: number | undefined;
   private readonly onMessage = (event: MessageEvent) => this.acceptRefresh(event);
+  private readonly storage: Storage | undefined;
 
-  constructor(token: string | null) {
+  constructor(
+    token: string | null,
+    options: { receivedAt?: number; storage?: Storage; endedBecause?: EndReason } = {},
+  ) {
     const claims = token ? decodeToken(token) : null;
     this.token = claims ? token : null;
+    this.storage = options.storage;
+    this.receivedAt = options.receivedAt ?? Date.now();
     this.state = createStore<SessionState>(
-      claims ? { status: 'active', claims } : { status: 'ended', reason: token ? 'malformed' : 'missing' },
+      claims ? { status: 'active', claims } : { status: 'ended', reason: token ? 'malformed' : (options.endedBecause ?? 'missing') },
     );
-    if (claims) {
+    if (claims && token) {
+      saveToken(this.storage, token, this.receivedAt);
       window.addEventListener('message', this.onMessage);
       this.scheduleRefresh(claims);
     }
+  }
+
+  /** Whether the current token has run out by now (the server then refuses it as expired). */
+  expired(now = Date.now()): boolean {
+    const expiresAt = this.token ? expiresAtMs(this.token, this.receivedAt) : null;
+    return expiresAt !== null && expiresAt <= now;
   }
 
   /** The current token, or null once the session has ended. */
@@ -43,6 +59,7 @@ export class Session {
   end(reason: EndReason, detail?: string): void {
     if (this.state.get().status === 'ended') return;
     this.token = null;
+    forgetToken(this.storage);
     window.clearTimeout(this.refreshTimer);
     window.removeEventListener('message', this.onMessage);
     this.state.set({ status: 'ended', reason, detail });
@@ -77,6 +94,7 @@ export class Session {
     if (!claims || !sameSubject(current.claims, claims)) return;
     this.token = token;
     this.receivedAt = Date.now();
+    saveToken(this.storage, token, this.receivedAt);
     this.state.set({ status: 'active', claims });
     this.scheduleRefresh(claims);
   }

@@ -1,12 +1,15 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { ExecuteResult, OperationForm, OperationParameter } from '../../api/types';
+import { useEffect, useId, useMemo, useRef, useState } from 'preact/hooks';
+import type { ExecuteResult, OperationDocs, OperationForm, OperationParameter } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
+import { useNames } from '../../hooks/use-names';
 import { useResource } from '../../hooks/use-resource';
 import { navigate } from '../../hooks/use-route';
 import { flowFromCall, pendingDraft } from '../../lib/flow-draft';
 import { prettyJson } from '../../lib/format';
-import { buildParams, enumOf, errorsByParam, initialValues, inputKindOf, parseBody } from '../../lib/params';
+import { fillExampleIds, idKindOf } from '../../lib/names';
+import type { IdKind, NameIndex } from '../../lib/names';
+import { buildParams, enumOf, errorsByParam, initialValues, inputKindOf, parseBody, placeholderOf } from '../../lib/params';
 import { routeHref } from '../../lib/route';
 import { MethodBadge } from '../../ui/badge';
 import { Button, LinkButton } from '../../ui/button';
@@ -16,6 +19,7 @@ import { Field } from '../../ui/field';
 import { LongText } from '../../ui/hint';
 import { JsonTree } from '../../ui/json-tree';
 import { FilePicker } from './file-picker';
+import { ResponsesCard, SamplesCard } from './operation-docs';
 import { pendingCall } from './pending-call';
 import { ResponseView } from './response-view';
 
@@ -61,9 +65,20 @@ function OperationFormCard({ form }: { form: OperationForm }) {
     pendingCall.set(null);
     return handed;
   }, [form.operationId]);
+  const names = useNames();
+  const docs = useResource((signal) => api.get<OperationDocs>(`/ui/api-explorer/docs/${encodeURIComponent(form.operationId)}`, { signal }), [form.operationId]);
   const [values, setValues] = useState(() => initialValues(form.parameters, form.prefill, given?.params));
-  const exampleText = form.exampleBody === null || form.exampleBody === undefined ? '' : prettyJson(form.exampleBody);
+  const specExample = form.exampleBody === null || form.exampleBody === undefined ? '' : prettyJson(form.exampleBody);
+  // The spec's placeholder ids replaced by real ones of this workspace, once the names are loaded.
+  const exampleText = useMemo(() => (specExample === '' ? '' : prettyJson(fillExampleIds(form.exampleBody, names, { userId: me.userId, workspaceId: me.workspaceId }))), [specExample, form.exampleBody, names, me]);
   const [bodyText, setBodyText] = useState(() => (given?.body !== undefined ? prettyJson(given.body) : exampleText));
+  // When the names arrive, an example the user has not edited is filled again with them.
+  const shownExample = useRef(exampleText);
+  useEffect(() => {
+    const previous = shownExample.current;
+    shownExample.current = exampleText;
+    if (given?.body === undefined) setBodyText((current) => (current === previous ? exampleText : current));
+  }, [exampleText, given]);
   const [result, setResult] = useState<ExecuteResult | undefined>(undefined);
   const body = parseBody(bodyText);
 
@@ -136,9 +151,9 @@ function OperationFormCard({ form }: { form: OperationForm }) {
               {form.notRunnableBecause}
             </Notice>
           ) : null}
-          <ParamGroup title="Path" params={pathParams} values={values} errors={fieldErrors} onChange={setValues} />
-          <ParamGroup title="Query" params={queryParams} values={values} errors={fieldErrors} onChange={setValues} />
-          <ParamGroup title="Headers" params={headerParams} values={values} errors={fieldErrors} onChange={setValues} />
+          <ParamGroup title="Path" params={pathParams} path={form.path} names={names} values={values} errors={fieldErrors} onChange={setValues} />
+          <ParamGroup title="Query" params={queryParams} path={form.path} names={names} values={values} errors={fieldErrors} onChange={setValues} />
+          <ParamGroup title="Headers" params={headerParams} path={form.path} names={names} values={values} errors={fieldErrors} onChange={setValues} />
           {form.requestBody ? (
             <fieldset class="fieldset">
               <legend>
@@ -182,7 +197,7 @@ function OperationFormCard({ form }: { form: OperationForm }) {
             </fieldset>
           ) : null}
           {execute.error ? <ErrorNotice error={execute.error} title="The call was not sent" compact /> : null}
-          <div class="form-actions">
+          <div class="form-actions sticky-actions">
             <Button type="submit" variant="primary" icon="play" busy={execute.busy} disabled={!form.runnable || !body.ok}>
               Run
             </Button>
@@ -196,28 +211,49 @@ function OperationFormCard({ form }: { form: OperationForm }) {
         </form>
       </Card>
       {result ? <ResponseView result={result} /> : null}
+      {docs.data ? <ResponsesCard docs={docs.data} /> : null}
+      {docs.data ? <SamplesCard form={form} docs={docs.data} params={buildParams(form.parameters, values)} body={form.requestBody && body.ok ? body.value : undefined} /> : null}
     </>
   );
 }
 
-function ParamGroup({ title, params, values, errors, onChange }: { title: string; params: OperationParameter[]; values: Record<string, string>; errors: Record<string, string>; onChange: (next: Record<string, string>) => void }) {
+function ParamGroup({ title, params, path, names, values, errors, onChange }: { title: string; params: OperationParameter[]; path: string; names: NameIndex; values: Record<string, string>; errors: Record<string, string>; onChange: (next: Record<string, string>) => void }) {
   if (params.length === 0) return null;
+  const input = (param: OperationParameter) => (
+    <ParamInput key={param.name} param={param} idKind={idKindOf(param.name, path)} names={names} value={values[param.name] ?? ''} error={errors[param.name]} onChange={(value) => onChange({ ...values, [param.name]: value })} />
+  );
+  const required = params.filter((param) => param.required || param.in === 'path');
+  const optional = params.filter((param) => !required.includes(param));
+  // Optional parameters are folded away (a long list pushed Run out of sight at 400 px); open when one is set or wrong.
+  const optionalInUse = optional.some((param) => (values[param.name] ?? '') !== '' || errors[param.name]);
   return (
     <fieldset class="fieldset">
       <legend>{title} parameters</legend>
-      <div class="form-grid">
-        {params.map((param) => (
-          <ParamInput key={param.name} param={param} value={values[param.name] ?? ''} error={errors[param.name]} onChange={(value) => onChange({ ...values, [param.name]: value })} />
-        ))}
-      </div>
+      {required.length > 0 ? <div class="form-grid">{required.map(input)}</div> : null}
+      {optional.length > 0 ? (
+        <details class="disclosure" open={optionalInUse || required.length === 0 && optional.length <= 3 ? true : undefined}>
+          <summary>
+            Optional ({optional.length}){optionalInUse ? `, ${optional.filter((param) => (values[param.name] ?? '') !== '').length} set` : ': not sent unless set'}
+          </summary>
+          <div class="form-grid">{optional.map(input)}</div>
+        </details>
+      ) : null}
     </fieldset>
   );
 }
 
-function ParamInput({ param, value, error, onChange }: { param: OperationParameter; value: string; error?: string; onChange: (value: string) => void }) {
+function ParamInput({ param, idKind, names, value, error, onChange }: { param: OperationParameter; idKind?: IdKind; names: NameIndex; value: string; error?: string; onChange: (value: string) => void }) {
   const kind = inputKindOf(param);
   const fixed = param.name === 'workspaceId';
-  const text = fixed ? 'Always your current workspace.' : [param.description, kind === 'array' ? 'Separate several values with commas.' : ''].filter(Boolean).join(' ');
+  const listId = useId();
+  // An id parameter offers the workspace's entities by name (the value stays the id).
+  const choices = idKind && idKind !== 'workspace' ? names.list(idKind) : [];
+  const named = value
+    .split(',')
+    .map((item) => names.nameOf(item.trim()))
+    .filter(Boolean)
+    .join(', ');
+  const text = fixed ? 'Always your current workspace.' : [named ? `= ${named}.` : '', param.description, kind === 'array' ? 'Separate several values with commas.' : ''].filter(Boolean).join(' ');
   const hint = text ? <LongText text={text} /> : undefined;
   return (
     <Field label={<span class="mono">{param.name}</span>} required={param.required} hint={hint} error={error}>
@@ -227,7 +263,7 @@ function ParamInput({ param, value, error, onChange }: { param: OperationParamet
           const options = kind === 'boolean' ? ['true', 'false'] : (enumOf(param) ?? []);
           return (
             <select {...common} class="select" value={value} onChange={(event) => onChange(event.currentTarget.value)} required={param.required}>
-              <option value="">{param.required ? 'Choose…' : '(not set)'}</option>
+              <option value="">{param.required ? 'Choose…' : `(${placeholderOf(param)})`}</option>
               {options.map((option) => (
                 <option key={option} value={option}>
                   {option}
@@ -237,17 +273,27 @@ function ParamInput({ param, value, error, onChange }: { param: OperationParamet
           );
         }
         return (
-          <input
-            {...common}
-            class="input"
-            type="text"
-            inputMode={kind === 'integer' ? 'numeric' : kind === 'number' ? 'decimal' : undefined}
-            value={value}
-            readOnly={fixed}
-            required={param.required}
-            placeholder={param.required ? '' : 'optional'}
-            onInput={(event) => onChange(event.currentTarget.value)}
-          />
+          <>
+            <input
+              {...common}
+              class="input"
+              type="text"
+              inputMode={kind === 'integer' ? 'numeric' : kind === 'number' ? 'decimal' : undefined}
+              value={value}
+              readOnly={fixed}
+              required={param.required}
+              placeholder={param.required ? (choices.length > 0 ? 'Pick by name or paste an id' : '') : placeholderOf(param)}
+              list={choices.length > 0 && !fixed ? listId : undefined}
+              onInput={(event) => onChange(event.currentTarget.value)}
+            />
+            {choices.length > 0 && !fixed ? (
+              <datalist id={listId}>
+                {choices.map((choice) => (
+                  <option key={choice.id} value={choice.id} label={choice.name} />
+                ))}
+              </datalist>
+            ) : null}
+          </>
         );
       }}
     </Field>

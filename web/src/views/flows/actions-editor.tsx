@@ -2,9 +2,11 @@ import { useId } from 'preact/hooks';
 import type { ClockifyAction, FlowAction, HttpAction, HttpMethod } from '../../api/types';
 import { CredentialPicker } from './credential-picker';
 import { useApp } from '../../app-context';
+import { capability, useCapabilities } from '../../hooks/use-capabilities';
 import { useStableKeys } from '../../hooks/use-stable-keys';
 import { ACTION_ID_PATTERN, moveItem, newClockifyAction, newHttpAction } from '../../lib/flow-draft';
 import { MethodBadge } from '../../ui/badge';
+import { BlockedNotice } from '../../ui/blocked-notice';
 import { Button } from '../../ui/button';
 import { Field } from '../../ui/field';
 import { Icon } from '../../ui/icons';
@@ -17,6 +19,7 @@ type Validity = (key: string, error: string | null) => void;
 /** "Then": the actions, run in order; each may use the event and the results of earlier steps. */
 export function ActionsEditor({ actions, onChange, readOnly, onValidity }: { actions: FlowAction[]; onChange: (next: FlowAction[]) => void; readOnly: boolean; onValidity: Validity }) {
   const { me } = useApp();
+  const http = capability(useCapabilities(), 'httpActions');
   const keys = useStableKeys(actions.length);
   const ids = actions.map((action) => action.id);
   const set = (index: number, action: FlowAction) => onChange(actions.map((a, i) => (i === index ? action : a)));
@@ -53,12 +56,13 @@ export function ActionsEditor({ actions, onChange, readOnly, onValidity }: { act
             Call Clockify
           </Button>
           {me.edition.capabilities.httpActions ? (
-            <Button size="sm" icon="plus" variant="ghost" onClick={() => onChange([...actions, newHttpAction(ids)])}>
+            <Button size="sm" icon="plus" variant="ghost" disabled={http?.state === 'off'} onClick={() => onChange([...actions, newHttpAction(ids)])}>
               Send an HTTP request
             </Button>
           ) : null}
         </div>
       )}
+      {!readOnly && http?.state === 'off' ? <BlockedNotice capability={http} title="Sending HTTP requests is off in this workspace" /> : null}
     </fieldset>
   );
 }

@@ -17,7 +17,12 @@ import { JsonView } from '../../ui/json-view';
  * Runs the flow as drafted against a sample or a real past event without calling anything: which
  * conditions hold, and the exact requests the actions would send.
  */
-export function DryRunCard({ definition, sample }: { definition: FlowDefinition; sample?: { eventType: string; payload: unknown } }) {
+/** A dry run passes when its conditions match and every step could be built. */
+export function dryRunPassed(result: DryRunResult): boolean {
+  return result.matched && result.actions.every((action) => !action.error);
+}
+
+export function DryRunCard({ definition, sample, onResult }: { definition: FlowDefinition; sample?: { eventType: string; payload: unknown }; onResult?: (passed: boolean) => void }) {
   const { api, announce } = useApp();
   const now = useNow();
   const events = triggerEvents(definition.trigger);
@@ -33,7 +38,8 @@ export function DryRunCard({ definition, sample }: { definition: FlowDefinition;
     const body = input === 'sample' ? { definition, eventType, ...(sample ? { sample: sample.payload } : {}) } : { definition, eventId: input };
     const outcome = await api.post<DryRunResult>('/ui/flows/test', body);
     setResult(outcome);
-    announce(outcome.matched ? `Dry run: conditions matched, ${outcome.actions.length} actions would run.` : 'Dry run: conditions did not match.');
+    onResult?.(dryRunPassed(outcome));
+    announce(outcome.matched ? `Dry run: conditions matched, ${outcome.actions.length} actions would run.` : 'Dry run: conditions did not match, nothing would be sent.');
   });
   const hasSample = definition.trigger.kind === 'clockify';
   return (
@@ -70,6 +76,15 @@ function DryRunOutcome({ result }: { result: DryRunResult }) {
         <Badge tone={result.matched ? 'ok' : 'neutral'}>{result.matched ? 'conditions matched' : 'conditions not matched'}</Badge>
         {result.matched ? <span class="muted small">{result.actions.length} {result.actions.length === 1 ? 'action' : 'actions'} would run</span> : null}
       </div>
+      {!result.matched ? (
+        <p class="dry-run-verdict" data-testid="dry-run-verdict">
+          <strong>Nothing would be sent:</strong> the conditions did not match this event, so no step runs.
+        </p>
+      ) : result.actions.some((action) => action.error) ? (
+        <p class="dry-run-verdict text-danger" data-testid="dry-run-verdict">
+          <strong>Not everything could be built:</strong> the steps marked below would fail.
+        </p>
+      ) : null}
       {result.trace.length > 0 ? (
         <div class="table-wrap">
           <table class="table">
@@ -96,9 +111,9 @@ function DryRunOutcome({ result }: { result: DryRunResult }) {
         </div>
       ) : null}
       {result.actions.map((action) => (
-        <details key={action.actionId} class="disclosure" open>
+        <details key={action.actionId} class="disclosure" open={result.matched}>
           <summary>
-            Step <code>{action.actionId}</code> would send
+            Step <code>{action.actionId}</code> {!result.matched ? 'would not run (what it would have sent)' : action.error ? 'could not be built' : 'would send'}
           </summary>
           {action.error ? <p class="text-danger small">{action.error}</p> : null}
           {action.missing.length > 0 ? (

@@ -10,7 +10,7 @@ import { Badge } from '../../ui/badge';
 import { Button, LinkButton } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { ConfirmDialog } from '../../ui/dialog';
-import { ErrorNotice, Skeleton } from '../../ui/feedback';
+import { ErrorNotice, Notice, Skeleton } from '../../ui/feedback';
 import { Segmented, TabPanel } from '../../ui/segmented';
 import { Toggle } from '../../ui/toggle';
 import { flowOf } from './flow-api';
@@ -26,6 +26,9 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
   const [confirmDelete, setConfirmDelete] = useState(false);
   // The editor restarts from the saved definition after each save (its version changes).
   const [editorKey, setEditorKey] = useState(0);
+  // Switching a flow on asks first unless a dry run on this page has passed: it acts on real events from then on.
+  const [dryRunPassed, setDryRunPassed] = useState(false);
+  const [confirmEnable, setConfirmEnable] = useState(false);
 
   const save = useAction(async (edited: FlowDefinition) => {
     // The switch in the header owns "enabled"; the editor never changes it.
@@ -36,6 +39,7 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
     notify(`Saved${saved.version ? ` as version ${saved.version}` : ''}.`);
   });
   const toggle = useAction(async (enabled: boolean) => {
+    setConfirmEnable(false);
     await api.post(`${path}/${enabled ? 'enable' : 'disable'}`, {});
     flow.update((current) => current && { ...current, enabled, ...(current.definition ? { definition: { ...current.definition, enabled } } : {}) });
     notify(enabled ? 'Flow enabled.' : 'Flow disabled.');
@@ -86,7 +90,7 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
         </div>
         {me.isAdmin ? (
           <div class="row">
-            <Toggle checked={enabled} busy={toggle.busy} onChange={(next) => void toggle.run(next)} label="Enabled" showLabel />
+            <Toggle checked={enabled} busy={toggle.busy} onChange={(next) => (next && !dryRunPassed ? setConfirmEnable(true) : void toggle.run(next))} label="Enabled" showLabel />
             <RunNow flowId={flowId} definition={definition} />
             <Button variant="danger" size="sm" icon="trash" onClick={() => setConfirmDelete(true)}>
               Delete
@@ -95,6 +99,11 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
         ) : null}
       </div>
       {toggle.error ? <ErrorNotice error={toggle.error} compact /> : null}
+      {!enabled && me.isAdmin && tab === 'definition' ? (
+        <Notice tone="info" title="This flow is off">
+          {dryRunPassed ? 'The dry run passed: switch "Enabled" on when you are ready.' : 'It does not act on events yet. Try it with a dry run below, then switch "Enabled" on.'}
+        </Notice>
+      ) : null}
       <div class="stack">
         <Segmented
           idPrefix={idPrefix}
@@ -110,10 +119,13 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
           {tab === 'runs' ? (
             <RunList flowId={flowId} />
           ) : (
-            <FlowEditor key={editorKey} initial={definition} enabledControl={false} readOnly={!me.isAdmin} onSave={(next) => void save.run(next)} saving={save.busy} saveError={save.error} saveLabel="Save changes" />
+            <FlowEditor key={editorKey} initial={definition} enabledControl={false} readOnly={!me.isAdmin} onDryRun={setDryRunPassed} onSave={(next) => void save.run(next)} saving={save.busy} saveError={save.error} saveLabel="Save changes" />
           )}
         </TabPanel>
       </div>
+      <ConfirmDialog open={confirmEnable} title="Enable without a passing dry run?" confirmLabel="Enable anyway" danger={false} busy={toggle.busy} onCancel={() => setConfirmEnable(false)} onConfirm={() => void toggle.run(true)}>
+        <p>No dry run has passed on this page. Once enabled, the flow acts on every matching event and its steps change data for real.</p>
+      </ConfirmDialog>
       <ConfirmDialog
         open={confirmDelete}
         title={`Delete "${definition.name}"?`}

@@ -23,8 +23,10 @@ import { TriggerEditor } from './trigger-editor';
  * The flow as a form (or as JSON for those who prefer it), with the field picker and the dry run
  * beside it. Saving is the caller's job; the editor only hands over a definition it has checked.
  */
-export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, readOnly, extraActions, enabledControl = true }: {
+export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, readOnly, extraActions, enabledControl = true, onDryRun }: {
   initial: FlowDefinition;
+  /** Told whether each dry run passed (the flow page lets a disabled flow be enabled once one has). */
+  onDryRun?: (passed: boolean) => void;
   /** New flows choose enabled here; a stored flow has its own switch (enable/disable), outside the definition being edited. */
   enabledControl?: boolean;
   onSave: (definition: FlowDefinition) => void;
@@ -171,7 +173,7 @@ export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, read
             />
             </div>
           )}
-          <DryRunCard definition={draft} sample={sample} />
+          <DryRunCard definition={draft} sample={sample} onResult={onDryRun} />
         </aside>
       </form>
       {jsonMode || readOnly ? null : <PickerDialog events={events} customSource={draft.trigger.kind === 'custom' && draft.trigger.sourceId ? `custom:${draft.trigger.sourceId}` : undefined} />}

@@ -3,7 +3,10 @@ import type { ApiClient } from '../../api/client';
 import type { EndpointList, OperationForm, OperationSummary } from '../../api/types';
 import { useApp } from '../../app-context';
 
-/** The operation list and forms change only with a new server version: fetch each once per page load. */
+/**
+ * What flow steps may call (not the explorer's list, which follows the viewer and the edition):
+ * the list and forms change only with a new server version, so each is fetched once per page load.
+ */
 const listCache = new WeakMap<ApiClient, Promise<OperationSummary[]>>();
 const formCache = new Map<string, Promise<OperationForm>>();
 
@@ -13,7 +16,7 @@ export function useOperations(): OperationSummary[] | undefined {
   useEffect(() => {
     let promise = listCache.get(api);
     if (!promise) {
-      promise = api.get<EndpointList>('/ui/api-explorer/endpoints').then((list) => list.groups.flatMap((group) => group.operations).filter((op) => !op.needsApiKey)); // a flow runs with the add-on token
+      promise = api.get<EndpointList>('/ui/flow-operations').then((list) => list.groups.flatMap((group) => group.operations));
       promise.catch(() => listCache.delete(api));
       listCache.set(api, promise);
     }
@@ -33,7 +36,7 @@ export function useOperationForm(operationId: string): { form?: OperationForm; m
     if (!operationId) return;
     let promise = formCache.get(operationId);
     if (!promise) {
-      promise = api.get<OperationForm>(`/ui/api-explorer/endpoints/${encodeURIComponent(operationId)}`);
+      promise = api.get<OperationForm>(`/ui/flow-operations/${encodeURIComponent(operationId)}`);
       promise.catch(() => formCache.delete(operationId));
       formCache.set(operationId, promise);
     }

@@ -1,21 +1,29 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ExecuteResult, FlowTemplate } from '../../api/types';
+import type { CapabilityState, ExecuteResult, FlowTemplate } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
+import { capability, useCapabilities } from '../../hooks/use-capabilities';
 import { useResource } from '../../hooks/use-resource';
 import { navigate } from '../../hooks/use-route';
 import { routeHref } from '../../lib/route';
 import { Button, LinkButton } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { EmptyState, ErrorNotice, Notice, Skeleton } from '../../ui/feedback';
+import { BlockedNotice } from '../../ui/blocked-notice';
 import { Field } from '../../ui/field';
 import { flowOf } from './flow-api';
 
-/** Ready-made flows: pick one, fill in a few values, and it is created (enabled) in one step. */
+/** Ready-made flows: pick one, fill in a few values, and it is created, switched off until it has been tried. */
 export function TemplatesGallery() {
   const { api, me } = useApp();
   const templates = useResource((signal) => api.get<{ templates: FlowTemplate[] }>('/ui/flows/templates', { signal }), []);
   const [chosen, setChosen] = useState<string | null>(null);
+  const capabilities = useCapabilities();
+  // A template whose flow needs a capability a setting turns off is shown, disabled, with the reason.
+  const blockerOf = (templateId: string) => {
+    const needs = capabilities?.templates.find((item) => item.templateId === templateId)?.needs ?? [];
+    return needs.map((id) => capability(capabilities, id)).find((state) => state && state.state !== 'on');
+  };
   return (
     <div>
       <div class="page-header">
@@ -44,7 +52,7 @@ export function TemplatesGallery() {
         <ul class="template-grid">
           {templates.data.templates.map((template) => (
             <li key={template.id}>
-              <TemplateCard template={template} open={chosen === template.id} onOpen={() => setChosen(chosen === template.id ? null : template.id)} canUse={me.isAdmin} />
+              <TemplateCard template={template} open={chosen === template.id} onOpen={() => setChosen(chosen === template.id ? null : template.id)} canUse={me.isAdmin} blocker={blockerOf(template.id)} />
             </li>
           ))}
         </ul>
@@ -53,7 +61,7 @@ export function TemplatesGallery() {
   );
 }
 
-function TemplateCard({ template, open, onOpen, canUse }: { template: FlowTemplate; open: boolean; onOpen: () => void; canUse: boolean }) {
+function TemplateCard({ template, open, onOpen, canUse, blocker }: { template: FlowTemplate; open: boolean; onOpen: () => void; canUse: boolean; blocker?: CapabilityState }) {
   const { api, notify } = useApp();
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const create = useAction(async () => {
@@ -62,19 +70,22 @@ function TemplateCard({ template, open, onOpen, canUse }: { template: FlowTempla
       const raw = inputs[input.name] ?? '';
       values[input.name] = input.type === 'text-list' ? raw.split('\n').map((line) => line.trim()).filter(Boolean) : raw.trim();
     }
-    const flow = flowOf(await api.post<unknown>(`/ui/flows/templates/${encodeURIComponent(template.id)}`, { inputs: values }));
-    notify(`Flow "${flow.name ?? template.name}" created and enabled.`);
+    const flow = flowOf(await api.post<unknown>(`/ui/flows/templates/${encodeURIComponent(template.id)}`, { inputs: values, enabled: false }));
+    notify(`Flow "${flow.name ?? template.name}" created, switched off: try a dry run, then enable it.`);
     navigate(routeHref('flows', flow.id));
   });
-  const fieldErrors = Object.fromEntries((create.error?.fieldErrors ?? []).map((error) => [error.field.split('.').pop() ?? error.field, error.message]));
+  // Only errors about an input on screen go beside it; any other error is shown above the buttons.
+  const inputNames = new Set(template.requiredInputs.map((input) => input.name));
+  const fieldErrors = Object.fromEntries((create.error?.fieldErrors ?? []).map((error) => [error.field.split('.').pop() ?? error.field, error.message]).filter(([name]) => inputNames.has(name as string)));
   return (
     <div class={`card template-card${open ? ' is-open' : ''}`}>
       <div class="card-body stack-sm">
         <h2 class="template-title">{template.name}</h2>
         <p class="muted">{template.description}</p>
+        {blocker ? <BlockedNotice capability={blocker} title={`Needs "${blocker.label}", which is off`} /> : null}
         {canUse && !open ? (
           <div>
-            <Button variant="primary" size="sm" onClick={onOpen} aria-expanded="false">
+            <Button variant="primary" size="sm" onClick={onOpen} aria-expanded="false" disabled={!!blocker}>
               Use this template
             </Button>
           </div>
@@ -93,7 +104,7 @@ function TemplateCard({ template, open, onOpen, canUse }: { template: FlowTempla
             {create.error && Object.keys(fieldErrors).length === 0 ? <ErrorNotice error={create.error} compact /> : null}
             <div class="form-actions">
               <Button type="submit" variant="primary" busy={create.busy}>
-                Create flow
+                Create flow (off)
               </Button>
               <Button variant="ghost" onClick={onOpen}>
                 Cancel

@@ -1,19 +1,15 @@
 import { useApp } from '../../app-context';
+import { useCapabilities } from '../../hooks/use-capabilities';
 import { dateTime } from '../../lib/format';
 import { StatusBadge } from '../../ui/badge';
 import { Card } from '../../ui/card';
 
-const CAPABILITY_LABELS: Record<string, string> = {
-  customWebhooks: 'Webhooks from other systems',
-  explorerWrites: 'Explorer can change data (admins)',
-  httpActions: 'Flows can call any URL',
-  forwarding: 'Events forwarded to your URL',
-  heavyBootstrap: 'Reports and audit log in the snapshot',
-};
-
 export function InstallationCard() {
   const { me } = useApp();
-  const enabled = Object.entries(me.edition.capabilities).filter(([, on]) => on).map(([name]) => CAPABILITY_LABELS[name] ?? name);
+  const capabilities = useCapabilities();
+  // Only what this workspace's settings allow is claimed; what a setting turns off says how to turn it on.
+  const on = capabilities?.capabilities.filter((item) => item.state === 'on') ?? [];
+  const off = capabilities?.capabilities.filter((item) => item.state === 'off') ?? [];
   return (
     <Card title="Installation" id="installation">
       <dl class="facts">
@@ -30,11 +26,23 @@ export function InstallationCard() {
         <dt>Workspace</dt>
         <dd class="mono">{me.workspaceId}</dd>
       </dl>
-      {enabled.length > 0 ? (
+      {on.length > 0 ? (
         <ul class="chips" style={{ marginTop: '12px' }} aria-label="Enabled capabilities">
-          {enabled.map((label) => (
-            <li key={label} class="chip">
-              {label}
+          {on.map((item) => (
+            <li key={item.id} class="chip">
+              {item.label}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {off.length > 0 ? (
+        <ul class="capabilities-off" aria-label="Turned off by a setting">
+          {off.map((item) => (
+            <li key={item.id}>
+              <span class="chip chip-off">Off · {item.label}</span>
+              <p class="muted small">
+                {item.reason} {item.howToEnable}
+              </p>
             </li>
           ))}
         </ul>

@@ -13,7 +13,7 @@ export function OverviewView() {
           <p>The add-on's state in this workspace at a glance.</p>
         </div>
       </div>
-      <div class="grid-2">
+      <div class="grid-2 overview-grid">
         <div class="stack">
           <BootstrapCard />
           <InstallationCard />

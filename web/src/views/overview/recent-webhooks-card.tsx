@@ -1,8 +1,10 @@
-import type { EventList } from '../../api/types';
+import type { InspectorEvent } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useLiveReload } from '../../hooks/use-live';
+import { useNames } from '../../hooks/use-names';
 import { useNow } from '../../hooks/use-now';
 import { useResource } from '../../hooks/use-resource';
+import { eventSummary, sourceLabel } from '../../lib/event-summary';
 import { relativeTime } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { StatusBadge } from '../../ui/badge';
@@ -14,7 +16,8 @@ import { ReconciliationLine } from './reconciliation-line';
 export function RecentWebhooksCard() {
   const { api } = useApp();
   const now = useNow();
-  const events = useResource((signal) => api.get<EventList>('/ui/webhooks/events', { query: { limit: 5 }, signal }), []);
+  const names = useNames();
+  const events = useResource((signal) => api.get<{ events: InspectorEvent[] }>('/ui/inspector/events', { query: { limit: 5 }, signal }), []);
   useLiveReload(['webhook'], events.reload);
   return (
     <Card title="Recent webhooks" id="recent-webhooks" actions={<LinkButton size="sm" variant="ghost" href={routeHref('webhooks')}>View all</LinkButton>}>
@@ -32,8 +35,10 @@ export function RecentWebhooksCard() {
             <li key={event.id}>
               <a class="list-item" href={routeHref('webhooks', event.id)}>
                 <span class="list-item-main">
-                  <span class="list-item-title mono">{event.eventType}</span>
-                  <span class="list-item-meta">{relativeTime(event.receivedAt, now)}</span>
+                  <span class="list-item-title wrap">{eventSummary(event.eventType, event.digest, names, event.source.startsWith('custom:') ? sourceLabel(event.source, names) : undefined)}</span>
+                  <span class="list-item-meta">
+                    {relativeTime(event.receivedAt, now)} · <span class="mono">{event.eventType}</span>
+                  </span>
                 </span>
                 <StatusBadge status={event.status} />
               </a>

@@ -1,6 +1,10 @@
 import type { EventDetail } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useLive } from '../../hooks/use-live';
+import { useNames } from '../../hooks/use-names';
+import { EventActions } from './event-actions';
+import { eventDigestOf } from './event-digest';
+import { eventSummary, sourceLabel } from '../../lib/event-summary';
 import { useResource } from '../../hooks/use-resource';
 import { dateTime, duration } from '../../lib/format';
 import { routeHref } from '../../lib/route';
@@ -9,9 +13,11 @@ import { LinkButton } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { ErrorNotice, Notice, Skeleton } from '../../ui/feedback';
 import { JsonView } from '../../ui/json-view';
+import { KnownIds } from '../../ui/known-ids';
 
 export function EventDetailPane({ eventId }: { eventId: string }) {
   const { api } = useApp();
+  const names = useNames();
   const detail = useResource((signal) => api.get<EventDetail>(`/ui/webhooks/events/${encodeURIComponent(eventId)}`, { signal }), [eventId]);
   useLive('webhook', (data) => {
     if (data.id === eventId && data.status !== detail.data?.event.status) detail.reload();
@@ -42,17 +48,24 @@ export function EventDetailPane({ eventId }: { eventId: string }) {
   }
   const { event, flowRuns } = detail.data;
   const processingMs = event.processedAt ? event.processedAt - event.receivedAt : null;
+  const custom = event.source.startsWith('custom:');
+  const source = sourceLabel(event.source, names);
+  const named = (id: string) => names.nameOf(id) ?? id;
   return (
     <div class="stack" data-testid="event-detail">
       <span class="back-link">{back}</span>
       <Card
-        title={<span class="mono">{event.eventType}</span>}
-        subtitle={`Received ${dateTime(event.receivedAt)}`}
+        title={eventSummary(event.eventType, eventDigestOf(event.payload), names, custom ? source : undefined)}
+        subtitle={
+          <>
+            <span class="mono">{event.eventType}</span> · Received {dateTime(event.receivedAt)}
+          </>
+        }
         actions={<StatusBadge status={event.status} />}
       >
         <dl class="facts">
           <dt>Source</dt>
-          <dd>{event.source.startsWith('custom:') ? `Custom source ${event.source.slice(7)}` : 'Clockify'}</dd>
+          <dd>{source}</dd>
           <dt>Processed</dt>
           <dd>{event.processedAt ? `${dateTime(event.processedAt)} (${duration(processingMs)})` : 'Not yet'}</dd>
           {event.duplicates > 0 ? (
@@ -64,13 +77,13 @@ export function EventDetailPane({ eventId }: { eventId: string }) {
           {event.userId ? (
             <>
               <dt>User</dt>
-              <dd class="mono">{event.userId}</dd>
+              <dd title={event.userId}>{named(event.userId)}</dd>
             </>
           ) : null}
           {event.projectId ? (
             <>
               <dt>Project</dt>
-              <dd class="mono">{event.projectId}</dd>
+              <dd title={event.projectId}>{named(event.projectId)}</dd>
             </>
           ) : null}
           {event.timeEntryId ? (
@@ -82,6 +95,9 @@ export function EventDetailPane({ eventId }: { eventId: string }) {
           <dt>Event id</dt>
           <dd class="mono">{event.id}</dd>
         </dl>
+        <div style={{ marginTop: '12px' }}>
+          <EventActions detail={detail.data} />
+        </div>
         {event.error ? (
           <div style={{ marginTop: '12px' }}>
             <Notice tone="danger" title="Processing failed">
@@ -121,7 +137,10 @@ export function EventDetailPane({ eventId }: { eventId: string }) {
       </Card>
 
       <Card title="Payload" id="payload" level={3}>
-        <JsonView value={event.payload} label="Payload" />
+        <div class="stack-sm">
+          <KnownIds value={event.payload} names={names} />
+          <JsonView value={event.payload} label="Payload" />
+        </div>
       </Card>
 
       <Card title="Headers" id="headers" level={3} subtitle="As received; signatures and tokens are removed before storing.">
