@@ -7,6 +7,7 @@ import { explorerAccess } from '../explorer/access.js';
 import { readResourceJson } from '../resources.js';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
+import { seesRowAbout } from '../server/access-policy.js';
 import { currentUser } from '../server/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 
@@ -88,10 +89,9 @@ export async function explorerExtrasRoutes(ui: FastifyInstance, { runtime }: { r
     async (request) => {
       const user = currentUser(request);
       const row = await runtime.database.db.selectFrom('api_calls').selectAll().where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer').where('id', '=', request.params.callId).executeTakeFirst();
-      if (!row) throw problems.notFound('unknown-call', 'No explorer call with this id in this workspace.');
-      // An answer holds what its caller's rights allowed (an admin's call may list rates or emails): only they and admins read it back.
-      const mayReadAnswer = user.isAdmin || row.user_id === user.userId;
-      const excerpt = mayReadAnswer ? (row.response_excerpt ?? null) : null;
+      // A member sees their own calls only, as in the history (access-policy); another's call answers like an unknown id.
+      if (!row || !seesRowAbout(user, row.user_id)) throw problems.notFound('unknown-call', 'No explorer call with this id in this workspace.');
+      const excerpt = row.response_excerpt ?? null;
       const parsed = excerpt === null ? null : parseJsonOr<unknown>(excerpt, undefined);
       return {
         id: row.id,
@@ -105,7 +105,7 @@ export async function explorerExtrasRoutes(ui: FastifyInstance, { runtime }: { r
         input: parseJsonOr(row.request_json, null),
         response: parsed === undefined ? excerpt : parsed,
         responseTruncated: parsed === undefined && excerpt !== null,
-        responseHidden: !mayReadAnswer && row.response_excerpt !== null,
+        responseHidden: false,
         userId: row.user_id,
         createdAt: Number(row.created_at),
       };

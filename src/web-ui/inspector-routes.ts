@@ -6,6 +6,7 @@ import type { Expression, SqlBool } from 'kysely';
 import { toStoredEvent } from '../ingest/event-store.js';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
+import { assertAdminRead, eventFor, ownRowsOnly, payloadFor } from '../server/access-policy.js';
 import { currentUser } from '../server/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 import { eventDigest, likePattern } from './event-digest.js';
@@ -122,6 +123,9 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
       const idsNamed = term ? await idsWhoseNameContains(user.workspaceId, term) : [];
 
       let query = db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', user.workspaceId);
+      // Members: only events about themselves, digested from the payload as they may see it (access-policy).
+      const aboutUser = ownRowsOnly(user);
+      if (aboutUser !== undefined) query = query.where('user_id', '=', aboutUser);
       const types = q.type?.split(',').map((t) => t.trim()).filter(Boolean);
       if (types && types.length > 0) query = query.where('event_type', 'in', types);
       if (q.status) query = query.where('status', '=', q.status);
@@ -134,7 +138,7 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
         query = query.where((eb) => eb.or([contains('payload_json', likePattern(term)), contains('event_type', likePattern(term)), contains('id', likePattern(term)), ...idsNamed.map((id) => contains('payload_json', likePattern(id)))]));
       }
       const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
-      const events = rows.slice(0, limit).map((row) => ({ ...toStoredEvent(row), digest: eventDigest(parseJsonOr(row.payload_json, null)) }));
+      const events = rows.slice(0, limit).map((row) => ({ ...eventFor(user, toStoredEvent(row)), digest: eventDigest(payloadFor(user, parseJsonOr(row.payload_json, null))) }));
       return { events: events.map(({ workspaceId: _workspace, ...event }) => event), nextCursor: rows.length > limit ? (events[events.length - 1]?.id ?? null) : null };
     },
   );
@@ -143,7 +147,8 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
     '/ui/inspector/rejected',
     { schema: { tags: ['webhooks'], summary: 'Webhook requests this add-on refused for the workspace (bad signature, unknown source, wrong workspace …), newest first.', querystring: RejectedQuery, response: { 200: RejectedList } } },
     async (request) => {
-      const user = currentUser(request);
+      // Refused requests are a sender's debugging aid, about no user in particular: owners and admins only.
+      const user = assertAdminRead(currentUser(request));
       const { reason, source, cursor } = request.query;
       const limit = request.query.limit ?? 50;
       let query = db.selectFrom('rejected_requests').selectAll().where('workspace_id', '=', user.workspaceId);
@@ -180,9 +185,13 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
       const start = end - spanMs;
       // Counted in the database, per bucket and outcome: a busy week is a few dozen rows, not every event.
       const bucket = sql<number>`cast((received_at - ${start}) / ${bucketMs} as integer)`;
+      // A member's chart counts only the events they may list, and no refused requests (see /ui/inspector/rejected).
+      const aboutUser = ownRowsOnly(user);
+      let eventCounts = db.selectFrom('webhook_events').select([bucket.as('bucket'), 'status', (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', user.workspaceId).where('received_at', '>=', start);
+      if (aboutUser !== undefined) eventCounts = eventCounts.where('user_id', '=', aboutUser);
       const [events, rejected] = await Promise.all([
-        db.selectFrom('webhook_events').select([bucket.as('bucket'), 'status', (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', user.workspaceId).where('received_at', '>=', start).groupBy([sql`1`, 'status']).execute(),
-        db.selectFrom('rejected_requests').select([bucket.as('bucket'), (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', user.workspaceId).where('received_at', '>=', start).groupBy(sql`1`).execute(),
+        eventCounts.groupBy([sql`1`, 'status']).execute(),
+        aboutUser !== undefined ? Promise.resolve([]) : db.selectFrom('rejected_requests').select([bucket.as('bucket'), (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', user.workspaceId).where('received_at', '>=', start).groupBy(sql`1`).execute(),
       ]);
       const buckets = Array.from({ length: spanMs / bucketMs }, (_, index) => ({ start: start + index * bucketMs, processed: 0, failed: 0, skipped: 0, received: 0, rejected: 0 }));
       for (const row of events) {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
+import { ownRowsOnly } from '../server/access-policy.js';
 import { currentUser } from '../server/user-auth.js';
 import { NAMED_TYPES, WORKSPACE_TYPE, nameDirectory } from './names.js';
 
@@ -26,6 +27,9 @@ export async function namesRoutes(ui: FastifyInstance, { runtime }: { runtime: R
       db.selectFrom('entity_cache').select(['entity_type', 'entity_id', 'data_json']).where('workspace_id', '=', user.workspaceId).where('entity_type', 'in', [...Object.keys(NAMED_TYPES), WORKSPACE_TYPE]).execute(),
       runtime.edition.capabilities.customWebhooks ? db.selectFrom('custom_sources').select(['id', 'name']).where('workspace_id', '=', user.workspaceId).execute() : Promise.resolve([]),
     ]);
-    return nameDirectory(user.workspaceId, rows, sources);
+    const directory = nameDirectory(user.workspaceId, rows, sources);
+    // Members know no other user (access-policy): their own name only.
+    const aboutUser = ownRowsOnly(user);
+    return aboutUser === undefined ? directory : { ...directory, users: directory.users.filter((entry) => entry.id === aboutUser) };
   });
 }

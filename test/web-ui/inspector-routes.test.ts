@@ -63,7 +63,7 @@ describeEachDialect('inspector routes', (dialect) => {
     expect((await stack.ui('universal-webhook', '/ui/inspector/volume?range=7d')).body.buckets).toHaveLength(28);
   });
 
-  it('shows a stored explorer answer to the admin who ran it, not to a member', async () => {
+  it('shows a stored explorer call to the admin who ran it; to a member another\'s call does not exist', async () => {
     const ran = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'getTags', params: {} } });
     expect(ran.status).toBe(200);
     const history = (await stack.ui('universal-webhook', '/ui/api-explorer/history')).body as { entries: { id: string }[] };
@@ -76,7 +76,7 @@ describeEachDialect('inspector routes', (dialect) => {
     const other = users.find((user) => user.id !== admin.userId)!;
     const token = await stack.sandbox.userToken({ addonKey: stack.edition('universal-webhook').runtime.editionConfig.key, workspaceId, role: 'REGULAR', userId: other.id });
     const member = await stack.ui('universal-webhook', `/ui/api-explorer/calls/${id}`, { token });
-    expect(member.status).toBe(200);
-    expect(member.body).toMatchObject({ operationId: 'getTags', response: null, responseHidden: true });
+    // As in the history (access-policy): a member sees their own calls only.
+    expect(member.status).toBe(404);
   });
 });
