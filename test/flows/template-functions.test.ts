@@ -102,6 +102,11 @@ describe('dates', () => {
     );
   });
 
+  it('startOf day is the midnight itself on a day whose daylight saving ends later (Lord Howe, half-hour change)', () => {
+    // 2057-04-01 00:00 in Lord Howe: the offset of the guessed instant (after the change) differs from midnight's.
+    expect(ok('| startOf:"day","Australia/Lord_Howe"', Date.UTC(2057, 2, 31, 13, 0))).toBe('2057-03-31T13:00:00.000Z');
+  });
+
   it('property: adding hours and minutes moves the instant by exactly that much', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }), fc.nat(500), fc.nat(59), (instant, hours, minutes) => {

@@ -53,12 +53,17 @@ export function offsetMs(timeZone: string, instant: number): number {
   return wallUtc(wallIn(timeZone, instant)) - instant;
 }
 
-/** The instant a wall-clock time names in a zone (a time skipped by daylight saving moves forward). */
+/**
+ * The instant a wall-clock time names in a zone. Near a daylight-saving change the two offsets tried
+ * can differ: the earlier of those that really show this wall time wins (a repeated hour is taken at
+ * its first occurrence); a time skipped by the change moves forward.
+ */
 export function instantOf(timeZone: string, wall: Wall): number {
   const guess = wallUtc(wall);
   const first = guess - offsetMs(timeZone, guess);
   const second = guess - offsetMs(timeZone, first);
-  return second === first ? first : Math.max(first, second);
+  const showsWall = [first, second].filter((candidate) => wallUtc(wallIn(timeZone, candidate)) === guess);
+  return showsWall.length > 0 ? Math.min(...showsWall) : Math.max(first, second);
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
