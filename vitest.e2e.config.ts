@@ -13,6 +13,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     pool: 'forks',
+    setupFiles: ['test/setup/process-env.ts'],
     reporters: ['default'],
   },
 });
