@@ -13,6 +13,7 @@ import { FlowStore } from './store.js';
 import { templateFunctionRoutes } from './function-routes.js';
 import { JOB_MANUAL_RUN, manualRunJob } from './manual-runs.js';
 import { flowRunRoutes } from './run-routes.js';
+import { JOB_SCHEDULED_RUN, ScheduleTicker, scheduledRunJob } from './schedule-ticker.js';
 
 /** No-code flows: run on every stored event, replayed on request, managed from the sidebar. */
 export function flowsRoom(runtime: Runtime): Room {
@@ -38,6 +39,10 @@ export function flowsRoom(runtime: Runtime): Room {
     );
   });
   runtime.registerJob(JOB_MANUAL_RUN, manualRunJob(runtime, store, executor));
+  runtime.registerJob(JOB_SCHEDULED_RUN, scheduledRunJob(runtime, store, executor));
+  const ticker = new ScheduleTicker(runtime);
+  ticker.start();
+  runtime.onClose(() => ticker.stop());
   return {
     name: 'flows',
     uiRoutes: async (ui) => {
