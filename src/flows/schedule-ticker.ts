@@ -5,6 +5,7 @@
  * through the executor like any run: a run record whose event is the occurrence
  * ({scheduledFor, timeZone}), with the idempotency ledger guarding a retried job.
  */
+import type { ProcessableEvent } from '../ingest/consumers.js';
 import type { JobHandler } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import type { FlowExecutor } from './executor.js';
@@ -26,6 +27,14 @@ export interface ScheduledRunPayload {
 }
 
 export const scheduleEventId = (scheduledFor: number) => `schedule-${scheduledFor}`;
+
+/** The event of a scheduled run: rebuilt from its id, so a replay of the run needs nothing stored. */
+export function scheduledEvent(definition: FlowDefinition, workspaceId: string, eventId: string, receivedAt: number): ProcessableEvent | undefined {
+  const trigger = scheduleOf(definition);
+  const scheduledFor = Number(/^schedule-(\d+)$/.exec(eventId)?.[1]);
+  if (!trigger || !Number.isFinite(scheduledFor)) return undefined;
+  return { id: eventId, workspaceId, source: 'schedule', eventType: 'schedule', payload: { scheduledFor: new Date(scheduledFor).toISOString(), timeZone: zoneOf(trigger) }, receivedAt };
+}
 
 function scheduleOf(definition: FlowDefinition): ScheduleTrigger | undefined {
   return definition.trigger.kind === 'schedule' ? definition.trigger : undefined;
@@ -149,17 +158,7 @@ export function scheduledRunJob(runtime: Runtime, store: FlowStore, executor: Fl
     const flow = await store.get(job.workspaceId, payload.flowId);
     // Deleted, disabled or no longer scheduled since it was queued: nothing to do.
     if (!flow || !flow.enabled || flow.definition.trigger.kind !== 'schedule') return;
-    await executor.run(
-      flow,
-      {
-        id: scheduleEventId(payload.scheduledFor),
-        workspaceId: job.workspaceId,
-        source: 'schedule',
-        eventType: 'schedule',
-        payload: { scheduledFor: new Date(payload.scheduledFor).toISOString(), timeZone: payload.timeZone },
-        receivedAt: runtime.now(),
-      },
-      { signal },
-    );
+    const event = scheduledEvent(flow.definition, job.workspaceId, scheduleEventId(payload.scheduledFor), runtime.now());
+    if (event) await executor.run(flow, event, { signal });
   };
 }

@@ -95,6 +95,13 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
     const state = await db().selectFrom('flow_schedules').selectAll().where('flow_id', '=', flow.id).executeTakeFirstOrThrow();
     expect(Number(state.next_due_at)).toBeGreaterThan(Date.now());
     expect(Number(state.last_occurrence)).toBe(occurrence);
+
+    // A replay runs the same occurrence again, with the same event.
+    const replay = await stack.ui(UW, `/ui/flows/runs/${run.run.id}/replay`, { method: 'POST' });
+    expect(replay.status).toBe(202);
+    const replayed = await finishedRun(stack, UW, flow.id, (candidate) => candidate.replayOf === run.run.id);
+    expect(replayed.run.eventId).toBe(scheduleEventId(occurrence));
+    expect(replayed.actions[0]?.request?.body?.name ?? JSON.stringify(replayed.actions[0]?.request)).toContain(new Date(occurrence).toISOString());
   });
 
   it('after a downtime, run-once runs the missed occurrence once and skip runs nothing', async () => {
