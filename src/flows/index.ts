@@ -13,6 +13,7 @@ import { FlowStore } from './store.js';
 import { templateFunctionRoutes } from './function-routes.js';
 import { JOB_MANUAL_RUN, manualRunJob } from './manual-runs.js';
 import { flowRunRoutes } from './run-routes.js';
+import { JOB_SCHEDULED_RUN, ScheduleTicker, scheduledEvent, scheduledRunJob } from './schedule-ticker.js';
 
 /** No-code flows: run on every stored event, replayed on request, managed from the sidebar. */
 export function flowsRoom(runtime: Runtime): Room {
@@ -29,15 +30,27 @@ export function flowsRoom(runtime: Runtime): Room {
     const original = await store.getRun(job.workspaceId, runId);
     if (!original?.run.eventId) return;
     const definition = await store.version(original.run.flowId, original.run.flowVersion);
+    if (!definition) return;
+    const flow = { id: original.run.flowId, version: original.run.flowVersion, definition, workspaceId: job.workspaceId };
+    // A scheduled run's event is not stored: it is rebuilt from the run's event id.
+    if (definition.trigger.kind === 'schedule') {
+      const scheduled = scheduledEvent(definition, job.workspaceId, original.run.eventId, runtime.now());
+      if (scheduled) await executor.run(flow, scheduled, { signal, replayOf: runId });
+      return;
+    }
     const event = await runtime.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', job.workspaceId).where('id', '=', original.run.eventId).executeTakeFirst();
-    if (!definition || !event) return;
+    if (!event) return;
     await executor.run(
-      { id: original.run.flowId, version: original.run.flowVersion, definition, workspaceId: job.workspaceId },
+      flow,
       { id: event.id, workspaceId: event.workspace_id, source: event.source, eventType: event.event_type, payload: parseJsonOr(event.payload_json, null), receivedAt: Number(event.received_at) },
       { signal, replayOf: runId },
     );
   });
   runtime.registerJob(JOB_MANUAL_RUN, manualRunJob(runtime, store, executor));
+  runtime.registerJob(JOB_SCHEDULED_RUN, scheduledRunJob(runtime, store, executor));
+  const ticker = new ScheduleTicker(runtime);
+  ticker.start();
+  runtime.onClose(() => ticker.stop());
   return {
     name: 'flows',
     uiRoutes: async (ui) => {

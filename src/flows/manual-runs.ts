@@ -24,12 +24,14 @@ export const manualRunDedupeKey = (flowId: string, eventId: string) => `${JOB_MA
 /** The event source a flow's trigger listens to. */
 export function triggerSource(flow: Pick<StoredFlow, 'definition'>): string {
   const trigger = flow.definition.trigger;
+  if (trigger.kind === 'schedule') return 'schedule';
   return trigger.kind === 'clockify' ? 'clockify' : `custom:${trigger.sourceId}`;
 }
 
 function triggerTypes(flow: Pick<StoredFlow, 'definition'>): string[] | undefined {
   const trigger = flow.definition.trigger;
   if (trigger.kind === 'clockify') return trigger.events;
+  if (trigger.kind === 'schedule') return ['schedule'];
   return trigger.eventTypes && trigger.eventTypes.length > 0 ? trigger.eventTypes : undefined;
 }
 

@@ -5,6 +5,7 @@
  * catalog lookups) live in validate.ts.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { HOUR_INTERVALS, MINUTE_INTERVALS, SCHEDULE_DAYS, SCHEDULE_MIN_INTERVAL_MINUTES } from './schedule.js';
 
 export const FLOW_LIMITS = {
   nameLength: 100,
@@ -22,6 +23,8 @@ export const FLOW_LIMITS = {
   urlLength: 2_048,
   retryAttempts: 10,
   retryBackoffMs: 60_000,
+  /** Shortest time between two runs of a scheduled flow. */
+  scheduleMinIntervalMinutes: SCHEDULE_MIN_INTERVAL_MINUTES,
 } as const;
 
 export const ACTION_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_]{0,39}$';
@@ -96,7 +99,34 @@ export const CustomTriggerSchema = Type.Object(
   strict,
 );
 
-export const TriggerSchema = Type.Union([ClockifyTriggerSchema, CustomTriggerSchema]);
+export const MinutesScheduleSchema = Type.Object(
+  { every: Type.Literal('minutes'), interval: Type.Union(MINUTE_INTERVALS.map((n) => Type.Literal(n)), { description: `Minutes between runs, on the local clock's marks (at least ${SCHEDULE_MIN_INTERVAL_MINUTES})` }) },
+  strict,
+);
+export const HoursScheduleSchema = Type.Object(
+  { every: Type.Literal('hours'), interval: Type.Union(HOUR_INTERVALS.map((n) => Type.Literal(n)), { description: 'Hours between runs, on the hour' }) },
+  strict,
+);
+export const DailyScheduleSchema = Type.Object(
+  {
+    at: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$', description: 'Local time, HH:MM (24 h)' }),
+    days: Type.Optional(Type.Array(literals(SCHEDULE_DAYS), { minItems: 1, maxItems: 7, description: 'Weekdays (default: every day)' })),
+  },
+  strict,
+);
+
+export const ScheduleTriggerSchema = Type.Object(
+  {
+    kind: Type.Literal('schedule'),
+    schedule: Type.Union([MinutesScheduleSchema, HoursScheduleSchema, DailyScheduleSchema]),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone, e.g. 'Europe/Berlin' (default UTC)" })),
+    missed: Type.Optional(literals(['run-once', 'skip'] as const)),
+  },
+  strict,
+);
+export type ScheduleTrigger = Static<typeof ScheduleTriggerSchema>;
+
+export const TriggerSchema = Type.Union([ClockifyTriggerSchema, CustomTriggerSchema, ScheduleTriggerSchema]);
 export type FlowTrigger = Static<typeof TriggerSchema>;
 
 const RetrySchema = Type.Object(

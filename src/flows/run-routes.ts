@@ -86,7 +86,7 @@ export async function flowRunRoutes(ui: FastifyInstance, { runtime, store }: { r
         return reply.code(202).send({ queued: 1, eventId });
       }
       const trigger = flow.definition.trigger;
-      const allowed = trigger.kind === 'clockify' ? trigger.events : (trigger.eventTypes ?? []);
+      const allowed = trigger.kind === 'clockify' ? trigger.events : trigger.kind === 'custom' ? (trigger.eventTypes ?? []) : [];
       if (!allowed.includes(eventType!) || samples[eventType!] === undefined) {
         throw problems.badRequest('no-sample', `No bundled sample of "${eventType}" among this flow's trigger events (${allowed.filter((type) => samples[type] !== undefined).join(', ') || 'none'}).`, [{ field: 'body.eventType', message: 'must be a trigger event of the flow with a sample' }]);
       }

@@ -52,6 +52,8 @@ const ENABLED_FLOWS = new RawStatement('SELECT * FROM flows WHERE workspace_id =
 export function triggeredBy(flow: StoredFlow, source: string, eventType: string): boolean {
   const trigger = flow.definition.trigger;
   if (trigger.kind === 'clockify') return source === 'clockify' && trigger.events.includes(eventType);
+  // A scheduled flow runs from its schedule (schedule-ticker.ts), never on a stored event.
+  if (trigger.kind === 'schedule') return false;
   return source === `custom:${trigger.sourceId}` && (!trigger.eventTypes || trigger.eventTypes.length === 0 || trigger.eventTypes.includes(eventType));
 }
 

@@ -17,6 +17,10 @@ import {
   ClockifyTriggerSchema,
   ConditionSchema,
   CustomTriggerSchema,
+  DailyScheduleSchema,
+  HoursScheduleSchema,
+  MinutesScheduleSchema,
+  ScheduleTriggerSchema,
   FLOW_LIMITS,
   HttpActionSchema,
   IMPLICIT_PARAMS,
@@ -25,6 +29,7 @@ import {
   type FlowDefinition,
 } from './model.js';
 import { joinField, parseTemplate, templateStrings } from './templates.js';
+import { HOUR_INTERVALS, MINUTE_INTERVALS, isTimeZone } from './schedule.js';
 
 export interface FlowProblem {
   field: string;
@@ -172,8 +177,12 @@ export function validateFlowDefinition(input: unknown, ctx: FlowValidationContex
 }
 
 function checkTrigger(trigger: unknown, ctx: FlowValidationContext, problems: ProblemList): void {
-  if (!isObject(trigger) || (trigger.kind !== 'clockify' && trigger.kind !== 'custom')) {
-    problems.add(isObject(trigger) ? 'trigger.kind' : 'trigger', 'must be a trigger of kind "clockify" or "custom"');
+  if (!isObject(trigger) || (trigger.kind !== 'clockify' && trigger.kind !== 'custom' && trigger.kind !== 'schedule')) {
+    problems.add(isObject(trigger) ? 'trigger.kind' : 'trigger', 'must be a trigger of kind "clockify", "custom" or "schedule"');
+    return;
+  }
+  if (trigger.kind === 'schedule') {
+    checkScheduleTrigger(trigger, problems);
     return;
   }
   if (trigger.kind === 'clockify') {
@@ -190,6 +199,28 @@ function checkTrigger(trigger: unknown, ctx: FlowValidationContext, problems: Pr
   if (!ctx.customSourceIds) problems.add('trigger.kind', 'custom triggers are not available in this add-on');
   else if (!ctx.customSourceIds.includes(trigger.sourceId as string)) {
     problems.add('trigger.sourceId', `unknown source "${String(trigger.sourceId)}"`);
+  }
+}
+
+/** A schedule trigger, checked variant by variant so each problem names its own field. */
+function checkScheduleTrigger(trigger: Record<string, unknown>, problems: ProblemList): void {
+  const { schedule, ...rest } = trigger;
+  problems.schema(ScheduleTriggerSchema, { ...rest, schedule: { at: '00:00' } }, 'trigger');
+  if (typeof trigger.timeZone === 'string' && !isTimeZone(trigger.timeZone)) problems.add('trigger.timeZone', `"${trigger.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
+  if (!isObject(schedule)) {
+    problems.add('trigger.schedule', 'is required: {"every": "minutes", "interval": 15} or {"at": "17:00", "days": ["mon"]}');
+    return;
+  }
+  if (schedule.every === 'minutes' && typeof schedule.interval === 'number' && !(MINUTE_INTERVALS as readonly number[]).includes(schedule.interval)) {
+    const tooOften = schedule.interval < FLOW_LIMITS.scheduleMinIntervalMinutes;
+    problems.add('trigger.schedule.interval', tooOften ? `runs too often: at least ${FLOW_LIMITS.scheduleMinIntervalMinutes} minutes between runs (limit schedule frequency)` : `must divide the hour: one of ${MINUTE_INTERVALS.join(', ')}`);
+  } else if (schedule.every === 'hours' && typeof schedule.interval === 'number' && !(HOUR_INTERVALS as readonly number[]).includes(schedule.interval)) {
+    problems.add('trigger.schedule.interval', `must divide the day: one of ${HOUR_INTERVALS.join(', ')}`);
+  } else if (schedule.every === 'minutes') problems.schema(MinutesScheduleSchema, schedule, 'trigger.schedule');
+  else if (schedule.every === 'hours') problems.schema(HoursScheduleSchema, schedule, 'trigger.schedule');
+  else if ('every' in schedule) problems.add('trigger.schedule.every', 'must be one of: minutes, hours');
+  else if (problems.schema(DailyScheduleSchema, schedule, 'trigger.schedule') && Array.isArray(schedule.days) && new Set(schedule.days).size !== schedule.days.length) {
+    problems.add('trigger.schedule.days', 'lists a day twice');
   }
 }
 

@@ -212,7 +212,11 @@ export interface ConditionGroup {
   rules: (ConditionRule | ConditionGroup)[];
 }
 
-export type FlowTrigger = { kind: 'clockify'; events: string[] } | { kind: 'custom'; sourceId: string; eventTypes?: string[] };
+export type ScheduleSpec = { every: 'minutes' | 'hours'; interval: number } | { at: string; days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[] };
+export type FlowTrigger =
+  | { kind: 'clockify'; events: string[] }
+  | { kind: 'custom'; sourceId: string; eventTypes?: string[] }
+  | { kind: 'schedule'; schedule: ScheduleSpec; timeZone?: string; missed?: 'run-once' | 'skip' };
 
 interface ActionBase {
   id: string;

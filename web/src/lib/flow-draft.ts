@@ -82,6 +82,10 @@ export function definitionOf(record: FlowRecord): FlowDefinition {
 
 export function triggerSummary(trigger: FlowTrigger | undefined): string {
   if (!trigger) return 'No trigger';
+  if (trigger.kind === 'schedule') {
+    const s = trigger.schedule;
+    return `Schedule: ${'every' in s ? `every ${s.interval} ${s.every}` : `${s.at}${s.days && s.days.length < 7 ? ` on ${s.days.join(', ')}` : ' daily'}`} ${trigger.timeZone ?? 'UTC'}`;
+  }
   if (trigger.kind === 'custom') return `Custom source ${trigger.sourceId}${trigger.eventTypes?.length ? ` (${trigger.eventTypes.join(', ')})` : ''}`;
   if (trigger.events.length === 0) return 'No event chosen';
   return trigger.events.length <= 2 ? trigger.events.join(', ') : `${trigger.events.slice(0, 2).join(', ')} +${trigger.events.length - 2}`;
@@ -89,6 +93,7 @@ export function triggerSummary(trigger: FlowTrigger | undefined): string {
 
 /** The events whose sample payload the field picker shows. */
 export function triggerEvents(trigger: FlowTrigger): string[] {
+  if (trigger.kind === 'schedule') return [];
   return trigger.kind === 'clockify' ? trigger.events : (trigger.eventTypes ?? []);
 }
 

@@ -3,6 +3,7 @@ import type { CustomSource, FlowTrigger } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useResource } from '../../hooks/use-resource';
 import { Field } from '../../ui/field';
+import { ScheduleTriggerForm, defaultScheduleTrigger } from './schedule-trigger';
 
 /** When the flow runs: one or more Clockify events, or (Universal Webhook) a custom source. */
 export function TriggerEditor({ trigger, onChange, readOnly }: { trigger: FlowTrigger; onChange: (next: FlowTrigger) => void; readOnly: boolean }) {
@@ -15,19 +16,25 @@ export function TriggerEditor({ trigger, onChange, readOnly }: { trigger: FlowTr
   return (
     <fieldset class="fieldset" disabled={readOnly}>
       <legend>When</legend>
-      {custom ? (
-        <div class="segmented-radio" role="radiogroup" aria-label="Trigger kind">
-          <label class="check">
-            <input type="radio" name="trigger-kind" checked={trigger.kind === 'clockify'} onChange={() => onChange({ kind: 'clockify', events: [] })} />
-            A Clockify event
-          </label>
+      <div class="segmented-radio" role="radiogroup" aria-label="Trigger kind">
+        <label class="check">
+          <input type="radio" name="trigger-kind" checked={trigger.kind === 'clockify'} onChange={() => onChange({ kind: 'clockify', events: [] })} />
+          A Clockify event
+        </label>
+        {custom ? (
           <label class="check">
             <input type="radio" name="trigger-kind" checked={trigger.kind === 'custom'} onChange={() => onChange({ kind: 'custom', sourceId: '' })} />
             A webhook from a custom source
           </label>
-        </div>
-      ) : null}
-      {trigger.kind === 'clockify' ? (
+        ) : null}
+        <label class="check">
+          <input type="radio" name="trigger-kind" checked={trigger.kind === 'schedule'} onChange={() => onChange(defaultScheduleTrigger())} />
+          On a schedule
+        </label>
+      </div>
+      {trigger.kind === 'schedule' ? (
+        <ScheduleTriggerForm trigger={trigger} onChange={onChange} />
+      ) : trigger.kind === 'clockify' ? (
         <div class="stack-sm">
           {events.length > 8 ? (
             <label class="search-field">
