@@ -26,7 +26,9 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     await stack?.close();
   });
 
+  // One sidebar at a time, as a person has: each holds a live stream, and a user may hold only a few (SSE_MAX_STREAMS_PER_USER).
   const open = async (role: 'OWNER' | 'REGULAR' = 'OWNER', hash = '') => {
+    for (const earlier of opened.splice(0)) await earlier.close().catch(() => undefined);
     const sidebar = await openSidebar(browser, stack.url, await stack.token(role), undefined, hash);
     opened.push(sidebar);
     await sidebar.page.getByRole('navigation', { name: 'Sections' }).waitFor();

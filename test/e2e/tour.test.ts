@@ -1,7 +1,8 @@
 /**
  * A short tour of each add-on, as a user meets it in Clockify's 400-px sidebar: the screenshots
- * the README shows (docs/screenshots/), written by every run of the browser suite so they stay
- * current. One sandbox, the three editions installed in it.
+ * the README shows. Every run of the browser suite takes them (into test-artifacts/screenshots/);
+ * with UPDATE_SCREENSHOTS=1 they replace the README's (docs/screenshots/), so an ordinary test run
+ * leaves the work tree as it was. One sandbox, the three editions installed in it.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import type { Stack } from '../helpers/stack.js';
 import { NARROW, chromiumAvailable, launchBrowser, openSidebar } from './browser.js';
 
 const run = chromiumAvailable();
-const DOCS_SCREENSHOTS = join(projectRoot, 'docs', 'screenshots');
+const DOCS_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(projectRoot, 'docs', 'screenshots') : join(projectRoot, 'test-artifacts', 'screenshots');
 const EDITIONS: EditionId[] = ['api-studio', 'universal-webhook', 'clockify-addon'];
 
 async function shoot(page: Page, name: string): Promise<void> {
