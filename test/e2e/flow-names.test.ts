@@ -90,4 +90,14 @@ describe.runIf(chromiumAvailable())('Names in the flow editor (real browser)', (
       .toEqual([second!.id, second!.id, second!.id]);
     expect(sidebar.problems).toEqual([]);
   });
+
+  it('shows members the names but no pickers (they cannot edit flows)', async () => {
+    const sidebar = await openSidebar(browser, stack.url, await stack.token('REGULAR'), undefined, `#/flows/${flowId}`);
+    opened.push(sidebar);
+    const { page } = sidebar;
+    await page.getByRole('heading', { level: 1, name: 'Project watch' }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('id-name').allTextContents(), { timeout: 15_000 }).toContain(`= ${projects[1]!.name}`);
+    expect(await page.getByLabel(/pick .* by name/).count()).toBe(0);
+    expect(sidebar.problems).toEqual([]);
+  });
 });
