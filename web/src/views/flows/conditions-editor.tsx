@@ -4,6 +4,8 @@ import { useStableKeys } from '../../hooks/use-stable-keys';
 import { CONDITION_OPERATORS, conditionValueText, isGroup, operatorNeedsValue, parseConditionValue } from '../../lib/flow-draft';
 import { Button } from '../../ui/button';
 import { Icon } from '../../ui/icons';
+import { useNames } from '../../hooks/use-names';
+import { IdPicker, NamedValue, idKindOfField } from './id-picker';
 import { PickButton, usePickable } from './insertion';
 
 const MAX_DEPTH = 4;
@@ -74,6 +76,18 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly }: { rule: Condi
   const [valueText, setValueText] = useState(() => conditionValueText(rule.value));
   const needsValue = operatorNeedsValue(rule.op);
   const pickable = usePickable('path', `${label} (field)`, (path) => onChange({ ...rule, path }));
+  const names = useNames();
+  // A rule on an id field ($.projectId, $.tagIds) offers the entities by name; the rule keeps the id.
+  const idKind = idKindOfField(rule.path);
+  const setValue = (value: unknown) => {
+    setValueText(conditionValueText(value));
+    onChange({ ...rule, value });
+  };
+  const pickId = (id: string) => {
+    if (rule.op !== 'in') return setValue(id);
+    const current = Array.isArray(rule.value) ? rule.value : [];
+    setValue(current.includes(id) ? current : [...current, id]);
+  };
   return (
     <div class="rule">
       <span class="rule-path input-with-pick">
@@ -102,7 +116,8 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly }: { rule: Condi
         </select>
       </label>
       {needsValue ? (
-        <label class="rule-value">
+        <div class="rule-value stack-sm" style={{ minWidth: 0 }}>
+        <label>
           <span class="visually-hidden">{label}: value</span>
           <input
             class="input"
@@ -114,6 +129,9 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly }: { rule: Condi
             }}
           />
         </label>
+        <NamedValue value={rule.value} names={names} />
+        {idKind && !readOnly ? <IdPicker kind={idKind} names={names} selected={typeof rule.value === 'string' ? rule.value : undefined} label={`${label}: pick the value by name`} onPick={pickId} /> : null}
+        </div>
       ) : null}
       {readOnly ? null : (
         <button type="button" class="icon-button" aria-label={`Remove ${label}`} onClick={onRemove}>
