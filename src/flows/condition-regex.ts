@@ -19,7 +19,8 @@ export const MAX_PATTERN_LENGTH = 200;
 /** Longer subjects are cut to this many UTF-16 units before matching. */
 export const MAX_SUBJECT_LENGTH = 10_000;
 const MAX_REPEAT = 100;
-const MAX_PROGRAM_SIZE = 1_000;
+/** Exported with the parser below for bench/support/pike-vm-regex.ts, the engine re2js replaced. */
+export const MAX_PROGRAM_SIZE = 1_000;
 
 export interface SafeRegex {
   readonly source: string;
@@ -30,7 +31,7 @@ export interface SafeRegex {
 
 export type SafeRegexResult = { ok: true; regex: SafeRegex } | { ok: false; message: string; position?: number };
 
-type Node =
+export type Node =
   | { type: 'empty' }
   | { type: 'char'; source: string }
   | { type: 'assert'; kind: 'start' | 'end' | 'word' | 'notWord' }
@@ -39,7 +40,7 @@ type Node =
   | { type: 'group'; body: Node }
   | { type: 'repeat'; body: Node; min: number; max: number };
 
-class PatternError extends Error {
+export class PatternError extends Error {
   constructor(
     message: string,
     readonly position: number,
@@ -49,7 +50,7 @@ class PatternError extends Error {
 }
 
 /** Recursive-descent parser over an already syntax-checked (`new RegExp(p, 'u')`) pattern. */
-class Parser {
+export class Parser {
   private pos = 0;
 
   constructor(private readonly src: string) {}
@@ -208,7 +209,7 @@ class Parser {
   }
 }
 
-function codePointLength(text: string, index: number): number {
+export function codePointLength(text: string, index: number): number {
   const code = text.codePointAt(index);
   return code !== undefined && code > 0xffff ? 2 : 1;
 }
