@@ -11,6 +11,7 @@ import { currentUser } from '../server/user-auth.js';
 import type { UserContext } from '../server/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 import { explorerAccess } from './access.js';
+import { historyEntry } from './history-entry.js';
 import { ownRowsOnly, writeRefusal } from '../server/access-policy.js';
 import { translateExplorerBody } from './request-shapes.js';
 import type { ExplorerCall } from './request-shapes.js';
@@ -169,19 +170,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     if (about !== undefined) query = query.where('user_id', '=', about);
     if (request.query.cursor) query = query.where('id', '<', request.query.cursor);
     const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
-    const entries = rows.slice(0, limit).map((row) => ({
-      id: row.id,
-      operationId: row.operation_id,
-      method: row.method,
-      url: row.url,
-      status: row.status,
-      durationMs: row.duration_ms,
-      attempts: row.attempts,
-      error: row.error,
-      input: parseJsonOr(row.request_json, null),
-      userId: row.user_id,
-      createdAt: Number(row.created_at),
-    }));
+    const entries = rows.slice(0, limit).map(historyEntry);
     return { entries, nextCursor: rows.length > limit ? (entries[entries.length - 1]?.id ?? null) : null };
   });
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { serverUrl } from '../clockify/catalog/index.js';
 import { baseUrlsOf } from '../clockify/workspace-api.js';
 import { explorerAccess } from '../explorer/access.js';
+import { historyEntry } from '../explorer/history-entry.js';
 import { readResourceJson } from '../resources.js';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
@@ -94,20 +95,10 @@ export async function explorerExtrasRoutes(ui: FastifyInstance, { runtime }: { r
       const excerpt = row.response_excerpt ?? null;
       const parsed = excerpt === null ? null : parseJsonOr<unknown>(excerpt, undefined);
       return {
-        id: row.id,
-        operationId: row.operation_id,
-        method: row.method,
-        url: row.url,
-        status: row.status,
-        durationMs: row.duration_ms,
-        attempts: row.attempts,
-        error: row.error,
-        input: parseJsonOr(row.request_json, null),
+        ...historyEntry(row),
         response: parsed === undefined ? excerpt : parsed,
         responseTruncated: parsed === undefined && excerpt !== null,
         responseHidden: false,
-        userId: row.user_id,
-        createdAt: Number(row.created_at),
       };
     },
   );
