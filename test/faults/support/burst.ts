@@ -3,28 +3,9 @@
  * other each), every delivery remembered with the answer it got, and what was stored, read back.
  */
 import type { Database } from '../../../src/storage/database.js';
+import { deliverWebhook as deliver } from '../../production/support/instances.js';
 
-/** POSTs a Clockify webhook as Clockify would: the status (0 when no answer came), the body and Retry-After. */
-export async function deliver(baseUrl: string, event: string, token: string, payload: unknown): Promise<{ status: number; body: unknown; retryAfter?: string }> {
-  try {
-    const response = await fetch(`${baseUrl}/webhooks/clockify/${event.toLowerCase().replaceAll('_', '-')}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'clockify-signature': token, 'clockify-webhook-event-type': event },
-      body: JSON.stringify(payload),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await response.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // keep the text
-    }
-    return { status: response.status, body, ...(response.headers.has('retry-after') ? { retryAfter: response.headers.get('retry-after')! } : {}) };
-  } catch {
-    return { status: 0, body: undefined };
-  }
-}
+export { deliver };
 
 export interface Burst {
   /** Delivery id → HTTP status (0: no answer). */

@@ -137,8 +137,8 @@ export async function webhookToken(database: Database, workspaceId: string, even
   return new SecretBox(Buffer.from(TEST_ENCRYPTION_KEY, 'hex')).open(row.token_ciphertext);
 }
 
-/** POSTs a Clockify webhook as Clockify would; resolves with the HTTP status (0 when no answer came). */
-export async function deliverWebhook(baseUrl: string, event: string, token: string, payload: unknown): Promise<{ status: number; body: unknown }> {
+/** POSTs a Clockify webhook as Clockify would: the status (0 when no answer came), the body and Retry-After. */
+export async function deliverWebhook(baseUrl: string, event: string, token: string, payload: unknown): Promise<{ status: number; body: unknown; retryAfter?: string }> {
   try {
     const response = await fetch(`${baseUrl}/webhooks/clockify/${event.toLowerCase().replaceAll('_', '-')}`, {
       method: 'POST',
@@ -153,7 +153,7 @@ export async function deliverWebhook(baseUrl: string, event: string, token: stri
     } catch {
       // keep the text
     }
-    return { status: response.status, body };
+    return { status: response.status, body, ...(response.headers.has('retry-after') ? { retryAfter: response.headers.get('retry-after')! } : {}) };
   } catch {
     return { status: 0, body: undefined };
   }
