@@ -23,6 +23,7 @@ export function createMetrics(edition: string) {
     httpRequestDuration: new SeriesHistogram('http_request_duration_seconds', 'HTTP requests served, by route.', [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registry),
     webhooksReceived: new Counter({ name: 'webhooks_received_total', help: 'Webhooks accepted and stored.', labelNames: ['event_type', 'source'], registers: [registry] }),
     webhooksDuplicate: new Counter({ name: 'webhooks_duplicates_total', help: 'Webhook deliveries acknowledged as duplicates and not processed again.', labelNames: ['event_type', 'source'], registers: [registry] }),
+    webhooksRecovered: new Counter({ name: 'webhooks_recovered_total', help: "Webhook deliveries that had failed, recovered from Clockify's delivery logs.", labelNames: ['event_type'], registers: [registry] }),
     webhooksRejected: new Counter({ name: 'webhooks_rejected_total', help: 'Webhooks refused, by reason.', labelNames: ['reason', 'source'], registers: [registry] }),
     webhookProcessing: new Histogram({ name: 'webhook_processing_seconds', help: 'From a webhook being stored to its processing finished.', labelNames: ['event_type'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
     lifecycleEvents: new Counter({ name: 'lifecycle_events_total', help: 'Lifecycle calls from Clockify, by type and outcome.', labelNames: ['type', 'outcome'], registers: [registry] }),

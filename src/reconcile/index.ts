@@ -1,4 +1,3 @@
-import { Counter } from 'prom-client';
 import type { FastifyInstance } from 'fastify';
 import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
@@ -18,14 +17,6 @@ export { JOB_RECONCILE };
 export function reconcileRoom(runtime: Runtime): Room {
   const store = new ReconciliationStore(runtime.database.db);
   const events = createEventStore(runtime);
-  const recoveredMetric =
-    (runtime.metrics.registry.getSingleMetric('webhooks_recovered_total') as Counter<'event_type'> | undefined) ??
-    new Counter({
-      name: 'webhooks_recovered_total',
-      help: "Webhook deliveries that had failed, recovered from Clockify's delivery logs.",
-      labelNames: ['event_type'] as const,
-      registers: [runtime.metrics.registry],
-    });
   runtime.registerJob(JOB_RECONCILE, async (job, { signal, logger }) => {
     try {
       const result = await reconcileWorkspace(
@@ -34,7 +25,7 @@ export function reconcileRoom(runtime: Runtime): Room {
           events,
           store,
           onRecovered: (workspaceId, eventType, eventId) => {
-            recoveredMetric.inc({ event_type: eventType });
+            runtime.metrics.webhooksRecovered.inc({ event_type: eventType });
             runtime.bus.publish({ kind: 'webhook', workspaceId, data: { id: eventId, eventType, status: 'received', recovered: true } });
           },
         },
