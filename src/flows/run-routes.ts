@@ -26,6 +26,16 @@ const PreviewQuery = Type.Object({
   last: Type.Optional(Last),
   eventIds: Type.Optional(Type.String({ maxLength: BACKFILL_LIMIT * 65, pattern: '^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$', description: 'Comma-separated stored event ids.' })),
 });
+const RunQueued = Type.Object({
+  queued: Type.Integer({ description: 'Runs queued (1).' }),
+  eventId: Type.String({ description: 'The stored event, or the sample event made for this run.' }),
+});
+const BackfillQueued = Type.Object({
+  matching: Type.Integer({ description: 'Stored events that trigger the flow among those asked for.' }),
+  alreadyRun: Type.Integer({ description: 'Of those, events the flow has run on before (skipped).' }),
+  queued: Type.Integer({ description: 'Runs queued now.' }),
+  eventIds: Type.Array(Type.String(), { description: 'The events they run on.' }),
+});
 const Preview = Type.Object({
   matching: Type.Integer({ description: 'Stored events that trigger the flow among those asked for.' }),
   alreadyRun: Type.Integer({ description: 'Of those, events the flow has run on before (skipped).' }),
@@ -70,7 +80,7 @@ export async function flowRunRoutes(ui: FastifyInstance, { runtime, store }: { r
 
   ui.post<{ Params: Static<typeof FlowParams>; Body: Static<typeof RunNowBody> }>(
     '/ui/flows/:flowId/run',
-    { schema: { tags, summary: 'Run now: queue a real run of the flow on a stored event or on a sample of one of its trigger events (admins).', params: FlowParams, body: RunNowBody } },
+    { schema: { tags, summary: 'Run now: queue a real run of the flow on a stored event or on a sample of one of its trigger events (admins).', params: FlowParams, body: RunNowBody, response: { 202: RunQueued } } },
     async (request, reply) => {
       const user = requireAdmin(request);
       const flow = await load(user, request.params.flowId);
@@ -111,7 +121,7 @@ export async function flowRunRoutes(ui: FastifyInstance, { runtime, store }: { r
 
   ui.post<{ Params: Static<typeof FlowParams>; Body: Static<typeof BackfillBody> }>(
     '/ui/flows/:flowId/backfill',
-    { schema: { tags, summary: `Backfill: queue a run of the flow on picked stored events or the newest N (at most ${BACKFILL_LIMIT}); events it already ran on are skipped (admins).`, params: FlowParams, body: BackfillBody } },
+    { schema: { tags, summary: `Backfill: queue a run of the flow on picked stored events or the newest N (at most ${BACKFILL_LIMIT}); events it already ran on are skipped (admins).`, params: FlowParams, body: BackfillBody, response: { 202: BackfillQueued } } },
     async (request, reply) => {
       const user = requireAdmin(request);
       const flow = await load(user, request.params.flowId);

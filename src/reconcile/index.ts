@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
@@ -50,8 +51,16 @@ export function reconcileRoom(runtime: Runtime): Room {
   };
 }
 
+const ReconciliationStatus = Type.Object({
+  lastCheckedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  coveredUntil: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  lastRecovered: Type.Integer(),
+  recoveredTotal: Type.Integer(),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+});
+
 async function reconciliationRoutes(ui: FastifyInstance, { store }: { store: ReconciliationStore }) {
-  ui.get('/ui/webhooks/reconciliation', { schema: { tags: ['webhooks'], summary: "When Clockify's webhook delivery log was last checked, and how many failed deliveries it gave back.", security: [{ userToken: [] }] } }, async (request) => {
+  ui.get('/ui/webhooks/reconciliation', { schema: { tags: ['webhooks'], summary: "When Clockify's webhook delivery log was last checked, and how many failed deliveries it gave back.", security: [{ userToken: [] }], response: { 200: ReconciliationStatus } } }, async (request) => {
     const { workspaceId } = currentUser(request);
     const state = await store.get(workspaceId);
     return {
