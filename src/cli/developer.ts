@@ -23,10 +23,12 @@ export async function runDeveloperCommand(command: string, args: string[], out: 
       const where = locate(values);
       const key = loadConfig().editions[edition].key;
       const workspace = values['workspace'] ? { workspaceId: values['workspace'] } : {};
+      // The sandbox's answer to /__sandbox/install and /uninstall (sandbox/src/routes/control.ts).
+      type Answer = { installed?: boolean; error?: string; status?: number; workspaceId?: string };
       const result =
         command === 'install'
-          ? await where.sandbox.control('install', { manifestUrl: `${where.baseUrl(edition)}/manifest`, ...workspace })
-          : await where.sandbox.control('uninstall', { addonKey: key, ...workspace });
+          ? await where.sandbox.control<Answer>('install', { manifestUrl: `${where.baseUrl(edition)}/manifest`, ...workspace })
+          : await where.sandbox.control<Answer>('uninstall', { addonKey: key, ...workspace });
       const name = getEdition(edition).name;
       if (command === 'install' && result.installed === false) {
         throw new UserError(`installing ${name} failed: ${result.error ?? `the add-on answered ${result.status}`} (is it running at ${where.baseUrl(edition)}?)`);

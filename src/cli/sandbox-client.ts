@@ -8,7 +8,7 @@ export class SandboxClient {
     return new UserError(`no sandbox answers at ${this.url}; start one with "npm run cli -- demo" (or "npm run cli -- sandbox"), or pass --sandbox URL`);
   }
 
-  async control<T = any>(path: string, body?: unknown): Promise<T> {
+  async control<T = unknown>(path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.url}/__sandbox/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -19,7 +19,7 @@ export class SandboxClient {
   }
 
   /** A REST call as the user of `token` (user tokens may call the API while the add-on is installed). */
-  async api<T = any>(token: string, path: string): Promise<T> {
+  async api<T = unknown>(token: string, path: string): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${this.url}/api${path}`, { headers: { 'x-addon-token': token } });
@@ -31,13 +31,13 @@ export class SandboxClient {
 
   private async read<T>(response: Response): Promise<T> {
     const text = await response.text();
-    let data: any = null;
+    let data: unknown = null;
     try {
       data = text ? JSON.parse(text) : null;
     } catch {
       data = { message: text.slice(0, 200) };
     }
-    if (!response.ok) throw new UserError(`the sandbox refused: ${data?.message ?? `HTTP ${response.status}`}`);
+    if (!response.ok) throw new UserError(`the sandbox refused: ${(data as { message?: string } | null)?.message ?? `HTTP ${response.status}`}`);
     return data as T;
   }
 }

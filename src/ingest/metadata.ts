@@ -11,6 +11,8 @@ const str = (value: unknown): string | null => (typeof value === 'string' && val
 
 /** Pure: reads the well-known fields of Clockify payloads (webhook-samples.json shapes); unknown shapes give nulls. */
 export function extractMetadata(eventType: string, payload: unknown): EventMetadata {
+  // Untyped JSON read field by field; every value goes through str() before use.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const body = (payload && typeof payload === 'object' ? payload : {}) as Record<string, any>;
   const isTimeEntry = /TIME_ENTRY|TIMER/.test(eventType);
   const isProject = /PROJECT/.test(eventType);

@@ -4,7 +4,7 @@ import { LIFECYCLE_PATHS } from '../clockify/manifest.js';
 import type { Runtime } from '../runtime.js';
 import { headerValue, verifyOrReject } from '../server/token-guard.js';
 import { DeletedBody, InstalledBody, LifecycleReply, SettingsUpdatedBody, StatusChangedBody } from './schemas.js';
-import { LifecycleService } from './service.js';
+import type { LifecycleService } from './service.js';
 import type { LifecycleOutcome } from './service.js';
 
 declare module 'fastify' {

@@ -5,7 +5,7 @@
  * custom webhooks checked against the running editions over real HTTP, on both databases.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv } from 'ajv';
+import type { Ajv } from 'ajv';
 import ajvDraft04Module from 'ajv-draft-04';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseDotenv } from 'dotenv';

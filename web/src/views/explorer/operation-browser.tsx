@@ -26,7 +26,7 @@ export function OperationBrowser({ selectedId }: { selectedId?: string }) {
   const q = useDebounced(text.trim(), 250);
   const list = useResource((signal) => api.get<EndpointList>('/ui/api-explorer/endpoints', { query: { q: q || undefined, method: method || undefined }, signal }), [q, method]);
   const searching = q !== '' || method !== '';
-  const groups = list.data?.groups ?? [];
+  const groups = useMemo(() => list.data?.groups ?? [], [list.data]);
   const selectedTag = useMemo(() => groups.find((group) => group.operations.some((op) => op.operationId === selectedId))?.tag, [groups, selectedId]);
 
   return (

@@ -36,6 +36,8 @@ export function FieldPicker({ events, customSource, onPayload, onPicked, bare }:
   const [kind, setKind] = useState<'sample' | 'latest'>(customSource ? 'latest' : 'sample');
   useEffect(() => {
     if (!events.includes(eventType)) setEventType(events[0] ?? '');
+    // The parent passes a new array each render: compare the event names, not the array.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [events.join(','), eventType]);
 
   const payload = useResource(
@@ -54,6 +56,8 @@ export function FieldPicker({ events, customSource, onPayload, onPicked, bare }:
   );
   useEffect(() => {
     if (payload.data !== undefined && payload.data !== null) onPayload?.(payload.data, eventType);
+    // Report each loaded payload once; the parent's inline onPayload changes every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [payload.data]);
 
   const body = (

@@ -30,6 +30,8 @@ export function JsonField({ label, value, onChange, onValidity, hint, pickLabel,
       onValidity(null);
       lastEmitted.current = value;
     }
+    // Only a new value from outside resets the text; the parent's inline onValidity changes every render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [value]);
   const update = (next: string) => {
     setText(next);
