@@ -1,17 +1,24 @@
 #!/usr/bin/env node
-// The README's test command: builds (the browser tests load the built sidebar), runs the unit and
-// integration suite, then the browser suite, and closes with one plain summary line for CI.
+// The README's test command: lints (eslint + prettier --check), builds (the browser tests load the
+// built sidebar), runs the unit and integration suite, then the browser suite, and closes with one
+// plain summary line for CI. A lint or build failure fails the run before any test starts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 
 const args = process.argv.slice(2);
 const skipBuild = args.includes('--no-build');
+const skipLint = args.includes('--no-lint');
 const only = args.filter((arg) => !arg.startsWith('--'));
 mkdirSync('test-artifacts', { recursive: true });
 
 function run(command, commandArgs) {
   const result = spawnSync(command, commandArgs, { stdio: 'inherit', env: process.env });
   return result.status ?? 1;
+}
+
+if (!skipLint && run('npm', ['run', 'lint']) !== 0) {
+  console.error('lint failed: `npm run lint` lists the problems; `npm run format` fixes the formatting ones');
+  process.exit(1);
 }
 
 if (!skipBuild && run('npm', ['run', 'build']) !== 0) {
