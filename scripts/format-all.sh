@@ -10,5 +10,7 @@ if [ -n "$(git status --porcelain)" ] && [ "${1:-}" != "--dirty-ok" ]; then
 fi
 npx eslint --fix .
 npx prettier --write --log-level warn .
+# Prettier is not always idempotent on long member chains: a second pass settles them.
+npx prettier --write --log-level warn .
 npm run lint
 echo "formatted; review with 'git diff --stat', then commit"
