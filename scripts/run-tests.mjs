@@ -25,6 +25,8 @@ if (!skipBuild && run('npm', ['run', 'build']) !== 0) {
   console.error('build failed');
   process.exit(1);
 }
+// The browser suite's global setup (test/e2e/build-page.ts) skips its own sidebar build after this one.
+if (!skipBuild) process.env.SIDEBAR_JUST_BUILT = '1';
 
 const suites = [
   { name: 'unit and integration', config: 'vitest.config.ts', report: 'test-artifacts/vitest.json' },
