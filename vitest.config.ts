@@ -9,6 +9,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest's default is one worker less than the cores: a single one on CI's two, so every file
+    // waited for the one before. Most files wait on servers, databases and child processes rather
+    // than compute, so two run side by side on two cores. TEST_MAX_WORKERS=1 runs them one at a time.
+    maxWorkers: Number(process.env.TEST_MAX_WORKERS) || 2,
     setupFiles: ['test/setup/process-env.ts'],
     reporters: ['default'],
   },

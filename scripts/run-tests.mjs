@@ -39,7 +39,16 @@ let exitCode = 0;
 for (const suite of suites) {
   if (!existsSync(suite.config)) continue;
   console.log(`\n=== ${suite.name} tests ===`);
-  const code = run('npx', ['vitest', 'run', '--config', suite.config, '--reporter=default', '--reporter=json', `--outputFile.json=${suite.report}`, ...only]);
+  const code = run('npx', [
+    'vitest',
+    'run',
+    '--config',
+    suite.config,
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${suite.report}`,
+    ...only,
+  ]);
   if (code !== 0) exitCode = code;
   if (existsSync(suite.report)) {
     const report = JSON.parse(readFileSync(suite.report, 'utf8'));
