@@ -4,6 +4,7 @@
 // plain summary line for CI. A lint or build failure fails the run before any test starts.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 const args = process.argv.slice(2);
 const skipBuild = args.includes('--no-build');
@@ -11,9 +12,22 @@ const skipLint = args.includes('--no-lint');
 const only = args.filter((arg) => !arg.startsWith('--'));
 mkdirSync('test-artifacts', { recursive: true });
 
-function run(command, commandArgs) {
+// Wall time of each step, printed at the end with the slowest test files: where the suite's time goes.
+const timings = [];
+function run(command, commandArgs, step = commandArgs.join(' ')) {
+  const started = Date.now();
   const result = spawnSync(command, commandArgs, { stdio: 'inherit', env: process.env });
+  timings.push(`${step}: ${Math.round((Date.now() - started) / 1000)} s`);
   return result.status ?? 1;
+}
+
+function slowestFiles(report, count) {
+  return (report.testResults ?? [])
+    .map((file) => ({ name: relative(process.cwd(), file.name), seconds: (file.endTime - file.startTime) / 1000 }))
+    .filter((file) => Number.isFinite(file.seconds))
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, count)
+    .map((file) => `  ${file.seconds.toFixed(1).padStart(6)} s  ${file.name}`);
 }
 
 if (!skipLint && run('npm', ['run', 'lint']) !== 0) {
@@ -36,19 +50,15 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 let exitCode = 0;
+const slowest = [];
 for (const suite of suites) {
   if (!existsSync(suite.config)) continue;
   console.log(`\n=== ${suite.name} tests ===`);
-  const code = run('npx', [
-    'vitest',
-    'run',
-    '--config',
-    suite.config,
-    '--reporter=default',
-    '--reporter=json',
-    `--outputFile.json=${suite.report}`,
-    ...only,
-  ]);
+  const code = run(
+    'npx',
+    ['vitest', 'run', '--config', suite.config, '--reporter=default', '--reporter=json', `--outputFile.json=${suite.report}`, ...only],
+    `${suite.name} tests`,
+  );
   if (code !== 0) exitCode = code;
   if (existsSync(suite.report)) {
     const report = JSON.parse(readFileSync(suite.report, 'utf8'));
@@ -57,9 +67,13 @@ for (const suite of suites) {
     skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     // A file that failed to load counts as a failure even though it has no tests.
     failed += (report.testResults ?? []).filter((file) => file.status === 'failed' && (file.assertionResults ?? []).length === 0).length;
+    const files = slowestFiles(report, 15);
+    if (files.length > 0) slowest.push(`Slowest ${suite.name} test files:`, ...files);
   } else if (code !== 0) {
     failed += 1;
   }
 }
+console.log(`\nTime per step:\n  ${timings.join('\n  ')}`);
+console.log(slowest.join('\n'));
 console.log(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(exitCode !== 0 || failed > 0 ? 1 : 0);
