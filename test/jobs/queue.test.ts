@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { JobQueue } from '../../src/jobs/queue.js';
 import type { QueueOptions } from '../../src/jobs/queue.js';
 import { Worker } from '../../src/jobs/worker.js';
+import { pausedInstallation } from '../../src/lifecycle/paused-installations.js';
 import type { JobHandler } from '../../src/jobs/worker.js';
 import { openDatabase } from '../../src/storage/database.js';
 import type { Database } from '../../src/storage/database.js';
@@ -226,7 +227,8 @@ describeEachDialect('job queue', (dialect) => {
     });
 
     it('leaves the jobs of an INACTIVE installation waiting until it is active again', async () => {
-      const queue = queueWith();
+      // As the runtime builds it: the lifecycle room says whose jobs wait.
+      const queue = queueWith({ waitingWorkspaces: pausedInstallation });
       await database.db
         .insertInto('installations')
         .values({ workspace_id: 'ws-paused', addon_id: 'a', addon_key: 'k', status: 'INACTIVE', token_ciphertext: null, owner_user_id: null, backend_url: 'https://api.clockify.me/api', reports_url: null, api_url: null, claims_json: '{}', settings_json: '{}', last_lifecycle_at: START, installed_at: START, updated_at: START, deleted_at: null })
