@@ -240,6 +240,19 @@ export class JobQueue {
     }
   }
 
+  /** Runs a pending job (found by its dedupe key) now instead of at its later time, e.g. one waiting out a retry's backoff. */
+  async runNow(dedupeKey: string): Promise<boolean> {
+    const now = this.now();
+    const result = await this.database.db
+      .updateTable('jobs')
+      .set({ run_at: now, updated_at: now })
+      .where('dedupe_key', '=', dedupeKey)
+      .where('status', '=', 'pending')
+      .where('run_at', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Cancels a workspace's pending jobs (optionally of some kinds). Running ones finish or notice on their own. */
   async cancelPending(workspaceId: string, kinds?: string[], executor: Db | Tx = this.database.db): Promise<number> {
     let query = executor

@@ -213,6 +213,16 @@ describeEachDialect('job queue', (dialect) => {
       expect(await queue.cancelPending('ws')).toBe(1);
       expect(await queue.countsByStatus()).toEqual({ cancelled: 2, pending: 1 });
     });
+
+    it('runNow() brings a pending job waiting out its backoff forward, found by its dedupe key', async () => {
+      const queue = queueWith();
+      await queue.enqueue({ kind: 'k', workspaceId: 'ws', dedupeKey: 'later', runAt: START + 60_000 });
+      expect(await queue.claim('w', 1)).toEqual([]);
+      expect(await queue.runNow('later')).toBe(true);
+      expect((await queue.claim('w', 1)).map((job) => job.kind)).toEqual(['k']);
+      // A running job is left alone.
+      expect(await queue.runNow('later')).toBe(false);
+    });
   });
 
   describe('fairness and paused workspaces', () => {
