@@ -42,7 +42,7 @@ async function openSide(name: string, root: string, url: string): Promise<Side> 
   const { JobQueue } = await load('src/jobs/queue.ts');
   const { EventStore } = await load('src/ingest/event-store.ts');
   const database = await openDatabase(url);
-  const queue = new JobQueue(database, { leaseMs: 30_000, maxAttempts: 5 });
+  const queue = new JobQueue(database, { leaseMs: 30_000, maxAttempts: 5, waitingWorkspaces: () => 'FALSE' });
   const store = new EventStore(database, queue, { dedupWindowMs: 24 * 3600_000, now: Date.now });
   return { name, store: (event) => store.store(event), close: () => database.close() };
 }

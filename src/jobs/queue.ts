@@ -32,8 +32,8 @@ export interface QueueOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   now?: () => number;
-  /** Whose jobs wait: see WaitingWorkspaces (default: nobody's). */
-  waitingWorkspaces?: WaitingWorkspaces;
+  /** Whose jobs wait: see WaitingWorkspaces. Required, so an edition cannot forget that paused workspaces wait. */
+  waitingWorkspaces: WaitingWorkspaces;
 }
 
 /**
@@ -46,8 +46,8 @@ export type WaitingWorkspaces = (workspaceIdColumn: string) => string;
 type JobStatus = JobsTable['status'];
 
 /** The claim's searches, with the jobs of waiting workspaces left out. */
-function claimSearches(waiting: WaitingWorkspaces | undefined) {
-  const notWaiting = waiting ? `AND NOT (${waiting('jobs.workspace_id')})` : '';
+function claimSearches(waiting: WaitingWorkspaces) {
+  const notWaiting = `AND NOT (${waiting('jobs.workspace_id')})`;
   const ready = `((status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until < ?)) ${notWaiting}`;
   return {
     candidates: new RawStatement(`SELECT id, workspace_id FROM jobs WHERE ${ready} ORDER BY priority DESC, run_at, id LIMIT ?`),

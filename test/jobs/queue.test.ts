@@ -35,7 +35,7 @@ describeEachDialect('job queue', (dialect) => {
 
   /** A queue on the shared database whose clock the test moves by hand. */
   const queueWith = (options: Partial<QueueOptions> = {}, on: Database = database) =>
-    new JobQueue(on, { leaseMs: 10_000, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 4000, now: () => clock, ...options });
+    new JobQueue(on, { leaseMs: 10_000, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 4000, now: () => clock, waitingWorkspaces: pausedInstallation, ...options });
 
   // One migrated database per dialect, emptied before each test: migrating costs more than the tests.
   beforeAll(async () => {
@@ -237,8 +237,8 @@ describeEachDialect('job queue', (dialect) => {
     });
 
     it('leaves the jobs of an INACTIVE installation waiting until it is active again', async () => {
-      // As the runtime builds it: the lifecycle room says whose jobs wait.
-      const queue = queueWith({ waitingWorkspaces: pausedInstallation });
+      // As the runtime builds every queue: the lifecycle room says whose jobs wait.
+      const queue = queueWith();
       await database.db
         .insertInto('installations')
         .values({ workspace_id: 'ws-paused', addon_id: 'a', addon_key: 'k', status: 'INACTIVE', token_ciphertext: null, owner_user_id: null, backend_url: 'https://api.clockify.me/api', reports_url: null, api_url: null, claims_json: '{}', settings_json: '{}', last_lifecycle_at: START, installed_at: START, updated_at: START, deleted_at: null })
@@ -258,7 +258,7 @@ describeEachDialect('job queue', (dialect) => {
       const second = await openDatabase(target.url, { migrate: false });
       extraDatabases.push(second);
       // Real time and a long lease: nothing may expire and be re-claimed legitimately during the test.
-      const queues = [new JobQueue(database, { leaseMs: 600_000, maxAttempts: 3 }), new JobQueue(second, { leaseMs: 600_000, maxAttempts: 3 })];
+      const queues = [new JobQueue(database, { leaseMs: 600_000, maxAttempts: 3, waitingWorkspaces: pausedInstallation }), new JobQueue(second, { leaseMs: 600_000, maxAttempts: 3, waitingWorkspaces: pausedInstallation })];
       const total = 200;
       const ids = new Set<number>();
       for (let i = 0; i < total; i += 1) ids.add((await queues[0]!.enqueue({ kind: 'k', workspaceId: `ws-${i % 7}` }))!);
@@ -295,7 +295,7 @@ describeEachDialect('job queue', (dialect) => {
 
     /** A worker on real time with fast polling and retries, so retries happen within the test. */
     function startWorker(handlers: Record<string, JobHandler>, options: { concurrency?: number; maxAttempts?: number } = {}) {
-      const queue = new JobQueue(database, { leaseMs: 30_000, maxAttempts: options.maxAttempts ?? 3, retryBaseMs: 5, retryMaxMs: 20 });
+      const queue = new JobQueue(database, { leaseMs: 30_000, maxAttempts: options.maxAttempts ?? 3, retryBaseMs: 5, retryMaxMs: 20, waitingWorkspaces: pausedInstallation });
       const outcomes: { id: number; outcome: string }[] = [];
       const logs = captureLogger();
       const worker = new Worker(queue, handlers, {
