@@ -6,7 +6,11 @@ import { JOB_PROCESS_EVENT, NOTHING_TRIGGERED, PROCESS_BATCH, PROCESS_PRIORITY, 
 import type { StoreResult } from './event-row.js';
 import type { IngestCommit } from './ingest-commit.js';
 
-/** The processing jobs of the events stored by STORE_BATCH: per workspace, chunks of PROCESS_BATCH ids in arrival (id) order. */
+/**
+ * The processing jobs of the events stored by STORE_BATCH: per workspace, chunks of PROCESS_BATCH ids
+ * in arrival (id) order. Sorted, so a workspace's earlier chunk gets the lower job id and is claimed
+ * first, as on SQLite (a hash aggregate would hand the groups over in any order).
+ */
 const QUEUE_PROCESSING = insertJobsSelectSql(
   {
     kind: '?',
@@ -20,7 +24,8 @@ const QUEUE_PROCESSING = insertJobsSelectSql(
     updatedAt: '?',
   },
   `FROM (SELECT id, workspace_id, (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1) / ? AS chunk FROM inserted WHERE status = 'received') batched
-     GROUP BY workspace_id, chunk`,
+     GROUP BY workspace_id, chunk
+     ORDER BY workspace_id, chunk`,
 );
 
 /**
