@@ -26,14 +26,15 @@ interface Side {
   close(): Promise<void>;
 }
 
-const SAMPLE = (JSON.parse(readFileSync(join(ROOT, 'resources', 'clockify', 'webhook-samples.json'), 'utf8')) as Record<string, Record<string, unknown>>)
-  .NEW_TIME_ENTRY!;
+const SAMPLES = JSON.parse(readFileSync(join(ROOT, 'resources', 'clockify', 'webhook-samples.json'), 'utf8'));
+const SAMPLE = (SAMPLES as Record<string, Record<string, unknown>>).NEW_TIME_ENTRY!;
 
 let serial = 0;
 function webhook(workspaceId: string) {
   serial += 1;
   const payload = { ...SAMPLE, id: `bench${serial.toString(16).padStart(19, '0')}`, workspaceId };
-  return { workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload, payloadText: JSON.stringify(payload), headers: { 'content-type': 'application/json' } };
+  const headers = { 'content-type': 'application/json' };
+  return { workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload, payloadText: JSON.stringify(payload), headers };
 }
 
 async function openSide(name: string, root: string, url: string): Promise<Side> {
@@ -111,7 +112,8 @@ async function main(): Promise<void> {
     for (const [name, { cpu, wall }] of samples) {
       const sorted = [...cpu].sort((a, b) => a - b);
       const quartiles = `${round(sorted[Math.floor(sorted.length / 4)]!, 1)}–${round(sorted[Math.floor((3 * sorted.length) / 4)]!, 1)}`;
-      console.log(`${dialect} ${name}: CPU µs/webhook median ${round(median(cpu), 1)} (quartiles ${quartiles}), wall µs/webhook median ${round(median(wall), 1)}`);
+      const [cpuMedian, wallMedian] = [round(median(cpu), 1), round(median(wall), 1)];
+      console.log(`${dialect} ${name}: CPU µs/webhook median ${cpuMedian} (quartiles ${quartiles}), wall µs/webhook median ${wallMedian}`);
     }
     for (const cleanup of cleanups) await cleanup();
   }

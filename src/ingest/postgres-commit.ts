@@ -23,7 +23,8 @@ const QUEUE_PROCESSING = insertJobsSelectSql(
     createdAt: '?',
     updatedAt: '?',
   },
-  `FROM (SELECT id, workspace_id, (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1) / ? AS chunk FROM inserted WHERE status = 'received') batched
+  `FROM (SELECT id, workspace_id, (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1) / ? AS chunk
+       FROM inserted WHERE status = 'received') batched
      GROUP BY workspace_id, chunk
      ORDER BY workspace_id, chunk`,
 );
@@ -35,8 +36,10 @@ const QUEUE_PROCESSING = insertJobsSelectSql(
  */
 const STORE_BATCH = new RawStatement(
   `WITH input AS (
-     SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
-       AS t(id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, queued)
+     SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+       ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
+       AS t(id, workspace_id, source, event_type, delivery_key, payload_json, headers_json,
+         user_id, project_id, time_entry_id, client_id, tag_ids, queued)
    ),
    claimed AS (
      INSERT INTO webhook_dedup (delivery_key, event_id, first_seen_at) SELECT delivery_key, id, ? FROM input
@@ -44,9 +47,12 @@ const STORE_BATCH = new RawStatement(
      WHERE webhook_dedup.first_seen_at < ? RETURNING event_id
    ),
    inserted AS (
-     INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
-     SELECT i.id, i.workspace_id, i.source, i.event_type, i.delivery_key, i.payload_json, i.headers_json, i.user_id, i.project_id, i.time_entry_id, i.client_id, i.tag_ids,
-       CASE WHEN i.queued THEN 'received' ELSE 'processed' END, 0, CASE WHEN i.queued THEN NULL ELSE '${NOTHING_TRIGGERED}' END, NULL, ?, CASE WHEN i.queued THEN NULL ELSE ?::bigint END
+     INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json,
+       user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
+     SELECT i.id, i.workspace_id, i.source, i.event_type, i.delivery_key, i.payload_json, i.headers_json,
+       i.user_id, i.project_id, i.time_entry_id, i.client_id, i.tag_ids,
+       CASE WHEN i.queued THEN 'received' ELSE 'processed' END, 0, CASE WHEN i.queued THEN NULL ELSE '${NOTHING_TRIGGERED}' END,
+       NULL, ?, CASE WHEN i.queued THEN NULL ELSE ?::bigint END
      FROM input i JOIN claimed c ON c.event_id = i.id
      RETURNING id, workspace_id, status
    ),
@@ -82,14 +88,14 @@ export function postgresIngestCommit(database: Database): IngestCommit {
         eventColumns(ids[index]!, key, event, payload).forEach((value, column) => columns[column]!.push(value));
         queued.push(event.queued);
       });
-      const parameters = [...columns, queued, now, now - dedupWindowMs, now, now, JOB_PROCESS_EVENT, maxAttempts, now, now, now, PROCESS_BATCH];
+      const cutoff = now - dedupWindowMs;
+      const parameters = [...columns, queued, now, cutoff, now, now, JOB_PROCESS_EVENT, maxAttempts, now, now, now, PROCESS_BATCH];
       const stored = new Set((await STORE_BATCH.run<{ id: string }>(db, dialect, parameters)).rows.map((row) => row.id));
       const duplicateKeys = keys.filter((key, index) => !stored.has(ids[index]!));
       if (duplicateKeys.length === 0) return ids.map((eventId, index) => ({ status: 'stored', eventId, queued: events[index]!.queued }));
       // A new statement, so a claim committed by another instance a moment ago is visible.
-      const firstOf = new Map(
-        (await FIRST_DELIVERIES.run<{ delivery_key: string; event_id: string }>(db, dialect, [[...new Set(duplicateKeys)]])).rows.map((row) => [row.delivery_key, row.event_id]),
-      );
+      const firsts = await FIRST_DELIVERIES.run<{ delivery_key: string; event_id: string }>(db, dialect, [[...new Set(duplicateKeys)]]);
+      const firstOf = new Map(firsts.rows.map((row) => [row.delivery_key, row.event_id]));
       const results: StoreResult[] = keys.map((key, index) =>
         stored.has(ids[index]!)
           ? { status: 'stored', eventId: ids[index]!, queued: events[index]!.queued }

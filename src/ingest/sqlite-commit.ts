@@ -12,8 +12,16 @@ const CLAIM_DELIVERY = `INSERT INTO webhook_dedup (delivery_key, event_id, first
    WHERE webhook_dedup.first_seen_at < ?`;
 const FIRST_DELIVERY = 'SELECT event_id FROM webhook_dedup WHERE delivery_key = ?';
 const COUNT_DUPLICATE = 'UPDATE webhook_events SET duplicates = duplicates + 1 WHERE id = ?';
-const INSERT_EVENT = `INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
+const INSERT_EVENT = `INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json,
+     user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, NULL, ?, ?)`;
+
+/** The job row that processes these events of one workspace (as the jobs room lays it out). */
+function processingJob(workspaceId: string, eventIds: string[], maxAttempts: number, now: number) {
+  const payloadJson = JSON.stringify({ eventIds });
+  const kind = JOB_PROCESS_EVENT;
+  return jobRowFor({ kind, workspaceId, payloadJson, priority: PROCESS_PRIORITY, maxAttempts, runAt: now, dedupeKey: null, now });
+}
 
 type SqliteCommit = (events: readonly PendingEvent[], settings: CommitSettings) => StoreResult[];
 
@@ -25,7 +33,8 @@ type SqliteCommit = (events: readonly PendingEvent[], settings: CommitSettings) 
 export function sqliteIngestCommit(database: Database): IngestCommit {
   let prepared: SqliteCommit | undefined;
   return {
-    commit: (events, settings) => database.sqlite!.exclusive((connection) => (prepared ??= prepareSqliteCommit(connection))(events, settings)),
+    commit: (events, settings) =>
+      database.sqlite!.exclusive((connection) => (prepared ??= prepareSqliteCommit(connection))(events, settings)),
   };
 }
 
@@ -63,8 +72,7 @@ function prepareSqliteCommit(connection: SQLite.Database): SqliteCommit {
     // One processing job per workspace and batch: a burst costs a few jobs, not one per event.
     for (const [workspaceId, eventIds] of queuedByWorkspace) {
       for (let start = 0; start < eventIds.length; start += PROCESS_BATCH) {
-        const payloadJson = JSON.stringify({ eventIds: eventIds.slice(start, start + PROCESS_BATCH) });
-        insertJob.run(...jobRowFor({ kind: JOB_PROCESS_EVENT, workspaceId, payloadJson, priority: PROCESS_PRIORITY, maxAttempts, runAt: now, dedupeKey: null, now }));
+        insertJob.run(...processingJob(workspaceId, eventIds.slice(start, start + PROCESS_BATCH), maxAttempts, now));
       }
     }
     return results;

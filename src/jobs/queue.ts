@@ -130,14 +130,15 @@ export class JobQueue {
 
   /**
    * Claims up to `limit` ready jobs for `workerId`: pending jobs whose time has come and running jobs
-   * whose lease expired. Jobs of waiting workspaces (options.waitingWorkspaces: paused installations) wait. Workspaces take turns, so one
-   * workspace's flood cannot starve the others.
+   * whose lease expired. Jobs of waiting workspaces (options.waitingWorkspaces: paused installations)
+   * wait. Workspaces take turns, so one workspace's flood cannot starve the others.
    */
   async claim(workerId: string, limit: number): Promise<Job[]> {
     if (limit <= 0) return [];
     const now = this.now();
     const { db, dialect } = this.database;
-    const oldest = (await this.searches.candidates.run<{ id: number; workspace_id: string }>(db, dialect, [now, now, Math.max(limit * 4, 50)])).rows;
+    const found = await this.searches.candidates.run<{ id: number; workspace_id: string }>(db, dialect, [now, now, Math.max(limit * 4, 50)]);
+    const oldest = found.rows;
     if (oldest.length === 0) return [];
     // Only when the oldest jobs all belong to one workspace can others be waiting behind them: then
     // look for every workspace's first job, so a flood from one does not starve the rest.

@@ -17,12 +17,24 @@ export interface NewJobSql {
   updatedAt: string;
 }
 
-const JOB_COLUMNS = 'kind, workspace_id, payload_json, status, priority, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at';
+const JOB_COLUMNS = [
+  'kind',
+  'workspace_id',
+  'payload_json',
+  'status',
+  'priority',
+  'attempts',
+  'max_attempts',
+  'run_at',
+  'dedupe_key',
+  'created_at',
+  'updated_at',
+].join(', ');
 
 /** A new job's values in JOB_COLUMNS' order: pending, not yet attempted. */
 function jobValues(values: NewJobSql): string {
   const { kind, workspaceId, payloadJson, priority, maxAttempts, runAt, dedupeKey, createdAt, updatedAt } = values;
-  return `${kind}, ${workspaceId}, ${payloadJson}, 'pending', ${priority}, 0, ${maxAttempts}, ${runAt}, ${dedupeKey}, ${createdAt}, ${updatedAt}`;
+  return [kind, workspaceId, payloadJson, `'pending'`, priority, '0', maxAttempts, runAt, dedupeKey, createdAt, updatedAt].join(', ');
 }
 
 /** `INSERT INTO jobs … SELECT <values> <from>`: jobs from a caller's rows, e.g. one per workspace and chunk of a batch. */
