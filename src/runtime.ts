@@ -22,6 +22,7 @@ import type { ClockifyClient } from './clockify/client/index.js';
 import { createMemoryRateLimiter, createRateLimitMetrics, createRedisRateLimiter } from './clockify/rate-limit/index.js';
 import type { RateLimiter } from './clockify/rate-limit/index.js';
 import { createApiCallLogger } from './clockify/api-call-log.js';
+import { pausedInstallation } from './lifecycle/paused-installations.js';
 import { effectiveSettings } from './lifecycle/settings.js';
 import type { WorkspaceSettings } from './lifecycle/settings.js';
 import { parseJsonOr } from './util/json.js';
@@ -166,7 +167,7 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     logger,
     metrics,
     database,
-    queue: new JobQueue(database, { leaseMs: config.jobs.leaseSeconds * 1000, maxAttempts: config.jobs.maxAttempts, now }),
+    queue: new JobQueue(database, { leaseMs: config.jobs.leaseSeconds * 1000, maxAttempts: config.jobs.maxAttempts, now, waitingWorkspaces: pausedInstallation }),
     box: new SecretBox(encryption.key),
     tokens: new TokenVerifier({ addonKey: editionConfig.key, publicKeyPem: config.clockify.publicKeyPem, jwksUrl: config.clockify.jwksUrl, clockSkewSeconds: config.tokenClockSkewSeconds, now, skipSignature: !config.requireSignatureVerification }),
     redactor: createRedactor(config.secretKeys),

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../storage/database.js';
-import type { BootstrapRunsTable, BootstrapStepsTable } from '../storage/schema.js';
+import type { BootstrapRunsTable, BootstrapStepsTable } from './tables.js';
 import { parseJsonOr } from '../util/json.js';
 import type { RunSettings } from './options.js';
 import type { StepSpec } from './plan.js';

@@ -1,5 +1,5 @@
 import type { Database, Db, Tx } from '../storage/database.js';
-import type { CredentialsTable } from '../storage/schema.js';
+import type { CredentialsTable } from './tables.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { newId } from '../util/ids.js';
 import type { CredentialKind, CredentialSecret, CredentialView, ResolvedCredential } from './model.js';

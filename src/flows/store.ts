@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Database, Db, Tx } from '../storage/database.js';
-import type { FlowActionResultsTable, FlowRunsTable, FlowsTable } from '../storage/schema.js';
+import type { FlowActionResultsTable, FlowRunsTable, FlowsTable } from './tables.js';
 import { newId } from '../util/ids.js';
 import { RawStatement } from '../storage/raw.js';
 import { parseJsonOr } from '../util/json.js';

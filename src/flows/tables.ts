@@ -1,5 +1,59 @@
 import { tablePolicy } from '../storage/data-policy.js';
 
+export interface FlowsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  enabled: number;
+  version: number;
+  definition_json: string;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  last_run_status: string | null;
+  last_run_at: number | null;
+}
+
+export interface FlowVersionsTable {
+  flow_id: string;
+  version: number;
+  workspace_id: string;
+  definition_json: string;
+  created_by: string | null;
+  created_at: number;
+}
+
+export interface FlowRunsTable {
+  id: string;
+  workspace_id: string;
+  flow_id: string;
+  flow_version: number;
+  event_id: string | null;
+  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'dead';
+  matched: number;
+  condition_trace_json: string | null;
+  error: string | null;
+  dry_run: number;
+  replay_of: string | null;
+  started_at: number;
+  finished_at: number | null;
+}
+
+export interface FlowActionResultsTable {
+  idempotency_key: string;
+  run_id: string;
+  workspace_id: string;
+  action_id: string;
+  position: number;
+  /** pending: written before sending, so a crash mid-send is known and a non-idempotent action is not sent twice; unknown: that happened. */
+  status: 'pending' | 'succeeded' | 'failed' | 'skipped' | 'unknown';
+  request_json: string | null;
+  response_json: string | null;
+  attempts: number;
+  duration_ms: number;
+  created_at: number;
+}
+
 /** A scheduled flow's state (migration 007): the occurrence it waits for and the last one it ran. */
 export interface FlowSchedulesTable {
   flow_id: string;
@@ -11,8 +65,13 @@ export interface FlowSchedulesTable {
   updated_at: number;
 }
 
+// Merged into the schema every query is typed against (interface merging), from this room's folder.
 declare module '../storage/schema.js' {
   interface DatabaseSchema {
+    flows: FlowsTable;
+    flow_versions: FlowVersionsTable;
+    flow_runs: FlowRunsTable;
+    flow_action_results: FlowActionResultsTable;
     flow_schedules: FlowSchedulesTable;
   }
 }

@@ -1,5 +1,5 @@
 import type { Database } from '../storage/database.js';
-import type { CustomSourcesTable } from '../storage/schema.js';
+import type { CustomSourcesTable } from './tables.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { newId, newSecret } from '../util/ids.js';
 

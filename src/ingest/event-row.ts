@@ -1,10 +1,13 @@
 /** An event as both databases store it: the job that processes it, and its columns. */
+import { deliveryKey } from './delivery-key.js';
 import { extractMetadata } from './metadata.js';
 
 /** The job kind that processes stored events. */
 export const JOB_PROCESS_EVENT = 'webhook.process';
 /** Events of one workspace committed together are processed by one job, in order, up to this many. */
 export const PROCESS_BATCH = 50;
+/** Processing jobs go before other background work (a flow run waits on them). */
+export const PROCESS_PRIORITY = 1;
 /** What an event no consumer acts on records as "triggered": nothing. */
 export const NOTHING_TRIGGERED = '{}';
 
@@ -53,4 +56,18 @@ export function eventColumns(eventId: string, key: string, event: PendingEvent, 
     metadata.clientId,
     metadata.tagIds.length > 0 ? JSON.stringify(metadata.tagIds) : null,
   ];
+}
+
+/** An event's delivery key (its dedup identity), and its payload parsed (here, when the caller had not). */
+export function pendingDeliveryKey(event: PendingEvent): { key: string; payload: unknown } {
+  const payload = event.payload !== undefined ? event.payload : JSON.parse(event.payloadText);
+  const key = deliveryKey({
+    workspaceId: event.workspaceId,
+    source: event.source,
+    eventType: event.eventType,
+    payload,
+    deliveryId: event.deliveryId,
+    signedIdentity: event.signedIdentity,
+  });
+  return { key, payload };
 }

@@ -1,18 +1,16 @@
 import type { Database, Db, Tx } from '../storage/database.js';
-import { COMPLETE_JOB_SQL } from '../jobs/queue.js';
+import { COMPLETE_JOB_SQL } from '../jobs/statements.js';
 import type { Job, JobQueue } from '../jobs/queue.js';
 import type { Selectable } from 'kysely';
-import type { WebhookEventsTable } from '../storage/schema.js';
-import { newId } from '../util/ids.js';
+import type { WebhookEventsTable } from './tables.js';
 import { parseJsonOr } from '../util/json.js';
 import { sharedLoads } from '../util/shared-loads.js';
-import { deliveryKey } from './delivery-key.js';
 import { RawStatement } from '../storage/raw.js';
 import type { ConsumeContext, ConsumerTarget } from './consumers.js';
-import { JOB_PROCESS_EVENT, NOTHING_TRIGGERED, PROCESS_BATCH, eventColumns } from './event-row.js';
+import { JOB_PROCESS_EVENT, PROCESS_BATCH } from './event-row.js';
 import type { PendingEvent, StoreResult } from './event-row.js';
-import { prepareSqliteCommit } from './sqlite-ingest.js';
-import type { SqliteCommit } from './sqlite-ingest.js';
+import { ingestCommitFor } from './ingest-commit.js';
+import type { IngestCommit } from './ingest-commit.js';
 
 export { JOB_PROCESS_EVENT, PROCESS_BATCH };
 export type { StoreResult };
@@ -84,44 +82,6 @@ const LOAD_FOR_PROCESSING = {
   ),
 };
 
-/**
- * PostgreSQL: a whole batch in one statement, so one round trip: claim each delivery key, store the
- * events whose claim succeeded, and queue the processing of those that need it (one job per workspace
- * and PROCESS_BATCH events, in arrival order); the others are stored as processed. A single statement
- * is atomic: the events and their jobs commit together.
- */
-const STORE_BATCH_POSTGRES = new RawStatement(
-  `WITH input AS (
-     SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::boolean[])
-       AS t(id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, queued)
-   ),
-   claimed AS (
-     INSERT INTO webhook_dedup (delivery_key, event_id, first_seen_at) SELECT delivery_key, id, ? FROM input
-     ON CONFLICT (delivery_key) DO UPDATE SET event_id = excluded.event_id, first_seen_at = excluded.first_seen_at
-     WHERE webhook_dedup.first_seen_at < ? RETURNING event_id
-   ),
-   inserted AS (
-     INSERT INTO webhook_events (id, workspace_id, source, event_type, delivery_key, payload_json, headers_json, user_id, project_id, time_entry_id, client_id, tag_ids, status, duplicates, triggered_json, error, received_at, processed_at)
-     SELECT i.id, i.workspace_id, i.source, i.event_type, i.delivery_key, i.payload_json, i.headers_json, i.user_id, i.project_id, i.time_entry_id, i.client_id, i.tag_ids,
-       CASE WHEN i.queued THEN 'received' ELSE 'processed' END, 0, CASE WHEN i.queued THEN NULL ELSE '${NOTHING_TRIGGERED}' END, NULL, ?, CASE WHEN i.queued THEN NULL ELSE ?::bigint END
-     FROM input i JOIN claimed c ON c.event_id = i.id
-     RETURNING id, workspace_id, status
-   ),
-   queued AS (
-     INSERT INTO jobs (kind, workspace_id, payload_json, status, priority, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
-     SELECT ?, workspace_id, json_build_object('eventIds', json_agg(id ORDER BY id))::text, 'pending', 1, 0, ?, ?, NULL, ?, ?
-     FROM (SELECT id, workspace_id, (row_number() OVER (PARTITION BY workspace_id ORDER BY id) - 1) / ? AS chunk FROM inserted WHERE status = 'received') batched
-     GROUP BY workspace_id, chunk
-     RETURNING id
-   )
-   SELECT id FROM inserted`,
-);
-const FIRST_DELIVERIES_POSTGRES = new RawStatement('SELECT delivery_key, event_id FROM webhook_dedup WHERE delivery_key = ANY(?::text[])');
-const COUNT_DUPLICATES_POSTGRES = new RawStatement(
-  `UPDATE webhook_events e SET duplicates = e.duplicates + c.times
-   FROM (SELECT id, count(*) AS times FROM unnest(?::text[]) AS id GROUP BY id) c WHERE e.id = c.id`,
-);
-
 /** Most events one commit takes; more wait for the next. */
 const MAX_BATCH = 200;
 /** Most payload characters one commit takes (a few large webhooks fill a batch; PostgreSQL gets them as one statement). */
@@ -156,13 +116,15 @@ interface Waiting {
 export class EventStore {
   private waiting: Waiting[] = [];
   private flushing = false;
-  private sqliteCommit?: SqliteCommit;
+  private readonly ingestCommit: IngestCommit;
 
   constructor(
     private readonly database: Database,
     private readonly queue: JobQueue,
     private readonly options: { dedupWindowMs: number; now: () => number; needsProcessing?: NeedsProcessing },
-  ) {}
+  ) {
+    this.ingestCommit = ingestCommitFor(database);
+  }
 
   /** For each event, whether it needs processing: asked once per workspace, source and type in a commit. */
   private async needingProcessing(events: readonly IncomingEvent[]): Promise<boolean[]> {
@@ -216,46 +178,9 @@ export class EventStore {
   }
 
   private async commit(events: IncomingEvent[]): Promise<StoreResult[]> {
-    if (this.database.dialect === 'postgres') return this.commitPostgres(events);
     const queued = await this.needingProcessing(events);
     const pending = events.map((event, index) => pendingEvent(event, queued[index]!));
-    const settings = { now: this.options.now(), dedupWindowMs: this.options.dedupWindowMs, maxAttempts: this.queue.defaultMaxAttempts };
-    // The whole batch runs synchronously on the connection, without the query layer's per-statement cost.
-    return this.database.sqlite!.exclusive((connection) => (this.sqliteCommit ??= prepareSqliteCommit(connection))(pending, settings));
-  }
-
-  private async commitPostgres(events: IncomingEvent[]): Promise<StoreResult[]> {
-    const { db, dialect } = this.database;
-    const needed = await this.needingProcessing(events);
-    const now = this.options.now();
-    const keys = events.map(deliveryKey);
-    // A key twice in one batch is a duplicate of its first occurrence (one statement cannot claim a key twice).
-    const firstIndex = new Map<string, number>();
-    const columns: (string | null)[][] = Array.from({ length: 12 }, () => []);
-    const queued: boolean[] = [];
-    const ids: string[] = [];
-    events.forEach((event, index) => {
-      const key = keys[index]!;
-      ids.push(newId(now));
-      if (firstIndex.has(key)) return;
-      firstIndex.set(key, index);
-      eventColumns(ids[index]!, key, pendingEvent(event, needed[index]!), event.payload).forEach((value, column) => columns[column]!.push(value));
-      queued.push(needed[index]!);
-    });
-    const maxAttempts = this.queue.defaultMaxAttempts;
-    const stored = new Set(
-      (await STORE_BATCH_POSTGRES.run<{ id: string }>(db, dialect, [...columns, queued, now, now - this.options.dedupWindowMs, now, now, JOB_PROCESS_EVENT, maxAttempts, now, now, now, PROCESS_BATCH])).rows.map((row) => row.id),
-    );
-    const duplicateKeys = keys.filter((key, index) => !stored.has(ids[index]!));
-    if (duplicateKeys.length === 0) return ids.map((eventId, index) => ({ status: 'stored', eventId, queued: needed[index]! }));
-    // A new statement, so a claim committed by another instance a moment ago is visible.
-    const firstOf = new Map((await FIRST_DELIVERIES_POSTGRES.run<{ delivery_key: string; event_id: string }>(db, dialect, [[...new Set(duplicateKeys)]])).rows.map((row) => [row.delivery_key, row.event_id]));
-    const results: StoreResult[] = keys.map((key, index) =>
-      stored.has(ids[index]!) ? { status: 'stored', eventId: ids[index]!, queued: needed[index]! } : { status: 'duplicate', eventId: firstOf.get(key) ?? ids[firstIndex.get(key)!]! },
-    );
-    // Every copy counts, also several of one delivery in the same batch.
-    await COUNT_DUPLICATES_POSTGRES.run(db, dialect, [results.filter((result) => result.status === 'duplicate').map((result) => result.eventId)]);
-    return results;
+    return this.ingestCommit.commit(pending, { now: this.options.now(), dedupWindowMs: this.options.dedupWindowMs, maxAttempts: this.queue.defaultMaxAttempts });
   }
 
   /** `aboutUser`: only an event about this user (a member's view, see access-policy). */

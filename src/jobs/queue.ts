@@ -1,7 +1,8 @@
 import type { Database, Db, Tx } from '../storage/database.js';
-import type { JobsTable } from '../storage/schema.js';
 import { pickFairly } from './fairness.js';
 import { RawStatement } from '../storage/raw.js';
+import { COMPLETE_JOB_SQL, INSERT_JOB_SQL, jobRowFor } from './statements.js';
+import type { JobsTable } from './tables.js';
 
 export interface EnqueueInput {
   kind: string;
@@ -31,18 +32,31 @@ export interface QueueOptions {
   retryBaseMs?: number;
   retryMaxMs?: number;
   now?: () => number;
+  /** Whose jobs wait: see WaitingWorkspaces. Required, so an edition cannot forget that paused workspaces wait. */
+  waitingWorkspaces: WaitingWorkspaces;
 }
+
+/**
+ * An SQL condition on the given workspace id column, true while that workspace's jobs must wait
+ * (its installation is paused). The room that owns installations writes it; the queue only ANDs its
+ * negation into the claim, so the check costs no extra round trip.
+ */
+export type WaitingWorkspaces = (workspaceIdColumn: string) => string;
 
 type JobStatus = JobsTable['status'];
 
-const READY = `((status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until < ?))
-  AND NOT EXISTS (SELECT 1 FROM installations i WHERE i.workspace_id = jobs.workspace_id AND i.status = 'INACTIVE')`;
-const CANDIDATES = new RawStatement(`SELECT id, workspace_id FROM jobs WHERE ${READY} ORDER BY priority DESC, run_at, id LIMIT ?`);
-const WORKSPACE_HEADS = new RawStatement(
-  `SELECT workspace_id, MIN(id) AS id FROM jobs WHERE status = 'pending' AND run_at <= ?
-   AND NOT EXISTS (SELECT 1 FROM installations i WHERE i.workspace_id = jobs.workspace_id AND i.status = 'INACTIVE')
+/** The claim's searches, with the jobs of waiting workspaces left out. */
+function claimSearches(waiting: WaitingWorkspaces) {
+  const notWaiting = `AND NOT (${waiting('jobs.workspace_id')})`;
+  const ready = `((status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until < ?)) ${notWaiting}`;
+  return {
+    candidates: new RawStatement(`SELECT id, workspace_id FROM jobs WHERE ${ready} ORDER BY priority DESC, run_at, id LIMIT ?`),
+    workspaceHeads: new RawStatement(
+      `SELECT workspace_id, MIN(id) AS id FROM jobs WHERE status = 'pending' AND run_at <= ? ${notWaiting}
    GROUP BY workspace_id LIMIT 200`,
-);
+    ),
+  };
+}
 const CLAIMABLE = `((status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until < ?))`;
 /** Claims the picked jobs that are still claimable; on PostgreSQL rows another instance is claiming are skipped, not waited for. */
 const CLAIM = {
@@ -56,21 +70,7 @@ const CLAIM = {
   ),
 };
 
-/**
- * Completes a claimed job (parameters: finished_at, updated_at, id, locked_by). Exported so a handler
- * can complete its job in the very statement that makes its last writes (one round trip).
- */
-export const COMPLETE_JOB_SQL = `UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, finished_at = ?, updated_at = ?
-   WHERE id = ? AND locked_by = ? AND status = 'running'`;
 const COMPLETE = new RawStatement(COMPLETE_JOB_SQL);
-
-/**
- * Adds a job (parameters: kind, workspace_id, payload_json, priority, max_attempts, run_at,
- * dedupe_key, created_at, updated_at). Exported for the SQLite ingest commit, which runs its
- * statements on the connection itself.
- */
-export const INSERT_JOB_SQL = `INSERT INTO jobs (kind, workspace_id, payload_json, status, priority, attempts, max_attempts, run_at, dedupe_key, created_at, updated_at)
-   VALUES (?, ?, ?, 'pending', ?, 0, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`;
 // Enqueueing sits on the webhook hot path: one prepared statement, no query building.
 const INSERT_JOB = new RawStatement(INSERT_JOB_SQL);
 
@@ -84,12 +84,14 @@ export class JobQueue {
   private readonly now: () => number;
   /** Until when claims skip the search for other workspaces' jobs (see claim). */
   private quietUntil = 0;
+  private readonly searches: ReturnType<typeof claimSearches>;
 
   constructor(
     private readonly database: Database,
     private readonly options: QueueOptions,
   ) {
     this.now = options.now ?? Date.now;
+    this.searches = claimSearches(options.waitingWorkspaces);
   }
 
   /** Attempts a job gets unless it is enqueued with its own limit. */
@@ -100,17 +102,17 @@ export class JobQueue {
   /** Adds a job, inside the caller's transaction when one is given. Returns its id, or undefined when a job with the same dedupe key is already active. */
   async enqueue(input: EnqueueInput, executor: Db | Tx = this.database.db): Promise<number | undefined> {
     const now = this.now();
-    const { rows } = await INSERT_JOB.run<{ id: number }>(executor, this.database.dialect, [
-      input.kind,
-      input.workspaceId,
-      JSON.stringify(input.payload ?? {}),
-      input.priority ?? 0,
-      input.maxAttempts ?? this.options.maxAttempts,
-      input.runAt ?? now,
-      input.dedupeKey ?? null,
+    const row = jobRowFor({
+      kind: input.kind,
+      workspaceId: input.workspaceId,
+      payloadJson: JSON.stringify(input.payload ?? {}),
+      priority: input.priority ?? 0,
+      maxAttempts: input.maxAttempts ?? this.options.maxAttempts,
+      runAt: input.runAt ?? now,
+      dedupeKey: input.dedupeKey ?? null,
       now,
-      now,
-    ]);
+    });
+    const { rows } = await INSERT_JOB.run<{ id: number }>(executor, this.database.dialect, row);
     const id = rows[0]?.id;
     if (id !== undefined && executor === this.database.db) this.notify();
     return id === undefined ? undefined : Number(id);
@@ -128,21 +130,22 @@ export class JobQueue {
 
   /**
    * Claims up to `limit` ready jobs for `workerId`: pending jobs whose time has come and running jobs
-   * whose lease expired. Jobs of paused (INACTIVE) workspaces wait. Workspaces take turns, so one
-   * workspace's flood cannot starve the others.
+   * whose lease expired. Jobs of waiting workspaces (options.waitingWorkspaces: paused installations)
+   * wait. Workspaces take turns, so one workspace's flood cannot starve the others.
    */
   async claim(workerId: string, limit: number): Promise<Job[]> {
     if (limit <= 0) return [];
     const now = this.now();
     const { db, dialect } = this.database;
-    const oldest = (await CANDIDATES.run<{ id: number; workspace_id: string }>(db, dialect, [now, now, Math.max(limit * 4, 50)])).rows;
+    const found = await this.searches.candidates.run<{ id: number; workspace_id: string }>(db, dialect, [now, now, Math.max(limit * 4, 50)]);
+    const oldest = found.rows;
     if (oldest.length === 0) return [];
     // Only when the oldest jobs all belong to one workspace can others be waiting behind them: then
     // look for every workspace's first job, so a flood from one does not starve the rest.
     let candidates = oldest;
     const single = oldest.every((row) => row.workspace_id === oldest[0]!.workspace_id);
     if (single && now >= this.quietUntil) {
-      const heads = (await WORKSPACE_HEADS.run<{ id: number; workspace_id: string }>(db, dialect, [now])).rows;
+      const heads = (await this.searches.workspaceHeads.run<{ id: number; workspace_id: string }>(db, dialect, [now])).rows;
       candidates = [...oldest, ...heads.map((head) => ({ id: Number(head.id), workspace_id: head.workspace_id }))];
       // One workspace alone is the common case under load: do not ask again for a moment.
       if (heads.length <= 1) this.quietUntil = now + 200;
@@ -236,6 +239,19 @@ export class JobQueue {
         .where('status', '=', 'running')
         .execute();
     }
+  }
+
+  /** Runs a pending job (found by its dedupe key) now instead of at its later time, e.g. one waiting out a retry's backoff. */
+  async runNow(dedupeKey: string): Promise<boolean> {
+    const now = this.now();
+    const result = await this.database.db
+      .updateTable('jobs')
+      .set({ run_at: now, updated_at: now })
+      .where('dedupe_key', '=', dedupeKey)
+      .where('status', '=', 'pending')
+      .where('run_at', '>', now)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /** Cancels a workspace's pending jobs (optionally of some kinds). Running ones finish or notice on their own. */

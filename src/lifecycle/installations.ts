@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../storage/database.js';
 import { authStateChanged } from './auth-state.js';
-import type { InstallationsTable } from '../storage/schema.js';
+import type { InstallationsTable } from './tables.js';
 import type { SecretBox } from '../security/secret-box.js';
 import type { SettingValue } from '../editions/types.js';
 import { parseJsonOr } from '../util/json.js';

@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../storage/database.js';
 import { authStateChanged } from './auth-state.js';
-import type { WebhookRegistrationsTable } from '../storage/schema.js';
+import type { WebhookRegistrationsTable } from './tables.js';
 import type { SecretBox } from '../security/secret-box.js';
 import { sha256Hex } from '../security/secret-box.js';
 import { newId } from '../util/ids.js';

@@ -71,7 +71,7 @@ export class ReconcileScheduler {
         const id = await this.runtime.queue.enqueue({ kind: JOB_RECONCILE, workspaceId, dedupeKey });
         if (id !== undefined) queued += 1;
         // Already waiting, perhaps in a retry's backoff after failing during the outage: run it now instead.
-        else await this.runtime.database.db.updateTable('jobs').set({ run_at: this.runtime.now() }).where('dedupe_key', '=', dedupeKey).where('status', '=', 'pending').where('run_at', '>', this.runtime.now()).execute();
+        else await this.runtime.queue.runNow(dedupeKey);
       }
       if (queued > 0) this.runtime.logger.info({ installations: queued, reason }, "reading Clockify's webhook delivery logs for failed deliveries");
     } catch (error) {

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { JobQueue } from '../../src/jobs/queue.js';
 import type { QueueOptions } from '../../src/jobs/queue.js';
 import { Worker } from '../../src/jobs/worker.js';
+import { pausedInstallation } from '../../src/lifecycle/paused-installations.js';
 import type { JobHandler } from '../../src/jobs/worker.js';
 import { openDatabase } from '../../src/storage/database.js';
 import type { Database } from '../../src/storage/database.js';
@@ -34,7 +35,7 @@ describeEachDialect('job queue', (dialect) => {
 
   /** A queue on the shared database whose clock the test moves by hand. */
   const queueWith = (options: Partial<QueueOptions> = {}, on: Database = database) =>
-    new JobQueue(on, { leaseMs: 10_000, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 4000, now: () => clock, ...options });
+    new JobQueue(on, { leaseMs: 10_000, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 4000, now: () => clock, waitingWorkspaces: pausedInstallation, ...options });
 
   // One migrated database per dialect, emptied before each test: migrating costs more than the tests.
   beforeAll(async () => {
@@ -212,6 +213,16 @@ describeEachDialect('job queue', (dialect) => {
       expect(await queue.cancelPending('ws')).toBe(1);
       expect(await queue.countsByStatus()).toEqual({ cancelled: 2, pending: 1 });
     });
+
+    it('runNow() brings a pending job waiting out its backoff forward, found by its dedupe key', async () => {
+      const queue = queueWith();
+      await queue.enqueue({ kind: 'k', workspaceId: 'ws', dedupeKey: 'later', runAt: START + 60_000 });
+      expect(await queue.claim('w', 1)).toEqual([]);
+      expect(await queue.runNow('later')).toBe(true);
+      expect((await queue.claim('w', 1)).map((job) => job.kind)).toEqual(['k']);
+      // A running job is left alone.
+      expect(await queue.runNow('later')).toBe(false);
+    });
   });
 
   describe('fairness and paused workspaces', () => {
@@ -226,6 +237,7 @@ describeEachDialect('job queue', (dialect) => {
     });
 
     it('leaves the jobs of an INACTIVE installation waiting until it is active again', async () => {
+      // As the runtime builds every queue: the lifecycle room says whose jobs wait.
       const queue = queueWith();
       await database.db
         .insertInto('installations')
@@ -246,7 +258,7 @@ describeEachDialect('job queue', (dialect) => {
       const second = await openDatabase(target.url, { migrate: false });
       extraDatabases.push(second);
       // Real time and a long lease: nothing may expire and be re-claimed legitimately during the test.
-      const queues = [new JobQueue(database, { leaseMs: 600_000, maxAttempts: 3 }), new JobQueue(second, { leaseMs: 600_000, maxAttempts: 3 })];
+      const queues = [new JobQueue(database, { leaseMs: 600_000, maxAttempts: 3, waitingWorkspaces: pausedInstallation }), new JobQueue(second, { leaseMs: 600_000, maxAttempts: 3, waitingWorkspaces: pausedInstallation })];
       const total = 200;
       const ids = new Set<number>();
       for (let i = 0; i < total; i += 1) ids.add((await queues[0]!.enqueue({ kind: 'k', workspaceId: `ws-${i % 7}` }))!);
@@ -283,7 +295,7 @@ describeEachDialect('job queue', (dialect) => {
 
     /** A worker on real time with fast polling and retries, so retries happen within the test. */
     function startWorker(handlers: Record<string, JobHandler>, options: { concurrency?: number; maxAttempts?: number } = {}) {
-      const queue = new JobQueue(database, { leaseMs: 30_000, maxAttempts: options.maxAttempts ?? 3, retryBaseMs: 5, retryMaxMs: 20 });
+      const queue = new JobQueue(database, { leaseMs: 30_000, maxAttempts: options.maxAttempts ?? 3, retryBaseMs: 5, retryMaxMs: 20, waitingWorkspaces: pausedInstallation });
       const outcomes: { id: number; outcome: string }[] = [];
       const logs = captureLogger();
       const worker = new Worker(queue, handlers, {
