@@ -152,7 +152,7 @@ export class ScheduleTicker {
 }
 
 /** Runs one occurrence of a scheduled flow through the executor, like any run. */
-export function scheduledRunJob(runtime: Runtime, store: FlowStore, executor: FlowExecutor): JobHandler {
+export function scheduledRunJob(runtime: Pick<Runtime, 'now'>, store: FlowStore, executor: FlowExecutor): JobHandler {
   return async (job, { signal }) => {
     const payload = job.payload as ScheduledRunPayload;
     const flow = await store.get(job.workspaceId, payload.flowId);

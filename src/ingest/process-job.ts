@@ -21,7 +21,7 @@ export function eventIdsOf(payload: unknown): string[] {
  * run again), which is safe because consumers are idempotent. After the last attempt the failures
  * are recorded as failed.
  */
-export function processEventJob(runtime: Runtime, events: EventStore): JobHandler {
+export function processEventJob(runtime: Pick<Runtime, 'consumers' | 'now' | 'metrics' | 'bus'>, events: EventStore): JobHandler {
   return async (job, { signal }) => {
     const rows = await events.loadForProcessing(eventIdsOf(job.payload));
     const context: ConsumeContext = {

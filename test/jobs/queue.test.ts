@@ -3,7 +3,7 @@ import { JobQueue } from '../../src/jobs/queue.js';
 import type { QueueOptions } from '../../src/jobs/queue.js';
 import { Worker } from '../../src/jobs/worker.js';
 import type { JobHandler } from '../../src/jobs/worker.js';
-import { openDatabase } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/database.js';
 import type { Database } from '../../src/storage/database.js';
 import { createTestDatabaseUrl, describeEachDialect } from '../helpers/databases.js';
 import type { TestDatabase } from '../helpers/databases.js';
