@@ -13,11 +13,12 @@ module.exports = {
       to: { circular: true },
     },
     {
+      // Type-only imports are left out: rooms name the Runtime type that the edition core builds from them.
       name: 'no-module-cycles',
       severity: 'error',
-      comment: 'Modules import each other in a loop.',
+      comment: 'Modules import each other in a loop at run time.',
       from: { path: '^src/' },
-      to: { circular: true },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
   ],
   options: {

@@ -176,7 +176,7 @@ async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult>
     import('../src/rooms.js'),
     import('../src/server/app.js'),
     import('../src/server/ops-routes.js'),
-    import('../src/server/user-auth.js'),
+    import('../src/lifecycle/user-auth.js'),
   ]);
 
   const sandbox = await startSandboxProcess(scenario);

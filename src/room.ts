@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { EventConsumer } from './ingest/consumers.js';
+import type { EventConsumer } from './events/consumers.js';
 import type { JobHandler } from './jobs/worker.js';
 import type { Runtime } from './runtime.js';
 import type { AnyDataPolicy, TableExemption } from './storage/data-policy.js';

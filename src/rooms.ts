@@ -12,7 +12,7 @@ import { retentionRoom } from './retention/index.js';
 import type { Room, RoomDefinition } from './room.js';
 import type { Runtime } from './runtime.js';
 import { registerAccessPolicy } from './server/access-policy.js';
-import { registerUserAuth } from './server/user-auth.js';
+import { registerUserAuth } from './lifecycle/user-auth.js';
 import type { AnyDataPolicy, TableExemption } from './storage/data-policy.js';
 import { STORAGE_EXEMPTIONS } from './storage/data-policies.js';
 import { STORAGE_MIGRATIONS } from './storage/migrations/index.js';

@@ -5,7 +5,7 @@ import type { EditionDefinition, EditionId } from './editions/types.js';
 import { EventBus } from './events-bus.js';
 import { JobQueue } from './jobs/queue.js';
 import type { JobHandler } from './jobs/worker.js';
-import type { EventConsumer } from './ingest/consumers.js';
+import type { EventConsumer } from './events/consumers.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { watchOutages } from './observability/outages.js';

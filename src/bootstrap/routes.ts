@@ -3,7 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
-import { currentUser, requireAdmin } from '../server/user-auth.js';
+import { currentUser, requireAdmin } from '../lifecycle/user-auth.js';
 import { MEMBER_VISIBLE_ENTITY_TYPES, PER_USER_ENTITY_TYPES, payloadFor, seesEntityType } from '../server/access-policy.js';
 import { decodeCursor, entityCounts, getEntity, listEntities } from './cache.js';
 import { cancelRuns, refusalOf, startRun } from './control.js';

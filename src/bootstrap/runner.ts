@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Operation } from '../clockify/catalog/index.js';
 import { ClockifyApiError } from '../clockify/client/index.js';
 import type { ApiResponse } from '../clockify/client/index.js';
-import { callOperation } from '../clockify/workspace-api.js';
+import { callOperation } from '../lifecycle/workspace-api.js';
 import type { JobOutcome } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import { isDomainError } from '../errors/domain-error.js';

@@ -1,9 +1,10 @@
 import type { Dispatcher } from 'undici';
 import { CredentialStore } from '../credentials/store.js';
-import { CONSUMER_ORDER } from '../ingest/consumers.js';
+import { CONSUMER_ORDER } from '../events/consumers.js';
 import { createGuardedDispatcher } from '../net/ssrf.js';
 import { defineRoom } from '../room.js';
 import { flowsConsumer } from './consumer.js';
+import { adoptStoredSecrets } from './credential-adoption.js';
 import { FlowExecutor } from './executor.js';
 import { createFlowMetrics } from './metrics.js';
 import { flowSchedules } from './migrations/007-flow-schedules.js';
@@ -34,7 +35,14 @@ export const flowsRoom = defineRoom({
         [JOB_SCHEDULED_RUN]: scheduledRunJob(runtime, store, executor),
       },
       consumers: [{ ...flowsConsumer(store, executor), order: CONSUMER_ORDER.flows }],
-      start: () => ticker.start(),
+      start: async () => {
+        // Before serving: flows saved with secrets written into their headers or URL move onto credentials.
+        if (runtime.edition.capabilities.httpActions) {
+          const adopted = await adoptStoredSecrets(runtime.database, credentials, runtime.logger.child({ component: 'credentials' }));
+          if (adopted > 0) runtime.logger.warn({ adopted }, 'secrets found in stored flows now live in credentials; the flows refer to them by name');
+        }
+        ticker.start();
+      },
       stop: async () => {
         ticker.stop();
         await dispatcher?.close();

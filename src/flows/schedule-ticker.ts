@@ -5,7 +5,7 @@
  * through the executor like any run: a run record whose event is the occurrence
  * ({scheduledFor, timeZone}), with the idempotency ledger guarding a retried job.
  */
-import type { ProcessableEvent } from '../ingest/consumers.js';
+import type { ProcessableEvent } from '../events/consumers.js';
 import type { JobHandler } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import type { FlowExecutor } from './executor.js';

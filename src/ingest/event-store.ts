@@ -8,7 +8,7 @@ import { parseJsonOr } from '../util/json.js';
 import { sharedLoads } from '../util/shared-loads.js';
 import { deliveryKey } from './delivery-key.js';
 import { RawStatement } from '../storage/raw.js';
-import type { ConsumeContext, ConsumerTarget } from './consumers.js';
+import type { ConsumeContext, ConsumerTarget } from '../events/consumers.js';
 import { JOB_PROCESS_EVENT, NOTHING_TRIGGERED, PROCESS_BATCH, eventColumns } from './event-row.js';
 import type { PendingEvent, StoreResult } from './event-row.js';
 import { prepareSqliteCommit } from './sqlite-ingest.js';

@@ -2,7 +2,7 @@ import { defineRoom } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { createGuardedDispatcher } from '../net/ssrf.js';
 import { clockifyWebhookRoutes } from './clockify-routes.js';
-import { CONSUMER_ORDER, anyConsumerActs } from './consumers.js';
+import { CONSUMER_ORDER, anyConsumerActs } from '../events/consumers.js';
 import { customSourceUiRoutes, customWebhookRoutes } from './custom-routes.js';
 import { CustomSourceStore } from './custom-sources.js';
 import { EventStore, JOB_PROCESS_EVENT } from './event-store.js';

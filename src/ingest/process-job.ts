@@ -2,7 +2,7 @@ import type { JobHandler } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import { parseJsonOr } from '../util/json.js';
 import { sharedLoads } from '../util/shared-loads.js';
-import type { ConsumeContext, ProcessableEvent } from './consumers.js';
+import type { ConsumeContext, ProcessableEvent } from '../events/consumers.js';
 import type { EventStore, ProcessingOutcome, ProcessingRow } from './event-store.js';
 
 const UNINSTALLED = 'the add-on was uninstalled before the event was processed';

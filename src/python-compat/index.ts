@@ -3,7 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import { defineRoom } from '../room.js';
 import { dashboardFacts } from './dashboard.js';
 import { problems } from '../server/problems.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 
 const WorkspaceQuery = Type.Object({ workspace_id: Type.Optional(Type.String({ maxLength: 100 })) });
 const Counts = Type.Object({ total: Type.Integer(), byStatus: Type.Record(Type.String(), Type.Integer()) });

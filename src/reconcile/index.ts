@@ -4,7 +4,7 @@ import type { JobHandler } from '../jobs/worker.js';
 import { defineRoom } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { createEventStore } from '../ingest/index.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 import { reconcileWorkspace } from './reconciler.js';
 import { JOB_RECONCILE, ReconcileScheduler } from './scheduler.js';
 import { webhookReconciliation } from './migrations/004-reconciliation.js';

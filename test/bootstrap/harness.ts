@@ -15,7 +15,7 @@ import { setupRooms } from '../../src/rooms.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createHttpServer } from '../../src/server/app.js';
 import { opsRoutes } from '../../src/server/ops-routes.js';
-import { registerUserAuth } from '../../src/server/user-auth.js';
+import { registerUserAuth } from '../../src/lifecycle/user-auth.js';
 import { JOB_BOOTSTRAP, startRun } from '../../src/bootstrap/index.js';
 import type { StartOptions } from '../../src/bootstrap/index.js';
 import { startSandbox } from '../../sandbox/src/index.js';

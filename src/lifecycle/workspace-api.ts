@@ -1,10 +1,10 @@
 import type { Runtime } from '../runtime.js';
-import { buildRequest, withoutFileContents } from './catalog/index.js';
-import type { BuiltRequest, CallInput, Operation } from './catalog/index.js';
-import type { ApiResponse, ClockifyClient } from './client/index.js';
-import type { Lane } from './rate-limit/types.js';
-import { InstallationStore } from '../lifecycle/installations.js';
-import type { Installation } from '../lifecycle/installations.js';
+import { buildRequest, withoutFileContents } from '../clockify/catalog/index.js';
+import type { BuiltRequest, CallInput, Operation } from '../clockify/catalog/index.js';
+import type { ApiResponse, ClockifyClient } from '../clockify/client/index.js';
+import type { Lane } from '../clockify/rate-limit/types.js';
+import { InstallationStore } from './installations.js';
+import type { Installation } from './installations.js';
 import { DomainError } from '../errors/domain-error.js';
 
 export type CallSource = 'explorer' | 'flow' | 'bootstrap' | 'system';
