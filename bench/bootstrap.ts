@@ -167,7 +167,7 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
 }
 
 async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult> {
-  const [{ loadConfig }, { createRuntime }, { createLogger }, { Worker }, { buildManifest }, { createRooms }, { createHttpServer }, { opsRoutes }, { registerUserAuth }, { bootstrapRoom }] = await Promise.all([
+  const [{ loadConfig }, { createRuntime }, { createLogger }, { Worker }, { buildManifest }, { setupRooms }, { createHttpServer }, { opsRoutes }, { registerUserAuth }] = await Promise.all([
     import('../src/config/index.js'),
     import('../src/runtime.js'),
     import('../src/observability/logger.js'),
@@ -176,8 +176,7 @@ async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult>
     import('../src/rooms.js'),
     import('../src/server/app.js'),
     import('../src/server/ops-routes.js'),
-    import('../src/server/user-auth.js'),
-    import('../src/bootstrap/index.js'),
+    import('../src/lifecycle/user-auth.js'),
   ]);
 
   const sandbox = await startSandboxProcess(scenario);
@@ -213,8 +212,7 @@ async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult>
     const runtime = await createRuntime('clockify-addon', config, { logger: createLogger({ level: 'silent' }) });
     const app: FastifyInstance = createHttpServer(runtime);
     await app.register(opsRoutes, { runtime });
-    const rooms = createRooms(runtime);
-    if (!rooms.some((room) => room.name === 'bootstrap')) rooms.push(bootstrapRoom(runtime));
+    const rooms = await setupRooms(runtime);
     for (const room of rooms) if (room.routes) await room.routes(app);
     await app.register(async (ui) => {
       registerUserAuth(ui, runtime);

@@ -368,7 +368,7 @@ async function createDatabase(dialect: BenchDialect, adminUrl: string): Promise<
 
 /** How many of `ids` are stored events (read by this process, after the edition has stopped). */
 async function countStored(databaseUrl: string, ids: string[]): Promise<number> {
-  const { openDatabase } = await import('../src/storage/database.js');
+  const { openDatabase } = await import('../src/database.js');
   const database = await openDatabase(databaseUrl, { migrate: false });
   try {
     let found = 0;

@@ -23,7 +23,7 @@ import { EDITIONS } from '../src/editions/index.js';
 import type { EditionDefinition } from '../src/editions/types.js';
 import { readResourceJson } from '../src/resources.js';
 import { SecretBox } from '../src/security/secret-box.js';
-import { openDatabase } from '../src/storage/database.js';
+import { openDatabase } from '../src/database.js';
 import {
   BENCH_ENCRYPTION_KEY,
   BUILT_MAIN,

@@ -42,6 +42,12 @@ if (!skipBuild && run('npm', ['run', 'build']) !== 0) {
 // The browser suite's global setup (test/e2e/build-page.ts) skips its own sidebar build after this one.
 if (!skipBuild) process.env.SIDEBAR_JUST_BUILT = '1';
 
+// Folders under src/ point one way (docs/architecture.md): a cycle fails the run before any test.
+if (run('npm', ['run', 'check:cycles']) !== 0) {
+  console.error('folder cycles under src/ (npm run check:cycles)');
+  process.exit(1);
+}
+
 const suites = [
   { name: 'unit and integration', config: 'vitest.config.ts', report: 'test-artifacts/vitest.json' },
   { name: 'browser (e2e)', config: 'vitest.e2e.config.ts', report: 'test-artifacts/vitest-e2e.json' },

@@ -11,7 +11,7 @@ import { logDestination } from './cli/log-destination.js';
 import { startEditions } from './cli/start.js';
 import { startSupervised } from './cli/start-supervised.js';
 import { createLogger } from './observability/logger.js';
-import { openDatabase } from './storage/database.js';
+import { openDatabase } from './database.js';
 
 export async function main(argv: string[]): Promise<number> {
   const command = argv[0];
@@ -129,7 +129,7 @@ async function retention(args: string[], out: Output): Promise<number> {
   const editions = parseOrUsage(() => editionOption(args));
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, secretKeys: config.secretKeys });
-  const { runRetentionOnce } = await import('./retention/index.js');
+  const { runRetentionOnce } = await import('./cli/retention-once.js');
   const results: Record<string, unknown> = {};
   for (const id of editions) {
     const report = await runRetentionOnce(id, config, logger);

@@ -5,7 +5,7 @@ import type { EditionDefinition, EditionId } from './editions/types.js';
 import { EventBus } from './events-bus.js';
 import { JobQueue } from './jobs/queue.js';
 import type { JobHandler } from './jobs/worker.js';
-import type { EventConsumer } from './ingest/consumers.js';
+import type { EventConsumer } from './events/consumers.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { watchOutages } from './observability/outages.js';
@@ -14,7 +14,7 @@ import { createRedactor } from './observability/redact.js';
 import type { Redactor } from './observability/redact.js';
 import { TokenVerifier } from './clockify/tokens.js';
 import { SecretBox, resolveEncryptionKey } from './security/secret-box.js';
-import { openDatabase } from './storage/database.js';
+import { openDatabase } from './database.js';
 import { getCatalog } from './clockify/catalog/index.js';
 import type { Catalog } from './clockify/catalog/index.js';
 import { createClientMetrics, createClockifyClient } from './clockify/client/index.js';
@@ -26,8 +26,10 @@ import { pausedInstallation } from './lifecycle/paused-installations.js';
 import { effectiveSettings } from './lifecycle/settings.js';
 import type { WorkspaceSettings } from './lifecycle/settings.js';
 import { parseJsonOr } from './util/json.js';
-import type { Database, Tx } from './storage/database.js';
-import { insertByOrder, registerOnce } from './registrations.js';
+import type { Database } from './storage/database.js';
+import type { InstallationHook } from './room.js';
+import { DATA_POLICIES } from './rooms.js';
+import type { AnyDataPolicy } from './storage/data-policy.js';
 
 /**
  * Everything one edition's rooms share: its definition and configuration, storage, queue, token
@@ -53,15 +55,13 @@ export interface Runtime {
   settingsOf(workspaceId: string): Promise<WorkspaceSettings>;
   /** Forget cached settings after a change. */
   invalidateSettings(workspaceId: string): void;
-  /** Job kinds the worker knows, filled in by the rooms through `registerJob`. */
+  /** Every table's data policy, as the rooms declare them (the uninstall purge and the retention sweeper iterate these). */
+  dataPolicies: readonly AnyDataPolicy[];
+  /** Job kinds the worker knows, as the rooms declare them (src/rooms.ts `setupRooms`: one room per kind). */
   jobHandlers: Record<string, JobHandler>;
-  /** Adds the handler of a job kind; a kind registered twice throws, so the edition does not start. */
-  registerJob(kind: string, handler: JobHandler): void;
-  /** Rooms that act on every stored webhook event, in order (see CONSUMER_ORDER), filled in through `addConsumer`. */
+  /** Rooms that act on every stored webhook event, by their declared order (see CONSUMER_ORDER). */
   consumers: EventConsumer[];
-  /** Adds a consumer at its place in `consumers`: lower `order` runs first. */
-  addConsumer(consumer: EventConsumer, order: number): void;
-  /** Rooms react to installation changes inside the lifecycle transaction (enqueue a bootstrap, cancel one). */
+  /** The rooms' lifecycle hooks, run inside the lifecycle transaction (enqueue a bootstrap, cancel one). */
   hooks: { installed: InstallationHook[]; deleted: InstallationHook[] };
   /** Run when the edition stops, in reverse order of registration. */
   onClose(task: () => Promise<void> | void): void;
@@ -76,8 +76,6 @@ export interface Runtime {
  * test, whose three instances and sandbox share one busy process, drew a 429 about one CI run in three.
  */
 const RATE_LIMIT_SEND_MARGIN_MS = 50;
-
-export type InstallationHook = (trx: Tx, workspaceId: string) => Promise<void>;
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -157,9 +155,6 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     closers.push(() => bus.close());
   }
 
-  const jobHandlers: Record<string, JobHandler> = {};
-  const consumers: EventConsumer[] = [];
-  const consumerOrders = new WeakMap<EventConsumer, number>();
   const runtime: Runtime = {
     edition,
     editionConfig,
@@ -178,11 +173,10 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     limiter,
     settingsOf,
     invalidateSettings: (workspaceId) => settingsCache.delete(workspaceId),
-    jobHandlers,
-    registerJob: (kind, handler) => registerOnce(jobHandlers, kind, handler, 'job kind'),
+    dataPolicies: DATA_POLICIES,
+    jobHandlers: {},
     hooks: { installed: [], deleted: [] },
-    consumers,
-    addConsumer: (consumer, order) => insertByOrder(consumers, consumer, order, consumerOrders),
+    consumers: [],
     onClose: (task) => closers.push(task),
     async close() {
       for (const task of closers.splice(0).reverse()) {

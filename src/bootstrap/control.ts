@@ -1,6 +1,6 @@
 import { effectiveSettings } from '../lifecycle/settings.js';
 import type { Runtime } from '../runtime.js';
-import { problems } from '../server/problems.js';
+import { DomainError } from '../errors/domain-error.js';
 import { lockKey } from '../storage/database.js';
 import type { Db, Tx } from '../storage/database.js';
 import { newId } from '../util/ids.js';
@@ -135,14 +135,15 @@ async function settingsIn(runtime: Runtime, executor: Db | Tx, workspaceId: stri
   return effectiveSettings(runtime.edition, runtime.editionConfig.settingDefaults, parseJsonOr(row?.settings_json, {}));
 }
 
-export function problemFor(result: Exclude<StartResult, { started: true }>) {
+/** Why a bootstrap did not start, as a domain error (the HTTP edge maps it to 409). */
+export function refusalOf(result: Exclude<StartResult, { started: true }>) {
   switch (result.reason) {
     case 'already-running':
-      return problems.conflict('bootstrap-running', 'A bootstrap is already running for this workspace.');
+      return new DomainError('bootstrap-running', 'A bootstrap is already running for this workspace.');
     case 'nothing-to-retry':
-      return problems.conflict('nothing-to-retry', 'The last bootstrap has no failed operations to retry.');
+      return new DomainError('nothing-to-retry', 'The last bootstrap has no failed operations to retry.');
     case 'no-previous-run':
-      return problems.conflict('no-previous-run', 'There is no previous bootstrap to retry.');
+      return new DomainError('no-previous-run', 'There is no previous bootstrap to retry.');
   }
 }
 

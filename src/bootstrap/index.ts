@@ -1,30 +1,34 @@
 import type { JobHandler } from '../jobs/worker.js';
-import type { Room } from '../room.js';
-import type { Runtime } from '../runtime.js';
+import { defineRoom } from '../room.js';
 import { JOB_BOOTSTRAP, onDeleted, onInstalled } from './control.js';
 import { bootstrapMetrics } from './metrics.js';
+import { bootstrapIndexes } from './migrations/002-bootstrap.js';
 import { ProgressPublisher } from './progress.js';
 import { bootstrapRoutes } from './routes.js';
 import { finalize, runPendingBootstraps } from './runner.js';
 import type { RunnerDeps } from './runner.js';
 import { activeRun } from './store.js';
+import { BOOTSTRAP_TABLES } from './tables.js';
 
 /**
  * Workspace bootstrap: a local snapshot of the workspace from every safe read of Clockify's API,
  * started on install (setting `run_on_install`) or on demand, resumable page by page.
  */
-export function bootstrapRoom(runtime: Runtime): Room {
-  const deps: RunnerDeps = { runtime, metrics: bootstrapMetrics(runtime.metrics.registry), progress: new ProgressPublisher(runtime.bus) };
-  runtime.registerJob(JOB_BOOTSTRAP, bootstrapJob(deps));
-  runtime.hooks.installed.push(onInstalled(runtime));
-  runtime.hooks.deleted.push(onDeleted(runtime));
-  return {
-    name: 'bootstrap',
-    uiRoutes: async (ui) => {
-      await ui.register(bootstrapRoutes, { runtime });
-    },
-  };
-}
+export const bootstrapRoom = defineRoom({
+  name: 'bootstrap',
+  tables: BOOTSTRAP_TABLES,
+  migrations: [bootstrapIndexes],
+  setup: (runtime) => {
+    const deps: RunnerDeps = { runtime, metrics: bootstrapMetrics(runtime.metrics.registry), progress: new ProgressPublisher(runtime.bus) };
+    return {
+      jobs: { [JOB_BOOTSTRAP]: bootstrapJob(deps) },
+      lifecycle: { onInstalled: onInstalled(runtime), onDeleted: onDeleted(runtime) },
+      uiRoutes: async (ui) => {
+        await ui.register(bootstrapRoutes, { runtime });
+      },
+    };
+  },
+});
 
 /** The durable job: resumes the workspace's runs; on its last attempt an unexpected error fails the run instead of leaving it "running". */
 export function bootstrapJob(deps: RunnerDeps): JobHandler {

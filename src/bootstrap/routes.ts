@@ -3,10 +3,10 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
-import { currentUser, requireAdmin } from '../server/user-auth.js';
+import { currentUser, requireAdmin } from '../lifecycle/user-auth.js';
 import { MEMBER_VISIBLE_ENTITY_TYPES, PER_USER_ENTITY_TYPES, payloadFor, seesEntityType } from '../server/access-policy.js';
 import { decodeCursor, entityCounts, getEntity, listEntities } from './cache.js';
-import { cancelRuns, problemFor, startRun } from './control.js';
+import { cancelRuns, refusalOf, startRun } from './control.js';
 import { runView } from './progress.js';
 import { activeRun, getRun, latestRun, stepErrors, stepWarnings } from './store.js';
 
@@ -54,7 +54,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
       const mode = request.body?.mode ?? 'full';
       if (mode !== 'full' && mode !== 'failed-only') throw problems.badRequest('invalid-mode', 'mode must be "full" or "failed-only".', [{ field: 'body.mode', message: 'must be "full" or "failed-only"' }]);
       const result = await startRun(runtime, user.workspaceId, { mode });
-      if (!result.started) throw problemFor(result);
+      if (!result.started) throw refusalOf(result);
       return reply.code(202).send({ run: await viewOf(result.run.id) });
     },
   );

@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import type { Operation } from '../clockify/catalog/index.js';
 import { ClockifyApiError } from '../clockify/client/index.js';
 import type { ApiResponse } from '../clockify/client/index.js';
-import { callOperation } from '../clockify/workspace-api.js';
+import { callOperation } from '../lifecycle/workspace-api.js';
 import type { JobOutcome } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
-import { HttpProblem } from '../server/problems.js';
+import { isDomainError } from '../errors/domain-error.js';
 import { entityIdsSince, upsertEntities } from './cache.js';
 import { entitiesOfPage, paramsKey } from './entities.js';
 import type { BootstrapMetrics } from './metrics.js';
@@ -171,7 +171,7 @@ async function executeStep(deps: RunnerDeps, run: BootstrapRun, plan: BootstrapP
     } catch (error) {
       if (context.signal.aborted) throw error;
       if (error instanceof CancelledWhileWaiting) return 'cancelled';
-      if (error instanceof HttpProblem && error.slug === 'not-installed') return 'uninstalled';
+      if (isDomainError(error, 'not-installed')) return 'uninstalled';
       // Clockify refuses calls while the add-on is paused: that is no failure of the operation.
       const installation = await installationStatus(db, run.workspaceId);
       if (installation === 'INACTIVE') return 'paused';

@@ -1,6 +1,6 @@
 import { eventSlug } from '../editions/events.js';
 import type { EditionDefinition, SettingDefinition, SettingValue } from '../editions/types.js';
-import { settingAccessLevel } from '../server/access-policy.js';
+import { settingAccessLevel } from '../editions/settings.js';
 
 export const LIFECYCLE_PATHS = {
   INSTALLED: '/lifecycle/installed',

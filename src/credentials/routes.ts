@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { problems } from '../server/problems.js';
-import { currentUser, requireAdmin } from '../server/user-auth.js';
+import { currentUser, requireAdmin } from '../lifecycle/user-auth.js';
 import { CreateCredentialBody, CredentialViewSchema, HEADER_NAME_PATTERN, QUERY_NAME_PATTERN, ReplaceCredentialBody } from './model.js';
 import type { CredentialKind, CredentialSecret } from './model.js';
 import { CredentialNameTaken } from './store.js';

@@ -15,3 +15,8 @@ export const dataSettings: SettingDefinition[] = [
   { id: 'retention_days', name: 'Keep history (days)', description: 'Webhook events, flow runs and API calls older than this are removed.', type: 'NUMBER', default: 30, min: 1, max: 3650, group: 'data' },
   { id: 'delete_data_on_uninstall', name: 'Delete data on uninstall', description: 'Remove this workspace\'s stored data when the add-on is uninstalled (tokens are always removed).', type: 'CHECKBOX', default: true, group: 'data' },
 ];
+
+/** The accessLevel the manifest declares for a setting (Clockify's default is ADMINS). */
+export function settingAccessLevel(setting: Pick<SettingDefinition, 'accessLevel'>): 'ADMINS' | 'EVERYONE' {
+  return setting.accessLevel ?? 'ADMINS';
+}

@@ -1,12 +1,14 @@
-import type { Room } from '../room.js';
-import type { Runtime } from '../runtime.js';
+import { defineRoom } from '../room.js';
 import { explorerRoutes } from './routes.js';
+import { EXPLORER_TABLES } from './tables.js';
 
-export function explorerRoom(runtime: Runtime): Room {
-  return {
-    name: 'explorer',
+/** The API explorer and the log of every call made to Clockify. */
+export const explorerRoom = defineRoom({
+  name: 'explorer',
+  tables: EXPLORER_TABLES,
+  setup: (runtime) => ({
     uiRoutes: async (ui) => {
       await ui.register(explorerRoutes, { runtime });
     },
-  };
-}
+  }),
+});

@@ -4,11 +4,12 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { curlSnippet, exampleBody, knownValuesFor, validateCall } from '../clockify/catalog/index.js';
 import type { Operation } from '../clockify/catalog/index.js';
 import { ClockifyClientError, HostNotAllowedError, PayloadTooLargeError } from '../clockify/client/index.js';
-import { callOperation } from '../clockify/workspace-api.js';
+import { callOperation } from '../lifecycle/workspace-api.js';
 import type { Runtime } from '../runtime.js';
 import { HttpProblem, problems } from '../server/problems.js';
-import { currentUser } from '../server/user-auth.js';
-import type { UserContext } from '../server/user-auth.js';
+import { DomainError } from '../errors/domain-error.js';
+import { currentUser } from '../lifecycle/user-auth.js';
+import type { UserContext } from '../lifecycle/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 import { explorerAccess } from './access.js';
 import { historyEntry } from './history-entry.js';
@@ -193,7 +194,7 @@ function requiredDefaults(operation: Operation): Record<string, unknown> {
 }
 
 function toProblem(error: unknown): Error {
-  if (error instanceof HttpProblem) return error;
+  if (error instanceof HttpProblem || error instanceof DomainError) return error;
   if (error instanceof HostNotAllowedError) return new HttpProblem(403, 'host-not-allowed', 'The target host is not an allowed Clockify host; nothing was sent.');
   if (error instanceof PayloadTooLargeError) return new HttpProblem(413, 'payload-too-large', 'The request body is larger than 1 MB; nothing was sent.');
   if (error instanceof ClockifyClientError) return new HttpProblem(502, 'clockify-unreachable', `Clockify did not answer: ${error.message}`);

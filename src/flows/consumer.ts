@@ -1,4 +1,4 @@
-import type { EventConsumer } from '../ingest/consumers.js';
+import type { EventConsumer } from '../events/consumers.js';
 import type { FlowExecutor, RunSummary } from './executor.js';
 import { triggeredBy } from './store.js';
 import type { FlowStore } from './store.js';

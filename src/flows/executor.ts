@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import type { ProcessableEvent } from '../ingest/consumers.js';
+import type { ProcessableEvent } from '../events/consumers.js';
 import type { Runtime } from '../runtime.js';
 import { prepareClockifyCall, sendClockifyCall } from './actions/clockify-action.js';
 import { prepareHttpCall, sendHttpCall } from './actions/http-action.js';
@@ -12,7 +12,7 @@ import type { FlowMetrics } from './metrics.js';
 import type { FlowStore, StoredFlow } from './store.js';
 import type { StepResult, TemplateContext } from './templates.js';
 import { CredentialStore } from '../credentials/store.js';
-import { applyCredential, credentialNamesOf, placeholder, secretValues, templateValue } from '../credentials/resolve.js';
+import { applyCredential, credentialNamesOf, placeholder, secretValues, templateValue } from './credential-resolution.js';
 import type { ResolvedCredential } from '../credentials/model.js';
 import { maskSecrets, redactUrl, secretForms } from '../credentials/redact.js';
 import type { HttpAction } from './model.js';

@@ -1,65 +1,60 @@
 import type { Dispatcher } from 'undici';
 import { CredentialStore } from '../credentials/store.js';
-import { CONSUMER_ORDER } from '../ingest/consumers.js';
+import { CONSUMER_ORDER } from '../events/consumers.js';
 import { createGuardedDispatcher } from '../net/ssrf.js';
-import type { Room } from '../room.js';
-import type { Runtime } from '../runtime.js';
-import { parseJsonOr } from '../util/json.js';
+import { defineRoom } from '../room.js';
 import { flowsConsumer } from './consumer.js';
+import { adoptStoredSecrets } from './credential-adoption.js';
 import { FlowExecutor } from './executor.js';
 import { createFlowMetrics } from './metrics.js';
+import { flowSchedules } from './migrations/007-flow-schedules.js';
 import { JOB_REPLAY_RUN, flowRoutes } from './routes.js';
 import { FlowStore } from './store.js';
 import { templateFunctionRoutes } from './function-routes.js';
 import { JOB_MANUAL_RUN, manualRunJob } from './manual-runs.js';
+import { replayRunJob } from './replay-job.js';
 import { flowRunRoutes } from './run-routes.js';
-import { JOB_SCHEDULED_RUN, ScheduleTicker, scheduledEvent, scheduledRunJob } from './schedule-ticker.js';
+import { JOB_SCHEDULED_RUN, ScheduleTicker, scheduledRunJob } from './schedule-ticker.js';
+import { FLOWS_TABLES } from './tables.js';
 
-/** No-code flows: run on every stored event, replayed on request, managed from the sidebar. */
-export function flowsRoom(runtime: Runtime): Room {
-  const store = new FlowStore(runtime.database, runtime.now);
-  let dispatcher: Dispatcher | undefined;
-  const credentials = new CredentialStore(runtime.database, runtime.box, runtime.now);
-  const executor = new FlowExecutor(runtime, store, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })), createFlowMetrics(runtime.metrics.registry), credentials);
-  runtime.onClose(async () => {
-    await dispatcher?.close();
-  });
-  runtime.addConsumer(flowsConsumer(store, executor), CONSUMER_ORDER.flows);
-  runtime.registerJob(JOB_REPLAY_RUN, async (job, { signal }) => {
-    const { runId } = job.payload as { runId: string };
-    const original = await store.getRun(job.workspaceId, runId);
-    if (!original?.run.eventId) return;
-    const definition = await store.version(original.run.flowId, original.run.flowVersion);
-    if (!definition) return;
-    const flow = { id: original.run.flowId, version: original.run.flowVersion, definition, workspaceId: job.workspaceId };
-    // A scheduled run's event is not stored: it is rebuilt from the run's event id.
-    if (definition.trigger.kind === 'schedule') {
-      const scheduled = scheduledEvent(definition, job.workspaceId, original.run.eventId, runtime.now());
-      if (scheduled) await executor.run(flow, scheduled, { signal, replayOf: runId });
-      return;
-    }
-    const event = await runtime.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', job.workspaceId).where('id', '=', original.run.eventId).executeTakeFirst();
-    if (!event) return;
-    await executor.run(
-      flow,
-      { id: event.id, workspaceId: event.workspace_id, source: event.source, eventType: event.event_type, payload: parseJsonOr(event.payload_json, null), receivedAt: Number(event.received_at) },
-      { signal, replayOf: runId },
-    );
-  });
-  runtime.registerJob(JOB_MANUAL_RUN, manualRunJob(runtime, store, executor));
-  runtime.registerJob(JOB_SCHEDULED_RUN, scheduledRunJob(runtime, store, executor));
-  const ticker = new ScheduleTicker(runtime);
-  ticker.start();
-  runtime.onClose(() => ticker.stop());
-  return {
-    name: 'flows',
-    uiRoutes: async (ui) => {
-      await ui.register(flowRoutes, { runtime, store, executor, credentials });
-      await ui.register(templateFunctionRoutes);
-      await ui.register(flowRunRoutes, { runtime, store });
-    },
-  };
-}
+/** No-code flows: run on every stored event, on a schedule, replayed on request, managed from the sidebar. */
+export const flowsRoom = defineRoom({
+  name: 'flows',
+  tables: FLOWS_TABLES,
+  migrations: [flowSchedules],
+  setup: (runtime) => {
+    const store = new FlowStore(runtime.database, runtime.now);
+    let dispatcher: Dispatcher | undefined;
+    const credentials = new CredentialStore(runtime.database, runtime.box, runtime.now);
+    const executor = new FlowExecutor(runtime, store, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })), createFlowMetrics(runtime.metrics.registry), credentials);
+    const ticker = new ScheduleTicker(runtime);
+    return {
+      jobs: {
+        [JOB_REPLAY_RUN]: replayRunJob(runtime, store, executor),
+        [JOB_MANUAL_RUN]: manualRunJob(runtime, store, executor),
+        [JOB_SCHEDULED_RUN]: scheduledRunJob(runtime, store, executor),
+      },
+      consumers: [{ ...flowsConsumer(store, executor), order: CONSUMER_ORDER.flows }],
+      start: async () => {
+        // Before serving: flows saved with secrets written into their headers or URL move onto credentials.
+        if (runtime.edition.capabilities.httpActions) {
+          const adopted = await adoptStoredSecrets(runtime.database, credentials, runtime.logger.child({ component: 'credentials' }));
+          if (adopted > 0) runtime.logger.warn({ adopted }, 'secrets found in stored flows now live in credentials; the flows refer to them by name');
+        }
+        ticker.start();
+      },
+      stop: async () => {
+        ticker.stop();
+        await dispatcher?.close();
+      },
+      uiRoutes: async (ui) => {
+        await ui.register(flowRoutes, { runtime, store, executor, credentials });
+        await ui.register(templateFunctionRoutes);
+        await ui.register(flowRunRoutes, { runtime, store });
+      },
+    };
+  },
+});
 
 export { FlowStore } from './store.js';
 export { FlowExecutor } from './executor.js';

@@ -69,7 +69,7 @@ export async function eventsAlreadyRun(db: Kysely<DatabaseSchema>, workspaceId: 
   return new Set(rows.map((row) => row.event_id!));
 }
 
-export function manualRunJob(runtime: Runtime, store: FlowStore, executor: FlowExecutor): JobHandler {
+export function manualRunJob(runtime: Pick<Runtime, 'now' | 'database'>, store: FlowStore, executor: FlowExecutor): JobHandler {
   const samples = readResourceJson<Record<string, unknown>>('clockify', 'webhook-samples.json');
   return async (job, { signal }) => {
     const payload = job.payload as ManualRunPayload;

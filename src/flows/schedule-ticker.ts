@@ -5,7 +5,7 @@
  * through the executor like any run: a run record whose event is the occurrence
  * ({scheduledFor, timeZone}), with the idempotency ledger guarding a retried job.
  */
-import type { ProcessableEvent } from '../ingest/consumers.js';
+import type { ProcessableEvent } from '../events/consumers.js';
 import type { JobHandler } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import type { FlowExecutor } from './executor.js';
@@ -152,7 +152,7 @@ export class ScheduleTicker {
 }
 
 /** Runs one occurrence of a scheduled flow through the executor, like any run. */
-export function scheduledRunJob(runtime: Runtime, store: FlowStore, executor: FlowExecutor): JobHandler {
+export function scheduledRunJob(runtime: Pick<Runtime, 'now'>, store: FlowStore, executor: FlowExecutor): JobHandler {
   return async (job, { signal }) => {
     const payload = job.payload as ScheduledRunPayload;
     const flow = await store.get(job.workspaceId, payload.flowId);

@@ -7,7 +7,7 @@ import { WEBHOOK_BODY_LIMIT } from '../server/app.js';
 import type { HttpProblem } from '../server/problems.js';
 import { problems } from '../server/problems.js';
 import { headerValue } from '../server/token-guard.js';
-import { currentUser, requireAdmin } from '../server/user-auth.js';
+import { currentUser, requireAdmin } from '../lifecycle/user-auth.js';
 import { defaultEventTypePlaces, eventTypeOf, parseEventTypeLocation } from './custom-event-type.js';
 import type { CustomSourceStore } from './custom-sources.js';
 import type { EventStore } from './event-store.js';

@@ -6,7 +6,7 @@ import type { WebhookEventsTable } from './tables.js';
 import { parseJsonOr } from '../util/json.js';
 import { sharedLoads } from '../util/shared-loads.js';
 import { RawStatement } from '../storage/raw.js';
-import type { ConsumeContext, ConsumerTarget } from './consumers.js';
+import type { ConsumeContext, ConsumerTarget } from '../events/consumers.js';
 import { JOB_PROCESS_EVENT, PROCESS_BATCH } from './event-row.js';
 import type { PendingEvent, StoreResult } from './event-row.js';
 import { ingestCommitFor } from './ingest-commit.js';

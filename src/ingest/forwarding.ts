@@ -2,18 +2,11 @@ import { request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { JobHandler } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
-import type { EventConsumer } from './consumers.js';
+import type { EventConsumer } from '../events/consumers.js';
+import { forwardingSecret } from '../lifecycle/forwarding-secret.js';
 import { signStandard } from './signatures.js';
 
 export const JOB_FORWARD_EVENT = 'webhook.forward';
-
-/**
- * The signing secret of a workspace's forwarded events, derived from the encryption key so there is
- * nothing more to store or lose; admins read it in the settings view to configure their receiver.
- */
-export function forwardingSecret(runtime: Runtime, workspaceId: string): string {
-  return `whsec_${runtime.box.derive(`forwarding:${runtime.editionConfig.key}:${workspaceId}`).toString('base64')}`;
-}
 
 /** The forwarding target, when the setting holds an http(s) URL (Clockify needs a non-empty default, so "disabled" means off). */
 export function forwardingUrlOf(settings: Record<string, unknown>): string | undefined {
@@ -27,7 +20,7 @@ export function forwardingUrlOf(settings: Record<string, unknown>): string | und
 }
 
 /** Clockify Add-on edition: every event is relayed, from the queue, to the workspace's forwarding URL. */
-export function forwardingConsumer(runtime: Runtime): EventConsumer {
+export function forwardingConsumer(runtime: Pick<Runtime, 'settingsOf' | 'queue'>): EventConsumer {
   return {
     name: 'forwarding',
     async actsOn({ workspaceId }, { once }) {
@@ -42,7 +35,7 @@ export function forwardingConsumer(runtime: Runtime): EventConsumer {
   };
 }
 
-export function forwardEventJob(runtime: Runtime, dispatcher: () => Dispatcher): JobHandler {
+export function forwardEventJob(runtime: Pick<Runtime, 'database' | 'settingsOf' | 'now' | 'editionConfig' | 'box'>, dispatcher: () => Dispatcher): JobHandler {
   return async (job, { logger, signal }) => {
     const { eventId } = job.payload as { eventId: string };
     const row = await runtime.database.db.selectFrom('webhook_events').select(['payload_json', 'event_type', 'received_at']).where('id', '=', eventId).executeTakeFirst();

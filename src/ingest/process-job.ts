@@ -2,7 +2,7 @@ import type { JobHandler } from '../jobs/worker.js';
 import type { Runtime } from '../runtime.js';
 import { parseJsonOr } from '../util/json.js';
 import { sharedLoads } from '../util/shared-loads.js';
-import type { ConsumeContext, ProcessableEvent } from './consumers.js';
+import type { ConsumeContext, ProcessableEvent } from '../events/consumers.js';
 import type { EventStore, ProcessingOutcome, ProcessingRow } from './event-store.js';
 
 const UNINSTALLED = 'the add-on was uninstalled before the event was processed';
@@ -21,7 +21,7 @@ export function eventIdsOf(payload: unknown): string[] {
  * run again), which is safe because consumers are idempotent. After the last attempt the failures
  * are recorded as failed.
  */
-export function processEventJob(runtime: Runtime, events: EventStore): JobHandler {
+export function processEventJob(runtime: Pick<Runtime, 'consumers' | 'now' | 'metrics' | 'bus'>, events: EventStore): JobHandler {
   return async (job, { signal }) => {
     const rows = await events.loadForProcessing(eventIdsOf(job.payload));
     const context: ConsumeContext = {

@@ -3,7 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { HttpProblem, problems } from '../server/problems.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 import { eventFor, liveEventFor, ownRowsOnly, runFor } from '../server/access-policy.js';
 import type { EventStore } from './event-store.js';
 import { StreamLimiter } from './stream-caps.js';

@@ -17,7 +17,7 @@ export function registerWebhooksJob(registrar: WebhookRegistrar): JobHandler {
 }
 
 /** Best effort: Clockify usually invalidates the token before telling us, and removes add-on webhooks itself. */
-export function unregisterWebhooksJob(runtime: Runtime): JobHandler {
+export function unregisterWebhooksJob(runtime: Pick<Runtime, 'box' | 'client'>): JobHandler {
   return async (job, { logger }) => {
     const payload = job.payload as { sealedToken: string; backendUrl: string; webhookIds: string[] };
     const operation = getCatalog().get('deleteWebhook');
@@ -36,14 +36,14 @@ export function unregisterWebhooksJob(runtime: Runtime): JobHandler {
 }
 
 /** Deletes an uninstalled workspace's data in batches, unless it was installed again meanwhile. */
-export function purgeWorkspaceJob(runtime: Runtime): JobHandler {
+export function purgeWorkspaceJob(runtime: Pick<Runtime, 'database' | 'dataPolicies' | 'metrics'>): JobHandler {
   return async (job, { logger, signal }) => {
     const db = runtime.database.db;
     const installation = await db.selectFrom('installations').select('status').where('workspace_id', '=', job.workspaceId).executeTakeFirst();
     if (installation && installation.status !== 'DELETED') return;
     let total = 0;
-    // Every table whose data policy says 'purge' (src/storage/data-policies.ts), children first.
-    for (const policy of purgedOnUninstall()) {
+    // Every table whose data policy says 'purge' (the rooms' declarations), children first.
+    for (const policy of purgedOnUninstall(runtime.dataPolicies)) {
       const table = policy.table;
       for (;;) {
         if (signal.aborted) throw new Error('stopped');

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { currentUser, requireAdmin } from '../server/user-auth.js';
+import { currentUser, requireAdmin } from './user-auth.js';
 import { driftReportFor } from '../server/access-policy.js';
 import type { WebhookRegistrar } from './registration.js';
 

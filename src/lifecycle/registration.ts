@@ -1,6 +1,6 @@
 import { getCatalog } from '../clockify/catalog/index.js';
 import { ClockifyApiError } from '../clockify/client/index.js';
-import { callOperation } from '../clockify/workspace-api.js';
+import { callOperation } from './workspace-api.js';
 import { webhookPath } from '../clockify/manifest.js';
 import type { Runtime } from '../runtime.js';
 import { eventRoute } from '../editions/index.js';

@@ -5,7 +5,7 @@ import type { ClockifyClaims } from '../clockify/tokens.js';
 import type { Runtime } from '../runtime.js';
 import { lockKey } from '../storage/database.js';
 import type { Tx } from '../storage/database.js';
-import { problems } from '../server/problems.js';
+import { DomainError } from '../errors/domain-error.js';
 import { InstallationStore } from './installations.js';
 import type { Installation } from './installations.js';
 import { RegistrationStore } from './registrations-store.js';
@@ -97,7 +97,7 @@ export class LifecycleService {
 
   async settingsUpdated(body: SettingsUpdatedBody, lifecycle: ClockifyClaims): Promise<LifecycleOutcome> {
     const parsed = parseSettingsUpdate(this.runtime.edition, body.settings);
-    if (parsed.problems.length > 0) throw problems.badRequest('invalid-settings', 'Some settings have values of the wrong type.', parsed.problems);
+    if (parsed.problems.length > 0) throw new DomainError('invalid-settings', 'Some settings have values of the wrong type.', parsed.problems);
     const lifecycleAt = orderingTime(lifecycle, this.runtime.now());
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);

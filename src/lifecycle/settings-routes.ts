@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { forwardingSecret } from '../ingest/forwarding.js';
+import { forwardingSecret } from './forwarding-secret.js';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from './user-auth.js';
 import { assertAdminRead, seesSetting } from '../server/access-policy.js';
 
 /** Who is looking and what this edition can do; the structured settings (owned by Clockify, shown read-only). */

@@ -1,5 +1,5 @@
 import type { EditionDefinition, SettingDefinition, SettingValue } from '../editions/types.js';
-import type { FieldProblem } from '../server/problems.js';
+import type { DomainFieldError } from '../errors/domain-error.js';
 
 export type WorkspaceSettings = Record<string, SettingValue>;
 
@@ -15,9 +15,9 @@ export function effectiveSettings(edition: EditionDefinition, defaults: Workspac
  * whatever its UI produced ("25" for a number, "true" for a checkbox), so they are coerced here;
  * a value that cannot be coerced is a problem naming the setting. Unknown ids are ignored.
  */
-export function parseSettingsUpdate(edition: EditionDefinition, entries: { id: string; value?: unknown }[]): { values: WorkspaceSettings; problems: FieldProblem[] } {
+export function parseSettingsUpdate(edition: EditionDefinition, entries: { id: string; value?: unknown }[]): { values: WorkspaceSettings; problems: DomainFieldError[] } {
   const values: WorkspaceSettings = {};
-  const problems: FieldProblem[] = [];
+  const problems: DomainFieldError[] = [];
   entries.forEach((entry, index) => {
     const definition = edition.settings.find((setting) => setting.id === entry.id);
     if (!definition) return;

@@ -1,12 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import type { Room } from '../room.js';
+import type { JobHandler } from '../jobs/worker.js';
+import { defineRoom } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { createEventStore } from '../ingest/index.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 import { reconcileWorkspace } from './reconciler.js';
 import { JOB_RECONCILE, ReconcileScheduler } from './scheduler.js';
+import { webhookReconciliation } from './migrations/004-reconciliation.js';
 import { ReconciliationStore } from './store.js';
+import { RECONCILE_TABLES } from './tables.js';
 
 export { JOB_RECONCILE };
 
@@ -15,10 +18,28 @@ export { JOB_RECONCILE };
  * 7 days, and each installation reads the failed ones back (after a start, after a database outage,
  * and every WEBHOOK_RECONCILE_INTERVAL_MINUTES) and ingests them like any webhook.
  */
-export function reconcileRoom(runtime: Runtime): Room {
-  const store = new ReconciliationStore(runtime.database.db);
+export const reconcileRoom = defineRoom({
+  name: 'reconcile',
+  tables: RECONCILE_TABLES,
+  migrations: [webhookReconciliation],
+  setup: (runtime) => {
+    const store = new ReconciliationStore(runtime.database.db);
+    const scheduler = new ReconcileScheduler(runtime, store, runtime.config.webhooks.reconcileIntervalMinutes * 60_000);
+    return {
+      jobs: { [JOB_RECONCILE]: reconcileJob(runtime, store) },
+      start: () => scheduler.start(),
+      stop: () => scheduler.stop(),
+      uiRoutes: async (ui) => {
+        await ui.register(reconciliationRoutes, { store });
+      },
+    };
+  },
+});
+
+/** Reads one workspace's failed deliveries back; a failure is recorded for the sidebar, then retried. */
+function reconcileJob(runtime: Runtime, store: ReconciliationStore): JobHandler {
   const events = createEventStore(runtime);
-  runtime.registerJob(JOB_RECONCILE, async (job, { signal, logger }) => {
+  return async (job, { signal, logger }) => {
     try {
       const result = await reconcileWorkspace(
         {
@@ -38,16 +59,6 @@ export function reconcileRoom(runtime: Runtime): Room {
       await store.failed(job.workspaceId, error instanceof Error ? error.message : String(error), runtime.now()).catch(() => undefined);
       throw error;
     }
-  });
-
-  const scheduler = new ReconcileScheduler(runtime, store, runtime.config.webhooks.reconcileIntervalMinutes * 60_000);
-  scheduler.start();
-  runtime.onClose(() => scheduler.stop());
-  return {
-    name: 'reconcile',
-    uiRoutes: async (ui) => {
-      await ui.register(reconciliationRoutes, { store });
-    },
   };
 }
 

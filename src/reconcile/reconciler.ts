@@ -1,5 +1,5 @@
 import { getCatalog } from '../clockify/catalog/index.js';
-import { callOperation } from '../clockify/workspace-api.js';
+import { callOperation } from '../lifecycle/workspace-api.js';
 import type { Runtime } from '../runtime.js';
 import type { EventStore } from '../ingest/event-store.js';
 import { InstallationStore } from '../lifecycle/installations.js';

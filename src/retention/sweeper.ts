@@ -4,7 +4,6 @@ import type { AppConfig, EditionConfig } from '../config/index.js';
 import type { EditionDefinition } from '../editions/types.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { DATA_POLICIES } from '../storage/data-policies.js';
 import type { AnyDataPolicy, TableName } from '../storage/data-policy.js';
 import type { Database, Db } from '../storage/database.js';
 import { deleteByKey, untyped } from '../storage/policy-deletes.js';
@@ -17,13 +16,13 @@ import type { RetentionPlan } from './policy.js';
 
 export const RETENTION_LOCK = 'retention';
 
-/** Tables the clean-up removes rows from (the label values of retention_rows_deleted_total), from their data policies. */
-export const RETENTION_TABLES: readonly TableName[] = sweptTables(DATA_POLICIES);
 export type RetentionTable = TableName;
 
 /** What the clean-up needs; a Runtime has all of it, and the CLI builds it from a database alone. */
 export interface RetentionDeps {
   database: Database;
+  /** Every table's data policy (the rooms' declarations, collected in src/rooms.ts). */
+  dataPolicies: readonly AnyDataPolicy[];
   edition: EditionDefinition;
   editionConfig: EditionConfig;
   config: AppConfig;
@@ -67,7 +66,7 @@ export async function runRetention(deps: RetentionDeps, now: number = deps.now()
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
   const pauseMs = options.pauseMs ?? 20;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
-  const deleted = Object.fromEntries(RETENTION_TABLES.map((table) => [table, 0])) as Record<RetentionTable, number>;
+  const deleted = Object.fromEntries(sweptTables(deps.dataPolicies).map((table) => [table, 0])) as Record<RetentionTable, number>;
   const db = deps.database.db;
   const lock = new LeaseLock(db, RETENTION_LOCK, options.holder ?? DEFAULT_HOLDER);
   const report = (ran: boolean, reason?: RetentionReport['reason']): RetentionReport => ({ ran, ...(reason ? { reason } : {}), deleted, durationMs: Math.round(performance.now() - started) });
@@ -103,10 +102,10 @@ export async function runRetention(deps: RetentionDeps, now: number = deps.now()
     const plan = await loadPlan(deps, now);
     const steps: (() => Promise<number>)[] = [];
     // What goes and when is each table's retention class (its policy in the room's tables.ts).
-    const history = DATA_POLICIES.filter((policy) => policy.retention.class === 'workspace-history');
+    const history = deps.dataPolicies.filter((policy) => policy.retention.class === 'workspace-history');
     for (const scope of scopesOf(plan)) for (const policy of history) steps.push(() => deleteHistory(db, policy, scope, batchSize, count));
     const dedupCutoff = now - deps.config.webhooks.dedupWindowHours * 3_600_000;
-    for (const policy of DATA_POLICIES) {
+    for (const policy of deps.dataPolicies) {
       if (policy.retention.class === 'dedup-window') steps.push(() => deleteBefore(db, policy, dedupCutoff, batchSize).then(counted(policy.table)));
       if (policy.retention.class === 'expiry') steps.push(() => deleteBefore(db, policy, now, batchSize).then(counted(policy.table)));
     }
@@ -145,8 +144,8 @@ function scopesOf(plan: RetentionPlan): Scope[] {
   return scopes;
 }
 
-/** The tables a policy-driven clean-up touches: those with a time-based class, and their children. */
-function sweptTables(policies: readonly AnyDataPolicy[]): TableName[] {
+/** The tables a policy-driven clean-up touches (the label values of retention_rows_deleted_total): those with a time-based class, and their children. */
+export function sweptTables(policies: readonly AnyDataPolicy[]): TableName[] {
   const swept = policies.filter((policy) => ['workspace-history', 'dedup-window', 'expiry'].includes(policy.retention.class));
   return [...new Set(swept.flatMap((policy) => [policy.table, ...(policy.children ?? []).map((child) => child.table)]))];
 }

@@ -12,6 +12,7 @@
  *   functions are pure so the rule is tested apart from HTTP.
  */
 import type { FastifyInstance } from 'fastify';
+import { settingAccessLevel } from '../editions/settings.js';
 import type { SettingDefinition } from '../editions/types.js';
 import type { HttpProblem } from './problems.js';
 import { problems } from './problems.js';
@@ -166,10 +167,7 @@ export function actionResultFor<T extends { request?: unknown; response?: unknow
   return { ...action, request: null, response: null };
 }
 
-/** The accessLevel the manifest declares for a setting (Clockify's default is ADMINS). */
-export function settingAccessLevel(setting: Pick<SettingDefinition, 'accessLevel'>): 'ADMINS' | 'EVERYONE' {
-  return setting.accessLevel ?? 'ADMINS';
-}
+export { settingAccessLevel };
 
 export function seesSetting(viewer: Viewer, setting: Pick<SettingDefinition, 'accessLevel'>): boolean {
   return viewer.isAdmin || settingAccessLevel(setting) === 'EVERYONE';

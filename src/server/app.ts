@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Runtime } from '../runtime.js';
 import { LazyChildLogger } from '../observability/lazy-child-logger.js';
 import { nextRequestId } from './request-ids.js';
+import { DomainError } from '../errors/domain-error.js';
+import { domainProblem } from './domain-problems.js';
 import { HttpProblem, problemDocument } from './problems.js';
 import type { ProblemDocument } from './problems.js';
 import { RouteIndex } from './route-index.js';
@@ -160,6 +162,7 @@ function sendProblem(request: FastifyRequest, reply: import('fastify').FastifyRe
 
 function toProblem(error: Error & { statusCode?: number; code?: string; validation?: unknown[]; validationContext?: string }): ProblemDocument {
   if (error instanceof HttpProblem) return problemDocument(error.status, error.slug, error.message, error.errors ? { errors: error.errors } : {});
+  if (error instanceof DomainError) return domainProblem(error);
   if (error.validation) {
     const errors = (error.validation as { instancePath?: string; message?: string; params?: Record<string, unknown> }[]).map((item) => ({
       field: [error.validationContext, ...(item.instancePath ?? '').split('/').filter(Boolean), item.params?.missingProperty as string | undefined].filter(Boolean).join('.'),

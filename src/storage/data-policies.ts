@@ -1,43 +1,26 @@
-import { BOOTSTRAP_TABLES } from '../bootstrap/tables.js';
-import { CREDENTIALS_TABLES } from '../credentials/tables.js';
-import { EXPLORER_TABLES } from '../explorer/tables.js';
-import { FLOWS_TABLES } from '../flows/tables.js';
-import { INGEST_TABLES } from '../ingest/tables.js';
-import { JOBS_TABLES } from '../jobs/tables.js';
-import { LIFECYCLE_TABLES } from '../lifecycle/tables.js';
-import { RECONCILE_TABLES } from '../reconcile/tables.js';
-import { RETENTION_EXEMPTIONS } from '../retention/tables.js';
 import type { AnyDataPolicy, TableExemption } from './data-policy.js';
+import { LEGACY_MIGRATION_TABLE, MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from './migrator.js';
 
-/**
- * Every table's data policy, collected from the rooms' `tables.ts`: each room declares its own,
- * this list only gathers them. A new table gets its policy in its room's file, then one line here
- * if the room is new (docs/architecture.md, "How to add a workspace table").
+/*
+ * The rooms declare their tables' policies (`tables` in their room definition); src/rooms.ts
+ * collects them into DATA_POLICIES. Storage only knows its own bookkeeping tables, and how to walk a
+ * list of policies: it imports no room.
  */
-export const DATA_POLICIES: readonly AnyDataPolicy[] = [
-  ...LIFECYCLE_TABLES,
-  ...INGEST_TABLES,
-  ...JOBS_TABLES,
-  ...BOOTSTRAP_TABLES,
-  ...EXPLORER_TABLES,
-  ...FLOWS_TABLES,
-  ...CREDENTIALS_TABLES,
-  ...RECONCILE_TABLES,
-];
 
-/** Tables that hold no workspace data at all. */
-export const TABLE_EXEMPTIONS: readonly TableExemption[] = [
-  { table: 'schema_migrations', room: 'storage', reason: 'names of the applied migrations (src/storage/database.ts)' },
-  ...RETENTION_EXEMPTIONS,
+/** Storage's own tables: they hold no workspace data. */
+export const STORAGE_EXEMPTIONS: readonly TableExemption[] = [
+  { table: MIGRATION_TABLE, room: 'storage', reason: "names of the applied migrations (Kysely's Migrator, src/storage/migrator.ts)" },
+  { table: MIGRATION_LOCK_TABLE, room: 'storage', reason: "Kysely's Migrator lock row" },
+  { table: LEGACY_MIGRATION_TABLE, room: 'storage', reason: 'migrations applied before the Migrator; adopted at start-up, then unread', legacy: true },
 ];
 
 /** Tables whose rows all go after an uninstall; children before their parents. */
-export function purgedOnUninstall(policies: readonly AnyDataPolicy[] = DATA_POLICIES): AnyDataPolicy[] {
+export function purgedOnUninstall(policies: readonly AnyDataPolicy[]): AnyDataPolicy[] {
   const purged = policies.filter((policy) => policy.onUninstall === 'purge');
   const children = new Set(purged.flatMap((policy) => (policy.children ?? []).map((child) => child.table)));
   return [...purged.filter((policy) => children.has(policy.table)), ...purged.filter((policy) => !children.has(policy.table))];
 }
 
-export function policyOf(table: string, policies: readonly AnyDataPolicy[] = DATA_POLICIES): AnyDataPolicy | undefined {
+export function policyOf(table: string, policies: readonly AnyDataPolicy[]): AnyDataPolicy | undefined {
   return policies.find((policy) => policy.table === table);
 }

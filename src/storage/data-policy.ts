@@ -2,7 +2,7 @@ import type { DatabaseSchema } from './schema.js';
 
 /**
  * How a room describes the data it keeps: one policy per table, declared in the room's own
- * `tables.ts` and collected in data-policies.ts. The uninstall purge and the retention sweeper
+ * `tables.ts`, named in its room definition and collected in src/rooms.ts. The uninstall purge and the retention sweeper
  * iterate these; test/storage/data-policies.test.ts fails on a table that has none.
  */
 
@@ -47,6 +47,8 @@ export interface TableExemption {
   table: string;
   room: RoomName;
   reason: string;
+  /** Present only in databases created by an older version (so a fresh database lacks it). */
+  legacy?: boolean;
 }
 
 /** Declares a policy with its columns checked against the table's row type. */

@@ -4,11 +4,11 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import pg from 'pg';
-import { MIGRATIONS } from './migrations/index.js';
+import { adoptLegacyMigrations, createMigrator } from './migrator.js';
 import { StorageHealth } from './availability.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Checkpointer } from './sqlite-checkpointer.js';
-import type { Dialect } from './migrations/index.js';
+import type { Dialect, Migration } from './migrations/types.js';
 import type { DatabaseSchema } from './schema.js';
 
 // int8 columns (epoch milliseconds, counters) come back as strings by default; they fit in a double.
@@ -24,6 +24,8 @@ export interface Database {
   sqlite?: SqliteAccess;
   /** The URL with any password removed, for logs. */
   description: string;
+  /** Every room's migrations (src/rooms.ts collects them); `migrate` applies the pending ones. */
+  migrations: readonly Migration[];
   /** Whether the database takes writes now (see availability.ts); /ready and the webhook answers follow it. */
   health: StorageHealth;
   /**
@@ -48,13 +50,15 @@ export interface SqliteAccess {
 }
 
 export interface OpenDatabaseOptions {
+  /** The migrations this database follows (every room's, see src/database.ts); applied unless `migrate` is false. */
+  migrations: readonly Migration[];
   migrate?: boolean;
   /** PostgreSQL pool size. */
   poolSize?: number;
 }
 
-export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<Database> {
-  const database = url.startsWith('postgres') ? openPostgres(url, options.poolSize ?? 10) : openSqlite(url);
+export async function openDatabase(url: string, options: OpenDatabaseOptions): Promise<Database> {
+  const database = { ...(url.startsWith('postgres') ? openPostgres(url, options.poolSize ?? 10) : openSqlite(url)), migrations: options.migrations };
   try {
     if (options.migrate !== false) await migrate(database);
   } catch (error) {
@@ -108,7 +112,7 @@ function checkpointWhenBusy(location: string): { stop(): Promise<void> } {
   };
 }
 
-function openSqlite(url: string): Database {
+function openSqlite(url: string): Omit<Database, 'migrations'> {
   const location = url === ':memory:' || url === 'sqlite::memory:' ? ':memory:' : resolve(url.replace(/^sqlite:(\/\/)?/, ''));
   if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
   const connection = new SQLite(location);
@@ -185,7 +189,7 @@ function withStatementCache(connection: SQLite.Database, limit = 500) {
 /** How long a new PostgreSQL connection may take before the query fails (and the caller answers 503). */
 const POSTGRES_CONNECT_TIMEOUT_MS = 5000;
 
-function openPostgres(url: string, poolSize: number): Database {
+function openPostgres(url: string, poolSize: number): Omit<Database, 'migrations'> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
   // An idle client's error (server restart) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -223,34 +227,27 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Applies pending migrations; on PostgreSQL under an advisory lock, so instances starting together do not race. */
+/**
+ * Applies pending migrations with Kysely's Migrator (its own lock: PostgreSQL instances starting
+ * together do not race), after adopting what the runner before it recorded. Returns the names applied.
+ */
 export async function migrate(database: Database): Promise<string[]> {
-  const { db, dialect } = database;
-  const applied: string[] = [];
-  await db.transaction().execute(async (trx) => {
-    if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(727274)`.execute(trx);
-    await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at ${sql.raw(dialect === 'postgres' ? 'bigint' : 'integer')} NOT NULL)`.execute(trx);
-    const done = new Set(
-      (await sql<{ name: string }>`SELECT name FROM schema_migrations`.execute(trx)).rows.map((row) => row.name),
-    );
-    for (const migration of MIGRATIONS) {
-      if (done.has(migration.name)) continue;
-      await migration.up(trx, dialect);
-      await sql`INSERT INTO schema_migrations (name, applied_at) VALUES (${migration.name}, ${Date.now()})`.execute(trx);
-      applied.push(migration.name);
-    }
-  });
-  return applied;
+  await adoptLegacyMigrations(database.db, database.dialect);
+  const { results, error } = await createMigrator(database.db, database.dialect, database.migrations).migrateToLatest();
+  if (error) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+    throw new Error(`migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }
 
-/** Names of migrations not yet applied (for /ready). */
+/** Names of migrations not yet applied (for /ready); all of them when the state cannot be read. */
 export async function pendingMigrations(database: Database): Promise<string[]> {
   try {
-    const rows = (await sql<{ name: string }>`SELECT name FROM schema_migrations`.execute(database.db)).rows;
-    const done = new Set(rows.map((row) => row.name));
-    return MIGRATIONS.filter((migration) => !done.has(migration.name)).map((migration) => migration.name);
+    const migrations = await createMigrator(database.db, database.dialect, database.migrations).getMigrations();
+    return migrations.filter((migration) => !migration.executedAt).map((migration) => migration.name);
   } catch {
-    return MIGRATIONS.map((migration) => migration.name);
+    return database.migrations.map((migration) => migration.name).sort();
   }
 }
 

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 import { effectiveCapabilities, templateRequirements } from './capabilities.js';
 
 const CapabilityId = Type.Union(['customWebhooks', 'explorerWrites', 'httpActions', 'forwarding', 'heavyBootstrap'].map((id) => Type.Literal(id)));

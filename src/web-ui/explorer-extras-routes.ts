@@ -2,14 +2,14 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { serverUrl } from '../clockify/catalog/index.js';
-import { baseUrlsOf } from '../clockify/workspace-api.js';
+import { baseUrlsOf } from '../lifecycle/workspace-api.js';
 import { explorerAccess } from '../explorer/access.js';
 import { historyEntry } from '../explorer/history-entry.js';
 import { readResourceJson } from '../resources.js';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
 import { seesRowAbout } from '../server/access-policy.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 
 const OperationParams = Type.Object({ operationId: Type.String({ minLength: 1, maxLength: 200 }) });

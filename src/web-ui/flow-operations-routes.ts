@@ -5,7 +5,7 @@ import { exampleBody } from '../clockify/catalog/index.js';
 import type { Operation } from '../clockify/catalog/index.js';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 
 const OperationParams = Type.Object({ operationId: Type.String({ minLength: 1, maxLength: 200 }) });
 

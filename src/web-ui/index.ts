@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { projectRoot } from '../resources.js';
-import type { Room } from '../room.js';
+import { defineRoom } from '../room.js';
+import type { RoomParts } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { capabilitiesRoutes } from './capabilities-routes.js';
 import { explorerExtrasRoutes } from './explorer-extras-routes.js';
@@ -14,9 +15,11 @@ import { sidebarRoutes } from './routes.js';
 export const WEB_DIST_DIR = join(projectRoot, 'dist', 'web');
 
 /** The sidebar web UI: the page Clockify frames as `{baseUrl}/sidebar?auth_token=…` and its assets. */
-export function webUiRoom(runtime: Runtime, distDir: string = WEB_DIST_DIR): Room {
+export const webUiRoom = defineRoom({ name: 'web-ui', setup: (runtime) => webUiParts(runtime) });
+
+/** The room's routes, serving the sidebar from `distDir` (tests serve a built copy from elsewhere). */
+export function webUiParts(runtime: Runtime, distDir: string = WEB_DIST_DIR): RoomParts {
   return {
-    name: 'web-ui',
     routes: async (app) => {
       await app.register(sidebarRoutes, { distDir, baseUrl: runtime.editionConfig.baseUrl });
     },

@@ -7,7 +7,7 @@ import { toStoredEvent } from '../ingest/event-store.js';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
 import { assertAdminRead, eventFor, ownRowsOnly, payloadFor } from '../server/access-policy.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 import { eventDigest, likePattern } from './event-digest.js';
 import { NAMED_TYPES, nameDirectory } from './names.js';

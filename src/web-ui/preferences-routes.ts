@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { callOperation } from '../clockify/workspace-api.js';
+import { callOperation } from '../lifecycle/workspace-api.js';
 import type { Runtime } from '../runtime.js';
-import { currentUser } from '../server/user-auth.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 
 export const Preferences = Type.Object({
   /** `clockify`: read from the user's Clockify settings; `default`: Clockify did not say, the browser's own are used. */

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { webhookPath } from '../../src/clockify/manifest.js';
 import { getEdition } from '../../src/editions/index.js';
 import { readResourceJson } from '../../src/resources.js';
-import { openDatabase } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/database.js';
 import type { Database } from '../../src/storage/database.js';
 import { startSandbox } from '../../sandbox/src/index.js';
 import { createTestDatabaseUrl, describeEachDialect } from '../helpers/databases.js';

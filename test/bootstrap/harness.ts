@@ -11,12 +11,12 @@ import { urlWithQuery } from '../../src/clockify/catalog/index.js';
 import type { ClockifyClient } from '../../src/clockify/client/index.js';
 import { buildManifest } from '../../src/clockify/manifest.js';
 import type { EditionId } from '../../src/editions/types.js';
-import { createRooms } from '../../src/rooms.js';
+import { setupRooms } from '../../src/rooms.js';
 import type { Runtime } from '../../src/runtime.js';
 import { createHttpServer } from '../../src/server/app.js';
 import { opsRoutes } from '../../src/server/ops-routes.js';
-import { registerUserAuth } from '../../src/server/user-auth.js';
-import { bootstrapRoom, JOB_BOOTSTRAP, startRun } from '../../src/bootstrap/index.js';
+import { registerUserAuth } from '../../src/lifecycle/user-auth.js';
+import { JOB_BOOTSTRAP, startRun } from '../../src/bootstrap/index.js';
 import type { StartOptions } from '../../src/bootstrap/index.js';
 import { startSandbox } from '../../sandbox/src/index.js';
 import type { Sandbox, SandboxOptions, SeedOptions } from '../../sandbox/src/index.js';
@@ -57,12 +57,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The edition's app with the bootstrap room (added here until src/rooms.ts lists it). */
+/** The edition's app with the bootstrap room (without the role rule: these tests act as the owner). */
 async function buildAppWithBootstrap(runtime: Runtime): Promise<FastifyInstance> {
   const app = createHttpServer(runtime);
   await app.register(opsRoutes, { runtime });
-  const rooms = createRooms(runtime);
-  if (!rooms.some((room) => room.name === 'bootstrap')) rooms.push(bootstrapRoom(runtime));
+  const rooms = await setupRooms(runtime);
   for (const room of rooms) if (room.routes) await room.routes(app);
   await app.register(async (ui) => {
     registerUserAuth(ui, runtime);

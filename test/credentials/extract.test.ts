@@ -1,8 +1,8 @@
 /** The pure parts of credentials: finding literal secrets in a flow, and masking values and URLs. */
 import { describe, expect, it } from 'vitest';
-import { extractSecrets, suggestName } from '../../src/credentials/extract.js';
+import { extractSecrets, suggestName } from '../../src/flows/credential-extraction.js';
 import { maskSecrets, redactUrl, secretForms } from '../../src/credentials/redact.js';
-import { applyCredential, credentialNamesOf } from '../../src/credentials/resolve.js';
+import { applyCredential, credentialNamesOf } from '../../src/flows/credential-resolution.js';
 import type { FlowDefinition, HttpAction } from '../../src/flows/model.js';
 
 const flow = (actions: FlowDefinition['actions']): FlowDefinition => ({ name: 'Sync CRM', enabled: true, trigger: { kind: 'clockify', events: ['NEW_CLIENT'] }, conditions: { mode: 'all', rules: [] }, actions });

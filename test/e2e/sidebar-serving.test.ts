@@ -9,13 +9,13 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpServer } from '../../src/server/app.js';
 import type { Runtime } from '../../src/runtime.js';
-import { WEB_DIST_DIR, sidebarCsp, webUiRoom } from '../../src/web-ui/index.js';
+import { WEB_DIST_DIR, sidebarCsp, webUiParts } from '../../src/web-ui/index.js';
 import { createTestRuntime } from '../helpers/runtime.js';
 import type { TestRuntime } from '../helpers/runtime.js';
 
 const appWith = (distDir: string) => async (runtime: Runtime) => {
   const app = createHttpServer(runtime);
-  await webUiRoom(runtime, distDir).routes!(app);
+  await webUiParts(runtime, distDir).routes!(app);
   await app.ready();
   return app;
 };

@@ -22,7 +22,7 @@ export async function startSidebarStack(editionId: EditionId, env: Record<string
   try {
     const edition = stack.edition(editionId);
     const page = await fetch(`${edition.url}/sidebar`);
-    if (page.status === 404) throw new Error('The edition does not serve /sidebar: add webUiRoom(runtime) to createRooms in src/rooms.ts.');
+    if (page.status === 404) throw new Error('The edition does not serve /sidebar: add webUiRoom to ROOMS in src/rooms.ts.');
     if (page.status !== 200) throw new Error(`/sidebar answered ${page.status}: ${await page.text()}`);
     const { workspaceId } = await stack.install(editionId);
     return {

@@ -6,7 +6,7 @@
  */
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessableEvent } from '../../src/ingest/consumers.js';
+import type { ProcessableEvent } from '../../src/events/consumers.js';
 import { FlowExecutor, FlowStore } from '../../src/flows/index.js';
 import { createFlowMetrics } from '../../src/flows/metrics.js';
 import type { StoredFlow } from '../../src/flows/store.js';

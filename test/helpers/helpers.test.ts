@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/database.js';
 import { testConfig } from './config.js';
 import { createTestDatabaseUrl, describeEachDialect, postgresAdminUrl } from './databases.js';
 import { captureLogger } from './logs.js';

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningEdition } from '../../src/edition.js';
-import type { ProcessableEvent } from '../../src/ingest/consumers.js';
+import type { ProcessableEvent } from '../../src/events/consumers.js';
 import { EventStore, JOB_PROCESS_EVENT, PROCESS_BATCH } from '../../src/ingest/event-store.js';
 import { eventIdsOf } from '../../src/ingest/process-job.js';
 import { describeEachDialect } from '../helpers/databases.js';

@@ -3,7 +3,7 @@
  * with its payload and what it triggered, and streams new events live — each workspace only its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessableEvent } from '../../src/ingest/consumers.js';
+import type { ProcessableEvent } from '../../src/events/consumers.js';
 import { eventually, startStack } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
 import { postWebhook, storedWebhookToken } from '../lifecycle/support.js';

@@ -6,7 +6,7 @@
 import { eventIdsOf } from '../../src/ingest/process-job.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunningEdition } from '../../src/edition.js';
-import type { ProcessableEvent } from '../../src/ingest/consumers.js';
+import type { ProcessableEvent } from '../../src/events/consumers.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { eventually, startStack } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';

@@ -4,7 +4,7 @@ import type { QueueOptions } from '../../src/jobs/queue.js';
 import { Worker } from '../../src/jobs/worker.js';
 import { pausedInstallation } from '../../src/lifecycle/paused-installations.js';
 import type { JobHandler } from '../../src/jobs/worker.js';
-import { openDatabase } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/database.js';
 import type { Database } from '../../src/storage/database.js';
 import { createTestDatabaseUrl, describeEachDialect } from '../helpers/databases.js';
 import type { TestDatabase } from '../helpers/databases.js';

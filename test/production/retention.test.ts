@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getEdition } from '../../src/editions/index.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { LeaseLock, RETENTION_TABLES, planRetention, retentionRoom, runRetention, runRetentionOnce } from '../../src/retention/index.js';
+import { runRetentionOnce } from '../../src/cli/retention-once.js';
+import { LeaseLock, planRetention, runRetention, sweptTables } from '../../src/retention/index.js';
+import { DATA_POLICIES, ROOMS } from '../../src/rooms.js';
 import type { RetentionDeps } from '../../src/retention/index.js';
 import { chunked, cutoffFor, retentionDaysOf } from '../../src/retention/policy.js';
 import { RetentionScheduler } from '../../src/retention/scheduler.js';
-import { openDatabase } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/database.js';
 import type { Database } from '../../src/storage/database.js';
 import { testConfig } from '../helpers/config.js';
 import { createTestDatabaseUrl, describeEachDialect } from '../helpers/databases.js';
@@ -58,7 +60,8 @@ describe('retention room', () => {
         .insertInto('api_calls')
         .values({ id: 'old-call', workspace_id: 'ws', source: 'explorer', operation_id: null, method: 'GET', url: 'http://x', status: 200, duration_ms: 1, attempts: 1, error: null, request_json: null, response_excerpt: null, user_id: null, created_at: old })
         .execute();
-      expect(retentionRoom(t.runtime).name).toBe('retention');
+      // The edition's own retention room (src/rooms.ts) sweeps on its timer.
+      expect(ROOMS.map((room) => room.name)).toContain('retention');
       await eventually(async () => (await t.runtime.database.db.selectFrom('api_calls').select('id').execute()).length === 0, 10_000, 100);
       const metrics = await t.runtime.metrics.registry.metrics();
       expect(metrics).toMatch(/retention_rows_deleted_total\{table="api_calls",edition="clockify-addon"\} 1/);
@@ -77,7 +80,7 @@ describeEachDialect('retention clean-up', (dialect) => {
   const deps = (overrides: Record<string, string> = {}): RetentionDeps => {
     const config = testConfig({ WEBHOOK_DEDUP_WINDOW_HOURS: '24', ...overrides });
     const editionConfig = config.editions['clockify-addon'];
-    return { database, edition: EDITION, editionConfig, config, metrics, logger: logs.logger, now: Date.now };
+    return { database, dataPolicies: DATA_POLICIES, edition: EDITION, editionConfig, config, metrics, logger: logs.logger, now: Date.now };
   };
 
   beforeAll(async () => {
@@ -90,7 +93,7 @@ describeEachDialect('retention clean-up', (dialect) => {
   });
   beforeEach(async () => {
     metrics = createMetrics('clockify-addon');
-    for (const table of [...RETENTION_TABLES, 'installations', 'locks'] as const) await database.db.deleteFrom(table).execute();
+    for (const table of [...sweptTables(DATA_POLICIES), 'installations', 'locks'] as const) await database.db.deleteFrom(table).execute();
   });
 
   const install = (workspaceId: string, settings: Record<string, unknown> = {}) =>

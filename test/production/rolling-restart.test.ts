@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startSandbox } from '../../sandbox/src/index.js';
 import type { Sandbox } from '../../sandbox/src/index.js';
 import type { RunningEdition } from '../../src/edition.js';
-import { openDatabase } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/database.js';
 import type { Database } from '../../src/storage/database.js';
 import { createTestDatabaseUrl } from '../helpers/databases.js';
 import type { TestDatabase } from '../helpers/databases.js';

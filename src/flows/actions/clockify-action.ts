@@ -1,7 +1,7 @@
 import { API_KEY_ONLY_REASON, validateCall } from '../../clockify/catalog/index.js';
 import type { CallInput, Catalog, Operation } from '../../clockify/catalog/index.js';
 import { ClockifyClientError, HostNotAllowedError } from '../../clockify/client/index.js';
-import { callOperation } from '../../clockify/workspace-api.js';
+import { callOperation } from '../../lifecycle/workspace-api.js';
 import type { Runtime } from '../../runtime.js';
 import type { ClockifyAction } from '../model.js';
 import { renderValue } from '../templates.js';

@@ -1,5 +1,5 @@
-import { columnTypes } from './types.js';
-import type { Migration } from './types.js';
+import { columnTypes } from '../../storage/migrations/types.js';
+import type { Migration } from '../../storage/migrations/types.js';
 
 /**
  * Per scheduled flow: the occurrence it waits for and the last one it ran. Instances claim an

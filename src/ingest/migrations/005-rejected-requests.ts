@@ -1,5 +1,5 @@
-import { columnTypes } from './types.js';
-import type { Migration } from './types.js';
+import { columnTypes } from '../../storage/migrations/types.js';
+import type { Migration } from '../../storage/migrations/types.js';
 
 /**
  * Webhook requests the add-on refused (bad signature, unknown source, wrong workspace …), so a

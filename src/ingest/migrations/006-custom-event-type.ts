@@ -1,4 +1,4 @@
-import type { Migration } from './types.js';
+import type { Migration } from '../../storage/migrations/types.js';
 
 /** Where a custom source's sender puts the event type (a header or a JSON path); null: the defaults. */
 export const customEventTypeLocation: Migration = {

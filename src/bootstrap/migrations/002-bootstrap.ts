@@ -1,4 +1,4 @@
-import type { Migration } from './types.js';
+import type { Migration } from '../../storage/migrations/types.js';
 
 /**
  * Indexes the bootstrap runner leans on: it picks a run's next open step after every page, and the

@@ -3,9 +3,9 @@
  * `?api_key=` in the URL) and replaces each with a reference to a credential holding it. Used on
  * every save and, once, at start-up for flows stored before credentials existed.
  */
-import type { FlowDefinition, HttpAction } from '../flows/model.js';
-import type { CredentialKind } from './model.js';
-import { isSecretParamName } from './redact.js';
+import type { FlowDefinition, HttpAction } from './model.js';
+import type { CredentialKind } from '../credentials/model.js';
+import { isSecretParamName } from '../credentials/redact.js';
 
 /** Header names that carry secrets by convention. */
 const SECRET_HEADER = /(authorization|api[-_]?key|apikey|token|secret|password|passwd|cookie|session|signature|credential)/i;

@@ -1,11 +1,11 @@
 import type { Runtime } from '../runtime.js';
-import { buildRequest, withoutFileContents } from './catalog/index.js';
-import type { BuiltRequest, CallInput, Operation } from './catalog/index.js';
-import type { ApiResponse, ClockifyClient } from './client/index.js';
-import type { Lane } from './rate-limit/types.js';
-import { InstallationStore } from '../lifecycle/installations.js';
-import type { Installation } from '../lifecycle/installations.js';
-import { problems } from '../server/problems.js';
+import { buildRequest, withoutFileContents } from '../clockify/catalog/index.js';
+import type { BuiltRequest, CallInput, Operation } from '../clockify/catalog/index.js';
+import type { ApiResponse, ClockifyClient } from '../clockify/client/index.js';
+import type { Lane } from '../clockify/rate-limit/types.js';
+import { InstallationStore } from './installations.js';
+import type { Installation } from './installations.js';
+import { DomainError } from '../errors/domain-error.js';
 
 export type CallSource = 'explorer' | 'flow' | 'bootstrap' | 'system';
 
@@ -44,9 +44,9 @@ function recordable(input: CallInput): CallInput {
 export async function callOperation(runtime: Runtime & { client: ClockifyClient }, call: OperationCall): Promise<{ request: BuiltRequest; response: ApiResponse }> {
   const store = new InstallationStore(runtime.box);
   const installation = await store.get(runtime.database.db, call.workspaceId);
-  if (!installation || installation.status === 'DELETED') throw problems.notFound('not-installed', 'The add-on is not installed in this workspace.');
+  if (!installation || installation.status === 'DELETED') throw new DomainError('not-installed', 'The add-on is not installed in this workspace.');
   const token = call.token ?? (await store.installationToken(runtime.database.db, call.workspaceId));
-  if (!token) throw problems.notFound('not-installed', 'The add-on is not installed in this workspace.');
+  if (!token) throw new DomainError('not-installed', 'The add-on is not installed in this workspace.');
   const request = buildRequest(call.operation, call.input, baseUrlsOf(installation));
   const response = await runtime.client.call({
     workspaceId: call.workspaceId,

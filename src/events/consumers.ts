@@ -1,3 +1,8 @@
+/**
+ * The contract between the ingest room, which stores events and runs their processing job, and the
+ * rooms that act on them (flows, forwarding): neither room imports the other for it.
+ */
+
 /** A stored event as the rooms that act on it see it. */
 export interface ProcessableEvent {
   id: string;

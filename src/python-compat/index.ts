@@ -1,10 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import type { Room } from '../room.js';
-import type { Runtime } from '../runtime.js';
+import { defineRoom } from '../room.js';
 import { dashboardFacts } from './dashboard.js';
-import { problems } from './problems.js';
-import { currentUser } from './user-auth.js';
+import { problems } from '../server/problems.js';
+import { currentUser } from '../lifecycle/user-auth.js';
 
 const WorkspaceQuery = Type.Object({ workspace_id: Type.Optional(Type.String({ maxLength: 100 })) });
 const Counts = Type.Object({ total: Type.Integer(), byStatus: Type.Record(Type.String(), Type.Integer()) });
@@ -26,9 +25,9 @@ const DashboardReply = Type.Object(
  * (public, no data), `GET /ui/dashboard` (the caller's workspace only) and `GET /openapi.json`
  * (FastAPI's default address of the API description; ours is also at /docs/json).
  */
-export function compatRoom(runtime: Runtime): Room {
-  return {
-    name: 'python-compat',
+export const pythonCompatRoom = defineRoom({
+  name: 'python-compat',
+  setup: (runtime) => ({
     async routes(app) {
       app.get('/ui/health', { schema: { tags: ['operations'], summary: 'Liveness under the Python system\'s address.', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
       app.get('/openapi.json', { schema: { tags: ['operations'], summary: 'This edition\'s HTTP API as OpenAPI 3 (also at /docs/json).', response: { 200: Type.Object({ openapi: Type.String(), info: Type.Object({}, { additionalProperties: true }), paths: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: true }) } } }, async () => app.swagger());
@@ -40,5 +39,5 @@ export function compatRoom(runtime: Runtime): Room {
         return dashboardFacts(runtime, user.workspaceId);
       });
     },
-  };
-}
+  }),
+});

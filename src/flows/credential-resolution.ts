@@ -3,10 +3,10 @@
  * action's `credential` field puts one into the request.
  */
 import { REDACTED } from '../observability/redact.js';
-import type { HttpAction } from '../flows/model.js';
-import type { PreparedHttpCall } from '../flows/actions/http-action.js';
-import { parseTemplate, templateStrings } from '../flows/templates.js';
-import type { ResolvedCredential } from './model.js';
+import type { HttpAction } from './model.js';
+import type { PreparedHttpCall } from './actions/http-action.js';
+import { parseTemplate, templateStrings } from './templates.js';
+import type { ResolvedCredential } from '../credentials/model.js';
 
 /** Credential names an action refers to: its `credential` field and templates in its URL and headers. */
 export function credentialNamesOf(action: HttpAction): string[] {

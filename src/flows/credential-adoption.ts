@@ -5,12 +5,12 @@
 import type { Database, Db, Tx } from '../storage/database.js';
 import { lockKey } from '../storage/database.js';
 import type { Logger } from '../observability/logger.js';
-import type { FlowDefinition } from '../flows/model.js';
+import type { FlowDefinition } from './model.js';
 import { parseJsonOr } from '../util/json.js';
-import { extractSecrets } from './extract.js';
-import type { ExtractedSecret } from './extract.js';
-import { maskSecrets, secretForms } from './redact.js';
-import type { CredentialStore } from './store.js';
+import { extractSecrets } from './credential-extraction.js';
+import type { ExtractedSecret } from './credential-extraction.js';
+import { maskSecrets, secretForms } from '../credentials/redact.js';
+import type { CredentialStore } from '../credentials/store.js';
 
 /** Names for one workspace: the same value gets the same credential, a new value a free name. */
 export class CredentialNamer {

@@ -1,5 +1,5 @@
-import { columnTypes } from './types.js';
-import type { Migration } from './types.js';
+import { columnTypes } from '../../storage/migrations/types.js';
+import type { Migration } from '../../storage/migrations/types.js';
 
 /**
  * Per installation, when Clockify's webhook delivery logs were last read for deliveries that failed

@@ -1,5 +1,5 @@
-import type { Migration } from './types.js';
-import { columnTypes } from './types.js';
+import type { Migration } from '../../storage/migrations/types.js';
+import { columnTypes } from '../../storage/migrations/types.js';
 
 /**
  * Issue 19. Credentials: named secrets of a workspace that HTTP actions reference instead of holding

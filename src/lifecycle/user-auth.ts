@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Runtime } from '../runtime.js';
-import { InstallationStore } from '../lifecycle/installations.js';
-import type { Installation } from '../lifecycle/installations.js';
-import { assertMayWrite } from './access-policy.js';
-import { problems } from './problems.js';
-import { headerValue, verifyOrReject } from './token-guard.js';
+import { InstallationStore } from './installations.js';
+import type { Installation } from './installations.js';
+import { assertMayWrite } from '../server/access-policy.js';
+import { problems } from '../server/problems.js';
+import { headerValue, verifyOrReject } from '../server/token-guard.js';
 
 export interface UserContext {
   workspaceId: string;
