@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 /**
  * An isolated A/B of the ingest commit between two checkouts of this repository (issue 20: the commit
  * moved behind IngestCommit and must not get slower). Each side opens its own database with its own
@@ -39,7 +40,8 @@ function webhook(workspaceId: string) {
 
 async function openSide(name: string, root: string, url: string): Promise<Side> {
   const load = (path: string) => import(pathToFileURL(join(root, path)).href);
-  const { openDatabase } = await load('src/storage/database.ts');
+  // Since rooms own their migrations, src/database.ts opens a migrated database; older checkouts had it in storage/.
+  const { openDatabase } = existsSync(join(root, 'src/database.ts')) ? await load('src/database.ts') : await load('src/storage/database.ts');
   const { JobQueue } = await load('src/jobs/queue.ts');
   const { EventStore } = await load('src/ingest/event-store.ts');
   const database = await openDatabase(url);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROCESS_BATCH } from '../../src/ingest/event-row.js';
 import type { PendingEvent, StoreResult } from '../../src/ingest/event-row.js';
 import { ingestCommitFor } from '../../src/ingest/ingest-commit.js';
-import { openDatabase } from '../../src/storage/database.js';
+import { openDatabase } from '../../src/database.js';
 import type { Database } from '../../src/storage/database.js';
 import { createTestDatabaseUrl, dialects, pgAvailable, postgresAdminUrl } from '../helpers/databases.js';
 import type { Dialect, TestDatabase } from '../helpers/databases.js';
