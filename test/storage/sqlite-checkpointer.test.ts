@@ -70,17 +70,17 @@ describe('SQLite checkpoints off the event loop', () => {
     let walStarts = 0;
     let salt = readWalSalt(`${file}-wal`);
     const steadyFrom = batch;
-    const deadline = Date.now() + 2_500;
-    while (Date.now() < deadline) {
+    // A volume, not a duration: on a loaded machine 2.5 s may carry too little to tell.
+    const volume = () => (batch - steadyFrom) * 20 * PAYLOAD.length;
+    while (volume() < 60 * 1024 * 1024) {
       await commitAndPause();
       const now = readWalSalt(`${file}-wal`);
       if (now !== salt) walStarts += 1;
       salt = now;
     }
-    // About 60 MB went through the WAL meanwhile. A single checkpoint per tick always ended behind
+    // 60 MB went through the WAL meanwhile. A single checkpoint per tick always ended behind
     // the writer: the WAL grew to the writer's own threshold (5,000 pages, 40 MB) and was started
     // over only after the writer had copied it back in a commit, about twice a second.
-    expect((batch - steadyFrom) * 20 * PAYLOAD.length).toBeGreaterThan(40 * 1024 * 1024);
     expect(walStarts).toBeGreaterThan(20);
     expect(statSync(`${file}-wal`).size).toBeLessThan(5_000 * 8192);
     const { rows } = await sql<{ count: number }>`SELECT count(*) AS count FROM webhook_events`.execute(database.db);
