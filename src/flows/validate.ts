@@ -181,6 +181,7 @@ interface StepWalk {
   all: Map<string, string>;
   /** Ids of steps before the current one in document order that are not its ancestors. */
   earlier: Set<string>;
+  credentialPlaces(step: Record<string, unknown>): readonly string[];
 }
 
 /** Steps in the tree (all levels), without descending deeper than steps may nest. */
@@ -214,7 +215,7 @@ function checkActions(actions: unknown[], ctx: FlowValidationContext, problems: 
     problems.add('actions', `has ${total} steps (nested ones included); a flow may have at most ${FLOW_LIMITS.stepsTotal} (limit stepsTotal)`);
     return;
   }
-  const walk: StepWalk = { ctx, problems, all: new Map(), earlier: new Set() };
+  const walk: StepWalk = { ctx, problems, all: new Map(), earlier: new Set(), credentialPlaces: (step) => stepKind(String(step.kind))?.credentialPlaces ?? [] };
   collectIds(actions, 'actions', 1, walk.all);
   checkStepList(actions, 'actions', 1, false, walk);
 }
@@ -273,7 +274,7 @@ function checkTemplates(step: Record<string, unknown>, places: [string, unknown]
         if (part.root === 'credentials') {
           // A credential goes only where the request leaves for its API: never into a body, a Clockify call, or a later step.
           const name = part.path[0];
-          if (step.kind !== 'http' || (key !== 'url' && key !== 'headers')) problems.add(textField, 'credentials can only be used in the URL and headers of an HTTP action');
+          if (!walk.credentialPlaces(step).includes(key)) problems.add(textField, 'credentials can only be used in the URL and headers of an HTTP action');
           else if (typeof name !== 'string' || part.path.length !== 1) problems.add(textField, 'credentials must be followed by a credential name, e.g. credentials.crm');
           else if (credentialNames && !credentialNames.has(name)) problems.add(textField, `unknown credential "${name}"`);
           continue;

@@ -116,6 +116,10 @@ export interface StepKindDefinition<S extends FlowStep = FlowStep> {
   nested?(step: S | Record<string, unknown>): NestedList[];
   /** Fields whose strings may be templates, as [key, value]. */
   templates(step: S | Record<string, unknown>): [string, unknown][];
+  /** Fields where `{{ credentials.<name> }}` may appear (only an HTTP step's URL and headers). */
+  credentialPlaces?: readonly string[];
+  /** A capability the workspace must have switched on for the kind to run. */
+  needs?: 'httpActions';
   /** Condition groups besides onlyIf (a branch's `if`), as [key, group]. */
   conditions?(step: S | Record<string, unknown>): [string, unknown][];
   /** Rules beyond the schema (called only when the schema check passed). */

@@ -17,6 +17,8 @@ const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding'
 export const httpStep: StepKindDefinition<HttpAction> = {
   kind: 'http',
   schema: httpStepSchema,
+  credentialPlaces: ['url', 'headers'],
+  needs: 'httpActions',
   templates: (step) => [
     ['body', step.body],
     ['url', step.url],
