@@ -67,7 +67,7 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
     expect(otherwise.run.status).toBe('failed');
     expect(otherwise.run.error).toBe('check.else.quit: no rule for steps-else');
     expect(otherwise.actions.map((a: any) => a.path)).toEqual(['vals', 'check', 'check.else.quit']);
-  });
+  }, 120_000);
 
   it('a for-each over 50 items acts once per item; a run resumed after a crash sends only the iterations not yet sent', async () => {
     const names = Array.from({ length: 50 }, (_, i) => `n${String(i).padStart(2, '0')}`);
@@ -108,7 +108,7 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
     // Only the 25 unsent iterations were sent; the others were recognised by their own keys.
     expect(tagPosts() - resumedFrom).toBe(25);
     expect(await tagsNamed('fifty-')).toHaveLength(50);
-  });
+  }, 120_000);
 
   it('find or create: creates the missing tag once; the next run finds it (cache first) and creates nothing', async () => {
     const flow = await createFlow(stack, UW, {
@@ -135,7 +135,7 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
     expect(second.actions[0]!.response).toMatchObject({ found: true, id: (created[0] as any).id });
     expect(tagPosts()).toBe(posts);
     expect(await tagsNamed('Found steps-foc')).toHaveLength(1);
-  });
+  }, 120_000);
 
   it('find with ifMissing fail fails the run naming what is missing; continue goes on with found: false', async () => {
     const flow = await createFlow(stack, UW, {
@@ -151,7 +151,7 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
     expect(run.run.status).toBe('failed');
     expect(run.run.error).toBe('hard: no client with name "No such client"');
     expect(run.actions[0]!.response).toEqual({ found: false });
-  });
+  }, 120_000);
 
   it('limits at run time: too many items and too many executed steps fail the run naming the limit', async () => {
     const hundred = Array.from({ length: 100 }, (_, i) => i);
@@ -180,7 +180,7 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
     const run = await finishedRun(stack, UW, busy.id, (r) => r.matched, 60_000);
     expect(run.run.status).toBe('failed');
     expect(run.run.error).toBe('loop[99].d: the run went over the limit of 500 steps per run (limit stepsPerRun)');
-  }, 90_000);
+  }, 120_000);
 
   it('dry run shows what each new kind would do, writes nothing and calls nothing', async () => {
     const posts = stack.sandbox.requestLog().length;
@@ -211,5 +211,5 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
     expect(loop).toMatchObject({ note: 'would run its steps for 2 items (shown for the first)', children: [{ path: 'loop[0].each', request: { values: { v: 'x' } } }] });
     expect(end.note).toBe('the run would end here as skipped');
     expect(stack.sandbox.requestLog().length).toBe(posts);
-  });
+  }, 120_000);
 });

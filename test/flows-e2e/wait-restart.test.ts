@@ -79,5 +79,5 @@ describeEachDialect('a waiting run survives a restart', (dialect) => {
     expect((await restarted.runtime.database.db.selectFrom('flow_runs').select('id').where('flow_id', '=', flow.id).execute()).length).toBe(1);
     const created = stack.sandbox.requestLog().filter((request) => request.method === 'POST' && request.path.endsWith('/tags'));
     expect(created).toHaveLength(1);
-  });
+  }, 120_000);
 });
