@@ -4,7 +4,7 @@
  */
 import { REDACTED } from '../observability/redact.js';
 import type { HttpAction } from './model.js';
-import type { PreparedHttpCall } from './actions/http-action.js';
+import type { PreparedHttpCall } from './steps/http/call.js';
 import { parseTemplate, templateStrings } from './templates.js';
 import type { ResolvedCredential } from '../credentials/model.js';
 

@@ -5,9 +5,10 @@ import { createGuardedDispatcher } from '../net/ssrf.js';
 import { defineRoom } from '../room.js';
 import { flowsConsumer } from './consumer.js';
 import { adoptStoredSecrets } from './credential-adoption.js';
-import { FlowExecutor } from './executor.js';
+import { FlowExecutor, JOB_RESUME_WAIT, type ResumePayload } from './executor.js';
 import { createFlowMetrics } from './metrics.js';
 import { flowSchedules } from './migrations/007-flow-schedules.js';
+import { flowSteps } from './migrations/008-flow-steps.js';
 import { JOB_REPLAY_RUN, flowRoutes } from './routes.js';
 import { FlowStore } from './store.js';
 import { templateFunctionRoutes } from './function-routes.js';
@@ -17,11 +18,11 @@ import { flowRunRoutes } from './run-routes.js';
 import { JOB_SCHEDULED_RUN, ScheduleTicker, scheduledRunJob } from './schedule-ticker.js';
 import { FLOWS_TABLES } from './tables.js';
 
-/** No-code flows: run on every stored event, on a schedule, replayed on request, managed from the sidebar. */
+/** No-code flows: run on every stored event, on a schedule, resumed after a wait, replayed on request, managed from the sidebar. */
 export const flowsRoom = defineRoom({
   name: 'flows',
   tables: FLOWS_TABLES,
-  migrations: [flowSchedules],
+  migrations: [flowSchedules, flowSteps],
   setup: (runtime) => {
     const store = new FlowStore(runtime.database, runtime.now);
     let dispatcher: Dispatcher | undefined;
@@ -33,6 +34,14 @@ export const flowsRoom = defineRoom({
         [JOB_REPLAY_RUN]: replayRunJob(runtime, store, executor),
         [JOB_MANUAL_RUN]: manualRunJob(runtime, store, executor),
         [JOB_SCHEDULED_RUN]: scheduledRunJob(runtime, store, executor),
+        // A run a wait step parked: due at its resume time, taken by any instance, after any restart.
+        [JOB_RESUME_WAIT]: async (job, { signal }) => {
+          const payload = job.payload as ResumePayload;
+          const definition = await store.version(payload.flowId, payload.version);
+          if (!definition) return;
+          const flow = { id: payload.flowId, version: payload.version, definition, workspaceId: job.workspaceId };
+          await executor.run(flow, payload.event, { signal, resume: { runId: payload.runId, replay: payload.replay } });
+        },
       },
       consumers: [{ ...flowsConsumer(store, executor), order: CONSUMER_ORDER.flows }],
       start: async () => {
