@@ -39,8 +39,12 @@ if (!skipBuild && run('npm', ['run', 'build']) !== 0) {
   console.error('build failed');
   process.exit(1);
 }
-// The browser suite's global setup (test/e2e/build-page.ts) skips its own sidebar build after this one.
-if (!skipBuild) process.env.SIDEBAR_JUST_BUILT = '1';
+// Just built from these sources: the browser suite's global setup (test/e2e/build-page.ts) skips its own
+// sidebar build, and tests that start the CLI in a child process run dist/ (test/helpers/main-entry.ts).
+if (!skipBuild) {
+  process.env.SIDEBAR_JUST_BUILT = '1';
+  process.env.TEST_USE_BUILT_MAIN = '1';
+}
 
 // Folders under src/ point one way (docs/architecture.md): a cycle fails the run before any test.
 if (run('npm', ['run', 'check:cycles']) !== 0) {

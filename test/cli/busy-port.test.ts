@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ENCRYPTION_KEY, tempDir } from '../helpers/config.js';
 import { freePort } from '../helpers/stack.js';
 import { cleanEnv, occupyPort, REPO_ROOT, run } from './support/processes.js';
+import { mainEntryArgs } from '../helpers/main-entry.js';
 
 /** A port someone else holds is one line naming the variable or flag to change: no stack trace, a non-zero exit. */
 describe('a busy port', () => {
   let busy: number;
   let holder: Server;
   const env = () => cleanEnv({ DATA_DIR: tempDir('cap-busy-'), ADDON_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, HOST: '127.0.0.1' });
-  const cli = (args: string[], extra: Record<string, string> = {}) => run(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: REPO_ROOT, env: { ...env(), ...extra } });
+  const cli = (args: string[], extra: Record<string, string> = {}) => run(process.execPath, [...mainEntryArgs(), ...args], { cwd: REPO_ROOT, env: { ...env(), ...extra } });
   const oneLine = (stderr: string) => stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
 
   beforeAll(async () => {

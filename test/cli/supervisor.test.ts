@@ -6,6 +6,7 @@ import { TEST_ENCRYPTION_KEY, tempDir } from '../helpers/config.js';
 import { eventually, freePort } from '../helpers/stack.js';
 import { cleanEnv, REPO_ROOT, startLongRunning } from './support/processes.js';
 import type { LongRunning } from './support/processes.js';
+import { mainEntryArgs } from '../helpers/main-entry.js';
 
 const healthy = async (url: string): Promise<boolean> => {
   try {
@@ -49,7 +50,7 @@ describe('npm start: each edition in its own process under a supervisor', () => 
       env[`${edition.envPrefix}_PORT`] = String(port);
       urls[edition.id] = `http://127.0.0.1:${port}`;
     }
-    started = await startLongRunning(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start'], { cwd: REPO_ROOT, env: cleanEnv(env), ready: /Stop with Ctrl\+C/, timeoutMs: 150_000 });
+    started = await startLongRunning(process.execPath, [...mainEntryArgs(), 'start'], { cwd: REPO_ROOT, env: cleanEnv(env), ready: /Stop with Ctrl\+C/, timeoutMs: 150_000 });
   }, 180_000);
   afterAll(async () => {
     await started?.interrupt(5000);

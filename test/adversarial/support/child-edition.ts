@@ -10,6 +10,7 @@ import { getEdition } from '../../../src/editions/index.js';
 import type { EditionId } from '../../../src/editions/types.js';
 import { TEST_ENCRYPTION_KEY, tempDir } from '../../helpers/config.js';
 import { freePort } from '../../helpers/stack.js';
+import { mainEntryArgs } from '../../helpers/main-entry.js';
 
 const REPO_ROOT = resolve(import.meta.dirname, '..', '..', '..');
 const START_DEADLINE_MS = 30_000;
@@ -58,7 +59,7 @@ export async function startChildEdition(options: ChildOptions): Promise<ChildEdi
 
   const launch = async () => {
     const started = Date.now();
-    const process_ = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'start', '--edition', options.edition], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const process_ = spawn(process.execPath, [...mainEntryArgs(), 'start', '--edition', options.edition], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = process_;
     process_.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     process_.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));

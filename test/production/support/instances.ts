@@ -6,7 +6,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Sandbox } from '../../../sandbox/src/index.js';
 import { startEdition } from '../../../src/edition.js';
 import type { RunningEdition } from '../../../src/edition.js';
@@ -14,12 +13,10 @@ import { SecretBox } from '../../../src/security/secret-box.js';
 import type { Database } from '../../../src/storage/database.js';
 import { TEST_ENCRYPTION_KEY, tempDir, testConfig } from '../../helpers/config.js';
 import { captureLogger } from '../../helpers/logs.js';
+import { mainEntryArgs } from '../../helpers/main-entry.js';
 import type { CapturedLogs } from '../../helpers/logs.js';
 import { freePort } from '../../helpers/stack.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const MAIN = fileURLToPath(new URL('../../../src/main.ts', import.meta.url));
-const TSX_LOADER = pathToFileURL(`${ROOT}node_modules/tsx/dist/loader.mjs`).href;
 
 export interface ClusterEnvInput {
   sandbox: Sandbox;
@@ -77,7 +74,7 @@ export interface SpawnedInstance {
 
 /** `cap start --edition clockify-addon` in a child process, as a container would run it. */
 export function spawnInstance(env: Record<string, string>, port: number): SpawnedInstance {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, MAIN, 'start', '--edition', 'clockify-addon'], {
+  const child = spawn(process.execPath, [...mainEntryArgs(), 'start', '--edition', 'clockify-addon'], {
     // A folder without a .env file, so nothing of the developer's setup leaks in.
     cwd: tempDir('cap-instance-'),
     env: { PATH: process.env.PATH ?? '', DATA_DIR: tempDir('cap-instance-data-'), ...env, CLOCKIFY_ADDON_PORT: String(port) },
