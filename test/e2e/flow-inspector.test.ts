@@ -97,7 +97,7 @@ describe.runIf(chromiumAvailable())('execution inspector and flow history in the
     await detail.getByText('Retry of').waitFor();
     await detail.getByText(/ · 1 attempt$/).waitFor();
     expect(await detail.locator('dt:has-text("Flow version") + dd').textContent()).toBe('2');
-    await detail.getByRole('heading', { name: 'Request' }).waitFor();
+    await detail.getByRole('heading', { name: 'Request', exact: true }).waitFor();
     expect(problems).toEqual([]);
   });
 
