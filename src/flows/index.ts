@@ -5,7 +5,7 @@ import { createGuardedDispatcher } from '../net/ssrf.js';
 import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { flowsConsumer } from './consumer.js';
-import { FlowExecutor } from './executor.js';
+import { FlowExecutor, JOB_RESUME_WAIT, type ResumePayload } from './executor.js';
 import { createFlowMetrics } from './metrics.js';
 import { flowRoutes } from './routes.js';
 import { JOB_REPLAY_RUN, replayRunJob } from './replay-job.js';
@@ -28,6 +28,14 @@ export function flowsRoom(runtime: Runtime): Room {
   });
   runtime.addConsumer(flowsConsumer(store, executor), CONSUMER_ORDER.flows);
   runtime.registerJob(JOB_REPLAY_RUN, replayRunJob(runtime, store, executor));
+  // A run a wait step parked: due at its resume time, taken by any instance, after any restart.
+  runtime.registerJob(JOB_RESUME_WAIT, async (job, { signal }) => {
+    const payload = job.payload as ResumePayload;
+    const definition = await store.version(payload.flowId, payload.version);
+    if (!definition) return;
+    const flow = { id: payload.flowId, version: payload.version, definition, workspaceId: job.workspaceId };
+    await executor.run(flow, payload.event, { signal, resume: { runId: payload.runId, replay: payload.replay } });
+  });
   runtime.registerJob(JOB_MANUAL_RUN, manualRunJob(runtime, store, executor));
   runtime.registerJob(JOB_SCHEDULED_RUN, scheduledRunJob(runtime, store, executor));
   const ticker = new ScheduleTicker(runtime);

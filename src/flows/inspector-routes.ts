@@ -16,7 +16,7 @@ const RETRYABLE = ['failed', 'dead'] as const;
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const IdList = (max: number, description: string) => Type.String({ maxLength: max * 65, pattern: '^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$', description });
-const Outcome = Type.Union(['running', 'succeeded', 'failed', 'skipped', 'dead'].map((s) => Type.Literal(s)));
+const Outcome = Type.Union(['running', 'waiting', 'succeeded', 'failed', 'skipped', 'dead'].map((s) => Type.Literal(s)));
 const EventType = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' });
 const FilterFields = {
   flowId: Type.Optional(Id),

@@ -14,6 +14,7 @@ import type { FlowDefinition } from './model.js';
 import type { FlowStore, StoredFlow } from './store.js';
 import { definitionChecks } from './definition-checks.js';
 import { JOB_REPLAY_RUN } from './replay-job.js';
+import { RunDetailSchema } from './run-detail-schema.js';
 import { PYTHON_FLOW_FIELDS, looksLikePythonFlow, translatePythonFlow } from './python-import.js';
 import type { CredentialStore } from '../credentials/store.js';
 
@@ -37,7 +38,7 @@ const TestBody = Type.Object({
   eventType: Type.Optional(Type.String({ maxLength: 100 })),
 });
 const RunsQuery = Type.Object({
-  status: Type.Optional(Type.Union(['running', 'succeeded', 'failed', 'skipped', 'dead'].map((s) => Type.Literal(s)))),
+  status: Type.Optional(Type.Union(['running', 'waiting', 'succeeded', 'failed', 'skipped', 'dead'].map((s) => Type.Literal(s)))),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   cursor: Type.Optional(Id),
@@ -145,7 +146,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     return runsFor(user, await store.listRuns(user.workspaceId, { status: 'dead', limit: 100, aboutUser: ownRowsOnly(user) }));
   });
 
-  ui.get<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId', { schema: { tags, summary: 'One run with each action\'s request and response.', params: RunParams } }, async (request) => {
+  ui.get<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId', { schema: { tags, summary: 'One run with a record per executed step (path, kind, input, output, attempts, duration).', params: RunParams, response: { 200: RunDetailSchema } } }, async (request) => {
     const user = currentUser(request);
     const run = await store.getRun(user.workspaceId, request.params.runId, ownRowsOnly(user));
     if (!run) throw problems.notFound('unknown-run', 'No run with this id in this workspace.');

@@ -83,7 +83,7 @@ export function AllRuns() {
     const timer = window.setTimeout(async () => {
       const found = await api.get<RunPage>('/ui/flows/runs', { query: { replayOf: retry.result.runIds.join(','), limit: 200 } }).catch(() => undefined);
       if (!found) return setRetry({ ...retry });
-      const finished = found.runs.filter((run) => run.status !== 'running');
+      const finished = found.runs.filter((run) => run.status !== 'running' && run.status !== 'waiting');
       setRetry({ ...retry, done: finished.length, failed: finished.filter((run) => RETRYABLE.has(run.status)).length });
       if (finished.length >= retry.result.queued) page.reload();
     }, 700);
@@ -141,6 +141,7 @@ export function AllRuns() {
               <option value="failed">Failed</option>
               <option value="dead">Gave up after retries</option>
               <option value="running">Running</option>
+              <option value="waiting">Waiting (a wait step)</option>
               <option value="skipped">Not matched</option>
             </select>
           </label>

@@ -128,7 +128,8 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
               level={2}
               title={
                 <>
-                  Step {index + 1}: <code>{action.actionId}</code>
+                  Step {index + 1}: <code>{action.path ?? action.actionId}</code>
+                  {action.kind ? <span class="muted small"> · {action.kind}</span> : null}
                 </>
               }
               actions={
