@@ -15,7 +15,7 @@ import type { FlowStore, StoredFlow } from './store.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const FlowParams = Type.Object({ flowId: Id });
-const VersionParams = Type.Object({ flowId: Id, version: Type.Integer({ minimum: 1 }) });
+const VersionParams = Type.Object({ flowId: Id, version: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const Version = Type.Object({
   version: Type.Integer(),
   name: Type.String(),
