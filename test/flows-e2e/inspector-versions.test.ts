@@ -134,6 +134,7 @@ describeEachDialect('execution inspector, versions and portability (Universal We
     const second = await stack.ui(UW, `/ui/flows/${flow.id}/versions/2`);
     expect(second.body.definition.description).toBe('second');
     expect((await stack.ui(UW, `/ui/flows/${flow.id}/versions/9`)).status).toBe(404);
+    expect((await stack.ui(UW, `/ui/flows/${flow.id}/versions/99999999999`)).status).toBe(400);
 
     expect((await stack.ui(UW, `/ui/flows/${flow.id}/versions/1/restore`, { role: 'REGULAR', body: {} })).status).toBe(403);
     const restored = await stack.ui(UW, `/ui/flows/${flow.id}/versions/1/restore`, { body: {} });
