@@ -9,11 +9,13 @@ import { FlowExecutor, JOB_RESUME_WAIT, type ResumePayload } from './executor.js
 import { createFlowMetrics } from './metrics.js';
 import { flowSchedules } from './migrations/007-flow-schedules.js';
 import { flowSteps } from './migrations/008-flow-steps.js';
-import { JOB_REPLAY_RUN, flowRoutes } from './routes.js';
+import { flowRoutes } from './routes.js';
+import { inspectorRoutes } from './inspector-routes.js';
+import { versionRoutes } from './version-routes.js';
 import { FlowStore } from './store.js';
 import { templateFunctionRoutes } from './function-routes.js';
 import { JOB_MANUAL_RUN, manualRunJob } from './manual-runs.js';
-import { replayRunJob } from './replay-job.js';
+import { JOB_REPLAY_RUN, replayRunJob } from './replay-job.js';
 import { flowRunRoutes } from './run-routes.js';
 import { JOB_SCHEDULED_RUN, ScheduleTicker, scheduledRunJob } from './schedule-ticker.js';
 import { FLOWS_TABLES } from './tables.js';
@@ -60,6 +62,8 @@ export const flowsRoom = defineRoom({
         await ui.register(flowRoutes, { runtime, store, executor, credentials });
         await ui.register(templateFunctionRoutes);
         await ui.register(flowRunRoutes, { runtime, store });
+        await ui.register(inspectorRoutes, { runtime, store });
+        await ui.register(versionRoutes, { runtime, store, credentials });
       },
     };
   },

@@ -5,18 +5,29 @@ import type { FlowExecutor } from './executor.js';
 import { scheduledEvent } from './schedule-ticker.js';
 import type { FlowStore } from './store.js';
 
-/** Runs a finished run's flow version again on the same event (the sidebar's "Replay"). */
+export const JOB_REPLAY_RUN = 'flow.replay';
+
+/**
+ * A replay (one run, or a bulk retry from the inspector): `original` runs the definition the run
+ * used, `current` the flow as it is now. Older jobs carry no version and meant the original.
+ */
+export interface ReplayPayload {
+  runId: string;
+  version?: 'original' | 'current';
+}
+
+/** Runs the flow again on the run's event, as a new run linked to the old one (replay_of). */
 export function replayRunJob(runtime: Pick<Runtime, 'database' | 'now'>, store: FlowStore, executor: FlowExecutor): JobHandler {
   return async (job, { signal }) => {
-    const { runId } = job.payload as { runId: string };
+    const { runId, version } = job.payload as ReplayPayload;
     const original = await store.getRun(job.workspaceId, runId);
     if (!original?.run.eventId) return;
-    const definition = await store.version(original.run.flowId, original.run.flowVersion);
-    if (!definition) return;
-    const flow = { id: original.run.flowId, version: original.run.flowVersion, definition, workspaceId: job.workspaceId };
+    const flow = await flowToRun(store, job.workspaceId, original.run.flowId, version === 'current' ? 'current' : original.run.flowVersion);
+    // The flow was deleted since (current), or its version is gone: nothing to run.
+    if (!flow) return;
     // A scheduled run's event is not stored: it is rebuilt from the run's event id.
-    if (definition.trigger.kind === 'schedule') {
-      const scheduled = scheduledEvent(definition, job.workspaceId, original.run.eventId, runtime.now());
+    if (flow.definition.trigger.kind === 'schedule') {
+      const scheduled = scheduledEvent(flow.definition, job.workspaceId, original.run.eventId, runtime.now());
       if (scheduled) await executor.run(flow, scheduled, { signal, replayOf: runId });
       return;
     }
@@ -28,4 +39,13 @@ export function replayRunJob(runtime: Pick<Runtime, 'database' | 'now'>, store: 
       { signal, replayOf: runId },
     );
   };
+}
+
+async function flowToRun(store: FlowStore, workspaceId: string, flowId: string, version: number | 'current') {
+  if (version === 'current') {
+    const flow = await store.get(workspaceId, flowId);
+    return flow ? { id: flow.id, version: flow.version, definition: flow.definition, workspaceId } : undefined;
+  }
+  const definition = await store.version(flowId, version);
+  return definition ? { id: flowId, version, definition, workspaceId } : undefined;
 }

@@ -12,13 +12,12 @@ import type { FlowExecutor } from './executor.js';
 import { TemplateInputError, findFlowTemplate, flowTemplatesFor } from './library.js';
 import type { FlowDefinition } from './model.js';
 import type { FlowStore, StoredFlow } from './store.js';
-import { validateFlowDefinition } from './validate.js';
+import { definitionChecks } from './definition-checks.js';
+import { JOB_REPLAY_RUN } from './replay-job.js';
 import { RunDetailSchema } from './run-detail-schema.js';
 import { PYTHON_FLOW_FIELDS, looksLikePythonFlow, translatePythonFlow } from './python-import.js';
-import { adoptLiteralSecrets } from './credential-adoption.js';
 import type { CredentialStore } from '../credentials/store.js';
 
-export const JOB_REPLAY_RUN = 'flow.replay';
 
 /** A dry run's inline sample: real events are a few KB; a stored event (by eventId) may be larger. */
 export const DRY_RUN_SAMPLE_LIMIT = 256 * 1024;
@@ -59,28 +58,9 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
   const tags = ['flows'];
   const samples = readResourceJson<Record<string, unknown>>('clockify', 'webhook-samples.json');
 
-  const validate = async (user: UserContext, input: unknown): Promise<FlowDefinition> => {
-    const settings = await runtime.settingsOf(user.workspaceId);
-    const sources = runtime.edition.capabilities.customWebhooks
-      ? (await runtime.database.db.selectFrom('custom_sources').select('id').where('workspace_id', '=', user.workspaceId).execute()).map((row) => row.id)
-      : undefined;
-    const result = validateFlowDefinition(input, {
-      allowedEvents: runtime.edition.events,
-      httpActionsEnabled: runtime.edition.capabilities.httpActions && settings.enable_http_actions === true,
-      ...(sources ? { customSourceIds: sources } : {}),
-      catalog: runtime.catalog,
-      ...(runtime.edition.capabilities.httpActions ? { credentialNames: await credentials.names(user.workspaceId) } : {}),
-    });
-    if (!result.ok) throw problems.badRequest('invalid-flow', 'The flow is invalid: ' + result.problems.slice(0, 5).map((p) => `${p.field} ${p.message}`).join('; '), result.problems.map((p) => ({ field: `definition.${p.field}`.replace(/\.$/, ''), message: p.message })));
-    return result.flow;
-  };
-  /** What is saved: secrets written into HTTP actions become credentials, so no flow holds one (GET shows names only). */
-  const withoutLiteralSecrets = async (user: UserContext, definition: FlowDefinition): Promise<FlowDefinition> => {
-    if (!runtime.edition.capabilities.httpActions) return definition;
-    const adopted = await adoptLiteralSecrets(credentials, runtime.database.db, user.workspaceId, definition);
-    for (const secret of adopted.extracted) runtime.logger.info({ workspaceId: user.workspaceId, field: secret.field, credential: secret.name }, 'a secret written into a flow was saved as a credential');
-    return adopted.definition;
-  };
+  const checks = definitionChecks(runtime, credentials);
+  const validate = (user: UserContext, input: unknown) => checks.validate(user.workspaceId, input);
+  const withoutLiteralSecrets = (user: UserContext, definition: FlowDefinition) => checks.withoutLiteralSecrets(user.workspaceId, definition);
   const view = (flow: StoredFlow) => ({ ...flow, trigger: flow.definition.trigger });
   /** A Python flow definition as ours (400 naming each untranslatable field); ours passes through. */
   const fromBody = async (user: UserContext, body: unknown, base?: FlowDefinition): Promise<unknown> => {
@@ -164,12 +144,6 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
   ui.get('/ui/flows/dead-letter', { schema: { tags, summary: 'Runs that exhausted their retries.' } }, async (request) => {
     const user = currentUser(request);
     return runsFor(user, await store.listRuns(user.workspaceId, { status: 'dead', limit: 100, aboutUser: ownRowsOnly(user) }));
-  });
-
-  ui.get<{ Querystring: Static<typeof RunsQuery> }>('/ui/flows/runs', { schema: { tags, summary: 'Runs of every flow, filtered by status and date.', querystring: RunsQuery } }, async (request) => {
-    const user = currentUser(request);
-    const q = request.query;
-    return runsFor(user, await store.listRuns(user.workspaceId, { status: q.status, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, before: q.cursor, limit: q.limit ?? 50, aboutUser: ownRowsOnly(user) }));
   });
 
   ui.get<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId', { schema: { tags, summary: 'One run with a record per executed step (path, kind, input, output, attempts, duration).', params: RunParams, response: { 200: RunDetailSchema } } }, async (request) => {

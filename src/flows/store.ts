@@ -34,6 +34,26 @@ export interface FlowRunView {
   finishedAt: number | null;
 }
 
+/** What a run list can be narrowed to (the per-flow history and the inspector across flows). */
+export interface RunFilter {
+  flowId?: string | undefined;
+  status?: string | undefined;
+  statuses?: FlowRunsTable['status'][] | undefined;
+  eventType?: string | undefined;
+  /** Retries of these runs (the inspector follows a bulk retry's progress with it). */
+  replayOf?: string[] | undefined;
+  from?: number | undefined;
+  to?: number | undefined;
+}
+
+export interface FlowVersionSummary {
+  version: number;
+  name: string;
+  enabled: boolean;
+  createdBy: string | null;
+  createdAt: number;
+}
+
 export interface ActionResultView {
   actionId: string;
   /** Where the step sits in the flow: its id at the top level, `loop1[3].tagIt` inside a for-each. */
@@ -176,17 +196,56 @@ export class FlowStore {
     return { run: toRun(row), actions: actions.map(toAction) };
   }
 
-  async listRuns(workspaceId: string, filter: { flowId?: string; status?: string; from?: number; to?: number; before?: string; limit: number; aboutUser?: string }): Promise<{ runs: FlowRunView[]; nextCursor: string | null }> {
+  async listRuns(workspaceId: string, filter: RunFilter & { before?: string; limit: number; aboutUser?: string }): Promise<{ runs: FlowRunView[]; nextCursor: string | null }> {
     let query = this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId);
     if (filter.aboutUser !== undefined) query = query.where('event_id', 'in', this.eventsAbout(workspaceId, filter.aboutUser));
     if (filter.flowId) query = query.where('flow_id', '=', filter.flowId);
     if (filter.status) query = query.where('status', '=', filter.status as FlowRunsTable['status']);
+    if (filter.statuses) query = query.where('status', 'in', filter.statuses);
+    if (filter.eventType) {
+      const ofType = this.db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspaceId).where('event_type', '=', filter.eventType);
+      query = query.where('event_id', 'in', ofType);
+    }
+    if (filter.replayOf) query = query.where('replay_of', 'in', filter.replayOf.length > 0 ? filter.replayOf : ['']);
     if (filter.from !== undefined) query = query.where('started_at', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('started_at', '<=', filter.to);
     if (filter.before) query = query.where('id', '<', filter.before);
     const rows = await query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
     const runs = rows.slice(0, filter.limit).map(toRun);
     return { runs, nextCursor: rows.length > filter.limit ? (runs[runs.length - 1]?.id ?? null) : null };
+  }
+
+  /** Runs of the workspace by id (unknown ids are simply absent). */
+  async runsById(workspaceId: string, ids: readonly string[]): Promise<FlowRunView[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+    return rows.map(toRun);
+  }
+
+  /** The event type of each stored event among `ids` (a scheduled run's event is not stored: absent). */
+  async eventTypes(workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('webhook_events').select(['id', 'event_type']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+    return new Map(rows.map((row) => [row.id, row.event_type]));
+  }
+
+  // ---- versions ----
+
+  /** Every saved version of a flow, newest first, without their definitions. */
+  async versions(workspaceId: string, flowId: string): Promise<FlowVersionSummary[]> {
+    const rows = await this.db.selectFrom('flow_versions').select(['version', 'definition_json', 'created_by', 'created_at']).where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId).orderBy('version', 'desc').execute();
+    return rows.map((row) => {
+      const definition = parseJsonOr<Partial<FlowDefinition>>(row.definition_json, {});
+      return { version: row.version, name: typeof definition.name === 'string' ? definition.name : '', enabled: definition.enabled === true, createdBy: row.created_by, createdAt: Number(row.created_at) };
+    });
+  }
+
+  /** One saved version with its definition, scoped by workspace. */
+  async versionOf(workspaceId: string, flowId: string, version: number): Promise<(FlowVersionSummary & { definition: FlowDefinition }) | undefined> {
+    const row = await this.db.selectFrom('flow_versions').select(['version', 'definition_json', 'created_by', 'created_at']).where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId).where('version', '=', version).executeTakeFirst();
+    if (!row) return undefined;
+    const definition = JSON.parse(row.definition_json) as FlowDefinition;
+    return { version: row.version, name: definition.name, enabled: definition.enabled === true, createdBy: row.created_by, createdAt: Number(row.created_at), definition };
   }
 
   /** Ids of the workspace's events about one user (runs are about the user their event is about). */

@@ -10,7 +10,7 @@ import { assertAdminRead, eventFor, ownRowsOnly, payloadFor } from '../server/ac
 import { currentUser } from '../lifecycle/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 import { eventDigest, likePattern } from './event-digest.js';
-import { NAMED_TYPES, nameDirectory } from './names.js';
+import { NAMED_TYPES, nameDirectory } from '../bootstrap/names.js';
 
 const ListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Text, an id or a name to find in payloads.' })),

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
 import { ownRowsOnly } from '../server/access-policy.js';
 import { currentUser } from '../lifecycle/user-auth.js';
-import { NAMED_TYPES, WORKSPACE_TYPE, nameDirectory } from './names.js';
+import { NAMED_TYPES, WORKSPACE_TYPE, nameDirectory } from '../bootstrap/names.js';
 
 const Named = Type.Object({ id: Type.String(), name: Type.String(), parentId: Type.Optional(Type.String()), color: Type.Optional(Type.String()) });
 

@@ -5,7 +5,7 @@ import { clockifyAddon } from '../../src/editions/clockify-addon.js';
 import { findFlowTemplate } from '../../src/flows/library.js';
 import { effectiveCapabilities, templateNeeds } from '../../src/web-ui/capabilities.js';
 import { eventDigest, likePattern } from '../../src/web-ui/event-digest.js';
-import { nameDirectory } from '../../src/web-ui/names.js';
+import { nameDirectory } from '../../src/bootstrap/names.js';
 import { preferencesOf } from '../../src/web-ui/preferences-routes.js';
 
 describe('capabilities as the workspace settings leave them', () => {

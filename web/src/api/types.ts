@@ -286,6 +286,10 @@ export interface FlowRun {
 
 export interface FlowRunAction {
   actionId: string;
+  /** Where the step sits (`loop1[3].tagIt`, `check.then.tagIt`); older records have none. */
+  path?: string;
+  /** The step kind (clockify, http, set, …); null on records older than step kinds. */
+  kind?: string | null;
   status: string;
   request: unknown;
   response: unknown;

@@ -15,10 +15,11 @@ import { Segmented, TabPanel } from '../../ui/segmented';
 import { Toggle } from '../../ui/toggle';
 import { flowOf } from './flow-api';
 import { FlowEditor } from './flow-editor';
+import { FlowHistory } from './flow-history';
 import { RunList } from './run-list';
 import { RunNow } from './run-now';
 
-export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' | 'runs' }) {
+export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' | 'runs' | 'history' }) {
   const { api, me, notify } = useApp();
   const idPrefix = useId();
   const path = `/ui/flows/${encodeURIComponent(flowId)}`;
@@ -109,15 +110,18 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
           idPrefix={idPrefix}
           label="Flow sections"
           value={tab}
-          onChange={(next) => navigate(next === 'runs' ? routeHref('flows', flowId, 'runs') : routeHref('flows', flowId))}
+          onChange={(next) => navigate(next === 'definition' ? routeHref('flows', flowId) : routeHref('flows', flowId, next))}
           options={[
             { value: 'definition', label: 'Definition' },
             { value: 'runs', label: 'Runs' },
+            { value: 'history', label: 'History' },
           ]}
         />
         <TabPanel idPrefix={idPrefix} value={tab}>
           {tab === 'runs' ? (
             <RunList flowId={flowId} />
+          ) : tab === 'history' ? (
+            <FlowHistory flowId={flowId} flowName={definition.name} onRestored={() => { flow.reload(); setEditorKey((n) => n + 1); }} />
           ) : (
             <FlowEditor key={editorKey} initial={definition} enabledControl={false} readOnly={!me.isAdmin} onDryRun={setDryRunPassed} onSave={(next) => void save.run(next)} saving={save.busy} saveError={save.error} saveLabel="Save changes" />
           )}

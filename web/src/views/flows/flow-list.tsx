@@ -40,12 +40,16 @@ export function FlowList() {
           <h1>Flows</h1>
           <p>When a webhook arrives and its conditions hold, a flow runs its actions.</p>
         </div>
-        {me.isAdmin && flows.data ? (
+        {flows.data ? (
           <div class="row">
-            <LinkButton href={routeHref('flows', 'templates')}>From a template</LinkButton>
-            <LinkButton href={routeHref('flows', 'new')} variant="primary" icon="plus">
-              New flow
-            </LinkButton>
+            <LinkButton href={routeHref('flows', 'runs')}>All runs</LinkButton>
+            {me.isAdmin ? <LinkButton href={routeHref('flows', 'import')}>Import</LinkButton> : null}
+            {me.isAdmin ? <LinkButton href={routeHref('flows', 'templates')}>From a template</LinkButton> : null}
+            {me.isAdmin ? (
+              <LinkButton href={routeHref('flows', 'new')} variant="primary" icon="plus">
+                New flow
+              </LinkButton>
+            ) : null}
           </div>
         ) : null}
       </div>

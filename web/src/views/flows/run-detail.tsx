@@ -86,6 +86,20 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
             <dd>{run.matched ? 'Matched' : 'Did not match: no action ran'}</dd>
             <dt>Duration</dt>
             <dd>{duration(runDuration(run))}</dd>
+            {typeof run.flowVersion === 'number' ? (
+              <>
+                <dt>Flow version</dt>
+                <dd>{run.flowVersion}</dd>
+              </>
+            ) : null}
+            {typeof run.replayOf === 'string' ? (
+              <>
+                <dt>Retry of</dt>
+                <dd>
+                  <a href={routeHref('flows', flowId, 'runs', run.replayOf)}>Run {run.replayOf.slice(-8)}</a>
+                </dd>
+              </>
+            ) : null}
             {run.eventId ? (
               <>
                 <dt>Started by</dt>
@@ -114,15 +128,15 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
               level={2}
               title={
                 <>
-                  Step {index + 1}: <code>{action.actionId}</code>
+                  Step {index + 1}: <code>{action.path ?? action.actionId}</code>
+                  {action.kind ? <span class="muted small"> · {action.kind}</span> : null}
                 </>
               }
               actions={
                 <div class="row">
                   <StatusBadge status={action.status} />
                   <span class="muted small">
-                    {duration(action.durationMs)}
-                    {action.attempts > 1 ? ` · ${action.attempts} attempts` : ''}
+                    {duration(action.durationMs)} · {action.attempts} {action.attempts === 1 ? 'attempt' : 'attempts'}
                   </span>
                 </div>
               }
