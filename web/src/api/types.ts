@@ -218,9 +218,14 @@ export type FlowTrigger =
   | { kind: 'custom'; sourceId: string; eventTypes?: string[] }
   | { kind: 'schedule'; schedule: ScheduleSpec; timeZone?: string; missed?: 'run-once' | 'skip' };
 
-interface ActionBase {
+/** Every step: an id (unique in the whole flow, nested steps included), a name, "only if" conditions. */
+interface StepBase {
   id: string;
   name?: string;
+  onlyIf?: ConditionGroup;
+}
+
+interface ActionBase extends StepBase {
   continueOnFailure?: boolean;
   retry?: { attempts: number; backoffMs: number };
 }
@@ -242,7 +247,52 @@ export interface HttpAction extends ActionBase {
   credential?: string;
 }
 
-export type FlowAction = ClockifyAction | HttpAction;
+export interface SetStep extends StepBase {
+  kind: 'set';
+  values: Record<string, unknown>;
+}
+
+export interface StopStep extends StepBase {
+  kind: 'stop';
+  outcome: 'succeeded' | 'failed' | 'skipped';
+  message?: string;
+}
+
+export interface BranchStep extends StepBase {
+  kind: 'branch';
+  if: ConditionGroup;
+  then: FlowStep[];
+  else?: FlowStep[];
+}
+
+export interface ForEachStep extends StepBase {
+  kind: 'for-each';
+  items: string;
+  steps: FlowStep[];
+  maxItems?: number;
+}
+
+export type FindEntity = 'project' | 'client' | 'user' | 'tag' | 'task' | 'customField';
+
+export interface FindStep extends StepBase {
+  kind: 'find';
+  entity: FindEntity;
+  by: { field: string; value: string };
+  projectId?: string;
+  ifMissing: 'fail' | 'continue' | 'create';
+  create?: Record<string, unknown>;
+}
+
+export interface WaitStep extends StepBase {
+  kind: 'wait';
+  for?: { minutes?: number; hours?: number; days?: number };
+  until?: string;
+}
+
+/** A step of a flow; the definition keeps the field name `actions` for its list. */
+export type FlowStep = ClockifyAction | HttpAction | SetStep | StopStep | BranchStep | ForEachStep | FindStep | WaitStep;
+/** The older name: every item of `actions` is a step. */
+export type FlowAction = FlowStep;
 
 export interface FlowDefinition {
   name: string;
