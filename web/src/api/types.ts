@@ -272,7 +272,8 @@ export interface ForEachStep extends StepBase {
   maxItems?: number;
 }
 
-export type FindEntity = 'project' | 'client' | 'user' | 'tag' | 'task' | 'customField';
+export type { FindEntity } from '../lib/flow-constants';
+import type { FindEntity } from '../lib/flow-constants';
 
 export interface FindStep extends StepBase {
   kind: 'find';

@@ -3,15 +3,13 @@
  * step kinds, operators, the id pattern and the limits come from there, never from a web copy. Only
  * the words people read (operator labels) live here.
  */
-import { ACTION_ID_PATTERN, CONDITION_OPERATORS, FLOW_LIMITS, HTTP_METHODS, STEP_KINDS } from '../../../src/flows/shared/flow-constants';
-import type { ConditionOperator, StepKind } from '../../../src/flows/shared/flow-constants';
+import { ACTION_ID_PATTERN, ACTION_KINDS, CONDITION_OPERATORS, FIND_ENTITIES, FIND_IF_MISSING, FLOW_LIMITS, HTTP_METHODS, OPERATORS_WITH_VALUE, STEP_KINDS, STOP_OUTCOMES } from '../../../src/flows/shared/flow-constants';
+import type { ConditionOperator, FindEntity, StepKind } from '../../../src/flows/shared/flow-constants';
 
-export { FLOW_LIMITS, HTTP_METHODS, STEP_KINDS };
-export type { StepKind };
+export { ACTION_KINDS, FIND_ENTITIES, FIND_IF_MISSING, FLOW_LIMITS, HTTP_METHODS, STEP_KINDS, STOP_OUTCOMES };
+export type { FindEntity, StepKind };
 
 export const ACTION_ID_REGEX = new RegExp(ACTION_ID_PATTERN);
-
-const VALUELESS: ReadonlySet<string> = new Set<ConditionOperator>(['exists', 'not_exists', 'empty', 'not_empty']);
 
 const OPERATOR_LABELS: Record<ConditionOperator, string> = {
   equals: 'equals',
@@ -33,5 +31,5 @@ const OPERATOR_LABELS: Record<ConditionOperator, string> = {
 export const CONDITION_OPERATOR_CHOICES: { value: string; label: string; needsValue: boolean }[] = CONDITION_OPERATORS.map((value) => ({
   value,
   label: OPERATOR_LABELS[value] ?? value,
-  needsValue: !VALUELESS.has(value),
+  needsValue: OPERATORS_WITH_VALUE.includes(value),
 }));

@@ -3,7 +3,7 @@ import type { FlowStep } from '../../../api/types';
 import { useApp } from '../../../app-context';
 import { capability, useCapabilities } from '../../../hooks/use-capabilities';
 import { useStableKeys } from '../../../hooks/use-stable-keys';
-import { ACTION_ID_REGEX, STEP_KINDS } from '../../../lib/flow-constants';
+import { ACTION_ID_REGEX, ACTION_KINDS, STEP_KINDS } from '../../../lib/flow-constants';
 import type { StepKind } from '../../../lib/flow-constants';
 import { moveItem } from '../../../lib/flow-draft';
 import { Field } from '../../../ui/field';
@@ -176,7 +176,7 @@ function StepCard({ step, index, total, title, depth, takenTwice, readOnly, Step
           <p class="notice">This editor does not know steps of kind "{step.kind}"; use "Edit as JSON" to change it.</p>
         )}
         <OnlyIf step={step} title={title} readOnly={readOnly} onChange={onChange} />
-        {info?.sendsRequests ? <FailureHandling step={step} onChange={onChange} /> : null}
+        {ACTION_KINDS.includes(step.kind) ? <FailureHandling step={step} onChange={onChange} /> : null}
       </fieldset>
     </div>
   );

@@ -27,8 +27,6 @@ export interface StepKindInfo<K extends StepKind = StepKind> {
   summary(step: StepOf<K>): string;
   /** What must be fixed before saving (the server stays the authority). */
   problems(step: StepOf<K>): string[];
-  /** Calls Clockify or another service: offers retries and "continue on failure". */
-  sendsRequests?: boolean;
   /** Step lists held by this kind. */
   nested?: NestedList[];
 }

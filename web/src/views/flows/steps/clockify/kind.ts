@@ -9,5 +9,4 @@ export const clockifyKind: StepKindInfo<'clockify'> = {
   blank: (taken) => ({ id: uniqueActionId('call', taken), kind: 'clockify', operationId: '', params: {} }),
   summary: (step) => step.operationId || 'Clockify call',
   problems: (step) => (step.operationId ? [] : ['choose the Clockify operation to call.']),
-  sendsRequests: true,
 };

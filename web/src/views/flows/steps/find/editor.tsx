@@ -6,7 +6,8 @@ import { IdPicker } from '../../id-picker';
 import { JsonField } from '../../json-field';
 import { TemplateInput } from '../template-input';
 import type { StepEditorProps } from '../types';
-import { CREATABLE, FIND_ENTITY_LABELS, FIND_FIELDS } from './kind';
+import { FIND_ENTITIES, FIND_IF_MISSING } from '../../../../lib/flow-constants';
+import { FIND_ENTITY_LABELS, canCreate, findFields } from './kind';
 
 const IF_MISSING_LABELS: Record<FindStep['ifMissing'], string> = {
   fail: 'Fail the step',
@@ -18,11 +19,11 @@ const IF_MISSING_LABELS: Record<FindStep['ifMissing'], string> = {
 export function FindEditor({ step, onChange, readOnly, onValidity, title }: StepEditorProps<'find'>) {
   const fieldsId = useId();
   const names = useNames();
-  const creatable = CREATABLE.includes(step.entity);
+  const creatable = canCreate(step.entity);
   const setEntity = (entity: FindEntity) => {
-    const next: FindStep = { ...step, entity, by: { ...step.by, field: FIND_FIELDS[entity].includes(step.by.field) ? step.by.field : FIND_FIELDS[entity][0]! } };
-    if (entity !== 'task') delete next.projectId;
-    if (!CREATABLE.includes(entity) && next.ifMissing === 'create') {
+    const next: FindStep = { ...step, entity, by: { ...step.by, field: findFields(entity).includes(step.by.field) ? step.by.field : findFields(entity)[0]! } };
+    if (!FIND_ENTITIES[entity].needsProject) delete next.projectId;
+    if (!canCreate(entity) && next.ifMissing === 'create') {
       next.ifMissing = 'fail';
       delete next.create;
     }
@@ -34,7 +35,7 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
         <Field label="Find a">
           {({ id }) => (
             <select id={id} class="select" value={step.entity} onChange={(event) => setEntity(event.currentTarget.value as FindEntity)}>
-              {(Object.keys(FIND_ENTITY_LABELS) as FindEntity[]).map((entity) => (
+              {(Object.keys(FIND_ENTITIES) as FindEntity[]).map((entity) => (
                 <option key={entity} value={entity}>
                   {FIND_ENTITY_LABELS[entity]}
                 </option>
@@ -47,7 +48,7 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
             <>
               <input id={id} class="input mono" list={fieldsId} value={step.by.field} spellcheck={false} onInput={(event) => onChange({ ...step, by: { ...step.by, field: event.currentTarget.value.trim() } })} />
               <datalist id={fieldsId}>
-                {FIND_FIELDS[step.entity].map((field) => (
+                {findFields(step.entity).map((field) => (
                   <option key={field} value={field} />
                 ))}
               </datalist>
@@ -58,7 +59,7 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
       <Field label="Equals" required hint="Text or a template, e.g. {{ event.description | trim }}.">
         {({ id, describedBy }) => <TemplateInput id={id} describedBy={describedBy} label={`${title}: value to find`} value={step.by.value} onChange={(value) => onChange({ ...step, by: { ...step.by, value } })} />}
       </Field>
-      {step.entity === 'task' ? (
+      {FIND_ENTITIES[step.entity].needsProject ? (
         <Field label="In project" required hint="The project id (or a template giving it).">
           {({ id, describedBy }) => (
             <>
@@ -81,7 +82,7 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
               onChange(ifMissing === 'create' ? { ...step, ifMissing } : { ...rest, ifMissing });
             }}
           >
-            {(Object.keys(IF_MISSING_LABELS) as FindStep['ifMissing'][])
+            {FIND_IF_MISSING
               .filter((choice) => choice !== 'create' || creatable)
               .map((choice) => (
                 <option key={choice} value={choice}>

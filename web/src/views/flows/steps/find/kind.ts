@@ -1,19 +1,17 @@
 import type { FindEntity } from '../../../../api/types';
+import { FIND_ENTITIES } from '../../../../lib/flow-constants';
 import { uniqueActionId } from '../../../../lib/flow-draft';
 import type { StepKindInfo } from '../types';
 
 export const FIND_ENTITY_LABELS: Record<FindEntity, string> = { project: 'Project', client: 'Client', user: 'User', tag: 'Tag', task: 'Task', customField: 'Custom field' };
-/** Entities a "find or create" can create. */
-export const CREATABLE: readonly FindEntity[] = ['project', 'client', 'tag', 'task'];
-/** Fields people look entities up by; any field name may be typed. */
-export const FIND_FIELDS: Record<FindEntity, string[]> = {
-  project: ['name', 'id'],
-  client: ['name', 'id'],
-  user: ['email', 'name', 'id'],
-  tag: ['name', 'id'],
-  task: ['name', 'id'],
-  customField: ['name', 'id'],
-};
+
+/** The fields an entity is found by, the likely one (name) first. */
+export function findFields(entity: FindEntity): string[] {
+  const fields: readonly string[] = FIND_ENTITIES[entity].fields;
+  return [...fields].sort((a, b) => (a === 'name' ? -1 : b === 'name' ? 1 : 0));
+}
+
+export const canCreate = (entity: FindEntity): boolean => FIND_ENTITIES[entity].creatable;
 
 export const findKind: StepKindInfo<'find'> = {
   kind: 'find',
@@ -25,7 +23,7 @@ export const findKind: StepKindInfo<'find'> = {
   problems: (step) => [
     ...(step.by.field.trim() ? [] : ['choose the field to find by.']),
     ...(step.by.value.trim() ? [] : ['give the value to find.']),
-    ...(step.entity === 'task' && !step.projectId?.trim() ? ['a task is found in a project: give the project id.'] : []),
-    ...(step.ifMissing === 'create' && !CREATABLE.includes(step.entity) ? [`a ${FIND_ENTITY_LABELS[step.entity].toLowerCase()} cannot be created by a flow.`] : []),
+    ...(FIND_ENTITIES[step.entity].needsProject && !step.projectId?.trim() ? ['a task is found in a project: give the project id.'] : []),
+    ...(step.ifMissing === 'create' && !canCreate(step.entity) ? [`a ${FIND_ENTITY_LABELS[step.entity].toLowerCase()} cannot be created by a flow.`] : []),
   ],
 };

@@ -9,5 +9,4 @@ export const httpKind: StepKindInfo<'http'> = {
   blank: (taken) => ({ id: uniqueActionId('request', taken), kind: 'http', method: 'POST', url: 'https://', headers: { 'content-type': 'application/json' }, body: { event: '{{ event }}' } }),
   summary: (step) => `${step.method} ${step.url.replace(/^https?:\/\//, '') || 'request'}`,
   problems: (step) => (/^https?:\/\/[^/\s]+/.test(step.url) ? [] : ['the URL must start with http:// or https:// and a host.']),
-  sendsRequests: true,
 };

@@ -1,3 +1,4 @@
+import { STOP_OUTCOMES } from '../../../../lib/flow-constants';
 import { Field } from '../../../../ui/field';
 import { TemplateInput } from '../template-input';
 import type { StepEditorProps } from '../types';
@@ -10,7 +11,7 @@ export function StopEditor({ step, onChange, title }: StepEditorProps<'stop'>) {
       <Field label="End the run">
         {({ id }) => (
           <select id={id} class="select" value={step.outcome} onChange={(event) => onChange({ ...step, outcome: event.currentTarget.value as typeof step.outcome })}>
-            {(Object.keys(STOP_OUTCOME_LABELS) as (keyof typeof STOP_OUTCOME_LABELS)[]).map((outcome) => (
+            {STOP_OUTCOMES.map((outcome) => (
               <option key={outcome} value={outcome}>
                 {STOP_OUTCOME_LABELS[outcome]}
               </option>
