@@ -68,7 +68,7 @@ describe.runIf(chromiumAvailable())('Flow steps in the editor (real browser)', (
     await addStep(page, 'Step 1, then', /^Find in workspace/);
     const find = group(page, 'Step 1, then 1');
     await find.getByLabel('Find a').selectOption('tag');
-    await find.getByLabel('Equals', { exact: true }).fill('billable');
+    await find.getByLabel(/^Equals/).fill('billable');
     await find.getByLabel('If none is found').selectOption('create');
     expect(await find.textContent()).toContain('Find or create tag by name = billable');
 

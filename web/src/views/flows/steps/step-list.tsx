@@ -105,7 +105,7 @@ function AddStep({ label, depth, taken, onAdd }: { label: string; depth: number;
                 <Icon name={info.icon} />
                 <span class="stack-xs">
                   <strong>{info.label}</strong>
-                  <span class="muted small">{off ? 'Sending HTTP requests is off in this workspace.' : info.description}</span>
+                  <span class="muted small">{off ? 'Turned off in this workspace (see below).' : info.description}</span>
                 </span>
               </button>
             </li>
