@@ -4,6 +4,8 @@
  * every save and, once, at start-up for flows stored before credentials existed.
  */
 import type { FlowDefinition, HttpAction } from '../flows/model.js';
+import { stepKind } from '../flows/steps/registry.js';
+import { mapSteps } from '../flows/steps/walk.js';
 import type { CredentialKind } from './model.js';
 import { isSecretParamName } from './redact.js';
 
@@ -28,10 +30,10 @@ export interface ExtractedSecret {
  */
 export function extractSecrets(definition: FlowDefinition, nameFor: (suggestion: string, value: string) => string): { definition: FlowDefinition; extracted: ExtractedSecret[] } {
   const extracted: ExtractedSecret[] = [];
-  const actions = definition.actions.map((action, index) => {
+  const actions = mapSteps(definition.actions, (step, field) => {
     // Stored definitions were valid when saved; anything else (an older shape) is left as it is.
-    if (action.kind !== 'http' || typeof action.url !== 'string') return action;
-    const field = `actions[${index}]`;
+    if (!stepKind(step.kind)?.credentialPlaces || typeof (step as HttpAction).url !== 'string') return step;
+    const action = step as HttpAction;
     let changed: HttpAction = action;
     const headers: Record<string, string> = { ...(action.headers ?? {}) };
     for (const [header, value] of Object.entries(headers)) {

@@ -4,7 +4,7 @@
  */
 import { REDACTED } from '../observability/redact.js';
 import type { HttpAction } from '../flows/model.js';
-import type { PreparedHttpCall } from '../flows/actions/http-action.js';
+import type { PreparedHttpCall } from '../flows/steps/http/call.js';
 import { parseTemplate, templateStrings } from '../flows/templates.js';
 import type { ResolvedCredential } from './model.js';
 

@@ -2,41 +2,58 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { ProcessableEvent } from '../ingest/consumers.js';
 import type { Runtime } from '../runtime.js';
-import { prepareClockifyCall, sendClockifyCall } from './actions/clockify-action.js';
-import { prepareHttpCall, sendHttpCall } from './actions/http-action.js';
-import type { ActionOutcome } from './actions/types.js';
-import { truncateForRecord } from './actions/types.js';
-import { evaluateConditions, type ConditionsResult } from './conditions.js';
-import type { FlowAction, FlowDefinition } from './model.js';
-import type { FlowMetrics } from './metrics.js';
-import type { FlowStore, StoredFlow } from './store.js';
-import type { StepResult, TemplateContext } from './templates.js';
 import { CredentialStore } from '../credentials/store.js';
-import { applyCredential, credentialNamesOf, placeholder, secretValues, templateValue } from '../credentials/resolve.js';
-import type { ResolvedCredential } from '../credentials/model.js';
-import { maskSecrets, redactUrl, secretForms } from '../credentials/redact.js';
-import type { HttpAction } from './model.js';
+import { evaluateConditions, type ConditionsResult } from './conditions.js';
+import type { FlowDefinition, FlowStep } from './model.js';
+import type { FlowMetrics } from './metrics.js';
+import { FLOW_LIMITS, type StepKind } from './shared/flow-constants.js';
+import { truncateForRecord } from './steps/action-outcome.js';
+import { stepKind } from './steps/registry.js';
+import type { DryRunStep, PreviousRecord, RunContext, RunEnd, StepKindDefinition, StepOutcome, StepServices } from './steps/types.js';
+import type { FlowStore, StoredFlow } from './store.js';
 
 export interface RunSummary {
   flowId: string;
   runId: string | null;
-  status: 'succeeded' | 'failed' | 'skipped' | 'dead' | 'already-done';
+  status: 'succeeded' | 'failed' | 'skipped' | 'dead' | 'already-done' | 'waiting';
 }
 
-export interface DryRunAction {
-  actionId: string;
-  kind: FlowAction['kind'];
-  request: unknown;
-  missing: string[];
-  error?: string;
+/** One step of a dry run (top-level steps keep the old name `actionId`). */
+export type DryRunAction = DryRunStep;
+
+export const JOB_RESUME_WAIT = 'flow.resume-wait';
+
+/** What a parked run needs to go on: the job payload of JOB_RESUME_WAIT. */
+export interface ResumePayload {
+  runId: string;
+  flowId: string;
+  version: number;
+  replay: boolean;
+  event: ProcessableEvent;
+}
+
+/** A run in progress: where its steps' keys come from and how many steps it executed. */
+interface RunState {
+  runId: string;
+  workspaceId: string;
+  flowId: string;
+  version: number;
+  keyBase: string;
+  replay: boolean;
+  event: ProcessableEvent;
+  services: StepServices;
+  signal: AbortSignal;
+  executed: number;
+  position: number;
 }
 
 /**
- * Runs flows. Every action has an idempotency key (event + flow version + action; a replay uses its
- * own run). The key's record is written *before* sending: if the worker dies mid-send, the retry
- * sees the pending record and, for an action that could act twice (a POST), does not send it again
- * but marks its outcome unknown, so a person decides. Idempotent actions (GET, PUT, DELETE) are
- * simply sent again.
+ * Runs flows: a tree of steps, each kind found in the step registry (src/flows/steps/). Every step
+ * executed has a record keyed by its idempotency key (event + flow version + the step's path; a
+ * replay uses its own run), written *before* the step acts: if the worker dies mid-step, the retry
+ * sees the pending record and, for a step that could act twice (a POST), does not act again but marks
+ * its outcome unknown, so a person decides. A resumed run (after a wait, a crash) walks the tree again:
+ * finished steps reuse their record, containers are re-entered.
  */
 export class FlowExecutor {
   constructor(
@@ -47,12 +64,22 @@ export class FlowExecutor {
     private readonly credentials: CredentialStore = new CredentialStore(runtime.database, runtime.box, runtime.now),
   ) {}
 
-  /** Runs one flow on one event, resuming a run a crash interrupted. */
-  async run(flow: Pick<StoredFlow, 'id' | 'version' | 'definition' | 'workspaceId'>, event: ProcessableEvent, options: { signal: AbortSignal; replayOf?: string }): Promise<RunSummary> {
+  /** Runs one flow on one event, resuming a run a crash interrupted (or a wait parked: `resume`). */
+  async run(
+    flow: Pick<StoredFlow, 'id' | 'version' | 'definition' | 'workspaceId'>,
+    event: ProcessableEvent,
+    options: { signal: AbortSignal; replayOf?: string; resume?: { runId: string; replay: boolean } },
+  ): Promise<RunSummary> {
     const { runtime, store } = this;
     let runId: string | undefined;
-    if (!options.replayOf) {
+    if (options.resume) {
+      const parked = await store.runStatus(flow.workspaceId, options.resume.runId);
+      if (parked !== 'waiting' && parked !== 'running') return { flowId: flow.id, runId: options.resume.runId, status: 'already-done' };
+      runId = options.resume.runId;
+      await store.setRunStatus(flow.workspaceId, runId, 'running');
+    } else if (!options.replayOf) {
       const existing = await store.findRun(flow.workspaceId, flow.id, flow.version, event.id);
+      // A waiting run goes on only from its resume job, never from a redelivered event.
       if (existing && existing.status !== 'running') return { flowId: flow.id, runId: existing.id, status: 'already-done' };
       runId = existing?.id;
     }
@@ -60,36 +87,142 @@ export class FlowExecutor {
     if (!runId) runId = await store.startRun({ workspaceId: flow.workspaceId, flowId: flow.id, version: flow.version, eventId: event.id, matched: conditions.matched, trace: conditions.trace, replayOf: options.replayOf ?? null });
     if (conditions.exceeded) {
       // The same event and flow would run out again: failed for a person to see, not retried.
-      const error = `conditions: ${conditions.exceeded.message}`;
-      this.metrics.runs.inc({ outcome: 'failed' });
-      await store.finishRun(flow.workspaceId, runId, flow.id, 'failed', error);
-      runtime.bus.publish({ kind: 'flow-run', workspaceId: flow.workspaceId, data: { id: runId, flowId: flow.id, eventId: event.id, status: 'failed' } });
-      return { flowId: flow.id, runId, status: 'failed' };
+      return this.finish(flow, event, runId, { status: 'failed', error: `conditions: ${conditions.exceeded.message}` });
     }
     if (!conditions.matched) {
       this.metrics.runs.inc({ outcome: 'skipped' });
       await store.finishRun(flow.workspaceId, runId, flow.id, 'skipped', null);
       return { flowId: flow.id, runId, status: 'skipped' };
     }
+    const replay = options.resume ? options.resume.replay : options.replayOf !== undefined;
+    const state: RunState = {
+      runId,
+      workspaceId: flow.workspaceId,
+      flowId: flow.id,
+      version: flow.version,
+      keyBase: replay ? runId : `${event.id}:${flow.id}:v${flow.version}`,
+      replay,
+      event,
+      services: { runtime, credentials: this.credentials, dispatcher: this.dispatcher, httpAllowed: await this.httpActionsAllowed(flow.workspaceId) },
+      signal: options.signal,
+      executed: 0,
+      position: 0,
+    };
+    const end = (await this.runList(flow.definition.actions, '', this.contextFor(event), state)) ?? { status: 'succeeded', error: null };
+    if (end.status === 'waiting') {
+      await store.setRunStatus(flow.workspaceId, runId, 'waiting');
+      runtime.bus.publish({ kind: 'flow-run', workspaceId: flow.workspaceId, data: { id: runId, flowId: flow.id, eventId: event.id, status: 'waiting' } });
+      return { flowId: flow.id, runId, status: 'waiting' };
+    }
+    return this.finish(flow, event, runId, end as RunEnd & { status: 'succeeded' | 'failed' | 'skipped' | 'dead' });
+  }
 
-    const httpAllowed = await this.httpActionsAllowed(flow.workspaceId);
-    const context = this.contextFor(event);
-    let status: 'succeeded' | 'failed' | 'dead' = 'succeeded';
-    let error: string | null = null;
-    for (const [position, action] of flow.definition.actions.entries()) {
-      const key = options.replayOf ? `${runId}:${action.id}` : `${event.id}:${flow.id}:v${flow.version}:${action.id}`;
-      const result = await this.runAction(action, position, key, runId, flow.workspaceId, context, httpAllowed, options.signal);
-      context.steps![action.id] = { status: result.status, body: result.body, headers: result.headers };
-      if (!result.ok && !action.continueOnFailure) {
-        status = result.exhausted ? 'dead' : 'failed';
-        error = `${action.id}: ${result.error ?? 'failed'}`;
-        break;
+  private async finish(flow: Pick<StoredFlow, 'id' | 'workspaceId'>, event: ProcessableEvent, runId: string, end: { status: 'succeeded' | 'failed' | 'skipped' | 'dead'; error: string | null }): Promise<RunSummary> {
+    await this.store.finishRun(flow.workspaceId, runId, flow.id, end.status, end.error);
+    this.metrics.runs.inc({ outcome: end.status });
+    this.runtime.bus.publish({ kind: 'flow-run', workspaceId: flow.workspaceId, data: { id: runId, flowId: flow.id, eventId: event.id, status: end.status } });
+    return { flowId: flow.id, runId, status: end.status };
+  }
+
+  /** Runs a step list in order; returns how the run ends when a step ends it (undefined: go on). */
+  private async runList(steps: readonly FlowStep[], prefix: string, context: RunContext, state: RunState): Promise<RunEnd | undefined> {
+    for (const step of steps) {
+      const path = prefix === '' ? step.id : `${prefix}.${step.id}`;
+      const kind = stepKind(step.kind);
+      if (!kind) return { status: 'failed', error: `${path}: unknown step kind "${step.kind}"` };
+      state.executed += 1;
+      if (state.executed > FLOW_LIMITS.stepsPerRun) {
+        return { status: 'failed', error: `${path}: the run went over the limit of ${FLOW_LIMITS.stepsPerRun} steps per run (limit stepsPerRun)` };
+      }
+      const key = `${state.keyBase}:${path}`;
+      if (step.onlyIf) {
+        const only = evaluateConditions(step.onlyIf, context);
+        if (only.exceeded) return { status: 'failed', error: `${path}: onlyIf: ${only.exceeded.message}` };
+        if (!only.matched) {
+          await this.recordSkipped(step, path, key, state, only.trace);
+          context.steps[step.id] = { status: 'skipped', skipped: true };
+          continue;
+        }
+      }
+      const outcome = await this.runStep(step, kind, path, key, context, state);
+      context.steps[step.id] = outcome.result;
+      if (outcome.limit) return { status: 'failed', error: `${path}: ${outcome.error ?? outcome.limit}` };
+      if (outcome.end) return outcome.end;
+      if (outcome.stop) return { status: outcome.stop.outcome, error: outcome.stop.outcome === 'failed' ? `${path}: ${outcome.stop.message ?? 'stopped'}` : null };
+      if (outcome.status === 'waiting') {
+        await this.park(state, path, outcome.resumeAt!);
+        return { status: 'waiting', error: null };
+      }
+      const continueOnFailure = 'continueOnFailure' in step && step.continueOnFailure === true;
+      if ((outcome.status === 'failed' || outcome.status === 'unknown') && !continueOnFailure) {
+        return { status: (outcome as { exhausted?: boolean }).exhausted ? 'dead' : 'failed', error: `${path}: ${outcome.error ?? 'failed'}` };
       }
     }
-    await store.finishRun(flow.workspaceId, runId, flow.id, status, error);
-    this.metrics.runs.inc({ outcome: status });
-    runtime.bus.publish({ kind: 'flow-run', workspaceId: flow.workspaceId, data: { id: runId, flowId: flow.id, eventId: event.id, status } });
-    return { flowId: flow.id, runId, status };
+    return undefined;
+  }
+
+  /** Queues the job that resumes the run when the wait is over (durable: it is in the database). */
+  private async park(state: RunState, path: string, resumeAt: number): Promise<void> {
+    const payload: ResumePayload = { runId: state.runId, flowId: state.flowId, version: state.version, replay: state.replay, event: state.event };
+    await this.runtime.queue.enqueue({ kind: JOB_RESUME_WAIT, workspaceId: state.workspaceId, payload, runAt: resumeAt, dedupeKey: `${JOB_RESUME_WAIT}:${state.runId}:${path}` });
+  }
+
+  private async recordSkipped(step: FlowStep, path: string, key: string, state: RunState, trace: unknown): Promise<void> {
+    const position = state.position++;
+    if (!(await this.store.actionResult(key))) await this.store.claimAction({ key, runId: state.runId, workspaceId: state.workspaceId, actionId: step.id, position, request: null, stepPath: path, kind: step.kind });
+    await this.store.recordAction(key, { runId: state.runId, status: 'skipped', request: { onlyIf: trace }, response: null, attempts: 0, durationMs: 0 });
+  }
+
+  private async runStep(step: FlowStep, kind: StepKindDefinition, path: string, key: string, context: RunContext, state: RunState): Promise<StepOutcome & { exhausted?: boolean }> {
+    const { store } = this;
+    const position = state.position++;
+    const row = await store.actionResult(key);
+    const previous: PreviousRecord | undefined = row ? { status: row.status, request: parse(row.request_json), response: parse(row.response_json), attempts: row.attempts } : undefined;
+    if (previous?.status === 'succeeded' && !kind.container) {
+      const { error: _error, resumeAtMs: _at, ...result } = (previous.response ?? {}) as Record<string, unknown>;
+      return { status: 'succeeded', result };
+    }
+    if ((previous?.status === 'pending' || previous?.status === 'unknown') && !kind.container && !kind.idempotent(step, state.services)) {
+      const error = 'the previous attempt stopped while sending; not sent again because it could act twice — replay the run to send it';
+      await store.recordAction(key, { runId: state.runId, status: 'unknown', request: previous.request, response: null, attempts: previous.attempts, durationMs: 0 });
+      return { status: 'unknown', result: { status: 'unknown' }, error };
+    }
+    if (!previous) await store.claimAction({ key, runId: state.runId, workspaceId: state.workspaceId, actionId: step.id, position, request: null, stepPath: path, kind: step.kind });
+
+    const retry = 'retry' in step ? step.retry : undefined;
+    const attempts = retry?.attempts ?? 1;
+    const backoffMs = retry?.backoffMs ?? 1000;
+    let outcome: StepOutcome | undefined;
+    let attempt = 0;
+    const started = performance.now();
+    const env = {
+      ...state.services,
+      workspaceId: state.workspaceId,
+      context,
+      path,
+      signal: state.signal,
+      previous,
+      runNested: (steps: readonly FlowStep[], prefix: string, scope: RunContext) => this.runList(steps, prefix, scope, state),
+    };
+    for (attempt = 1; attempt <= attempts; attempt++) {
+      const stepStarted = performance.now();
+      outcome = await kind.execute(step as never, env);
+      if (!kind.container) this.metrics.actionDuration.observe({ kind: step.kind }, (performance.now() - stepStarted) / 1000);
+      if (outcome.status !== 'failed' || !outcome.retryable || attempt === attempts || state.signal.aborted) break;
+      this.metrics.retries.inc({ kind: step.kind });
+      await sleep(backoffMs * 2 ** (attempt - 1), undefined, { signal: state.signal }).catch(() => undefined);
+    }
+    const final = outcome!;
+    const recorded = final.resumeAt !== undefined ? { ...final.result, resumeAtMs: final.resumeAt } : final.result;
+    await store.recordAction(key, {
+      runId: state.runId,
+      status: final.status,
+      request: final.request ?? null,
+      response: { ...(truncateForRecord(recorded) as Record<string, unknown>), ...(final.error ? { error: final.error } : {}) },
+      attempts: Math.min(attempt, attempts),
+      durationMs: performance.now() - started,
+    });
+    return { ...final, exhausted: final.status === 'failed' && final.retryable === true && attempts > 1 };
   }
 
   /** Evaluates and renders without sending or writing anything; `exceeded` names the budget a hostile condition ran out of. */
@@ -97,26 +230,32 @@ export class FlowExecutor {
     const conditions = evaluateConditions(definition.conditions, event.payload);
     if (conditions.exceeded) return { matched: false, trace: conditions.trace, actions: [], exceeded: conditions.exceeded };
     const context = this.contextFor({ id: event.id ?? 'dry-run', workspaceId, source: event.source ?? 'clockify', eventType: event.eventType, payload: event.payload, receivedAt: this.runtime.now() });
-    const actions: DryRunAction[] = [];
-    for (const action of definition.actions) {
-      if (action.kind === 'clockify') {
-        const prepared = prepareClockifyCall(action, context, this.runtime.catalog, workspaceId);
-        actions.push(prepared.ok ? { actionId: action.id, kind: action.kind, request: { operationId: prepared.operation.operationId, method: prepared.operation.method, path: prepared.operation.path, ...this.runtime.redactor.redact(prepared.input) }, missing: prepared.missing } : { actionId: action.id, kind: action.kind, request: null, missing: prepared.missing, error: prepared.error });
-      } else {
-        // A dry run never opens a credential: each one renders as a placeholder in its place.
-        const names = credentialNamesOf(action);
-        const known = await this.credentials.describe(workspaceId, names);
-        const stand = new Map([...known].map(([name, credential]) => [name, placeholder(credential)]));
-        const prepared = this.prepareWithCredentials(action, context, stand, names);
-        actions.push(prepared.ok ? { actionId: action.id, kind: action.kind, request: this.runtime.redactor.redact({ method: prepared.method, url: redactUrl(prepared.url), headers: prepared.headers, body: prepared.body }), missing: prepared.missing } : { actionId: action.id, kind: action.kind, request: null, missing: prepared.missing, error: prepared.error });
+    const services: StepServices = { runtime: this.runtime, credentials: this.credentials, dispatcher: this.dispatcher, httpAllowed: true };
+    const budget = { executed: 0 };
+    const dryList = async (steps: readonly FlowStep[], prefix: string, scope: RunContext): Promise<DryRunStep[]> => {
+      const views: DryRunStep[] = [];
+      for (const step of steps) {
+        const path = prefix === '' ? step.id : `${prefix}.${step.id}`;
+        const kind = stepKind(step.kind);
+        if (!kind || ++budget.executed > FLOW_LIMITS.stepsPerRun) break;
+        const only = step.onlyIf ? evaluateConditions(step.onlyIf, scope) : undefined;
+        if (only && !only.matched) {
+          views.push({ actionId: step.id, path, kind: step.kind as StepKind, request: null, missing: [], note: 'would be skipped: its "only if" does not hold' });
+          scope.steps[step.id] = { status: 'skipped', skipped: true };
+          continue;
+        }
+        const view = await kind.dryRun(step as never, { ...services, workspaceId, context: scope, path, dryNested: dryList });
+        views.push({ actionId: step.id, path, kind: step.kind as StepKind, request: view.request, missing: view.missing, ...(view.error ? { error: view.error } : {}), ...(view.note ? { note: view.note } : {}), ...(view.children ? { children: view.children } : {}) });
+        // Later steps see a placeholder result, so their templates render as far as they can.
+        scope.steps[step.id] = { status: 'dry-run', body: null, ...view.result };
       }
-      // Later actions see a placeholder result, so their templates render as far as they can.
-      context.steps![action.id] = { status: 'dry-run', body: null };
-    }
+      return views;
+    };
+    const actions = await dryList(definition.actions, '', context);
     return { matched: conditions.matched, trace: conditions.trace, actions };
   }
 
-  private contextFor(event: ProcessableEvent): TemplateContext & { steps: Record<string, StepResult> } {
+  private contextFor(event: ProcessableEvent): RunContext {
     return {
       event: event.payload,
       workspace: { id: event.workspaceId },
@@ -130,81 +269,13 @@ export class FlowExecutor {
     const settings = await this.runtime.settingsOf(workspaceId);
     return settings.enable_http_actions === true;
   }
+}
 
-  private async runAction(
-    action: FlowAction,
-    position: number,
-    key: string,
-    runId: string,
-    workspaceId: string,
-    context: TemplateContext,
-    httpAllowed: boolean,
-    signal: AbortSignal,
-  ): Promise<ActionOutcome & { exhausted?: boolean }> {
-    const { store } = this;
-    const previous = await store.actionResult(key);
-    if (previous?.status === 'succeeded') {
-      const response = previous.response_json ? (JSON.parse(previous.response_json) as { status: number | string; body?: unknown; headers?: Record<string, string> }) : { status: 'done' };
-      return { ok: true, status: response.status, body: response.body, headers: response.headers, request: null, retryable: false };
-    }
-    const idempotent = action.kind === 'clockify' ? this.runtime.catalog.get(action.operationId)?.idempotent === true : action.method === 'GET' || action.method === 'PUT' || action.method === 'DELETE';
-    if (previous?.status === 'pending' || previous?.status === 'unknown') {
-      if (!idempotent) {
-        const error = 'the previous attempt stopped while sending; not sent again because it could act twice — replay the run to send it';
-        await store.recordAction(key, { runId, status: 'unknown', request: previous.request_json ? JSON.parse(previous.request_json) : null, response: null, attempts: previous.attempts, durationMs: 0 });
-        return { ok: false, status: 'unknown', request: null, error, retryable: false };
-      }
-    } else if (!previous) {
-      await store.claimAction({ key, runId, workspaceId, actionId: action.id, position, request: null });
-    }
-
-    const attempts = action.retry?.attempts ?? 1;
-    const backoffMs = action.retry?.backoffMs ?? 1000;
-    let outcome: ActionOutcome | undefined;
-    let attempt = 0;
-    const started = performance.now();
-    for (attempt = 1; attempt <= attempts; attempt++) {
-      const actionStarted = performance.now();
-      outcome = await this.attempt(action, workspaceId, context, httpAllowed, signal);
-      this.metrics.actionDuration.observe({ kind: action.kind }, (performance.now() - actionStarted) / 1000);
-      if (outcome.ok || !outcome.retryable || attempt === attempts || signal.aborted) break;
-      this.metrics.retries.inc({ kind: action.kind });
-      await sleep(backoffMs * 2 ** (attempt - 1), undefined, { signal }).catch(() => undefined);
-    }
-    const final = outcome!;
-    await store.recordAction(key, {
-      runId,
-      status: final.ok ? 'succeeded' : 'failed',
-      request: final.request,
-      response: { status: final.status, body: truncateForRecord(final.body), headers: final.headers, ...(final.error ? { error: final.error } : {}) },
-      attempts: Math.min(attempt, attempts),
-      durationMs: performance.now() - started,
-    });
-    return { ...final, exhausted: !final.ok && final.retryable && attempts > 1 };
-  }
-
-  private async attempt(action: FlowAction, workspaceId: string, context: TemplateContext, httpAllowed: boolean, signal: AbortSignal): Promise<ActionOutcome> {
-    if (action.kind === 'clockify') {
-      const prepared = prepareClockifyCall(action, context, this.runtime.catalog, workspaceId);
-      if (!prepared.ok) return { ok: false, status: 'invalid', request: null, error: prepared.error, retryable: false };
-      return sendClockifyCall(this.runtime, workspaceId, prepared, signal);
-    }
-    if (!httpAllowed) return { ok: false, status: 'refused', request: null, error: 'HTTP actions are not enabled for this workspace', retryable: false };
-    const names = credentialNamesOf(action);
-    const resolved = await this.credentials.resolve(workspaceId, names);
-    // Whatever the request, its answer or an error says, the credentials' values are not recorded.
-    const secrets = secretForms([...resolved.values()].flatMap(secretValues));
-    const prepared = this.prepareWithCredentials(action, context, resolved, names);
-    if (!prepared.ok) return { ok: false, status: 'invalid', request: null, error: maskSecrets(prepared.error, secrets), retryable: false };
-    return maskSecrets(await sendHttpCall(prepared, this.dispatcher(), this.runtime.redactor, signal), secrets);
-  }
-
-  /** Renders an HTTP action with its credentials: their values in `{{ credentials.x }}`, and the `credential` field applied. */
-  private prepareWithCredentials(action: HttpAction, context: TemplateContext, credentials: Map<string, ResolvedCredential>, names: string[]): ReturnType<typeof prepareHttpCall> {
-    const absent = names.filter((name) => !credentials.has(name));
-    if (absent.length > 0) return { ok: false, error: `unknown credential ${absent.map((name) => `"${name}"`).join(', ')} (create it in the Credentials section)`, missing: [] };
-    const prepared = prepareHttpCall(action, { ...context, credentials: Object.fromEntries([...credentials].map(([name, credential]) => [name, templateValue(credential)])) });
-    if (!prepared.ok || !action.credential) return prepared;
-    return applyCredential(prepared, credentials.get(action.credential)!);
+function parse(json: string | null): unknown {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json);
+  } catch {
+    return null;
   }
 }

@@ -6,7 +6,7 @@ import type { Room } from '../room.js';
 import type { Runtime } from '../runtime.js';
 import { parseJsonOr } from '../util/json.js';
 import { flowsConsumer } from './consumer.js';
-import { FlowExecutor } from './executor.js';
+import { FlowExecutor, JOB_RESUME_WAIT, type ResumePayload } from './executor.js';
 import { createFlowMetrics } from './metrics.js';
 import { JOB_REPLAY_RUN, flowRoutes } from './routes.js';
 import { FlowStore } from './store.js';
@@ -45,6 +45,14 @@ export function flowsRoom(runtime: Runtime): Room {
       { id: event.id, workspaceId: event.workspace_id, source: event.source, eventType: event.event_type, payload: parseJsonOr(event.payload_json, null), receivedAt: Number(event.received_at) },
       { signal, replayOf: runId },
     );
+  });
+  // A run a wait step parked: due at its resume time, taken by any instance, after any restart.
+  runtime.registerJob(JOB_RESUME_WAIT, async (job, { signal }) => {
+    const payload = job.payload as ResumePayload;
+    const definition = await store.version(payload.flowId, payload.version);
+    if (!definition) return;
+    const flow = { id: payload.flowId, version: payload.version, definition, workspaceId: job.workspaceId };
+    await executor.run(flow, payload.event, { signal, resume: { runId: payload.runId, replay: payload.replay } });
   });
   runtime.registerJob(JOB_MANUAL_RUN, manualRunJob(runtime, store, executor));
   runtime.registerJob(JOB_SCHEDULED_RUN, scheduledRunJob(runtime, store, executor));

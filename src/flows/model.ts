@@ -5,82 +5,22 @@
  * catalog lookups) live in validate.ts.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { literals, strict, ConditionGroupSchema, ConditionSchema } from './condition-schema.js';
 import { HOUR_INTERVALS, MINUTE_INTERVALS, SCHEDULE_DAYS, SCHEDULE_MIN_INTERVAL_MINUTES } from './schedule.js';
+import { branchStepSchema } from './steps/branch/schema.js';
+import { clockifyStepSchema } from './steps/clockify/schema.js';
+import { findStepSchema } from './steps/find/schema.js';
+import { forEachStepSchema } from './steps/for-each/schema.js';
+import { httpStepSchema } from './steps/http/schema.js';
+import { setStepSchema } from './steps/set/schema.js';
+import { stopStepSchema } from './steps/stop/schema.js';
+import { waitStepSchema } from './steps/wait/schema.js';
+import { FLOW_LIMITS } from './shared/flow-constants.js';
 
-export const FLOW_LIMITS = {
-  nameLength: 100,
-  descriptionLength: 2_000,
-  events: 60,
-  actions: 20,
-  /** The top-level group counts as depth 1. */
-  conditionDepth: 4,
-  rulesPerGroup: 50,
-  /** Conditions in the whole tree, all groups together. */
-  conditions: 200,
-  pathLength: 500,
-  params: 50,
-  headers: 30,
-  urlLength: 2_048,
-  retryAttempts: 10,
-  retryBackoffMs: 60_000,
-  /** Shortest time between two runs of a scheduled flow. */
-  scheduleMinIntervalMinutes: SCHEDULE_MIN_INTERVAL_MINUTES,
-} as const;
-
-export const ACTION_ID_PATTERN = '^[A-Za-z][A-Za-z0-9_]{0,39}$';
-
-export const CONDITION_OPERATORS = [
-  'equals',
-  'not_equals',
-  'exists',
-  'not_exists',
-  'empty',
-  'not_empty',
-  'contains',
-  'in',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'matches',
-] as const;
-export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
-
-export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-
-const strict = { additionalProperties: false } as const;
-
-function literals<T extends string>(values: readonly T[]) {
-  return Type.Union(values.map((value) => Type.Literal(value)));
-}
-
-export const ConditionSchema = Type.Object(
-  {
-    path: Type.String({ minLength: 1, maxLength: FLOW_LIMITS.pathLength, description: "RFC 9535 JSONPath into the event, e.g. '$.projectId'" }),
-    op: literals(CONDITION_OPERATORS),
-    value: Type.Optional(
-      Type.Unknown({
-        description:
-          "Operand: any JSON for equals/contains, an array for 'in', a number or ISO date/duration for gt/gte/lt/lte, a pattern string (or { pattern, ignoreCase }) for 'matches'",
-      }),
-    ),
-  },
-  strict,
-);
-export type Condition = Static<typeof ConditionSchema>;
-
-export const ConditionGroupSchema = Type.Recursive(
-  (This) =>
-    Type.Object(
-      {
-        mode: literals(['all', 'any'] as const),
-        rules: Type.Array(Type.Union([ConditionSchema, This]), { maxItems: FLOW_LIMITS.rulesPerGroup }),
-      },
-      strict,
-    ),
-  { $id: 'FlowConditionGroup', description: `Nested at most ${FLOW_LIMITS.conditionDepth} levels deep; a group without rules always holds` },
-);
-export type ConditionGroup = Static<typeof ConditionGroupSchema>;
+export { ACTION_ID_PATTERN, CONDITION_OPERATORS, FLOW_LIMITS, HTTP_METHODS, STEP_KINDS, TEMPLATE_ROOTS } from './shared/flow-constants.js';
+export type { ConditionOperator, StepKind } from './shared/flow-constants.js';
+export { ConditionGroupSchema, ConditionSchema } from './condition-schema.js';
+export type { Condition, ConditionGroup } from './condition-schema.js';
 
 export const ClockifyTriggerSchema = Type.Object(
   {
@@ -129,54 +69,38 @@ export type ScheduleTrigger = Static<typeof ScheduleTriggerSchema>;
 export const TriggerSchema = Type.Union([ClockifyTriggerSchema, CustomTriggerSchema, ScheduleTriggerSchema]);
 export type FlowTrigger = Static<typeof TriggerSchema>;
 
-const RetrySchema = Type.Object(
-  {
-    attempts: Type.Integer({ minimum: 1, maximum: FLOW_LIMITS.retryAttempts }),
-    backoffMs: Type.Integer({ minimum: 0, maximum: FLOW_LIMITS.retryBackoffMs }),
-  },
-  strict,
-);
-
-const actionBase = {
-  id: Type.String({ pattern: ACTION_ID_PATTERN, description: 'Unique in the flow; later actions read its result as steps.<id>' }),
-  name: Type.Optional(Type.String({ maxLength: 100 })),
-  continueOnFailure: Type.Optional(Type.Boolean()),
-  retry: Type.Optional(RetrySchema),
-};
-
-export const ClockifyActionSchema = Type.Object(
-  {
-    ...actionBase,
-    kind: Type.Literal('clockify'),
-    operationId: Type.String({ minLength: 1, maxLength: 100 }),
-    params: Type.Optional(
-      Type.Record(Type.String(), Type.Unknown(), {
-        maxProperties: FLOW_LIMITS.params,
-        description: 'Path and query parameters: constants or template strings. workspaceId is filled in automatically.',
-      }),
-    ),
-    body: Type.Optional(Type.Unknown({ description: 'JSON body; any string in it may be a template' })),
-  },
-  strict,
-);
+export const ClockifyActionSchema = clockifyStepSchema();
 export type ClockifyAction = Static<typeof ClockifyActionSchema>;
-
-export const HttpActionSchema = Type.Object(
-  {
-    ...actionBase,
-    kind: Type.Literal('http'),
-    method: literals(HTTP_METHODS),
-    url: Type.String({ minLength: 1, maxLength: FLOW_LIMITS.urlLength, description: 'http(s) URL; templates allowed after the scheme' }),
-    headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4_096 }), { maxProperties: FLOW_LIMITS.headers })),
-    body: Type.Optional(Type.Unknown()),
-    credential: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,59}$', description: 'A credential of the workspace put into the request by its kind: a header, Authorization: Bearer/Basic, or a query parameter' })),
-  },
-  strict,
-);
+export const HttpActionSchema = httpStepSchema();
 export type HttpAction = Static<typeof HttpActionSchema>;
 
+/** The two kinds that call something outside (an "action" in the stored field's name). */
 export const ActionSchema = Type.Union([ClockifyActionSchema, HttpActionSchema]);
 export type FlowAction = Static<typeof ActionSchema>;
+
+/** One step: the union over every kind, nested through branch and for-each. */
+export const StepSchema = Type.Recursive(
+  (This) =>
+    Type.Union([
+      clockifyStepSchema(This),
+      httpStepSchema(This),
+      setStepSchema(This),
+      branchStepSchema(This),
+      forEachStepSchema(This),
+      findStepSchema(This),
+      waitStepSchema(This),
+      stopStepSchema(This),
+    ]),
+  { $id: 'FlowStep', description: `Nested at most ${FLOW_LIMITS.stepDepth} levels; ids unique in the whole flow` },
+);
+export type FlowStep = Static<typeof StepSchema>;
+export type StepOf<K extends FlowStep['kind']> = Extract<FlowStep, { kind: K }>;
+export type SetStep = StepOf<'set'>;
+export type StopStep = StepOf<'stop'>;
+export type BranchStep = StepOf<'branch'>;
+export type ForEachStep = StepOf<'for-each'>;
+export type FindStep = StepOf<'find'>;
+export type WaitStep = StepOf<'wait'>;
 
 export const FlowDefinitionSchema = Type.Object(
   {
@@ -185,7 +109,8 @@ export const FlowDefinitionSchema = Type.Object(
     enabled: Type.Boolean(),
     trigger: TriggerSchema,
     conditions: ConditionGroupSchema,
-    actions: Type.Array(ActionSchema, { minItems: 1, maxItems: FLOW_LIMITS.actions }),
+    /** Kept as `actions` for stored flows and the API; its items are steps of any kind. */
+    actions: Type.Array(StepSchema, { minItems: 1, maxItems: FLOW_LIMITS.actions }),
   },
   { ...strict, $id: 'FlowDefinition', title: 'Flow definition' },
 );
@@ -210,10 +135,21 @@ export interface CatalogLike {
 /** Parameters the executor fills from the installation, so flows need not (and should not) set them. */
 export const IMPLICIT_PARAMS: readonly string[] = ['workspaceId'];
 
-/** The template context roots a flow may reference (`credentials` only in an HTTP action's URL and headers). */
-export const TEMPLATE_ROOTS = ['event', 'workspace', 'steps', 'trigger', 'credentials'] as const;
 
 /** The flow definition schema as plain JSON (no TypeBox symbols), for /docs and clients. */
 export function flowDefinitionJsonSchema(): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(FlowDefinitionSchema as TSchema)) as Record<string, unknown>;
+  const plain = JSON.parse(JSON.stringify(FlowDefinitionSchema as TSchema)) as Record<string, unknown>;
+  return withSingleIds(plain, new Set()) as Record<string, unknown>;
+}
+
+/** The condition group appears in every step (onlyIf): a schema may define an $id once, so later copies become references to it. */
+function withSingleIds(node: unknown, seen: Set<string>): unknown {
+  if (Array.isArray(node)) return node.map((item) => withSingleIds(item, seen));
+  if (!node || typeof node !== 'object') return node;
+  const object = node as Record<string, unknown>;
+  if (typeof object.$id === 'string') {
+    if (seen.has(object.$id)) return { $ref: object.$id };
+    seen.add(object.$id);
+  }
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, withSingleIds(value, seen)]));
 }

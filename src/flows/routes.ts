@@ -13,6 +13,7 @@ import { TemplateInputError, findFlowTemplate, flowTemplatesFor } from './librar
 import type { FlowDefinition } from './model.js';
 import type { FlowStore, StoredFlow } from './store.js';
 import { validateFlowDefinition } from './validate.js';
+import { RunDetailSchema } from './run-detail-schema.js';
 import { PYTHON_FLOW_FIELDS, looksLikePythonFlow, translatePythonFlow } from './python-import.js';
 import { adoptLiteralSecrets } from '../credentials/adopt.js';
 import type { CredentialStore } from '../credentials/store.js';
@@ -171,7 +172,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     return runsFor(user, await store.listRuns(user.workspaceId, { status: q.status, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, before: q.cursor, limit: q.limit ?? 50, aboutUser: ownRowsOnly(user) }));
   });
 
-  ui.get<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId', { schema: { tags, summary: 'One run with each action\'s request and response.', params: RunParams } }, async (request) => {
+  ui.get<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId', { schema: { tags, summary: 'One run with a record per executed step (path, kind, input, output, attempts, duration).', params: RunParams, response: { 200: RunDetailSchema } } }, async (request) => {
     const user = currentUser(request);
     const run = await store.getRun(user.workspaceId, request.params.runId, ownRowsOnly(user));
     if (!run) throw problems.notFound('unknown-run', 'No run with this id in this workspace.');

@@ -13,7 +13,7 @@ export const SCHEDULE_DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] a
 export type ScheduleDay = (typeof SCHEDULE_DAYS)[number];
 
 /** The shortest allowed time between two occurrences of one flow's schedule. */
-export const SCHEDULE_MIN_INTERVAL_MINUTES = 5;
+export { SCHEDULE_MIN_INTERVAL_MINUTES } from './shared/flow-constants.js';
 /** Intervals that divide the hour / the day, so occurrences sit on the same wall-clock marks every day. */
 export const MINUTE_INTERVALS = [5, 6, 10, 12, 15, 20, 30] as const;
 export const HOUR_INTERVALS = [1, 2, 3, 4, 6, 8, 12] as const;

@@ -36,6 +36,9 @@ export interface FlowRunView {
 
 export interface ActionResultView {
   actionId: string;
+  /** Where the step sits in the flow: its id at the top level, `loop1[3].tagIt` inside a for-each. */
+  path: string;
+  kind: string | null;
   position: number;
   status: FlowActionResultsTable['status'];
   request: unknown;
@@ -153,6 +156,16 @@ export class FlowStore {
     });
   }
 
+  async runStatus(workspaceId: string, runId: string): Promise<FlowRunsTable['status'] | undefined> {
+    const row = await this.db.selectFrom('flow_runs').select('status').where('workspace_id', '=', workspaceId).where('id', '=', runId).executeTakeFirst();
+    return row?.status;
+  }
+
+  /** A run parked by a wait (`waiting`) or taken up again (`running`): not finished. */
+  async setRunStatus(workspaceId: string, runId: string, status: 'waiting' | 'running'): Promise<void> {
+    await this.db.updateTable('flow_runs').set({ status }).where('id', '=', runId).where('workspace_id', '=', workspaceId).execute();
+  }
+
   /** `aboutUser`: only a run on an event about this user (a member's view, see access-policy). */
   async getRun(workspaceId: string, runId: string, aboutUser?: string): Promise<{ run: FlowRunView; actions: ActionResultView[] } | undefined> {
     let query = this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', runId);
@@ -188,10 +201,10 @@ export class FlowStore {
   }
 
   /** Writes the intent to send before sending. False when the key already has a record. */
-  async claimAction(input: { key: string; runId: string; workspaceId: string; actionId: string; position: number; request: unknown }): Promise<boolean> {
+  async claimAction(input: { key: string; runId: string; workspaceId: string; actionId: string; position: number; request: unknown; stepPath?: string; kind?: string }): Promise<boolean> {
     const row = await this.db
       .insertInto('flow_action_results')
-      .values({ idempotency_key: input.key, run_id: input.runId, workspace_id: input.workspaceId, action_id: input.actionId, position: input.position, status: 'pending', request_json: JSON.stringify(input.request ?? null), response_json: null, attempts: 0, duration_ms: 0, created_at: this.now() })
+      .values({ idempotency_key: input.key, run_id: input.runId, workspace_id: input.workspaceId, action_id: input.actionId, position: input.position, status: 'pending', request_json: JSON.stringify(input.request ?? null), response_json: null, attempts: 0, duration_ms: 0, created_at: this.now(), step_path: input.stepPath ?? input.actionId, kind: input.kind ?? null })
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .returning('idempotency_key')
       .executeTakeFirst();
@@ -242,6 +255,8 @@ function toRun(row: Selectable<FlowRunsTable>): FlowRunView {
 function toAction(row: Selectable<FlowActionResultsTable>): ActionResultView {
   return {
     actionId: row.action_id,
+    path: row.step_path ?? row.action_id,
+    kind: row.kind,
     position: row.position,
     status: row.status,
     request: parseJsonOr(row.request_json, null),

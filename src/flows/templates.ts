@@ -45,7 +45,7 @@ export interface ParsedTemplate {
 export type ParseTemplateResult = { ok: true; template: ParsedTemplate } | { ok: false; message: string; position: number };
 
 export interface StepResult {
-  status: number | string;
+  status?: number | string;
   body?: unknown;
   headers?: Record<string, string | string[] | undefined>;
   [key: string]: unknown;

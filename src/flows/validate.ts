@@ -5,15 +5,11 @@
  * than against the whole union schema, because union errors would otherwise say only "no variant
  * matched".
  */
-import { Type, type TSchema } from '@sinclair/typebox';
-import { Errors, ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
-import { checkUrlSyntax } from '../net/ssrf.js';
+import { Type } from '@sinclair/typebox';
 import { compileJsonPath } from './condition-path.js';
 import { compileSafeRegex } from './condition-regex.js';
 import { compareValues, regexOperand } from './conditions.js';
 import {
-  ACTION_ID_PATTERN,
-  ClockifyActionSchema,
   ClockifyTriggerSchema,
   ConditionSchema,
   CustomTriggerSchema,
@@ -22,19 +18,17 @@ import {
   MinutesScheduleSchema,
   ScheduleTriggerSchema,
   FLOW_LIMITS,
-  HttpActionSchema,
-  IMPLICIT_PARAMS,
-  TEMPLATE_ROOTS,
   type CatalogLike,
   type FlowDefinition,
 } from './model.js';
-import { joinField, parseTemplate, templateStrings } from './templates.js';
 import { HOUR_INTERVALS, MINUTE_INTERVALS, isTimeZone } from './schedule.js';
+import { LOOP_ROOTS, OPERATORS_WITH_VALUE, STEP_KINDS, TEMPLATE_ROOTS } from './shared/flow-constants.js';
+import { stepKind } from './steps/registry.js';
+import { parseTemplate, templateStrings } from './templates.js';
+import { ProblemList, isObject } from './validation-problems.js';
 
-export interface FlowProblem {
-  field: string;
-  message: string;
-}
+export type { FlowProblem } from './validation-problems.js';
+import type { FlowProblem } from './validation-problems.js';
 
 export interface FlowValidationContext {
   /** Clockify events this edition/installation can receive. */
@@ -48,8 +42,6 @@ export interface FlowValidationContext {
 }
 
 export type FlowValidationResult = { ok: true; flow: FlowDefinition } | { ok: false; problems: FlowProblem[] };
-
-const MAX_PROBLEMS = 100;
 
 const FlowShellSchema = Type.Object(
   {
@@ -71,93 +63,7 @@ const GroupShellSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const OPERATORS_WITH_VALUE = new Set(['equals', 'not_equals', 'contains', 'in', 'gt', 'gte', 'lt', 'lte', 'matches']);
 const ORDERING_OPERATORS = new Set(['gt', 'gte', 'lt', 'lte']);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer', 'expect']);
-
-/** Turns a TypeBox JSON pointer (`/actions/1/id`) into a field path under `base`. */
-function fieldFromPointer(base: string, pointer: string): string {
-  let field = base;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    field = joinField(field, /^\d+$/.test(key) ? Number(key) : key);
-  }
-  return field;
-}
-
-/** Plain-language message for a schema error, from the failing keyword. */
-function describeError(error: ValueError): string {
-  const schema = error.schema as Record<string, unknown>;
-  const options = schema.anyOf as { const?: unknown }[] | undefined;
-  if (options && options.every((option) => option.const !== undefined)) {
-    return `must be one of: ${options.map((option) => String(option.const)).join(', ')}`;
-  }
-  switch (error.type) {
-    case ValueErrorType.ObjectRequiredProperty:
-      return 'is required';
-    case ValueErrorType.ObjectAdditionalProperties:
-      return 'is not a known property';
-    case ValueErrorType.Literal:
-      return `must be ${JSON.stringify(schema.const)}`;
-    case ValueErrorType.String:
-      return 'must be a string';
-    case ValueErrorType.StringMinLength:
-      return schema.minLength === 1 ? 'must not be empty' : `must be at least ${String(schema.minLength)} characters`;
-    case ValueErrorType.StringMaxLength:
-      return `must be at most ${String(schema.maxLength)} characters`;
-    case ValueErrorType.StringPattern:
-      return schema.pattern === ACTION_ID_PATTERN
-        ? 'must start with a letter and use only letters, digits and _ (at most 40 characters)'
-        : `must match ${String(schema.pattern)}`;
-    case ValueErrorType.Boolean:
-      return 'must be true or false';
-    case ValueErrorType.Integer:
-      return 'must be a whole number';
-    case ValueErrorType.IntegerMinimum:
-    case ValueErrorType.NumberMinimum:
-      return `must be at least ${String(schema.minimum)}`;
-    case ValueErrorType.IntegerMaximum:
-    case ValueErrorType.NumberMaximum:
-      return `must be at most ${String(schema.maximum)}`;
-    case ValueErrorType.Array:
-      return 'must be a list';
-    case ValueErrorType.ArrayMinItems:
-      return `needs at least ${String(schema.minItems)} item${schema.minItems === 1 ? '' : 's'}`;
-    case ValueErrorType.ArrayMaxItems:
-      return `may have at most ${String(schema.maxItems)} items`;
-    case ValueErrorType.Object:
-      return 'must be an object';
-    case ValueErrorType.ObjectMaxProperties:
-      return `may have at most ${String(schema.maxProperties)} entries`;
-    default:
-      return error.message.replace(/^Expected /, 'must be ');
-  }
-}
-
-class ProblemList {
-  readonly items: FlowProblem[] = [];
-
-  add(field: string, message: string): void {
-    if (this.items.length < MAX_PROBLEMS) this.items.push({ field, message });
-  }
-
-  /** Adds the schema errors of `value` (first per field); true when there were none. */
-  schema(schema: TSchema, value: unknown, base: string): boolean {
-    const seen = new Set<string>();
-    for (const error of Errors(schema, value)) {
-      const field = fieldFromPointer(base, error.path);
-      if (seen.has(field)) continue;
-      seen.add(field);
-      this.add(field, describeError(error));
-    }
-    return seen.size === 0;
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Checks `input` against the flow schema and every rule the schema cannot express. Never throws. */
 export function validateFlowDefinition(input: unknown, ctx: FlowValidationContext): FlowValidationResult {
@@ -232,7 +138,7 @@ function countConditions(group: unknown, depth: number): number {
   return total;
 }
 
-function checkGroup(group: unknown, field: string, depth: number, problems: ProblemList): void {
+export function checkGroup(group: unknown, field: string, depth: number, problems: ProblemList): void {
   if (depth > FLOW_LIMITS.conditionDepth) {
     problems.add(field, `condition groups may be nested at most ${FLOW_LIMITS.conditionDepth} levels deep`);
     return;
@@ -251,7 +157,7 @@ function checkCondition(rule: unknown, field: string, problems: ProblemList): vo
   const { path, op, value } = rule as { path: string; op: string; value?: unknown };
   const compiled = compileJsonPath(path);
   if (!compiled.ok) problems.add(`${field}.path`, compiled.message);
-  if (OPERATORS_WITH_VALUE.has(op) && value === undefined) {
+  if ((OPERATORS_WITH_VALUE as readonly string[]).includes(op) && value === undefined) {
     problems.add(`${field}.value`, `is required for the "${op}" operator`);
     return;
   }
@@ -267,96 +173,87 @@ function checkCondition(rule: unknown, field: string, problems: ProblemList): vo
   }
 }
 
-function checkActions(actions: unknown[], ctx: FlowValidationContext, problems: ProblemList): void {
-  const ids = actions.map((action) => (isObject(action) && typeof action.id === 'string' ? action.id : undefined));
-  actions.forEach((action, index) => {
-    const field = `actions[${index}]`;
-    if (!isObject(action) || (action.kind !== 'clockify' && action.kind !== 'http')) {
-      problems.add(isObject(action) ? `${field}.kind` : field, 'must be an action of kind "clockify" or "http"');
-      return;
-    }
-    const id = ids[index];
-    if (id !== undefined && ids.indexOf(id) !== index) problems.add(`${field}.id`, `"${id}" is already used by actions[${ids.indexOf(id)}]`);
-    if (action.kind === 'http') {
-      if (!ctx.httpActionsEnabled) problems.add(`${field}.kind`, 'HTTP actions are not enabled in this add-on');
-      if (problems.schema(HttpActionSchema, action, field)) checkHttpAction(action, field, problems);
-      if (typeof action.credential === 'string' && ctx.credentialNames && !ctx.credentialNames.has(action.credential)) problems.add(`${field}.credential`, `unknown credential "${action.credential}"`);
-    } else if (problems.schema(ClockifyActionSchema, action, field)) {
-      checkClockifyAction(action, field, ctx, problems);
-    }
-    checkTemplates(action, field, ids.slice(0, index), ids, problems, ctx.credentialNames);
+/** Where the walk over the step tree is: ids seen so far (document order), and the whole tree's ids. */
+interface StepWalk {
+  ctx: FlowValidationContext;
+  problems: ProblemList;
+  /** id → field of its first use, over the whole tree (for "runs later" and "already used"). */
+  all: Map<string, string>;
+  /** Ids of steps before the current one in document order that are not its ancestors. */
+  earlier: Set<string>;
+  credentialPlaces(step: Record<string, unknown>): readonly string[];
+}
+
+/** Steps in the tree (all levels), without descending deeper than steps may nest. */
+function countSteps(list: unknown, depth: number): number {
+  if (!Array.isArray(list) || depth > FLOW_LIMITS.stepDepth) return 0;
+  let total = 0;
+  for (const step of list) {
+    total += 1;
+    if (!isObject(step) || typeof step.kind !== 'string') continue;
+    const kind = stepKind(step.kind);
+    for (const nested of kind?.nested?.(step) ?? []) total += countSteps(nested.steps, depth + 1);
+  }
+  return total;
+}
+
+function collectIds(list: unknown, base: string, depth: number, all: Map<string, string>): void {
+  if (!Array.isArray(list) || depth > FLOW_LIMITS.stepDepth) return;
+  list.forEach((step, index) => {
+    if (!isObject(step)) return;
+    const field = `${base}[${index}]`;
+    if (typeof step.id === 'string' && !all.has(step.id)) all.set(step.id, field);
+    const kind = typeof step.kind === 'string' ? stepKind(step.kind) : undefined;
+    for (const nested of kind?.nested?.(step) ?? []) collectIds(nested.steps, `${field}.${nested.key}`, depth + 1, all);
   });
 }
 
-function checkHttpAction(action: Record<string, unknown>, field: string, problems: ProblemList): void {
-  const url = action.url as string;
-  if (!url.includes('{{')) {
-    const check = checkUrlSyntax(url);
-    if (!check.ok) problems.add(`${field}.url`, check.reason);
-  } else if (!/^https?:\/\/[^{]/i.test(url)) {
-    problems.add(`${field}.url`, 'must start with http:// or https:// and a host before any template');
-  }
-  for (const [name, value] of Object.entries((action.headers ?? {}) as Record<string, string>)) {
-    const headerField = joinField(`${field}.headers`, name);
-    if (!HEADER_NAME.test(name)) problems.add(headerField, 'is not a valid header name');
-    else if (FORBIDDEN_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('proxy-')) {
-      problems.add(headerField, 'is set by the platform and cannot be chosen');
-    } else if (/[\r\n\0]/.test(value)) problems.add(headerField, 'must not contain line breaks');
-  }
-  if (action.method === 'GET' && action.body !== undefined) problems.add(`${field}.body`, 'a GET request cannot have a body');
-}
-
-function checkClockifyAction(action: Record<string, unknown>, field: string, ctx: FlowValidationContext, problems: ProblemList): void {
-  const operation = ctx.catalog.get(action.operationId as string);
-  if (!operation) {
-    problems.add(`${field}.operationId`, `unknown Clockify operation "${String(action.operationId)}"`);
+function checkActions(actions: unknown[], ctx: FlowValidationContext, problems: ProblemList): void {
+  const total = countSteps(actions, 1);
+  // Checked first, like the condition count: a huge tree should cost nothing more before the answer.
+  if (total > FLOW_LIMITS.stepsTotal) {
+    problems.add('actions', `has ${total} steps (nested ones included); a flow may have at most ${FLOW_LIMITS.stepsTotal} (limit stepsTotal)`);
     return;
   }
-  if (operation.addonTokenAccepted === false) {
-    problems.add(`${field}.operationId`, `${operation.operationId} needs a personal API key: Clockify does not accept an add-on token for it`);
+  const walk: StepWalk = { ctx, problems, all: new Map(), earlier: new Set(), credentialPlaces: (step) => stepKind(String(step.kind))?.credentialPlaces ?? [] };
+  collectIds(actions, 'actions', 1, walk.all);
+  checkStepList(actions, 'actions', 1, false, walk);
+}
+
+function checkStepList(list: unknown[], base: string, depth: number, inLoop: boolean, walk: StepWalk): void {
+  list.forEach((step, index) => checkStep(step, `${base}[${index}]`, depth, inLoop, walk));
+}
+
+function checkStep(step: unknown, field: string, depth: number, inLoop: boolean, walk: StepWalk): void {
+  const { problems, ctx } = walk;
+  const kind = isObject(step) && typeof step.kind === 'string' ? stepKind(step.kind) : undefined;
+  if (!isObject(step) || !kind) {
+    problems.add(isObject(step) ? `${field}.kind` : field, `must be a step of kind ${STEP_KINDS.map((k) => `"${k}"`).join(', ')}`);
     return;
   }
-  const params = (action.params ?? {}) as Record<string, unknown>;
-  const accepted = new Map(operation.parameters.filter((p) => p.in === 'path' || p.in === 'query').map((p) => [p.name, p]));
-  for (const [name, value] of Object.entries(params)) {
-    const paramField = joinField(`${field}.params`, name);
-    if (IMPLICIT_PARAMS.includes(name)) problems.add(paramField, `${name} is filled in automatically and cannot be set`);
-    else if (!accepted.has(name)) problems.add(paramField, `${operation.operationId} has no parameter "${name}"`);
-    else if (!isParamValue(value)) problems.add(paramField, 'must be a string, number, boolean or a list of them');
+  const id = typeof step.id === 'string' ? step.id : undefined;
+  if (id !== undefined && walk.all.get(id) !== field) problems.add(`${field}.id`, `"${id}" is already used by ${walk.all.get(id)}`);
+  const nestedLists = kind.nested?.(step) ?? [];
+  // Nested lists are checked step by step below, so the kind's own schema sees them as plain lists.
+  if (problems.schema(kind.schema(Type.Unknown()), step, field)) kind.validate?.(step as never, field, ctx, problems);
+  if (step.onlyIf !== undefined) checkGroup(step.onlyIf, `${field}.onlyIf`, 1, problems);
+  for (const [key, group] of kind.conditions?.(step) ?? []) if (group !== undefined) checkGroup(group, `${field}.${key}`, 1, problems);
+  checkTemplates(step, kind.templates(step), field, id, inLoop, walk);
+  if (nestedLists.length > 0 && depth >= FLOW_LIMITS.stepDepth) {
+    problems.add(`${field}.kind`, `steps may be nested at most ${FLOW_LIMITS.stepDepth} levels deep (limit stepDepth)`);
+    return;
   }
-  for (const parameter of accepted.values()) {
-    if (parameter.required && !IMPLICIT_PARAMS.includes(parameter.name) && params[parameter.name] === undefined) {
-      problems.add(joinField(`${field}.params`, parameter.name), `is required by ${operation.operationId}`);
-    }
+  for (const nested of nestedLists) {
+    if (Array.isArray(nested.steps)) checkStepList(nested.steps, `${field}.${nested.key}`, depth + 1, inLoop || nested.loop === true, walk);
   }
-  if (operation.requestBody?.required && action.body === undefined) {
-    problems.add(`${field}.body`, `${operation.operationId} needs a request body`);
-  } else if (!operation.requestBody && action.body !== undefined) {
-    problems.add(`${field}.body`, `${operation.operationId} takes no request body`);
-  }
+  // Its own result is there for the steps after it (not inside it).
+  if (id !== undefined) walk.earlier.add(id);
 }
 
-function isParamValue(value: unknown): boolean {
-  const scalar = (item: unknown) => typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean';
-  return scalar(value) || (Array.isArray(value) && value.every(scalar));
-}
-
-/** Template syntax and references: known roots, and `steps.<id>` only for earlier actions. */
-function checkTemplates(
-  action: Record<string, unknown>,
-  field: string,
-  earlierIds: (string | undefined)[],
-  allIds: (string | undefined)[],
-  problems: ProblemList,
-  credentialNames?: ReadonlySet<string>,
-): void {
-  const ownId = allIds[earlierIds.length];
-  const places: [string, unknown][] = [
-    ['params', action.params],
-    ['body', action.body],
-    ['url', action.url],
-    ['headers', action.headers],
-  ];
+/** Template syntax and references: known roots, `steps.<id>` only for earlier steps, loop roots only in a loop. */
+function checkTemplates(step: Record<string, unknown>, places: [string, unknown][], field: string, ownId: string | undefined, inLoop: boolean, walk: StepWalk): void {
+  const { problems } = walk;
+  const credentialNames = walk.ctx.credentialNames;
   for (const [key, value] of places) {
     for (const { field: textField, text } of templateStrings(value, `${field}.${key}`)) {
       const parsed = parseTemplate(text);
@@ -370,21 +267,25 @@ function checkTemplates(
           problems.add(textField, `unknown reference "${part.root}" (use ${TEMPLATE_ROOTS.join(', ')})`);
           continue;
         }
+        if ((LOOP_ROOTS as readonly string[]).includes(part.root)) {
+          if (!inLoop) problems.add(textField, `${part.root} exists only inside a for-each step`);
+          continue;
+        }
         if (part.root === 'credentials') {
           // A credential goes only where the request leaves for its API: never into a body, a Clockify call, or a later step.
           const name = part.path[0];
-          if (action.kind !== 'http' || (key !== 'url' && key !== 'headers')) problems.add(textField, 'credentials can only be used in the URL and headers of an HTTP action');
+          if (!walk.credentialPlaces(step).includes(key)) problems.add(textField, 'credentials can only be used in the URL and headers of an HTTP action');
           else if (typeof name !== 'string' || part.path.length !== 1) problems.add(textField, 'credentials must be followed by a credential name, e.g. credentials.crm');
           else if (credentialNames && !credentialNames.has(name)) problems.add(textField, `unknown credential "${name}"`);
           continue;
         }
         if (part.root !== 'steps') continue;
-        const step = part.path[0];
-        if (typeof step !== 'string') problems.add(textField, 'steps must be followed by an action id, e.g. steps.getUser.body');
-        else if (step === ownId) problems.add(textField, `an action cannot use its own result (steps.${step})`);
-        else if (earlierIds.includes(step)) continue;
-        else if (allIds.includes(step)) problems.add(textField, `steps.${step} runs later; only earlier actions can be referenced`);
-        else problems.add(textField, `unknown step "${step}"`);
+        const ref = part.path[0];
+        if (typeof ref !== 'string') problems.add(textField, 'steps must be followed by an action id, e.g. steps.getUser.body');
+        else if (ref === ownId) problems.add(textField, `an action cannot use its own result (steps.${ref})`);
+        else if (walk.earlier.has(ref)) continue;
+        else if (walk.all.has(ref)) problems.add(textField, `steps.${ref} runs later; only earlier actions can be referenced`);
+        else problems.add(textField, `unknown step "${ref}"`);
       }
     }
   }

@@ -205,7 +205,8 @@ export interface FlowRunsTable {
   flow_id: string;
   flow_version: number;
   event_id: string | null;
-  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'dead';
+  /** waiting: parked by a wait step until its resume job (migration 008). */
+  status: 'running' | 'succeeded' | 'failed' | 'skipped' | 'dead' | 'waiting';
   matched: number;
   condition_trace_json: string | null;
   error: string | null;
@@ -222,12 +223,15 @@ export interface FlowActionResultsTable {
   action_id: string;
   position: number;
   /** pending: written before sending, so a crash mid-send is known and a non-idempotent action is not sent twice; unknown: that happened. */
-  status: 'pending' | 'succeeded' | 'failed' | 'skipped' | 'unknown';
+  status: 'pending' | 'succeeded' | 'failed' | 'skipped' | 'unknown' | 'waiting';
   request_json: string | null;
   response_json: string | null;
   attempts: number;
   duration_ms: number;
   created_at: number;
+  /** The step's path in the run (`loop1[3].tagIt`) and its kind (migration 008; null on older rows: a top-level action). */
+  step_path: string | null;
+  kind: string | null;
 }
 
 export interface LocksTable {

@@ -7,6 +7,8 @@ import type { EditionDefinition } from '../editions/types.js';
 import { forwardingUrlOf } from '../ingest/forwarding.js';
 import { flowTemplatesFor } from '../flows/library.js';
 import type { FlowTemplate } from '../flows/library.js';
+import { stepKind } from '../flows/steps/registry.js';
+import { allSteps } from '../flows/steps/walk.js';
 
 export type CapabilityId = 'customWebhooks' | 'explorerWrites' | 'httpActions' | 'forwarding' | 'heavyBootstrap';
 
@@ -75,7 +77,7 @@ export function templateNeeds(template: FlowTemplate): CapabilityId[] {
   const inputs = Object.fromEntries(template.requiredInputs.map((input) => [input.name, SAMPLE_INPUTS[input.type]]));
   try {
     const flow = template.build(inputs);
-    return flow.actions.some((action) => action.kind === 'http') ? ['httpActions'] : [];
+    return allSteps(flow.actions).some(({ step }) => stepKind(step.kind)?.needs === 'httpActions') ? ['httpActions'] : [];
   } catch {
     return [];
   }

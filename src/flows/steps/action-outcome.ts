@@ -20,3 +20,14 @@ export function truncateForRecord(value: unknown): unknown {
   if (text.length <= MAX_RECORDED_BODY_BYTES) return value;
   return { truncated: true, bytes: text.length, preview: text.slice(0, MAX_RECORDED_BODY_BYTES) };
 }
+
+/** An action's outcome as a step outcome: later steps read `{ status, body, headers }`. */
+export function actionStepOutcome(outcome: ActionOutcome): import('./types.js').StepOutcome {
+  return {
+    status: outcome.ok ? 'succeeded' : 'failed',
+    result: { status: outcome.status, body: outcome.body, headers: outcome.headers },
+    request: outcome.request,
+    retryable: outcome.retryable,
+    ...(outcome.error ? { error: outcome.error } : {}),
+  };
+}

@@ -1,12 +1,12 @@
-import { API_KEY_ONLY_REASON, validateCall } from '../../clockify/catalog/index.js';
-import type { CallInput, Catalog, Operation } from '../../clockify/catalog/index.js';
-import { ClockifyClientError, HostNotAllowedError } from '../../clockify/client/index.js';
-import { callOperation } from '../../clockify/workspace-api.js';
-import type { Runtime } from '../../runtime.js';
-import type { ClockifyAction } from '../model.js';
-import { renderValue } from '../templates.js';
-import type { TemplateContext } from '../templates.js';
-import type { ActionOutcome } from './types.js';
+import { API_KEY_ONLY_REASON, validateCall } from '../../../clockify/catalog/index.js';
+import type { CallInput, Catalog, Operation } from '../../../clockify/catalog/index.js';
+import { ClockifyClientError, HostNotAllowedError } from '../../../clockify/client/index.js';
+import { callOperation } from '../../../clockify/workspace-api.js';
+import type { Runtime } from '../../../runtime.js';
+import type { ClockifyAction } from '../../model.js';
+import { renderValue } from '../../templates.js';
+import type { TemplateContext } from '../../templates.js';
+import type { ActionOutcome } from '../action-outcome.js';
 
 export type PreparedClockifyCall =
   | { ok: true; operation: Operation; input: CallInput; missing: string[] }

@@ -1,12 +1,12 @@
 import { request as undiciRequest } from 'undici';
 import type { Dispatcher } from 'undici';
-import { BlockedDestinationError, checkUrlSyntax } from '../../net/ssrf.js';
-import { redactUrl } from '../../credentials/redact.js';
-import type { Redactor } from '../../observability/redact.js';
-import type { HttpAction } from '../model.js';
-import { renderValue } from '../templates.js';
-import type { TemplateContext } from '../templates.js';
-import type { ActionOutcome } from './types.js';
+import { BlockedDestinationError, checkUrlSyntax } from '../../../net/ssrf.js';
+import { redactUrl } from '../../../credentials/redact.js';
+import type { Redactor } from '../../../observability/redact.js';
+import type { HttpAction } from '../../model.js';
+import { renderValue } from '../../templates.js';
+import type { TemplateContext } from '../../templates.js';
+import type { ActionOutcome } from '../action-outcome.js';
 
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const MAX_REQUEST_BYTES = 1024 * 1024;
