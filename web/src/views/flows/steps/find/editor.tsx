@@ -9,6 +9,9 @@ import type { StepEditorProps } from '../types';
 import { FIND_ENTITIES, FIND_IF_MISSING } from '../../../../lib/flow-constants';
 import { FIND_ENTITY_LABELS, canCreate, findFields } from './kind';
 
+/** One object for "no extra fields", so the JSON field does not see a new value on every render. */
+const NO_FIELDS: Record<string, unknown> = {};
+
 const IF_MISSING_LABELS: Record<FindStep['ifMissing'], string> = {
   fail: 'Fail the step',
   continue: 'Continue without it',
@@ -95,7 +98,7 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
       {step.ifMissing === 'create' ? (
         <JsonField
           label="Also set when creating (optional)"
-          value={step.create ?? {}}
+          value={step.create ?? NO_FIELDS}
           readOnly={readOnly}
           pickLabel={`${title}: create fields`}
           rows={3}
