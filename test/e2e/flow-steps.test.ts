@@ -112,6 +112,14 @@ describe.runIf(chromiumAvailable())('Flow steps in the editor (real browser)', (
     expect(await message.inputValue()).toBe('{{ event.description | upper }}');
     if (payload.description) await expect.poll(() => stop.getByTestId('template-preview').textContent()).toBe(`Preview: ${payload.description.toUpperCase()}`);
 
+    // The dry run lists nested steps where they sit: the branch's arm, the loop's first item.
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const dry = page.getByTestId('dry-run-result');
+    await dry.waitFor({ timeout: 15_000 });
+    const dryText = await dry.textContent();
+    expect(dryText).toContain('Step branch.then.find (Find in workspace) would run');
+    expect(dryText).toContain('Step loop[0].values (Set values) would run');
+    expect(dryText).toContain('Step call would send');
     await screenshotBothWidths(page, 'flow-steps-new');
     await page.getByRole('button', { name: 'Create flow' }).click();
     await page.getByRole('heading', { level: 1, name: 'Every kind of step' }).waitFor({ timeout: 15_000 });
@@ -127,7 +135,9 @@ describe.runIf(chromiumAvailable())('Flow steps in the editor (real browser)', (
     await group(page, 'Step 1, then 1').waitFor();
     expect(await group(page, 'Step 1, then 1').getByLabel('If none is found').inputValue()).toBe('create');
     expect(await page.getByLabel('Step 1, if, rule 1: field (JSONPath)', { exact: true }).inputValue()).toBe('$.event.projectId');
-    expect(await group(page, 'Step 2, for each item 1').getByLabel('Step 2, for each item 1: value 1', { exact: true }).inputValue()).toBe('{{ loop.index }}');
+    const savedValue = group(page, 'Step 2, for each item 1').getByRole('combobox', { name: 'Step 2, for each item 1: value 1', exact: true });
+    await savedValue.waitFor();
+    expect(await savedValue.inputValue()).toBe('{{ loop.index }}');
     expect(await group(page, 'Step 3').getByLabel('Only if…').isChecked()).toBe(true);
     expect(await page.getByLabel('Step 3, only if, rule 1: field (JSONPath)', { exact: true }).inputValue()).toBe('$.event.description');
     expect(await group(page, 'Step 4').getByLabel('Hours').inputValue()).toBe('2');

@@ -337,6 +337,10 @@ export interface FlowRun {
 
 export interface FlowRunAction {
   actionId: string;
+  /** Where the step sits: its id at the top level, `loop1[3].tagIt` in a loop (older servers: absent). */
+  path?: string;
+  /** The step kind (null on records older than step kinds). */
+  kind?: string | null;
   status: string;
   request: unknown;
   response: unknown;
@@ -352,7 +356,21 @@ export interface FlowRunDetail {
 export interface DryRunResult {
   matched: boolean;
   trace: { path: string; op: string; matched: boolean; actual?: unknown; error?: string }[];
-  actions: { actionId: string; kind: string; request: unknown; missing: string[]; error?: string }[];
+  actions: DryRunStep[];
+}
+
+/** One step of a dry run; branches and loops list their nested steps as children. */
+export interface DryRunStep {
+  actionId: string;
+  /** Where the step sits, e.g. `check.then.tagIt` or `loop1[0].tagIt` (older servers: absent). */
+  path?: string;
+  kind: string;
+  request: unknown;
+  missing: string[];
+  error?: string;
+  /** What the step would do, in words (a wait's resume time, a branch's arm). */
+  note?: string;
+  children?: DryRunStep[];
 }
 
 export interface FlowTemplate {
