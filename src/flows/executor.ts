@@ -218,7 +218,7 @@ export class FlowExecutor {
       runId: state.runId,
       status: final.status,
       request: final.request ?? null,
-      response: { ...(truncateForRecord(recorded) as Record<string, unknown>), ...(final.error ? { error: final.error } : {}) },
+      response: { ...forRecord(recorded), ...(final.error ? { error: final.error } : {}) },
       attempts: Math.min(attempt, attempts),
       durationMs: performance.now() - started,
     });
@@ -269,6 +269,14 @@ export class FlowExecutor {
     const settings = await this.runtime.settingsOf(workspaceId);
     return settings.enable_http_actions === true;
   }
+}
+
+/** A large result is kept as a preview, with its plain top-level fields (a for-each's count) still readable. */
+function forRecord(result: Record<string, unknown>): Record<string, unknown> {
+  const cut = truncateForRecord(result);
+  if (cut === result) return result;
+  const scalars = Object.fromEntries(Object.entries(result).filter(([, value]) => value === null || typeof value !== 'object'));
+  return { ...scalars, ...(cut as Record<string, unknown>) };
 }
 
 function parse(json: string | null): unknown {

@@ -39,7 +39,7 @@ const TestBody = Type.Object({
   eventType: Type.Optional(Type.String({ maxLength: 100 })),
 });
 const RunsQuery = Type.Object({
-  status: Type.Optional(Type.Union(['running', 'succeeded', 'failed', 'skipped', 'dead'].map((s) => Type.Literal(s)))),
+  status: Type.Optional(Type.Union(['running', 'waiting', 'succeeded', 'failed', 'skipped', 'dead'].map((s) => Type.Literal(s)))),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   cursor: Type.Optional(Id),

@@ -102,3 +102,11 @@ export async function startReceiver(host = '127.0.0.1', port = 0): Promise<Recei
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** Waits until the flow has `count` finished matched runs (newest first) and returns them. */
+export async function finishedMatchedRuns(stack: Stack, edition: EditionId, flowId: string, count: number, timeoutMs = 60_000): Promise<RunView[]> {
+  return eventually(async () => {
+    const runs = (await runsOf(stack, edition, flowId)).filter((run) => run.matched && run.status !== 'running' && run.status !== 'waiting');
+    return runs.length >= count ? runs : undefined;
+  }, timeoutMs);
+}

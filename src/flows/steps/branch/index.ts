@@ -1,5 +1,6 @@
 import { evaluateConditions } from '../../conditions.js';
 import type { BranchStep } from '../../model.js';
+import { containerStatus } from '../container-status.js';
 import type { StepKindDefinition } from '../types.js';
 import { branchStepSchema } from './schema.js';
 
@@ -20,7 +21,7 @@ export const branchStep: StepKindDefinition<BranchStep> = {
     if (evaluated.exceeded) return { status: 'failed', result: {}, request: null, error: `if: ${evaluated.exceeded.message}` };
     const path = evaluated.matched ? 'then' : 'else';
     const end = await env.runNested(path === 'then' ? step.then : (step.else ?? []), `${env.path}.${path}`, env.context);
-    return { status: end?.status === 'failed' || end?.status === 'dead' ? 'failed' : 'succeeded', result: { path }, request: { trace: evaluated.trace }, ...(end ? { end } : {}) };
+    return { status: containerStatus(end), result: { path }, request: { trace: evaluated.trace }, ...(end ? { end } : {}) };
   },
   async dryRun(step, env) {
     const evaluated = evaluateConditions(step.if, env.context);

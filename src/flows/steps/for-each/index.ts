@@ -1,5 +1,6 @@
 import type { ForEachStep } from '../../model.js';
 import { FLOW_LIMITS } from '../../shared/flow-constants.js';
+import { containerStatus } from '../container-status.js';
 import type { RunContext, StepKindDefinition } from '../types.js';
 import { itemsTemplate, renderItems } from './items.js';
 import { forEachStepSchema } from './schema.js';
@@ -29,7 +30,7 @@ export const forEachStep: StepKindDefinition<ForEachStep> = {
       const scope: RunContext = { ...env.context, item, loop: { index, count } };
       const end = await env.runNested(step.steps, `${env.path}[${index}]`, scope);
       results.push(Object.fromEntries(step.steps.map((inner) => [inner.id, env.context.steps[inner.id]])));
-      if (end) return { status: end.status === 'failed' || end.status === 'dead' ? 'failed' : 'succeeded', result: { count, results }, request: { count }, end };
+      if (end) return { status: containerStatus(end), result: { count, results }, request: { count }, end };
     }
     return { status: 'succeeded', result: { count, results }, request: { count } };
   },
