@@ -92,7 +92,9 @@ export interface DriftReport {
   summary: { expected: number; ok: number; problems: number };
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** The methods a flow's HTTP step may use (the same list as the server's). */
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+import type { HTTP_METHODS } from '../lib/flow-constants';
 
 export interface OperationSummary {
   operationId: string;

@@ -1,4 +1,4 @@
-import type { ClockifyAction, ConditionGroup, ConditionRule, FlowAction, FlowDefinition, FlowRecord, FlowTrigger } from '../api/types';
+import type { ClockifyAction, ConditionGroup, ConditionRule, FlowDefinition, FlowRecord, FlowTrigger } from '../api/types';
 import { createStore } from './store';
 import { CONDITION_OPERATOR_CHOICES } from './flow-constants';
 
@@ -32,14 +32,6 @@ export function uniqueActionId(base: string, taken: readonly string[]): string {
     const candidate = `${stem}${n}`;
     if (!taken.includes(candidate)) return candidate;
   }
-}
-
-export function newClockifyAction(taken: readonly string[], operationId = ''): ClockifyAction {
-  return { id: uniqueActionId(operationId || 'call', taken), kind: 'clockify', operationId, params: {}, body: undefined };
-}
-
-export function newHttpAction(taken: readonly string[]): FlowAction {
-  return { id: uniqueActionId('request', taken), kind: 'http', method: 'POST', url: 'https://', headers: { 'content-type': 'application/json' }, body: { event: '{{ event }}' } };
 }
 
 /** "Save as flow action" from the explorer: a disabled flow whose one action is the call just made. */
