@@ -105,6 +105,12 @@ describe.runIf(chromiumAvailable())('Flow steps in the editor (real browser)', (
     const message = stop.getByLabel('Message (optional)');
     await message.click();
     await message.pressSequentially('{{ event.descr');
+    const messageSuggestions = page.getByRole('listbox', { name: 'Suggestions for Step 5: message' });
+    await messageSuggestions.waitFor();
+    // Escape hides the suggestions; typing on brings them back.
+    await message.press('Escape');
+    await messageSuggestions.waitFor({ state: 'detached' });
+    await message.pressSequentially('i');
     await page.getByRole('listbox', { name: 'Suggestions for Step 5: message' }).getByRole('option', { name: 'event.description' }).click();
     await message.pressSequentially(' | upp');
     await page.getByRole('listbox', { name: 'Suggestions for Step 5: message' }).getByRole('option', { name: /^upper/ }).click();

@@ -1,4 +1,4 @@
-import { useId, useMemo, useRef, useState } from 'preact/hooks';
+import { useId, useMemo, useState } from 'preact/hooks';
 import { renderValue } from '../../../../../src/flows/templates';
 import type { TemplateContext } from '../../../../../src/flows/templates';
 import { applySuggestion, completionSpot, jsonPathSpot, suggestionsFor } from '../../../lib/template-completion';
@@ -31,11 +31,12 @@ export function TemplateInput({ id, value, onChange, label, ariaLabel, described
   const listId = useId();
   const [caret, setCaret] = useState<number | null>(null);
   const [active, setActive] = useState(0);
-  const closed = useRef(false);
+  // Escape hides the suggestions until the next keystroke.
+  const [closed, setClosed] = useState(false);
   const spot: CompletionSpot | undefined = caret === null ? undefined : jsonPath ? jsonPathSpot(value) : completionSpot(value, caret);
   const suggestions: Suggestion[] = useMemo(
-    () => (spot && !closed.current ? suggestionsFor(spot, { paths: scopePaths(scope), functions }) : []),
-    [spot?.start, spot?.end, spot?.typed, spot?.kind, scope, functions, closed.current],
+    () => (spot && !closed ? suggestionsFor(spot, { paths: scopePaths(scope), functions }) : []),
+    [spot?.start, spot?.end, spot?.typed, spot?.kind, scope, functions, closed],
   );
   const preview = usePreview(value, jsonPath);
   const input = pickable.props.ref;
@@ -76,7 +77,7 @@ export function TemplateInput({ id, value, onChange, label, ariaLabel, described
           }}
           onBlur={() => window.setTimeout(() => setCaret(null), 150)}
           onInput={(event) => {
-            closed.current = false;
+            setClosed(false);
             setActive(0);
             setCaret(event.currentTarget.selectionStart);
             onChange(event.currentTarget.value);
@@ -97,8 +98,7 @@ export function TemplateInput({ id, value, onChange, label, ariaLabel, described
                 pick(chosen);
               }
             } else if (event.key === 'Escape') {
-              closed.current = true;
-              setCaret(event.currentTarget.selectionStart);
+              setClosed(true);
             }
           }}
         />
