@@ -142,7 +142,11 @@ describe.runIf(chromiumAvailable())('Flow steps in the editor (real browser)', (
     expect(await group(page, 'Step 1, then 1').getByLabel('If none is found').inputValue()).toBe('create');
     expect(await page.getByLabel('Step 1, if, rule 1: field (JSONPath)', { exact: true }).inputValue()).toBe('$.event.projectId');
     const savedValue = group(page, 'Step 2, for each item 1').getByRole('combobox', { name: 'Step 2, for each item 1: value 1', exact: true });
-    await savedValue.waitFor();
+    // Intermittently (under heavy machine load) this input was not found after the reload; say what was there instead.
+    await savedValue.waitFor().catch(async (error: Error) => {
+      const inputs = await page.locator('.step-set input').evaluateAll((nodes) => nodes.map((node) => `${node.getAttribute('aria-label')} ${JSON.stringify(node.getBoundingClientRect())} ${(node as HTMLInputElement).value}`));
+      throw new Error(`${error.message}\npage problems: ${JSON.stringify(sidebar.problems)}\nSet values inputs: ${JSON.stringify(inputs)}`);
+    });
     expect(await savedValue.inputValue()).toBe('{{ loop.index }}');
     expect(await group(page, 'Step 3').getByLabel('Only if…').isChecked()).toBe(true);
     expect(await page.getByLabel('Step 3, only if, rule 1: field (JSONPath)', { exact: true }).inputValue()).toBe('$.event.description');
