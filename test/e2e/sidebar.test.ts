@@ -197,10 +197,11 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     await picker.getByRole('button', { name: 'Use $.description' }).click();
     expect(await page.getByLabel('Conditions, rule 1: field (JSONPath)').inputValue()).toBe('$.description');
     await page.getByLabel('Conditions, rule 1: comparison').selectOption('not_empty');
+    await page.getByLabel('Add a step to the flow').click();
     await page.getByRole('button', { name: 'Call Clockify' }).click();
     await page.getByRole('group', { name: 'Step 1' }).getByLabel('Operation').fill('getTag');
     // Each field also opens the picker itself, as a dialog (how it is used in a narrow sidebar).
-    const idParam = page.getByRole('group', { name: 'Step 1' }).getByRole('textbox', { name: /^id\b/ });
+    const idParam = page.getByRole('group', { name: 'Step 1' }).getByRole('combobox', { name: /^id\b/ });
     await page.getByRole('button', { name: 'Pick an event field for Step 1: id' }).click();
     const dialog = page.getByRole('dialog', { name: 'Pick an event field' });
     await dialog.getByText('Inserting into Step 1: id as a template').waitFor();

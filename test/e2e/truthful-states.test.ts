@@ -56,6 +56,7 @@ describe.runIf(run)('truthful states (Universal Webhook)', () => {
 
     await page.evaluate(() => (window.location.hash = '#/flows/new'));
     await page.getByRole('heading', { level: 1, name: 'New flow' }).waitFor();
+    await page.getByLabel('Add a step to the flow').click();
     expect(await page.getByRole('button', { name: 'Send an HTTP request' }).isDisabled()).toBe(true);
     await page.getByText('Sending HTTP requests is off in this workspace').waitFor();
   });
@@ -105,6 +106,7 @@ describe.runIf(run)('truthful states (Universal Webhook)', () => {
     await page.getByLabel('Conditions, rule 1: field (JSONPath)').fill('$.description');
     await page.getByLabel('Conditions, rule 1: comparison').selectOption('equals');
     await page.getByLabel(/Conditions, rule 1: value/).fill('no entry says this');
+    await page.getByLabel('Add a step to the flow').click();
     await page.getByRole('button', { name: 'Call Clockify' }).click();
     await page.getByRole('group', { name: 'Step 1' }).getByLabel('Operation').fill('getTags');
     await page.getByRole('button', { name: 'Dry run' }).click();

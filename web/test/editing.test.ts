@@ -108,9 +108,9 @@ describe('flow drafts', () => {
     expect(problems).toEqual([
       'Give the flow a name.',
       'Choose at least one event that starts the flow.',
-      'Add at least one action.',
+      'Add at least one step.',
       'Every condition needs a field path, such as $.projectId.',
-      'Fix the JSON errors in the action bodies.',
+      'Fix the JSON errors in the step bodies.',
     ]);
     const ok = draftProblems({ name: 'x', enabled: true, trigger: { kind: 'clockify', events: ['NEW_TAG'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags' }] }, 0);
     expect(ok).toEqual([]);

@@ -92,7 +92,9 @@ export interface DriftReport {
   summary: { expected: number; ok: number; problems: number };
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** The methods a flow's HTTP step may use (the same list as the server's). */
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+import type { HTTP_METHODS } from '../lib/flow-constants';
 
 export interface OperationSummary {
   operationId: string;
@@ -218,9 +220,14 @@ export type FlowTrigger =
   | { kind: 'custom'; sourceId: string; eventTypes?: string[] }
   | { kind: 'schedule'; schedule: ScheduleSpec; timeZone?: string; missed?: 'run-once' | 'skip' };
 
-interface ActionBase {
+/** Every step: an id (unique in the whole flow, nested steps included), a name, "only if" conditions. */
+interface StepBase {
   id: string;
   name?: string;
+  onlyIf?: ConditionGroup;
+}
+
+interface ActionBase extends StepBase {
   continueOnFailure?: boolean;
   retry?: { attempts: number; backoffMs: number };
 }
@@ -242,7 +249,53 @@ export interface HttpAction extends ActionBase {
   credential?: string;
 }
 
-export type FlowAction = ClockifyAction | HttpAction;
+export interface SetStep extends StepBase {
+  kind: 'set';
+  values: Record<string, unknown>;
+}
+
+export interface StopStep extends StepBase {
+  kind: 'stop';
+  outcome: 'succeeded' | 'failed' | 'skipped';
+  message?: string;
+}
+
+export interface BranchStep extends StepBase {
+  kind: 'branch';
+  if: ConditionGroup;
+  then: FlowStep[];
+  else?: FlowStep[];
+}
+
+export interface ForEachStep extends StepBase {
+  kind: 'for-each';
+  items: string;
+  steps: FlowStep[];
+  maxItems?: number;
+}
+
+export type { FindEntity } from '../lib/flow-constants';
+import type { FindEntity } from '../lib/flow-constants';
+
+export interface FindStep extends StepBase {
+  kind: 'find';
+  entity: FindEntity;
+  by: { field: string; value: string };
+  projectId?: string;
+  ifMissing: 'fail' | 'continue' | 'create';
+  create?: Record<string, unknown>;
+}
+
+export interface WaitStep extends StepBase {
+  kind: 'wait';
+  for?: { minutes?: number; hours?: number; days?: number };
+  until?: string;
+}
+
+/** A step of a flow; the definition keeps the field name `actions` for its list. */
+export type FlowStep = ClockifyAction | HttpAction | SetStep | StopStep | BranchStep | ForEachStep | FindStep | WaitStep;
+/** The older name: every item of `actions` is a step. */
+export type FlowAction = FlowStep;
 
 export interface FlowDefinition {
   name: string;
@@ -305,7 +358,21 @@ export interface FlowRunDetail {
 export interface DryRunResult {
   matched: boolean;
   trace: { path: string; op: string; matched: boolean; actual?: unknown; error?: string }[];
-  actions: { actionId: string; kind: string; request: unknown; missing: string[]; error?: string }[];
+  actions: DryRunStep[];
+}
+
+/** One step of a dry run; branches and loops list their nested steps as children. */
+export interface DryRunStep {
+  actionId: string;
+  /** Where the step sits, e.g. `check.then.tagIt` or `loop1[0].tagIt` (older servers: absent). */
+  path?: string;
+  kind: string;
+  request: unknown;
+  missing: string[];
+  error?: string;
+  /** What the step would do, in words (a wait's resume time, a branch's arm). */
+  note?: string;
+  children?: DryRunStep[];
 }
 
 export interface FlowTemplate {

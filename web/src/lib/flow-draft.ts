@@ -1,28 +1,11 @@
-import type { ClockifyAction, ConditionGroup, ConditionRule, FlowAction, FlowDefinition, FlowRecord, FlowTrigger } from '../api/types';
+import type { ClockifyAction, ConditionGroup, ConditionRule, FlowDefinition, FlowRecord, FlowTrigger } from '../api/types';
 import { createStore } from './store';
+import { CONDITION_OPERATOR_CHOICES } from './flow-constants';
 
 /** Building and editing flow definitions as plain data; the editor only renders these. */
 
-export const ACTION_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,39}$/;
-
-export const CONDITION_OPERATORS: { value: string; label: string; needsValue: boolean }[] = [
-  { value: 'equals', label: 'equals', needsValue: true },
-  { value: 'not_equals', label: 'does not equal', needsValue: true },
-  { value: 'contains', label: 'contains', needsValue: true },
-  { value: 'in', label: 'is one of', needsValue: true },
-  { value: 'exists', label: 'exists', needsValue: false },
-  { value: 'not_exists', label: 'does not exist', needsValue: false },
-  { value: 'empty', label: 'is empty', needsValue: false },
-  { value: 'not_empty', label: 'is not empty', needsValue: false },
-  { value: 'gt', label: 'is greater than', needsValue: true },
-  { value: 'gte', label: 'is at least', needsValue: true },
-  { value: 'lt', label: 'is less than', needsValue: true },
-  { value: 'lte', label: 'is at most', needsValue: true },
-  { value: 'matches', label: 'matches pattern', needsValue: true },
-];
-
 export function operatorNeedsValue(op: string): boolean {
-  return CONDITION_OPERATORS.find((item) => item.value === op)?.needsValue ?? true;
+  return CONDITION_OPERATOR_CHOICES.find((item) => item.value === op)?.needsValue ?? true;
 }
 
 export function isGroup(rule: ConditionRule | ConditionGroup): rule is ConditionGroup {
@@ -49,14 +32,6 @@ export function uniqueActionId(base: string, taken: readonly string[]): string {
     const candidate = `${stem}${n}`;
     if (!taken.includes(candidate)) return candidate;
   }
-}
-
-export function newClockifyAction(taken: readonly string[], operationId = ''): ClockifyAction {
-  return { id: uniqueActionId(operationId || 'call', taken), kind: 'clockify', operationId, params: {}, body: undefined };
-}
-
-export function newHttpAction(taken: readonly string[]): FlowAction {
-  return { id: uniqueActionId('request', taken), kind: 'http', method: 'POST', url: 'https://', headers: { 'content-type': 'application/json' }, body: { event: '{{ event }}' } };
 }
 
 /** "Save as flow action" from the explorer: a disabled flow whose one action is the call just made. */

@@ -23,6 +23,9 @@ const PATHS = {
   info: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zm0-11v6m0-9.5V7',
   external: 'M14 4h6v6M20 4l-9 9M18 14v6H4V6h6',
   braces: 'M8 4H7a2 2 0 0 0-2 2v4l-2 2 2 2v4a2 2 0 0 0 2 2h1M16 4h1a2 2 0 0 1 2 2v4l2 2-2 2v4a2 2 0 0 1-2 2h-1',
+  clock: 'M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zm0-15v5l3 3',
+  stop: 'M6 6h12v12H6z',
+  branch: 'M6 3v18M6 9c0 3 12 1 12 6v6M18 21l-3-3m3 3 3-3',
   key: 'M15 7a4 4 0 1 1-3.9 5H3v3h3v3h3v-3h2.1A4 4 0 0 1 15 7z',
 } as const;
 

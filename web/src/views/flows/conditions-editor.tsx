@@ -1,14 +1,16 @@
 import { useState } from 'preact/hooks';
 import type { ConditionGroup, ConditionRule } from '../../api/types';
 import { useStableKeys } from '../../hooks/use-stable-keys';
-import { CONDITION_OPERATORS, conditionValueText, isGroup, operatorNeedsValue, parseConditionValue } from '../../lib/flow-draft';
+import { conditionValueText, isGroup, operatorNeedsValue, parseConditionValue } from '../../lib/flow-draft';
+import { CONDITION_OPERATOR_CHOICES, FLOW_LIMITS } from '../../lib/flow-constants';
+import { TemplateInput } from './steps/template-input';
 import { Button } from '../../ui/button';
 import { Icon } from '../../ui/icons';
 import { useNames } from '../../hooks/use-names';
 import { IdPicker, NamedValue, idKindOfField } from './id-picker';
 import { PickButton, usePickable } from './insertion';
 
-const MAX_DEPTH = 4;
+const MAX_DEPTH = FLOW_LIMITS.conditionDepth;
 
 /** "Only if": rules on the event's fields, in groups matched all-or-any, nested up to four levels. */
 export function ConditionsEditor({ group, onChange, readOnly }: { group: ConditionGroup; onChange: (next: ConditionGroup) => void; readOnly: boolean }) {
@@ -21,7 +23,15 @@ export function ConditionsEditor({ group, onChange, readOnly }: { group: Conditi
   );
 }
 
-function GroupEditor({ group, onChange, depth, label, onRemove, readOnly }: { group: ConditionGroup; onChange: (next: ConditionGroup) => void; depth: number; label: string; onRemove?: () => void; readOnly: boolean }) {
+/**
+ * The same condition group inside a step ("Only if", a branch's "If"): paths read the run's context
+ * (`$.event.projectId`, `$.steps.find1.id`, `$.item.name`) and complete as you type.
+ */
+export function StepConditions({ group, onChange, readOnly, label }: { group: ConditionGroup; onChange: (next: ConditionGroup) => void; readOnly: boolean; label: string }) {
+  return <GroupEditor group={group} onChange={onChange} depth={1} label={label} readOnly={readOnly} scoped />;
+}
+
+function GroupEditor({ group, onChange, depth, label, onRemove, readOnly, scoped = false }: { group: ConditionGroup; onChange: (next: ConditionGroup) => void; depth: number; label: string; onRemove?: () => void; readOnly: boolean; scoped?: boolean }) {
   const keys = useStableKeys(group.rules.length);
   const setRule = (index: number, rule: ConditionRule | ConditionGroup) => onChange({ ...group, rules: group.rules.map((r, i) => (i === index ? rule : r)) });
   const removeRule = (index: number) => {
@@ -44,21 +54,21 @@ function GroupEditor({ group, onChange, depth, label, onRemove, readOnly }: { gr
           </Button>
         ) : null}
       </div>
-      {group.rules.length === 0 ? <p class="muted small">No rules yet{depth === 1 ? ': the flow runs for every event of its trigger.' : '.'}</p> : null}
+      {group.rules.length === 0 ? <p class="muted small">No rules yet{depth === 1 && !scoped ? ': the flow runs for every event of its trigger.' : '.'}</p> : null}
       <ol class="rules">
         {group.rules.map((rule, index) => (
           <li key={keys.at(index)}>
             {isGroup(rule) ? (
-              <GroupEditor group={rule} depth={depth + 1} label={`${label}, group ${index + 1}`} onChange={(next) => setRule(index, next)} onRemove={() => removeRule(index)} readOnly={readOnly} />
+              <GroupEditor group={rule} depth={depth + 1} label={`${label}, group ${index + 1}`} onChange={(next) => setRule(index, next)} onRemove={() => removeRule(index)} readOnly={readOnly} scoped={scoped} />
             ) : (
-              <RuleEditor rule={rule} label={`${label}, rule ${index + 1}`} onChange={(next) => setRule(index, next)} onRemove={() => removeRule(index)} readOnly={readOnly} />
+              <RuleEditor rule={rule} label={`${label}, rule ${index + 1}`} onChange={(next) => setRule(index, next)} onRemove={() => removeRule(index)} readOnly={readOnly} scoped={scoped} />
             )}
           </li>
         ))}
       </ol>
       {readOnly ? null : (
         <div class="row">
-          <Button size="sm" icon="plus" onClick={() => onChange({ ...group, rules: [...group.rules, { path: '$.', op: 'equals', value: '' }] })}>
+          <Button size="sm" icon="plus" onClick={() => onChange({ ...group, rules: [...group.rules, { path: scoped ? '$.event.' : '$.', op: 'equals', value: '' }] })}>
             Add rule
           </Button>
           {depth < MAX_DEPTH ? (
@@ -72,7 +82,7 @@ function GroupEditor({ group, onChange, depth, label, onRemove, readOnly }: { gr
   );
 }
 
-function RuleEditor({ rule, label, onChange, onRemove, readOnly }: { rule: ConditionRule; label: string; onChange: (next: ConditionRule) => void; onRemove: () => void; readOnly: boolean }) {
+function RuleEditor({ rule, label, onChange, onRemove, readOnly, scoped }: { rule: ConditionRule; label: string; onChange: (next: ConditionRule) => void; onRemove: () => void; readOnly: boolean; scoped: boolean }) {
   const [valueText, setValueText] = useState(() => conditionValueText(rule.value));
   const needsValue = operatorNeedsValue(rule.op);
   const pickable = usePickable('path', `${label} (field)`, (path) => onChange({ ...rule, path }));
@@ -90,13 +100,19 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly }: { rule: Condi
   };
   return (
     <div class="rule">
-      <span class="rule-path input-with-pick">
-        <label class="grow">
-          <span class="visually-hidden">{label}: field (JSONPath)</span>
-          <input class="input mono" value={rule.path} placeholder="$.projectId" spellcheck={false} {...pickable.props} onInput={(event) => onChange({ ...rule, path: event.currentTarget.value })} />
-        </label>
-        <PickButton pickable={pickable} disabled={readOnly} />
-      </span>
+      {scoped ? (
+        <span class="rule-path">
+          <TemplateInput jsonPath label={`${label}: field (JSONPath)`} ariaLabel={`${label}: field (JSONPath)`} value={rule.path} placeholder="$.event.projectId" onChange={(path) => onChange({ ...rule, path })} />
+        </span>
+      ) : (
+        <span class="rule-path input-with-pick">
+          <label class="grow">
+            <span class="visually-hidden">{label}: field (JSONPath)</span>
+            <input class="input mono" value={rule.path} placeholder="$.projectId" spellcheck={false} {...pickable.props} onInput={(event) => onChange({ ...rule, path: event.currentTarget.value })} />
+          </label>
+          <PickButton pickable={pickable} disabled={readOnly} />
+        </span>
+      )}
       <label class="rule-op">
         <span class="visually-hidden">{label}: comparison</span>
         <select
@@ -108,7 +124,7 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly }: { rule: Condi
             onChange(operatorNeedsValue(op) ? { ...rule, op, value: parseConditionValue(valueText) } : { ...withoutValue, op });
           }}
         >
-          {CONDITION_OPERATORS.map((operator) => (
+          {CONDITION_OPERATOR_CHOICES.map((operator) => (
             <option key={operator.value} value={operator.value}>
               {operator.label}
             </option>

@@ -1,11 +1,14 @@
 import { useState } from 'preact/hooks';
-import type { DryRunResult, EventList, FlowDefinition } from '../../api/types';
+import type { DryRunResult, DryRunStep, EventList, FlowDefinition } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
 import { useNow } from '../../hooks/use-now';
 import { useResource } from '../../hooks/use-resource';
 import { relativeTime } from '../../lib/format';
+import { ACTION_KINDS } from '../../lib/flow-constants';
+import type { StepKind } from '../../lib/flow-constants';
 import { triggerEvents } from '../../lib/flow-draft';
+import { STEP_KIND_INFO } from './steps/kinds';
 import { Badge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
@@ -74,13 +77,13 @@ function DryRunOutcome({ result }: { result: DryRunResult }) {
     <div class="stack-sm" data-testid="dry-run-result">
       <div class="row">
         <Badge tone={result.matched ? 'ok' : 'neutral'}>{result.matched ? 'conditions matched' : 'conditions not matched'}</Badge>
-        {result.matched ? <span class="muted small">{result.actions.length} {result.actions.length === 1 ? 'action' : 'actions'} would run</span> : null}
+        {result.matched ? <span class="muted small">{result.actions.length} {result.actions.length === 1 ? 'step' : 'steps'} would run</span> : null}
       </div>
       {!result.matched ? (
         <p class="dry-run-verdict" data-testid="dry-run-verdict">
           <strong>Nothing would be sent:</strong> the conditions did not match this event, so no step runs.
         </p>
-      ) : result.actions.some((action) => action.error) ? (
+      ) : someError(result.actions) ? (
         <p class="dry-run-verdict text-danger" data-testid="dry-run-verdict">
           <strong>Not everything could be built:</strong> the steps marked below would fail.
         </p>
@@ -111,19 +114,42 @@ function DryRunOutcome({ result }: { result: DryRunResult }) {
         </div>
       ) : null}
       {result.actions.map((action) => (
-        <details key={action.actionId} class="disclosure" open={result.matched}>
-          <summary>
-            Step <code>{action.actionId}</code> {!result.matched ? 'would not run (what it would have sent)' : action.error ? 'could not be built' : 'would send'}
-          </summary>
-          {action.error ? <p class="text-danger small">{action.error}</p> : null}
-          {action.missing.length > 0 ? (
-            <p class="text-warn small">
-              Empty because the event has no {action.missing.map((name) => `"${name}"`).join(', ')}.
-            </p>
-          ) : null}
-          <JsonView value={action.request} label={`Request of ${action.actionId}`} />
-        </details>
+        <DryRunStepView key={action.path ?? action.actionId} step={action} matched={result.matched} />
       ))}
     </div>
+  );
+}
+
+function someError(steps: readonly DryRunStep[]): boolean {
+  return steps.some((step) => !!step.error || someError(step.children ?? []));
+}
+
+/** One step of the dry run: what it would send (calls) or do (the others), nested steps inside. */
+function DryRunStepView({ step, matched }: { step: DryRunStep; matched: boolean }) {
+  const sends = ACTION_KINDS.includes(step.kind as StepKind);
+  const label = (STEP_KIND_INFO as Record<string, { label: string } | undefined>)[step.kind]?.label;
+  const verdict = !matched ? (sends ? 'would not run (what it would have sent)' : 'would not run') : step.error ? 'could not be built' : sends ? 'would send' : 'would run';
+  return (
+    <details class="disclosure" open={matched}>
+      <summary>
+        Step <code>{step.path ?? step.actionId}</code> {label && !sends ? `(${label}) ` : ''}
+        {verdict}
+      </summary>
+      {step.note ? <p class="small">{step.note}</p> : null}
+      {step.error ? <p class="text-danger small">{step.error}</p> : null}
+      {step.missing.length > 0 ? (
+        <p class="text-warn small">
+          Empty because the event has no {step.missing.map((name) => `"${name}"`).join(', ')}.
+        </p>
+      ) : null}
+      {sends || (step.request !== null && step.request !== undefined) ? <JsonView value={step.request} label={`Request of ${step.actionId}`} /> : null}
+      {step.children && step.children.length > 0 ? (
+        <div class="nested-steps">
+          {step.children.map((child) => (
+            <DryRunStepView key={child.path ?? child.actionId} step={child} matched={matched} />
+          ))}
+        </div>
+      ) : null}
+    </details>
   );
 }

@@ -135,7 +135,7 @@ export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, read
             <>
               <TriggerEditor trigger={draft.trigger} readOnly={readOnly} onChange={(trigger) => setDraft({ ...draft, trigger })} />
               <ConditionsEditor group={draft.conditions} readOnly={readOnly} onChange={(conditions) => setDraft({ ...draft, conditions })} />
-              <ActionsEditor actions={draft.actions} readOnly={readOnly} onValidity={onValidity} onChange={(actions) => setDraft({ ...draft, actions })} />
+              <ActionsEditor actions={draft.actions} readOnly={readOnly} onValidity={onValidity} sample={sample?.payload} onChange={(actions) => setDraft({ ...draft, actions })} />
             </>
           )}
           {showProblems && problems.length > 0 ? (

@@ -1,4 +1,7 @@
 import { useState } from 'preact/hooks';
+import { ACTION_KINDS } from '../../lib/flow-constants';
+import type { StepKind } from '../../lib/flow-constants';
+import { STEP_KIND_INFO } from './steps/kinds';
 import type { FlowRunDetail } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
@@ -119,7 +122,7 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
         </Card>
         {actions.length === 0 ? (
           <Card>
-            <p class="muted">{run.matched ? 'No action has run yet.' : 'No action ran because the conditions did not match.'}</p>
+            <p class="muted">{run.matched ? 'No step has run yet.' : 'No step ran because the conditions did not match.'}</p>
           </Card>
         ) : (
           actions.map((action, index) => (
@@ -129,7 +132,7 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
               title={
                 <>
                   Step {index + 1}: <code>{action.path ?? action.actionId}</code>
-                  {action.kind ? <span class="muted small"> · {action.kind}</span> : null}
+                  {action.kind && !ACTION_KINDS.includes(action.kind as StepKind) ? <span class="muted small"> {kindLabel(action.kind)}</span> : null}
                 </>
               }
               actions={
@@ -158,4 +161,9 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
       </div>
     </div>
   );
+}
+
+/** The kind's name people read ("Repeat for each"), or the kind itself when this sidebar does not know it. */
+function kindLabel(kind: string): string {
+  return (STEP_KIND_INFO as Record<string, { label: string } | undefined>)[kind]?.label ?? kind;
 }
