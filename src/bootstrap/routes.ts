@@ -8,6 +8,7 @@ import { MEMBER_VISIBLE_ENTITY_TYPES, PER_USER_ENTITY_TYPES, payloadFor, seesEnt
 import { decodeCursor, entityCounts, getEntity, listEntities } from './cache.js';
 import { cancelRuns, problemFor, startRun } from './control.js';
 import { runView } from './progress.js';
+import { BootstrapStatus, EntityPage, RunStarted } from './schemas.js';
 import { activeRun, getRun, latestRun, stepErrors, stepWarnings } from './store.js';
 
 const EntitiesQuery = Type.Object({
@@ -31,7 +32,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
     return run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN), await stepWarnings(db, run.id, ERRORS_SHOWN)) : null;
   };
 
-  ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors; warnings naming what a run completed with warnings cut) and the cached entities per type.' } }, async (request) => {
+  ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors; warnings naming what a run completed with warnings cut) and the cached entities per type.', response: { 200: BootstrapStatus } } }, async (request) => {
     const user = currentUser(request);
     const run = await latestRun(db, user.workspaceId);
     // Members: their own counts (types they may read, their own user row), and no step errors (what Clockify answered the installation token).
@@ -48,7 +49,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
   // No body schema: the body is optional (a bare POST means "full"), which a schema would refuse.
   ui.post<{ Body: { mode?: unknown } | undefined }>(
     '/ui/bootstrap/trigger',
-    { schema: { tags, summary: 'Start a bootstrap: `{"mode": "full"}` (default) or only the operations that failed last time, `{"mode": "failed-only"}` (admins).' } },
+    { schema: { tags, summary: 'Start a bootstrap: `{"mode": "full"}` (default) or only the operations that failed last time, `{"mode": "failed-only"}` (admins).', response: { 202: RunStarted } } },
     async (request, reply) => {
       const user = requireAdmin(request);
       const mode = request.body?.mode ?? 'full';
@@ -59,7 +60,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
     },
   );
 
-  ui.post('/ui/bootstrap/cancel', { schema: { tags, summary: 'Stop the running bootstrap at its next page (admins).' } }, async (request, reply) => {
+  ui.post('/ui/bootstrap/cancel', { schema: { tags, summary: 'Stop the running bootstrap at its next page (admins).', response: { 202: RunStarted } } }, async (request, reply) => {
     const user = requireAdmin(request);
     const run = await activeRun(db, user.workspaceId);
     if (!run) throw problems.conflict('no-active-bootstrap', 'No bootstrap is running for this workspace.');
@@ -69,7 +70,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
 
   ui.get<{ Querystring: Static<typeof EntitiesQuery> }>(
     '/ui/bootstrap/entities',
-    { schema: { tags, summary: 'Cached entities, by type, a page at a time (members see shared types only).', querystring: EntitiesQuery } },
+    { schema: { tags, summary: 'Cached entities, by type, a page at a time (members see shared types only).', querystring: EntitiesQuery, response: { 200: EntityPage } } },
     async (request) => {
       const user = currentUser(request);
       const { type, cursor } = request.query;

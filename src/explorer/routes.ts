@@ -12,6 +12,7 @@ import type { UserContext } from '../server/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 import { explorerAccess } from './access.js';
 import { historyEntry } from './history-entry.js';
+import { EndpointList, ExecuteResult, HistoryPage, OperationForm } from './schemas.js';
 import { ownRowsOnly, writeRefusal } from '../server/access-policy.js';
 import { translateExplorerBody } from './request-shapes.js';
 import type { ExplorerCall } from './request-shapes.js';
@@ -73,7 +74,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     needsApiKey: !operation.addonTokenAccepted,
   });
 
-  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/api-explorer/endpoints', { schema: { tags, summary: 'Operations grouped by tag, filterable by method, read-only and text. Operations Clockify serves to personal API keys only (the workspace list, workspace creation, the audit log) are listed with `needsApiKey: true` and `runnable: false`: an add-on token cannot call them.', querystring: ListQuery } }, async (request) => {
+  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/api-explorer/endpoints', { schema: { tags, summary: 'Operations grouped by tag, filterable by method, read-only and text. Operations Clockify serves to personal API keys only (the workspace list, workspace creation, the audit log) are listed with `needsApiKey: true` and `runnable: false`: an add-on token cannot call them.', querystring: ListQuery, response: { 200: EndpointList } } }, async (request) => {
     const user = currentUser(request);
     const { method, readOnly, q, tag } = request.query;
     const matching = new Set(catalog.filter({ method: method as Operation['method'] | undefined, readOnly, text: q, tag }).filter((op) => explorerAccess(edition, op, user.isAdmin).visible));
@@ -84,7 +85,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     return { total: matching.size, groups };
   });
 
-  ui.get<{ Params: Static<typeof OperationParams> }>('/ui/api-explorer/endpoints/:operationId', { schema: { tags, summary: 'The form of one operation: parameters, known values pre-filled, an example body.', params: OperationParams } }, async (request) => {
+  ui.get<{ Params: Static<typeof OperationParams> }>('/ui/api-explorer/endpoints/:operationId', { schema: { tags, summary: 'The form of one operation: parameters, known values pre-filled, an example body.', params: OperationParams, response: { 200: OperationForm } } }, async (request) => {
     const user = currentUser(request);
     const operation = find(request.params.operationId, user);
     const access = explorerAccess(edition, operation, user.isAdmin);
@@ -159,10 +160,10 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     if (!translated.ok) throw problems.badRequest('invalid-request', 'The request does not match an accepted shape: ' + translated.problems.map((p) => `${p.field} ${p.message}`).join('; '), translated.problems);
     return execute(user, translated.call);
   };
-  const executeSchema = (summary: string) => ({ schema: { tags, summary, body: ExecuteBody, querystring: ExecuteQuery } });
+  const executeSchema = (summary: string) => ({ schema: { tags, summary, body: ExecuteBody, querystring: ExecuteQuery, response: { 200: ExecuteResult } } });
   ui.post('/ui/api-explorer/execute', executeSchema('Validate against the spec and run an operation; writes need an admin. Operations that need a personal API key are refused (403 needs-api-key) without calling Clockify. Accepts our shape and the Python system\'s (docs/migrating-from-python.md).'), executeRoute);
 
-  ui.get<{ Querystring: Static<typeof HistoryQuery> }>('/ui/api-explorer/history', { schema: { tags, summary: 'Calls made from the explorer in this workspace (redacted), newest first.', querystring: HistoryQuery } }, async (request) => {
+  ui.get<{ Querystring: Static<typeof HistoryQuery> }>('/ui/api-explorer/history', { schema: { tags, summary: 'Calls made from the explorer in this workspace (redacted), newest first.', querystring: HistoryQuery, response: { 200: HistoryPage } } }, async (request) => {
     const user = currentUser(request);
     const limit = request.query.limit ?? 50;
     const about = ownRowsOnly(user);
@@ -174,7 +175,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     return { entries, nextCursor: rows.length > limit ? (entries[entries.length - 1]?.id ?? null) : null };
   });
 
-  ui.post<{ Params: Static<typeof HistoryParams> }>('/ui/api-explorer/history/:callId/rerun', { schema: { tags, summary: 'Run a history entry again with the current user\'s rights.', params: HistoryParams } }, async (request) => {
+  ui.post<{ Params: Static<typeof HistoryParams> }>('/ui/api-explorer/history/:callId/rerun', { schema: { tags, summary: 'Run a history entry again with the current user\'s rights.', params: HistoryParams, response: { 200: ExecuteResult } } }, async (request) => {
     const user = currentUser(request);
     const about = ownRowsOnly(user);
     const row = await runtime.database.db.selectFrom('api_calls').select(['request_json', 'operation_id']).where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer').where('id', '=', request.params.callId).$if(about !== undefined, (q) => q.where('user_id', '=', about!)).executeTakeFirst();
