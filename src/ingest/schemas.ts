@@ -49,3 +49,29 @@ export const EventDetail = Type.Object({
   }),
   flowRuns: Type.Array(EventRunRef),
 });
+
+/** What a webhook receiver answers the sender. */
+export const WebhookAccepted = Type.Object({
+  status: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate')]),
+  eventId: Type.String(),
+});
+
+export const CustomSourceView = Type.Object({
+  id: Type.String(),
+  workspaceId: Type.String(),
+  name: Type.String(),
+  signatureMode: Type.Union([Type.Literal('standard'), Type.Literal('hmac-sha256'), Type.Literal('none')]),
+  signatureHeader: OrNull(Type.String()),
+  timestampHeader: OrNull(Type.String({ description: 'HMAC sources: the header with the signed timestamp; null when the body alone is signed.' })),
+  toleranceSeconds: OrNull(Type.Integer()),
+  enabled: Type.Boolean(),
+  rotating: Type.Boolean({ description: 'True while the previous secret still verifies (after a rotation).' }),
+  createdAt: Time,
+  updatedAt: Time,
+  eventTypeFrom: OrNull(Type.String({ description: 'Where the event type is read; null: the defaults.' })),
+  url: Type.String({ description: 'Where the other system sends its webhooks.' }),
+  eventTypeDefaults: Type.Array(Type.String(), { description: 'Where the event type is looked for when eventTypeFrom is null.' }),
+});
+export const SourceList = Type.Object({ sources: Type.Array(CustomSourceView) });
+export const OneSource = Type.Object({ source: CustomSourceView });
+export const SourceWithSecret = Type.Object({ source: CustomSourceView, secret: Type.String({ description: 'Shown this once, never again.' }) });

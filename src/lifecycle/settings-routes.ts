@@ -4,13 +4,14 @@ import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
 import { currentUser } from '../server/user-auth.js';
 import { assertAdminRead, seesSetting } from '../server/access-policy.js';
+import { ForwardingSecretReply, MeReply, SettingsReply } from './schemas.js';
 
 /** Who is looking and what this edition can do; the structured settings (owned by Clockify, shown read-only). */
 export async function settingsRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
   const { edition, editionConfig } = runtime;
   const tags = ['settings'];
 
-  ui.get('/ui/me', { schema: { tags, summary: 'The viewing user, the installation and the edition\'s capabilities.' } }, async (request) => {
+  ui.get('/ui/me', { schema: { tags, summary: 'The viewing user, the installation and the edition\'s capabilities.', response: { 200: MeReply } } }, async (request) => {
     const user = currentUser(request);
     return {
       workspaceId: user.workspaceId,
@@ -24,7 +25,7 @@ export async function settingsRoutes(ui: FastifyInstance, { runtime }: { runtime
     };
   });
 
-  ui.get('/ui/settings', { schema: { tags, summary: 'Structured settings with their effective values (change them in Clockify\'s add-on settings).' } }, async (request) => {
+  ui.get('/ui/settings', { schema: { tags, summary: 'Structured settings with their effective values (change them in Clockify\'s add-on settings).', response: { 200: SettingsReply } } }, async (request) => {
     const user = currentUser(request);
     const values = await runtime.settingsOf(user.workspaceId);
     return {
@@ -43,7 +44,7 @@ export async function settingsRoutes(ui: FastifyInstance, { runtime }: { runtime
     };
   });
 
-  ui.get('/ui/settings/forwarding-secret', { schema: { tags, summary: 'The secret that signs forwarded events (admins).' } }, async (request) => {
+  ui.get('/ui/settings/forwarding-secret', { schema: { tags, summary: 'The secret that signs forwarded events (admins).', response: { 200: ForwardingSecretReply } } }, async (request) => {
     const user = assertAdminRead(currentUser(request));
     if (!edition.capabilities.forwarding) throw problems.notFound('not-available', 'This edition does not forward events.');
     return { secret: forwardingSecret(runtime, user.workspaceId) };
