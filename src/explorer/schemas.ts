@@ -78,16 +78,21 @@ export const ExecuteResult = Type.Object({
   curl: Type.String(),
 });
 
+/** What an explorer call asked, as the history keeps it to show and run again. */
+export const ExplorerInput = OrNull(
+  Type.Object({ operationId: Type.Optional(Type.String()), params: Type.Optional(Type.Record(Type.String(), Type.Unknown())), body: Type.Optional(Type.Unknown()) }),
+);
+
 export const HistoryEntry = Type.Object({
   id: Type.String(),
-  operationId: OrNull(Type.String()),
+  operationId: Type.String({ description: 'The operation run (an explorer call always names one).' }),
   method: Type.String(),
   url: Type.String(),
   status: OrNull(Type.Integer()),
   durationMs: OrNull(Type.Integer()),
   attempts: Type.Integer(),
   error: OrNull(Type.String()),
-  input: Type.Unknown({ description: 'What was asked: { operationId, params, body }.' }),
+  input: ExplorerInput,
   userId: OrNull(Type.String()),
   createdAt: Type.Number(),
 });

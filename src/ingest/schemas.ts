@@ -9,7 +9,6 @@ export const EventStatus = Type.Union([Type.Literal('received'), Type.Literal('p
 
 export const WebhookEvent = Type.Object({
   id: Type.String(),
-  workspaceId: Type.String(),
   source: Type.String({ description: '`clockify` or `custom:<sourceId>`.' }),
   eventType: Type.String(),
   status: EventStatus,
@@ -74,4 +73,4 @@ export const CustomSourceView = Type.Object({
 });
 export const SourceList = Type.Object({ sources: Type.Array(CustomSourceView) });
 export const OneSource = Type.Object({ source: CustomSourceView });
-export const SourceWithSecret = Type.Object({ source: CustomSourceView, secret: Type.String({ description: 'Shown this once, never again.' }) });
+export const SourceWithSecret = Type.Object({ source: CustomSourceView, secret: OrNull(Type.String({ description: 'Shown this once, never again (null for an unsigned source).' })) });

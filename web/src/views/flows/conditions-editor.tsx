@@ -103,7 +103,7 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly }: { rule: Condi
           class="select"
           value={rule.op}
           onChange={(event) => {
-            const op = event.currentTarget.value;
+            const op = event.currentTarget.value as ConditionRule['op'];
             const { value: _value, ...withoutValue } = rule;
             onChange(operatorNeedsValue(op) ? { ...rule, op, value: parseConditionValue(valueText) } : { ...withoutValue, op });
           }}
