@@ -35,6 +35,7 @@ export type OperationDocs = Answer<'/ui/api-explorer/docs/{operationId}', 'get'>
 export type ExplorerCall = Answer<'/ui/api-explorer/calls/{callId}', 'get'>;
 
 export type CustomSource = Answer<'/ui/sources', 'get'>['sources'][number];
+export type Credential = Answer<'/ui/credentials', 'get'>['credentials'][number];
 
 export type BootstrapStatus = Answer<'/ui/bootstrap/status', 'get'>;
 export type BootstrapRun = NonNullable<BootstrapStatus['run']>;
@@ -53,10 +54,12 @@ export type HttpAction = OfKind<FlowAction, 'http'>;
 /** A stored flow: its summary fields, the definition, and its trigger. */
 export type FlowRecord = Answer<'/ui/flows', 'get'>['flows'][number];
 export type FlowSummary = FlowRecord;
-export type FlowRun = Answer<'/ui/flows/runs', 'get'>['runs'][number];
+export type RunPage = Answer<'/ui/flows/runs', 'get'>;
+export type FlowRun = RunPage['runs'][number];
 export type FlowRunDetail = Answer<'/ui/flows/runs/{runId}', 'get'>;
 export type FlowRunAction = FlowRunDetail['actions'][number];
 export type DryRunResult = Answer<'/ui/flows/test', 'post'>;
+export type BackfillPreview = Answer<'/ui/flows/{flowId}/backfill/preview', 'get'>;
 export type FlowTemplate = Answer<'/ui/flows/templates', 'get'>['templates'][number];
 
 export type CapabilitiesResponse = Answer<'/ui/capabilities', 'get'>;
