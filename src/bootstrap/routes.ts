@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
 import { currentUser, requireAdmin } from '../server/user-auth.js';
@@ -24,6 +25,8 @@ const ERRORS_SHOWN = 50;
 export const MEMBER_VISIBLE_TYPES = MEMBER_VISIBLE_ENTITY_TYPES;
 
 export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
+  // Handlers are checked against their declared answers (the type provider reads the TypeBox schemas).
+  const typed = ui.withTypeProvider<TypeBoxTypeProvider>();
   const db = runtime.database.db;
   const tags = ['bootstrap'];
 
@@ -32,7 +35,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
     return run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN), await stepWarnings(db, run.id, ERRORS_SHOWN)) : null;
   };
 
-  ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors; warnings naming what a run completed with warnings cut) and the cached entities per type.', response: { 200: BootstrapStatus } } }, async (request) => {
+  typed.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors; warnings naming what a run completed with warnings cut) and the cached entities per type.', response: { 200: BootstrapStatus } } }, async (request) => {
     const user = currentUser(request);
     const run = await latestRun(db, user.workspaceId);
     // Members: their own counts (types they may read, their own user row), and no step errors (what Clockify answered the installation token).
@@ -47,7 +50,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
   });
 
   // No body schema: the body is optional (a bare POST means "full"), which a schema would refuse.
-  ui.post<{ Body: { mode?: unknown } | undefined }>(
+  typed.post<{ Body: { mode?: unknown } | undefined }>(
     '/ui/bootstrap/trigger',
     { schema: { tags, summary: 'Start a bootstrap: `{"mode": "full"}` (default) or only the operations that failed last time, `{"mode": "failed-only"}` (admins).', response: { 202: RunStarted } } },
     async (request, reply) => {
@@ -60,7 +63,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
     },
   );
 
-  ui.post('/ui/bootstrap/cancel', { schema: { tags, summary: 'Stop the running bootstrap at its next page (admins).', response: { 202: RunStarted } } }, async (request, reply) => {
+  typed.post('/ui/bootstrap/cancel', { schema: { tags, summary: 'Stop the running bootstrap at its next page (admins).', response: { 202: RunStarted } } }, async (request, reply) => {
     const user = requireAdmin(request);
     const run = await activeRun(db, user.workspaceId);
     if (!run) throw problems.conflict('no-active-bootstrap', 'No bootstrap is running for this workspace.');
@@ -68,7 +71,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
     return reply.code(202).send({ run: await viewOf(run.id) });
   });
 
-  ui.get<{ Querystring: Static<typeof EntitiesQuery> }>(
+  typed.get(
     '/ui/bootstrap/entities',
     { schema: { tags, summary: 'Cached entities, by type, a page at a time (members see shared types only).', querystring: EntitiesQuery, response: { 200: EntityPage } } },
     async (request) => {

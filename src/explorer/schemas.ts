@@ -85,7 +85,7 @@ export const ExplorerInput = OrNull(
 
 export const HistoryEntry = Type.Object({
   id: Type.String(),
-  operationId: Type.String({ description: 'The operation run (an explorer call always names one).' }),
+  operationId: OrNull(Type.String()),
   method: Type.String(),
   url: Type.String(),
   status: OrNull(Type.Integer()),

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../runtime.js';
 import { HttpProblem, problems } from '../server/problems.js';
 import { currentUser } from '../server/user-auth.js';
@@ -26,6 +27,8 @@ const EventParams = Type.Object({ eventId: Type.String({ minLength: 1, maxLength
 
 /** The webhook log for the sidebar: a filtered list, one event in full, and a live stream. */
 export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: { runtime: Runtime; events: EventStore }) {
+  // Handlers are checked against their declared answers (the type provider reads the TypeBox schemas).
+  const typed = ui.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['webhooks'];
   // Open streams end when the server closes, or shutdown would wait for every open tab.
   const streams = new Set<import('node:http').ServerResponse>();
@@ -34,7 +37,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
     for (const stream of streams) stream.end();
   });
 
-  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/webhooks/events', { schema: { tags, summary: 'Received webhook events, newest first, with cursor pagination.', querystring: ListQuery, response: { 200: EventList } } }, async (request) => {
+  typed.get('/ui/webhooks/events', { schema: { tags, summary: 'Received webhook events, newest first, with cursor pagination.', querystring: ListQuery, response: { 200: EventList } } }, async (request) => {
     const user = currentUser(request);
     const q = request.query;
     const from = q.from ? Date.parse(q.from) : undefined;
@@ -53,7 +56,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
     return { ...page, events: page.events.map((event) => eventFor(user, event)) };
   });
 
-  ui.get<{ Params: Static<typeof EventParams> }>('/ui/webhooks/events/:eventId', { schema: { tags, summary: 'One event: payload, kept headers and what it triggered.', params: EventParams, response: { 200: EventDetail } } }, async (request) => {
+  typed.get('/ui/webhooks/events/:eventId', { schema: { tags, summary: 'One event: payload, kept headers and what it triggered.', params: EventParams, response: { 200: EventDetail } } }, async (request) => {
     const user = currentUser(request);
     const event = await events.get(user.workspaceId, request.params.eventId, ownRowsOnly(user));
     if (!event) throw problems.notFound('unknown-event', 'No event with this id in this workspace.');
@@ -68,7 +71,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
     return { event: eventFor(user, event), flowRuns: flowRuns.map((run) => runFor(user, run)) };
   });
 
-  ui.get<{ Querystring: { type?: string; auth_token?: string } }>('/ui/webhooks/stream', { schema: { tags, summary: 'Server-Sent Events: new and processed webhooks of the workspace, live.' } }, async (request, reply) => {
+  typed.get<{ Querystring: { type?: string; auth_token?: string } }>('/ui/webhooks/stream', { schema: { tags, summary: 'Server-Sent Events: new and processed webhooks of the workspace, live.' } }, async (request, reply) => {
     const user = currentUser(request);
     const types = new Set((request.query.type ?? '').split(',').map((t) => t.trim()).filter(Boolean));
     const slot = limiter.acquire(user.workspaceId, user.userId);
