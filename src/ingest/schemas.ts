@@ -9,6 +9,7 @@ export const EventStatus = Type.Union([Type.Literal('received'), Type.Literal('p
 
 export const WebhookEvent = Type.Object({
   id: Type.String(),
+  workspaceId: Type.String(),
   source: Type.String({ description: '`clockify` or `custom:<sourceId>`.' }),
   eventType: Type.String(),
   status: EventStatus,

@@ -71,7 +71,7 @@ export type NamedEntity = NameDirectory['users'][number];
 type InspectorListEvent = Answer<'/ui/inspector/events', 'get'>['events'][number];
 export type EventDigest = InspectorListEvent['digest'];
 /** A row of the inspector's list; rows added from live messages have no digest until the list is read again. */
-export type InspectorEvent = WebhookEvent & Partial<Pick<InspectorListEvent, 'digest'>>;
+export type InspectorEvent = Omit<WebhookEvent, 'workspaceId'> & Partial<Pick<InspectorListEvent, 'digest'>>;
 export type RejectedList = Answer<'/ui/inspector/rejected', 'get'>;
 export type RejectedRequest = RejectedList['requests'][number];
 export type Volume = Answer<'/ui/inspector/volume', 'get'>;
