@@ -16,6 +16,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY sandbox/src ./sandbox/src
 COPY web ./web
+COPY scripts/web-api-types.ts ./scripts/web-api-types.ts
 COPY resources ./resources
 RUN npm run build && npm prune --omit=dev && npm cache clean --force
 

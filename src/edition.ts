@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { AppConfig } from './config/index.js';
 import type { EditionId } from './editions/types.js';
 import { Worker } from './jobs/worker.js';
@@ -65,9 +65,11 @@ export async function startEdition(editionId: EditionId, config: AppConfig, opti
   }
 }
 
-/** The HTTP app of an edition without listening (tests use `app.inject`). */
-export async function buildEditionApp(runtime: Runtime): Promise<FastifyInstance> {
+/** The HTTP app of an edition without listening (tests use `app.inject`); `onRoute` sees every route as it is added. */
+export async function buildEditionApp(runtime: Runtime, options: { onRoute?: (route: RouteOptions) => void } = {}): Promise<FastifyInstance> {
   const app = createHttpServer(runtime);
+  const { onRoute } = options;
+  if (onRoute) app.addHook('onRoute', (route) => onRoute(route));
   await registerDocs(app, runtime);
   await app.register(opsRoutes, { runtime });
   await registerRooms(app, runtime);

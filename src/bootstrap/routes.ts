@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
 import { currentUser, requireAdmin } from '../lifecycle/user-auth.js';
@@ -8,6 +9,7 @@ import { MEMBER_VISIBLE_ENTITY_TYPES, PER_USER_ENTITY_TYPES, payloadFor, seesEnt
 import { decodeCursor, entityCounts, getEntity, listEntities } from './cache.js';
 import { cancelRuns, refusalOf, startRun } from './control.js';
 import { runView } from './progress.js';
+import { BootstrapStatus, EntityPage, RunStarted } from './schemas.js';
 import { activeRun, getRun, latestRun, stepErrors, stepWarnings } from './store.js';
 
 const EntitiesQuery = Type.Object({
@@ -23,6 +25,8 @@ const ERRORS_SHOWN = 50;
 export const MEMBER_VISIBLE_TYPES = MEMBER_VISIBLE_ENTITY_TYPES;
 
 export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
+  // Handlers are checked against their declared answers (the type provider reads the TypeBox schemas).
+  const typed = ui.withTypeProvider<TypeBoxTypeProvider>();
   const db = runtime.database.db;
   const tags = ['bootstrap'];
 
@@ -31,7 +35,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
     return run ? runView(run, await stepErrors(db, run.id, ERRORS_SHOWN), await stepWarnings(db, run.id, ERRORS_SHOWN)) : null;
   };
 
-  ui.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors; warnings naming what a run completed with warnings cut) and the cached entities per type.' } }, async (request) => {
+  typed.get('/ui/bootstrap/status', { schema: { tags, summary: 'The latest bootstrap run (progress, errors; warnings naming what a run completed with warnings cut) and the cached entities per type.', response: { 200: BootstrapStatus } } }, async (request) => {
     const user = currentUser(request);
     const run = await latestRun(db, user.workspaceId);
     // Members: their own counts (types they may read, their own user row), and no step errors (what Clockify answered the installation token).
@@ -46,9 +50,9 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
   });
 
   // No body schema: the body is optional (a bare POST means "full"), which a schema would refuse.
-  ui.post<{ Body: { mode?: unknown } | undefined }>(
+  typed.post<{ Body: { mode?: unknown } | undefined }>(
     '/ui/bootstrap/trigger',
-    { schema: { tags, summary: 'Start a bootstrap: `{"mode": "full"}` (default) or only the operations that failed last time, `{"mode": "failed-only"}` (admins).' } },
+    { schema: { tags, summary: 'Start a bootstrap: `{"mode": "full"}` (default) or only the operations that failed last time, `{"mode": "failed-only"}` (admins).', response: { 202: RunStarted } } },
     async (request, reply) => {
       const user = requireAdmin(request);
       const mode = request.body?.mode ?? 'full';
@@ -59,7 +63,7 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
     },
   );
 
-  ui.post('/ui/bootstrap/cancel', { schema: { tags, summary: 'Stop the running bootstrap at its next page (admins).' } }, async (request, reply) => {
+  typed.post('/ui/bootstrap/cancel', { schema: { tags, summary: 'Stop the running bootstrap at its next page (admins).', response: { 202: RunStarted } } }, async (request, reply) => {
     const user = requireAdmin(request);
     const run = await activeRun(db, user.workspaceId);
     if (!run) throw problems.conflict('no-active-bootstrap', 'No bootstrap is running for this workspace.');
@@ -67,9 +71,9 @@ export async function bootstrapRoutes(ui: FastifyInstance, { runtime }: { runtim
     return reply.code(202).send({ run: await viewOf(run.id) });
   });
 
-  ui.get<{ Querystring: Static<typeof EntitiesQuery> }>(
+  typed.get(
     '/ui/bootstrap/entities',
-    { schema: { tags, summary: 'Cached entities, by type, a page at a time (members see shared types only).', querystring: EntitiesQuery } },
+    { schema: { tags, summary: 'Cached entities, by type, a page at a time (members see shared types only).', querystring: EntitiesQuery, response: { 200: EntityPage } } },
     async (request) => {
       const user = currentUser(request);
       const { type, cursor } = request.query;

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { problems } from '../server/problems.js';
+import { NoContent } from '../server/problem-schema.js';
 import { currentUser, requireAdmin } from '../lifecycle/user-auth.js';
 import { CreateCredentialBody, CredentialViewSchema, HEADER_NAME_PATTERN, QUERY_NAME_PATTERN, ReplaceCredentialBody } from './model.js';
 import type { CredentialKind, CredentialSecret } from './model.js';
@@ -66,7 +67,7 @@ export async function credentialRoutes(ui: FastifyInstance, { store }: { store: 
     return { credential: updated };
   });
 
-  ui.delete<{ Params: Static<typeof Params> }>('/ui/credentials/:credentialId', { schema: { tags, summary: 'Delete a credential (admins); flows naming it fail until it exists again.', params: Params } }, async (request, reply) => {
+  ui.delete<{ Params: Static<typeof Params> }>('/ui/credentials/:credentialId', { schema: { tags, summary: 'Delete a credential (admins); flows naming it fail until it exists again.', params: Params, response: { 204: NoContent } } }, async (request, reply) => {
     const user = requireAdmin(request);
     if (!(await store.remove(user.workspaceId, request.params.credentialId))) throw problems.notFound('unknown-credential', 'No credential with this id in this workspace.');
     return reply.code(204).send();

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { curlSnippet, exampleBody, knownValuesFor, validateCall } from '../clockify/catalog/index.js';
 import type { Operation } from '../clockify/catalog/index.js';
 import { ClockifyClientError, HostNotAllowedError, PayloadTooLargeError } from '../clockify/client/index.js';
@@ -13,6 +14,7 @@ import type { UserContext } from '../lifecycle/user-auth.js';
 import { parseJsonOr } from '../util/json.js';
 import { explorerAccess } from './access.js';
 import { historyEntry } from './history-entry.js';
+import { EndpointList, ExecuteResult, HistoryPage, OperationForm } from './schemas.js';
 import { ownRowsOnly, writeRefusal } from '../server/access-policy.js';
 import { translateExplorerBody } from './request-shapes.js';
 import type { ExplorerCall } from './request-shapes.js';
@@ -53,6 +55,8 @@ const SHOWN_HEADERS = ['content-type', 'last-page', 'retry-after', 'x-ratelimit-
 
 /** The API explorer: every operation of Clockify's spec as a form, run with the user's own rights. */
 export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
+  // Handlers are checked against their declared answers (the type provider reads the TypeBox schemas).
+  const typed = ui.withTypeProvider<TypeBoxTypeProvider>();
   const { catalog, edition } = runtime;
   const tags = ['api explorer'];
 
@@ -74,7 +78,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     needsApiKey: !operation.addonTokenAccepted,
   });
 
-  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/api-explorer/endpoints', { schema: { tags, summary: 'Operations grouped by tag, filterable by method, read-only and text. Operations Clockify serves to personal API keys only (the workspace list, workspace creation, the audit log) are listed with `needsApiKey: true` and `runnable: false`: an add-on token cannot call them.', querystring: ListQuery } }, async (request) => {
+  typed.get('/ui/api-explorer/endpoints', { schema: { tags, summary: 'Operations grouped by tag, filterable by method, read-only and text. Operations Clockify serves to personal API keys only (the workspace list, workspace creation, the audit log) are listed with `needsApiKey: true` and `runnable: false`: an add-on token cannot call them.', querystring: ListQuery, response: { 200: EndpointList } } }, async (request) => {
     const user = currentUser(request);
     const { method, readOnly, q, tag } = request.query;
     const matching = new Set(catalog.filter({ method: method as Operation['method'] | undefined, readOnly, text: q, tag }).filter((op) => explorerAccess(edition, op, user.isAdmin).visible));
@@ -85,7 +89,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     return { total: matching.size, groups };
   });
 
-  ui.get<{ Params: Static<typeof OperationParams> }>('/ui/api-explorer/endpoints/:operationId', { schema: { tags, summary: 'The form of one operation: parameters, known values pre-filled, an example body.', params: OperationParams } }, async (request) => {
+  typed.get('/ui/api-explorer/endpoints/:operationId', { schema: { tags, summary: 'The form of one operation: parameters, known values pre-filled, an example body.', params: OperationParams, response: { 200: OperationForm } } }, async (request) => {
     const user = currentUser(request);
     const operation = find(request.params.operationId, user);
     const access = explorerAccess(edition, operation, user.isAdmin);
@@ -95,7 +99,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
       tag: operation.tag,
       scopes: operation.scopes,
       pagination: operation.pagination,
-      parameters: operation.parameters,
+      parameters: operation.parameters.map(({ enum: values, ...parameter }) => ({ ...parameter, ...(values ? { enum: [...values] } : {}) })),
       requestBody: operation.requestBody ? { required: operation.requestBody.required, contentType: operation.requestBody.contentType, schema: operation.requestBody.schema } : null,
       prefill: knownValuesFor(operation, { workspaceId: user.workspaceId, userId: user.userId }),
       exampleBody: operation.requestBody ? exampleBody(operation) : null,
@@ -160,10 +164,10 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     if (!translated.ok) throw problems.badRequest('invalid-request', 'The request does not match an accepted shape: ' + translated.problems.map((p) => `${p.field} ${p.message}`).join('; '), translated.problems);
     return execute(user, translated.call);
   };
-  const executeSchema = (summary: string) => ({ schema: { tags, summary, body: ExecuteBody, querystring: ExecuteQuery } });
-  ui.post('/ui/api-explorer/execute', executeSchema('Validate against the spec and run an operation; writes need an admin. Operations that need a personal API key are refused (403 needs-api-key) without calling Clockify. Accepts our shape and the Python system\'s (docs/migrating-from-python.md).'), executeRoute);
+  const executeSchema = (summary: string) => ({ schema: { tags, summary, body: ExecuteBody, querystring: ExecuteQuery, response: { 200: ExecuteResult } } });
+  typed.post('/ui/api-explorer/execute', executeSchema('Validate against the spec and run an operation; writes need an admin. Operations that need a personal API key are refused (403 needs-api-key) without calling Clockify. Accepts our shape and the Python system\'s (docs/migrating-from-python.md).'), executeRoute);
 
-  ui.get<{ Querystring: Static<typeof HistoryQuery> }>('/ui/api-explorer/history', { schema: { tags, summary: 'Calls made from the explorer in this workspace (redacted), newest first.', querystring: HistoryQuery } }, async (request) => {
+  typed.get('/ui/api-explorer/history', { schema: { tags, summary: 'Calls made from the explorer in this workspace (redacted), newest first.', querystring: HistoryQuery, response: { 200: HistoryPage } } }, async (request) => {
     const user = currentUser(request);
     const limit = request.query.limit ?? 50;
     const about = ownRowsOnly(user);
@@ -175,7 +179,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
     return { entries, nextCursor: rows.length > limit ? (entries[entries.length - 1]?.id ?? null) : null };
   });
 
-  ui.post<{ Params: Static<typeof HistoryParams> }>('/ui/api-explorer/history/:callId/rerun', { schema: { tags, summary: 'Run a history entry again with the current user\'s rights.', params: HistoryParams } }, async (request) => {
+  typed.post('/ui/api-explorer/history/:callId/rerun', { schema: { tags, summary: 'Run a history entry again with the current user\'s rights.', params: HistoryParams, response: { 200: ExecuteResult } } }, async (request) => {
     const user = currentUser(request);
     const about = ownRowsOnly(user);
     const row = await runtime.database.db.selectFrom('api_calls').select(['request_json', 'operation_id']).where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer').where('id', '=', request.params.callId).$if(about !== undefined, (q) => q.where('user_id', '=', about!)).executeTakeFirst();
@@ -185,7 +189,7 @@ export async function explorerRoutes(ui: FastifyInstance, { runtime }: { runtime
   });
 
   // Compatibility with the original system's route.
-  ui.post('/api-call', executeSchema('Alias of POST /ui/api-explorer/execute (the Python Clockify Add-on\'s route and body shape).'), executeRoute);
+  typed.post('/api-call', executeSchema('Alias of POST /ui/api-explorer/execute (the Python Clockify Add-on\'s route and body shape).'), executeRoute);
 }
 
 /** The spec marks some parameters required yet gives them a default (`include-roles`): run with the default unless the form says otherwise. */

@@ -226,7 +226,7 @@ export class FlowExecutor {
   }
 
   /** Evaluates and renders without sending or writing anything; `exceeded` names the budget a hostile condition ran out of. */
-  async dryRun(definition: FlowDefinition, workspaceId: string, event: { id?: string; eventType: string; source?: string; payload: unknown }): Promise<{ matched: boolean; trace: unknown; actions: DryRunAction[]; exceeded?: ConditionsResult['exceeded'] }> {
+  async dryRun(definition: FlowDefinition, workspaceId: string, event: { id?: string; eventType: string; source?: string; payload: unknown }): Promise<{ matched: boolean; trace: ConditionsResult['trace']; actions: DryRunAction[]; exceeded?: ConditionsResult['exceeded'] }> {
     const conditions = evaluateConditions(definition.conditions, event.payload);
     if (conditions.exceeded) return { matched: false, trace: conditions.trace, actions: [], exceeded: conditions.exceeded };
     const context = this.contextFor({ id: event.id ?? 'dry-run', workspaceId, source: event.source ?? 'clockify', eventType: event.eventType, payload: event.payload, receivedAt: this.runtime.now() });

@@ -8,6 +8,7 @@ import { currentUser, requireAdmin } from '../lifecycle/user-auth.js';
 import { JOB_REPLAY_RUN } from './replay-job.js';
 import type { ReplayPayload } from './replay-job.js';
 import type { FlowRunView, FlowStore, RunFilter } from './store.js';
+import { RunStatus } from './schemas.js';
 
 /** At most this many runs per bulk retry: a filter matching more retries the newest ones and says so. */
 export const RETRY_LIMIT = 100;
@@ -16,7 +17,7 @@ const RETRYABLE = ['failed', 'dead'] as const;
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const IdList = (max: number, description: string) => Type.String({ maxLength: max * 65, pattern: '^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$', description });
-const Outcome = Type.Union(['running', 'waiting', 'succeeded', 'failed', 'skipped', 'dead'].map((s) => Type.Literal(s)));
+const Outcome = RunStatus;
 const EventType = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' });
 const FilterFields = {
   flowId: Type.Optional(Id),

@@ -142,6 +142,9 @@ export function flowDefinitionJsonSchema(): Record<string, unknown> {
   return withSingleIds(plain, new Set()) as Record<string, unknown>;
 }
 
+/** The definition as a response schema: Fastify's serializer refuses an $id defined twice. */
+export const FlowDefinitionResponseSchema = Type.Unsafe<FlowDefinition>(flowDefinitionJsonSchema());
+
 /** The condition group appears in every step (onlyIf): a schema may define an $id once, so later copies become references to it. */
 function withSingleIds(node: unknown, seen: Set<string>): unknown {
   if (Array.isArray(node)) return node.map((item) => withSingleIds(item, seen));

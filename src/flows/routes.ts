@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../runtime.js';
 import { HttpProblem, problems } from '../server/problems.js';
 import { currentUser, requireAdmin } from '../lifecycle/user-auth.js';
@@ -15,6 +16,8 @@ import type { FlowStore, StoredFlow } from './store.js';
 import { definitionChecks } from './definition-checks.js';
 import { JOB_REPLAY_RUN } from './replay-job.js';
 import { RunDetailSchema } from './run-detail-schema.js';
+import { DryRunResult, EventSample, FlowList, OneFlow, ReplayQueued, RunPage, RunStatus, TemplateList } from './schemas.js';
+import { NoContent } from '../server/problem-schema.js';
 import { PYTHON_FLOW_FIELDS, looksLikePythonFlow, translatePythonFlow } from './python-import.js';
 import type { CredentialStore } from '../credentials/store.js';
 
@@ -38,7 +41,7 @@ const TestBody = Type.Object({
   eventType: Type.Optional(Type.String({ maxLength: 100 })),
 });
 const RunsQuery = Type.Object({
-  status: Type.Optional(Type.Union(['running', 'waiting', 'succeeded', 'failed', 'skipped', 'dead'].map((s) => Type.Literal(s)))),
+  status: Type.Optional(RunStatus),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   cursor: Type.Optional(Id),
@@ -56,6 +59,8 @@ const runsFor = <T extends { runs: Parameters<typeof runFor>[1][] }>(user: UserC
 /** The flows HTTP API: reads for everyone in the workspace, writes for admins. */
 export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor, credentials }: { runtime: Runtime; store: FlowStore; executor: FlowExecutor; credentials: CredentialStore }) {
   const tags = ['flows'];
+  // Handlers are checked against their declared answers (the type provider reads the TypeBox schemas).
+  const typed = ui.withTypeProvider<TypeBoxTypeProvider>();
   const samples = readResourceJson<Record<string, unknown>>('clockify', 'webhook-samples.json');
 
   const checks = definitionChecks(runtime, credentials);
@@ -103,23 +108,23 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     return result;
   };
 
-  ui.get('/ui/flows', { schema: { tags, summary: 'Flows of the workspace with their last run.' } }, async (request) => {
+  typed.get('/ui/flows', { schema: { tags, summary: 'Flows of the workspace with their last run.', response: { 200: FlowList } } }, async (request) => {
     const user = currentUser(request);
     return { flows: (await store.list(user.workspaceId)).map(view) };
   });
 
-  ui.post<{ Body: Static<typeof CreateBody>; Querystring: Static<typeof WorkspaceQuery> }>('/ui/flows', { schema: { tags, summary: 'Create a flow (checked against the catalog; 400 names each bad field). Also imports a Python system flow definition.', body: CreateBody, querystring: WorkspaceQuery } }, async (request, reply) => {
+  typed.post('/ui/flows', { schema: { tags, summary: 'Create a flow (checked against the catalog; 400 names each bad field). Also imports a Python system flow definition.', body: CreateBody, querystring: WorkspaceQuery, response: { 201: OneFlow } } }, async (request, reply) => {
     const user = requireAdmin(request);
     sameWorkspace(user, request.query);
     const definition = await withoutLiteralSecrets(user, await validate(user, await fromBody(user, request.body)));
     return reply.code(201).send({ flow: view(await store.create(user.workspaceId, definition, user.userId)) });
   });
 
-  ui.get('/ui/flows/templates', { schema: { tags, summary: 'Ready-made flows to start from.' } }, async () => ({
+  typed.get('/ui/flows/templates', { schema: { tags, summary: 'Ready-made flows to start from.', response: { 200: TemplateList } } }, async () => ({
     templates: flowTemplatesFor(runtime.edition.id).map(({ id, name, description, requiredInputs }) => ({ id, name, description, requiredInputs })),
   }));
 
-  ui.post<{ Params: { templateId: string }; Body: Static<typeof TemplateBody> }>('/ui/flows/templates/:templateId', { schema: { tags, summary: 'Create a flow from a template.', params: Type.Object({ templateId: Type.String({ maxLength: 100 }) }), body: TemplateBody } }, async (request, reply) => {
+  typed.post('/ui/flows/templates/:templateId', { schema: { tags, summary: 'Create a flow from a template.', params: Type.Object({ templateId: Type.String({ maxLength: 100 }) }), body: TemplateBody, response: { 201: OneFlow } } }, async (request, reply) => {
     const user = requireAdmin(request);
     const template = findFlowTemplate(request.params.templateId);
     if (!template || !template.editions.includes(runtime.edition.id)) throw problems.notFound('unknown-template', 'No such template for this edition.');
@@ -134,26 +139,26 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     return reply.code(201).send({ flow: view(await store.create(user.workspaceId, valid, user.userId)) });
   });
 
-  ui.post<{ Body: Static<typeof TestBody> }>('/ui/flows/test', { schema: { tags, summary: 'Dry run of an unsaved definition: conditions and rendered requests; nothing is sent or stored.', body: TestBody } }, async (request) => {
+  typed.post('/ui/flows/test', { schema: { tags, summary: 'Dry run of an unsaved definition: conditions and rendered requests; nothing is sent or stored.', body: TestBody, response: { 200: DryRunResult } } }, async (request) => {
     const user = currentUser(request);
     const definition = await validate(user, request.body.definition);
     const event = await eventFor(user, request.body, firstEventOf(definition));
     return dryRun(definition, user.workspaceId, event);
   });
 
-  ui.get('/ui/flows/dead-letter', { schema: { tags, summary: 'Runs that exhausted their retries.' } }, async (request) => {
+  typed.get('/ui/flows/dead-letter', { schema: { tags, summary: 'Runs that exhausted their retries.', response: { 200: RunPage } } }, async (request) => {
     const user = currentUser(request);
     return runsFor(user, await store.listRuns(user.workspaceId, { status: 'dead', limit: 100, aboutUser: ownRowsOnly(user) }));
   });
 
-  ui.get<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId', { schema: { tags, summary: 'One run with a record per executed step (path, kind, input, output, attempts, duration).', params: RunParams, response: { 200: RunDetailSchema } } }, async (request) => {
+  typed.get('/ui/flows/runs/:runId', { schema: { tags, summary: 'One run with a record per executed step (path, kind, input, output, attempts, duration).', params: RunParams, response: { 200: RunDetailSchema } } }, async (request) => {
     const user = currentUser(request);
     const run = await store.getRun(user.workspaceId, request.params.runId, ownRowsOnly(user));
     if (!run) throw problems.notFound('unknown-run', 'No run with this id in this workspace.');
     return { run: runFor(user, run.run), actions: run.actions.map((action) => actionResultFor(user, action)) };
   });
 
-  ui.post<{ Params: Static<typeof RunParams> }>('/ui/flows/runs/:runId/replay', { schema: { tags, summary: 'Run the flow again on the same event (a new run; actions are sent again).', params: RunParams } }, async (request, reply) => {
+  typed.post('/ui/flows/runs/:runId/replay', { schema: { tags, summary: 'Run the flow again on the same event (a new run; actions are sent again).', params: RunParams, response: { 202: ReplayQueued } } }, async (request, reply) => {
     const user = requireAdmin(request);
     const run = await store.getRun(user.workspaceId, request.params.runId);
     if (!run || !run.run.eventId) throw problems.notFound('unknown-run', 'No replayable run with this id in this workspace.');
@@ -161,12 +166,12 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     return reply.code(202).send({ queued: true, replayOf: run.run.id });
   });
 
-  ui.get<{ Params: Static<typeof FlowParams> }>('/ui/flows/:flowId', { schema: { tags, summary: 'One flow with its definition.', params: FlowParams } }, async (request) => {
+  typed.get('/ui/flows/:flowId', { schema: { tags, summary: 'One flow with its definition.', params: FlowParams, response: { 200: OneFlow } } }, async (request) => {
     const user = currentUser(request);
     return { flow: view(await load(user, request.params.flowId)) };
   });
 
-  ui.put<{ Params: Static<typeof FlowParams>; Body: Static<typeof CreateBody>; Querystring: Static<typeof WorkspaceQuery> }>('/ui/flows/:flowId', { schema: { tags, summary: 'Replace the definition (a new version); a Python system flow body updates the fields it gives.', params: FlowParams, body: CreateBody, querystring: WorkspaceQuery } }, async (request) => {
+  typed.put('/ui/flows/:flowId', { schema: { tags, summary: 'Replace the definition (a new version); a Python system flow body updates the fields it gives.', params: FlowParams, body: CreateBody, querystring: WorkspaceQuery, response: { 200: OneFlow } } }, async (request) => {
     const user = requireAdmin(request);
     sameWorkspace(user, request.query);
     const existing = await load(user, request.params.flowId);
@@ -174,14 +179,14 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     return { flow: view((await store.update(user.workspaceId, request.params.flowId, definition, user.userId))!) };
   });
 
-  ui.delete<{ Params: Static<typeof FlowParams> }>('/ui/flows/:flowId', { schema: { tags, summary: 'Delete a flow (its run history stays until retention removes it).', params: FlowParams } }, async (request, reply) => {
+  typed.delete('/ui/flows/:flowId', { schema: { tags, summary: 'Delete a flow (its run history stays until retention removes it).', params: FlowParams, response: { 204: NoContent } } }, async (request, reply) => {
     const user = requireAdmin(request);
     if (!(await store.remove(user.workspaceId, request.params.flowId))) throw problems.notFound('unknown-flow', 'No flow with this id in this workspace.');
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 
   for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
-    ui.post<{ Params: Static<typeof FlowParams> }>(`/ui/flows/:flowId/${action}`, { schema: { tags, summary: `${enabled ? 'Enable' : 'Disable'} a flow.`, params: FlowParams } }, async (request) => {
+    typed.post(`/ui/flows/:flowId/${action}`, { schema: { tags, summary: `${enabled ? 'Enable' : 'Disable'} a flow.`, params: FlowParams, response: { 200: OneFlow } } }, async (request) => {
       const user = requireAdmin(request);
       const flow = await store.setEnabled(user.workspaceId, request.params.flowId, enabled, user.userId);
       if (!flow) throw problems.notFound('unknown-flow', 'No flow with this id in this workspace.');
@@ -189,27 +194,27 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     });
   }
 
-  ui.get<{ Params: Static<typeof FlowParams>; Querystring: Static<typeof RunsQuery> }>('/ui/flows/:flowId/executions', { schema: { tags, summary: 'Run history of a flow, filtered by status and date.', params: FlowParams, querystring: RunsQuery } }, async (request) => {
+  typed.get('/ui/flows/:flowId/executions', { schema: { tags, summary: 'Run history of a flow, filtered by status and date.', params: FlowParams, querystring: RunsQuery, response: { 200: RunPage } } }, async (request) => {
     const user = currentUser(request);
     await load(user, request.params.flowId);
     const q = request.query;
     return runsFor(user, await store.listRuns(user.workspaceId, { flowId: request.params.flowId, status: q.status, from: q.from ? Date.parse(q.from) : undefined, to: q.to ? Date.parse(q.to) : undefined, before: q.cursor, limit: q.limit ?? 50, aboutUser: ownRowsOnly(user) }));
   });
 
-  ui.post<{ Params: Static<typeof FlowParams>; Body: Static<typeof TestBody> }>('/ui/flows/:flowId/test', { schema: { tags, summary: 'Dry run of a saved flow against a sample or a stored event; nothing is sent or stored.', params: FlowParams, body: TestBody } }, async (request) => {
+  typed.post('/ui/flows/:flowId/test', { schema: { tags, summary: 'Dry run of a saved flow against a sample or a stored event; nothing is sent or stored.', params: FlowParams, body: TestBody, response: { 200: DryRunResult } } }, async (request) => {
     const user = currentUser(request);
     const flow = await load(user, request.params.flowId);
     const event = await eventFor(user, request.body, firstEventOf(flow.definition));
     return dryRun(flow.definition, user.workspaceId, event);
   });
 
-  ui.get<{ Params: { eventType: string } }>('/ui/webhooks/samples/:eventType', { schema: { tags: ['webhooks'], summary: 'A sample payload of an event type (the field picker of the flow editor).', params: Type.Object({ eventType: Type.String({ maxLength: 100 }) }) } }, async (request) => {
+  typed.get('/ui/webhooks/samples/:eventType', { schema: { tags: ['webhooks'], summary: 'A sample payload of an event type (the field picker of the flow editor).', params: Type.Object({ eventType: Type.String({ maxLength: 100 }) }), response: { 200: EventSample } } }, async (request) => {
     const user = currentUser(request);
     const about = ownRowsOnly(user);
     const stored = await runtime.database.db.selectFrom('webhook_events').select('payload_json').where('workspace_id', '=', user.workspaceId).where('event_type', '=', request.params.eventType).$if(about !== undefined, (q) => q.where('user_id', '=', about!)).orderBy('id', 'desc').limit(1).executeTakeFirst();
-    if (stored) return { eventType: request.params.eventType, source: 'latest-event', payload: payloadFor(user, parseJsonOr(stored.payload_json, null)) };
+    if (stored) return { eventType: request.params.eventType, source: 'latest-event' as const, payload: payloadFor(user, parseJsonOr(stored.payload_json, null)) };
     const sample = samples[request.params.eventType];
     if (sample === undefined) throw problems.notFound('no-sample', 'No sample for this event type yet.');
-    return { eventType: request.params.eventType, source: 'bundled-sample', payload: sample };
+    return { eventType: request.params.eventType, source: 'bundled-sample' as const, payload: sample };
   });
 }

@@ -14,6 +14,8 @@ import type { EventStore } from './event-store.js';
 import { keptHeaders } from './headers.js';
 import { verifyHmacHex, verifyHmacHexTimestamped, verifyStandard } from './signatures.js';
 import type { CustomSource } from './custom-sources.js';
+import { OneSource, SourceList, SourceWithSecret, WebhookAccepted } from './schemas.js';
+import { NoContent } from '../server/problem-schema.js';
 
 const SourceParams = Type.Object({ sourceId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 const CreateSource = Type.Object({
@@ -66,7 +68,7 @@ export async function customWebhookRoutes(app: FastifyInstance, { runtime, event
 
   app.post<{ Params: Static<typeof SourceParams> }>(
     '/webhooks/custom/:sourceId',
-    { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['webhooks'], summary: 'Receive a webhook from another system (Standard Webhooks or HMAC-SHA256 signed).', params: SourceParams } },
+    { bodyLimit: WEBHOOK_BODY_LIMIT, schema: { tags: ['webhooks'], summary: 'Receive a webhook from another system (Standard Webhooks or HMAC-SHA256 signed).', params: SourceParams, response: { 200: WebhookAccepted } } },
     async (request) => {
       const source = await sources.get(request.params.sourceId);
       if (!source) return reject('unknown_source', problems.notFound('unknown-source', 'No webhook source with this id.'));
@@ -101,12 +103,12 @@ export async function customSourceUiRoutes(ui: FastifyInstance, { runtime, sourc
   const view = (source: Awaited<ReturnType<CustomSourceStore['list']>>[number]) => ({ ...source, url: urlOf(source.id), eventTypeDefaults: defaultEventTypePlaces() });
   const tags = ['custom sources'];
 
-  ui.get('/ui/sources', { schema: { tags, summary: 'Custom webhook sources of the workspace.' } }, async (request) => {
+  ui.get('/ui/sources', { schema: { tags, summary: 'Custom webhook sources of the workspace.', response: { 200: SourceList } } }, async (request) => {
     const user = currentUser(request);
     return { sources: (await sources.list(user.workspaceId)).map(view) };
   });
 
-  ui.post<{ Body: CreateSource }>('/ui/sources', { schema: { tags, summary: 'Create a source; the reply holds its secret once.', body: CreateSource } }, async (request, reply) => {
+  ui.post<{ Body: CreateSource }>('/ui/sources', { schema: { tags, summary: 'Create a source; the reply holds its secret once.', body: CreateSource, response: { 201: SourceWithSecret } } }, async (request, reply) => {
     const user = requireAdmin(request);
     if (request.body.signatureMode === 'none' && request.body.allowUnsigned !== true) {
       throw problems.badRequest('unsigned-not-allowed', 'An unsigned source accepts anything from anyone; set allowUnsigned: true to create one anyway.', [{ field: 'body.allowUnsigned', message: 'must be true for signatureMode none' }]);
@@ -122,14 +124,14 @@ export async function customSourceUiRoutes(ui: FastifyInstance, { runtime, sourc
     return reply.code(201).send({ source: view(source), secret });
   });
 
-  ui.post<{ Params: Static<typeof SourceParams> }>('/ui/sources/:sourceId/rotate', { schema: { tags, summary: 'New secret; the previous one keeps verifying for 24 hours.', params: SourceParams } }, async (request) => {
+  ui.post<{ Params: Static<typeof SourceParams> }>('/ui/sources/:sourceId/rotate', { schema: { tags, summary: 'New secret; the previous one keeps verifying for 24 hours.', params: SourceParams, response: { 200: SourceWithSecret } } }, async (request) => {
     const user = requireAdmin(request);
     const rotated = await sources.rotate(user.workspaceId, request.params.sourceId);
     if (!rotated) throw problems.notFound('unknown-source', 'No signed source with this id in this workspace.');
     return { source: view(rotated.source), secret: rotated.secret };
   });
 
-  ui.put<{ Params: Static<typeof SourceParams>; Body: Static<typeof EventTypeBody> }>('/ui/sources/:sourceId/event-type', { schema: { tags, summary: 'Where this source\'s event type is read: a header, a JSON path, or null for the defaults.', params: SourceParams, body: EventTypeBody } }, async (request) => {
+  ui.put<{ Params: Static<typeof SourceParams>; Body: Static<typeof EventTypeBody> }>('/ui/sources/:sourceId/event-type', { schema: { tags, summary: 'Where this source\'s event type is read: a header, a JSON path, or null for the defaults.', params: SourceParams, body: EventTypeBody, response: { 200: OneSource } } }, async (request) => {
     const user = requireAdmin(request);
     const eventTypeFrom = checkedLocation(request.body.eventTypeFrom, 'body.eventTypeFrom');
     const source = await sources.setEventTypeFrom(user.workspaceId, request.params.sourceId, eventTypeFrom);
@@ -138,7 +140,7 @@ export async function customSourceUiRoutes(ui: FastifyInstance, { runtime, sourc
   });
 
   for (const [action, enabled] of [['enable', true], ['disable', false]] as const) {
-    ui.post<{ Params: Static<typeof SourceParams> }>(`/ui/sources/:sourceId/${action}`, { schema: { tags, summary: `${action[0]!.toUpperCase()}${action.slice(1)} a source.`, params: SourceParams } }, async (request) => {
+    ui.post<{ Params: Static<typeof SourceParams> }>(`/ui/sources/:sourceId/${action}`, { schema: { tags, summary: `${action[0]!.toUpperCase()}${action.slice(1)} a source.`, params: SourceParams, response: { 200: OneSource } } }, async (request) => {
       const user = requireAdmin(request);
       const source = await sources.setEnabled(user.workspaceId, request.params.sourceId, enabled);
       if (!source) throw problems.notFound('unknown-source', 'No source with this id in this workspace.');
@@ -146,7 +148,7 @@ export async function customSourceUiRoutes(ui: FastifyInstance, { runtime, sourc
     });
   }
 
-  ui.delete<{ Params: Static<typeof SourceParams> }>('/ui/sources/:sourceId', { schema: { tags, summary: 'Delete a source.', params: SourceParams } }, async (request, reply) => {
+  ui.delete<{ Params: Static<typeof SourceParams> }>('/ui/sources/:sourceId', { schema: { tags, summary: 'Delete a source.', params: SourceParams, response: { 204: NoContent } } }, async (request, reply) => {
     const user = requireAdmin(request);
     if (!(await sources.remove(user.workspaceId, request.params.sourceId))) throw problems.notFound('unknown-source', 'No source with this id in this workspace.');
     return reply.code(204).send();

@@ -1,12 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Runtime } from '../runtime.js';
 import { HttpProblem, problems } from '../server/problems.js';
 import { currentUser } from '../lifecycle/user-auth.js';
 import { eventFor, liveEventFor, ownRowsOnly, runFor } from '../server/access-policy.js';
 import type { EventStore } from './event-store.js';
 import { StreamLimiter } from './stream-caps.js';
+import { EventDetail, EventList } from './schemas.js';
 
 /** Longest a timer may wait in Node (about 24.8 days); a later expiry is checked again after it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -25,6 +27,8 @@ const EventParams = Type.Object({ eventId: Type.String({ minLength: 1, maxLength
 
 /** The webhook log for the sidebar: a filtered list, one event in full, and a live stream. */
 export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: { runtime: Runtime; events: EventStore }) {
+  // Handlers are checked against their declared answers (the type provider reads the TypeBox schemas).
+  const typed = ui.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['webhooks'];
   // Open streams end when the server closes, or shutdown would wait for every open tab.
   const streams = new Set<import('node:http').ServerResponse>();
@@ -33,7 +37,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
     for (const stream of streams) stream.end();
   });
 
-  ui.get<{ Querystring: Static<typeof ListQuery> }>('/ui/webhooks/events', { schema: { tags, summary: 'Received webhook events, newest first, with cursor pagination.', querystring: ListQuery } }, async (request) => {
+  typed.get('/ui/webhooks/events', { schema: { tags, summary: 'Received webhook events, newest first, with cursor pagination.', querystring: ListQuery, response: { 200: EventList } } }, async (request) => {
     const user = currentUser(request);
     const q = request.query;
     const from = q.from ? Date.parse(q.from) : undefined;
@@ -52,7 +56,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
     return { ...page, events: page.events.map((event) => eventFor(user, event)) };
   });
 
-  ui.get<{ Params: Static<typeof EventParams> }>('/ui/webhooks/events/:eventId', { schema: { tags, summary: 'One event: payload, kept headers and what it triggered.', params: EventParams } }, async (request) => {
+  typed.get('/ui/webhooks/events/:eventId', { schema: { tags, summary: 'One event: payload, kept headers and what it triggered.', params: EventParams, response: { 200: EventDetail } } }, async (request) => {
     const user = currentUser(request);
     const event = await events.get(user.workspaceId, request.params.eventId, ownRowsOnly(user));
     if (!event) throw problems.notFound('unknown-event', 'No event with this id in this workspace.');
@@ -63,10 +67,11 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
       .where('event_id', '=', event.id)
       .orderBy('started_at')
       .execute();
-    return { event: eventFor(user, event), flowRuns: runs.map((run) => runFor(user, run)) };
+    const flowRuns = runs.map((run) => ({ id: run.id, flowId: run.flow_id, flowVersion: run.flow_version, status: run.status, matched: Boolean(run.matched), startedAt: run.started_at, finishedAt: run.finished_at, error: run.error }));
+    return { event: eventFor(user, event), flowRuns: flowRuns.map((run) => runFor(user, run)) };
   });
 
-  ui.get<{ Querystring: { type?: string; auth_token?: string } }>('/ui/webhooks/stream', { schema: { tags, summary: 'Server-Sent Events: new and processed webhooks of the workspace, live.' } }, async (request, reply) => {
+  typed.get<{ Querystring: { type?: string; auth_token?: string } }>('/ui/webhooks/stream', { schema: { tags, summary: 'Server-Sent Events: new and processed webhooks of the workspace, live.' } }, async (request, reply) => {
     const user = currentUser(request);
     const types = new Set((request.query.type ?? '').split(',').map((t) => t.trim()).filter(Boolean));
     const slot = limiter.acquire(user.workspaceId, user.userId);

@@ -9,6 +9,7 @@ import { domainProblem } from './domain-problems.js';
 import { HttpProblem, problemDocument } from './problems.js';
 import type { ProblemDocument } from './problems.js';
 import { RouteIndex } from './route-index.js';
+import { withProblemAnswers } from './problem-schema.js';
 import { redactString } from '../observability/redact.js';
 import { checkJsonShape } from './json-limits.js';
 import { storageUnavailableReason } from '../storage/availability.js';
@@ -72,6 +73,8 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
   const routeIndex = new RouteIndex();
   app.decorate('routeIndex', routeIndex);
   app.addHook('onRoute', (route) => {
+    // A route that declares its answers also answers errors as problems (one shape, in /docs too).
+    if (route.schema?.response) route.schema.response = withProblemAnswers(route.schema.response as Record<string, unknown>);
     if (route.method === 'HEAD' || route.method === 'OPTIONS') return;
     routeIndex.add(route.url, route.method as string | string[]);
   });

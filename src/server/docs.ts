@@ -6,6 +6,8 @@ import type { Runtime } from '../runtime.js';
 /** `/docs`: the add-on's own HTTP API as OpenAPI, built from the route schemas (register before the routes). */
 export async function registerDocs(app: FastifyInstance, runtime: Runtime): Promise<void> {
   await app.register(swagger, {
+    // A schema with an $id (the flow definition, its condition group) is one named component, stable across editions.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.0.3',
       info: {

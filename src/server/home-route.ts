@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../runtime.js';
+import { ServiceDescription } from './schemas.js';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -63,7 +64,7 @@ export function prefersJson(accept: string | undefined): boolean {
 
 /** GET /: a small page for people, the service description as JSON for `Accept: application/json`. */
 export async function homeRoute(app: FastifyInstance, { runtime }: { runtime: Runtime }) {
-  app.get('/', { schema: { tags: ['operations'], summary: 'What this service is: a page, or JSON (name, version, status, endpoints, manifestUrl) for Accept: application/json.' } }, async (request, reply) => {
+  app.get('/', { schema: { tags: ['operations'], summary: 'What this service is: a page, or JSON (name, version, status, endpoints, manifestUrl) for Accept: application/json.', response: { 200: ServiceDescription } } }, async (request, reply) => {
     if (prefersJson(request.headers.accept)) return reply.send(serviceDescription(runtime));
     return reply.type('text/html; charset=utf-8').send(page(runtime));
   });

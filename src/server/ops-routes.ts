@@ -3,6 +3,7 @@ import { buildManifest } from '../clockify/manifest.js';
 import { readinessChecks } from '../observability/health.js';
 import type { Runtime } from '../runtime.js';
 import { homeRoute } from './home-route.js';
+import { Health, Liveness, NotReady, Ready } from './schemas.js';
 
 const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#03a9f4"/><path d="M32 14a18 18 0 1 0 18 18h-6a12 12 0 1 1-12-12z" fill="#fff"/><circle cx="32" cy="32" r="5" fill="#fff"/></svg>`;
 
@@ -11,9 +12,9 @@ export async function opsRoutes(app: FastifyInstance, { runtime }: { runtime: Ru
   const startedAt = new Date(runtime.now()).toISOString();
   const { edition, editionConfig } = runtime;
 
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: the process answers.' } }, async () => ({ status: 'ok', edition: edition.id }));
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness: the process answers.', response: { 200: Liveness } } }, async () => ({ status: 'ok' as const, edition: edition.id }));
 
-  app.get('/ready', { schema: { tags: ['operations'], summary: 'Readiness: database, migrations and Redis (when configured).' } }, async (_request, reply) => {
+  app.get('/ready', { schema: { tags: ['operations'], summary: 'Readiness: database, migrations and Redis (when configured).', response: { 200: Ready, 503: NotReady } } }, async (_request, reply) => {
     const checks = await readinessChecks(runtime);
     const failing = checks.filter((check) => !check.ok);
     if (failing.length > 0) {
@@ -25,7 +26,7 @@ export async function opsRoutes(app: FastifyInstance, { runtime }: { runtime: Ru
     return { status: 'ready', checks };
   });
 
-  app.get('/health', { schema: { tags: ['operations'], summary: 'Health in the Clockify add-on style.' } }, async (_request, reply) => {
+  app.get('/health', { schema: { tags: ['operations'], summary: 'Health in the Clockify add-on style.', response: { 200: Health, 503: Health } } }, async (_request, reply) => {
     const checks = await readinessChecks(runtime);
     const healthy = checks.every((check) => check.ok);
     const degraded = checks.some((check) => check.degraded);

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { ExplorerInput } from '../explorer/schemas.js';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { serverUrl } from '../clockify/catalog/index.js';
@@ -32,7 +33,7 @@ export const ExplorerCall = Type.Object({
   durationMs: Type.Integer(),
   attempts: Type.Integer(),
   error: Type.Union([Type.String(), Type.Null()]),
-  input: Type.Unknown(),
+  input: ExplorerInput,
   /** What Clockify answered, as the API client logged it: redacted and cut to an excerpt. */
   response: Type.Unknown(),
   responseTruncated: Type.Boolean(),

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import type { Expression, SqlBool } from 'kysely';
 import { toStoredEvent } from '../ingest/event-store.js';
+import { EventStatus } from '../ingest/schemas.js';
 import type { Runtime } from '../runtime.js';
 import { problems } from '../server/problems.js';
 import { assertAdminRead, eventFor, ownRowsOnly, payloadFor } from '../server/access-policy.js';
@@ -46,7 +47,7 @@ export const InspectorEventList = Type.Object({
       id: Type.String(),
       source: Type.String(),
       eventType: Type.String(),
-      status: Type.String(),
+      status: EventStatus,
       receivedAt: Type.Number(),
       processedAt: Type.Union([Type.Number(), Type.Null()]),
       duplicates: Type.Integer(),

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { BootstrapRun, WebhookEvent } from '../src/api/types';
+import type { BootstrapRun, InspectorEvent } from '../src/api/types';
 import { applyBootstrapEvent } from '../src/views/overview/bootstrap-progress';
 import { NO_FILTER } from '../src/views/webhooks/event-filters';
 import { mergeLiveWebhook, readLiveWebhook } from '../src/views/webhooks/live-events';
 import { unwrapSample } from '../src/views/flows/field-picker';
 
-const event = (id: string, status: WebhookEvent['status'] = 'received'): WebhookEvent => ({
+const event = (id: string, status: InspectorEvent['status'] = 'received'): InspectorEvent => ({
   id, source: 'clockify', eventType: 'NEW_TAG', status, receivedAt: 1, processedAt: null, duplicates: 0, userId: null, projectId: null, timeEntryId: null, clientId: null, tagIds: [], error: null, triggered: null,
 });
 

@@ -1,510 +1,87 @@
-/** Shapes of the /ui/* API as the sidebar uses them (see src/ for the server side). */
+/**
+ * Names for the /ui/* API's shapes as the sidebar uses them: aliases only, over the types generated
+ * from the server's OpenAPI document (npm run api-types; see docs/architecture.md, "Response shapes").
+ * A shape is changed in the route's schema on the server, never here; test/foundation/web-api-types.test.ts
+ * fails on a hand-written interface or object type in this file.
+ */
+import type { components } from './generated/openapi';
+import type { Answer, OfKind } from './answers';
 
-export interface Capabilities {
-  customWebhooks: boolean;
-  explorerWrites: boolean;
-  httpActions: boolean;
-  forwarding: boolean;
-  heavyBootstrap: boolean;
-}
-
-export interface Me {
-  workspaceId: string;
-  userId: string;
-  role: string;
-  isAdmin: boolean;
-  theme: string;
-  language: string;
-  installation: { status: string; installedAt?: number | string | null; addonId: string };
-  edition: { id: 'api-studio' | 'universal-webhook' | 'clockify-addon'; name: string; key: string; capabilities: Capabilities; events: string[]; baseUrl: string };
-}
-
-export interface SettingView {
-  id: string;
-  name: string;
-  description: string;
-  type: string;
-  group: string;
-  value: unknown;
-  default: unknown;
-  readOnly: boolean;
-}
-
-export interface SettingsResponse {
-  ownedBy: string;
-  settings: SettingView[];
-  forwarding?: { signing: string; secretAvailable: boolean };
-}
-
-export type EventStatus = 'received' | 'processed' | 'failed' | 'skipped';
-
-export interface WebhookEvent {
-  id: string;
-  source: string;
-  eventType: string;
-  status: EventStatus;
-  receivedAt: number;
-  processedAt: number | null;
-  duplicates: number;
-  userId: string | null;
-  projectId: string | null;
-  timeEntryId: string | null;
-  clientId: string | null;
-  tagIds: string[];
-  error: string | null;
-  triggered: unknown;
-}
-
-export interface EventList {
-  events: WebhookEvent[];
-  nextCursor: string | null;
-}
-
-export interface EventRunRef {
-  id: string;
-  flow_id: string;
-  flow_version: number;
-  status: string;
-  matched: number | boolean;
-  started_at: number | null;
-  finished_at: number | null;
-  error: string | null;
-}
-
-export interface EventDetail {
-  event: WebhookEvent & { payload: unknown; headers: Record<string, string> };
-  flowRuns: EventRunRef[];
-}
-
-export interface DriftEntry {
-  event: string;
-  route: 'manifest' | 'rest';
-  expectedUrl: string;
-  state: 'ok' | 'missing' | 'pending' | 'failed' | 'disabled' | 'unexpected';
-  clockifyWebhookId: string | null;
-  detail?: string;
-}
-
-export interface DriftReport {
-  entries: DriftEntry[];
-  checkedAtClockify?: boolean;
-  error?: string;
-  summary: { expected: number; ok: number; problems: number };
-}
-
-/** The methods a flow's HTTP step may use (the same list as the server's). */
-export type HttpMethod = (typeof HTTP_METHODS)[number];
-import type { HTTP_METHODS } from '../lib/flow-constants';
-
-export interface OperationSummary {
-  operationId: string;
-  method: HttpMethod;
-  path: string;
-  summary: string;
-  readOnly: boolean;
-  deprecated?: boolean;
-  runnable: boolean;
-  /** Clockify serves it to personal API keys only: listed, never run. */
-  needsApiKey?: boolean;
-}
-
-export interface EndpointList {
-  total: number;
-  groups: { tag: string; operations: OperationSummary[] }[];
-}
-
-export type JsonSchema = { [keyword: string]: unknown };
-
-export interface OperationParameter {
-  name: string;
-  in: 'path' | 'query' | 'header';
-  required: boolean;
-  schema: JsonSchema;
-  enum?: readonly unknown[];
-  default?: unknown;
-  description?: string;
-}
-
-export interface OperationForm extends OperationSummary {
-  description?: string;
-  tag: string;
-  scopes?: string[];
-  parameters: OperationParameter[];
-  requestBody: { required: boolean; contentType: string; schema: JsonSchema } | null;
-  prefill: Record<string, unknown>;
-  exampleBody: unknown;
-  notRunnableBecause?: string;
-}
-
-export interface ExecuteResult {
-  status: number;
-  ok: boolean;
-  durationMs: number;
-  attempts: number;
-  headers: Record<string, string>;
-  body: unknown;
-  request: { method: string; url: string; query?: Record<string, string | string[]> };
-  curl: string;
-}
-
-export interface HistoryEntry {
-  id: string;
-  operationId: string;
-  method: string;
-  url: string;
-  status: number | null;
-  durationMs: number | null;
-  attempts?: number;
-  error?: string | null;
-  input: { operationId?: string; params?: Record<string, unknown>; body?: unknown } | null;
-  userId?: string | null;
-  createdAt: number;
-}
-
-export interface CustomSource {
-  id: string;
-  name: string;
-  signatureMode: 'standard' | 'hmac-sha256' | 'none';
-  signatureHeader: string | null;
-  /** HMAC sources: the signed timestamp header, when the sender signs one (replay window). */
-  timestampHeader?: string | null;
-  enabled: boolean;
-  rotating: boolean;
-  createdAt: number;
-  updatedAt: number;
-  url: string;
-}
-
-export type RunStatus = 'pending' | 'running' | 'completed' | 'completed_with_warnings' | 'failed' | 'cancelled';
-
-export interface BootstrapRun {
-  id: string;
-  status: RunStatus;
-  mode: string;
-  operationsTotal: number;
-  operationsDone: number;
-  entitiesFetched: number;
-  pagesFetched: number;
-  errorsCount: number;
-  createdAt: number | string | null;
-  startedAt: number | string | null;
-  finishedAt: number | string | null;
-  errors?: { operationId: string; error: string }[];
-  /** What a run completed with warnings cut: operations stopped by the page cap, steps skipped after errors. */
-  warnings?: { operationId: string; stepKey: string; kind: 'page-cap' | 'failed'; message: string }[];
-  warningsCount?: number;
-  warningSummary?: string | null;
-}
-
-export interface BootstrapStatus {
-  run: BootstrapRun | null;
-  entityCounts: { type: string; count: number }[];
-}
-
-/* Flows: the definition model mirrors src/flows/model.ts. */
-
-export interface ConditionRule {
-  path: string;
-  op: string;
-  value?: unknown;
-}
-
-export interface ConditionGroup {
-  mode: 'all' | 'any';
-  rules: (ConditionRule | ConditionGroup)[];
-}
-
-export type ScheduleSpec = { every: 'minutes' | 'hours'; interval: number } | { at: string; days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[] };
-export type FlowTrigger =
-  | { kind: 'clockify'; events: string[] }
-  | { kind: 'custom'; sourceId: string; eventTypes?: string[] }
-  | { kind: 'schedule'; schedule: ScheduleSpec; timeZone?: string; missed?: 'run-once' | 'skip' };
-
-/** Every step: an id (unique in the whole flow, nested steps included), a name, "only if" conditions. */
-interface StepBase {
-  id: string;
-  name?: string;
-  onlyIf?: ConditionGroup;
-}
-
-interface ActionBase extends StepBase {
-  continueOnFailure?: boolean;
-  retry?: { attempts: number; backoffMs: number };
-}
-
-export interface ClockifyAction extends ActionBase {
-  kind: 'clockify';
-  operationId: string;
-  params?: Record<string, unknown>;
-  body?: unknown;
-}
-
-export interface HttpAction extends ActionBase {
-  kind: 'http';
-  method: HttpMethod;
-  url: string;
-  headers?: Record<string, string>;
-  body?: unknown;
-  /** A workspace credential put into the request by its kind. */
-  credential?: string;
-}
-
-export interface SetStep extends StepBase {
-  kind: 'set';
-  values: Record<string, unknown>;
-}
-
-export interface StopStep extends StepBase {
-  kind: 'stop';
-  outcome: 'succeeded' | 'failed' | 'skipped';
-  message?: string;
-}
-
-export interface BranchStep extends StepBase {
-  kind: 'branch';
-  if: ConditionGroup;
-  then: FlowStep[];
-  else?: FlowStep[];
-}
-
-export interface ForEachStep extends StepBase {
-  kind: 'for-each';
-  items: string;
-  steps: FlowStep[];
-  maxItems?: number;
-}
-
-export type { FindEntity } from '../lib/flow-constants';
-import type { FindEntity } from '../lib/flow-constants';
-
-export interface FindStep extends StepBase {
-  kind: 'find';
-  entity: FindEntity;
-  by: { field: string; value: string };
-  projectId?: string;
-  ifMissing: 'fail' | 'continue' | 'create';
-  create?: Record<string, unknown>;
-}
-
-export interface WaitStep extends StepBase {
-  kind: 'wait';
-  for?: { minutes?: number; hours?: number; days?: number };
-  until?: string;
-}
-
-/** A step of a flow; the definition keeps the field name `actions` for its list. */
-export type FlowStep = ClockifyAction | HttpAction | SetStep | StopStep | BranchStep | ForEachStep | FindStep | WaitStep;
-/** The older name: every item of `actions` is a step. */
-export type FlowAction = FlowStep;
-
-export interface FlowDefinition {
-  name: string;
-  description?: string;
-  enabled: boolean;
-  trigger: FlowTrigger;
-  conditions: ConditionGroup;
-  actions: FlowAction[];
-}
-
-export interface FlowSummary {
-  id: string;
-  name: string;
-  enabled: boolean;
-  version: number;
-  trigger: FlowTrigger;
-  lastRunStatus: string | null;
-  lastRunAt: number | string | null;
-  updatedAt: number | string | null;
-}
-
-/** A stored flow: its summary fields plus the definition (the server may nest it or spread it). */
-export interface FlowRecord extends Partial<FlowSummary> {
-  id: string;
-  definition?: FlowDefinition;
-  description?: string;
-  conditions?: ConditionGroup;
-  actions?: FlowAction[];
-}
-
-export interface FlowRun {
-  id: string;
-  status: string;
-  matched: boolean | number;
-  eventId: string | null;
-  startedAt: number | string | null;
-  finishedAt: number | string | null;
-  error: string | null;
-  flowId?: string;
-}
-
-export interface FlowRunAction {
-  actionId: string;
-  /** Where the step sits (`loop1[3].tagIt`, `check.then.tagIt`); older records have none. */
-  path?: string;
-  /** The step kind (clockify, http, set, …); null on records older than step kinds. */
-  kind?: string | null;
-  status: string;
-  request: unknown;
-  response: unknown;
-  attempts: number;
-  durationMs: number | null;
-}
-
-export interface FlowRunDetail {
-  run: FlowRun & Record<string, unknown>;
-  actions: FlowRunAction[];
-}
-
-export interface DryRunResult {
-  matched: boolean;
-  trace: { path: string; op: string; matched: boolean; actual?: unknown; error?: string }[];
-  actions: DryRunStep[];
-}
-
-/** One step of a dry run; branches and loops list their nested steps as children. */
-export interface DryRunStep {
-  actionId: string;
-  /** Where the step sits, e.g. `check.then.tagIt` or `loop1[0].tagIt` (older servers: absent). */
-  path?: string;
-  kind: string;
-  request: unknown;
-  missing: string[];
-  error?: string;
-  /** What the step would do, in words (a wait's resume time, a branch's arm). */
-  note?: string;
-  children?: DryRunStep[];
-}
-
-export interface FlowTemplate {
-  id: string;
-  name: string;
-  description: string;
-  requiredInputs: { name: string; label: string; type: string }[];
-}
-
-/** GET /ui/webhooks/reconciliation: the last read of Clockify's webhook delivery logs. */
-export interface ReconciliationStatus {
-  lastCheckedAt: string | null;
-  coveredUntil: string | null;
-  lastRecovered: number;
-  recoveredTotal: number;
-  lastError: string | null;
-}
-
+export type Me = Answer<'/ui/me', 'get'>;
+export type Capabilities = Me['edition']['capabilities'];
 export type CapabilityId = keyof Capabilities;
+export type SettingsResponse = Answer<'/ui/settings', 'get'>;
+export type SettingView = SettingsResponse['settings'][number];
 
-/** GET /ui/capabilities: the edition's capabilities as this workspace's settings leave them. */
-export interface CapabilityState {
-  id: CapabilityId;
-  label: string;
-  state: 'on' | 'off' | 'unavailable';
-  reason?: string;
-  howToEnable?: string;
-}
+export type EventList = Answer<'/ui/webhooks/events', 'get'>;
+export type WebhookEvent = EventList['events'][number];
+export type EventStatus = WebhookEvent['status'];
+export type EventDetail = Answer<'/ui/webhooks/events/{eventId}', 'get'>;
+export type EventRunRef = EventDetail['flowRuns'][number];
 
-export interface CapabilitiesResponse {
-  capabilities: CapabilityState[];
-  templates: { templateId: string; needs: CapabilityId[] }[];
-}
+export type DriftReport = Answer<'/ui/webhooks/registrations', 'get'>;
+export type DriftEntry = DriftReport['entries'][number];
+export type ReconciliationStatus = Answer<'/ui/webhooks/reconciliation', 'get'>;
 
-export interface NamedEntity {
-  id: string;
-  name: string;
-  parentId?: string;
-  color?: string;
-}
+export type EndpointList = Answer<'/ui/api-explorer/endpoints', 'get'>;
+export type OperationSummary = EndpointList['groups'][number]['operations'][number];
+export type HttpMethod = OperationSummary['method'];
+export type OperationForm = Answer<'/ui/api-explorer/endpoints/{operationId}', 'get'>;
+export type OperationParameter = OperationForm['parameters'][number];
+export type JsonSchema = OperationParameter['schema'];
+export type ExecuteResult = Answer<'/ui/api-explorer/execute', 'post'>;
+export type HistoryEntry = Answer<'/ui/api-explorer/history', 'get'>['entries'][number];
+export type OperationDocs = Answer<'/ui/api-explorer/docs/{operationId}', 'get'>;
+export type ExplorerCall = Answer<'/ui/api-explorer/calls/{callId}', 'get'>;
 
-/** GET /ui/names: the workspace's names from the snapshot. */
-export interface NameDirectory {
-  workspace: { id: string; name: string | null };
-  users: NamedEntity[];
-  projects: NamedEntity[];
-  tasks: NamedEntity[];
-  clients: NamedEntity[];
-  tags: NamedEntity[];
-  customFields: NamedEntity[];
-  sources: NamedEntity[];
-}
+export type CustomSource = Answer<'/ui/sources', 'get'>['sources'][number];
+export type Credential = Answer<'/ui/credentials', 'get'>['credentials'][number];
 
-/** GET /ui/api-explorer/docs/:operationId */
-export interface OperationDocs {
-  operationId: string;
-  serverUrl: string;
-  responses: { status: string; description: string }[];
-  responseSchema: unknown;
-}
+export type BootstrapStatus = Answer<'/ui/bootstrap/status', 'get'>;
+export type BootstrapRun = NonNullable<BootstrapStatus['run']>;
+export type RunStatus = BootstrapRun['status'];
 
-/** GET /ui/api-explorer/calls/:callId */
-export interface ExplorerCall {
-  id: string;
-  operationId: string | null;
-  method: string;
-  url: string;
-  status: number | null;
-  durationMs: number;
-  attempts: number;
-  error: string | null;
-  input: { operationId?: string; params?: Record<string, unknown>; body?: unknown } | null;
-  response: unknown;
-  responseTruncated: boolean;
-  responseHidden?: boolean;
-  userId: string | null;
-  createdAt: number;
-}
+/* Flows: the definition is the server's flow model (src/flows/model.ts), through its $id'd schemas. */
+export type FlowDefinition = components['schemas']['FlowDefinition'];
+export type ConditionGroup = components['schemas']['FlowConditionGroup'];
+export type ConditionRule = Exclude<ConditionGroup['rules'][number], ConditionGroup>;
+export type FlowTrigger = FlowDefinition['trigger'];
+export type ScheduleSpec = OfKind<FlowTrigger, 'schedule'>['schedule'];
+export type FlowStep = components['schemas']['FlowStep'];
+export type FlowAction = FlowStep;
+export type SetStep = OfKind<FlowStep, 'set'>;
+export type StopStep = OfKind<FlowStep, 'stop'>;
+export type BranchStep = OfKind<FlowStep, 'branch'>;
+export type ForEachStep = OfKind<FlowStep, 'for-each'>;
+export type FindStep = OfKind<FlowStep, 'find'>;
+export type WaitStep = OfKind<FlowStep, 'wait'>;
+export type { FindEntity } from '../lib/flow-constants';
+export type ClockifyAction = OfKind<FlowAction, 'clockify'>;
+export type HttpAction = OfKind<FlowAction, 'http'>;
 
-/** GET /ui/inspector/events: the few payload facts a one-line summary needs. */
-export interface EventDigest {
-  entityId?: string;
-  name?: string;
-  description?: string;
-  userId?: string;
-  userName?: string;
-  projectId?: string;
-  projectName?: string;
-  taskId?: string;
-  taskName?: string;
-  clientId?: string;
-  clientName?: string;
-  start?: string;
-  end?: string;
-  duration?: string;
-}
+/** A stored flow: its summary fields, the definition, and its trigger. */
+export type FlowRecord = Answer<'/ui/flows', 'get'>['flows'][number];
+export type FlowSummary = FlowRecord;
+export type RunPage = Answer<'/ui/flows/runs', 'get'>;
+export type FlowRun = RunPage['runs'][number];
+export type FlowRunDetail = Answer<'/ui/flows/runs/{runId}', 'get'>;
+export type FlowRunAction = FlowRunDetail['actions'][number];
+export type DryRunResult = Answer<'/ui/flows/test', 'post'>;
+export type DryRunStep = components['schemas']['FlowDryRunStep'];
+export type BackfillPreview = Answer<'/ui/flows/{flowId}/backfill/preview', 'get'>;
+export type FlowTemplate = Answer<'/ui/flows/templates', 'get'>['templates'][number];
 
-export interface InspectorEvent extends WebhookEvent {
-  digest?: EventDigest;
-}
+export type CapabilitiesResponse = Answer<'/ui/capabilities', 'get'>;
+export type CapabilityState = CapabilitiesResponse['capabilities'][number];
 
-/** GET /ui/inspector/rejected */
-export interface RejectedRequest {
-  id: string;
-  source: string;
-  eventType: string | null;
-  status: number;
-  reason: string;
-  detail: string;
-  headers: Record<string, string>;
-  bodyBytes: number;
-  receivedAt: number;
-}
+export type NameDirectory = Answer<'/ui/names', 'get'>;
+export type NamedEntity = NameDirectory['users'][number];
 
-export interface RejectedList {
-  requests: RejectedRequest[];
-  reasons: string[];
-  nextCursor: string | null;
-}
-
-/** GET /ui/inspector/volume */
-export interface VolumeBucket {
-  start: number;
-  processed: number;
-  failed: number;
-  skipped: number;
-  received: number;
-  rejected: number;
-}
-
-export interface Volume {
-  range: '24h' | '7d';
-  bucketMs: number;
-  buckets: VolumeBucket[];
-}
+type InspectorListEvent = Answer<'/ui/inspector/events', 'get'>['events'][number];
+export type EventDigest = InspectorListEvent['digest'];
+/** A row of the inspector's list; rows added from live messages have no digest until the list is read again. */
+export type InspectorEvent = Omit<WebhookEvent, 'workspaceId'> & Partial<Pick<InspectorListEvent, 'digest'>>;
+export type RejectedList = Answer<'/ui/inspector/rejected', 'get'>;
+export type RejectedRequest = RejectedList['requests'][number];
+export type Volume = Answer<'/ui/inspector/volume', 'get'>;
+export type VolumeBucket = Volume['buckets'][number];

@@ -42,17 +42,9 @@ export function flowFromCall(call: { operationId: string; params: Record<string,
   return { ...emptyFlow(firstEvent), name: call.summary ? `${call.summary}` : `Call ${call.operationId}`, enabled: false, actions: [action] };
 }
 
-/** A stored flow's definition, whether the server nests it (`definition`) or spreads it. */
+/** A stored flow's definition (the server always nests it: src/flows/schemas.ts). */
 export function definitionOf(record: FlowRecord): FlowDefinition {
-  if (record.definition) return record.definition;
-  return {
-    name: record.name ?? '',
-    description: record.description,
-    enabled: record.enabled ?? true,
-    trigger: record.trigger ?? { kind: 'clockify', events: [] },
-    conditions: record.conditions ?? { mode: 'all', rules: [] },
-    actions: record.actions ?? [],
-  };
+  return record.definition;
 }
 
 export function triggerSummary(trigger: FlowTrigger | undefined): string {

@@ -76,7 +76,9 @@ export function HistoryList() {
               <Button
                 size="sm"
                 variant="ghost"
+                disabled={!entry.operationId}
                 onClick={() => {
+                  if (!entry.operationId) return;
                   pendingCall.set({ operationId: entry.operationId, params: entry.input?.params, body: entry.input?.body });
                   navigate(routeHref('explorer', entry.operationId));
                 }}

@@ -119,7 +119,7 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly, scoped }: { rul
           class="select"
           value={rule.op}
           onChange={(event) => {
-            const op = event.currentTarget.value;
+            const op = event.currentTarget.value as ConditionRule['op'];
             const { value: _value, ...withoutValue } = rule;
             onChange(operatorNeedsValue(op) ? { ...rule, op, value: parseConditionValue(valueText) } : { ...withoutValue, op });
           }}

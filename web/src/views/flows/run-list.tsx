@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { FlowRun } from '../../api/types';
+import type { FlowRun, RunPage } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
 import { useLiveReload } from '../../hooks/use-live';
@@ -10,11 +10,6 @@ import { routeHref } from '../../lib/route';
 import { StatusBadge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { EmptyState, ErrorNotice, Skeleton } from '../../ui/feedback';
-
-interface RunPage {
-  runs: FlowRun[];
-  nextCursor: string | null;
-}
 
 export function runDuration(run: Pick<FlowRun, 'startedAt' | 'finishedAt'>): number | null {
   const start = toDate(run.startedAt);

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { FlowDefinition } from '../../api/types';
+import type { BackfillPreview, FlowDefinition } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
 import { navigate } from '../../hooks/use-route';
@@ -9,12 +9,6 @@ import { Button } from '../../ui/button';
 import { Dialog } from '../../ui/dialog';
 import { ErrorNotice } from '../../ui/feedback';
 import { Field } from '../../ui/field';
-
-interface BackfillPreview {
-  matching: number;
-  alreadyRun: number;
-  toRun: number;
-}
 
 const BACKFILL_LIMIT = 500;
 

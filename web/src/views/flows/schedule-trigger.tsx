@@ -40,7 +40,7 @@ export function ScheduleTriggerForm({ trigger, onChange }: { trigger: ScheduleTr
       {'every' in schedule ? (
         <Field label="Interval" hint="At least 5 minutes apart.">
           {({ id, describedBy }) => (
-            <select id={id} class="select" aria-describedby={describedBy} value={String(schedule.interval)} onChange={(event) => set({ every: schedule.every, interval: Number(event.currentTarget.value) })}>
+            <select id={id} class="select" aria-describedby={describedBy} value={String(schedule.interval)} onChange={(event) => set({ every: schedule.every, interval: Number(event.currentTarget.value) } as ScheduleSpec)}>
               {(schedule.every === 'minutes' ? MINUTES : HOURS).map((n) => (
                 <option key={n} value={String(n)}>{`${n} ${schedule.every}`}</option>
               ))}

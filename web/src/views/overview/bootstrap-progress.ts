@@ -17,7 +17,7 @@ export function applyBootstrapEvent(run: BootstrapRun | null, data: Record<strin
   const base: BootstrapRun | null = run && (id === undefined || id === run.id) ? run : null;
   if (!base) {
     const complete = id !== undefined && NUMBERS.every((key) => typeof source[key] === 'number') && STATUSES.has(String(source.status));
-    return complete ? ({ mode: 'full', createdAt: null, startedAt: null, finishedAt: null, ...source, id } as BootstrapRun) : run;
+    return complete ? ({ mode: 'full', createdAt: null, startedAt: null, finishedAt: null, ...source, id } as unknown as BootstrapRun) : run;
   }
   const next: BootstrapRun = { ...base };
   for (const key of NUMBERS) {
@@ -27,7 +27,7 @@ export function applyBootstrapEvent(run: BootstrapRun | null, data: Record<strin
   if (typeof source.status === 'string' && STATUSES.has(source.status)) next.status = source.status as BootstrapRun['status'];
   for (const key of ['startedAt', 'finishedAt'] as const) {
     const value = source[key];
-    if (typeof value === 'number' || typeof value === 'string') next[key] = value;
+    if (typeof value === 'number') next[key] = value;
   }
   return next;
 }

@@ -1,3 +1,4 @@
+import type { Credential } from '../../api/types';
 import { useState } from 'preact/hooks';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
@@ -11,14 +12,7 @@ import { EmptyState, ErrorNotice, Skeleton } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 
 /** What the API says about a credential: never its value. */
-export interface Credential {
-  id: string;
-  name: string;
-  kind: 'header' | 'bearer' | 'basic' | 'query';
-  fieldName: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+export type { Credential };
 
 const KIND_TEXT: Record<Credential['kind'], string> = { header: 'Header', bearer: 'Bearer token', basic: 'Basic auth', query: 'Query parameter' };
 

@@ -114,7 +114,7 @@ export function EventDetailPane({ eventId }: { eventId: string }) {
           <ul class="list">
             {flowRuns.map((run) => (
               <li key={run.id}>
-                <a class="list-item" href={routeHref('flows', run.flow_id, 'runs', run.id)}>
+                <a class="list-item" href={routeHref('flows', run.flowId, 'runs', run.id)}>
                   <span class="list-item-main">
                     <span class="list-item-title">Flow run {run.id.slice(-8)}</span>
                     <span class="list-item-meta">

@@ -1,4 +1,4 @@
-import type { EventStatus, WebhookEvent } from '../../api/types';
+import type { EventStatus, InspectorEvent } from '../../api/types';
 import type { EventFilter } from './event-filters';
 
 const STATUSES = new Set<EventStatus>(['received', 'processed', 'failed', 'skipped']);
@@ -30,7 +30,7 @@ function matches(event: LiveWebhook, filter: EventFilter, nowMs: number): boolea
  * The list after a live message: a known event gets its new status; a new one that passes the
  * filters goes on top. Returns the same array when nothing changes, and whether a row was added.
  */
-export function mergeLiveWebhook(list: WebhookEvent[], live: LiveWebhook, filter: EventFilter, nowMs: number): { list: WebhookEvent[]; added: boolean } {
+export function mergeLiveWebhook(list: InspectorEvent[], live: LiveWebhook, filter: EventFilter, nowMs: number): { list: InspectorEvent[]; added: boolean } {
   const index = list.findIndex((event) => event.id === live.id);
   if (index >= 0) {
     const current = list[index]!;
@@ -41,7 +41,7 @@ export function mergeLiveWebhook(list: WebhookEvent[], live: LiveWebhook, filter
     return { list: next, added: false };
   }
   if (!matches(live, filter, nowMs)) return { list, added: false };
-  const row: WebhookEvent = {
+  const row: InspectorEvent = {
     id: live.id,
     source: live.source ?? 'clockify',
     eventType: live.eventType,
