@@ -10,6 +10,7 @@ import { retentionRoom } from './retention/index.js';
 import type { Room } from './room.js';
 import type { Runtime } from './runtime.js';
 import { registerAccessPolicy } from './server/access-policy.js';
+import { registerAddressBudget, registerMemberBudget } from './server/cost-budget.js';
 import { compatRoom } from './server/compat-room.js';
 import { registerUserAuth } from './server/user-auth.js';
 import { webUiRoom } from './web-ui/index.js';
@@ -23,8 +24,10 @@ export async function registerRooms(app: FastifyInstance, runtime: Runtime): Pro
   const rooms = createRooms(runtime);
   for (const room of rooms) if (room.routes) await room.routes(app);
   await app.register(async (ui) => {
+    registerAddressBudget(ui, runtime);
     registerUserAuth(ui, runtime);
     registerAccessPolicy(ui);
+    registerMemberBudget(ui, runtime);
     for (const room of rooms) if (room.uiRoutes) await room.uiRoutes(ui);
   });
 }

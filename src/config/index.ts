@@ -57,6 +57,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Caps on open live event streams (SSE). */
   streams: { perUser: number; perWorkspace: number; perProcess: number };
+  /** Token buckets on the expensive routes: per member, and per IP address for refused tokens (src/server/cost-budget.ts). */
+  costBudget: { member: { burst: number; perMinute: number }; ip: { burst: number; perMinute: number }; refusalDelayMs: number };
   editions: Record<EditionId, EditionConfig>;
   /** Said once at start-up: Python names read as aliases, variables ignored and why, likely typos. */
   warnings: string[];
@@ -155,6 +157,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perUser: reader.withDefault(g.SSE_MAX_STREAMS_PER_USER, 5),
       perWorkspace: reader.withDefault(g.SSE_MAX_STREAMS_PER_WORKSPACE, 50),
       perProcess: reader.withDefault(g.SSE_MAX_STREAMS_PER_PROCESS, 1000),
+    },
+    costBudget: {
+      member: { burst: reader.withDefault(g.COST_BUDGET_BURST, 30), perMinute: reader.withDefault(g.COST_BUDGET_PER_MINUTE, 30) },
+      ip: { burst: reader.withDefault(g.COST_BUDGET_IP_BURST, 20), perMinute: reader.withDefault(g.COST_BUDGET_IP_PER_MINUTE, 20) },
+      refusalDelayMs: reader.withDefault(g.COST_BUDGET_REFUSAL_DELAY_MS, 1000),
     },
     editions,
     warnings: [],
