@@ -51,7 +51,7 @@ export interface AppConfig {
   encryptionKey?: Buffer;
   rateLimit: { perSecond: number; backgroundPerSecond: number };
   bootstrap: { maxPages: number; concurrency: number };
-  webhooks: { dedupWindowHours: number; reconcileIntervalMinutes: number };
+  webhooks: { dedupWindowHours: number; reconcileIntervalMinutes: number; reconcileAfterFailures: number };
   jobs: { concurrency: number; leaseSeconds: number; maxAttempts: number };
   retention: { intervalMinutes: number };
   shutdownTimeoutMs: number;
@@ -145,7 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backgroundPerSecond: reader.withDefault(g.BOOTSTRAP_RATE_LIMIT_RPS, Math.min(25, perSecond)),
     },
     bootstrap: { maxPages: reader.withDefault(g.BOOTSTRAP_MAX_PAGES, 1000), concurrency: reader.withDefault(g.BOOTSTRAP_CONCURRENCY, 4) },
-    webhooks: { dedupWindowHours: reader.withDefault(g.WEBHOOK_DEDUP_WINDOW_HOURS, 24), reconcileIntervalMinutes: reader.withDefault(g.WEBHOOK_RECONCILE_INTERVAL_MINUTES, 60) },
+    webhooks: { dedupWindowHours: reader.withDefault(g.WEBHOOK_DEDUP_WINDOW_HOURS, 24), reconcileIntervalMinutes: reader.withDefault(g.WEBHOOK_RECONCILE_INTERVAL_MINUTES, 60), reconcileAfterFailures: reader.withDefault(g.WEBHOOK_RECONCILE_AFTER_FAILURES, 10) },
     jobs: {
       concurrency: reader.withDefault(g.WORKER_CONCURRENCY, 8),
       leaseSeconds: reader.withDefault(g.JOB_LEASE_SECONDS, 30),

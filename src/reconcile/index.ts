@@ -7,13 +7,15 @@ import { currentUser } from '../server/user-auth.js';
 import { reconcileWorkspace } from './reconciler.js';
 import { JOB_RECONCILE, ReconcileScheduler } from './scheduler.js';
 import { ReconciliationStore } from './store.js';
+import { FailureBurst } from './failure-burst.js';
 
 export { JOB_RECONCILE };
 
 /**
  * Nothing Clockify sent is lost, even while we were down: Clockify logs every webhook delivery for
  * 7 days, and each installation reads the failed ones back (after a start, after a database outage,
- * and every WEBHOOK_RECONCILE_INTERVAL_MINUTES) and ingests them like any webhook.
+ * after a burst of 5xx answers to Clockify's webhooks, and every WEBHOOK_RECONCILE_INTERVAL_MINUTES)
+ * and ingests them like any webhook.
  */
 export function reconcileRoom(runtime: Runtime): Room {
   const store = new ReconciliationStore(runtime.database.db);
@@ -43,8 +45,16 @@ export function reconcileRoom(runtime: Runtime): Room {
   const scheduler = new ReconcileScheduler(runtime, store, runtime.config.webhooks.reconcileIntervalMinutes * 60_000);
   scheduler.start();
   runtime.onClose(() => scheduler.stop());
+  const burst = new FailureBurst(runtime.config.webhooks.reconcileAfterFailures);
   return {
     name: 'reconcile',
+    routes: async (app) => {
+      // Every answer to Clockify's webhook routes (registered by the ingest room) is seen here.
+      app.addHook('onResponse', (request, reply, done) => {
+        if (reply.statusCode >= 500 && request.routeOptions.url?.startsWith('/webhooks/clockify') && burst.note(runtime.now())) scheduler.afterFailedDeliveries();
+        done();
+      });
+    },
     uiRoutes: async (ui) => {
       await ui.register(reconciliationRoutes, { store });
     },
