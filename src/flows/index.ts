@@ -1,3 +1,5 @@
+import { scheduleRoutes } from './schedule-routes.js';
+import { WorkspaceTimeZones } from './workspace-time-zone.js';
 import type { Dispatcher } from 'undici';
 import { CredentialStore } from '../credentials/store.js';
 import { CONSUMER_ORDER } from '../ingest/consumers.js';
@@ -54,7 +56,9 @@ export function flowsRoom(runtime: Runtime): Room {
   return {
     name: 'flows',
     uiRoutes: async (ui) => {
-      await ui.register(flowRoutes, { runtime, store, executor, credentials });
+      const timeZones = new WorkspaceTimeZones(runtime);
+      await ui.register(flowRoutes, { runtime, store, executor, credentials, timeZones });
+      await ui.register(scheduleRoutes, { timeZones, now: () => runtime.now() });
       await ui.register(templateFunctionRoutes);
       await ui.register(flowRunRoutes, { runtime, store });
     },

@@ -7,7 +7,9 @@
  * - `{ at: 'HH:MM', days? }`: that local time on the given weekdays (default every day). A time the
  *   clocks skip (spring forward) runs at the same distance after the gap; a time that happens twice
  *   (fall back) runs the first time only.
+ * - `{ cron: '0 17 * * 1-5' }`: five-field cron (cron.ts), at least SCHEDULE_MIN_INTERVAL_MINUTES apart.
  */
+import { nextCronOccurrence, parseCron } from './cron.js';
 
 export const SCHEDULE_DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type ScheduleDay = (typeof SCHEDULE_DAYS)[number];
@@ -18,7 +20,7 @@ export const SCHEDULE_MIN_INTERVAL_MINUTES = 5;
 export const MINUTE_INTERVALS = [5, 6, 10, 12, 15, 20, 30] as const;
 export const HOUR_INTERVALS = [1, 2, 3, 4, 6, 8, 12] as const;
 
-export type Schedule = { every: 'minutes' | 'hours'; interval: number } | { at: string; days?: ScheduleDay[] };
+export type Schedule = { every: 'minutes' | 'hours'; interval: number } | { at: string; days?: ScheduleDay[] } | { cron: string };
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -82,6 +84,12 @@ export function zonedInstant(year: number, month: number, day: number, hour: num
 
 /** The first occurrence strictly after `after` (epoch ms). */
 export function nextOccurrence(schedule: Schedule, timeZone: string, after: number): number {
+  if ('cron' in schedule) {
+    // Saved flows were checked; a cron that no longer parses (hand-edited row) never comes due.
+    const parsed = parseCron(schedule.cron);
+    if (!parsed.ok) throw new Error(`invalid cron "${schedule.cron}": ${parsed.message}`);
+    return nextCronOccurrence(parsed.cron, timeZone, after);
+  }
   if ('every' in schedule) {
     const interval = schedule.interval;
     let candidate = Math.floor(after / MINUTE) * MINUTE + MINUTE;

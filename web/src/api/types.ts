@@ -212,7 +212,7 @@ export interface ConditionGroup {
   rules: (ConditionRule | ConditionGroup)[];
 }
 
-export type ScheduleSpec = { every: 'minutes' | 'hours'; interval: number } | { at: string; days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[] };
+export type ScheduleSpec = { every: 'minutes' | 'hours'; interval: number } | { at: string; days?: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[] } | { cron: string };
 export type FlowTrigger =
   | { kind: 'clockify'; events: string[] }
   | { kind: 'custom'; sourceId: string; eventTypes?: string[] }
