@@ -68,7 +68,7 @@ const percentile = (values: number[], p: number) => {
 export async function runScheduleFanout(options: FanoutOptions): Promise<FanoutResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[schedule-fanout] ${line}\n`));
   const { workspaces, calls, perSecond, dialect } = options;
-  const sandbox = await startSandbox({ seed: { workspaces, users: 1, projects: 1, clients: 1, tags: 1, timeEntries: 0, customFields: 0, userGroups: 0 }, rateLimitPerSecond: perSecond });
+  const sandbox = await startSandbox({ seed: { workspaces, users: 1, projects: 1, clients: 1, tags: 1, timeEntries: 0, customFields: 0, userGroups: 0 }, rateLimitPerSecond: perSecond, deliveryTimeoutMs: 30_000 });
   const dataDir = mkdtempSync(join(tmpdir(), 'cap-bench-fanout-'));
   const database = dialect === 'postgres' ? await createPostgresDatabase('bench_fanout') : { url: `sqlite:${join(dataDir, 'fanout.db')}`, drop: async () => undefined };
   const edition = getEdition(EDITION);
@@ -96,7 +96,9 @@ export async function runScheduleFanout(options: FanoutOptions): Promise<FanoutR
     log(`${dialect}: installing in ${workspaces} workspaces (budget ${perSecond}/s each), one cron flow of ${calls} calls each…`);
     const workspaceIds = sandbox.workspaces().map((ws) => ws.id);
     for (const workspaceId of workspaceIds) {
-      const installed = await sandbox.install({ manifestUrl: `${running.url}/manifest`, workspaceId });
+      // A loaded machine can miss the sandbox's lifecycle timeout: tried again (installing is idempotent).
+      let installed = await sandbox.install({ manifestUrl: `${running.url}/manifest`, workspaceId });
+      for (let attempt = 1; !installed.installed && attempt < 4; attempt++) installed = await sandbox.install({ manifestUrl: `${running.url}/manifest`, workspaceId });
       if (!installed.installed) throw new Error(`install failed: ${JSON.stringify(installed)}`);
       const token = await sandbox.userToken({ addonKey: edition.key, workspaceId, role: 'OWNER' });
       const definition = {
