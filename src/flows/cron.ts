@@ -164,13 +164,17 @@ export function nextCronOccurrence(cron: CronSpec, timeZone: string, after: numb
 function nextByWallClock(cron: CronSpec, timeZone: string, after: number): number {
   const today = localParts(after, timeZone);
   const start = Date.UTC(today.year, today.month - 1, today.day);
+  // Wall times well before `after`'s own (more than any clock change) cannot follow it: skipped unconverted.
+  const earliestWall = Date.UTC(today.year, today.month - 1, today.day, today.hour, today.minute) - 3 * 60 * MINUTE;
   // From the day before: a time shifted past a gap may land after `after` though its date is earlier.
   for (let offset = -1; offset <= SEARCH_DAYS; offset++) {
     const date = new Date(start + offset * DAY);
     const [year, month, day] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
     if (!dayMatches(cron, year, month, day)) continue;
     for (const hour of cron.hours) {
+      if (Date.UTC(year, month - 1, day, hour, 59) < earliestWall) continue;
       for (const minute of cron.minutes) {
+        if (Date.UTC(year, month - 1, day, hour, minute) < earliestWall) continue;
         const instant = zonedInstant(year, month, day, hour, minute, timeZone);
         if (instant > after) return instant;
       }

@@ -9,7 +9,7 @@
  *   (fall back) runs the first time only.
  * - `{ cron: '0 17 * * 1-5' }`: five-field cron (cron.ts), at least SCHEDULE_MIN_INTERVAL_MINUTES apart.
  */
-import { nextCronOccurrence, parseCron } from './cron.js';
+import { nextCronOccurrence, parseCron, type CronParse } from './cron.js';
 
 export const SCHEDULE_DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type ScheduleDay = (typeof SCHEDULE_DAYS)[number];
@@ -82,11 +82,19 @@ export function zonedInstant(year: number, month: number, day: number, hour: num
   return wall - before;
 }
 
+/** Parsed once per expression: the ticker and a catch-up after downtime ask about the same few often. */
+const parsedCrons = new Map<string, CronParse>();
+
 /** The first occurrence strictly after `after` (epoch ms). */
 export function nextOccurrence(schedule: Schedule, timeZone: string, after: number): number {
   if ('cron' in schedule) {
     // Saved flows were checked; a cron that no longer parses (hand-edited row) never comes due.
-    const parsed = parseCron(schedule.cron);
+    let parsed = parsedCrons.get(schedule.cron);
+    if (!parsed) {
+      parsed = parseCron(schedule.cron);
+      if (parsedCrons.size >= 1_000) parsedCrons.delete(parsedCrons.keys().next().value as string);
+      parsedCrons.set(schedule.cron, parsed);
+    }
     if (!parsed.ok) throw new Error(`invalid cron "${schedule.cron}": ${parsed.message}`);
     return nextCronOccurrence(parsed.cron, timeZone, after);
   }
