@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/abuse.ts [--duration 5] [--connections 10] [--only jsonpath,regex] [--json]
  *   ABUSE_BENCH_CPU_PROF=DIR npx tsx bench/abuse.ts …   # a V8 CPU profile of the edition child
+ *   COST_BUDGET_BURST=… COST_BUDGET_PER_MINUTE=… npx tsx bench/abuse.ts …   # other cost budget sizes (default: as deployed)
  *
  * One universal-webhook edition (SQLite, job worker on, info logging to /dev/null, as deployed) runs
  * in a child process that trusts a key of our own (the adversarial tests' forger) and talks to a
@@ -16,7 +17,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,9 @@ interface Tokens {
   webhookToken: string;
   memberToken: string;
   ownerToken: string;
+  /** One member per case, so each case meets a full cost budget (its worst 4 seconds). */
+  memberTokens: string[];
+  costBudget: { member: { burst: number; perMinute: number }; ip: { burst: number; perMinute: number }; refusalDelayMs: number };
 }
 
 type ChildMessage = ({ type: 'ready' } & Tokens) | { type: 'loop'; maxMs: number; p99Ms: number; cpuMs: number } | { type: 'error'; message: string };
@@ -66,6 +70,8 @@ async function runEditionChild(): Promise<void> {
       REQUIRE_SIGNATURE_VERIFICATION: 'true',
       RATE_LIMIT_RPS: '1000',
       BOOTSTRAP_RATE_LIMIT_RPS: '1000',
+      // The cost budget as deployed, unless this run is given other sizes (COST_BUDGET_BURST=… npx tsx bench/abuse.ts).
+      ...Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('COST_BUDGET_') && entry[1] !== undefined)),
     },
     { dotenvPath: false },
   );
@@ -126,6 +132,8 @@ async function runEditionChild(): Promise<void> {
     webhookToken: webhookTokens.NEW_TIME_ENTRY!,
     memberToken: await forge.sign(userClaims(claims, 'TEAM_MANAGER', { user: 'member-1' })),
     ownerToken: await forge.sign(userClaims(claims, 'OWNER')),
+    memberTokens: await Promise.all(Array.from({ length: 16 }, (_, i) => forge.sign(userClaims(claims, 'TEAM_MANAGER', { user: `member-${i + 2}` })))),
+    costBudget: config.costBudget,
   } satisfies ChildMessage);
 }
 
@@ -293,6 +301,8 @@ export interface AbuseCase {
   ingestRequests: number;
   /** The edition's CPU per attack: the run's CPU less what its webhooks cost at the baseline's rate, divided by the attacks. */
   cpuMsPerAttack?: number;
+  /** The machine's 1-minute load average around the case (other processes included). */
+  loadAverage?: number;
 }
 
 export interface AbuseBenchResult {
@@ -301,6 +311,7 @@ export interface AbuseBenchResult {
   connections: number;
   baselines: { ingestRps: number; longestStallMs: number; cpuMsPerWebhook: number }[];
   cases: AbuseCase[];
+  costBudget: Tokens['costBudget'];
 }
 
 async function measure(child: Child, target: Tokens, seconds: number, connections: number, attack?: Attack): Promise<Omit<AbuseCase, 'ingestRatio' | 'name' | 'description' | 'cpuMsPerAttack'>> {
@@ -362,17 +373,19 @@ export async function runAbuseBench(options: { durationSeconds?: number; connect
     };
     // A baseline before and after each case: the machine is shared, so each case is compared with the runs around it.
     let before = await baseline();
-    for (const attack of chosen) {
-      const run = await measure(child, ready, seconds, connections, attack);
+    for (const [index, attack] of chosen.entries()) {
+      const loadBefore = loadavg()[0] ?? 0;
+      const run = await measure(child, { ...ready, memberToken: ready.memberTokens[index % ready.memberTokens.length]! }, seconds, connections, attack);
+      const loadAverage = round(((loadavg()[0] ?? 0) + loadBefore) / 2, 1);
       const after = await baseline();
       const reference = (before.rps + after.rps) / 2;
       const webhookCpu = ((before.cpuMsPerWebhook + after.cpuMsPerWebhook) / 2) * run.ingestRequests;
       const cpuMsPerAttack = round(Math.max(0, run.serverCpuMs - webhookCpu) / Math.max(1, run.attacks), 2);
-      cases.push({ name: attack.name, description: attack.description, ...run, ingestRatio: round(run.ingestRps / reference, 2), cpuMsPerAttack });
+      cases.push({ name: attack.name, description: attack.description, ...run, ingestRatio: round(run.ingestRps / reference, 2), cpuMsPerAttack, loadAverage });
       log(`${attack.name}: ${run.ingestRps} req/s (${round(run.ingestRps / reference, 2)} of baseline), longest stall ${run.longestStallMs} ms, ${cpuMsPerAttack} CPU ms per attack, ${run.attacks} attacks ${JSON.stringify(run.statuses)}`);
       before = after;
     }
-    return { machine: machineFacts(), durationSeconds: seconds, connections, baselines, cases };
+    return { machine: machineFacts(), durationSeconds: seconds, connections, baselines, cases, costBudget: ready.costBudget };
   } finally {
     child.process.send({ type: 'stop' });
     const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
@@ -391,13 +404,16 @@ export function formatAbuseBench(result: AbuseBenchResult): string {
     c.ingestRatio,
     c.longestStallMs,
     c.cpuMsPerAttack ?? '',
+    c.loadAverage ?? '',
     `${met(c.longestStallMs <= ABUSE_TARGETS.maxStallMs)} / ${met(c.ingestRatio >= ABUSE_TARGETS.minIngestRatio)}`,
   ]);
   const baselines = result.baselines.map((b) => `${b.ingestRps} req/s (stall ${b.longestStallMs} ms, ${b.cpuMsPerWebhook} CPU ms/webhook)`).join(', ');
+  const { member, ip, refusalDelayMs } = result.costBudget;
   return [
     `${result.connections} ingest connections, ${result.durationSeconds} s per run; baselines without attack: ${baselines}.`,
+    `Cost budget: ${member.burst} at once then ${member.perMinute}/min per member (a fresh member per case), ${ip.burst} then ${ip.perMinute}/min refused tokens per IP, 429s held ${refusalDelayMs} ms.`,
     '',
-    table(['hostile input', 'attacks sent', 'answers', 'ingest req/s', 'ratio to baseline', 'longest stall ms', 'edition CPU ms per attack', `stall ≤ ${ABUSE_TARGETS.maxStallMs} ms / ingest ≥ ${ABUSE_TARGETS.minIngestRatio * 100}%`], rows),
+    table(['hostile input', 'attacks sent', 'answers', 'ingest req/s', 'ratio to baseline', 'longest stall ms', 'edition CPU ms per attack', 'load average', `stall ≤ ${ABUSE_TARGETS.maxStallMs} ms / ingest ≥ ${ABUSE_TARGETS.minIngestRatio * 100}%`], rows),
   ].join('\n');
 }
 

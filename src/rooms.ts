@@ -17,6 +17,7 @@ import type { AnyDataPolicy, TableExemption } from './storage/data-policy.js';
 import { STORAGE_EXEMPTIONS } from './storage/data-policies.js';
 import { STORAGE_MIGRATIONS } from './storage/migrations/index.js';
 import type { Migration } from './storage/migrations/index.js';
+import { registerAddressBudget, registerMemberBudget } from './server/cost-budget.js';
 import { webUiRoom } from './web-ui/index.js';
 
 /**
@@ -84,8 +85,10 @@ export async function registerRooms(app: FastifyInstance, runtime: Runtime, defi
   const rooms = await setupRooms(runtime, definitions);
   for (const room of rooms) if (room.routes) await room.routes(app);
   await app.register(async (ui) => {
+    registerAddressBudget(ui, runtime);
     registerUserAuth(ui, runtime);
     registerAccessPolicy(ui);
+    registerMemberBudget(ui, runtime);
     for (const room of rooms) if (room.uiRoutes) await room.uiRoutes(ui);
   });
   return rooms;

@@ -51,12 +51,14 @@ export interface AppConfig {
   encryptionKey?: Buffer;
   rateLimit: { perSecond: number; backgroundPerSecond: number };
   bootstrap: { maxPages: number; concurrency: number };
-  webhooks: { dedupWindowHours: number; reconcileIntervalMinutes: number };
+  webhooks: { dedupWindowHours: number; reconcileIntervalMinutes: number; reconcileAfterFailures: number };
   jobs: { concurrency: number; leaseSeconds: number; maxAttempts: number };
   retention: { intervalMinutes: number };
   shutdownTimeoutMs: number;
   /** Caps on open live event streams (SSE). */
   streams: { perUser: number; perWorkspace: number; perProcess: number };
+  /** Token buckets on the expensive routes: per member, and per IP address for refused tokens (src/server/cost-budget.ts). */
+  costBudget: { member: { burst: number; perMinute: number }; ip: { burst: number; perMinute: number }; refusalDelayMs: number };
   editions: Record<EditionId, EditionConfig>;
   /** Said once at start-up: Python names read as aliases, variables ignored and why, likely typos. */
   warnings: string[];
@@ -143,7 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backgroundPerSecond: reader.withDefault(g.BOOTSTRAP_RATE_LIMIT_RPS, Math.min(25, perSecond)),
     },
     bootstrap: { maxPages: reader.withDefault(g.BOOTSTRAP_MAX_PAGES, 1000), concurrency: reader.withDefault(g.BOOTSTRAP_CONCURRENCY, 4) },
-    webhooks: { dedupWindowHours: reader.withDefault(g.WEBHOOK_DEDUP_WINDOW_HOURS, 24), reconcileIntervalMinutes: reader.withDefault(g.WEBHOOK_RECONCILE_INTERVAL_MINUTES, 60) },
+    webhooks: { dedupWindowHours: reader.withDefault(g.WEBHOOK_DEDUP_WINDOW_HOURS, 24), reconcileIntervalMinutes: reader.withDefault(g.WEBHOOK_RECONCILE_INTERVAL_MINUTES, 60), reconcileAfterFailures: reader.withDefault(g.WEBHOOK_RECONCILE_AFTER_FAILURES, 10) },
     jobs: {
       concurrency: reader.withDefault(g.WORKER_CONCURRENCY, 8),
       leaseSeconds: reader.withDefault(g.JOB_LEASE_SECONDS, 30),
@@ -155,6 +157,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perUser: reader.withDefault(g.SSE_MAX_STREAMS_PER_USER, 5),
       perWorkspace: reader.withDefault(g.SSE_MAX_STREAMS_PER_WORKSPACE, 50),
       perProcess: reader.withDefault(g.SSE_MAX_STREAMS_PER_PROCESS, 1000),
+    },
+    costBudget: {
+      member: { burst: reader.withDefault(g.COST_BUDGET_BURST, 30), perMinute: reader.withDefault(g.COST_BUDGET_PER_MINUTE, 30) },
+      ip: { burst: reader.withDefault(g.COST_BUDGET_IP_BURST, 20), perMinute: reader.withDefault(g.COST_BUDGET_IP_PER_MINUTE, 20) },
+      refusalDelayMs: reader.withDefault(g.COST_BUDGET_REFUSAL_DELAY_MS, 1000),
     },
     editions,
     warnings: [],

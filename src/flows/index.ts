@@ -10,6 +10,8 @@ import { createFlowMetrics } from './metrics.js';
 import { flowSchedules } from './migrations/007-flow-schedules.js';
 import { flowSteps } from './migrations/008-flow-steps.js';
 import { flowRoutes } from './routes.js';
+import { scheduleRoutes } from './schedule-routes.js';
+import { WorkspaceTimeZones } from './workspace-time-zone.js';
 import { inspectorRoutes } from './inspector-routes.js';
 import { versionRoutes } from './version-routes.js';
 import { FlowStore } from './store.js';
@@ -59,7 +61,9 @@ export const flowsRoom = defineRoom({
         await dispatcher?.close();
       },
       uiRoutes: async (ui) => {
-        await ui.register(flowRoutes, { runtime, store, executor, credentials });
+        const timeZones = new WorkspaceTimeZones(runtime);
+        await ui.register(flowRoutes, { runtime, store, executor, credentials, timeZones });
+        await ui.register(scheduleRoutes, { timeZones, now: () => runtime.now() });
         await ui.register(templateFunctionRoutes);
         await ui.register(flowRunRoutes, { runtime, store });
         await ui.register(inspectorRoutes, { runtime, store });

@@ -55,11 +55,16 @@ export const DailyScheduleSchema = Type.Object(
   strict,
 );
 
+export const CronScheduleSchema = Type.Object(
+  { cron: Type.String({ minLength: 9, maxLength: 200, description: `Five-field cron: minute hour day-of-month month day-of-week, e.g. "0 17 * * 1-5" (at least ${SCHEDULE_MIN_INTERVAL_MINUTES} minutes apart)` }) },
+  strict,
+);
+
 export const ScheduleTriggerSchema = Type.Object(
   {
     kind: Type.Literal('schedule'),
-    schedule: Type.Union([MinutesScheduleSchema, HoursScheduleSchema, DailyScheduleSchema]),
-    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone, e.g. 'Europe/Berlin' (default UTC)" })),
+    schedule: Type.Union([MinutesScheduleSchema, HoursScheduleSchema, DailyScheduleSchema, CronScheduleSchema]),
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone, e.g. 'Europe/Berlin' (default: the workspace's, filled in when the flow is saved; UTC if Clockify names none)" })),
     missed: Type.Optional(literals(['run-once', 'skip'] as const)),
   },
   strict,

@@ -1,3 +1,4 @@
+import type { WorkspaceTimeZones } from './workspace-time-zone.js';
 import { Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -57,7 +58,7 @@ const TemplateBody = Type.Object({
 const runsFor = <T extends { runs: Parameters<typeof runFor>[1][] }>(user: UserContext, page: T): T => ({ ...page, runs: page.runs.map((run) => runFor(user, run)) });
 
 /** The flows HTTP API: reads for everyone in the workspace, writes for admins. */
-export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor, credentials }: { runtime: Runtime; store: FlowStore; executor: FlowExecutor; credentials: CredentialStore }) {
+export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor, credentials, timeZones }: { runtime: Runtime; store: FlowStore; executor: FlowExecutor; credentials: CredentialStore; timeZones: WorkspaceTimeZones }) {
   const tags = ['flows'];
   // Handlers are checked against their declared answers (the type provider reads the TypeBox schemas).
   const typed = ui.withTypeProvider<TypeBoxTypeProvider>();
@@ -116,7 +117,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
   typed.post('/ui/flows', { schema: { tags, summary: 'Create a flow (checked against the catalog; 400 names each bad field). Also imports a Python system flow definition.', body: CreateBody, querystring: WorkspaceQuery, response: { 201: OneFlow } } }, async (request, reply) => {
     const user = requireAdmin(request);
     sameWorkspace(user, request.query);
-    const definition = await withoutLiteralSecrets(user, await validate(user, await fromBody(user, request.body)));
+    const definition = await timeZones.fill(user, await withoutLiteralSecrets(user, await validate(user, await fromBody(user, request.body))));
     return reply.code(201).send({ flow: view(await store.create(user.workspaceId, definition, user.userId)) });
   });
 
@@ -175,7 +176,7 @@ export async function flowRoutes(ui: FastifyInstance, { runtime, store, executor
     const user = requireAdmin(request);
     sameWorkspace(user, request.query);
     const existing = await load(user, request.params.flowId);
-    const definition = await withoutLiteralSecrets(user, await validate(user, await fromBody(user, request.body, existing.definition)));
+    const definition = await timeZones.fill(user, await withoutLiteralSecrets(user, await validate(user, await fromBody(user, request.body, existing.definition))));
     return { flow: view((await store.update(user.workspaceId, request.params.flowId, definition, user.userId))!) };
   });
 

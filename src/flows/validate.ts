@@ -13,6 +13,7 @@ import {
   ClockifyTriggerSchema,
   ConditionSchema,
   CustomTriggerSchema,
+  CronScheduleSchema,
   DailyScheduleSchema,
   HoursScheduleSchema,
   MinutesScheduleSchema,
@@ -26,6 +27,7 @@ import { LOOP_ROOTS, OPERATORS_WITH_VALUE, STEP_KINDS, TEMPLATE_ROOTS } from './
 import { stepKind } from './steps/registry.js';
 import { parseTemplate, templateStrings } from './templates.js';
 import { ProblemList, isObject } from './validation-problems.js';
+import { parseCron, shortestGapMinutes, tooFrequent } from './cron.js';
 
 export type { FlowProblem } from './validation-problems.js';
 import type { FlowProblem } from './validation-problems.js';
@@ -114,7 +116,16 @@ function checkScheduleTrigger(trigger: Record<string, unknown>, problems: Proble
   problems.schema(ScheduleTriggerSchema, { ...rest, schedule: { at: '00:00' } }, 'trigger');
   if (typeof trigger.timeZone === 'string' && !isTimeZone(trigger.timeZone)) problems.add('trigger.timeZone', `"${trigger.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
   if (!isObject(schedule)) {
-    problems.add('trigger.schedule', 'is required: {"every": "minutes", "interval": 15} or {"at": "17:00", "days": ["mon"]}');
+    problems.add('trigger.schedule', 'is required: {"every": "minutes", "interval": 15}, {"at": "17:00", "days": ["mon"]} or {"cron": "0 17 * * 1-5"}');
+    return;
+  }
+  if ('cron' in schedule) {
+    if (!problems.schema(CronScheduleSchema, schedule, 'trigger.schedule')) return;
+    const parsed = parseCron(schedule.cron);
+    if (!parsed.ok) problems.add('trigger.schedule.cron', parsed.message);
+    else if (tooFrequent(parsed.cron, FLOW_LIMITS.scheduleMinIntervalMinutes)) {
+      problems.add('trigger.schedule.cron', `runs too often: at least ${FLOW_LIMITS.scheduleMinIntervalMinutes} minutes between runs (limit schedule frequency; the shortest gap here is ${shortestGapMinutes(parsed.cron)})`);
+    }
     return;
   }
   if (schedule.every === 'minutes' && typeof schedule.interval === 'number' && !(MINUTE_INTERVALS as readonly number[]).includes(schedule.interval)) {

@@ -28,6 +28,7 @@ export function createMetrics(edition: string) {
     webhookProcessing: new Histogram({ name: 'webhook_processing_seconds', help: 'From a webhook being stored to its processing finished.', labelNames: ['event_type'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
     lifecycleEvents: new Counter({ name: 'lifecycle_events_total', help: 'Lifecycle calls from Clockify, by type and outcome.', labelNames: ['type', 'outcome'], registers: [registry] }),
     tokenRejections: new Counter({ name: 'token_rejections_total', help: 'Tokens refused, by reason and where they were presented.', labelNames: ['reason', 'context'], registers: [registry] }),
+    costBudgetRefusals: new Counter({ name: 'cost_budget_refusals_total', help: 'Requests answered 429 by the cost budget (src/server/cost-budget.ts), by budget (member or ip).', labelNames: ['budget'], registers: [registry] }),
     jobs: new Counter({ name: 'jobs_total', help: 'Jobs finished, by kind and outcome.', labelNames: ['kind', 'outcome'], registers: [registry] }),
     jobDuration: new Histogram({ name: 'job_duration_seconds', help: 'Time a job attempt ran.', labelNames: ['kind'], buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600], registers: [registry] }),
     retentionRowsDeleted: new Counter({ name: 'retention_rows_deleted_total', help: 'Rows removed by the retention clean-up.', labelNames: ['table'], registers: [registry] }),

@@ -10,13 +10,15 @@ import { JOB_RECONCILE, ReconcileScheduler } from './scheduler.js';
 import { webhookReconciliation } from './migrations/004-reconciliation.js';
 import { ReconciliationStore } from './store.js';
 import { RECONCILE_TABLES } from './tables.js';
+import { FailureBurst } from './failure-burst.js';
 
 export { JOB_RECONCILE };
 
 /**
  * Nothing Clockify sent is lost, even while we were down: Clockify logs every webhook delivery for
  * 7 days, and each installation reads the failed ones back (after a start, after a database outage,
- * and every WEBHOOK_RECONCILE_INTERVAL_MINUTES) and ingests them like any webhook.
+ * after a burst of 5xx answers to Clockify's webhooks, and every WEBHOOK_RECONCILE_INTERVAL_MINUTES)
+ * and ingests them like any webhook.
  */
 export const reconcileRoom = defineRoom({
   name: 'reconcile',
@@ -25,10 +27,18 @@ export const reconcileRoom = defineRoom({
   setup: (runtime) => {
     const store = new ReconciliationStore(runtime.database.db);
     const scheduler = new ReconcileScheduler(runtime, store, runtime.config.webhooks.reconcileIntervalMinutes * 60_000);
+    const burst = new FailureBurst(runtime.config.webhooks.reconcileAfterFailures);
     return {
       jobs: { [JOB_RECONCILE]: reconcileJob(runtime, store) },
       start: () => scheduler.start(),
       stop: () => scheduler.stop(),
+      routes: async (app) => {
+        // Every answer to Clockify's webhook routes (registered by the ingest room) is seen here.
+        app.addHook('onResponse', (request, reply, done) => {
+          if (reply.statusCode >= 500 && request.routeOptions.url?.startsWith('/webhooks/clockify') && burst.note(runtime.now())) scheduler.afterFailedDeliveries();
+          done();
+        });
+      },
       uiRoutes: async (ui) => {
         await ui.register(reconciliationRoutes, { store });
       },

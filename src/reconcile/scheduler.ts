@@ -7,8 +7,9 @@ export const JOB_RECONCILE = 'webhook.reconcile';
 export const CATCH_UP_DELAY_MS = 5_000;
 
 /**
- * When reconciliation runs: every active installation shortly after the edition starts and after
- * each database outage ends (deliveries failed meanwhile), and on a slow schedule anyway. Runs are
+ * When reconciliation runs: every active installation shortly after the edition starts, after
+ * each database outage ends and after a burst of 5xx answers to Clockify's webhooks (deliveries
+ * failed meanwhile), and on a slow schedule anyway. Runs are
  * jobs with one dedupe key per workspace, so however many instances ask, one runs at a time.
  */
 export class ReconcileScheduler {
@@ -28,6 +29,11 @@ export class ReconcileScheduler {
     this.later(CATCH_UP_DELAY_MS, () => this.enqueue(() => this.activeWorkspaces(startedAt), 'start'));
     this.offRecovered = this.runtime.database.health.onRecovered(() => this.later(CATCH_UP_DELAY_MS, () => this.enqueue(() => this.activeWorkspaces(), 'database outage')));
     if (this.intervalMs > 0) this.every(Math.min(this.intervalMs, 5 * 60_000));
+  }
+
+  /** A burst of failed webhook answers (FailureBurst) just ended or is going on: catch up shortly. */
+  afterFailedDeliveries(): void {
+    this.later(CATCH_UP_DELAY_MS, () => this.enqueue(() => this.activeWorkspaces(), 'webhook 5xx burst'));
   }
 
   stop(): void {

@@ -64,6 +64,9 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
       [{ schedule: { at: '17:00', days: ['someday'] } }, 'definition.trigger.schedule.days[0]'],
       [{ schedule: { at: '17:00' }, timeZone: 'Atlantis/Capital' }, 'definition.trigger.timeZone'],
       [{ schedule: { at: '17:00' }, missed: 'sometimes' }, 'definition.trigger.missed'],
+      [{ schedule: { cron: '*/2 * * * *' } }, 'definition.trigger.schedule.cron'],
+      [{ schedule: { cron: '0 25 * * 1-5' } }, 'definition.trigger.schedule.cron'],
+      [{ schedule: { cron: '0 17 * *' } }, 'definition.trigger.schedule.cron'],
     ];
     for (const [trigger, field] of cases) {
       const response = await stack.ui(UW, '/ui/flows', { body: { definition: scheduledTagFlow('bad', trigger) } });
@@ -71,6 +74,31 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
       expect(response.body.errors.map((error: { field: string }) => error.field)).toEqual([field]);
     }
     expect((await stack.ui(UW, '/ui/flows')).body.flows.length).toBe(before);
+  });
+
+  it("a cron schedule saved without a time zone gets the workspace's, is stored with it and comes due at its next occurrence", async () => {
+    const preferences = await stack.ui(UW, '/ui/me/preferences');
+    const expectedZone: string = preferences.body.timeZone;
+    // The sandbox gives every user a zone of its own, never UTC: the default is not the fallback.
+    expect(expectedZone).not.toBe('UTC');
+    const flow = await createFlow(stack, UW, scheduledTagFlow('cron', { schedule: { cron: '0 17 * * 1-5' } }));
+    expect(flow.definition.trigger).toMatchObject({ schedule: { cron: '0 17 * * 1-5' }, timeZone: expectedZone });
+    const stored = await stack.ui(UW, `/ui/flows/${flow.id}`);
+    expect(stored.body.flow.definition.trigger.timeZone).toBe(expectedZone);
+
+    const preview = await stack.ui(UW, '/ui/flows/schedule/preview?cron=0%2017%20*%20*%201-5');
+    expect(preview.status).toBe(200);
+    expect(preview.body.timeZone).toBe(expectedZone);
+    expect(preview.body.occurrences).toHaveLength(3);
+    const dueAt = await scheduled(flow.id);
+    expect(new Date(dueAt).toISOString()).toBe(preview.body.occurrences[0]);
+    // 17:00 on a weekday, in that zone.
+    const local = new Intl.DateTimeFormat('en-US', { timeZone: expectedZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(dueAt);
+    expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri),? 17:00$/);
+
+    const bad = await stack.ui(UW, '/ui/flows/schedule/preview?cron=*%2F2%20*%20*%20*%20*');
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toContain('runs too often');
   });
 
   it('runs an occurrence that is due once, though both instances tick at the same time', async () => {

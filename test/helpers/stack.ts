@@ -80,6 +80,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         [edition.dbUrlEnv]: database.url,
         HOST: '127.0.0.1',
         WORKER_CONCURRENCY: '4',
+        // One stack serves a whole test file as the same few users: its dry runs, explorer calls and
+        // searches would add up past the cost budget, which test/adversarial/cost-budget.test.ts tests on its own.
+        COST_BUDGET_BURST: '1000000',
+        COST_BUDGET_IP_BURST: '1000000',
         ...options.env,
       });
       running.set(id, await startEdition(id, config, { logger: logs.logger, port, worker: options.worker }));

@@ -3,6 +3,7 @@
  * the sandbox (every delivery fails and is logged there, as Clockify logs it), the edition starts
  * again and reads the failed deliveries back from `getLogsForWebhook`: every event arrives, once.
  */
+import { sql } from 'kysely';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { startEdition } from '../../src/edition.js';
 import type { RunningEdition } from '../../src/edition.js';
@@ -18,7 +19,7 @@ describeEachDialect('recovery of deliveries from Clockify webhook logs', (dialec
   let workspaceId: string;
 
   beforeEach(async () => {
-    stack = await startStack({ editions: ['clockify-addon'], dialect, env: { CLOCKIFY_ADDON_RUN_ON_INSTALL: 'false' } });
+    stack = await startStack({ editions: ['clockify-addon'], dialect, env: { CLOCKIFY_ADDON_RUN_ON_INSTALL: 'false', WEBHOOK_RECONCILE_AFTER_FAILURES: '3' } });
     ({ workspaceId } = await stack.install('clockify-addon'));
   });
   afterEach(async () => {
@@ -83,5 +84,25 @@ describeEachDialect('recovery of deliveries from Clockify webhook logs', (dialec
     // Uninstalled: the record goes with the rest of the workspace's data.
     await stack.sandbox.uninstall({ addonKey: restarted.runtime.editionConfig.key, workspaceId });
     await eventually(async () => (await database.db.selectFrom('webhook_reconciliations').select('workspace_id').where('workspace_id', '=', workspaceId).execute()).length === 0, 15_000, 100);
+  });
+
+  it('a burst of 5xx answers to webhooks schedules an early reading of the delivery logs, which recovers them', async () => {
+    const edition = stack.edition('clockify-addon');
+    const { database } = edition.runtime;
+    // A fault the database does not report as an outage: the events table is gone for a while.
+    await sql`alter table webhook_events rename to webhook_events_away`.execute(database.db);
+    const failed = ['failed-1', 'failed-2', 'failed-3'];
+    for (const id of failed) await stack.sandbox.trigger('NEW_PROJECT', { workspaceId, payload: project(workspaceId, id) });
+    const deliveries = await stack.sandbox.waitForDeliveries();
+    expect(deliveries.filter((delivery) => delivery.kind === 'webhook' && delivery.state === 'FAILED')).toHaveLength(failed.length);
+    await sql`alter table webhook_events_away rename to webhook_events`.execute(database.db);
+
+    // Nothing else would read the logs for an hour (the installation is younger than the start).
+    await eventually(async () => {
+      const stored = await storedProjectIds(database, workspaceId);
+      return failed.every((id) => stored.has(id));
+    }, 30_000, 200);
+    const reasons = stack.logs.lines().filter((line) => line.msg === "reading Clockify's webhook delivery logs for failed deliveries").map((line) => line.reason);
+    expect(reasons).toContain('webhook 5xx burst');
   });
 });

@@ -138,6 +138,9 @@ export async function createHarness(editionId: EditionId, options: HarnessOption
       [edition.baseUrlEnv]: BASE_URL,
       RATE_LIMIT_RPS: '1000',
       BOOTSTRAP_RATE_LIMIT_RPS: '1000',
+      // The fuzzers send thousands of dry runs as one member: the cost budget is tested on its own (cost-budget.test.ts).
+      COST_BUDGET_BURST: '1000000',
+      COST_BUDGET_IP_BURST: '1000000',
       ...options.env,
     },
   }).catch(async (error) => {

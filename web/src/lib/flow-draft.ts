@@ -51,7 +51,7 @@ export function triggerSummary(trigger: FlowTrigger | undefined): string {
   if (!trigger) return 'No trigger';
   if (trigger.kind === 'schedule') {
     const s = trigger.schedule;
-    return `Schedule: ${'every' in s ? `every ${s.interval} ${s.every}` : `${s.at}${s.days && s.days.length < 7 ? ` on ${s.days.join(', ')}` : ' daily'}`} ${trigger.timeZone ?? 'UTC'}`;
+    return `Schedule: ${'cron' in s ? `cron ${s.cron}` : 'every' in s ? `every ${s.interval} ${s.every}` : `${s.at}${s.days && s.days.length < 7 ? ` on ${s.days.join(', ')}` : ' daily'}`} ${trigger.timeZone ?? 'UTC'}`;
   }
   if (trigger.kind === 'custom') return `Custom source ${trigger.sourceId}${trigger.eventTypes?.length ? ` (${trigger.eventTypes.join(', ')})` : ''}`;
   if (trigger.events.length === 0) return 'No event chosen';

@@ -1,4 +1,7 @@
+import { useEffect, useState } from 'preact/hooks';
 import type { FlowTrigger, ScheduleSpec } from '../../api/types';
+import { useApp } from '../../app-context';
+import { useResource } from '../../hooks/use-resource';
 import { Field } from '../../ui/field';
 
 type ScheduleTriggerValue = Extract<FlowTrigger, { kind: 'schedule' }>;
@@ -21,7 +24,7 @@ export const defaultScheduleTrigger = (): ScheduleTriggerValue => ({ kind: 'sche
 /** A schedule: a time on chosen weekdays, or every N minutes/hours; its time zone and what to do with a missed run. */
 export function ScheduleTriggerForm({ trigger, onChange }: { trigger: ScheduleTriggerValue; onChange: (next: FlowTrigger) => void }) {
   const schedule = trigger.schedule;
-  const mode = 'every' in schedule ? schedule.every : 'at';
+  const mode = 'cron' in schedule ? 'cron' : 'every' in schedule ? schedule.every : 'at';
   const set = (next: ScheduleSpec) => onChange({ ...trigger, schedule: next });
   return (
     <div class="form-grid">
@@ -29,15 +32,18 @@ export function ScheduleTriggerForm({ trigger, onChange }: { trigger: ScheduleTr
         {({ id }) => (
           <select id={id} class="select" value={mode} onChange={(event) => {
             const value = event.currentTarget.value;
-            set(value === 'at' ? { at: '09:00' } : value === 'minutes' ? { every: 'minutes', interval: 15 } : { every: 'hours', interval: 1 });
+            set(value === 'at' ? { at: '09:00' } : value === 'minutes' ? { every: 'minutes', interval: 15 } : value === 'cron' ? { cron: '0 17 * * 1-5' } : { every: 'hours', interval: 1 });
           }}>
             <option value="at">At a time of day</option>
             <option value="minutes">Every few minutes</option>
             <option value="hours">Every few hours</option>
+            <option value="cron">Custom (cron)</option>
           </select>
         )}
       </Field>
-      {'every' in schedule ? (
+      {'cron' in schedule ? (
+        <CronField cron={schedule.cron} timeZone={trigger.timeZone} onChange={(cron) => set({ cron })} />
+      ) : 'every' in schedule ? (
         <Field label="Interval" hint="At least 5 minutes apart.">
           {({ id, describedBy }) => (
             <select id={id} class="select" aria-describedby={describedBy} value={String(schedule.interval)} onChange={(event) => set({ every: schedule.every, interval: Number(event.currentTarget.value) } as ScheduleSpec)}>
@@ -66,7 +72,7 @@ export function ScheduleTriggerForm({ trigger, onChange }: { trigger: ScheduleTr
           </div>
         </>
       )}
-      <Field label="Time zone" hint="An IANA name such as Europe/Berlin; empty means UTC.">
+      <Field label="Time zone" hint="An IANA name such as Europe/Berlin; empty means the workspace's (filled in when you save; UTC if Clockify names none).">
         {({ id, describedBy }) => (
           <input id={id} class="input" aria-describedby={describedBy} value={trigger.timeZone ?? ''} onInput={(event) => {
             const { timeZone: _old, ...rest } = trigger;
@@ -84,5 +90,43 @@ export function ScheduleTriggerForm({ trigger, onChange }: { trigger: ScheduleTr
         )}
       </Field>
     </div>
+  );
+}
+
+/** A cron expression with the next three occurrences, computed by the server as it will run them. */
+function CronField({ cron, timeZone, onChange }: { cron: string; timeZone?: string; onChange: (cron: string) => void }) {
+  const { api } = useApp();
+  // Asked once typing pauses: each preview counts against the member's cost budget.
+  const [settled, setSettled] = useState(cron);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(cron), 400);
+    return () => clearTimeout(timer);
+  }, [cron]);
+  const preview = useResource(
+    (signal) => api.get<{ cron: string; timeZone: string; occurrences: string[] }>('/ui/flows/schedule/preview', { query: { cron: settled, timeZone: timeZone || undefined }, signal }),
+    [settled, timeZone],
+  );
+  return (
+    <Field label="Cron" required hint="minute hour day-of-month month day-of-week, e.g. 0 17 * * 1-5 (weekdays at 17:00) or */15 * * * *; at least 5 minutes apart.">
+      {({ id, describedBy }) => (
+        <div>
+          <input id={id} class="input mono" aria-describedby={describedBy} value={cron} onInput={(event) => onChange(event.currentTarget.value)} />
+          <div class="cron-preview" aria-live="polite" data-testid="cron-preview">
+            {preview.error ? (
+              <span class="field-error">{preview.error.detail}</span>
+            ) : preview.data ? (
+              <>
+                <span>Next runs ({preview.data.timeZone}):</span>
+                <ul>
+                  {preview.data.occurrences.map((at) => (
+                    <li key={at}>{new Date(at).toLocaleString(undefined, { timeZone: preview.data!.timeZone, weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })}</li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </div>
+        </div>
+      )}
+    </Field>
   );
 }
