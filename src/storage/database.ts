@@ -4,7 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import pg from 'pg';
-import { adoptLegacyMigrations, createMigrator } from './migrator.js';
+import { MIGRATION_TABLE, adoptLegacyMigrations, createMigrator } from './migrator.js';
 import { StorageHealth } from './availability.js';
 import { startCheckpointer } from './sqlite-checkpointer.js';
 import type { Checkpointer } from './sqlite-checkpointer.js';
@@ -241,13 +241,17 @@ export async function migrate(database: Database): Promise<string[]> {
   return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
 }
 
-/** Names of migrations not yet applied (for /ready); all of them when the state cannot be read. */
+/**
+ * Names of migrations not yet applied (for /ready, so one cheap query rather than the Migrator's
+ * introspection); all of them when the state cannot be read.
+ */
 export async function pendingMigrations(database: Database): Promise<string[]> {
+  const names = database.migrations.map((migration) => migration.name).sort();
   try {
-    const migrations = await createMigrator(database.db, database.dialect, database.migrations).getMigrations();
-    return migrations.filter((migration) => !migration.executedAt).map((migration) => migration.name);
+    const done = new Set((await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)}`.execute(database.db)).rows.map((row) => row.name));
+    return names.filter((name) => !done.has(name));
   } catch {
-    return database.migrations.map((migration) => migration.name).sort();
+    return names;
   }
 }
 
