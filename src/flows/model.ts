@@ -5,7 +5,7 @@
  * catalog lookups) live in validate.ts.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { literals, strict, ConditionGroupSchema, ConditionSchema } from './condition-schema.js';
+import { literals, strict, ConditionGroupSchema } from './condition-schema.js';
 import { HOUR_INTERVALS, MINUTE_INTERVALS, SCHEDULE_DAYS, SCHEDULE_MIN_INTERVAL_MINUTES } from './schedule.js';
 import { branchStepSchema } from './steps/branch/schema.js';
 import { clockifyStepSchema } from './steps/clockify/schema.js';

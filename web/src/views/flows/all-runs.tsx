@@ -88,6 +88,8 @@ export function AllRuns() {
       if (finished.length >= retry.result.queued) page.reload();
     }, 700);
     return () => window.clearTimeout(timer);
+    // Polls while a retry runs: `api` and `page` are stable for the view's life.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [retry]);
 
   const start = useAction(async () => {

@@ -43,6 +43,8 @@ export function FlowHistory({ flowId, flowName, onRestored }: { flowId: string; 
     if (!list.data) return;
     setTo(list.data.current);
     setFrom(list.data.versions[1]?.version ?? list.data.current);
+    // Only a new current version resets the compared pair, not every reload of the same list.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [list.data?.current]);
   const diff = useResource(
     async (signal) => {

@@ -36,6 +36,8 @@ export function TemplateInput({ id, value, onChange, label, ariaLabel, described
   const spot: CompletionSpot | undefined = caret === null ? undefined : jsonPath ? jsonPathSpot(value) : completionSpot(value, caret);
   const suggestions: Suggestion[] = useMemo(
     () => (spot && !closed ? suggestionsFor(spot, { paths: scopePaths(scope), functions }) : []),
+    // `spot` is a new object each render: its fields are the dependencies.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [spot?.start, spot?.end, spot?.typed, spot?.kind, scope, functions, closed],
   );
   const preview = usePreview(value, jsonPath);
