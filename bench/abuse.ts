@@ -38,7 +38,8 @@ interface Tokens {
   costBudget: { member: { burst: number; perMinute: number }; ip: { burst: number; perMinute: number }; refusalDelayMs: number };
 }
 
-type ChildMessage = ({ type: 'ready' } & Tokens) | { type: 'loop'; maxMs: number; p99Ms: number; cpuMs: number } | { type: 'error'; message: string };
+type ChildMessage =
+  ({ type: 'ready' } & Tokens) | { type: 'loop'; maxMs: number; p99Ms: number; cpuMs: number } | { type: 'error'; message: string };
 
 // ---------------------------------------------------------------------------------------------
 // The edition under attack (child process).
@@ -71,7 +72,11 @@ async function runEditionChild(): Promise<void> {
       RATE_LIMIT_RPS: '1000',
       BOOTSTRAP_RATE_LIMIT_RPS: '1000',
       // The cost budget as deployed, unless this run is given other sizes (COST_BUDGET_BURST=… npx tsx bench/abuse.ts).
-      ...Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('COST_BUDGET_') && entry[1] !== undefined)),
+      ...Object.fromEntries(
+        Object.entries(process.env).filter(
+          (entry): entry is [string, string] => entry[0].startsWith('COST_BUDGET_') && entry[1] !== undefined,
+        ),
+      ),
     },
     { dotenvPath: false },
   );
@@ -80,19 +85,32 @@ async function runEditionChild(): Promise<void> {
   // Install one workspace the way Clockify does: INSTALLED with a token per webhook.
   const edition = getEdition('universal-webhook');
   const workspaceId = randomBytes(12).toString('hex');
-  const claims = { addonKey: running.runtime.editionConfig.key, workspaceId, addonId: randomBytes(12).toString('hex'), userId: randomBytes(12).toString('hex'), backendUrl: stub.backendUrl };
+  const claims = {
+    addonKey: running.runtime.editionConfig.key,
+    workspaceId,
+    addonId: randomBytes(12).toString('hex'),
+    userId: randomBytes(12).toString('hex'),
+    backendUrl: stub.backendUrl,
+  };
   const webhookTokens: Record<string, string> = {};
   for (const event of edition.manifestEvents) webhookTokens[event] = await forge.sign(addonClaims(claims));
   const installed = await fetch(`${running.url}/lifecycle/installed`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-addon-lifecycle-token': await forge.sign(addonClaims(claims, { iat: Math.floor(Date.now() / 1000) })) },
+    headers: {
+      'content-type': 'application/json',
+      'x-addon-lifecycle-token': await forge.sign(addonClaims(claims, { iat: Math.floor(Date.now() / 1000) })),
+    },
     body: JSON.stringify({
       addonId: claims.addonId,
       authToken: await forge.sign(addonClaims(claims)),
       workspaceId,
       asUser: claims.userId,
       apiUrl: stub.backendUrl,
-      webhooks: edition.manifestEvents.map((event) => ({ path: `${baseUrl}${webhookPath(event)}`, webhookType: 'ADDON', authToken: webhookTokens[event]! })),
+      webhooks: edition.manifestEvents.map((event) => ({
+        path: `${baseUrl}${webhookPath(event)}`,
+        webhookType: 'ADDON',
+        authToken: webhookTokens[event]!,
+      })),
     }),
   });
   if (installed.status !== 200) {
@@ -104,7 +122,8 @@ async function runEditionChild(): Promise<void> {
   for (;;) {
     const counts = await running.runtime.queue.countsByStatus();
     if ((!counts.pending && !counts.running) || Date.now() > deadline) {
-      if (counts.pending || counts.running) process.stderr.write(`abuse bench: install work still queued after 10 s (jobs scheduled for later): ${JSON.stringify(counts)}\n`);
+      if (counts.pending || counts.running)
+        process.stderr.write(`abuse bench: install work still queued after 10 s (jobs scheduled for later): ${JSON.stringify(counts)}\n`);
       break;
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -116,7 +135,12 @@ async function runEditionChild(): Promise<void> {
     if (message.type === 'reset') delays.reset();
     if (message.type === 'loop' || message.type === 'reset') {
       const cpu = process.cpuUsage();
-      process.send?.({ type: 'loop', maxMs: delays.max / 1e6, p99Ms: delays.percentile(99) / 1e6, cpuMs: (cpu.user + cpu.system) / 1000 } satisfies ChildMessage);
+      process.send?.({
+        type: 'loop',
+        maxMs: delays.max / 1e6,
+        p99Ms: delays.percentile(99) / 1e6,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+      } satisfies ChildMessage);
     }
     if (message.type === 'stop') {
       await running.stop();
@@ -132,7 +156,9 @@ async function runEditionChild(): Promise<void> {
     webhookToken: webhookTokens.NEW_TIME_ENTRY!,
     memberToken: await forge.sign(userClaims(claims, 'TEAM_MANAGER', { user: 'member-1' })),
     ownerToken: await forge.sign(userClaims(claims, 'OWNER')),
-    memberTokens: await Promise.all(Array.from({ length: 16 }, (_, i) => forge.sign(userClaims(claims, 'TEAM_MANAGER', { user: `member-${i + 2}` })))),
+    memberTokens: await Promise.all(
+      Array.from({ length: 16 }, (_, i) => forge.sign(userClaims(claims, 'TEAM_MANAGER', { user: `member-${i + 2}` }))),
+    ),
     costBudget: config.costBudget,
   } satisfies ChildMessage);
 }
@@ -175,19 +201,35 @@ interface Attack {
   cleanup?(): Promise<void>;
 }
 
-const flowWith = (conditions: unknown, actions: unknown[] = [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }]) => ({ name: 'hostile', enabled: false, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions, actions });
+const flowWith = (conditions: unknown, actions: unknown[] = [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }]) => ({
+  name: 'hostile',
+  enabled: false,
+  trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+  conditions,
+  actions,
+});
 const deepEvent = (levels: number): unknown => {
   let node: Record<string, unknown> = { leaf: true };
   for (let i = 0; i < levels / 2; i++) node = { a: node, n: [i, i + 1] };
   return node;
 };
 /** One hostile POST; its body is built on the first call only, so the attacker's own work stays small. */
-const post = (path: string, token: (t: Tokens) => string | undefined, body: (t: Tokens) => string, extra: (t: Tokens) => Record<string, string> = () => ({})) => {
+const post = (
+  path: string,
+  token: (t: Tokens) => string | undefined,
+  body: (t: Tokens) => string,
+  extra: (t: Tokens) => Record<string, string> = () => ({}),
+) => {
   let built: string | undefined;
   return async (target: Tokens, signal: AbortSignal) => {
     built ??= body(target);
     const bearer = token(target);
-    const response = await fetch(`${target.url}${path}`, { method: 'POST', signal, headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...extra(target) }, body: built });
+    const response = await fetch(`${target.url}${path}`, {
+      method: 'POST',
+      signal,
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...extra(target) },
+      body: built,
+    });
     await response.arrayBuffer();
     return response.status;
   };
@@ -203,22 +245,41 @@ function attacks(): Attack[] {
     {
       name: 'jsonpath',
       description: 'dry run, `$..*` ×8 over a 124-level sample',
-      send: post('/ui/flows/test', member, () => JSON.stringify({ definition: flowWith({ mode: 'all', rules: [{ path: `$${'..*'.repeat(8)}`, op: 'exists' }] }), sample: deepEvent(124) })),
+      send: post('/ui/flows/test', member, () =>
+        JSON.stringify({
+          definition: flowWith({ mode: 'all', rules: [{ path: `$${'..*'.repeat(8)}`, op: 'exists' }] }),
+          sample: deepEvent(124),
+        }),
+      ),
     },
     {
       name: 'regex',
       description: 'dry run, 200 `matches` rules over twenty 10,000-character strings',
-      send: post('/ui/flows/test', member, () => JSON.stringify({ definition: flowWith({ mode: 'any', rules: Array.from({ length: 4 }, () => ({ mode: 'any', rules: matchRules })) }), sample: { texts: Array.from({ length: 20 }, () => 'ab'.repeat(5_000)) } })),
+      send: post('/ui/flows/test', member, () =>
+        JSON.stringify({
+          definition: flowWith({ mode: 'any', rules: Array.from({ length: 4 }, () => ({ mode: 'any', rules: matchRules })) }),
+          sample: { texts: Array.from({ length: 20 }, () => 'ab'.repeat(5_000)) },
+        }),
+      ),
     },
     {
       name: 'template',
       description: 'dry run, a parameter of 100 `{{ event | json }}` over a 200 KB sample',
-      send: post('/ui/flows/test', member, () => JSON.stringify({ definition: flowWith({ mode: 'all', rules: [] }, [{ id: 'tags', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event | json }}'.repeat(100) } }]), sample: { text: 'x'.repeat(200_000) } })),
+      send: post('/ui/flows/test', member, () =>
+        JSON.stringify({
+          definition: flowWith({ mode: 'all', rules: [] }, [
+            { id: 'tags', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event | json }}'.repeat(100) } },
+          ]),
+          sample: { text: 'x'.repeat(200_000) },
+        }),
+      ),
     },
     {
       name: 'sample-size',
       description: 'dry run with a 300 KB sample (refused)',
-      send: post('/ui/flows/test', member, () => JSON.stringify({ definition: flowWith({ mode: 'all', rules: [] }), sample: { text: 'x'.repeat(300_000) } })),
+      send: post('/ui/flows/test', member, () =>
+        JSON.stringify({ definition: flowWith({ mode: 'all', rules: [] }), sample: { text: 'x'.repeat(300_000) } }),
+      ),
     },
     {
       name: 'redaction',
@@ -232,12 +293,22 @@ function attacks(): Attack[] {
     {
       name: 'json-depth',
       description: 'webhook nested 5,000 levels (9 KB)',
-      send: post('/webhooks/clockify', () => undefined, (t) => `{"workspaceId":"${t.workspaceId}","x":${'['.repeat(5_000)}1${']'.repeat(5_000)}}`, signedWebhook),
+      send: post(
+        '/webhooks/clockify',
+        () => undefined,
+        (t) => `{"workspaceId":"${t.workspaceId}","x":${'['.repeat(5_000)}1${']'.repeat(5_000)}}`,
+        signedWebhook,
+      ),
     },
     {
       name: 'json-keys',
       description: 'webhook with an object of 10,001 keys',
-      send: post('/webhooks/clockify', () => undefined, (t) => `{"workspaceId":"${t.workspaceId}","x":{${Array.from({ length: 10_001 }, (_, i) => `"k${i}":0`).join(',')}}}`, signedWebhook),
+      send: post(
+        '/webhooks/clockify',
+        () => undefined,
+        (t) => `{"workspaceId":"${t.workspaceId}","x":{${Array.from({ length: 10_001 }, (_, i) => `"k${i}":0`).join(',')}}}`,
+        signedWebhook,
+      ),
     },
     {
       name: 'sse-flood',
@@ -259,7 +330,15 @@ function attacks(): Attack[] {
 // ---------------------------------------------------------------------------------------------
 // Load and measurement.
 
-const samplePayload = { id: '', description: 'abuse bench', userId: 'u1', projectId: 'p1', timeInterval: { start: '2024-01-01T09:00:00Z', end: '2024-01-01T10:00:00Z', duration: 'PT1H' }, tagIds: [], billable: true };
+const samplePayload = {
+  id: '',
+  description: 'abuse bench',
+  userId: 'u1',
+  projectId: 'p1',
+  timeInterval: { start: '2024-01-01T09:00:00Z', end: '2024-01-01T10:00:00Z', duration: 'PT1H' },
+  tagIds: [],
+  billable: true,
+};
 
 async function ingest(target: Tokens, seconds: number, connections: number): Promise<{ rps: number; non2xx: number }> {
   let sequence = 0;
@@ -272,10 +351,18 @@ async function ingest(target: Tokens, seconds: number, connections: number): Pro
       {
         method: 'POST',
         path: '/webhooks/clockify',
-        headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': target.webhookToken },
+        headers: {
+          'content-type': 'application/json',
+          'clockify-webhook-event-type': 'NEW_TIME_ENTRY',
+          'clockify-signature': target.webhookToken,
+        },
         setupRequest: (request) => {
           sequence += 1;
-          request.body = JSON.stringify({ ...samplePayload, id: `${prefix}${sequence.toString(16).padStart(16, '0')}`, workspaceId: target.workspaceId });
+          request.body = JSON.stringify({
+            ...samplePayload,
+            id: `${prefix}${sequence.toString(16).padStart(16, '0')}`,
+            workspaceId: target.workspaceId,
+          });
           return request;
         },
       },
@@ -314,7 +401,13 @@ export interface AbuseBenchResult {
   costBudget: Tokens['costBudget'];
 }
 
-async function measure(child: Child, target: Tokens, seconds: number, connections: number, attack?: Attack): Promise<Omit<AbuseCase, 'ingestRatio' | 'name' | 'description' | 'cpuMsPerAttack'>> {
+async function measure(
+  child: Child,
+  target: Tokens,
+  seconds: number,
+  connections: number,
+  attack?: Attack,
+): Promise<Omit<AbuseCase, 'ingestRatio' | 'name' | 'description' | 'cpuMsPerAttack'>> {
   const start = await child.request({ type: 'reset' });
   const controller = new AbortController();
   const statuses: Record<string, number> = {};
@@ -350,12 +443,24 @@ async function measure(child: Child, target: Tokens, seconds: number, connection
   };
 }
 
-export async function runAbuseBench(options: { durationSeconds?: number; connections?: number; only?: string[]; log?: (line: string) => void } = {}): Promise<AbuseBenchResult> {
+export async function runAbuseBench(
+  options: { durationSeconds?: number; connections?: number; only?: string[]; log?: (line: string) => void } = {},
+): Promise<AbuseBenchResult> {
   const seconds = options.durationSeconds ?? 5;
   const connections = options.connections ?? 10;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const port = await freePort();
-  const child = new Child(fork(SELF, [], { execArgv: ['--import', 'tsx', ...(process.env.ABUSE_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ABUSE_BENCH_CPU_PROF}`] : [])], env: { ...process.env, ABUSE_BENCH_ROLE: 'edition', ABUSE_BENCH_PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const child = new Child(
+    fork(SELF, [], {
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.ABUSE_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ABUSE_BENCH_CPU_PROF}`] : []),
+      ],
+      env: { ...process.env, ABUSE_BENCH_ROLE: 'edition', ABUSE_BENCH_PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    }),
+  );
   try {
     const ready = await child.next();
     if (ready.type !== 'ready') throw new Error(`edition did not start: ${ready.type === 'error' ? ready.message : ready.type}`);
@@ -375,14 +480,29 @@ export async function runAbuseBench(options: { durationSeconds?: number; connect
     let before = await baseline();
     for (const [index, attack] of chosen.entries()) {
       const loadBefore = loadavg()[0] ?? 0;
-      const run = await measure(child, { ...ready, memberToken: ready.memberTokens[index % ready.memberTokens.length]! }, seconds, connections, attack);
+      const run = await measure(
+        child,
+        { ...ready, memberToken: ready.memberTokens[index % ready.memberTokens.length]! },
+        seconds,
+        connections,
+        attack,
+      );
       const loadAverage = round(((loadavg()[0] ?? 0) + loadBefore) / 2, 1);
       const after = await baseline();
       const reference = (before.rps + after.rps) / 2;
       const webhookCpu = ((before.cpuMsPerWebhook + after.cpuMsPerWebhook) / 2) * run.ingestRequests;
       const cpuMsPerAttack = round(Math.max(0, run.serverCpuMs - webhookCpu) / Math.max(1, run.attacks), 2);
-      cases.push({ name: attack.name, description: attack.description, ...run, ingestRatio: round(run.ingestRps / reference, 2), cpuMsPerAttack, loadAverage });
-      log(`${attack.name}: ${run.ingestRps} req/s (${round(run.ingestRps / reference, 2)} of baseline), longest stall ${run.longestStallMs} ms, ${cpuMsPerAttack} CPU ms per attack, ${run.attacks} attacks ${JSON.stringify(run.statuses)}`);
+      cases.push({
+        name: attack.name,
+        description: attack.description,
+        ...run,
+        ingestRatio: round(run.ingestRps / reference, 2),
+        cpuMsPerAttack,
+        loadAverage,
+      });
+      log(
+        `${attack.name}: ${run.ingestRps} req/s (${round(run.ingestRps / reference, 2)} of baseline), longest stall ${run.longestStallMs} ms, ${cpuMsPerAttack} CPU ms per attack, ${run.attacks} attacks ${JSON.stringify(run.statuses)}`,
+      );
       before = after;
     }
     return { machine: machineFacts(), durationSeconds: seconds, connections, baselines, cases, costBudget: ready.costBudget };
@@ -399,7 +519,9 @@ export function formatAbuseBench(result: AbuseBenchResult): string {
   const rows = result.cases.map((c) => [
     `${c.name}: ${c.description}`,
     c.attacks,
-    Object.entries(c.statuses).map(([status, count]) => `${status}×${count}`).join(' '),
+    Object.entries(c.statuses)
+      .map(([status, count]) => `${status}×${count}`)
+      .join(' '),
     c.ingestRps,
     c.ingestRatio,
     c.longestStallMs,
@@ -407,13 +529,28 @@ export function formatAbuseBench(result: AbuseBenchResult): string {
     c.loadAverage ?? '',
     `${met(c.longestStallMs <= ABUSE_TARGETS.maxStallMs)} / ${met(c.ingestRatio >= ABUSE_TARGETS.minIngestRatio)}`,
   ]);
-  const baselines = result.baselines.map((b) => `${b.ingestRps} req/s (stall ${b.longestStallMs} ms, ${b.cpuMsPerWebhook} CPU ms/webhook)`).join(', ');
+  const baselines = result.baselines
+    .map((b) => `${b.ingestRps} req/s (stall ${b.longestStallMs} ms, ${b.cpuMsPerWebhook} CPU ms/webhook)`)
+    .join(', ');
   const { member, ip, refusalDelayMs } = result.costBudget;
   return [
     `${result.connections} ingest connections, ${result.durationSeconds} s per run; baselines without attack: ${baselines}.`,
     `Cost budget: ${member.burst} at once then ${member.perMinute}/min per member (a fresh member per case), ${ip.burst} then ${ip.perMinute}/min refused tokens per IP, 429s held ${refusalDelayMs} ms.`,
     '',
-    table(['hostile input', 'attacks sent', 'answers', 'ingest req/s', 'ratio to baseline', 'longest stall ms', 'edition CPU ms per attack', 'load average', `stall ≤ ${ABUSE_TARGETS.maxStallMs} ms / ingest ≥ ${ABUSE_TARGETS.minIngestRatio * 100}%`], rows),
+    table(
+      [
+        'hostile input',
+        'attacks sent',
+        'answers',
+        'ingest req/s',
+        'ratio to baseline',
+        'longest stall ms',
+        'edition CPU ms per attack',
+        'load average',
+        `stall ≤ ${ABUSE_TARGETS.maxStallMs} ms / ingest ≥ ${ABUSE_TARGETS.minIngestRatio * 100}%`,
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 
@@ -422,8 +559,14 @@ async function main(argv: string[]): Promise<void> {
     const index = argv.indexOf(`--${name}`);
     return index === -1 ? undefined : argv[index + 1];
   };
-  const result = await runAbuseBench({ durationSeconds: Number(value('duration') ?? 5), connections: Number(value('connections') ?? 10), only: value('only')?.split(',') });
-  console.log(argv.includes('--json') ? JSON.stringify(result, null, 2) : `${JSON.stringify(result.machine)}\n\n${formatAbuseBench(result)}`);
+  const result = await runAbuseBench({
+    durationSeconds: Number(value('duration') ?? 5),
+    connections: Number(value('connections') ?? 10),
+    only: value('only')?.split(','),
+  });
+  console.log(
+    argv.includes('--json') ? JSON.stringify(result, null, 2) : `${JSON.stringify(result.machine)}\n\n${formatAbuseBench(result)}`,
+  );
 }
 
 if (process.env.ABUSE_BENCH_ROLE === 'edition') {

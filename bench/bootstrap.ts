@@ -74,10 +74,31 @@ export interface BootstrapBenchOptions {
 
 export function defaultScenarios(quick = false, withPostgres = false): BootstrapScenario[] {
   const scale = quick ? 10 : 1;
-  const concurrent = { name: `10 workspaces at once, ${(10_000 / scale).toLocaleString('en')} entries each`, workspaces: 10, users: 50, timeEntries: 10_000 / scale, maxRps: 25, timeoutMs: 300_000 };
+  const concurrent = {
+    name: `10 workspaces at once, ${(10_000 / scale).toLocaleString('en')} entries each`,
+    workspaces: 10,
+    users: 50,
+    timeEntries: 10_000 / scale,
+    maxRps: 25,
+    timeoutMs: 300_000,
+  };
   return [
-    { name: `1 workspace, ${(10_000 / scale).toLocaleString('en')} entries`, workspaces: 1, users: 50, timeEntries: 10_000 / scale, maxRps: 25, timeoutMs: 180_000 },
-    { name: `1 workspace, ${(100_000 / scale).toLocaleString('en')} entries`, workspaces: 1, users: 50, timeEntries: 100_000 / scale, maxRps: 25, timeoutMs: 300_000 },
+    {
+      name: `1 workspace, ${(10_000 / scale).toLocaleString('en')} entries`,
+      workspaces: 1,
+      users: 50,
+      timeEntries: 10_000 / scale,
+      maxRps: 25,
+      timeoutMs: 180_000,
+    },
+    {
+      name: `1 workspace, ${(100_000 / scale).toLocaleString('en')} entries`,
+      workspaces: 1,
+      users: 50,
+      timeEntries: 100_000 / scale,
+      maxRps: 25,
+      timeoutMs: 300_000,
+    },
     concurrent,
     ...(withPostgres ? [{ ...concurrent, name: `${concurrent.name} (PostgreSQL)`, dialect: 'postgres' as const }] : []),
   ];
@@ -122,13 +143,20 @@ export function markdownTable(results: ScenarioResult[]): string {
 
 function runScenarioInChild(scenario: BootstrapScenario): Promise<ScenarioResult> {
   return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--scenario', JSON.stringify(scenario)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--scenario', JSON.stringify(scenario)], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const deadline = setTimeout(() => child.kill('SIGKILL'), scenario.timeoutMs + 30_000);
     child.on('close', (code) => {
       clearTimeout(deadline);
-      const line = output.trim().split('\n').reverse().find((text) => text.startsWith('{'));
+      const line = output
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((text) => text.startsWith('{'));
       if (line) return resolvePromise(JSON.parse(line) as ScenarioResult);
       resolvePromise(emptyResult(scenario, `scenario process exited with ${code}`));
     });
@@ -136,13 +164,45 @@ function runScenarioInChild(scenario: BootstrapScenario): Promise<ScenarioResult
 }
 
 function emptyResult(scenario: BootstrapScenario, error: string): ScenarioResult {
-  return { scenario, ok: false, error, runsCompleted: 0, stepErrors: 0, pages: 0, entities: 0, timeEntriesCached: 0, wallSeconds: 0, floorSeconds: 0, budgetFloorSeconds: 0, tooManyRequests: 0, maxRequestsPerSecond: 0, meanCallMs: 0, otherBackgroundCalls: 0, baselineRssMb: 0, peakRssMb: 0 };
+  return {
+    scenario,
+    ok: false,
+    error,
+    runsCompleted: 0,
+    stepErrors: 0,
+    pages: 0,
+    entities: 0,
+    timeEntriesCached: 0,
+    wallSeconds: 0,
+    floorSeconds: 0,
+    budgetFloorSeconds: 0,
+    tooManyRequests: 0,
+    maxRequestsPerSecond: 0,
+    meanCallMs: 0,
+    otherBackgroundCalls: 0,
+    baselineRssMb: 0,
+    peakRssMb: 0,
+  };
 }
 
 // ---- inside the scenario process -------------------------------------------------------------
 
 async function startSandboxProcess(scenario: BootstrapScenario): Promise<{ url: string; process: ChildProcess }> {
-  const args = ['--import', 'tsx', join(ROOT, 'sandbox/src/cli.ts'), '--port', '0', '--seed', '7', '--workspaces', String(scenario.workspaces), '--users', String(scenario.users), '--time-entries', String(scenario.timeEntries)];
+  const args = [
+    '--import',
+    'tsx',
+    join(ROOT, 'sandbox/src/cli.ts'),
+    '--port',
+    '0',
+    '--seed',
+    '7',
+    '--workspaces',
+    String(scenario.workspaces),
+    '--users',
+    String(scenario.users),
+    '--time-entries',
+    String(scenario.timeEntries),
+  ];
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolveUrl, reject) => {
     let text = '';
@@ -167,7 +227,17 @@ async function json<T>(url: string, init?: RequestInit): Promise<T> {
 }
 
 async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult> {
-  const [{ loadConfig }, { createRuntime }, { createLogger }, { Worker }, { buildManifest }, { setupRooms }, { createHttpServer }, { opsRoutes }, { registerUserAuth }] = await Promise.all([
+  const [
+    { loadConfig },
+    { createRuntime },
+    { createLogger },
+    { Worker },
+    { buildManifest },
+    { setupRooms },
+    { createHttpServer },
+    { opsRoutes },
+    { registerUserAuth },
+  ] = await Promise.all([
     import('../src/config/index.js'),
     import('../src/runtime.js'),
     import('../src/observability/logger.js'),
@@ -219,7 +289,12 @@ async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult>
       for (const room of rooms) if (room.uiRoutes) await room.uiRoutes(ui);
     });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
-    const worker = new Worker(runtime.queue, runtime.jobHandlers, { concurrency: config.jobs.concurrency, leaseMs: config.jobs.leaseSeconds * 1000, pollIntervalMs: 100, logger: runtime.logger });
+    const worker = new Worker(runtime.queue, runtime.jobHandlers, {
+      concurrency: config.jobs.concurrency,
+      leaseMs: config.jobs.leaseSeconds * 1000,
+      pollIntervalMs: 100,
+      logger: runtime.logger,
+    });
     worker.start();
     stop = async () => {
       await Promise.all([app.close(), worker.stop(2000)]);
@@ -233,7 +308,11 @@ async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult>
     const manifest = buildManifest({ edition: runtime.edition, key: runtime.editionConfig.key, baseUrl: url });
     await Promise.all(
       info.workspaces.map((workspace) =>
-        json(`${sandbox.url}/__sandbox/install`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ manifest, workspaceId: workspace.id }) }),
+        json(`${sandbox.url}/__sandbox/install`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ manifest, workspaceId: workspace.id }),
+        }),
       ),
     );
 
@@ -247,12 +326,31 @@ async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult>
     }
     clearInterval(sampler);
 
-    const stats = await json<{ requestsByStatus: Record<string, number>; workspaces: { id: string; maxRequestsPerSecond: number }[] }>(`${sandbox.url}/__sandbox/stats`);
-    const cached = await db.selectFrom('entity_cache').select((eb) => eb.fn.countAll<number>().as('count')).where('entity_type', '=', 'time-entries').executeTakeFirst();
-    const others = await db.selectFrom('api_calls').select((eb) => eb.fn.countAll<number>().as('count')).where('source', '!=', 'bootstrap').executeTakeFirst();
-    const otherRows = await db.selectFrom('api_calls').select(['workspace_id', (eb) => eb.fn.countAll<number>().as('count')]).where('source', '!=', 'bootstrap').groupBy('workspace_id').execute();
+    const stats = await json<{ requestsByStatus: Record<string, number>; workspaces: { id: string; maxRequestsPerSecond: number }[] }>(
+      `${sandbox.url}/__sandbox/stats`,
+    );
+    const cached = await db
+      .selectFrom('entity_cache')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('entity_type', '=', 'time-entries')
+      .executeTakeFirst();
+    const others = await db
+      .selectFrom('api_calls')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('source', '!=', 'bootstrap')
+      .executeTakeFirst();
+    const otherRows = await db
+      .selectFrom('api_calls')
+      .select(['workspace_id', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('source', '!=', 'bootstrap')
+      .groupBy('workspace_id')
+      .execute();
     const otherByWorkspace = new Map(otherRows.map((row) => [row.workspace_id, Number(row.count)]));
-    const calls = await db.selectFrom('api_calls').select((eb) => [eb.fn.avg<number>('duration_ms').as('mean')]).where('source', '=', 'bootstrap').executeTakeFirst();
+    const calls = await db
+      .selectFrom('api_calls')
+      .select((eb) => [eb.fn.avg<number>('duration_ms').as('mean')])
+      .where('source', '=', 'bootstrap')
+      .executeTakeFirst();
     const finished = runs.filter((run) => run.status === 'completed');
     const started = Math.min(...runs.map((run) => Number(run.started_at ?? run.created_at)));
     const ended = Math.max(...runs.map((run) => Number(run.finished_at ?? Date.now())));
@@ -261,7 +359,11 @@ async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult>
     return {
       scenario,
       ok,
-      ...(ok ? {} : { error: `${finished.length}/${info.workspaces.length} runs completed, ${Number(cached?.count ?? 0)}/${expected} time entries cached` }),
+      ...(ok
+        ? {}
+        : {
+            error: `${finished.length}/${info.workspaces.length} runs completed, ${Number(cached?.count ?? 0)}/${expected} time entries cached`,
+          }),
       runsCompleted: finished.length,
       stepErrors: runs.reduce((sum, run) => sum + Number(run.errors_count), 0),
       pages: runs.reduce((sum, run) => sum + Number(run.pages_fetched), 0),
@@ -269,7 +371,10 @@ async function runScenario(scenario: BootstrapScenario): Promise<ScenarioResult>
       timeEntriesCached: Number(cached?.count ?? 0),
       wallSeconds: runs.length > 0 ? (ended - started) / 1000 : 0,
       floorSeconds: Math.max(0, ...runs.map((run) => Number(run.pages_fetched) / scenario.maxRps)),
-      budgetFloorSeconds: Math.max(0, ...runs.map((run) => (Number(run.pages_fetched) + (otherByWorkspace.get(run.workspace_id) ?? 0)) / scenario.maxRps)),
+      budgetFloorSeconds: Math.max(
+        0,
+        ...runs.map((run) => (Number(run.pages_fetched) + (otherByWorkspace.get(run.workspace_id) ?? 0)) / scenario.maxRps),
+      ),
       tooManyRequests: stats.requestsByStatus['429'] ?? 0,
       maxRequestsPerSecond: Math.max(0, ...stats.workspaces.map((workspace) => workspace.maxRequestsPerSecond)),
       meanCallMs: Number(calls?.mean ?? 0),
@@ -290,16 +395,23 @@ async function main(): Promise<void> {
   const scenarioIndex = args.indexOf('--scenario');
   if (scenarioIndex >= 0) {
     const scenario = JSON.parse(args[scenarioIndex + 1] ?? '{}') as BootstrapScenario;
-    const result = await runScenario(scenario).catch((error: unknown) => emptyResult(scenario, error instanceof Error ? error.message : String(error)));
+    const result = await runScenario(scenario).catch((error: unknown) =>
+      emptyResult(scenario, error instanceof Error ? error.message : String(error)),
+    );
     process.stdout.write(`${JSON.stringify(result)}\n`);
     process.exit(0);
   }
   const quick = args.includes('--quick');
   const asJson = args.includes('--json');
   process.stderr.write(`bootstrap benchmark (${quick ? 'reduced size' : 'full size'})…\n`);
-  const { markdown, results } = await runBootstrapBench({ quick, onResult: (result) => process.stderr.write(`  ${result.scenario.name}: ${result.ok ? 'ok' : result.error}\n`) });
+  const { markdown, results } = await runBootstrapBench({
+    quick,
+    onResult: (result) => process.stderr.write(`  ${result.scenario.name}: ${result.ok ? 'ok' : result.error}\n`),
+  });
   if (asJson) process.stdout.write(`${JSON.stringify(results)}\n`);
-  process.stdout.write(`\n## Bootstrap\n\n${markdown}\n\nFloor = pages ÷ max_rps of the slowest workspace (each workspace has its own budget). "Other calls": the add-on's webhook registration at install, which shares the background budget; the floor with them counts those too. 429s: every one counted by the sandbox, which injects none here. Peak RSS is the add-on process alone (the sandbox runs in its own process).\n`);
+  process.stdout.write(
+    `\n## Bootstrap\n\n${markdown}\n\nFloor = pages ÷ max_rps of the slowest workspace (each workspace has its own budget). "Other calls": the add-on's webhook registration at install, which shares the background budget; the floor with them counts those too. 429s: every one counted by the sandbox, which injects none here. Peak RSS is the add-on process alone (the sandbox runs in its own process).\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -41,7 +41,9 @@ function webhook(workspaceId: string) {
 async function openSide(name: string, root: string, url: string): Promise<Side> {
   const load = (path: string) => import(pathToFileURL(join(root, path)).href);
   // Since rooms own their migrations, src/database.ts opens a migrated database; older checkouts had it in storage/.
-  const { openDatabase } = existsSync(join(root, 'src/database.ts')) ? await load('src/database.ts') : await load('src/storage/database.ts');
+  const { openDatabase } = existsSync(join(root, 'src/database.ts'))
+    ? await load('src/database.ts')
+    : await load('src/storage/database.ts');
   const { JobQueue } = await load('src/jobs/queue.ts');
   const { EventStore } = await load('src/ingest/event-store.ts');
   const database = await openDatabase(url);

@@ -13,7 +13,8 @@ import pg from 'pg';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILT_MAIN = join(ROOT, 'dist', 'src', 'main.js');
-export const POSTGRES_ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const POSTGRES_ADMIN_URL =
+  process.env.BENCH_POSTGRES_URL ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** Only ever used for throw-away benchmark databases. */
 export const BENCH_ENCRYPTION_KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0';
@@ -74,7 +75,12 @@ export interface EditionProcess {
  * Starts the built product as a deployment does and measures start-up to ready: from spawning
  * `node dist/src/main.js start --edition …` to the first 200 of /ready, polled every 10 ms.
  */
-export async function startBuiltEdition(edition: string, env: Record<string, string>, port: number, timeoutMs = 30_000): Promise<EditionProcess> {
+export async function startBuiltEdition(
+  edition: string,
+  env: Record<string, string>,
+  port: number,
+  timeoutMs = 30_000,
+): Promise<EditionProcess> {
   const started = performance.now();
   const child = spawn(process.execPath, [BUILT_MAIN, 'start', '--edition', edition], {
     cwd: mkdtempSync(join(tmpdir(), 'cap-bench-cwd-')),
@@ -87,7 +93,10 @@ export async function startBuiltEdition(edition: string, env: Record<string, str
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${edition} exited during start-up: ${stderr}`);
-    const ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1000) }).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(1000) }).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) break;
     if (performance.now() - started > timeoutMs) {
       child.kill('SIGKILL');
@@ -125,7 +134,10 @@ export function cpuMs(pid: number): number | undefined {
 }
 
 /** A throw-away PostgreSQL database on the server at `adminUrl`; `drop()` removes it. */
-export async function createPostgresDatabase(prefix = 'bench', adminUrl = POSTGRES_ADMIN_URL): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createPostgresDatabase(
+  prefix = 'bench',
+  adminUrl = POSTGRES_ADMIN_URL,
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);

@@ -161,10 +161,23 @@ interface Setup {
   perSecond: number;
 }
 
-async function withSetup<T>(dialect: FlowsBenchDialect, workspaces: number, perSecond: number, concurrency: number, log: (line: string) => void, body: (setup: Setup) => Promise<T>): Promise<T> {
-  const sandbox = await startSandbox({ seed: { workspaces, users: 2, projects: 2, clients: 1, tags: 2, timeEntries: 0, customFields: 0, userGroups: 0 }, rateLimitPerSecond: perSecond });
+async function withSetup<T>(
+  dialect: FlowsBenchDialect,
+  workspaces: number,
+  perSecond: number,
+  concurrency: number,
+  log: (line: string) => void,
+  body: (setup: Setup) => Promise<T>,
+): Promise<T> {
+  const sandbox = await startSandbox({
+    seed: { workspaces, users: 2, projects: 2, clients: 1, tags: 2, timeEntries: 0, customFields: 0, userGroups: 0 },
+    rateLimitPerSecond: perSecond,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'cap-bench-flows-'));
-  const database = dialect === 'postgres' ? await createPostgresDatabase('bench_flows') : { url: `sqlite:${join(dataDir, 'flows.db')}`, drop: async () => undefined };
+  const database =
+    dialect === 'postgres'
+      ? await createPostgresDatabase('bench_flows')
+      : { url: `sqlite:${join(dataDir, 'flows.db')}`, drop: async () => undefined };
   let edition: EditionChild | undefined;
   try {
     const definition = getEdition(EDITION);
@@ -213,7 +226,11 @@ async function createBenchFlow(sandbox: Sandbox, editionUrl: string, workspaceId
     conditions: { mode: 'all', rules: [{ path: '$.name', op: 'exists' }] },
     actions: [{ id: 'lookUp', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event.name }}', 'page-size': 1 } }],
   };
-  const response = await fetch(`${editionUrl}/ui/flows`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ definition }) });
+  const response = await fetch(`${editionUrl}/ui/flows`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ definition }),
+  });
   if (response.status !== 201) throw new Error(`could not create the flow: ${response.status} ${await response.text()}`);
 }
 
@@ -228,20 +245,43 @@ async function measureLatency({ sandbox, edition, workspaceIds }: Setup, samples
   for (let index = 0; index < samples; index += 1) {
     const name = `latency-${index}`;
     const seen = sandbox.requestLog().length;
-    const [delivery] = await sandbox.trigger(TRIGGER, { workspaceId, payload: { id: `client-${name}`, name, workspaceId, archived: false } });
-    if (!delivery || delivery.state !== 'SUCCEEDED' || delivery.finishedAt === undefined) throw new Error(`webhook not acknowledged: ${JSON.stringify(delivery)}`);
+    const [delivery] = await sandbox.trigger(TRIGGER, {
+      workspaceId,
+      payload: { id: `client-${name}`, name, workspaceId, archived: false },
+    });
+    if (!delivery || delivery.state !== 'SUCCEEDED' || delivery.finishedAt === undefined)
+      throw new Error(`webhook not acknowledged: ${JSON.stringify(delivery)}`);
     // Polled gently: the sandbox stamps the arrival itself, and a busy poll would delay that stamp.
-    const request = await waitFor(() => sandbox.requestLog().slice(seen).find((record) => record.method === 'GET' && record.path.endsWith('/tags')), 10_000, 10);
+    const request = await waitFor(
+      () =>
+        sandbox
+          .requestLog()
+          .slice(seen)
+          .find((record) => record.method === 'GET' && record.path.endsWith('/tags')),
+      10_000,
+      10,
+    );
     latencies.push(request.at + clockOffset() - delivery.finishedAt);
     // Idle: the run has finished, and the workspace has been quiet for longer than its limiter spaces calls (21 ms at 50/s).
     await waitFor(async () => ((await edition.ask({ type: 'running-runs' })) === 0 ? true : undefined), 10_000, 5);
     await sleep(40);
   }
-  return { samples, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95), p99Ms: percentile(latencies, 99), maxMs: round(Math.max(...latencies), 1) };
+  return {
+    samples,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    p99Ms: percentile(latencies, 99),
+    maxMs: round(Math.max(...latencies), 1),
+  };
 }
 
 /** `offeredPerSecond`: events are sent at this pace (undefined: as fast as 32 senders can). */
-async function measureThroughput({ sandbox, edition, workspaceIds, perSecond }: Setup, label: ThroughputResult['label'], eventsPerWorkspace: number, offeredPerSecond?: number): Promise<ThroughputResult> {
+async function measureThroughput(
+  { sandbox, edition, workspaceIds, perSecond }: Setup,
+  label: ThroughputResult['label'],
+  eventsPerWorkspace: number,
+  offeredPerSecond?: number,
+): Promise<ThroughputResult> {
   const firstRequest = sandbox.requestLog().length;
   const cpuBefore = (await edition.ask({ type: 'cpu' })) as number;
   const startedAt = Date.now();
@@ -254,7 +294,10 @@ async function measureThroughput({ sandbox, edition, workspaceIds, perSecond }: 
     for (let position = next++, item = offered[position]; item; position = next++, item = offered[position]) {
       if (offeredPerSecond) await sleep(startedAt + (position * 1000) / offeredPerSecond - Date.now());
       const name = `${label}-${item.index}`;
-      const [delivery] = await sandbox.trigger(TRIGGER, { workspaceId: item.workspaceId, payload: { id: `client-${item.workspaceId}-${name}`, name, workspaceId: item.workspaceId, archived: false } });
+      const [delivery] = await sandbox.trigger(TRIGGER, {
+        workspaceId: item.workspaceId,
+        payload: { id: `client-${item.workspaceId}-${name}`, name, workspaceId: item.workspaceId, archived: false },
+      });
       if (delivery?.state !== 'SUCCEEDED') unacknowledged += 1;
     }
   };
@@ -263,7 +306,11 @@ async function measureThroughput({ sandbox, edition, workspaceIds, perSecond }: 
   if (unacknowledged > 0) throw new Error(`${unacknowledged} webhooks were not acknowledged`);
 
   const events = offered.length;
-  await waitFor(async () => (((await edition.ask({ type: 'finished-runs', since: startedAt })) as number) >= events ? true : undefined), 20 * 60_000, 250);
+  await waitFor(
+    async () => (((await edition.ask({ type: 'finished-runs', since: startedAt })) as number) >= events ? true : undefined),
+    20 * 60_000,
+    250,
+  );
   const runs = (await edition.ask({ type: 'runs', since: startedAt })) as { status: string; finishedAt: number }[];
   const cpuAfter = (await edition.ask({ type: 'cpu' })) as number;
   const finished = runs.map((run) => run.finishedAt).sort((a, b) => a - b);
@@ -284,7 +331,10 @@ async function measureThroughput({ sandbox, edition, workspaceIds, perSecond }: 
     budgetShare: round(sustained / budget, 3),
     ingestPerSecond: round(events / ingestSeconds),
     busiestWorkspaceSecond: Math.max(...workspaceIds.map((id) => sandbox.maxRequestsPerSecond(id))),
-    tooManyRequests: sandbox.requestLog().slice(firstRequest).filter((record) => record.status === 429).length,
+    tooManyRequests: sandbox
+      .requestLog()
+      .slice(firstRequest)
+      .filter((record) => record.status === 429).length,
     editionCpuMsPerRun: round((cpuAfter - cpuBefore) / 1000 / Math.max(1, runs.length), 2),
   };
 }
@@ -292,7 +342,12 @@ async function measureThroughput({ sandbox, edition, workspaceIds, perSecond }: 
 // ---------------------------------------------------------------------------------------------
 // The edition's child process and its small question-and-answer protocol.
 
-type Question = { type: 'open-jobs' } | { type: 'running-runs' } | { type: 'finished-runs'; since: number } | { type: 'runs'; since: number } | { type: 'cpu' };
+type Question =
+  | { type: 'open-jobs' }
+  | { type: 'running-runs' }
+  | { type: 'finished-runs'; since: number }
+  | { type: 'runs'; since: number }
+  | { type: 'cpu' };
 
 class EditionChild {
   private readonly waiting: ((message: { type: string; value?: unknown; url?: string; message?: string }) => void)[] = [];
@@ -303,7 +358,11 @@ class EditionChild {
   ) {}
 
   static async start(env: Record<string, string>): Promise<EditionChild> {
-    const child = fork(SELF, [CHILD_FLAG], { execArgv: ['--import', 'tsx', ...(process.env.FLOWS_BENCH_CHILD_ARGS ? process.env.FLOWS_BENCH_CHILD_ARGS.split(' ') : [])], env: { ...process.env, FLOWS_BENCH_ENV: JSON.stringify(env) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(SELF, [CHILD_FLAG], {
+      execArgv: ['--import', 'tsx', ...(process.env.FLOWS_BENCH_CHILD_ARGS ? process.env.FLOWS_BENCH_CHILD_ARGS.split(' ') : [])],
+      env: { ...process.env, FLOWS_BENCH_ENV: JSON.stringify(env) },
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
     const ready = await new Promise<{ type: string; url?: string; message?: string }>((resolve) => {
       child.once('message', (message: { type: string; url?: string; message?: string }) => resolve(message));
       child.once('exit', (code) => resolve({ type: 'error', message: `edition exited with code ${code}` }));
@@ -319,7 +378,9 @@ class EditionChild {
 
   ask(question: Question): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.waiting.push((message) => (message.type === 'answer' ? resolve(message.value) : reject(new Error(message.message ?? 'edition failed'))));
+      this.waiting.push((message) =>
+        message.type === 'answer' ? resolve(message.value) : reject(new Error(message.message ?? 'edition failed')),
+      );
       this.child.send(question);
     });
   }
@@ -346,13 +407,34 @@ async function runEditionChild(): Promise<void> {
   const answer = async (question: Question | { type: 'stop' }): Promise<unknown> => {
     switch (question.type) {
       case 'open-jobs':
-        return count(await db.selectFrom('jobs').select((eb) => eb.fn.countAll().as('n')).where('status', 'in', ['pending', 'running']).executeTakeFirst());
+        return count(
+          await db
+            .selectFrom('jobs')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('status', 'in', ['pending', 'running'])
+            .executeTakeFirst(),
+        );
       case 'running-runs':
-        return count(await db.selectFrom('flow_runs').select((eb) => eb.fn.countAll().as('n')).where('status', '=', 'running').executeTakeFirst());
+        return count(
+          await db
+            .selectFrom('flow_runs')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('status', '=', 'running')
+            .executeTakeFirst(),
+        );
       case 'finished-runs':
-        return count(await db.selectFrom('flow_runs').select((eb) => eb.fn.countAll().as('n')).where('started_at', '>=', question.since).where('status', '!=', 'running').executeTakeFirst());
+        return count(
+          await db
+            .selectFrom('flow_runs')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('started_at', '>=', question.since)
+            .where('status', '!=', 'running')
+            .executeTakeFirst(),
+        );
       case 'runs':
-        return (await db.selectFrom('flow_runs').select(['status', 'finished_at']).where('started_at', '>=', question.since).execute()).map((row) => ({ status: row.status, finishedAt: Number(row.finished_at) }));
+        return (await db.selectFrom('flow_runs').select(['status', 'finished_at']).where('started_at', '>=', question.since).execute()).map(
+          (row) => ({ status: row.status, finishedAt: Number(row.finished_at) }),
+        );
       case 'cpu': {
         const usage = process.cpuUsage();
         return usage.user + usage.system;
@@ -390,7 +472,6 @@ function percentile(values: number[], p: number): number {
   return round(sorted[index] ?? Number.NaN, 1);
 }
 
-
 export function formatFlowsBench(result: Pick<FlowsBenchResult, 'cases' | 'skipped'>): string {
   const lines = [
     'API Studio in a child process (HTTP and worker, as deployed), the sandbox in the benchmark process. Flow: NEW_CLIENT → one Clockify call (getTags).',
@@ -404,7 +485,20 @@ export function formatFlowsBench(result: Pick<FlowsBenchResult, 'cases' | 'skipp
     ),
     '',
     table(
-      ['database', 'case', 'workspaces × budget', 'events', 'offered events/s', 'sustained runs/s', 'share of budget', 'busiest workspace second', '429s', 'failed runs', 'edition CPU ms/run', 'wall s'],
+      [
+        'database',
+        'case',
+        'workspaces × budget',
+        'events',
+        'offered events/s',
+        'sustained runs/s',
+        'share of budget',
+        'busiest workspace second',
+        '429s',
+        'failed runs',
+        'edition CPU ms/run',
+        'wall s',
+      ],
       result.cases.flatMap((c) =>
         c.throughput.map((t) => [
           c.dialect,

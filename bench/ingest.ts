@@ -94,7 +94,16 @@ export interface EditionCaseResult extends LoadResult {
 }
 
 export interface IngestBenchResult {
-  machine: { cpus: number; cpuModel: string; totalMemoryGb: number; freeMemoryGb: number; node: string; platform: string; loadAverageBefore: number; loadAverageAfter: number };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    totalMemoryGb: number;
+    freeMemoryGb: number;
+    node: string;
+    platform: string;
+    loadAverageBefore: number;
+    loadAverageAfter: number;
+  };
   settings: { durationSeconds: number; warmupSeconds: number; connections: number; worker: boolean; edition: string; layout: string };
   targets: { minRatioToBare: number; maxP99Ms: number };
   /** The first bare run (before every case). */
@@ -131,7 +140,13 @@ function pauseRecorder() {
     }
   }).observe({ entryTypes: ['gc'] });
   return {
-    snapshot: (): Pauses => ({ loopDelayP99Ms: delays.percentile(99) / 1e6, loopDelayMaxMs: delays.max / 1e6, gcPauses: gc.count, gcTotalMs: gc.totalMs, gcMaxMs: gc.maxMs }),
+    snapshot: (): Pauses => ({
+      loopDelayP99Ms: delays.percentile(99) / 1e6,
+      loopDelayMaxMs: delays.max / 1e6,
+      gcPauses: gc.count,
+      gcTotalMs: gc.totalMs,
+      gcMaxMs: gc.maxMs,
+    }),
     reset: () => {
       delays.reset();
       gc = { count: 0, totalMs: 0, maxMs: 0 };
@@ -155,7 +170,13 @@ function cpuMessage(): ChildMessage {
   const loop = performance.eventLoopUtilization();
   const since = pauses?.snapshot();
   pauses?.reset();
-  return { type: 'cpu', microseconds: usage.user + usage.system, loopActiveMs: loop.active, loopIdleMs: loop.idle, ...(since ? { pauses: since } : {}) };
+  return {
+    type: 'cpu',
+    microseconds: usage.user + usage.system,
+    loopActiveMs: loop.active,
+    loopIdleMs: loop.idle,
+    ...(since ? { pauses: since } : {}),
+  };
 }
 
 async function runBareChild(): Promise<void> {
@@ -171,7 +192,10 @@ async function runBareChild(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
-    process.send?.({ type: 'ready', url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` } satisfies ChildMessage);
+    process.send?.({
+      type: 'ready',
+      url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    } satisfies ChildMessage);
   });
   process.on('message', (message: { type: string }) => {
     if (message.type === 'cpu') process.send?.(cpuMessage());
@@ -186,7 +210,11 @@ async function runEditionChild(): Promise<void> {
   const env = JSON.parse(process.env.INGEST_BENCH_ENV ?? '{}') as Record<string, string>;
   const config = loadConfig(env, { dotenvPath: false });
   const logger = createLogger({ level: env.LOG_LEVEL ?? 'info' });
-  const running = await startEdition('api-studio', config, { logger, port: Number(env.API_STUDIO_PORT), worker: env.WORKER_CONCURRENCY !== '0' });
+  const running = await startEdition('api-studio', config, {
+    logger,
+    port: Number(env.API_STUDIO_PORT),
+    worker: env.WORKER_CONCURRENCY !== '0',
+  });
   process.on('message', async (message: { type: string; workspaceId?: string; event?: string }) => {
     if (message.type === 'cpu') process.send?.(cpuMessage());
     if (message.type === 'settle') {
@@ -296,7 +324,13 @@ interface LoadTarget {
 }
 
 /** Posts distinct NEW_TIME_ENTRY payloads (fresh entry id per request) and collects the acknowledged event ids. */
-async function load(name: string, target: LoadTarget, seconds: number, connections: number, acknowledged?: Set<string>): Promise<LoadResult> {
+async function load(
+  name: string,
+  target: LoadTarget,
+  seconds: number,
+  connections: number,
+  acknowledged?: Set<string>,
+): Promise<LoadResult> {
   let sequence = 0;
   const prefix = randomBytes(4).toString('hex');
   const instance = autocannon({
@@ -307,10 +341,18 @@ async function load(name: string, target: LoadTarget, seconds: number, connectio
       {
         method: 'POST',
         path: '/webhooks/clockify',
-        headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': target.token },
+        headers: {
+          'content-type': 'application/json',
+          'clockify-webhook-event-type': 'NEW_TIME_ENTRY',
+          'clockify-signature': target.token,
+        },
         setupRequest: (request) => {
           sequence += 1;
-          request.body = JSON.stringify({ ...target.template, id: `${prefix}${sequence.toString(16).padStart(16, '0')}`, workspaceId: target.workspaceId });
+          request.body = JSON.stringify({
+            ...target.template,
+            id: `${prefix}${sequence.toString(16).padStart(16, '0')}`,
+            workspaceId: target.workspaceId,
+          });
           return request;
         },
         onResponse: (status, body) => {
@@ -351,7 +393,13 @@ async function measured(child: Child, run: () => Promise<LoadResult>): Promise<L
     if (after.pauses) {
       const { loopDelayP99Ms, loopDelayMaxMs, gcPauses, gcTotalMs, gcMaxMs } = after.pauses;
       const round1 = (value: number) => Math.round(value * 10) / 10;
-      result.pauses = { loopDelayP99Ms: round1(loopDelayP99Ms), loopDelayMaxMs: round1(loopDelayMaxMs), gcPauses, gcTotalMs: round1(gcTotalMs), gcMaxMs: round1(gcMaxMs) };
+      result.pauses = {
+        loopDelayP99Ms: round1(loopDelayP99Ms),
+        loopDelayMaxMs: round1(loopDelayMaxMs),
+        gcPauses,
+        gcTotalMs: round1(gcTotalMs),
+        gcMaxMs: round1(gcMaxMs),
+      };
     }
   }
   return result;
@@ -427,88 +475,101 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
       await bareChild.stop();
     }
     bareRuns.push(bare);
-    log(`  ${bare.requestsPerSecond} req/s, p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms, server CPU ${bare.serverCpuMicrosecondsPerRequest} µs/request`);
+    log(
+      `  ${bare.requestsPerSecond} req/s, p50 ${bare.latencyP50Ms} ms, p99 ${bare.latencyP99Ms} ms, server CPU ${bare.serverCpuMicrosecondsPerRequest} µs/request`,
+    );
     return bare;
   };
 
   try {
     await measureBare();
 
-    for (const dialect of dialects) for (const { workerOn, flow } of variants) {
-      if (dialect === 'postgres') {
-        const problem = await postgresProblem(adminUrl);
-        if (problem) {
-          if (workerOn === variants[0]!.workerOn && flow === variants[0]!.flow) {
-            skipped.push({ dialect, reason: `PostgreSQL unreachable: ${problem}` });
-            log(`postgres: skipped (${problem})`);
+    for (const dialect of dialects)
+      for (const { workerOn, flow } of variants) {
+        if (dialect === 'postgres') {
+          const problem = await postgresProblem(adminUrl);
+          if (problem) {
+            if (workerOn === variants[0]!.workerOn && flow === variants[0]!.flow) {
+              skipped.push({ dialect, reason: `PostgreSQL unreachable: ${problem}` });
+              log(`postgres: skipped (${problem})`);
+            }
+            continue;
           }
-          continue;
         }
-      }
-      const database = await createDatabase(dialect, adminUrl);
-      const port = await freePort();
-      const baseUrl = `http://127.0.0.1:${port}`;
-      const dataDir = mkdtempSync(join(tmpdir(), 'cap-bench-data-'));
-      const child = Child.start('edition', {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'info',
-        DATA_DIR: dataDir,
-        ADDON_ENCRYPTION_KEY: ENCRYPTION_KEY,
-        CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem,
-        CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host,
-        API_STUDIO_BASE_URL: baseUrl,
-        API_STUDIO_DB_URL: database.url,
-        API_STUDIO_PORT: String(port),
-        HOST: '127.0.0.1',
-        WORKER_CONCURRENCY: workerOn ? '8' : '0',
-      }, options.cpuProfileDir, options.sqlTiming);
-      const acknowledged = new Set<string>();
-      try {
-        const ready = await child.next(60_000);
-        if (ready.type !== 'ready') throw new Error(`edition (${dialect}): ${'message' in ready ? ready.message : ready.type}`);
-        const installed = await sandbox.install({ manifestUrl: `${ready.url}/manifest`, workspaceId });
-        if (!installed.installed) throw new Error(`install failed: ${JSON.stringify(installed)}`);
-        const answer = await child.request({ type: 'token', workspaceId, event: 'NEW_TIME_ENTRY' });
-        if (answer.type !== 'token') throw new Error(`no webhook token: ${'message' in answer ? answer.message : answer.type}`);
-        const target = { url: ready.url, token: answer.token, workspaceId, template };
-        if (flow) {
-          const created = await child.request({ type: 'flow', workspaceId });
-          if (created.type !== 'flow-created') throw new Error(`no flow: ${'message' in created ? created.message : created.type}`);
-        }
-        if (workerOn) await child.request({ type: 'settle' }, 70_000);
+        const database = await createDatabase(dialect, adminUrl);
+        const port = await freePort();
+        const baseUrl = `http://127.0.0.1:${port}`;
+        const dataDir = mkdtempSync(join(tmpdir(), 'cap-bench-data-'));
+        const child = Child.start(
+          'edition',
+          {
+            NODE_ENV: 'production',
+            LOG_LEVEL: 'info',
+            DATA_DIR: dataDir,
+            ADDON_ENCRYPTION_KEY: ENCRYPTION_KEY,
+            CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem,
+            CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host,
+            API_STUDIO_BASE_URL: baseUrl,
+            API_STUDIO_DB_URL: database.url,
+            API_STUDIO_PORT: String(port),
+            HOST: '127.0.0.1',
+            WORKER_CONCURRENCY: workerOn ? '8' : '0',
+          },
+          options.cpuProfileDir,
+          options.sqlTiming,
+        );
+        const acknowledged = new Set<string>();
+        try {
+          const ready = await child.next(60_000);
+          if (ready.type !== 'ready') throw new Error(`edition (${dialect}): ${'message' in ready ? ready.message : ready.type}`);
+          const installed = await sandbox.install({ manifestUrl: `${ready.url}/manifest`, workspaceId });
+          if (!installed.installed) throw new Error(`install failed: ${JSON.stringify(installed)}`);
+          const answer = await child.request({ type: 'token', workspaceId, event: 'NEW_TIME_ENTRY' });
+          if (answer.type !== 'token') throw new Error(`no webhook token: ${'message' in answer ? answer.message : answer.type}`);
+          const target = { url: ready.url, token: answer.token, workspaceId, template };
+          if (flow) {
+            const created = await child.request({ type: 'flow', workspaceId });
+            if (created.type !== 'flow-created') throw new Error(`no flow: ${'message' in created ? created.message : created.type}`);
+          }
+          if (workerOn) await child.request({ type: 'settle' }, 70_000);
 
-        const name = `api-studio on ${dialect}${workerOn ? '' : ', worker off'}${flow ? ', a flow on every event' : ''}`;
-        log(`${name}: ${warmupSeconds}s warm-up + ${durationSeconds}s at ${connections} connections (worker ${workerOn ? 'on' : 'off'})`);
-        if (warmupSeconds > 0) await load('warm-up', target, warmupSeconds, connections, acknowledged);
-        const run = await measured(child, () => load(name, target, durationSeconds, connections, acknowledged));
-        await child.stop();
-        const stored = await countStored(database.url, [...acknowledged]);
-        const before = bareRuns[bareRuns.length - 1]!;
-        const after = await measureBare();
-        const bareRequestsPerSecond = Math.round((before.requestsPerSecond + after.requestsPerSecond) / 2);
-        const ratio = run.requestsPerSecond / Math.max(1, bareRequestsPerSecond);
-        const result: EditionCaseResult = {
-          ...run,
-          dialect,
-          worker: workerOn,
-          flow,
-          bareRequestsPerSecond,
-          ratioToBare: Math.round(ratio * 1000) / 1000,
-          ...(run.serverCpuMicrosecondsPerRequest ? { cpuBoundCeilingRequestsPerSecond: Math.round(1_000_000 / run.serverCpuMicrosecondsPerRequest) } : {}),
-          acknowledged: acknowledged.size,
-          acknowledgedStored: stored,
-          allAcknowledgedStored: stored === acknowledged.size,
-          meetsTargets: ratio >= TARGETS.minRatioToBare && run.latencyP99Ms < TARGETS.maxP99Ms && stored === acknowledged.size && run.non2xx === 0,
-        };
-        cases.push(result);
-        log(`  ${result.requestsPerSecond} req/s (${Math.round(ratio * 100)}% of bare), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, server CPU ${result.serverCpuMicrosecondsPerRequest} µs/request, non-2xx ${result.non2xx}, acknowledged ${result.acknowledged}, stored ${stored}`);
-      } finally {
-        await child.stop();
-        await sandbox.uninstall({ addonKey: 'clockify-api-studio', workspaceId }).catch(() => undefined);
-        await database.drop().catch(() => undefined);
-        rmSync(dataDir, { recursive: true, force: true });
+          const name = `api-studio on ${dialect}${workerOn ? '' : ', worker off'}${flow ? ', a flow on every event' : ''}`;
+          log(`${name}: ${warmupSeconds}s warm-up + ${durationSeconds}s at ${connections} connections (worker ${workerOn ? 'on' : 'off'})`);
+          if (warmupSeconds > 0) await load('warm-up', target, warmupSeconds, connections, acknowledged);
+          const run = await measured(child, () => load(name, target, durationSeconds, connections, acknowledged));
+          await child.stop();
+          const stored = await countStored(database.url, [...acknowledged]);
+          const before = bareRuns[bareRuns.length - 1]!;
+          const after = await measureBare();
+          const bareRequestsPerSecond = Math.round((before.requestsPerSecond + after.requestsPerSecond) / 2);
+          const ratio = run.requestsPerSecond / Math.max(1, bareRequestsPerSecond);
+          const result: EditionCaseResult = {
+            ...run,
+            dialect,
+            worker: workerOn,
+            flow,
+            bareRequestsPerSecond,
+            ratioToBare: Math.round(ratio * 1000) / 1000,
+            ...(run.serverCpuMicrosecondsPerRequest
+              ? { cpuBoundCeilingRequestsPerSecond: Math.round(1_000_000 / run.serverCpuMicrosecondsPerRequest) }
+              : {}),
+            acknowledged: acknowledged.size,
+            acknowledgedStored: stored,
+            allAcknowledgedStored: stored === acknowledged.size,
+            meetsTargets:
+              ratio >= TARGETS.minRatioToBare && run.latencyP99Ms < TARGETS.maxP99Ms && stored === acknowledged.size && run.non2xx === 0,
+          };
+          cases.push(result);
+          log(
+            `  ${result.requestsPerSecond} req/s (${Math.round(ratio * 100)}% of bare), p50 ${result.latencyP50Ms} ms, p99 ${result.latencyP99Ms} ms, server CPU ${result.serverCpuMicrosecondsPerRequest} µs/request, non-2xx ${result.non2xx}, acknowledged ${result.acknowledged}, stored ${stored}`,
+          );
+        } finally {
+          await child.stop();
+          await sandbox.uninstall({ addonKey: 'clockify-api-studio', workspaceId }).catch(() => undefined);
+          await database.drop().catch(() => undefined);
+          rmSync(dataDir, { recursive: true, force: true });
+        }
       }
-    }
   } finally {
     await sandbox.close();
   }
@@ -526,7 +587,14 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
       loadAverageBefore: Math.round(loadAverageBefore * 100) / 100,
       loadAverageAfter: Math.round(loadavg()[0]! * 100) / 100,
     },
-    settings: { durationSeconds, warmupSeconds, connections, worker, edition: 'api-studio', layout: 'server under test in a child process, autocannon in the parent' },
+    settings: {
+      durationSeconds,
+      warmupSeconds,
+      connections,
+      worker,
+      edition: 'api-studio',
+      layout: 'server under test in a child process, autocannon in the parent',
+    },
     targets: TARGETS,
     bare: bareRuns[0]!,
     bareRuns,
@@ -534,7 +602,6 @@ export async function runIngestBench(options: IngestBenchOptions = {}): Promise<
     skipped,
   };
 }
-
 
 // ---------------------------------------------------------------------------------------------
 
@@ -569,18 +636,25 @@ export function formatIngestBench(result: IngestBenchResult): string {
     '',
     '| case | req/s | bare req/s around it | ratio to bare | mean ms | p50 ms | p99 ms | max ms | server CPU µs/req | event loop busy | req/s with a core to itself | non-2xx | acknowledged | stored | targets |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
-    ...[result.bareRuns[0]!, ...result.cases.flatMap((c, index) => [c, result.bareRuns[index + 1]])].filter((row): row is LoadResult | EditionCaseResult => row !== undefined).map((row) =>
-      isEditionCase(row)
-        ? `| ${row.name} | ${row.requestsPerSecond} | ${row.bareRequestsPerSecond} | ${row.ratioToBare} | ${row.latencyMeanMs} | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | ${row.cpuBoundCeilingRequestsPerSecond ?? ''} | ${row.non2xx} | ${row.acknowledged} | ${row.acknowledgedStored} | ${row.meetsTargets ? 'met' : 'MISSED'} |`
-        : `| ${row.name} | ${row.requestsPerSecond} | | | ${row.latencyMeanMs} | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | | ${row.non2xx} | | | |`,
-    ),
+    ...[result.bareRuns[0]!, ...result.cases.flatMap((c, index) => [c, result.bareRuns[index + 1]])]
+      .filter((row): row is LoadResult | EditionCaseResult => row !== undefined)
+      .map((row) =>
+        isEditionCase(row)
+          ? `| ${row.name} | ${row.requestsPerSecond} | ${row.bareRequestsPerSecond} | ${row.ratioToBare} | ${row.latencyMeanMs} | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | ${row.cpuBoundCeilingRequestsPerSecond ?? ''} | ${row.non2xx} | ${row.acknowledged} | ${row.acknowledgedStored} | ${row.meetsTargets ? 'met' : 'MISSED'} |`
+          : `| ${row.name} | ${row.requestsPerSecond} | | | ${row.latencyMeanMs} | ${row.latencyP50Ms} | ${row.latencyP99Ms} | ${row.latencyMaxMs} | ${row.serverCpuMicrosecondsPerRequest ?? ''} | ${row.eventLoopBusy ?? ''} | | ${row.non2xx} | | | |`,
+      ),
     ...result.skipped.map((s) => `| api-studio on ${s.dialect} | skipped: ${s.reason} |`),
     '',
     'Pauses of the edition while measured (event-loop delay sampled every 5 ms; garbage-collection pauses as V8 reports them):',
     '',
     '| case | loop delay p99 ms | loop delay max ms | GC pauses | GC total ms | longest GC ms |',
     '|---|---|---|---|---|---|',
-    ...result.cases.filter((c) => c.pauses).map((c) => `| ${c.name} | ${c.pauses!.loopDelayP99Ms} | ${c.pauses!.loopDelayMaxMs} | ${c.pauses!.gcPauses} | ${c.pauses!.gcTotalMs} | ${c.pauses!.gcMaxMs} |`),
+    ...result.cases
+      .filter((c) => c.pauses)
+      .map(
+        (c) =>
+          `| ${c.name} | ${c.pauses!.loopDelayP99Ms} | ${c.pauses!.loopDelayMaxMs} | ${c.pauses!.gcPauses} | ${c.pauses!.gcTotalMs} | ${c.pauses!.gcMaxMs} |`,
+      ),
     '',
     `Targets: ≥ ${result.targets.minRatioToBare * 100}% of bare req/s (the mean of the bare runs just before and just after the case), p99 < ${result.targets.maxP99Ms} ms, every acknowledged event stored.`,
   ];

@@ -11,8 +11,27 @@ import { compileSafeRegex, MAX_SUBJECT_LENGTH } from '../src/flows/condition-reg
 import { compileSafeRegex as compilePikeVm } from './support/pike-vm-regex.js';
 import { machineFacts } from './common.js';
 
-const TABLE_PATTERNS = ['urgent', '^PROJ-\\d+$', 'colou?r', '^a{2,3}$', '^(?:ab|cd)+$', '^(?<year>\\d{4})-(\\d{2})$', '\\bcat\\b', '[^a-z]', '[\\d.]+', '^\\p{Lu}'];
-const HOSTILE_PATTERNS = ['a*a*b', '.*.*x', '\\w+\\s*\\w+x', '(?:a|ab)*c', '(?:a|a)*b', `${'.{0,50}'.repeat(5)}x`, `${'[a-z]{0,20}'.repeat(8)}!`];
+const TABLE_PATTERNS = [
+  'urgent',
+  '^PROJ-\\d+$',
+  'colou?r',
+  '^a{2,3}$',
+  '^(?:ab|cd)+$',
+  '^(?<year>\\d{4})-(\\d{2})$',
+  '\\bcat\\b',
+  '[^a-z]',
+  '[\\d.]+',
+  '^\\p{Lu}',
+];
+const HOSTILE_PATTERNS = [
+  'a*a*b',
+  '.*.*x',
+  '\\w+\\s*\\w+x',
+  '(?:a|ab)*c',
+  '(?:a|a)*b',
+  `${'.{0,50}'.repeat(5)}x`,
+  `${'[a-z]{0,20}'.repeat(8)}!`,
+];
 const SUBJECTS: Record<string, string> = {
   'a×10k': 'a'.repeat(MAX_SUBJECT_LENGTH),
   'ab×5k': 'ab'.repeat(MAX_SUBJECT_LENGTH / 2),
@@ -58,7 +77,9 @@ for (const pattern of [...TABLE_PATTERNS, ...HOSTILE_PATTERNS]) {
 
 const total = (key: 'pikeVmMs' | 're2jsMs') => Math.round(rows.reduce((sum, row) => sum + row[key], 0) * 10) / 10;
 if (process.argv.includes('--json')) {
-  console.log(JSON.stringify({ machine: machineFacts(), rows, totals: { pikeVmMs: total('pikeVmMs'), re2jsMs: total('re2jsMs') } }, null, 2));
+  console.log(
+    JSON.stringify({ machine: machineFacts(), rows, totals: { pikeVmMs: total('pikeVmMs'), re2jsMs: total('re2jsMs') } }, null, 2),
+  );
 } else {
   console.log(JSON.stringify(machineFacts()));
   console.log('| pattern | subject | Pike VM ms | re2js ms |\n|---|---|---:|---:|');

@@ -68,7 +68,10 @@ function parseOptions(argv: string[]): RunOptions {
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index];
     const value = () => argv[++index] ?? '';
-    if (arg === '--only') options.only = value().split(',').filter((part): part is Part => PARTS.includes(part as Part));
+    if (arg === '--only')
+      options.only = value()
+        .split(',')
+        .filter((part): part is Part => PARTS.includes(part as Part));
     else if (arg === '--no-write') options.write = false;
     else if (arg === '--no-build') options.build = false;
     else if (arg === '--ingest-seconds') options.ingestSeconds = Number(value());
@@ -96,7 +99,11 @@ async function main(): Promise<void> {
       if (part === 'flows') sections.push(await flowsPart(dialects));
       if (part === 'startup') sections.push(await startupPart(dialects, options));
     } catch (error) {
-      sections.push({ title: titleOf(part), body: `Failed: ${error instanceof Error ? error.message : String(error)}`, verdicts: [`${titleOf(part)}: not measured (the benchmark failed; see above)`] });
+      sections.push({
+        title: titleOf(part),
+        body: `Failed: ${error instanceof Error ? error.message : String(error)}`,
+        verdicts: [`${titleOf(part)}: not measured (the benchmark failed; see above)`],
+      });
     }
     log(`${part} done in ${round((performance.now() - partStarted) / 1000)} s`);
   }
@@ -127,13 +134,22 @@ async function ingestPart(dialects: Dialect[], options: RunOptions): Promise<Sec
   type IngestModule = typeof import('./ingest.js');
   const module = await optionalModule<IngestModule>('ingest.ts');
   if (!module) return skipped('ingest', 'bench/ingest.ts is not there yet');
-  const result = await module.runIngestBench({ durationSeconds: options.ingestSeconds, warmupSeconds: 2, connections: 50, dialects, log, alsoWithFlow: true });
+  const result = await module.runIngestBench({
+    durationSeconds: options.ingestSeconds,
+    warmupSeconds: 2,
+    connections: 50,
+    dialects,
+    log,
+    alsoWithFlow: true,
+  });
   // The verdict is the deployed shape (worker on, no flow: nothing to process); the flow case says what processing every event in the same process costs.
   const verdicts = result.cases
     .filter((c) => c.worker && !c.flow)
     .map((c) => {
       const withFlow = result.cases.find((other) => other.flow && other.dialect === c.dialect);
-      const flowText = withFlow ? `; with a flow that every webhook triggers (each event processed in the same process): ${round(withFlow.ratioToBare * 100)}%, p99 ${withFlow.latencyP99Ms} ms, ${withFlow.acknowledgedStored}/${withFlow.acknowledged} stored` : '';
+      const flowText = withFlow
+        ? `; with a flow that every webhook triggers (each event processed in the same process): ${round(withFlow.ratioToBare * 100)}%, p99 ${withFlow.latencyP99Ms} ms, ${withFlow.acknowledgedStored}/${withFlow.acknowledged} stored`
+        : '';
       return `Ingest on ${c.dialect}: ${c.meetsTargets ? 'met' : 'MISSED'} — ${round(c.ratioToBare * 100)}% of bare node:http (target ≥ ${TARGETS.ingestRatio * 100}%), p99 ${c.latencyP99Ms} ms (target < ${TARGETS.ingestP99Ms} ms), ${c.acknowledgedStored}/${c.acknowledged} acknowledged events stored${flowText}`;
     });
   for (const skip of result.skipped) verdicts.push(`Ingest on ${skip.dialect}: not measured (${skip.reason})`);
@@ -146,7 +162,10 @@ async function bootstrapPart(postgres: boolean): Promise<Section> {
   if (!module) return skipped('bootstrap', 'bench/bootstrap.ts is not there yet');
   // Sizes that fit the ten-minute run: the growth from 1,000 to 10,000 entries still shows whether memory stays flat.
   const scenarios = module.defaultScenarios(true, postgres);
-  const { results, markdown } = await module.runBootstrapBench({ scenarios, onResult: (r) => log(`bootstrap: ${r.scenario.name}: ${r.ok ? 'ok' : r.error}`) });
+  const { results, markdown } = await module.runBootstrapBench({
+    scenarios,
+    onResult: (r) => log(`bootstrap: ${r.scenario.name}: ${r.ok ? 'ok' : r.error}`),
+  });
   const verdicts: string[] = [];
   for (const r of results) {
     if (!r.ok) {
@@ -180,11 +199,14 @@ async function flowsPart(dialects: Dialect[]): Promise<Section> {
   if (!module) return skipped('flows', 'bench/flows.ts is not there yet');
   const result = await module.runFlowsBench({ dialects, quick: true, log });
   const verdicts = result.cases.map(
-    (c) => `Flow run on ${c.dialect}: ${c.p95Ms < TARGETS.flowP95Ms ? 'met' : 'MISSED'} — webhook acknowledged → first action sent, p95 ${c.p95Ms} ms on an idle queue (target < ${TARGETS.flowP95Ms} ms)`,
+    (c) =>
+      `Flow run on ${c.dialect}: ${c.p95Ms < TARGETS.flowP95Ms ? 'met' : 'MISSED'} — webhook acknowledged → first action sent, p95 ${c.p95Ms} ms on an idle queue (target < ${TARGETS.flowP95Ms} ms)`,
   );
   for (const c of result.cases) {
     const throttled = c.throughput.reduce((sum, t) => sum + t.tooManyRequests, 0);
-    verdicts.push(`Flow throughput on ${c.dialect}: ${throttled} × 429 from Clockify (the sandbox) while offered more events than the budgets allow (expected 0: the add-on keeps to the budget)`);
+    verdicts.push(
+      `Flow throughput on ${c.dialect}: ${throttled} × 429 from Clockify (the sandbox) while offered more events than the budgets allow (expected 0: the add-on keeps to the budget)`,
+    );
   }
   for (const skip of result.skipped) verdicts.push(`Flow runs on ${skip.dialect}: not measured (${skip.reason})`);
   return { title: titleOf('flows'), body: result.markdown, verdicts };
@@ -227,7 +249,10 @@ const IMAGE_NODE_OPTIONS = '--max-semi-space-size=4';
 async function startupPart(dialects: Dialect[], options: RunOptions): Promise<Section> {
   if (options.build) {
     log('building dist (tsc -p tsconfig.build.json)…');
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     if (build.status !== 0) log(`tsc reported errors (the build is used anyway when it emitted):\n${(build.stdout ?? '').slice(0, 2000)}`);
   }
   if (!existsSync(BUILT_MAIN)) return skipped('startup', 'dist/src/main.js is missing (run npm run build)');
@@ -239,7 +264,8 @@ async function startupPart(dialects: Dialect[], options: RunOptions): Promise<Se
   } finally {
     await sandbox.close();
   }
-  const burst = (m: MemorySample) => `${m.burstRequests} (${m.burstRps}/s${m.burstNon2xx ? `, ${m.burstNon2xx} non-2xx` : ''}${m.drained ? '' : ', queue not drained'})`;
+  const burst = (m: MemorySample) =>
+    `${m.burstRequests} (${m.burstRps}/s${m.burstNon2xx ? `, ${m.burstNon2xx} non-2xx` : ''}${m.drained ? '' : ', queue not drained'})`;
   const rows = cases.map((c) => [
     c.edition,
     c.dialect,
@@ -262,7 +288,19 @@ async function startupPart(dialects: Dialect[], options: RunOptions): Promise<Se
     `default heap settings and once with the Dockerfile's \`NODE_OPTIONS=${IMAGE_NODE_OPTIONS}\`.`,
     '',
     table(
-      ['edition', 'database', 'cold start ms', 'restart ms', 'CPU to ready ms', 'idle RSS MB', 'after burst MB', `idle RSS MB (${IMAGE_NODE_OPTIONS})`, `after burst MB (${IMAGE_NODE_OPTIONS})`, 'burst requests (default; tuned)', 'SIGTERM → exit ms'],
+      [
+        'edition',
+        'database',
+        'cold start ms',
+        'restart ms',
+        'CPU to ready ms',
+        'idle RSS MB',
+        'after burst MB',
+        `idle RSS MB (${IMAGE_NODE_OPTIONS})`,
+        `after burst MB (${IMAGE_NODE_OPTIONS})`,
+        'burst requests (default; tuned)',
+        'SIGTERM → exit ms',
+      ],
       rows,
     ),
   ].join('\n');
@@ -275,7 +313,9 @@ async function startupPart(dialects: Dialect[], options: RunOptions): Promise<Se
     const idlePlain = Math.max(...of.map((c) => c.plain.idleRssMb));
     const idleTuned = Math.max(...of.map((c) => c.tuned.idleRssMb));
     const burstTuned = Math.max(...of.map((c) => c.tuned.afterBurstRssMb));
-    verdicts.push(`Start-up to ready on ${dialect}: ${slowest < TARGETS.startupMs ? 'met' : 'MISSED'} — slowest ${slowest} ms over the three editions, cold or restart${cpuNote} (target < ${TARGETS.startupMs} ms)`);
+    verdicts.push(
+      `Start-up to ready on ${dialect}: ${slowest < TARGETS.startupMs ? 'met' : 'MISSED'} — slowest ${slowest} ms over the three editions, cold or restart${cpuNote} (target < ${TARGETS.startupMs} ms)`,
+    );
     verdicts.push(
       `Idle memory on ${dialect}: ${idleTuned < TARGETS.idleRssMb ? 'met' : 'MISSED'} as shipped (image NODE_OPTIONS) — highest ${idleTuned} MB RSS (after a burst ${burstTuned} MB); with Node's defaults ${idlePlain} MB (${idlePlain < TARGETS.idleRssMb ? 'met' : 'missed'}); target < ${TARGETS.idleRssMb} MB`,
     );
@@ -286,7 +326,10 @@ async function startupPart(dialects: Dialect[], options: RunOptions): Promise<Se
 async function startupCase(sandbox: Sandbox, edition: EditionDefinition, dialect: Dialect): Promise<StartupCase> {
   log(`startup: ${edition.id} on ${dialect}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'cap-bench-data-'));
-  const database = dialect === 'postgres' ? await createPostgresDatabase('bench_startup') : { url: `sqlite:${join(dataDir, 'bench.db')}`, drop: async () => undefined };
+  const database =
+    dialect === 'postgres'
+      ? await createPostgresDatabase('bench_startup')
+      : { url: `sqlite:${join(dataDir, 'bench.db')}`, drop: async () => undefined };
   const port = await freePort();
   const env: Record<string, string> = {
     NODE_ENV: 'production',
@@ -336,7 +379,9 @@ async function startupCase(sandbox: Sandbox, edition: EditionDefinition, dialect
     restartMs.push(tunedProcess.readyAfterMs);
     const tuned = await sample(tunedProcess, async () => undefined);
     await tunedProcess.stop();
-    const cpuMsToReady = [first, again, tunedProcess].flatMap((started) => (started.cpuMsToReady === undefined ? [] : [started.cpuMsToReady]));
+    const cpuMsToReady = [first, again, tunedProcess].flatMap((started) =>
+      started.cpuMsToReady === undefined ? [] : [started.cpuMsToReady],
+    );
     return { edition: edition.id, dialect, coldStartMs: first.readyAfterMs, restartMs, cpuMsToReady, plain, tuned, shutdownMs, exitCode };
   } finally {
     if (workspaceId) await sandbox.uninstall({ addonKey: edition.key, workspaceId }).catch(() => undefined);
@@ -348,7 +393,12 @@ async function startupCase(sandbox: Sandbox, edition: EditionDefinition, dialect
 async function webhookToken(databaseUrl: string, workspaceId: string, event: string): Promise<string> {
   const database = await openDatabase(databaseUrl, { migrate: false });
   try {
-    const row = await database.db.selectFrom('webhook_registrations').select('token_ciphertext').where('workspace_id', '=', workspaceId).where('event', '=', event).executeTakeFirst();
+    const row = await database.db
+      .selectFrom('webhook_registrations')
+      .select('token_ciphertext')
+      .where('workspace_id', '=', workspaceId)
+      .where('event', '=', event)
+      .executeTakeFirst();
     if (!row?.token_ciphertext) throw new Error(`no webhook token stored for ${event}`);
     return new SecretBox(Buffer.from(BENCH_ENCRYPTION_KEY, 'hex')).open(row.token_ciphertext);
   } finally {
@@ -356,7 +406,12 @@ async function webhookToken(databaseUrl: string, workspaceId: string, event: str
   }
 }
 
-async function webhookBurst(url: string, event: string, token: string, workspaceId: string): Promise<{ burstRequests: number; burstRps: number; burstNon2xx: number }> {
+async function webhookBurst(
+  url: string,
+  event: string,
+  token: string,
+  workspaceId: string,
+): Promise<{ burstRequests: number; burstRps: number; burstNon2xx: number }> {
   const samples = readResourceJson<Record<string, Record<string, unknown>>>('clockify', 'webhook-samples.json');
   const template = samples[event] ?? {};
   let sequence = 0;
@@ -388,7 +443,11 @@ async function drain(databaseUrl: string, timeoutMs: number): Promise<boolean> {
   try {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const open = await database.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('count')).where('status', 'in', ['pending', 'running']).executeTakeFirst();
+      const open = await database.db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('status', 'in', ['pending', 'running'])
+        .executeTakeFirst();
       if (Number(open?.count ?? 0) === 0) return true;
       await sleep(200);
     }
@@ -397,7 +456,6 @@ async function drain(databaseUrl: string, timeoutMs: number): Promise<boolean> {
     await database.close();
   }
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // RESULTS.md
@@ -412,7 +470,12 @@ function render(before: MachineFacts, after: MachineFacts, sections: Section[], 
       ['Node', before.node],
       ['OS', before.os],
       ['Load average (1 min) at start / end', `${before.loadAverage} / ${after.loadAverage}`],
-      ['Databases', postgres ? 'SQLite (file, WAL) and PostgreSQL (local, same machine); Redis local for the PostgreSQL start-up cases' : 'SQLite only (PostgreSQL did not answer)'],
+      [
+        'Databases',
+        postgres
+          ? 'SQLite (file, WAL) and PostgreSQL (local, same machine); Redis local for the PostgreSQL start-up cases'
+          : 'SQLite only (PostgreSQL did not answer)',
+      ],
       ['Whole run', `${seconds} s`],
     ],
   );

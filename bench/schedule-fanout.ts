@@ -68,9 +68,16 @@ const percentile = (values: number[], p: number) => {
 export async function runScheduleFanout(options: FanoutOptions): Promise<FanoutResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`[schedule-fanout] ${line}\n`));
   const { workspaces, calls, perSecond, dialect } = options;
-  const sandbox = await startSandbox({ seed: { workspaces, users: 1, projects: 1, clients: 1, tags: 1, timeEntries: 0, customFields: 0, userGroups: 0 }, rateLimitPerSecond: perSecond, deliveryTimeoutMs: 30_000 });
+  const sandbox = await startSandbox({
+    seed: { workspaces, users: 1, projects: 1, clients: 1, tags: 1, timeEntries: 0, customFields: 0, userGroups: 0 },
+    rateLimitPerSecond: perSecond,
+    deliveryTimeoutMs: 30_000,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'cap-bench-fanout-'));
-  const database = dialect === 'postgres' ? await createPostgresDatabase('bench_fanout') : { url: `sqlite:${join(dataDir, 'fanout.db')}`, drop: async () => undefined };
+  const database =
+    dialect === 'postgres'
+      ? await createPostgresDatabase('bench_fanout')
+      : { url: `sqlite:${join(dataDir, 'fanout.db')}`, drop: async () => undefined };
   const edition = getEdition(EDITION);
   const port = options.port ?? (await freePort());
   const config = loadConfig(
@@ -98,7 +105,8 @@ export async function runScheduleFanout(options: FanoutOptions): Promise<FanoutR
     for (const workspaceId of workspaceIds) {
       // A loaded machine can miss the sandbox's lifecycle timeout: tried again (installing is idempotent).
       let installed = await sandbox.install({ manifestUrl: `${running.url}/manifest`, workspaceId });
-      for (let attempt = 1; !installed.installed && attempt < 4; attempt++) installed = await sandbox.install({ manifestUrl: `${running.url}/manifest`, workspaceId });
+      for (let attempt = 1; !installed.installed && attempt < 4; attempt++)
+        installed = await sandbox.install({ manifestUrl: `${running.url}/manifest`, workspaceId });
       if (!installed.installed) throw new Error(`install failed: ${JSON.stringify(installed)}`);
       const token = await sandbox.userToken({ addonKey: edition.key, workspaceId, role: 'OWNER' });
       const definition = {
@@ -106,15 +114,29 @@ export async function runScheduleFanout(options: FanoutOptions): Promise<FanoutR
         enabled: true,
         trigger: { kind: 'schedule', schedule: { cron: '0 17 * * 1-5' }, timeZone: 'UTC', missed: 'run-once' },
         conditions: { mode: 'all', rules: [] },
-        actions: Array.from({ length: calls }, (_, index) => ({ id: `call${index}`, kind: 'clockify', operationId: 'getTags', params: { 'page-size': 1 } })),
+        actions: Array.from({ length: calls }, (_, index) => ({
+          id: `call${index}`,
+          kind: 'clockify',
+          operationId: 'getTags',
+          params: { 'page-size': 1 },
+        })),
       };
-      const response = await fetch(`${running.url}/ui/flows`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ definition }) });
+      const response = await fetch(`${running.url}/ui/flows`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ definition }),
+      });
       if (response.status !== 201) throw new Error(`could not create the flow: ${response.status} ${await response.text()}`);
     }
     const db = running.runtime.database.db;
     // The install's own jobs (webhook registrations) finish first, and their calls leave the budgets' windows.
     for (let waited = 0; ; waited += 100) {
-      const open = await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).where('run_at', '<=', Date.now()).execute();
+      const open = await db
+        .selectFrom('jobs')
+        .select('id')
+        .where('status', 'in', ['pending', 'running'])
+        .where('run_at', '<=', Date.now())
+        .execute();
       if (open.length === 0 || waited > 180_000) break;
       await sleep(100);
     }
@@ -131,15 +153,28 @@ export async function runScheduleFanout(options: FanoutOptions): Promise<FanoutR
     await db.updateTable('flow_schedules').set({ next_due_at: occurrence }).execute();
     const queued = await ticker.tick();
     for (;;) {
-      const finished = await db.selectFrom('flow_runs').select('id').where('started_at', '>=', occurrence - 1000).where('finished_at', 'is not', null).execute();
+      const finished = await db
+        .selectFrom('flow_runs')
+        .select('id')
+        .where('started_at', '>=', occurrence - 1000)
+        .where('finished_at', 'is not', null)
+        .execute();
       if (finished.length >= queued) break;
       await sleep(100);
     }
     const cpu = process.cpuUsage(cpuBefore);
-    const runs = await db.selectFrom('flow_runs').select(['status']).where('started_at', '>=', occurrence - 1000).execute();
-    const requests = sandbox.requestLog().slice(firstRequest).filter((record) => record.path.endsWith('/tags'));
+    const runs = await db
+      .selectFrom('flow_runs')
+      .select(['status'])
+      .where('started_at', '>=', occurrence - 1000)
+      .execute();
+    const requests = sandbox
+      .requestLog()
+      .slice(firstRequest)
+      .filter((record) => record.path.endsWith('/tags'));
     const byWorkspace = new Map<string, number[]>();
-    for (const record of requests) if (record.workspaceId) byWorkspace.set(record.workspaceId, [...(byWorkspace.get(record.workspaceId) ?? []), record.at]);
+    for (const record of requests)
+      if (record.workspaceId) byWorkspace.set(record.workspaceId, [...(byWorkspace.get(record.workspaceId) ?? []), record.at]);
     const starts = [...byWorkspace.values()].map((times) => (Math.min(...times) - occurrence) / 1000);
     const finishSeconds = (Math.max(...requests.map((record) => record.at)) - occurrence) / 1000;
     const floorSeconds = (calls - 1) / perSecond;
@@ -154,7 +189,10 @@ export async function runScheduleFanout(options: FanoutOptions): Promise<FanoutR
       floorSeconds,
       finishSeconds: round(finishSeconds, 2),
       finishOverFloor: round(finishSeconds / Math.max(0.001, floorSeconds), 3),
-      tooManyRequests: sandbox.requestLog().slice(firstRequest).filter((record) => record.status === 429).length,
+      tooManyRequests: sandbox
+        .requestLog()
+        .slice(firstRequest)
+        .filter((record) => record.status === 429).length,
       editionCpuMs: round((cpu.user + cpu.system) / 1000),
     };
   } finally {
@@ -181,8 +219,16 @@ async function main(argv: string[]): Promise<void> {
   };
   const dialect = (value('dialect') ?? 'sqlite') as FanoutOptions['dialect'];
   if (dialect === 'postgres' && !(await postgresAnswers())) throw new Error('PostgreSQL does not answer');
-  const result = await runScheduleFanout({ workspaces: Number(value('workspaces') ?? 100), calls: Number(value('calls') ?? 20), perSecond: Number(value('per-second') ?? 2), dialect, port: value('port') ? Number(value('port')) : undefined });
-  console.log(argv.includes('--json') ? JSON.stringify(result, null, 2) : `${JSON.stringify(result.machine)}\n\n${formatScheduleFanout(result)}`);
+  const result = await runScheduleFanout({
+    workspaces: Number(value('workspaces') ?? 100),
+    calls: Number(value('calls') ?? 20),
+    perSecond: Number(value('per-second') ?? 2),
+    dialect,
+    port: value('port') ? Number(value('port')) : undefined,
+  });
+  console.log(
+    argv.includes('--json') ? JSON.stringify(result, null, 2) : `${JSON.stringify(result.machine)}\n\n${formatScheduleFanout(result)}`,
+  );
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {

@@ -40,6 +40,8 @@ process.on('exit', () => {
   const rows = [...stats].sort((a, b) => b[1].ms - a[1].ms || b[1].count - a[1].count).slice(0, 20);
   process.stderr.write('statements (total ms, count, µs each; PostgreSQL: counts only)\n');
   for (const [text, { count, ms }] of rows) {
-    process.stderr.write(`${ms.toFixed(0).padStart(7)} ms ${String(count).padStart(8)} × ${((ms * 1000) / count).toFixed(1).padStart(7)} µs  ${text}\n`);
+    process.stderr.write(
+      `${ms.toFixed(0).padStart(7)} ms ${String(count).padStart(8)} × ${((ms * 1000) / count).toFixed(1).padStart(7)} µs  ${text}\n`,
+    );
   }
 });

@@ -46,7 +46,10 @@ export async function startEdition(editionId: EditionId, config: AppConfig, opti
     const address = await app.listen({ port: options.port ?? runtime.editionConfig.port, host: options.host ?? config.host });
     worker.start();
     const url = address.replace('[::]', '127.0.0.1').replace('0.0.0.0', '127.0.0.1');
-    runtime.logger.info({ url, database: runtime.database.description, baseUrl: runtime.editionConfig.baseUrl }, `${runtime.edition.name} is listening`);
+    runtime.logger.info(
+      { url, database: runtime.database.description, baseUrl: runtime.editionConfig.baseUrl },
+      `${runtime.edition.name} is listening`,
+    );
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
@@ -66,7 +69,10 @@ export async function startEdition(editionId: EditionId, config: AppConfig, opti
 }
 
 /** The HTTP app of an edition without listening (tests use `app.inject`); `onRoute` sees every route as it is added. */
-export async function buildEditionApp(runtime: Runtime, options: { onRoute?: (route: RouteOptions) => void } = {}): Promise<FastifyInstance> {
+export async function buildEditionApp(
+  runtime: Runtime,
+  options: { onRoute?: (route: RouteOptions) => void } = {},
+): Promise<FastifyInstance> {
   const app = createHttpServer(runtime);
   const { onRoute } = options;
   if (onRoute) app.addHook('onRoute', (route) => onRoute(route));

@@ -55,7 +55,8 @@ export class EventBus {
   private flush(): void {
     const events = this.outbox;
     this.outbox = [];
-    if (this.relay && events.length > 0) void this.relay.publisher.publish(this.relay.channel, JSON.stringify({ origin: this.origin, events })).catch(() => undefined);
+    if (this.relay && events.length > 0)
+      void this.relay.publisher.publish(this.relay.channel, JSON.stringify({ origin: this.origin, events })).catch(() => undefined);
   }
 
   subscribe(workspaceId: string, listener: (event: LiveEvent) => void): () => void {

@@ -36,7 +36,13 @@ export async function main(argv: string[]): Promise<number> {
         const edition = requireEdition(rest[0]);
         const config = loadConfig();
         const ec = config.editions[edition];
-        process.stdout.write(JSON.stringify(buildManifest({ edition: ec.edition, key: ec.key, baseUrl: ec.baseUrl, settingDefaults: ec.settingDefaults }), null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            buildManifest({ edition: ec.edition, key: ec.key, baseUrl: ec.baseUrl, settingDefaults: ec.settingDefaults }),
+            null,
+            2,
+          ) + '\n',
+        );
         return 0;
       }
       case 'env-example':
@@ -85,22 +91,40 @@ function requireEdition(value: string | undefined): EditionId {
 }
 
 function editionOption(args: string[]): EditionId[] {
-  const { values } = parseArgs({ args, options: { edition: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: false, strict: true });
+  const { values } = parseArgs({
+    args,
+    options: { edition: { type: 'string' }, json: { type: 'boolean' } },
+    allowPositionals: false,
+    strict: true,
+  });
   return values.edition ? [requireEdition(values.edition)] : EDITIONS.map((e) => e.id);
 }
 
 async function start(args: string[], out: Output): Promise<number> {
-  const { values } = parseOrUsage(() => parseArgs({ args, options: { edition: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' } }, allowPositionals: false, strict: true }));
-  if (values.port !== undefined && !values.edition) throw new UsageError('--port needs --edition (set API_STUDIO_PORT, UW_PORT and CLOCKIFY_ADDON_PORT to move all three)');
+  const { values } = parseOrUsage(() =>
+    parseArgs({
+      args,
+      options: { edition: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' } },
+      allowPositionals: false,
+      strict: true,
+    }),
+  );
+  if (values.port !== undefined && !values.edition)
+    throw new UsageError('--port needs --edition (set API_STUDIO_PORT, UW_PORT and CLOCKIFY_ADDON_PORT to move all three)');
   if (!values.edition) return startSupervised(out);
   const edition = requireEdition(values.edition);
   if (values.port !== undefined) {
-    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) throw new UsageError(`--port needs a port 0..65535, got "${values.port}"`);
+    if (!/^\d+$/.test(values.port) || Number(values.port) > 65535)
+      throw new UsageError(`--port needs a port 0..65535, got "${values.port}"`);
     // Through the variable, so the default public URL follows the port.
     process.env[`${getEdition(edition).envPrefix}_PORT`] = values.port;
   }
   const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, secretKeys: config.secretKeys, destination: logDestination(config.logFormat, 'stdout') });
+  const logger = createLogger({
+    level: config.logLevel,
+    secretKeys: config.secretKeys,
+    destination: logDestination(config.logFormat, 'stdout'),
+  });
   const portHint = values.port !== undefined ? () => 'pass another --port' : undefined;
   const [running] = await startEditions(config, logger, [edition], portHint ? { portHint } : {});
   if (process.send && running) {
@@ -134,8 +158,12 @@ async function retention(args: string[], out: Output): Promise<number> {
   for (const id of editions) {
     const report = await runRetentionOnce(id, config, logger);
     results[id] = report;
-    const removed = Object.entries(report.deleted).filter(([, count]) => count > 0).map(([table, count]) => `${table} ${count}`);
-    out.step(`${getEdition(id).name}: ${report.ran ? (removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing to remove') : `skipped (${report.reason})`} in ${Math.round(report.durationMs)} ms`);
+    const removed = Object.entries(report.deleted)
+      .filter(([, count]) => count > 0)
+      .map(([table, count]) => `${table} ${count}`);
+    out.step(
+      `${getEdition(id).name}: ${report.ran ? (removed.length > 0 ? `removed ${removed.join(', ')}` : 'nothing to remove') : `skipped (${report.reason})`} in ${Math.round(report.durationMs)} ms`,
+    );
   }
   out.result(results);
   return 0;
@@ -159,7 +187,7 @@ if (isEntryResolved) {
     },
     (error) => {
       // Our own failure, not the user's: the stack helps a bug report.
-      process.stderr.write(`fatal: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+      process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exit(1);
     },
   );

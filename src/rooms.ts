@@ -45,7 +45,9 @@ export const DATA_POLICIES: readonly AnyDataPolicy[] = ROOMS.flatMap((room) => r
 export const TABLE_EXEMPTIONS: readonly TableExemption[] = [...STORAGE_EXEMPTIONS, ...ROOMS.flatMap((room) => room.exemptions ?? [])];
 
 /** The base schema and every room's migrations; Kysely's Migrator applies them by their NNN prefix. */
-export const MIGRATIONS: readonly Migration[] = [...STORAGE_MIGRATIONS, ...ROOMS.flatMap((room) => room.migrations ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+export const MIGRATIONS: readonly Migration[] = [...STORAGE_MIGRATIONS, ...ROOMS.flatMap((room) => room.migrations ?? [])].sort((a, b) =>
+  a.name.localeCompare(b.name),
+);
 
 /**
  * Sets up each room and collects what it declares: job kinds (one room each: a kind declared twice
@@ -81,7 +83,11 @@ export async function setupRooms(runtime: Runtime, definitions: readonly RoomDef
   return rooms;
 }
 
-export async function registerRooms(app: FastifyInstance, runtime: Runtime, definitions: readonly RoomDefinition[] = ROOMS): Promise<Room[]> {
+export async function registerRooms(
+  app: FastifyInstance,
+  runtime: Runtime,
+  definitions: readonly RoomDefinition[] = ROOMS,
+): Promise<Room[]> {
   const rooms = await setupRooms(runtime, definitions);
   for (const room of rooms) if (room.routes) await room.routes(app);
   await app.register(async (ui) => {

@@ -99,7 +99,10 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
   const encryption = resolveEncryptionKey(config.encryptionKey, config.dataDir);
   if (encryption.generated && !warnedAboutKeys.has(encryption.path ?? '')) {
     warnedAboutKeys.add(encryption.path ?? '');
-    logger.warn({ keyFile: encryption.path }, 'ADDON_ENCRYPTION_KEY is not set: using a development key kept in the data folder. Set it in production.');
+    logger.warn(
+      { keyFile: encryption.path },
+      'ADDON_ENCRYPTION_KEY is not set: using a development key kept in the data folder. Set it in production.',
+    );
   }
 
   let redis: Redis | undefined;
@@ -119,7 +122,11 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
   const settingsOf = async (workspaceId: string): Promise<WorkspaceSettings> => {
     const cached = settingsCache.get(workspaceId);
     if (cached && now() - cached.at < 5000) return cached.settings;
-    const row = await database.db.selectFrom('installations').select('settings_json').where('workspace_id', '=', workspaceId).executeTakeFirst();
+    const row = await database.db
+      .selectFrom('installations')
+      .select('settings_json')
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
     const settings = effectiveSettings(edition, editionConfig.settingDefaults, parseJsonOr(row?.settings_json, {}));
     settingsCache.set(workspaceId, { at: now(), settings });
     return settings;
@@ -135,8 +142,24 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
   // Clockify within its budget; measured against the sandbox, a full-second burst without them drew 429s.
   const marginMs = RATE_LIMIT_SEND_MARGIN_MS;
   const limiter: RateLimiter = redis
-    ? createRedisRateLimiter({ redis, keyPrefix: `clockify:rl:${editionConfig.key}`, perSecond: config.rateLimit.perSecond, backgroundPerSecond: config.rateLimit.backgroundPerSecond, budgetFor, metrics: limiterMetrics, marginMs, evenly: true })
-    : createMemoryRateLimiter({ perSecond: config.rateLimit.perSecond, backgroundPerSecond: config.rateLimit.backgroundPerSecond, budgetFor, metrics: limiterMetrics, windowMs: 1000 + marginMs, evenly: true });
+    ? createRedisRateLimiter({
+        redis,
+        keyPrefix: `clockify:rl:${editionConfig.key}`,
+        perSecond: config.rateLimit.perSecond,
+        backgroundPerSecond: config.rateLimit.backgroundPerSecond,
+        budgetFor,
+        metrics: limiterMetrics,
+        marginMs,
+        evenly: true,
+      })
+    : createMemoryRateLimiter({
+        perSecond: config.rateLimit.perSecond,
+        backgroundPerSecond: config.rateLimit.backgroundPerSecond,
+        budgetFor,
+        metrics: limiterMetrics,
+        windowMs: 1000 + marginMs,
+        evenly: true,
+      });
   closers.push(async () => {
     await limiter.close?.();
   });
@@ -162,9 +185,21 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     logger,
     metrics,
     database,
-    queue: new JobQueue(database, { leaseMs: config.jobs.leaseSeconds * 1000, maxAttempts: config.jobs.maxAttempts, now, waitingWorkspaces: pausedInstallation }),
+    queue: new JobQueue(database, {
+      leaseMs: config.jobs.leaseSeconds * 1000,
+      maxAttempts: config.jobs.maxAttempts,
+      now,
+      waitingWorkspaces: pausedInstallation,
+    }),
     box: new SecretBox(encryption.key),
-    tokens: new TokenVerifier({ addonKey: editionConfig.key, publicKeyPem: config.clockify.publicKeyPem, jwksUrl: config.clockify.jwksUrl, clockSkewSeconds: config.tokenClockSkewSeconds, now, skipSignature: !config.requireSignatureVerification }),
+    tokens: new TokenVerifier({
+      addonKey: editionConfig.key,
+      publicKeyPem: config.clockify.publicKeyPem,
+      jwksUrl: config.clockify.jwksUrl,
+      clockSkewSeconds: config.tokenClockSkewSeconds,
+      now,
+      skipSignature: !config.requireSignatureVerification,
+    }),
     redactor: createRedactor(config.secretKeys),
     redis,
     bus,

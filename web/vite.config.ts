@@ -21,7 +21,9 @@ function precompress(): Plugin {
       for (const name of readdirSync(assets)) {
         if (!/\.(js|css|svg|json)$/.test(name)) continue;
         const content = readFileSync(join(assets, name));
-        const brotli = brotliCompressSync(content, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: content.length } });
+        const brotli = brotliCompressSync(content, {
+          params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: content.length },
+        });
         const gzip = gzipSync(content, { level: 9 });
         if (brotli.length < content.length) writeFileSync(join(assets, `${name}.br`), brotli);
         if (gzip.length < content.length) writeFileSync(join(assets, `${name}.gz`), gzip);

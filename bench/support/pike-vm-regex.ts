@@ -18,7 +18,14 @@
  * nested quantifiers such as `(a+)+` (kept out so patterns stay portable to backtracking engines).
  */
 
-import { MAX_PATTERN_LENGTH, MAX_PROGRAM_SIZE, MAX_SUBJECT_LENGTH, Parser, PatternError, codePointLength } from '../../src/flows/condition-regex.js';
+import {
+  MAX_PATTERN_LENGTH,
+  MAX_PROGRAM_SIZE,
+  MAX_SUBJECT_LENGTH,
+  Parser,
+  PatternError,
+  codePointLength,
+} from '../../src/flows/condition-regex.js';
 import type { Node, SafeRegexResult } from '../../src/flows/condition-regex.js';
 
 // The pattern checks and the parser are the product's own (src/flows/condition-regex.ts): only the engine differs.

@@ -95,7 +95,9 @@ export async function runSandboxCommand(argv: string[], io: SandboxCommandIo = {
   out(`  reportsUrl   ${sandbox.reportsUrl}`);
   out(`  public key   ${sandbox.url}/__sandbox/public-key.pem`);
   for (const ws of sandbox.workspaces()) out(`  workspace    ${ws.id} "${ws.name}" (owner ${ws.ownerId}, ${ws.userIds.length} users)`);
-  out(`Install an add-on: curl -X POST ${sandbox.url}/__sandbox/install -H 'content-type: application/json' -d '{"manifestUrl":"http://localhost:8000/manifest"}'`);
+  out(
+    `Install an add-on: curl -X POST ${sandbox.url}/__sandbox/install -H 'content-type: application/json' -d '{"manifestUrl":"http://localhost:8000/manifest"}'`,
+  );
   if (io.handleSignals ?? true) {
     const stop = () => {
       void sandbox.close().finally(() => process.exit(0));

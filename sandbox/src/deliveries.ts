@@ -134,7 +134,11 @@ export class DeliveryLog {
     try {
       await this.post(record, request, body);
     } finally {
-      this.onAttempt?.(record, { body, ...(record.status !== undefined && { status: record.status }), responseBody: record.responseBody ?? record.error ?? '' });
+      this.onAttempt?.(record, {
+        body,
+        ...(record.status !== undefined && { status: record.status }),
+        responseBody: record.responseBody ?? record.error ?? '',
+      });
     }
   }
 

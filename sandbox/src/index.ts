@@ -40,7 +40,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     (record, attempt) => {
       if (record.kind === 'webhook' && record.webhookId) {
-        webhookLogs.record({ webhookId: record.webhookId, webhookEventStatusId: record.id, requestBody: attempt.body, statusCode: attempt.status ?? 0, responseBody: (attempt.responseBody ?? '').slice(0, 2000) });
+        webhookLogs.record({
+          webhookId: record.webhookId,
+          webhookEventStatusId: record.id,
+          requestBody: attempt.body,
+          statusCode: attempt.status ?? 0,
+          responseBody: (attempt.responseBody ?? '').slice(0, 2000),
+        });
       }
     },
   );
@@ -125,8 +131,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
   };
 
-  registerControlRoutes(app, () => sandbox, () => stats());
-  registerWebhookLogRoutes(app, { workspaces, installations, registry, tokens, plan: () => plan, validator: () => (validator ??= new SpecValidator('request')), webhookLogs });
+  registerControlRoutes(
+    app,
+    () => sandbox,
+    () => stats(),
+  );
+  registerWebhookLogRoutes(app, {
+    workspaces,
+    installations,
+    registry,
+    tokens,
+    plan: () => plan,
+    validator: () => (validator ??= new SpecValidator('request')),
+    webhookLogs,
+  });
 
   const stats = (): Record<string, unknown> => {
     const byStatus: Record<string, number> = {};

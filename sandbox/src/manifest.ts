@@ -17,15 +17,18 @@ export function readManifest(value: unknown): ManifestFacts {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ManifestError('Manifest must be a JSON object');
   const raw = value as Record<string, unknown>;
   const key = raw['key'];
-  if (typeof key !== 'string' || key.length < 2 || key.length > 50) throw new ManifestError('Manifest key must be a string of 2-50 characters');
+  if (typeof key !== 'string' || key.length < 2 || key.length > 50)
+    throw new ManifestError('Manifest key must be a string of 2-50 characters');
   const baseUrl = raw['baseUrl'];
-  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl)) throw new ManifestError('Manifest baseUrl must start with http:// or https://');
+  if (typeof baseUrl !== 'string' || !/^https?:\/\//.test(baseUrl))
+    throw new ManifestError('Manifest baseUrl must start with http:// or https://');
   const name = typeof raw['name'] === 'string' ? raw['name'] : key;
 
   const lifecycle = listOf(raw['lifecycle'], 'lifecycle').map((entry, i) => {
     const type = entry['type'];
     const path = entry['path'];
-    if (typeof type !== 'string' || !LIFECYCLE_TYPES.has(type)) throw new ManifestError(`lifecycle[${i}].type must be one of ${[...LIFECYCLE_TYPES].join(', ')}`);
+    if (typeof type !== 'string' || !LIFECYCLE_TYPES.has(type))
+      throw new ManifestError(`lifecycle[${i}].type must be one of ${[...LIFECYCLE_TYPES].join(', ')}`);
     if (typeof path !== 'string' || path.length === 0) throw new ManifestError(`lifecycle[${i}].path is required`);
     return { type, path };
   });

@@ -30,7 +30,10 @@ export function createPrng(seed: number): Prng {
     chance: (probability) => next() < probability,
     hex(count) {
       let out = '';
-      while (out.length < count) out += Math.floor(next() * 0x100000000).toString(16).padStart(8, '0');
+      while (out.length < count)
+        out += Math.floor(next() * 0x100000000)
+          .toString(16)
+          .padStart(8, '0');
       return out.slice(0, count);
     },
   };

@@ -58,13 +58,17 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
   });
 
   // Clockify's multipart operations (expenses, image upload): fields as text, files as UploadedFile.
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, async (request: FastifyRequest, raw: Buffer) => {
-    try {
-      return await parseMultipart(String(request.headers['content-type']), raw);
-    } catch {
-      throw new ClockifyError(400, 'Malformed multipart request body');
-    }
-  });
+  app.addContentTypeParser(
+    'multipart/form-data',
+    { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 },
+    async (request: FastifyRequest, raw: Buffer) => {
+      try {
+        return await parseMultipart(String(request.headers['content-type']), raw);
+      } catch {
+        throw new ClockifyError(400, 'Malformed multipart request body');
+      }
+    },
+  );
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
@@ -116,7 +120,8 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
       status: reply.statusCode,
     });
     if (reply.statusCode < 400) {
-      for (const e of state.events) void deps.dispatcher.dispatch(e.workspaceId, e.event, e.payload, e.trigger ? { trigger: e.trigger } : {});
+      for (const e of state.events)
+        void deps.dispatcher.dispatch(e.workspaceId, e.event, e.payload, e.trigger ? { trigger: e.trigger } : {});
     }
   });
 
@@ -156,7 +161,11 @@ async function guard(deps: ServerDeps, request: FastifyRequest, reply: FastifyRe
   // The spec's security: a few operations take a personal API key only (the sandbox issues none).
   if (match && !acceptsAddonToken(match.route.operation)) {
     recordViolation(deps, request, 'request', 401, 'an add-on token on an operation whose spec security takes an API key only');
-    return deny(reply, 401, 'Full authentication is required to access this resource: this operation accepts a personal API key (X-Api-Key), not an add-on token');
+    return deny(
+      reply,
+      401,
+      'Full authentication is required to access this resource: this operation accepts a personal API key (X-Api-Key), not an add-on token',
+    );
   }
   const token = await deps.tokens.verify(raw);
   const installation = token ? deps.installations.get(token.addonId) : undefined;
@@ -198,9 +207,12 @@ function recordViolation(deps: ServerDeps, request: FastifyRequest, kind: SpecVi
 /** What is wrong with a 2xx answer: its media type, or its body against the success schema. */
 function answerProblem(validator: SpecValidator, operation: OpenApiOperation, reply: FastifyReply, payload: unknown): string | undefined {
   const { schema, mediaType } = successMedia(operation);
-  const type = String(reply.getHeader('content-type') ?? '').split(';')[0]!.trim();
+  const type = String(reply.getHeader('content-type') ?? '')
+    .split(';')[0]!
+    .trim();
   if (!schema) return undefined;
-  if (mediaType === 'application/json' && type !== 'application/json') return `answered ${type || 'no content type'}, the spec says application/json`;
+  if (mediaType === 'application/json' && type !== 'application/json')
+    return `answered ${type || 'no content type'}, the spec says application/json`;
   if (type !== 'application/json') return undefined;
   let body: unknown;
   try {

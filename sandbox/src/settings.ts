@@ -20,7 +20,8 @@ export function settingsFromManifest(manifest: Record<string, unknown>, installe
   for (const entry of allSettings(tree)) {
     // "The value will be the user ID of the installer upon installation" (structured-settings docs).
     if (entry.type === 'USER_DROPDOWN_SINGLE' && !entry.value) entry.value = installerUserId;
-    if (entry.type === 'USER_DROPDOWN_MULTIPLE' && (!Array.isArray(entry.value) || entry.value.length === 0)) entry.value = [installerUserId];
+    if (entry.type === 'USER_DROPDOWN_MULTIPLE' && (!Array.isArray(entry.value) || entry.value.length === 0))
+      entry.value = [installerUserId];
   }
   return tree;
 }

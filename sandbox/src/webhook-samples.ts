@@ -64,7 +64,12 @@ export function samplePayload(event: string, ws: WorkspaceData): unknown {
 }
 
 const FINISHED_ENTRY_EVENTS = new Set([
-  'NEW_TIME_ENTRY', 'TIME_ENTRY_UPDATED', 'TIME_ENTRY_DELETED', 'TIMER_STOPPED', 'TIME_ENTRY_RESTORED', 'TIME_ENTRY_SPLIT',
+  'NEW_TIME_ENTRY',
+  'TIME_ENTRY_UPDATED',
+  'TIME_ENTRY_DELETED',
+  'TIMER_STOPPED',
+  'TIME_ENTRY_RESTORED',
+  'TIME_ENTRY_SPLIT',
 ]);
 
 const HEX24 = /^[0-9a-f]{24}$/;
@@ -73,7 +78,14 @@ class IdRewriter {
   private readonly mapped = new Map<string, string>();
   private readonly pools: Record<Role, string[]>;
   private readonly used: Record<Role, number> = {
-    workspace: 0, user: 0, project: 0, task: 0, client: 0, tag: 0, customField: 0, userGroup: 0,
+    workspace: 0,
+    user: 0,
+    project: 0,
+    task: 0,
+    client: 0,
+    tag: 0,
+    customField: 0,
+    userGroup: 0,
   };
 
   constructor(private readonly ws: WorkspaceData) {
@@ -87,10 +99,7 @@ class IdRewriter {
       user: [ws.ownerId, ...[...ws.users.keys()].filter((id) => id !== ws.ownerId)],
       project: anchor ? [anchor.id, ...others] : [],
       task: [...anchorTasks, ...[...ws.tasks.keys()].filter((id) => !anchorTasks.includes(id))],
-      client: [
-        ...(anchor?.clientId ? [anchor.clientId] : []),
-        ...[...ws.clients.keys()].filter((id) => id !== anchor?.clientId),
-      ],
+      client: [...(anchor?.clientId ? [anchor.clientId] : []), ...[...ws.clients.keys()].filter((id) => id !== anchor?.clientId)],
       tag: [...ws.tags.keys()],
       customField: [...ws.customFields.keys()],
       userGroup: [...ws.userGroups.keys()],
@@ -138,13 +147,19 @@ class IdRewriter {
     const id = obj['id'];
     if (typeof id === 'string' && typeof obj['name'] === 'string') {
       const entity =
-        role === 'project' ? this.ws.projects.get(id)
-        : role === 'task' ? this.ws.tasks.get(id)
-        : role === 'client' ? this.ws.clients.get(id)
-        : role === 'tag' ? this.ws.tags.get(id)
-        : role === 'user' ? this.ws.users.get(id)
-        : role === 'userGroup' ? this.ws.userGroups.get(id)
-        : undefined;
+        role === 'project'
+          ? this.ws.projects.get(id)
+          : role === 'task'
+            ? this.ws.tasks.get(id)
+            : role === 'client'
+              ? this.ws.clients.get(id)
+              : role === 'tag'
+                ? this.ws.tags.get(id)
+                : role === 'user'
+                  ? this.ws.users.get(id)
+                  : role === 'userGroup'
+                    ? this.ws.userGroups.get(id)
+                    : undefined;
       if (entity) obj['name'] = entity.name;
     }
     const clientId = obj['clientId'];

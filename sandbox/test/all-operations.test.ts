@@ -30,7 +30,12 @@ const NOT_2XX: Readonly<Record<string, string>> = {
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  sandbox = await startSandbox({ seed: { seed: 3, timeEntries: 30 }, rateLimitPerSecond: 100_000, validateResponses: true, dataDir: keys.dir });
+  sandbox = await startSandbox({
+    seed: { seed: 3, timeEntries: 30 },
+    rateLimitPerSecond: 100_000,
+    validateResponses: true,
+    dataDir: keys.dir,
+  });
   await sandbox.install({ manifest: manifestFor(receiver) });
   const installed = installedBody(receiver);
   token = installed.authToken;
@@ -38,7 +43,11 @@ beforeAll(async () => {
   addonId = installed.addonId;
   requestChecker().compileAll();
   // Real ids for the fields of example bodies, so the requests make sense (a project of this workspace).
-  const get = async (path: string) => (await (await fetch(sandbox.backendUrl + path, { headers: { 'x-addon-token': token } })).json()) as { id: string; projectId?: string }[];
+  const get = async (path: string) =>
+    (await (await fetch(sandbox.backendUrl + path, { headers: { 'x-addon-token': token } })).json()) as {
+      id: string;
+      projectId?: string;
+    }[];
   const projects = await get(`/v1/workspaces/${ws}/projects`);
   const tasks = await get(`/v1/workspaces/${ws}/projects/${projects[0]!.id}/tasks`);
   const owner = sandbox.workspaces().find((w) => w.id === ws)!.ownerId;
@@ -106,13 +115,22 @@ async function idFor(route: SpecRoute, name: string, resolved: Record<string, st
   const firstOf = async (method: string, specPath: string, pick: (json: any) => string | undefined, body?: unknown) => {
     const listRoute = specRoutes().find((r) => r.method === method && r.specPath === specPath)!;
     const query = new URLSearchParams(specPath.endsWith('/all') ? { start: '2020-01-01T00:00:00Z', end: '2030-01-01T00:00:00Z' } : {});
-    return pick((await send(listRoute, specPath.replace('{workspaceId}', ws), query, body === undefined ? {} : { json: body })).json) ?? `no-${name}`;
+    return (
+      pick((await send(listRoute, specPath.replace('{workspaceId}', ws), query, body === undefined ? {} : { json: body })).json) ??
+      `no-${name}`
+    );
   };
   const W = '/v1/workspaces/{workspaceId}';
   if (name === 'assignmentId') return firstOf('GET', `${W}/scheduling/assignments/all`, (json) => json[0]?.id);
   if (name === 'approvalRequestId') return firstOf('GET', `${W}/approval-requests`, (json) => json[0]?.approvalRequest?.id);
   if (name === 'policyId') return firstOf('GET', `${W}/time-off/policies`, (json) => json[0]?.id);
-  if (name === 'requestId') return firstOf('POST', `${W}/time-off/requests`, (json) => json.requests.find((r: { policyId: string }) => r.policyId === resolved['policyId'])?.id, {});
+  if (name === 'requestId')
+    return firstOf(
+      'POST',
+      `${W}/time-off/requests`,
+      (json) => json.requests.find((r: { policyId: string }) => r.policyId === resolved['policyId'])?.id,
+      {},
+    );
   const segments = route.specPath.split('/');
   const at = segments.indexOf(`{${name}}`);
   const collectionSpec = segments.slice(0, at).join('/');
@@ -126,7 +144,17 @@ async function idFor(route: SpecRoute, name: string, resolved: Record<string, st
     const first = Array.isArray(list) ? (list[0] as { id?: string } | undefined) : undefined;
     if (first?.id) return first.id;
   }
-  if (name === 'customFieldId') return ((await send(specRoutes().find((r) => r.method === 'GET' && r.specPath.endsWith('/custom-fields') && !r.specPath.includes('projects'))!, `/v1/workspaces/${ws}/custom-fields`, new URLSearchParams(), {})).json as { id: string }[])[0]!.id;
+  if (name === 'customFieldId')
+    return (
+      (
+        await send(
+          specRoutes().find((r) => r.method === 'GET' && r.specPath.endsWith('/custom-fields') && !r.specPath.includes('projects'))!,
+          `/v1/workspaces/${ws}/custom-fields`,
+          new URLSearchParams(),
+          {},
+        )
+      ).json as { id: string }[]
+    )[0]!.id;
   return 'no-id-for-' + name;
 }
 
@@ -169,7 +197,11 @@ describe('every operation of the spec', () => {
       }
       const requested = requestSchema(route);
       const example = requested ? buildExample(requested.schema, { params, arrayItems: 1, known }) : undefined;
-      const body = !requested ? {} : requested.mediaType === 'multipart/form-data' ? { form: formOf(example as Record<string, unknown>, requested.schema) } : { json: example };
+      const body = !requested
+        ? {}
+        : requested.mediaType === 'multipart/form-data'
+          ? { form: formOf(example as Record<string, unknown>, requested.schema) }
+          : { json: example };
       const before = sandbox.specViolations().length;
       const response = await send(route, path, query, body);
       const violations = sandbox.specViolations().slice(before);
@@ -177,7 +209,8 @@ describe('every operation of the spec', () => {
         if (response.status < 400) failures.push(`${operationId}: expected a refusal (${NOT_2XX[operationId]}), got ${response.status}`);
         continue;
       }
-      if (response.status >= 300) failures.push(`${operationId} ${route.method} ${path}: ${response.status} ${response.text.slice(0, 200)}`);
+      if (response.status >= 300)
+        failures.push(`${operationId} ${route.method} ${path}: ${response.status} ${response.text.slice(0, 200)}`);
       for (const v of violations) failures.push(`${operationId}: ${v.kind} violation: ${v.message}`);
     }
     expect(failures).toEqual([]);

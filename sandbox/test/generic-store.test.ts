@@ -10,7 +10,16 @@ let token: string;
 let ws: string;
 const keys = keysDirForFile();
 
-const HOOKS = ['EXPENSE_CREATED', 'EXPENSE_UPDATED', 'EXPENSE_DELETED', 'NEW_INVOICE', 'INVOICE_UPDATED', 'TIME_OFF_REQUESTED', 'TIME_OFF_REQUEST_APPROVED', 'ASSIGNMENT_CREATED'];
+const HOOKS = [
+  'EXPENSE_CREATED',
+  'EXPENSE_UPDATED',
+  'EXPENSE_DELETED',
+  'NEW_INVOICE',
+  'INVOICE_UPDATED',
+  'TIME_OFF_REQUESTED',
+  'TIME_OFF_REQUEST_APPROVED',
+  'ASSIGNMENT_CREATED',
+];
 
 beforeAll(async () => {
   receiver = await startReceiver();
@@ -32,7 +41,12 @@ afterAll(async () => {
 
 const received = (event: string) => receiver.received.filter((r) => r.path === `/hooks/${event}`).map((r) => r.body as Record<string, any>);
 
-async function multipart(method: string, path: string, fields: Record<string, string | string[]>, file?: { name: string; content: string }) {
+async function multipart(
+  method: string,
+  path: string,
+  fields: Record<string, string | string[]>,
+  file?: { name: string; content: string },
+) {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) for (const v of Array.isArray(value) ? value : [value]) form.append(name, v);
   if (file) form.append('file', new Blob([file.content], { type: 'image/png' }), file.name);
@@ -90,7 +104,9 @@ describe('generic store', () => {
     expect(updated.json.notes, updated.text).toBe('Taxi');
     expect((await call('GET', `/v1/workspaces/${ws}/expenses/${id}`)).json.notes).toBe('Taxi');
 
-    const listed = (await call('GET', `/v1/workspaces/${ws}/expenses?page-size=200`)).json.expenses.expenses.map((e: { id: string }) => e.id);
+    const listed = (await call('GET', `/v1/workspaces/${ws}/expenses?page-size=200`)).json.expenses.expenses.map(
+      (e: { id: string }) => e.id,
+    );
     expect(listed).toContain(id);
 
     expect((await call('DELETE', `/v1/workspaces/${ws}/expenses/${id}`)).status).toBe(200);
@@ -98,7 +114,11 @@ describe('generic store', () => {
 
     await sandbox.waitForDeliveries();
     expect(received('EXPENSE_CREATED').map((p) => p.id)).toContain(id);
-    expect(received('EXPENSE_CREATED').find((p) => p.id === id)).toMatchObject({ projectId: project.id, workspaceId: ws, notes: 'Train ticket' });
+    expect(received('EXPENSE_CREATED').find((p) => p.id === id)).toMatchObject({
+      projectId: project.id,
+      workspaceId: ws,
+      notes: 'Train ticket',
+    });
     // Shaped like Clockify's samples: the update and delete events name the expense by `expenseId`.
     expect(received('EXPENSE_UPDATED').find((p) => p.expenseId === id)).toMatchObject({ workspaceId: ws, categoryId: category.id });
     expect(received('EXPENSE_DELETED').map((p) => p.expenseId)).toContain(id);
@@ -106,7 +126,13 @@ describe('generic store', () => {
 
   it('gives every create its own id and keeps what was sent (invoices), renames stick, deletes remove', async () => {
     const client = (await call('GET', `/v1/workspaces/${ws}/clients`)).json[0];
-    const body = { clientId: client.id, currency: 'EUR', dueDate: '2024-05-01T00:00:00Z', issuedDate: '2024-04-01T00:00:00Z', number: 'INV-7' };
+    const body = {
+      clientId: client.id,
+      currency: 'EUR',
+      dueDate: '2024-05-01T00:00:00Z',
+      issuedDate: '2024-04-01T00:00:00Z',
+      number: 'INV-7',
+    };
     const a = await call('POST', `/v1/workspaces/${ws}/invoices`, body);
     const b = await call('POST', `/v1/workspaces/${ws}/invoices`, { ...body, number: 'INV-8' });
     expect(a.status, a.text).toBe(201);
@@ -114,7 +140,13 @@ describe('generic store', () => {
     expect(a.json).toMatchObject({ clientId: client.id, number: 'INV-7', currency: 'EUR' });
 
     const renamed = await call('PUT', `/v1/workspaces/${ws}/invoices/${a.json.id}`, {
-      currency: 'EUR', dueDate: '2024-05-01T00:00:00Z', issuedDate: '2024-04-01T00:00:00Z', number: 'INV-7b', discountPercent: 0, taxPercent: 0, tax2Percent: 0,
+      currency: 'EUR',
+      dueDate: '2024-05-01T00:00:00Z',
+      issuedDate: '2024-04-01T00:00:00Z',
+      number: 'INV-7b',
+      discountPercent: 0,
+      taxPercent: 0,
+      tax2Percent: 0,
     });
     expect(renamed.status, renamed.text).toBe(200);
     expect(renamed.json.number).toBe('INV-7b');
@@ -149,18 +181,29 @@ describe('generic store', () => {
     });
     expect(created.status, created.text).toBe(200);
     expect(created.json).toMatchObject({ userId, policyId: policy.id, note: 'Holiday' });
-    const approved = await call('PATCH', `/v1/workspaces/${ws}/time-off/policies/${policy.id}/requests/${created.json.id}`, { status: 'APPROVED' });
+    const approved = await call('PATCH', `/v1/workspaces/${ws}/time-off/policies/${policy.id}/requests/${created.json.id}`, {
+      status: 'APPROVED',
+    });
     expect(approved.status, approved.text).toBe(200);
     expect(approved.json.status.statusType).toBe('APPROVED');
     await sandbox.waitForDeliveries();
     expect(received('TIME_OFF_REQUESTED').find((p) => p.id === created.json.id)).toMatchObject({ userId, policyId: policy.id });
     expect(received('TIME_OFF_REQUEST_APPROVED').map((p) => p.id)).toContain(created.json.id);
-    expect((await call('POST', `/v1/workspaces/${ws}/time-off/policies/no-such-policy/requests`, { timeOffPeriod: { period: { start: '2024-06-03T00:00:00Z', end: '2024-06-04T00:00:00Z' } } })).status).toBe(404);
+    expect(
+      (
+        await call('POST', `/v1/workspaces/${ws}/time-off/policies/no-such-policy/requests`, {
+          timeOffPeriod: { period: { start: '2024-06-03T00:00:00Z', end: '2024-06-04T00:00:00Z' } },
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('entity changes answer JSON', async () => {
     for (const kind of ['created', 'updated']) {
-      const response = await call('GET', `/v1/workspaces/${ws}/entities/${kind}?type=PROJECT&start=2024-01-01T00:00:00Z&end=2024-02-01T00:00:00Z`);
+      const response = await call(
+        'GET',
+        `/v1/workspaces/${ws}/entities/${kind}?type=PROJECT&start=2024-01-01T00:00:00Z&end=2024-02-01T00:00:00Z`,
+      );
       expect(response.status, response.text).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/application\/json/);
     }
@@ -170,7 +213,13 @@ describe('generic store', () => {
 describe('invoice items', () => {
   it('are addressed by their order', async () => {
     const invoice = (await call('GET', `/v1/workspaces/${ws}/invoices`)).json.invoices[0];
-    const added = await call('POST', `/v1/workspaces/${ws}/invoices/${invoice.id}/items`, { itemType: 'Service', quantity: 1, unitPrice: 100, description: 'Work', applyTaxes: 'NONE' });
+    const added = await call('POST', `/v1/workspaces/${ws}/invoices/${invoice.id}/items`, {
+      itemType: 'Service',
+      quantity: 1,
+      unitPrice: 100,
+      description: 'Work',
+      applyTaxes: 'NONE',
+    });
     expect(added.status, added.text).toBe(200);
     const removed = await call('DELETE', `/v1/workspaces/${ws}/invoices/${invoice.id}/items/1`);
     expect(removed.status, removed.text).toBe(200);

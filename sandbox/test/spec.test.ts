@@ -11,7 +11,11 @@ describe('spec normalization', () => {
   });
 
   it('drops self-referencing oneOf and opens bare objects', () => {
-    const featurePlan = { type: 'object', oneOf: [{ $ref: '#/components/schemas/FeaturePlan' }], properties: { paidPlan: { type: 'boolean' } } };
+    const featurePlan = {
+      type: 'object',
+      oneOf: [{ $ref: '#/components/schemas/FeaturePlan' }],
+      properties: { paidPlan: { type: 'boolean' } },
+    };
     expect(normalizeSchema(featurePlan, {}, 'FeaturePlan')).toEqual({ type: 'object', properties: { paidPlan: { type: 'boolean' } } });
     expect(normalizeSchema({ type: 'object', description: 'any value' })).toEqual({});
   });
@@ -29,7 +33,9 @@ describe('spec normalization', () => {
 
 describe('route matching', () => {
   it('prefers literal segments and maps servers to /api, /reports and /auditlog', () => {
-    expect(matchSpecRoute('POST', '/api/v1/workspaces/w1/projects/from-template')?.route.specPath).toBe('/v1/workspaces/{workspaceId}/projects/from-template');
+    expect(matchSpecRoute('POST', '/api/v1/workspaces/w1/projects/from-template')?.route.specPath).toBe(
+      '/v1/workspaces/{workspaceId}/projects/from-template',
+    );
     expect(matchSpecRoute('GET', '/api/v1/workspaces/w1/projects/p1')?.params).toEqual({ workspaceId: 'w1', projectId: 'p1' });
     expect(matchSpecRoute('POST', '/reports/v1/workspaces/w1/reports/detailed')).toBeDefined();
     expect(matchSpecRoute('POST', '/api/v1/workspaces/w1/reports/detailed')).toBeUndefined();

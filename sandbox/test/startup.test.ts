@@ -111,7 +111,11 @@ describe('control endpoints and CLI', () => {
     const sandbox = await startSandbox({ seed: { timeEntries: 10 } });
     const receiver = await startReceiver();
     const post = (path: string, body: unknown) =>
-      fetch(`${sandbox.url}/__sandbox/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${sandbox.url}/__sandbox/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     try {
       const refused = await post('install', { manifest: { key: 'x' } });
       expect(refused.status).toBe(400);

@@ -73,7 +73,11 @@ export interface EntityPage {
 }
 
 /** Cached entities in (type, id) order, `limit` at a time; the cursor is opaque. */
-export async function listEntities(db: Executor, workspaceId: string, options: { type?: string; limit: number; cursor?: string }): Promise<EntityPage> {
+export async function listEntities(
+  db: Executor,
+  workspaceId: string,
+  options: { type?: string; limit: number; cursor?: string },
+): Promise<EntityPage> {
   const after = options.cursor ? decodeCursor(options.cursor) : undefined;
   let query = db
     .selectFrom('entity_cache')
@@ -93,7 +97,13 @@ export async function listEntities(db: Executor, workspaceId: string, options: {
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   return {
-    items: page.map((row) => ({ type: row.entity_type, id: row.entity_id, data: JSON.parse(row.data_json) as unknown, fetchedAt: Number(row.fetched_at), expiresAt: Number(row.expires_at) })),
+    items: page.map((row) => ({
+      type: row.entity_type,
+      id: row.entity_id,
+      data: JSON.parse(row.data_json) as unknown,
+      fetchedAt: Number(row.fetched_at),
+      expiresAt: Number(row.expires_at),
+    })),
     nextCursor: rows.length > options.limit && last ? encodeCursor({ type: last.entity_type, id: last.entity_id }) : null,
   };
 }
@@ -131,7 +141,8 @@ export function encodeCursor(position: { type: string; id: string }): string {
 export function decodeCursor(cursor: string): { type: string; id: string } | undefined {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') return { type: value[0], id: value[1] };
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string')
+      return { type: value[0], id: value[1] };
   } catch {
     // fall through
   }

@@ -22,14 +22,21 @@ export interface StartOptions extends RunOverrides {
   mode?: RunMode;
 }
 
-export type StartResult = { started: true; run: BootstrapRun } | { started: false; reason: 'already-running' | 'nothing-to-retry' | 'no-previous-run'; run?: BootstrapRun };
+export type StartResult =
+  | { started: true; run: BootstrapRun }
+  | { started: false; reason: 'already-running' | 'nothing-to-retry' | 'no-previous-run'; run?: BootstrapRun };
 
 /**
  * Creates a run with its first steps and queues the job, in the caller's transaction. One active run
  * per workspace: with one already pending or running nothing is created (a run whose job vanished —
  * its worker died on the last attempt — gets its job back instead).
  */
-export async function createRunInTransaction(runtime: Runtime, trx: Tx, workspaceId: string, options: StartOptions = {}): Promise<StartResult> {
+export async function createRunInTransaction(
+  runtime: Runtime,
+  trx: Tx,
+  workspaceId: string,
+  options: StartOptions = {},
+): Promise<StartResult> {
   await lockKey(trx, runtime.database.dialect, `bootstrap:${workspaceId}`);
   const now = runtime.now();
   const mode = options.mode ?? 'full';
@@ -58,9 +65,18 @@ export async function createRunInTransaction(runtime: Runtime, trx: Tx, workspac
       firstPage: firstPageOf(runtime.catalog.get(step.operationId)?.pagination ?? { kind: 'none' }),
     }));
   } else {
-    settings = runSettingsFrom(runtime.edition, await settingsIn(runtime, trx, workspaceId), runtime.config.bootstrap.maxPages, now, options);
+    settings = runSettingsFrom(
+      runtime.edition,
+      await settingsIn(runtime, trx, workspaceId),
+      runtime.config.bootstrap.maxPages,
+      now,
+      options,
+    );
     const plan = planBootstrap(runtime.catalog, planOptionsOf(settings, runtime.edition));
-    steps = rootSteps(plan, workspaceId).map((step) => ({ ...step, firstPage: firstPageOf(runtime.catalog.get(step.operationId)!.pagination) }));
+    steps = rootSteps(plan, workspaceId).map((step) => ({
+      ...step,
+      firstPage: firstPageOf(runtime.catalog.get(step.operationId)!.pagination),
+    }));
   }
 
   const id = newId(now);
@@ -109,9 +125,19 @@ export function onDeleted(runtime: Runtime) {
   };
 }
 
-async function enqueue(runtime: Runtime, trx: Tx, workspaceId: string, options: { withDedupeKey: boolean } = { withDedupeKey: true }): Promise<void> {
+async function enqueue(
+  runtime: Runtime,
+  trx: Tx,
+  workspaceId: string,
+  options: { withDedupeKey: boolean } = { withDedupeKey: true },
+): Promise<void> {
   await runtime.queue.enqueue(
-    { kind: JOB_BOOTSTRAP, workspaceId, ...(options.withDedupeKey ? { dedupeKey: bootstrapDedupeKey(workspaceId) } : {}), maxAttempts: JOB_MAX_ATTEMPTS },
+    {
+      kind: JOB_BOOTSTRAP,
+      workspaceId,
+      ...(options.withDedupeKey ? { dedupeKey: bootstrapDedupeKey(workspaceId) } : {}),
+      maxAttempts: JOB_MAX_ATTEMPTS,
+    },
     trx,
   );
 }
@@ -146,4 +172,3 @@ export function refusalOf(result: Exclude<StartResult, { started: true }>) {
       return new DomainError('no-previous-run', 'There is no previous bootstrap to retry.');
   }
 }
-

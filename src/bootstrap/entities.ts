@@ -13,7 +13,11 @@ export interface CachedEntity {
  * Entities keep Clockify's id (`id`, or `_id` in reports); those without one get a content hash, so a
  * rerun still lands on the same row. `idPrefix` scopes ids that repeat across parents.
  */
-export function entitiesOfPage(body: unknown, listPath: readonly string[] | undefined, options: { rawKey: string; idPrefix?: string }): { entities: CachedEntity[]; listLength: number } {
+export function entitiesOfPage(
+  body: unknown,
+  listPath: readonly string[] | undefined,
+  options: { rawKey: string; idPrefix?: string },
+): { entities: CachedEntity[]; listLength: number } {
   if (listPath === undefined) {
     if (body === null || body === undefined || body === '') return { entities: [], listLength: 0 };
     return { entities: [{ id: options.rawKey, data: body }], listLength: 1 };
@@ -51,7 +55,10 @@ export function entityIdOf(item: unknown): string {
 /** A stable key of an operation's parameters (the workspace left out: the cache is per workspace). `_` when there are none. */
 export function paramsKey(params: Record<string, unknown>, leaveOut: readonly string[] = []): string {
   const names = Object.keys(params)
-    .filter((name) => name !== 'workspaceId' && !leaveOut.includes(name) && params[name] !== undefined && params[name] !== null && params[name] !== '')
+    .filter(
+      (name) =>
+        name !== 'workspaceId' && !leaveOut.includes(name) && params[name] !== undefined && params[name] !== null && params[name] !== '',
+    )
     .sort();
   if (names.length === 0) return '_';
   const search = new URLSearchParams();

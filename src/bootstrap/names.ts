@@ -49,11 +49,21 @@ function parse(json: string): Record<string, unknown> {
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value : undefined);
 
 export function nameDirectory(workspaceId: string, rows: readonly Row[], sources: readonly { id: string; name: string }[]): NameDirectory {
-  const directory: NameDirectory = { workspace: { id: workspaceId, name: null }, users: [], projects: [], tasks: [], clients: [], tags: [], customFields: [], sources: sources.map((source) => ({ id: source.id, name: source.name })) };
+  const directory: NameDirectory = {
+    workspace: { id: workspaceId, name: null },
+    users: [],
+    projects: [],
+    tasks: [],
+    clients: [],
+    tags: [],
+    customFields: [],
+    sources: sources.map((source) => ({ id: source.id, name: source.name })),
+  };
   for (const row of rows) {
     const data = parse(row.data_json);
     if (row.entity_type === WORKSPACE_TYPE) {
-      if ((text(data.id) ?? row.entity_id) === workspaceId || directory.workspace.name === null) directory.workspace.name = text(data.name) ?? directory.workspace.name;
+      if ((text(data.id) ?? row.entity_id) === workspaceId || directory.workspace.name === null)
+        directory.workspace.name = text(data.name) ?? directory.workspace.name;
       continue;
     }
     const key = NAMED_TYPES[row.entity_type as keyof typeof NAMED_TYPES];

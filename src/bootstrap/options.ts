@@ -24,7 +24,13 @@ export interface RunOverrides {
   pageSize?: number;
 }
 
-export function runSettingsFrom(edition: EditionDefinition, settings: WorkspaceSettings, globalMaxPages: number, now: number, overrides: RunOverrides = {}): RunSettings {
+export function runSettingsFrom(
+  edition: EditionDefinition,
+  settings: WorkspaceSettings,
+  globalMaxPages: number,
+  now: number,
+  overrides: RunOverrides = {},
+): RunSettings {
   const timeEntryDaysBack = numberOr(settings.time_entry_days_back, 30, 1);
   return {
     // The setting asks, the edition allows.

@@ -21,7 +21,9 @@ export function pageInput(pagination: PaginationStyle, input: CallInput, page: n
     return { params, ...(input.body !== undefined ? { body: input.body } : {}) };
   }
   const body: Record<string, unknown> = isObject(input.body) ? { ...input.body } : {};
-  const target: Record<string, unknown> = pagination.container ? { ...(isObject(body[pagination.container]) ? (body[pagination.container] as Record<string, unknown>) : {}) } : body;
+  const target: Record<string, unknown> = pagination.container
+    ? { ...(isObject(body[pagination.container]) ? (body[pagination.container] as Record<string, unknown>) : {}) }
+    : body;
   target[pagination.pageField] = page;
   target[pagination.sizeField] = size;
   if (pagination.container) body[pagination.container] = target;

@@ -105,8 +105,16 @@ type HeavyBody = (window: TimeWindow, operation: Operation) => Record<string, un
 
 /** Query-style POSTs worth a snapshot, with the body each needs. Report dates are local date-times. */
 const HEAVY_QUERIES: Readonly<Record<string, HeavyBody>> = {
-  generateDetailedReport: (window) => ({ dateRangeStart: reportDate(window.start), dateRangeEnd: reportDate(window.end), detailedFilter: {} }),
-  generateSummaryReport: (window) => ({ dateRangeStart: reportDate(window.start), dateRangeEnd: reportDate(window.end), summaryFilter: { groups: ['PROJECT', 'USER'] } }),
+  generateDetailedReport: (window) => ({
+    dateRangeStart: reportDate(window.start),
+    dateRangeEnd: reportDate(window.end),
+    detailedFilter: {},
+  }),
+  generateSummaryReport: (window) => ({
+    dateRangeStart: reportDate(window.start),
+    dateRangeEnd: reportDate(window.end),
+    summaryFilter: { groups: ['PROJECT', 'USER'] },
+  }),
 };
 
 export interface PlanOptions {
@@ -210,7 +218,8 @@ function considerOperation(operation: Operation, catalogIndex: number, options: 
   for (const parameter of operation.parameters) {
     if (parameter.in !== 'query' || !parameter.required) continue;
     if (parameter.default !== undefined) params[parameter.name] = parameter.default;
-    else if (!(windowed && (parameter.name === 'start' || parameter.name === 'end'))) return { reason: `required query parameter ${parameter.name} has no safe value` };
+    else if (!(windowed && (parameter.name === 'start' || parameter.name === 'end')))
+      return { reason: `required query parameter ${parameter.name} has no safe value` };
   }
   if (windowed) {
     params.start = options.window.start;
@@ -232,7 +241,10 @@ function considerOperation(operation: Operation, catalogIndex: number, options: 
   const entityType = listPath === undefined ? `raw:${operationId}` : (ENTITY_TYPES[operationId] ?? entityTypeOf(operation.path));
   const rank = core ? coreRank + 1 : heavy ? 1000 + catalogIndex : 100 + catalogIndex;
   const body = heavyQuery ? heavyQuery(options.window, operation) : undefined;
-  const pageSize = operation.pagination.kind === 'none' ? undefined : Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, operation.pagination.maxSize ?? Infinity);
+  const pageSize =
+    operation.pagination.kind === 'none'
+      ? undefined
+      : Math.min(options.pageSize ?? DEFAULT_PAGE_SIZE, operation.pagination.maxSize ?? Infinity);
   return {
     operationId,
     entityType,
@@ -289,7 +301,9 @@ export function childSteps(plan: BootstrapPlan, parentOperationId: string, paren
 }
 
 export function plannedOperation(plan: BootstrapPlan, operationId: string): PlannedOperation | undefined {
-  return plan.roots.find((entry) => entry.operationId === operationId) ?? plan.dependents.find((entry) => entry.operationId === operationId);
+  return (
+    plan.roots.find((entry) => entry.operationId === operationId) ?? plan.dependents.find((entry) => entry.operationId === operationId)
+  );
 }
 
 /** Whether some dependent waits for this operation's entities. */

@@ -5,7 +5,11 @@ import type { BootstrapRun, StepWarning } from './store.js';
 export const PROGRESS_INTERVAL_MS = 250;
 
 /** The run as the status endpoint and live views show it; `cut` (from stepWarnings) names what a run left out. */
-export function runView(run: BootstrapRun, errors: { operationId: string; error: string }[] = [], cut?: { warnings: StepWarning[]; total: number }) {
+export function runView(
+  run: BootstrapRun,
+  errors: { operationId: string; error: string }[] = [],
+  cut?: { warnings: StepWarning[]; total: number },
+) {
   return {
     id: run.id,
     status: run.status,

@@ -110,7 +110,10 @@ async function executeRun(deps: RunnerDeps, run: BootstrapRun, context: RunnerCo
           if (stop.signal.aborted && !context.signal.aborted) return 'stopped';
           throw error;
         });
-        inFlight.set(step.stepKey, running.then((outcome) => ({ key: step.stepKey, outcome })));
+        inFlight.set(
+          step.stepKey,
+          running.then((outcome) => ({ key: step.stepKey, outcome })),
+        );
       }
       if (inFlight.size === 0) break;
       const { key, outcome } = await Promise.race(inFlight.values());
@@ -145,7 +148,13 @@ async function executeRun(deps: RunnerDeps, run: BootstrapRun, context: RunnerCo
   }
 }
 
-async function executeStep(deps: RunnerDeps, run: BootstrapRun, plan: BootstrapPlan, step: BootstrapStep, context: RunnerContext): Promise<StepOutcome> {
+async function executeStep(
+  deps: RunnerDeps,
+  run: BootstrapRun,
+  plan: BootstrapPlan,
+  step: BootstrapStep,
+  context: RunnerContext,
+): Promise<StepOutcome> {
   const { runtime, metrics } = deps;
   const db = runtime.database.db;
   const operation = runtime.catalog.get(step.operationId);
@@ -182,7 +191,10 @@ async function executeStep(deps: RunnerDeps, run: BootstrapRun, plan: BootstrapP
     }
 
     // Clockify answers may carry tokens (each webhook's authToken): the snapshot keeps them out, like every other record.
-    const { entities, listLength } = entitiesOfPage(runtime.redactor.redact(response.body), listPath, { rawKey, ...(idPrefix ? { idPrefix } : {}) });
+    const { entities, listLength } = entitiesOfPage(runtime.redactor.redact(response.body), listPath, {
+      rawKey,
+      ...(idPrefix ? { idPrefix } : {}),
+    });
     pagesFetched += 1;
     const reason = stopReason({
       pagination,
@@ -235,7 +247,13 @@ class CancelledWhileWaiting extends Error {}
  * 429s (Retry-After) a few times; if Clockify still refuses, the runner keeps backing off instead of
  * failing: a rate limit is a reason to be slower, never to give up. Cancellation is checked between waits.
  */
-async function fetchPage(deps: RunnerDeps, run: BootstrapRun, operation: Operation, input: ReturnType<typeof pageInput>, context: RunnerContext): Promise<ApiResponse> {
+async function fetchPage(
+  deps: RunnerDeps,
+  run: BootstrapRun,
+  operation: Operation,
+  input: ReturnType<typeof pageInput>,
+  context: RunnerContext,
+): Promise<ApiResponse> {
   const { runtime } = deps;
   for (let attempt = 0; ; attempt++) {
     try {
@@ -277,7 +295,12 @@ async function recordFailure(deps: RunnerDeps, run: BootstrapRun, step: Bootstra
  * — an operation stopped by max_pages, or a failed step skipped — is `completed_with_warnings`, never
  * a clean `completed`; its warnings (stepWarnings) name what was cut.
  */
-export async function finalize(deps: RunnerDeps, run: BootstrapRun, requested: 'completed' | 'cancelled' | 'failed', error: string | null = null): Promise<void> {
+export async function finalize(
+  deps: RunnerDeps,
+  run: BootstrapRun,
+  requested: 'completed' | 'cancelled' | 'failed',
+  error: string | null = null,
+): Promise<void> {
   const { runtime } = deps;
   const db = runtime.database.db;
   let status: 'completed' | 'completed_with_warnings' | 'cancelled' | 'failed' = requested;

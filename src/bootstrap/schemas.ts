@@ -7,7 +7,9 @@ const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =
 
 export const BootstrapRunView = Type.Object({
   id: Type.String(),
-  status: Type.Union(['pending', 'running', 'completed', 'completed_with_warnings', 'failed', 'cancelled'].map((status) => Type.Literal(status))),
+  status: Type.Union(
+    ['pending', 'running', 'completed', 'completed_with_warnings', 'failed', 'cancelled'].map((status) => Type.Literal(status)),
+  ),
   mode: Type.Union([Type.Literal('full'), Type.Literal('failed-only')]),
   operationsTotal: Type.Integer(),
   operationsDone: Type.Integer(),
@@ -17,7 +19,9 @@ export const BootstrapRunView = Type.Object({
   createdAt: Time,
   startedAt: OrNull(Time),
   finishedAt: OrNull(Time),
-  errors: Type.Array(Type.Object({ operationId: Type.String(), stepKey: Type.Optional(Type.String()), error: Type.String() }), { description: 'Failed steps (admins; at most 50).' }),
+  errors: Type.Array(Type.Object({ operationId: Type.String(), stepKey: Type.Optional(Type.String()), error: Type.String() }), {
+    description: 'Failed steps (admins; at most 50).',
+  }),
   warnings: Type.Optional(
     Type.Array(
       Type.Object({

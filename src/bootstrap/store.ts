@@ -47,7 +47,10 @@ export interface BootstrapStep {
   lastError: string | null;
 }
 
-export async function insertRun(db: Executor, run: { id: string; workspaceId: string; mode: RunMode; settings: RunSettings; now: number }): Promise<void> {
+export async function insertRun(
+  db: Executor,
+  run: { id: string; workspaceId: string; mode: RunMode; settings: RunSettings; now: number },
+): Promise<void> {
   await db
     .insertInto('bootstrap_runs')
     .values({
@@ -72,7 +75,13 @@ export async function insertRun(db: Executor, run: { id: string; workspaceId: st
 }
 
 /** Adds steps (ignoring keys the run already has) and returns how many were new. */
-export async function insertSteps(db: Executor, runId: string, workspaceId: string, steps: readonly (StepSpec & { firstPage: number })[], now: number): Promise<number> {
+export async function insertSteps(
+  db: Executor,
+  runId: string,
+  workspaceId: string,
+  steps: readonly (StepSpec & { firstPage: number })[],
+  now: number,
+): Promise<number> {
   let inserted = 0;
   for (let index = 0; index < steps.length; index += 100) {
     const chunk = steps.slice(index, index + 100);
@@ -108,7 +117,14 @@ export async function getRun(db: Executor, runId: string): Promise<BootstrapRun 
 }
 
 export async function latestRun(db: Executor, workspaceId: string): Promise<BootstrapRun | undefined> {
-  const row = await db.selectFrom('bootstrap_runs').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const row = await db
+    .selectFrom('bootstrap_runs')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row ? toRun(row) : undefined;
 }
 
@@ -127,10 +143,21 @@ export async function activeRun(db: Executor, workspaceId: string): Promise<Boot
 }
 
 export async function markRunStarted(db: Executor, runId: string, now: number): Promise<void> {
-  await db.updateTable('bootstrap_runs').set({ status: 'running', started_at: now, updated_at: now }).where('id', '=', runId).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('bootstrap_runs')
+    .set({ status: 'running', started_at: now, updated_at: now })
+    .where('id', '=', runId)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
-export async function finishRun(db: Executor, runId: string, status: Exclude<RunStatus, 'pending' | 'running'>, now: number, error: string | null = null): Promise<boolean> {
+export async function finishRun(
+  db: Executor,
+  runId: string,
+  status: Exclude<RunStatus, 'pending' | 'running'>,
+  now: number,
+  error: string | null = null,
+): Promise<boolean> {
   const result = await db
     .updateTable('bootstrap_runs')
     .set({ status, finished_at: now, updated_at: now, error })
@@ -160,20 +187,27 @@ export async function isCancelRequested(db: Executor, runId: string): Promise<bo
 export async function nextOpenStep(db: Executor, runId: string, excluding: readonly string[] = []): Promise<BootstrapStep | undefined> {
   let query = db.selectFrom('bootstrap_steps').selectAll().where('run_id', '=', runId).where('status', 'in', OPEN_STEP_STATUSES);
   if (excluding.length > 0) query = query.where('step_key', 'not in', excluding);
-  const row = await query
-    .orderBy('position')
-    .orderBy('step_key')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await query.orderBy('position').orderBy('step_key').limit(1).executeTakeFirst();
   return row ? toStep(row) : undefined;
 }
 
 export async function failedSteps(db: Executor, runId: string): Promise<BootstrapStep[]> {
-  const rows = await db.selectFrom('bootstrap_steps').selectAll().where('run_id', '=', runId).where('status', '=', 'failed').orderBy('position').orderBy('step_key').execute();
+  const rows = await db
+    .selectFrom('bootstrap_steps')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('status', '=', 'failed')
+    .orderBy('position')
+    .orderBy('step_key')
+    .execute();
   return rows.map(toStep);
 }
 
-export async function stepErrors(db: Executor, runId: string, limit: number): Promise<{ operationId: string; stepKey: string; error: string }[]> {
+export async function stepErrors(
+  db: Executor,
+  runId: string,
+  limit: number,
+): Promise<{ operationId: string; stepKey: string; error: string }[]> {
   const rows = await db
     .selectFrom('bootstrap_steps')
     .select(['operation_id', 'step_key', 'last_error'])
@@ -223,7 +257,8 @@ export async function stepWarnings(db: Executor, runId: string, limit: number): 
     operationId: row.operation_id,
     stepKey: row.step_key,
     kind: row.status === 'failed' ? 'failed' : 'page-cap',
-    message: row.status === 'failed' ? `Skipped after an error: ${row.last_error ?? 'failed'}` : (row.last_error ?? 'Stopped by the page cap.'),
+    message:
+      row.status === 'failed' ? `Skipped after an error: ${row.last_error ?? 'failed'}` : (row.last_error ?? 'Stopped by the page cap.'),
   }));
   return { warnings: warnings.slice(0, limit), total: warnings.length };
 }
@@ -241,12 +276,23 @@ export function warningSummary(warnings: readonly StepWarning[], total: number):
 }
 
 export async function countStepsByStatus(db: Executor, runId: string): Promise<Partial<Record<StepStatus, number>>> {
-  const rows = await db.selectFrom('bootstrap_steps').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).where('run_id', '=', runId).groupBy('status').execute();
+  const rows = await db
+    .selectFrom('bootstrap_steps')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+    .where('run_id', '=', runId)
+    .groupBy('status')
+    .execute();
   return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
 }
 
 export async function markStepRunning(db: Executor, step: BootstrapStep, now: number): Promise<void> {
-  await db.updateTable('bootstrap_steps').set({ status: 'running', updated_at: now }).where('run_id', '=', step.runId).where('step_key', '=', step.stepKey).where('status', '=', 'pending').execute();
+  await db
+    .updateTable('bootstrap_steps')
+    .set({ status: 'running', updated_at: now })
+    .where('run_id', '=', step.runId)
+    .where('step_key', '=', step.stepKey)
+    .where('status', '=', 'pending')
+    .execute();
 }
 
 export class LostStepError extends Error {
@@ -316,7 +362,11 @@ export async function failStep(trx: Tx, step: BootstrapStep, error: string, now:
 
 export async function addToOperationsTotal(db: Executor, runId: string, added: number, now: number): Promise<void> {
   if (added === 0) return;
-  await db.updateTable('bootstrap_runs').set((eb) => ({ operations_total: eb('operations_total', '+', added), updated_at: now })).where('id', '=', runId).execute();
+  await db
+    .updateTable('bootstrap_runs')
+    .set((eb) => ({ operations_total: eb('operations_total', '+', added), updated_at: now }))
+    .where('id', '=', runId)
+    .execute();
 }
 
 function toRun(row: BootstrapRunsTable): BootstrapRun {

@@ -20,7 +20,12 @@ export type Values = Record<string, string | boolean | undefined>;
 
 export function parse(args: string[], options: Options): { values: Values; positionals: string[] } {
   try {
-    const parsed = parseArgs({ args, options: { ...options, json: { type: 'boolean' }, sandbox: { type: 'string' } }, allowPositionals: true, strict: true });
+    const parsed = parseArgs({
+      args,
+      options: { ...options, json: { type: 'boolean' }, sandbox: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: parsed.values as Values, positionals: parsed.positionals };
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message.split('\n')[0]! : String(error));

@@ -14,7 +14,11 @@ import { startEditions } from './start.js';
 
 /** The sandbox and the three editions wired to it, installed, with links to open: every feature working offline in a minute. */
 export async function runDemo(args: string[], out: Output): Promise<number> {
-  const { values } = parse(args, { 'sandbox-port': { type: 'string' }, 'free-ports': { type: 'boolean' }, 'time-entries': { type: 'string' } });
+  const { values } = parse(args, {
+    'sandbox-port': { type: 'string' },
+    'free-ports': { type: 'boolean' },
+    'time-entries': { type: 'string' },
+  });
   const freePorts = values['free-ports'] === true;
   if (freePorts && values['sandbox-port'] !== undefined) throw new UsageError('--free-ports and --sandbox-port exclude each other');
   const sandboxPort = freePorts ? await pickFreePort() : integer(values['sandbox-port'] as string | undefined, 8100, '--sandbox-port');
@@ -30,20 +34,33 @@ export async function runDemo(args: string[], out: Output): Promise<number> {
   for (const edition of EDITIONS) {
     const port = freePorts ? await pickFreePort() : base.editions[edition.id].port;
     if (!freePorts && port !== 0 && !(await isPortFree(port))) {
-      throw explainListenError({ code: 'EADDRINUSE' }, getEdition(edition.id).name, port, `set ${edition.envPrefix}_PORT to a free port, or run the demo with --free-ports`);
+      throw explainListenError(
+        { code: 'EADDRINUSE' },
+        getEdition(edition.id).name,
+        port,
+        `set ${edition.envPrefix}_PORT to a free port, or run the demo with --free-ports`,
+      );
     }
     ports[edition.id] = port;
   }
 
   const logFile = join(base.dataDir, 'logs', 'demo.log');
   const shownLogFile = relative(process.cwd(), logFile) || logFile;
-  const logger = createLogger({ level: process.env.LOG_LEVEL ?? 'info', secretKeys: base.secretKeys, destination: logDestination(base.logFormat, { file: logFile }) });
+  const logger = createLogger({
+    level: process.env.LOG_LEVEL ?? 'info',
+    secretKeys: base.secretKeys,
+    destination: logDestination(base.logFormat, { file: logFile }),
+  });
 
   const { startSandbox } = await import('../../sandbox/src/index.js');
   out.info('Starting the Clockify sandbox…');
   let sandbox;
   try {
-    sandbox = await startSandbox({ port: sandboxPort, dataDir: join(base.dataDir, 'sandbox'), seed: { users: 5, projects: 40, timeEntries } });
+    sandbox = await startSandbox({
+      port: sandboxPort,
+      dataDir: join(base.dataDir, 'sandbox'),
+      seed: { users: 5, projects: 40, timeEntries },
+    });
   } catch (error) {
     throw explainListenError(error, 'the Clockify sandbox', sandboxPort, 'pass --sandbox-port N, or --free-ports');
   }
@@ -74,13 +91,21 @@ export async function runDemo(args: string[], out: Output): Promise<number> {
   for (const edition of editions) {
     const ec = edition.runtime.editionConfig;
     const installed = await sandbox.install({ manifestUrl: `${ec.baseUrl}/manifest` });
-    if (!installed.installed) throw new UserError(`installing ${ec.edition.name} failed: ${installed.error ?? `it answered ${installed.status}`} (details in ${shownLogFile})`);
+    if (!installed.installed)
+      throw new UserError(
+        `installing ${ec.edition.name} failed: ${installed.error ?? `it answered ${installed.status}`} (details in ${shownLogFile})`,
+      );
     // Universal Webhook's "call another system" template needs HTTP actions, off by default: the demo turns them on.
     if (ec.edition.capabilities.httpActions && ec.edition.settings.some((s) => s.id === 'enable_http_actions')) {
       await sandbox.updateSettings({ addonKey: ec.key, values: { enable_http_actions: true } });
     }
     const token = await sandbox.userToken({ addonKey: ec.key, role: 'OWNER' });
-    links[ec.edition.id] = { url: ec.baseUrl, manifest: `${ec.baseUrl}/manifest`, sidebar: `${ec.baseUrl}/sidebar?auth_token=${token}`, workspaceId: installed.workspaceId };
+    links[ec.edition.id] = {
+      url: ec.baseUrl,
+      manifest: `${ec.baseUrl}/manifest`,
+      sidebar: `${ec.baseUrl}/sidebar?auth_token=${token}`,
+      workspaceId: installed.workspaceId,
+    };
     out.step(`${ec.edition.name}: ${ec.baseUrl} installed in workspace ${installed.workspaceId}`);
   }
   recordRunningState(demoStatePath(base.dataDir), {

@@ -31,9 +31,14 @@ export async function runDeveloperCommand(command: string, args: string[], out: 
           : await where.sandbox.control<Answer>('uninstall', { addonKey: key, ...workspace });
       const name = getEdition(edition).name;
       if (command === 'install' && result.installed === false) {
-        throw new UserError(`installing ${name} failed: ${result.error ?? `the add-on answered ${result.status}`} (is it running at ${where.baseUrl(edition)}?)`);
+        throw new UserError(
+          `installing ${name} failed: ${result.error ?? `the add-on answered ${result.status}`} (is it running at ${where.baseUrl(edition)}?)`,
+        );
       }
-      out.result(result, `${command === 'install' ? 'Installed' : 'Uninstalled'} ${name} in workspace ${result.workspaceId} (the add-on answered ${result.status ?? '—'})`);
+      out.result(
+        result,
+        `${command === 'install' ? 'Installed' : 'Uninstalled'} ${name} in workspace ${result.workspaceId} (the add-on answered ${result.status ?? '—'})`,
+      );
       return 0;
     }
     case 'trigger':
@@ -89,6 +94,11 @@ async function sandboxCommand(args: string[], out: Output): Promise<number> {
   const keyDir = withData[withData.indexOf('--data-dir') + 1] ?? join(dataDir, 'sandbox');
   writeFileSync(join(keyDir, 'public-key.pem'), sandbox.publicKeyPem);
   out.step(`public key: ${join(keyDir, 'public-key.pem')}`);
-  recordRunningState(sandboxStatePath(dataDir), { pid: process.pid, startedAt: new Date().toISOString(), sandbox: sandbox.url, editions: {} });
+  recordRunningState(sandboxStatePath(dataDir), {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    sandbox: sandbox.url,
+    editions: {},
+  });
   return -1;
 }

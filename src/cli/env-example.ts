@@ -10,7 +10,10 @@ export function renderEnvExample(): string {
   ];
   for (const variable of allVariables()) {
     lines.push(`# ${variable.description}`);
-    if (variable.aliases) lines.push(`# Also read under the Python system's name${variable.aliases.length > 1 ? 's' : ''} ${variable.aliases.join(', ')} (alias; ${variable.name} is preferred).`);
+    if (variable.aliases)
+      lines.push(
+        `# Also read under the Python system's name${variable.aliases.length > 1 ? 's' : ''} ${variable.aliases.join(', ')} (alias; ${variable.name} is preferred).`,
+      );
     lines.push(variable.example !== undefined && !variable.secret ? `# ${variable.name}=${variable.example}` : `# ${variable.name}=`);
     lines.push('');
   }

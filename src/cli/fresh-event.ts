@@ -15,17 +15,38 @@ export interface WorkspaceSnapshot {
 }
 
 export const TIME_ENTRY_EVENTS = new Set([
-  'NEW_TIME_ENTRY', 'TIME_ENTRY_UPDATED', 'TIME_ENTRY_DELETED', 'TIMER_STOPPED', 'NEW_TIMER_STARTED', 'TIME_ENTRY_RESTORED', 'TIME_ENTRY_SPLIT',
+  'NEW_TIME_ENTRY',
+  'TIME_ENTRY_UPDATED',
+  'TIME_ENTRY_DELETED',
+  'TIMER_STOPPED',
+  'NEW_TIMER_STARTED',
+  'TIME_ENTRY_RESTORED',
+  'TIME_ENTRY_SPLIT',
 ]);
 
-const DESCRIPTIONS = ['Code review', 'Sprint planning', 'Customer call', 'Bug triage', 'Writing docs', 'Design review', 'Deploy to staging', 'Weekly sync', 'Onboarding', 'Invoice prep'];
+const DESCRIPTIONS = [
+  'Code review',
+  'Sprint planning',
+  'Customer call',
+  'Bug triage',
+  'Writing docs',
+  'Design review',
+  'Deploy to staging',
+  'Weekly sync',
+  'Onboarding',
+  'Invoice prep',
+];
 
 export type Pick = <T>(items: readonly T[]) => T | undefined;
 const randomPick: Pick = (items) => (items.length === 0 ? undefined : items[randomInt(items.length)]);
 
 /** A new 24-hex id like Clockify's ObjectIds (time-ordered prefix, random rest). */
 export function newObjectId(now = Date.now()): string {
-  return Math.floor(now / 1000).toString(16).padStart(8, '0') + randomBytes(8).toString('hex');
+  return (
+    Math.floor(now / 1000)
+      .toString(16)
+      .padStart(8, '0') + randomBytes(8).toString('hex')
+  );
 }
 
 /** ISO-8601 duration of whole seconds, as Clockify writes it (PT1H30M). */
@@ -38,15 +59,29 @@ export function isoDuration(seconds: number): string {
 
 const clockifyTime = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export function freshPayload(event: string, sample: unknown, data: WorkspaceSnapshot, options: { now?: number; pick?: Pick } = {}): Record<string, unknown> {
+export function freshPayload(
+  event: string,
+  sample: unknown,
+  data: WorkspaceSnapshot,
+  options: { now?: number; pick?: Pick } = {},
+): Record<string, unknown> {
   const now = options.now ?? Date.now();
   const pick = options.pick ?? randomPick;
   if (TIME_ENTRY_EVENTS.has(event) && data.timeEntry) return freshTimeEntry(event, data.timeEntry, now, pick);
-  const payload = (typeof sample === 'object' && sample !== null && !Array.isArray(sample) ? structuredClone(sample) : {}) as Record<string, unknown>;
+  const payload = (typeof sample === 'object' && sample !== null && !Array.isArray(sample) ? structuredClone(sample) : {}) as Record<
+    string,
+    unknown
+  >;
   const user = pick(data.users);
   const project = pick(data.projects);
   const tag = pick(data.tags);
-  rewriteIds(payload, { workspaceId: data.workspaceId, userId: user?.id, projectId: project?.id, clientId: project?.clientId ?? undefined, tagId: tag?.id });
+  rewriteIds(payload, {
+    workspaceId: data.workspaceId,
+    userId: user?.id,
+    projectId: project?.id,
+    clientId: project?.clientId ?? undefined,
+    tagId: tag?.id,
+  });
   // The event's own entity is new: a new id, so it is a new delivery, not a retry of an old one.
   const id = newObjectId(now);
   payload['id'] = id;
@@ -68,7 +103,10 @@ function freshTimeEntry(event: string, entry: Record<string, unknown>, now: numb
       ? { start: clockifyTime(now), end: null, duration: null }
       : { start: clockifyTime(now - seconds * 1000), end: clockifyTime(now), duration: isoDuration(seconds) };
   if (Array.isArray(payload['customFieldValues'])) {
-    payload['customFieldValues'] = (payload['customFieldValues'] as Record<string, unknown>[]).map((value) => ({ ...value, timeEntryId: id }));
+    payload['customFieldValues'] = (payload['customFieldValues'] as Record<string, unknown>[]).map((value) => ({
+      ...value,
+      timeEntryId: id,
+    }));
   }
   return payload;
 }

@@ -19,7 +19,9 @@ export function prettyLine(jsonLine: string): string {
     return jsonLine.endsWith('\n') ? jsonLine : `${jsonLine}\n`;
   }
   const time = typeof record['time'] === 'string' ? record['time'].slice(11, 19) : '';
-  const level = String(record['level'] ?? '').toUpperCase().padEnd(5);
+  const level = String(record['level'] ?? '')
+    .toUpperCase()
+    .padEnd(5);
   const fields = Object.entries(record)
     .filter(([key]) => !OMITTED.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);

@@ -11,7 +11,12 @@ import { DATA_POLICIES } from '../rooms.js';
  * One clean-up of an edition's database, for the command line (`cap retention`): opens the
  * database (migrating it like start-up does), runs, closes. Metrics go nowhere: the process exits.
  */
-export async function runRetentionOnce(editionId: EditionId, config: AppConfig, logger: Logger, now: number = Date.now()): Promise<RetentionReport> {
+export async function runRetentionOnce(
+  editionId: EditionId,
+  config: AppConfig,
+  logger: Logger,
+  now: number = Date.now(),
+): Promise<RetentionReport> {
   const editionConfig = config.editions[editionId];
   const database = await openDatabase(editionConfig.databaseUrl);
   try {

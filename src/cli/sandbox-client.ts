@@ -5,13 +5,18 @@ export class SandboxClient {
   constructor(readonly url: string) {}
 
   private unreachable(): UserError {
-    return new UserError(`no sandbox answers at ${this.url}; start one with "npm run cli -- demo" (or "npm run cli -- sandbox"), or pass --sandbox URL`);
+    return new UserError(
+      `no sandbox answers at ${this.url}; start one with "npm run cli -- demo" (or "npm run cli -- sandbox"), or pass --sandbox URL`,
+    );
   }
 
   async control<T = unknown>(path: string, body?: unknown): Promise<T> {
     let response: Response;
     try {
-      response = await fetch(`${this.url}/__sandbox/${path}`, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      response = await fetch(
+        `${this.url}/__sandbox/${path}`,
+        body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+      );
     } catch {
       throw this.unreachable();
     }
@@ -37,7 +42,8 @@ export class SandboxClient {
     } catch {
       data = { message: text.slice(0, 200) };
     }
-    if (!response.ok) throw new UserError(`the sandbox refused: ${(data as { message?: string } | null)?.message ?? `HTTP ${response.status}`}`);
+    if (!response.ok)
+      throw new UserError(`the sandbox refused: ${(data as { message?: string } | null)?.message ?? `HTTP ${response.status}`}`);
     return data as T;
   }
 }
@@ -45,5 +51,12 @@ export class SandboxClient {
 export interface SandboxInfo {
   url: string;
   workspaces: { id: string; name: string; ownerId: string; userIds: string[] }[];
-  installations: { addonId: string; addonKey: string; workspaceId: string; baseUrl: string; status: string; webhooks: { event: string; url: string }[] }[];
+  installations: {
+    addonId: string;
+    addonKey: string;
+    workspaceId: string;
+    baseUrl: string;
+    status: string;
+    webhooks: { event: string; url: string }[];
+  }[];
 }

@@ -16,7 +16,8 @@ interface SettingsTree {
   tabs: { settings?: SettingEntry[]; groups?: { settings?: SettingEntry[] }[] }[];
 }
 
-const flatten = (tree: SettingsTree): SettingEntry[] => tree.tabs.flatMap((tab) => [...(tab.settings ?? []), ...(tab.groups ?? []).flatMap((group) => group.settings ?? [])]);
+const flatten = (tree: SettingsTree): SettingEntry[] =>
+  tree.tabs.flatMap((tab) => [...(tab.settings ?? []), ...(tab.groups ?? []).flatMap((group) => group.settings ?? [])]);
 
 /** Text from the command line as the value Clockify's settings screen would store for that type of setting. */
 export function settingValue(setting: SettingEntry, raw: string): unknown {
@@ -30,7 +31,10 @@ export function settingValue(setting: SettingEntry, raw: string): unknown {
       return number;
     }
     case 'USER_DROPDOWN_MULTIPLE':
-      return raw.split(',').map((part) => part.trim()).filter(Boolean);
+      return raw
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean);
     default:
       return raw;
   }
@@ -47,7 +51,8 @@ export async function showOrChangeSettings(args: string[], out: Output): Promise
   const info = await where.sandbox.control<SandboxInfo>('info');
   const workspaceId = (values['workspace'] as string | undefined) ?? info.workspaces[0]?.id;
   const installation = info.installations.find((i) => i.addonKey === key && i.workspaceId === workspaceId);
-  if (!installation) throw new UserError(`${name} is not installed in workspace ${workspaceId}; install it first: npm run cli -- install ${edition}`);
+  if (!installation)
+    throw new UserError(`${name} is not installed in workspace ${workspaceId}; install it first: npm run cli -- install ${edition}`);
   // What Clockify shows on its settings screen: the stored values, read as the workspace owner.
   const { token } = await where.sandbox.control<{ token: string }>('token', { addonKey: key, workspaceId });
   const tree = await where.sandbox.api<SettingsTree>(token, `/addon/workspaces/${workspaceId}/settings`);
@@ -56,7 +61,10 @@ export async function showOrChangeSettings(args: string[], out: Output): Promise
   if (assignments.length === 0) {
     out.result(
       { workspaceId, settings: settings.map(({ id, name: label, type, value }) => ({ id, name: label, type, value })) },
-      [`${name} settings in workspace ${workspaceId} (change one: npm run cli -- settings ${edition} ID=VALUE):`, ...settings.map((s) => `  ${s.id.padEnd(26)} ${JSON.stringify(s.value).padEnd(12)} ${s.name}`)].join('\n'),
+      [
+        `${name} settings in workspace ${workspaceId} (change one: npm run cli -- settings ${edition} ID=VALUE):`,
+        ...settings.map((s) => `  ${s.id.padEnd(26)} ${JSON.stringify(s.value).padEnd(12)} ${s.name}`),
+      ].join('\n'),
     );
     return 0;
   }
@@ -69,12 +77,18 @@ export async function showOrChangeSettings(args: string[], out: Output): Promise
     if (!setting) throw new UsageError(`${name} has no setting "${match[1]}"; it has: ${settings.map((s) => s.id).join(', ')}`);
     changes[setting.id] = settingValue(setting, match[2]!);
   }
-  const result = await where.sandbox.control<{ status?: number; error?: string; body?: { detail?: string } }>('settings', { addonKey: key, workspaceId, values: changes });
+  const result = await where.sandbox.control<{ status?: number; error?: string; body?: { detail?: string } }>('settings', {
+    addonKey: key,
+    workspaceId,
+    values: changes,
+  });
   const ok = result.status !== undefined && result.status >= 200 && result.status < 300;
   if (!ok) throw new UserError(`${name} refused the settings: ${result.body?.detail ?? result.error ?? `it answered ${result.status}`}`);
   out.result(
     { workspaceId, changed: changes, status: result.status },
-    `${name} in workspace ${workspaceId}: ${Object.entries(changes).map(([id, value]) => `${id} = ${JSON.stringify(value)}`).join(', ')} (the add-on answered ${result.status})`,
+    `${name} in workspace ${workspaceId}: ${Object.entries(changes)
+      .map(([id, value]) => `${id} = ${JSON.stringify(value)}`)
+      .join(', ')} (the add-on answered ${result.status})`,
   );
   return 0;
 }

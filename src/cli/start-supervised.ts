@@ -15,9 +15,15 @@ export async function startSupervised(out: Output): Promise<number> {
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   for (const edition of EDITIONS) {
     const port = config.editions[edition.id].port;
-    if (port !== 0 && !(await isPortFree(port, host))) throw explainListenError({ code: 'EADDRINUSE' }, edition.name, port, portVariableHint(edition.id));
+    if (port !== 0 && !(await isPortFree(port, host)))
+      throw explainListenError({ code: 'EADDRINUSE' }, edition.name, port, portVariableHint(edition.id));
   }
-  const logger = createLogger({ level: config.logLevel, secretKeys: config.secretKeys, destination: logDestination(config.logFormat, 'stderr'), base: { pid: process.pid, component: 'supervisor' } });
+  const logger = createLogger({
+    level: config.logLevel,
+    secretKeys: config.secretKeys,
+    destination: logDestination(config.logFormat, 'stderr'),
+    base: { pid: process.pid, component: 'supervisor' },
+  });
   const supervisor = new Supervisor({ editions: EDITIONS.map((e) => e.id), logger });
 
   let signals = 0;

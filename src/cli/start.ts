@@ -23,7 +23,12 @@ export function logConfigWarnings(config: AppConfig, logger: Logger): void {
 }
 
 /** Starts the chosen editions in this process and stops them all cleanly on SIGTERM / SIGINT (a second signal exits at once). */
-export async function startEditions(config: AppConfig, logger: Logger, editionIds: EditionId[] = EDITIONS.map((e) => e.id), options: StartEditionsOptions = {}): Promise<RunningEdition[]> {
+export async function startEditions(
+  config: AppConfig,
+  logger: Logger,
+  editionIds: EditionId[] = EDITIONS.map((e) => e.id),
+  options: StartEditionsOptions = {},
+): Promise<RunningEdition[]> {
   const running: RunningEdition[] = [];
   logConfigWarnings(config, logger);
   try {

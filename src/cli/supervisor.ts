@@ -113,7 +113,11 @@ export class Supervisor {
   private launch(slot: Slot, first?: { onReady: () => void; onEarlyExit: (reason: string, code: number) => void }): void {
     const name = getEdition(slot.id).name;
     const args = this.options.childCommand?.(slot.id) ?? [...process.execArgv, process.argv[1]!, 'start', '--edition', slot.id];
-    const child = spawn(process.execPath, args, { env: this.options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], detached: true });
+    const child = spawn(process.execPath, args, {
+      env: this.options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+    });
     slot.child = child;
     slot.startedAt = Date.now();
     slot.lastError = '';
@@ -148,7 +152,10 @@ export class Supervisor {
       const ranMs = Date.now() - slot.startedAt;
       slot.crashes = ranMs >= (this.options.stableAfterMs ?? 60_000) ? 1 : slot.crashes + 1;
       const delay = backoffDelay(slot.crashes, this.options.initialBackoffMs ?? 500, this.options.maxBackoffMs ?? 30_000);
-      this.options.logger.error({ edition: slot.id, childPid: child.pid, code, signal, ranMs, restartInMs: delay, consecutiveCrashes: slot.crashes }, `${name} ${reason}; restarting in ${delay} ms`);
+      this.options.logger.error(
+        { edition: slot.id, childPid: child.pid, code, signal, ranMs, restartInMs: delay, consecutiveCrashes: slot.crashes },
+        `${name} ${reason}; restarting in ${delay} ms`,
+      );
       slot.restartTimer = setTimeout(() => this.launch(slot), delay);
     });
   }

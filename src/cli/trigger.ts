@@ -20,7 +20,12 @@ interface DeliveryAnswer {
 
 /** `trigger <EVENT>`: a fresh event each time (or the last one again with --replay), and what each edition answered. */
 export async function runTrigger(args: string[], out: Output): Promise<number> {
-  const { values, positionals } = parse(args, { payload: { type: 'string' }, workspace: { type: 'string' }, edition: { type: 'string' }, replay: { type: 'boolean' } });
+  const { values, positionals } = parse(args, {
+    payload: { type: 'string' },
+    workspace: { type: 'string' },
+    edition: { type: 'string' },
+    replay: { type: 'boolean' },
+  });
   const where = locate(values);
   const config = loadConfig();
   const addonKey = values['edition'] ? config.editions[editionArg(values['edition'] as string)].key : undefined;
@@ -32,7 +37,8 @@ export async function runTrigger(args: string[], out: Output): Promise<number> {
   if (values['replay']) {
     const last = readLastTrigger(where.dataDir);
     if (!last) throw new UserError('nothing to replay yet: trigger an event first, e.g. npm run cli -- trigger NEW_TIME_ENTRY');
-    if (positionals[0] && positionals[0] !== last.event) throw new UsageError(`the last event sent was ${last.event}, not ${positionals[0]}`);
+    if (positionals[0] && positionals[0] !== last.event)
+      throw new UsageError(`the last event sent was ${last.event}, not ${positionals[0]}`);
     ({ event, payload, workspaceId } = last);
   } else {
     event = positionals[0] ?? '';
@@ -44,7 +50,12 @@ export async function runTrigger(args: string[], out: Output): Promise<number> {
     payload = values['payload'] ? readJsonFile(values['payload'] as string) : await generate(where.sandbox, info, workspaceId, event);
   }
 
-  const { deliveries } = await where.sandbox.control<{ deliveries: DeliveryAnswer[] }>('trigger', { event, payload, workspaceId, ...(addonKey ? { addonKey } : {}) });
+  const { deliveries } = await where.sandbox.control<{ deliveries: DeliveryAnswer[] }>('trigger', {
+    event,
+    payload,
+    workspaceId,
+    ...(addonKey ? { addonKey } : {}),
+  });
   writeLastTrigger(where.dataDir, { event, payload, workspaceId, ...(addonKey ? { addonKey } : {}) });
   const id = (payload as { id?: unknown } | null)?.id;
   const lines = deliveries.map((delivery) => `  ${editionName(delivery.addonKey).padEnd(18)} ${answerOf(delivery)}`);
@@ -52,7 +63,10 @@ export async function runTrigger(args: string[], out: Output): Promise<number> {
     { event, workspaceId, payload, deliveries },
     deliveries.length === 0
       ? `${event}: no installed edition subscribes to it in workspace ${workspaceId} (install one: npm run cli -- install api-studio)`
-      : [`${event}${typeof id === 'string' ? ` ${id}` : ''}${values['replay'] ? ' (replayed)' : ''} → ${deliveries.length} webhook${deliveries.length === 1 ? '' : 's'}`, ...lines].join('\n'),
+      : [
+          `${event}${typeof id === 'string' ? ` ${id}` : ''}${values['replay'] ? ' (replayed)' : ''} → ${deliveries.length} webhook${deliveries.length === 1 ? '' : 's'}`,
+          ...lines,
+        ].join('\n'),
   );
   return deliveries.length > 0 && deliveries.every((delivery) => delivery.state !== 'FAILED') ? 0 : 1;
 }
@@ -81,7 +95,8 @@ function answerOf(delivery: DeliveryAnswer): string {
 /** Reads the workspace through the sandbox's REST API as its owner, then builds a new event from it. */
 async function generate(sandbox: SandboxClient, info: SandboxInfo, workspaceId: string, event: string): Promise<unknown> {
   const installation = info.installations.find((i) => i.workspaceId === workspaceId && i.status === 'ACTIVE');
-  if (!installation) throw new UserError(`nothing is installed in workspace ${workspaceId}; install an edition first: npm run cli -- install api-studio`);
+  if (!installation)
+    throw new UserError(`nothing is installed in workspace ${workspaceId}; install an edition first: npm run cli -- install api-studio`);
   const { token } = await sandbox.control<{ token: string }>('token', { addonKey: installation.addonKey, workspaceId });
   const base = `/v1/workspaces/${workspaceId}`;
   const [users, projects, tags] = await Promise.all([
@@ -93,7 +108,10 @@ async function generate(sandbox: SandboxClient, info: SandboxInfo, workspaceId: 
   if (TIME_ENTRY_EVENTS.has(event)) {
     // A real entry of a random user is the model: its project, task, tags and user are consistent.
     for (const user of [...users].sort(() => Math.random() - 0.5)) {
-      const entries = await sandbox.api<Record<string, unknown>[]>(token, `${base}/user/${user.id}/time-entries?hydrated=true&page-size=20`);
+      const entries = await sandbox.api<Record<string, unknown>[]>(
+        token,
+        `${base}/user/${user.id}/time-entries?hydrated=true&page-size=20`,
+      );
       const finished = entries.filter((entry) => (entry['timeInterval'] as { end?: unknown } | undefined)?.end);
       if (finished.length > 0) {
         snapshot.timeEntry = finished[Math.floor(Math.random() * finished.length)];

@@ -30,6 +30,15 @@ export function createApiCallLogger(database: Database, logger: Logger) {
     } catch (error) {
       logger.warn({ err: error }, 'could not record an API call');
     }
-    logger.debug({ workspaceId: record.workspaceId, operationId: record.operationId, status: record.status, durationMs: record.durationMs, attempts: record.attempts }, 'clockify call');
+    logger.debug(
+      {
+        workspaceId: record.workspaceId,
+        operationId: record.operationId,
+        status: record.status,
+        durationMs: record.durationMs,
+        attempts: record.attempts,
+      },
+      'clockify call',
+    );
   };
 }

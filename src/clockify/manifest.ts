@@ -36,7 +36,9 @@ export function buildManifest({ edition, key, baseUrl, settingDefaults = {} }: M
     .map((group) => ({
       id: group,
       title: GROUP_TITLES[group],
-      settings: edition.settings.filter((setting) => setting.group === group).map((setting) => manifestSetting(setting, settingDefaults[setting.id])),
+      settings: edition.settings
+        .filter((setting) => setting.group === group)
+        .map((setting) => manifestSetting(setting, settingDefaults[setting.id])),
     }))
     .filter((group) => group.settings.length > 0);
 

@@ -95,7 +95,11 @@ export class TokenVerifier {
 
   constructor(private readonly options: TokenVerifierOptions) {
     this.staticKey = importSPKI(options.publicKeyPem, 'RS256');
-    if (options.jwksUrl) this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cacheMaxAge: 10 * 60_000, cooldownDuration: options.jwksCooldownMs ?? 30_000 });
+    if (options.jwksUrl)
+      this.jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+        cacheMaxAge: 10 * 60_000,
+        cooldownDuration: options.jwksCooldownMs ?? 30_000,
+      });
     this.skew = options.clockSkewSeconds ?? 60;
     this.now = options.now ?? Date.now;
   }
@@ -160,15 +164,18 @@ export class TokenVerifier {
     if (typeof claims.nbf === 'number' && claims.nbf - this.skew > nowSeconds) throw new TokenRejectedError('not_yet_valid', context);
     // Lifecycle events are ordered by `iat`: a token dated ahead of our clock would make every genuine
     // event after it look stale (an uninstall ignored), so beyond the skew it is no token of Clockify's.
-    if (typeof claims.iat === 'number' && claims.iat - this.skew > nowSeconds) throw new TokenRejectedError('issued_in_the_future', context);
+    if (typeof claims.iat === 'number' && claims.iat - this.skew > nowSeconds)
+      throw new TokenRejectedError('issued_in_the_future', context);
     // A user token is handed to a browser: it must expire.
     if (context === 'user' && typeof claims.exp !== 'number') throw new TokenRejectedError('missing_exp', context);
     // Only user tokens carry the viewer's role, and every workspace member has one in the sidebar URL:
     // offered as a lifecycle, installation or webhook token it would let any member pause, reconfigure or reinstall the add-on.
     if (context !== 'user' && claims.workspaceRole !== undefined) throw new TokenRejectedError('user_token', context);
     if (typeof claims.workspaceId !== 'string' || claims.workspaceId.length === 0) throw new TokenRejectedError('malformed', context);
-    if (expect.workspaceId !== undefined && claims.workspaceId !== expect.workspaceId) throw new TokenRejectedError('workspace_mismatch', context);
-    if (expect.addonId !== undefined && claims.addonId !== undefined && claims.addonId !== expect.addonId) throw new TokenRejectedError('addon_mismatch', context);
+    if (expect.workspaceId !== undefined && claims.workspaceId !== expect.workspaceId)
+      throw new TokenRejectedError('workspace_mismatch', context);
+    if (expect.addonId !== undefined && claims.addonId !== undefined && claims.addonId !== expect.addonId)
+      throw new TokenRejectedError('addon_mismatch', context);
   }
 }
 
@@ -180,4 +187,3 @@ function reasonFor(error: unknown): RejectionReason {
   if (error instanceof errors.JWKSNoMatchingKey) return 'unknown_key';
   return 'malformed';
 }
-

@@ -19,10 +19,7 @@ export interface EnvVar<T> {
 
 export class ConfigError extends Error {
   constructor(public readonly problems: { name: string; message: string }[]) {
-    super(
-      'Invalid configuration:\n' +
-        problems.map((problem) => `  - ${problem.name}: ${problem.message}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((problem) => `  - ${problem.name}: ${problem.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }

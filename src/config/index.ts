@@ -85,7 +85,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   if (nodeEnv === 'production') {
     if (!encryptionKey && !reader.problems.some((p) => p.name === g.ADDON_ENCRYPTION_KEY.name)) {
-      reader.problems.push({ name: g.ADDON_ENCRYPTION_KEY.name, message: `required when NODE_ENV=production; expected ${g.ADDON_ENCRYPTION_KEY.expects}` });
+      reader.problems.push({
+        name: g.ADDON_ENCRYPTION_KEY.name,
+        message: `required when NODE_ENV=production; expected ${g.ADDON_ENCRYPTION_KEY.expects}`,
+      });
     }
     if (!requireSignatureVerification) {
       reader.problems.push({ name: g.REQUIRE_SIGNATURE_VERIFICATION.name, message: 'must be true when NODE_ENV=production' });
@@ -145,7 +148,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       backgroundPerSecond: reader.withDefault(g.BOOTSTRAP_RATE_LIMIT_RPS, Math.min(25, perSecond)),
     },
     bootstrap: { maxPages: reader.withDefault(g.BOOTSTRAP_MAX_PAGES, 1000), concurrency: reader.withDefault(g.BOOTSTRAP_CONCURRENCY, 4) },
-    webhooks: { dedupWindowHours: reader.withDefault(g.WEBHOOK_DEDUP_WINDOW_HOURS, 24), reconcileIntervalMinutes: reader.withDefault(g.WEBHOOK_RECONCILE_INTERVAL_MINUTES, 60), reconcileAfterFailures: reader.withDefault(g.WEBHOOK_RECONCILE_AFTER_FAILURES, 10) },
+    webhooks: {
+      dedupWindowHours: reader.withDefault(g.WEBHOOK_DEDUP_WINDOW_HOURS, 24),
+      reconcileIntervalMinutes: reader.withDefault(g.WEBHOOK_RECONCILE_INTERVAL_MINUTES, 60),
+      reconcileAfterFailures: reader.withDefault(g.WEBHOOK_RECONCILE_AFTER_FAILURES, 10),
+    },
     jobs: {
       concurrency: reader.withDefault(g.WORKER_CONCURRENCY, 8),
       leaseSeconds: reader.withDefault(g.JOB_LEASE_SECONDS, 30),
@@ -167,12 +174,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     warnings: [],
   };
   if (config.rateLimit.backgroundPerSecond > config.rateLimit.perSecond) {
-    reader.problems.push({ name: g.BOOTSTRAP_RATE_LIMIT_RPS.name, message: `must not exceed RATE_LIMIT_RPS (${config.rateLimit.perSecond})` });
+    reader.problems.push({
+      name: g.BOOTSTRAP_RATE_LIMIT_RPS.name,
+      message: `must not exceed RATE_LIMIT_RPS (${config.rateLimit.perSecond})`,
+    });
   }
   if (reader.problems.length > 0) throw new ConfigError(reader.problems);
   const variables = allVariables();
   const aliasTargets = new Map(variables.flatMap((variable) => (variable.aliases ?? []).map((alias) => [alias, variable.name] as const)));
-  const known = new Set([...variables.map((variable) => variable.name), ...aliasTargets.keys(), ...Object.keys(IGNORED_PYTHON_VARIABLES), ...PYTHON_TOOLING_VARIABLES]);
+  const known = new Set([
+    ...variables.map((variable) => variable.name),
+    ...aliasTargets.keys(),
+    ...Object.keys(IGNORED_PYTHON_VARIABLES),
+    ...PYTHON_TOOLING_VARIABLES,
+  ]);
   config.warnings = configWarnings(source, reader.aliasesUsed, known, aliasTargets);
   return config;
 }
@@ -187,7 +202,10 @@ function readPublicKey(reader: EnvReader): { pem: string; source: AppConfig['clo
       if (!pem.includes('BEGIN PUBLIC KEY')) throw new Error('the file holds no PEM public key');
       return { pem, source: 'CLOCKIFY_PUBLIC_KEY_PATH' };
     } catch (error) {
-      reader.problems.push({ name: 'CLOCKIFY_PUBLIC_KEY_PATH', message: `${error instanceof Error ? error.message : error}; expected a readable PEM file` });
+      reader.problems.push({
+        name: 'CLOCKIFY_PUBLIC_KEY_PATH',
+        message: `${error instanceof Error ? error.message : error}; expected a readable PEM file`,
+      });
     }
   }
   return { pem: readFileSync(resourcePath('clockify', 'public-key.pem'), 'utf8'), source: 'bundled' };

@@ -67,7 +67,8 @@ interface IgnoredVariable {
 
 const isFalse = (raw: string) => ['0', 'false', 'no', 'off'].includes(raw.trim().toLowerCase());
 const notBytes = (bytes: number) => (raw: string) => Number(raw) !== bytes;
-const JWKS_REASON = 'Clockify publishes no such JWKS; tokens are verified with Clockify\'s published key (CLOCKIFY_PUBLIC_KEY / CLOCKIFY_JWKS_URL)';
+const JWKS_REASON =
+  "Clockify publishes no such JWKS; tokens are verified with Clockify's published key (CLOCKIFY_PUBLIC_KEY / CLOCKIFY_JWKS_URL)";
 
 /** Python names with no counterpart here, accepted so its `.env` starts, each with why it has no effect. */
 export const IGNORED_PYTHON_VARIABLES: Record<string, IgnoredVariable> = {
@@ -75,15 +76,29 @@ export const IGNORED_PYTHON_VARIABLES: Record<string, IgnoredVariable> = {
   CLOCKIFY_JWKS_DEV_URL: { reason: JWKS_REASON },
   CLOCKIFY_JWKS_PROD_URL: { reason: JWKS_REASON },
   DEBUG: { reason: 'its unauthenticated debug routes are not reproduced: they exposed workspace data to anyone' },
-  WEBHOOK_HMAC_SECRET: { reason: 'an HMAC fallback for Clockify webhooks is a forgery path (anyone holding the secret could fake Clockify events); only Clockify-signed webhooks are accepted, custom sources have their own per-source secrets' },
-  RATE_LIMIT_ENABLED: { reason: 'the Clockify budget (RATE_LIMIT_RPS) is always enforced: Clockify answers 429 beyond it anyway', when: isFalse },
+  WEBHOOK_HMAC_SECRET: {
+    reason:
+      'an HMAC fallback for Clockify webhooks is a forgery path (anyone holding the secret could fake Clockify events); only Clockify-signed webhooks are accepted, custom sources have their own per-source secrets',
+  },
+  RATE_LIMIT_ENABLED: {
+    reason: 'the Clockify budget (RATE_LIMIT_RPS) is always enforced: Clockify answers 429 beyond it anyway',
+    when: isFalse,
+  },
   API_CALL_MAX_PAYLOAD_BYTES: { reason: 'explorer and API-call bodies are limited to 1 MB (its default)', when: notBytes(1024 * 1024) },
   WEBHOOK_MAX_PAYLOAD_BYTES: { reason: 'webhook bodies are limited to 5 MB (its default)', when: notBytes(5 * 1024 * 1024) },
-  WEBHOOK_REQUEST_MAX_RETRIES: { reason: 'webhook registration calls use the API client\'s own retry policy (429 and 5xx retried with backoff)' },
-  WEBHOOK_REQUEST_BACKOFF_BASE: { reason: 'webhook registration calls use the API client\'s own retry policy' },
-  WEBHOOK_REQUEST_BACKOFF_CAP: { reason: 'webhook registration calls use the API client\'s own retry policy' },
-  UW_ENABLE_CUSTOM_WEBHOOKS: { reason: 'custom webhooks are accepted only for sources a workspace admin created; with none, every custom delivery is refused', when: isFalse },
-  UW_ENABLE_FLOWS: { reason: 'flows run only where a workspace created and enabled them; disable them per flow in the sidebar', when: isFalse },
+  WEBHOOK_REQUEST_MAX_RETRIES: {
+    reason: "webhook registration calls use the API client's own retry policy (429 and 5xx retried with backoff)",
+  },
+  WEBHOOK_REQUEST_BACKOFF_BASE: { reason: "webhook registration calls use the API client's own retry policy" },
+  WEBHOOK_REQUEST_BACKOFF_CAP: { reason: "webhook registration calls use the API client's own retry policy" },
+  UW_ENABLE_CUSTOM_WEBHOOKS: {
+    reason: 'custom webhooks are accepted only for sources a workspace admin created; with none, every custom delivery is refused',
+    when: isFalse,
+  },
+  UW_ENABLE_FLOWS: {
+    reason: 'flows run only where a workspace created and enabled them; disable them per flow in the sidebar',
+    when: isFalse,
+  },
 };
 
 /** Its default keys where they differ from ours: a Python deployment relying on them must set them here. */
@@ -96,7 +111,18 @@ export const PYTHON_DEFAULT_KEYS: Partial<Record<EditionId, { ours: string; pyth
 export const PYTHON_TOOLING_VARIABLES = ['POSTGRES_USER', 'POSTGRES_PASSWORD', 'POSTGRES_DB'];
 
 /** Names under these prefixes are ours: one we do not know is probably a typo. */
-export const OUR_PREFIXES = ['API_STUDIO_', 'UW_', 'UNIVERSAL_WEBHOOK_', 'CLOCKIFY_', 'BOOTSTRAP_', 'ADDON_', 'WEBHOOK_', 'RATE_LIMIT_', 'JOB_', 'DB_'];
+export const OUR_PREFIXES = [
+  'API_STUDIO_',
+  'UW_',
+  'UNIVERSAL_WEBHOOK_',
+  'CLOCKIFY_',
+  'BOOTSTRAP_',
+  'ADDON_',
+  'WEBHOOK_',
+  'RATE_LIMIT_',
+  'JOB_',
+  'DB_',
+];
 
 /** The one-line warnings start-up logs for this environment. Pure. */
 export function configWarnings(
@@ -109,20 +135,30 @@ export function configWarnings(
   const warnings: string[] = [];
   if (aliasesUsed.size > 0) {
     const pairs = [...aliasesUsed].map(([alias, preferred]) => `${alias} -> ${preferred}`);
-    warnings.push(`Read ${aliasesUsed.size} variable(s) under the Python system's names; they keep working, the preferred names are: ${pairs.join(', ')}`);
+    warnings.push(
+      `Read ${aliasesUsed.size} variable(s) under the Python system's names; they keep working, the preferred names are: ${pairs.join(', ')}`,
+    );
   }
   const set = (name: string) => source[name] !== undefined && source[name] !== '';
-  const ignored = Object.entries(IGNORED_PYTHON_VARIABLES).filter(([name, entry]) => set(name) && (!entry.when || entry.when(source[name]!)));
+  const ignored = Object.entries(IGNORED_PYTHON_VARIABLES).filter(
+    ([name, entry]) => set(name) && (!entry.when || entry.when(source[name]!)),
+  );
   for (const [name, entry] of ignored) warnings.push(`${name} is ignored: ${entry.reason}.`);
   for (const [name, raw] of Object.entries(databaseUrls(source))) {
     if (raw && /^(postgres(?:ql)?|sqlite)\+/i.test(raw)) warnings.push(`${name} is a SQLAlchemy URL; read as ${describeUrl(raw)}.`);
   }
   // A Python .env that relied on its default keys would silently publish other keys here.
-  const looksPython = aliasesUsed.size > 0 || ignored.length > 0 || Object.values(databaseUrls(source)).some((raw) => raw !== undefined && /^(postgres(?:ql)?|sqlite)\+/i.test(raw));
+  const looksPython =
+    aliasesUsed.size > 0 ||
+    ignored.length > 0 ||
+    Object.values(databaseUrls(source)).some((raw) => raw !== undefined && /^(postgres(?:ql)?|sqlite)\+/i.test(raw));
   if (looksPython) {
     for (const entry of Object.values(PYTHON_DEFAULT_KEYS)) {
       const names = [entry!.ours, ...[...aliasTargets].filter(([, preferred]) => preferred === entry!.ours).map(([alias]) => alias)];
-      if (!names.some(set)) warnings.push(`${entry!.ours} is not set: the key is not the Python system's default "${entry!.python}". A published key never changes; set ${entry!.ours}=${entry!.python} if that is the key Clockify knows.`);
+      if (!names.some(set))
+        warnings.push(
+          `${entry!.ours} is not set: the key is not the Python system's default "${entry!.python}". A published key never changes; set ${entry!.ours}=${entry!.python} if that is the key Clockify knows.`,
+        );
     }
   }
   const unknown = Object.keys(source)
@@ -131,13 +167,19 @@ export function configWarnings(
   for (const name of unknown) {
     const closest = closestName(name, [...knownNames]);
     const preferred = closest ? aliasTargets.get(closest) : undefined;
-    warnings.push(`${name} is not a known variable and is ignored${closest ? `; did you mean ${closest}${preferred ? ` (preferred name: ${preferred})` : ''}?` : '.'}`);
+    warnings.push(
+      `${name} is not a known variable and is ignored${closest ? `; did you mean ${closest}${preferred ? ` (preferred name: ${preferred})` : ''}?` : '.'}`,
+    );
   }
   return warnings;
 }
 
 function databaseUrls(source: Record<string, string | undefined>): Record<string, string | undefined> {
-  return { API_STUDIO_DB_URL: source.API_STUDIO_DB_URL, UNIVERSAL_WEBHOOK_DB_URL: source.UNIVERSAL_WEBHOOK_DB_URL, DATABASE_URL: source.DATABASE_URL };
+  return {
+    API_STUDIO_DB_URL: source.API_STUDIO_DB_URL,
+    UNIVERSAL_WEBHOOK_DB_URL: source.UNIVERSAL_WEBHOOK_DB_URL,
+    DATABASE_URL: source.DATABASE_URL,
+  };
 }
 
 /** The scheme and path, never the credentials. */

@@ -40,9 +40,14 @@ const Value = Type.String({ minLength: 1, maxLength: 4096, pattern: '^[^\\r\\n\\
 
 export const CreateCredentialBody = Type.Object(
   {
-    name: Type.String({ pattern: CREDENTIAL_NAME_PATTERN, description: 'Letters, digits and _, starting with a letter; flows use it as {{ credentials.<name> }}' }),
+    name: Type.String({
+      pattern: CREDENTIAL_NAME_PATTERN,
+      description: 'Letters, digits and _, starting with a letter; flows use it as {{ credentials.<name> }}',
+    }),
     kind: Type.Union(CREDENTIAL_KINDS.map((kind) => Type.Literal(kind))),
-    fieldName: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'header: the header name; query: the query parameter name' })),
+    fieldName: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'header: the header name; query: the query parameter name' }),
+    ),
     value: Type.Optional(Value),
     username: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^:\\r\\n\\u0000]*$' })),
     password: Type.Optional(Value),
@@ -52,7 +57,11 @@ export const CreateCredentialBody = Type.Object(
 export type CreateCredentialBody = Static<typeof CreateCredentialBody>;
 
 export const ReplaceCredentialBody = Type.Object(
-  { value: Type.Optional(Value), username: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^:\\r\\n\\u0000]*$' })), password: Type.Optional(Value) },
+  {
+    value: Type.Optional(Value),
+    username: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^:\\r\\n\\u0000]*$' })),
+    password: Type.Optional(Value),
+  },
   { additionalProperties: false },
 );
 export type ReplaceCredentialBody = Static<typeof ReplaceCredentialBody>;

@@ -6,7 +6,8 @@
 import { REDACTED } from '../observability/redact.js';
 
 /** Query parameter names that carry secrets by convention (compared case-insensitively, - and _ alike). */
-const SECRET_PARAM = /^(api[-_]?key|apikey|key|token|access[-_]?token|auth|auth[-_]?token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|private[-_]?token|session[-_]?id|code)$/i;
+const SECRET_PARAM =
+  /^(api[-_]?key|apikey|key|token|access[-_]?token|auth|auth[-_]?token|secret|client[-_]?secret|password|passwd|pwd|sig|signature|private[-_]?token|session[-_]?id|code)$/i;
 
 export function isSecretParamName(name: string): boolean {
   return SECRET_PARAM.test(name);
@@ -16,7 +17,9 @@ export function isSecretParamName(name: string): boolean {
 export function redactUrl(url: string): string {
   return url
     .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:?#]*):[^/@?#]*@/i, `$1:${REDACTED}@`)
-    .replace(/([?&])([^=&#]+)=([^&#]*)/g, (whole, separator: string, name: string) => (isSecretParamName(safeDecode(name)) ? `${separator}${name}=${REDACTED}` : whole));
+    .replace(/([?&])([^=&#]+)=([^&#]*)/g, (whole, separator: string, name: string) =>
+      isSecretParamName(safeDecode(name)) ? `${separator}${name}=${REDACTED}` : whole,
+    );
 }
 
 function safeDecode(text: string): string {

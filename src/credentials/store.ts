@@ -15,7 +15,12 @@ export class CredentialStore {
   ) {}
 
   async list(workspaceId: string): Promise<CredentialView[]> {
-    const rows = await this.database.db.selectFrom('credentials').select(['id', 'name', 'kind', 'field_name', 'created_at', 'updated_at']).where('workspace_id', '=', workspaceId).orderBy('name').execute();
+    const rows = await this.database.db
+      .selectFrom('credentials')
+      .select(['id', 'name', 'kind', 'field_name', 'created_at', 'updated_at'])
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('name')
+      .execute();
     return rows.map(toView);
   }
 
@@ -25,18 +30,41 @@ export class CredentialStore {
   }
 
   async get(workspaceId: string, id: string): Promise<CredentialView | undefined> {
-    const row = await this.database.db.selectFrom('credentials').select(['id', 'name', 'kind', 'field_name', 'created_at', 'updated_at']).where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    const row = await this.database.db
+      .selectFrom('credentials')
+      .select(['id', 'name', 'kind', 'field_name', 'created_at', 'updated_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toView(row) : undefined;
   }
 
-  async create(workspaceId: string, input: { name: string; kind: CredentialKind; fieldName: string | null; secret: CredentialSecret }, db: Db | Tx = this.database.db): Promise<CredentialView> {
+  async create(
+    workspaceId: string,
+    input: { name: string; kind: CredentialKind; fieldName: string | null; secret: CredentialSecret },
+    db: Db | Tx = this.database.db,
+  ): Promise<CredentialView> {
     const now = this.now();
     const id = newId(now);
-    const existing = await db.selectFrom('credentials').select('id').where('workspace_id', '=', workspaceId).where('name', '=', input.name).executeTakeFirst();
+    const existing = await db
+      .selectFrom('credentials')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('name', '=', input.name)
+      .executeTakeFirst();
     if (existing) throw new CredentialNameTaken(input.name);
     await db
       .insertInto('credentials')
-      .values({ id, workspace_id: workspaceId, name: input.name, kind: input.kind, field_name: input.fieldName, secret_ciphertext: this.box.seal(JSON.stringify(input.secret)), created_at: now, updated_at: now })
+      .values({
+        id,
+        workspace_id: workspaceId,
+        name: input.name,
+        kind: input.kind,
+        field_name: input.fieldName,
+        secret_ciphertext: this.box.seal(JSON.stringify(input.secret)),
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     return { id, name: input.name, kind: input.kind, fieldName: input.fieldName, createdAt: now, updatedAt: now };
   }
@@ -46,30 +74,69 @@ export class CredentialStore {
     const current = await this.get(workspaceId, id);
     if (!current) return undefined;
     const now = this.now();
-    await this.database.db.updateTable('credentials').set({ secret_ciphertext: this.box.seal(JSON.stringify(secret(current.kind))), updated_at: now }).where('workspace_id', '=', workspaceId).where('id', '=', id).execute();
+    await this.database.db
+      .updateTable('credentials')
+      .set({ secret_ciphertext: this.box.seal(JSON.stringify(secret(current.kind))), updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .execute();
     return { ...current, updatedAt: now };
   }
 
   async remove(workspaceId: string, id: string): Promise<boolean> {
-    const result = await this.database.db.deleteFrom('credentials').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    const result = await this.database.db
+      .deleteFrom('credentials')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
   /** The named credentials of a workspace, opened; names that do not exist are absent from the map. */
   async resolve(workspaceId: string, names: readonly string[]): Promise<Map<string, ResolvedCredential>> {
     if (names.length === 0) return new Map();
-    const rows = await this.database.db.selectFrom('credentials').select(['name', 'kind', 'field_name', 'secret_ciphertext']).where('workspace_id', '=', workspaceId).where('name', 'in', [...names]).execute();
-    return new Map(rows.map((row) => [row.name, { name: row.name, kind: row.kind, fieldName: row.field_name, secret: JSON.parse(this.box.open(row.secret_ciphertext)) as CredentialSecret }]));
+    const rows = await this.database.db
+      .selectFrom('credentials')
+      .select(['name', 'kind', 'field_name', 'secret_ciphertext'])
+      .where('workspace_id', '=', workspaceId)
+      .where('name', 'in', [...names])
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.name,
+        {
+          name: row.name,
+          kind: row.kind,
+          fieldName: row.field_name,
+          secret: JSON.parse(this.box.open(row.secret_ciphertext)) as CredentialSecret,
+        },
+      ]),
+    );
   }
 
   /** Which named credentials exist, with kind and field, without opening anything (dry runs). */
-  async describe(workspaceId: string, names: readonly string[]): Promise<Map<string, Pick<ResolvedCredential, 'name' | 'kind' | 'fieldName'>>> {
+  async describe(
+    workspaceId: string,
+    names: readonly string[],
+  ): Promise<Map<string, Pick<ResolvedCredential, 'name' | 'kind' | 'fieldName'>>> {
     if (names.length === 0) return new Map();
-    const rows = await this.database.db.selectFrom('credentials').select(['name', 'kind', 'field_name']).where('workspace_id', '=', workspaceId).where('name', 'in', [...names]).execute();
+    const rows = await this.database.db
+      .selectFrom('credentials')
+      .select(['name', 'kind', 'field_name'])
+      .where('workspace_id', '=', workspaceId)
+      .where('name', 'in', [...names])
+      .execute();
     return new Map(rows.map((row) => [row.name, { name: row.name, kind: row.kind, fieldName: row.field_name }]));
   }
 }
 
 function toView(row: Pick<CredentialsTable, 'id' | 'name' | 'kind' | 'field_name' | 'created_at' | 'updated_at'>): CredentialView {
-  return { id: row.id, name: row.name, kind: row.kind, fieldName: row.field_name, createdAt: Number(row.created_at), updatedAt: Number(row.updated_at) };
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    fieldName: row.field_name,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
 }

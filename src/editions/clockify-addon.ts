@@ -18,7 +18,16 @@ export const clockifyAddon: EditionDefinition = {
   settings: [
     ...bootstrapSettings({ includeHeavy: false, includeTimeEntries: true, maxRps: 25 }),
     ...dataSettings,
-    { id: 'forwarding_url', name: 'Forward events to', description: 'Every received event is relayed to this http(s) URL, signed with Standard Webhooks headers. "disabled" (or anything that is not a URL) turns forwarding off.', type: 'TXT', default: 'disabled', group: 'webhooks', accessLevel: 'ADMINS' },
+    {
+      id: 'forwarding_url',
+      name: 'Forward events to',
+      description:
+        'Every received event is relayed to this http(s) URL, signed with Standard Webhooks headers. "disabled" (or anything that is not a URL) turns forwarding off.',
+      type: 'TXT',
+      default: 'disabled',
+      group: 'webhooks',
+      accessLevel: 'ADMINS',
+    },
   ],
   capabilities: { customWebhooks: false, explorerWrites: true, httpActions: false, forwarding: true, heavyBootstrap: true },
   defaultPort: 8002,

@@ -4,8 +4,16 @@ import type { EditionDefinition } from './types.js';
 
 /** The ten events the manifest itself carries: the busiest ones, so they keep working even if REST registration is refused. */
 export const busiestManifestEvents = [
-  'NEW_TIME_ENTRY', 'NEW_TIMER_STARTED', 'TIMER_STOPPED', 'TIME_ENTRY_UPDATED', 'TIME_ENTRY_DELETED',
-  'NEW_PROJECT', 'NEW_TASK', 'NEW_CLIENT', 'NEW_TAG', 'USER_JOINED_WORKSPACE',
+  'NEW_TIME_ENTRY',
+  'NEW_TIMER_STARTED',
+  'TIMER_STOPPED',
+  'TIME_ENTRY_UPDATED',
+  'TIME_ENTRY_DELETED',
+  'NEW_PROJECT',
+  'NEW_TASK',
+  'NEW_CLIENT',
+  'NEW_TAG',
+  'USER_JOINED_WORKSPACE',
 ] as const;
 
 export const universalWebhook: EditionDefinition = {
@@ -23,7 +31,15 @@ export const universalWebhook: EditionDefinition = {
   settings: [
     ...bootstrapSettings({ includeHeavy: true, includeTimeEntries: true, maxRps: 25 }),
     ...dataSettings,
-    { id: 'enable_http_actions', name: 'Allow HTTP actions', description: 'Let flows send requests to other systems (private and loopback addresses stay blocked).', type: 'CHECKBOX', default: false, group: 'flows', accessLevel: 'ADMINS' },
+    {
+      id: 'enable_http_actions',
+      name: 'Allow HTTP actions',
+      description: 'Let flows send requests to other systems (private and loopback addresses stay blocked).',
+      type: 'CHECKBOX',
+      default: false,
+      group: 'flows',
+      accessLevel: 'ADMINS',
+    },
   ],
   capabilities: { customWebhooks: true, explorerWrites: true, httpActions: true, forwarding: false, heavyBootstrap: true },
   defaultPort: 8001,

@@ -3,7 +3,13 @@
  * catch these; only the HTTP error handler (src/server/domain-problems.ts) turns a code into a
  * status and a problem+json `type`. A job never sees a status code; a route never invents one.
  */
-export const DOMAIN_ERROR_CODES = ['not-installed', 'invalid-settings', 'bootstrap-running', 'nothing-to-retry', 'no-previous-run'] as const;
+export const DOMAIN_ERROR_CODES = [
+  'not-installed',
+  'invalid-settings',
+  'bootstrap-running',
+  'nothing-to-retry',
+  'no-previous-run',
+] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

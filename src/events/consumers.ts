@@ -54,7 +54,11 @@ export interface EventConsumer {
  * Whether any consumer would act on the target. A consumer that cannot tell (its lookup failed) is
  * taken to act: the event is then queued, which is always correct, only slower.
  */
-export async function anyConsumerActs(consumers: readonly EventConsumer[], target: ConsumerTarget, context: Pick<ConsumeContext, 'once'>): Promise<boolean> {
+export async function anyConsumerActs(
+  consumers: readonly EventConsumer[],
+  target: ConsumerTarget,
+  context: Pick<ConsumeContext, 'once'>,
+): Promise<boolean> {
   for (const consumer of consumers) {
     if (!consumer.actsOn) return true;
     try {

@@ -60,11 +60,20 @@ function ourShape(body: Body, catalog: Catalog): Translation {
     if (!found) return fail('path', `no operation ${method.toUpperCase()} ${path} in Clockify's API`);
     operationId = found.operation.operationId;
     Object.assign(found.params, params);
-    return done(problems, { operationId, params: { ...found.params, ...query }, body: body.body, workspaceId }, 'clockify-addon explorer (method + path)');
+    return done(
+      problems,
+      { operationId, params: { ...found.params, ...query }, body: body.body, workspaceId },
+      'clockify-addon explorer (method + path)',
+    );
   }
-  if (operationId !== undefined && ('method' in body || 'path' in body)) problems.push({ field: 'method', message: 'give operationId or method and path, not both' });
+  if (operationId !== undefined && ('method' in body || 'path' in body))
+    problems.push({ field: 'method', message: 'give operationId or method and path, not both' });
   if (operationId === undefined) problems.push({ field: 'operationId', message: 'is required' });
-  return done(problems, { operationId: operationId ?? '', params: merge(params, query), body: body.body, workspaceId }, query || workspaceId ? 'clockify-addon explorer' : 'ours');
+  return done(
+    problems,
+    { operationId: operationId ?? '', params: merge(params, query), body: body.body, workspaceId },
+    query || workspaceId ? 'clockify-addon explorer' : 'ours',
+  );
 }
 
 function pythonStudioShape(body: Body): Translation {
@@ -73,13 +82,20 @@ function pythonStudioShape(body: Body): Translation {
   const workspaceId = optionalString(body, 'workspace_id', problems);
   if ('params' in body) {
     // Universal Webhook: {operation_id, params: {path, query, body}}.
-    if ('path_params' in body || 'query_params' in body) problems.push({ field: 'params', message: 'give params or path_params/query_params, not both' });
+    if ('path_params' in body || 'query_params' in body)
+      problems.push({ field: 'params', message: 'give params or path_params/query_params, not both' });
     const nested = optionalRecord(body, 'params', problems) ?? {};
-    for (const key of Object.keys(nested)) if (!UW_PARAMS.includes(key)) problems.push({ field: `params.${key}`, message: `is not a field of params (expected ${UW_PARAMS.join(', ')})` });
+    for (const key of Object.keys(nested))
+      if (!UW_PARAMS.includes(key))
+        problems.push({ field: `params.${key}`, message: `is not a field of params (expected ${UW_PARAMS.join(', ')})` });
     const path = optionalRecord(nested, 'path', problems, 'params.path');
     const query = optionalRecord(nested, 'query', problems, 'params.query');
     if ('body' in nested && 'body' in body) problems.push({ field: 'body', message: 'give the body once, in params.body or body' });
-    return done(problems, { operationId: operationId ?? '', params: merge(path, query), body: 'body' in nested ? nested.body : body.body, workspaceId }, 'universal-webhook');
+    return done(
+      problems,
+      { operationId: operationId ?? '', params: merge(path, query), body: 'body' in nested ? nested.body : body.body, workspaceId },
+      'universal-webhook',
+    );
   }
   const path = optionalRecord(body, 'path_params', problems);
   const query = optionalRecord(body, 'query_params', problems);
@@ -94,10 +110,15 @@ function apiCallShape(body: Body, catalog: Catalog): Translation {
   const query = optionalRecord(body, 'query', problems);
   const workspaceId = optionalString(body, 'workspace_id', problems);
   optionalBoolean(body, 'developer_mode', problems);
-  if (problems.length > 0 || endpoint === undefined) return { ok: false, problems: problems.length > 0 ? problems : [{ field: 'endpoint', message: 'is required' }] };
+  if (problems.length > 0 || endpoint === undefined)
+    return { ok: false, problems: problems.length > 0 ? problems : [{ field: 'endpoint', message: 'is required' }] };
   const found = findByMethodAndPath(catalog, method, endpoint);
   if (!found) return fail('endpoint', `no operation ${method.toUpperCase()} ${endpoint} in Clockify's API`);
-  return done(problems, { operationId: found.operation.operationId, params: { ...found.params, ...params, ...query }, body: body.body, workspaceId }, 'clockify-addon api-call');
+  return done(
+    problems,
+    { operationId: found.operation.operationId, params: { ...found.params, ...params, ...query }, body: body.body, workspaceId },
+    'clockify-addon api-call',
+  );
 }
 
 /**
@@ -105,9 +126,16 @@ function apiCallShape(body: Body, catalog: Catalog): Translation {
  * concrete path (`/workspaces/abc/projects`), with or without `/api` and `/v1`. Values in a concrete
  * path become path parameters.
  */
-export function findByMethodAndPath(catalog: Catalog, method: string, rawPath: string): { operation: Operation; params: Record<string, string> } | undefined {
+export function findByMethodAndPath(
+  catalog: Catalog,
+  method: string,
+  rawPath: string,
+): { operation: Operation; params: Record<string, string> } | undefined {
   const upper = method.toUpperCase();
-  let path = rawPath.split('?')[0]!.replace(/^https?:\/\/[^/]+/, '').replace(/\/+$/, '');
+  let path = rawPath
+    .split('?')[0]!
+    .replace(/^https?:\/\/[^/]+/, '')
+    .replace(/\/+$/, '');
   path = path.replace(/^\/api(?=\/)/, '');
   if (!path.startsWith('/')) path = `/${path}`;
   const candidates = path.startsWith('/v1/') ? [path] : [`/v1${path}`, path];

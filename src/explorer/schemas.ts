@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 /** What the API explorer routes answer (Fastify serializes by these: a field not named here never leaves). */
 
 const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
-const JsonSchema = Type.Record(Type.String(), Type.Unknown(), { description: 'A JSON Schema from Clockify\'s spec ($refs resolved).' });
+const JsonSchema = Type.Record(Type.String(), Type.Unknown(), { description: "A JSON Schema from Clockify's spec ($refs resolved)." });
 const Method = Type.Union(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'].map((method) => Type.Literal(method)));
 
 export const OperationSummary = Type.Object({
@@ -73,14 +73,18 @@ export const ExecuteResult = Type.Object({
   durationMs: Type.Integer(),
   attempts: Type.Integer(),
   headers: Type.Record(Type.String(), Type.String(), { description: 'Only headers worth showing; none that could carry a credential.' }),
-  body: Type.Unknown({ description: 'Clockify\'s answer, redacted.' }),
+  body: Type.Unknown({ description: "Clockify's answer, redacted." }),
   request: Type.Object({ method: Type.String(), url: Type.String(), query: Type.Optional(Type.Record(Type.String(), Type.Unknown())) }),
   curl: Type.String(),
 });
 
 /** What an explorer call asked, as the history keeps it to show and run again. */
 export const ExplorerInput = OrNull(
-  Type.Object({ operationId: Type.Optional(Type.String()), params: Type.Optional(Type.Record(Type.String(), Type.Unknown())), body: Type.Optional(Type.Unknown()) }),
+  Type.Object({
+    operationId: Type.Optional(Type.String()),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+    body: Type.Optional(Type.Unknown()),
+  }),
 );
 
 export const HistoryEntry = Type.Object({

@@ -94,7 +94,9 @@ let activeBudget: EvaluationBudget | undefined;
 async function instrumentLibraryStack(): Promise<boolean> {
   try {
     const packageJson = createRequire(import.meta.url).resolve('jsonpath-rfc9535/package.json');
-    const stackModule = (await import(pathToFileURL(join(dirname(packageJson), 'dist/esm/utils/stack.js')).href)) as { Stack?: { prototype: { push?: (item: unknown) => void } } };
+    const stackModule = (await import(pathToFileURL(join(dirname(packageJson), 'dist/esm/utils/stack.js')).href)) as {
+      Stack?: { prototype: { push?: (item: unknown) => void } };
+    };
     const prototype = stackModule.Stack?.prototype;
     const push = prototype?.push;
     if (!prototype || typeof push !== 'function') return false;

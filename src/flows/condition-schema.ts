@@ -10,7 +10,11 @@ export function literals<T extends string>(values: readonly T[]) {
 
 export const ConditionSchema = Type.Object(
   {
-    path: Type.String({ minLength: 1, maxLength: FLOW_LIMITS.pathLength, description: "RFC 9535 JSONPath into the event, e.g. '$.projectId'" }),
+    path: Type.String({
+      minLength: 1,
+      maxLength: FLOW_LIMITS.pathLength,
+      description: "RFC 9535 JSONPath into the event, e.g. '$.projectId'",
+    }),
     op: literals(CONDITION_OPERATORS),
     value: Type.Optional(
       Type.Unknown({
@@ -32,6 +36,9 @@ export const ConditionGroupSchema = Type.Recursive(
       },
       strict,
     ),
-  { $id: 'FlowConditionGroup', description: `Nested at most ${FLOW_LIMITS.conditionDepth} levels deep; a group without rules always holds` },
+  {
+    $id: 'FlowConditionGroup',
+    description: `Nested at most ${FLOW_LIMITS.conditionDepth} levels deep; a group without rules always holds`,
+  },
 );
 export type ConditionGroup = Static<typeof ConditionGroupSchema>;

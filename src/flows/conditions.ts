@@ -149,7 +149,12 @@ function boundedJson(value: unknown, limit: number): string | undefined {
 }
 
 /** true/false, or a message when the operand is unusable. */
-export function applyOperator(op: string, selected: readonly unknown[], operand: unknown, budget = new EvaluationBudget()): boolean | string {
+export function applyOperator(
+  op: string,
+  selected: readonly unknown[],
+  operand: unknown,
+  budget = new EvaluationBudget(),
+): boolean | string {
   switch (op) {
     case 'exists':
       return selected.length > 0;
@@ -237,7 +242,8 @@ function contains(actual: unknown, operand: unknown): boolean {
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})?)?$/;
-const ISO_DURATION = /^(-)?P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+const ISO_DURATION =
+  /^(-)?P(?:(\d+(?:\.\d+)?)W)?(?:(\d+(?:\.\d+)?)D)?(?:T(?:(\d+(?:\.\d+)?)H)?(?:(\d+(?:\.\d+)?)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
 function dateValue(value: unknown): number | undefined {
   if (typeof value !== 'string' || value.length > 40 || !ISO_DATE.test(value)) return undefined;
@@ -252,7 +258,11 @@ function durationValue(value: unknown): number | undefined {
   if (!match || value === 'P' || value.endsWith('T')) return undefined;
   const [, sign, weeks, days, hours, minutes, seconds] = match;
   const total =
-    Number(weeks ?? 0) * 604_800 + Number(days ?? 0) * 86_400 + Number(hours ?? 0) * 3_600 + Number(minutes ?? 0) * 60 + Number(seconds ?? 0);
+    Number(weeks ?? 0) * 604_800 +
+    Number(days ?? 0) * 86_400 +
+    Number(hours ?? 0) * 3_600 +
+    Number(minutes ?? 0) * 60 +
+    Number(seconds ?? 0);
   return sign ? -total : total;
 }
 

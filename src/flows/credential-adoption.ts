@@ -42,7 +42,11 @@ export async function adoptLiteralSecrets(
   for (const secret of result.extracted) {
     if (existing.has(secret.name)) continue;
     existing.add(secret.name);
-    await store.create(workspaceId, { name: secret.name, kind: secret.kind, fieldName: secret.fieldName, secret: { value: secret.value } }, db);
+    await store.create(
+      workspaceId,
+      { name: secret.name, kind: secret.kind, fieldName: secret.fieldName, secret: { value: secret.value } },
+      db,
+    );
   }
   return result;
 }
@@ -56,7 +60,11 @@ export async function adoptLiteralSecrets(
 export async function adoptStoredSecrets(database: Database, store: CredentialStore, logger: Logger): Promise<number> {
   return database.db.transaction().execute(async (trx) => {
     await lockKey(trx, database.dialect, 'credentials:adopt-flow-secrets');
-    const flows = await trx.selectFrom('flows').select(['id', 'workspace_id', 'name', 'definition_json']).where('definition_json', 'like', '%"http"%').execute();
+    const flows = await trx
+      .selectFrom('flows')
+      .select(['id', 'workspace_id', 'name', 'definition_json'])
+      .where('definition_json', 'like', '%"http"%')
+      .execute();
     const namers = new Map<string, CredentialNamer>();
     let adopted = 0;
     for (const flow of flows) {
@@ -67,20 +75,36 @@ export async function adoptStoredSecrets(database: Database, store: CredentialSt
       if (!definition) continue;
       const current = await adoptLiteralSecrets(store, trx, flow.workspace_id, definition, namer);
       if (current.extracted.length > 0) {
-        await trx.updateTable('flows').set({ definition_json: JSON.stringify(current.definition) }).where('id', '=', flow.id).execute();
+        await trx
+          .updateTable('flows')
+          .set({ definition_json: JSON.stringify(current.definition) })
+          .where('id', '=', flow.id)
+          .execute();
         for (const secret of current.extracted) {
           values.push(secret.value);
-          logger.warn({ workspaceId: flow.workspace_id, flowId: flow.id, flow: flow.name, field: secret.field, credential: secret.name }, 'a secret written into a flow was moved into a credential');
+          logger.warn(
+            { workspaceId: flow.workspace_id, flowId: flow.id, flow: flow.name, field: secret.field, credential: secret.name },
+            'a secret written into a flow was moved into a credential',
+          );
         }
       }
-      const versions = await trx.selectFrom('flow_versions').select(['version', 'definition_json']).where('flow_id', '=', flow.id).execute();
+      const versions = await trx
+        .selectFrom('flow_versions')
+        .select(['version', 'definition_json'])
+        .where('flow_id', '=', flow.id)
+        .execute();
       for (const version of versions) {
         const stored = readDefinition(version.definition_json);
         if (!stored) continue;
         const old = await adoptLiteralSecrets(store, trx, flow.workspace_id, stored, namer);
         if (old.extracted.length === 0) continue;
         values.push(...old.extracted.map((secret) => secret.value));
-        await trx.updateTable('flow_versions').set({ definition_json: JSON.stringify(old.definition) }).where('flow_id', '=', flow.id).where('version', '=', version.version).execute();
+        await trx
+          .updateTable('flow_versions')
+          .set({ definition_json: JSON.stringify(old.definition) })
+          .where('flow_id', '=', flow.id)
+          .where('version', '=', version.version)
+          .execute();
       }
       if (values.length === 0) continue;
       adopted += new Set(values).size;
@@ -98,14 +122,29 @@ function readDefinition(json: string): FlowDefinition | undefined {
 
 async function maskPastRecords(trx: Tx, workspaceId: string, flowId: string, secrets: string[]): Promise<void> {
   const runIds = trx.selectFrom('flow_runs').select('id').where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId);
-  const rows = await trx.selectFrom('flow_action_results').select(['idempotency_key', 'request_json', 'response_json']).where('workspace_id', '=', workspaceId).where('run_id', 'in', runIds).execute();
+  const rows = await trx
+    .selectFrom('flow_action_results')
+    .select(['idempotency_key', 'request_json', 'response_json'])
+    .where('workspace_id', '=', workspaceId)
+    .where('run_id', 'in', runIds)
+    .execute();
   for (const row of rows) {
     const request = row.request_json === null ? null : maskSecrets(row.request_json, secrets);
     const response = row.response_json === null ? null : maskSecrets(row.response_json, secrets);
     if (request === row.request_json && response === row.response_json) continue;
-    await trx.updateTable('flow_action_results').set({ request_json: request, response_json: response }).where('idempotency_key', '=', row.idempotency_key).execute();
+    await trx
+      .updateTable('flow_action_results')
+      .set({ request_json: request, response_json: response })
+      .where('idempotency_key', '=', row.idempotency_key)
+      .execute();
   }
-  const errors = await trx.selectFrom('flow_runs').select(['id', 'error']).where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId).where('error', 'is not', null).execute();
+  const errors = await trx
+    .selectFrom('flow_runs')
+    .select(['id', 'error'])
+    .where('workspace_id', '=', workspaceId)
+    .where('flow_id', '=', flowId)
+    .where('error', 'is not', null)
+    .execute();
   for (const run of errors) {
     const masked = maskSecrets(run.error!, secrets);
     if (masked !== run.error) await trx.updateTable('flow_runs').set({ error: masked }).where('id', '=', run.id).execute();

@@ -28,7 +28,10 @@ export interface ExtractedSecret {
  * `nameFor` picks a free credential name from a suggestion (and may return the name of a credential
  * already made for the same value).
  */
-export function extractSecrets(definition: FlowDefinition, nameFor: (suggestion: string, value: string) => string): { definition: FlowDefinition; extracted: ExtractedSecret[] } {
+export function extractSecrets(
+  definition: FlowDefinition,
+  nameFor: (suggestion: string, value: string) => string,
+): { definition: FlowDefinition; extracted: ExtractedSecret[] } {
   const extracted: ExtractedSecret[] = [];
   const actions = mapSteps(definition.actions, (step, field) => {
     // Stored definitions were valid when saved; anything else (an older shape) is left as it is.
@@ -67,7 +70,11 @@ export function extractSecrets(definition: FlowDefinition, nameFor: (suggestion:
 
 /** `<flow>_<action>_<field>` as a template identifier, at most 60 characters. */
 export function suggestName(flowName: string, actionId: string, field: string): string {
-  const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const slug = (text: string) =>
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '');
   const joined = [slug(flowName).slice(0, 20), slug(actionId).slice(0, 20), slug(field).slice(0, 16)].filter(Boolean).join('_');
   return /^[a-z]/.test(joined) ? joined.slice(0, 60) : `c_${joined}`.slice(0, 60);
 }

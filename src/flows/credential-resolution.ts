@@ -35,7 +35,9 @@ export function templateValue(credential: ResolvedCredential): string {
 /** The strings that must never be recorded once this credential was used. */
 export function secretValues(credential: ResolvedCredential): string[] {
   const { secret } = credential;
-  return 'value' in secret ? [secret.value] : [secret.password, basicToken(secret.username, secret.password), `${secret.username}:${secret.password}`];
+  return 'value' in secret
+    ? [secret.value]
+    : [secret.password, basicToken(secret.username, secret.password), `${secret.username}:${secret.password}`];
 }
 
 /** A stand-in with the credential's kind and field but no value, for dry runs. */
@@ -44,7 +46,10 @@ export function placeholder(credential: Pick<ResolvedCredential, 'name' | 'kind'
 }
 
 /** Puts the action's credential into a prepared request (header, Authorization or query parameter). */
-export function applyCredential(prepared: Extract<PreparedHttpCall, { ok: true }>, credential: ResolvedCredential): Extract<PreparedHttpCall, { ok: true }> {
+export function applyCredential(
+  prepared: Extract<PreparedHttpCall, { ok: true }>,
+  credential: ResolvedCredential,
+): Extract<PreparedHttpCall, { ok: true }> {
   const headers = { ...prepared.headers };
   const value = templateValue(credential);
   switch (credential.kind) {

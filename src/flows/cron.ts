@@ -50,7 +50,11 @@ export function parseCron(source: unknown): CronParse {
   if (typeof source !== 'string') return { ok: false, message: 'must be a string of five fields, e.g. "0 17 * * 1-5"' };
   if (source.length > MAX_CRON_LENGTH) return { ok: false, message: `is longer than ${MAX_CRON_LENGTH} characters` };
   const parts = source.trim().split(/\s+/);
-  if (parts.length !== 5) return { ok: false, message: `has ${parts.length} field${parts.length === 1 ? '' : 's'}; cron takes five: minute hour day-of-month month day-of-week (e.g. "0 17 * * 1-5")` };
+  if (parts.length !== 5)
+    return {
+      ok: false,
+      message: `has ${parts.length} field${parts.length === 1 ? '' : 's'}; cron takes five: minute hour day-of-month month day-of-week (e.g. "0 17 * * 1-5")`,
+    };
   try {
     const sets = parts.map((part, index) => parseField(part, FIELDS[index]!));
     const daysOfWeek = new Set([...sets[4]!].map((day) => day % 7));
@@ -148,7 +152,15 @@ const localFormatters = new Map<string, Intl.DateTimeFormat>();
 function localParts(instant: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
   let formatter = localFormatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+    });
     localFormatters.set(timeZone, formatter);
   }
   const parts: Record<string, number> = {};
@@ -192,7 +204,10 @@ function nextByRealTime(cron: CronSpec, timeZone: string, after: number): number
     const local = localParts(candidate, timeZone);
     if (!dayMatches(cron, local.year, local.month, local.day)) {
       const tomorrow = new Date(Date.UTC(local.year, local.month - 1, local.day) + DAY);
-      candidate = Math.max(candidate + MINUTE, zonedInstant(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth() + 1, tomorrow.getUTCDate(), 0, 0, timeZone));
+      candidate = Math.max(
+        candidate + MINUTE,
+        zonedInstant(tomorrow.getUTCFullYear(), tomorrow.getUTCMonth() + 1, tomorrow.getUTCDate(), 0, 0, timeZone),
+      );
       continue;
     }
     if (minutes.has(local.minute)) return candidate;

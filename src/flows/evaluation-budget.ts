@@ -16,7 +16,8 @@ export const EVALUATION_LIMITS = {
 export type EvaluationLimit = keyof typeof EVALUATION_LIMITS;
 
 const DESCRIPTIONS: Record<EvaluationLimit, (limit: number) => string> = {
-  pathNodes: (limit) => `JSONPath evaluation visited more than ${limit} nodes of the event (limit pathNodes); use a narrower path than descendant segments (..) over the whole event`,
+  pathNodes: (limit) =>
+    `JSONPath evaluation visited more than ${limit} nodes of the event (limit pathNodes); use a narrower path than descendant segments (..) over the whole event`,
   pathResults: (limit) => `a JSONPath selected more than ${limit} values (limit pathResults)`,
   regexCharacters: (limit) => `"matches" rules tested more than ${limit} characters in one evaluation (limit regexCharacters)`,
 };

@@ -84,7 +84,16 @@ export class FlowExecutor {
       runId = existing?.id;
     }
     const conditions = evaluateConditions(flow.definition.conditions, event.payload);
-    if (!runId) runId = await store.startRun({ workspaceId: flow.workspaceId, flowId: flow.id, version: flow.version, eventId: event.id, matched: conditions.matched, trace: conditions.trace, replayOf: options.replayOf ?? null });
+    if (!runId)
+      runId = await store.startRun({
+        workspaceId: flow.workspaceId,
+        flowId: flow.id,
+        version: flow.version,
+        eventId: event.id,
+        matched: conditions.matched,
+        trace: conditions.trace,
+        replayOf: options.replayOf ?? null,
+      });
     if (conditions.exceeded) {
       // The same event and flow would run out again: failed for a person to see, not retried.
       return this.finish(flow, event, runId, { status: 'failed', error: `conditions: ${conditions.exceeded.message}` });
@@ -103,7 +112,12 @@ export class FlowExecutor {
       keyBase: replay ? runId : `${event.id}:${flow.id}:v${flow.version}`,
       replay,
       event,
-      services: { runtime, credentials: this.credentials, dispatcher: this.dispatcher, httpAllowed: await this.httpActionsAllowed(flow.workspaceId) },
+      services: {
+        runtime,
+        credentials: this.credentials,
+        dispatcher: this.dispatcher,
+        httpAllowed: await this.httpActionsAllowed(flow.workspaceId),
+      },
       signal: options.signal,
       executed: 0,
       position: 0,
@@ -111,16 +125,29 @@ export class FlowExecutor {
     const end = (await this.runList(flow.definition.actions, '', this.contextFor(event), state)) ?? { status: 'succeeded', error: null };
     if (end.status === 'waiting') {
       await store.setRunStatus(flow.workspaceId, runId, 'waiting');
-      runtime.bus.publish({ kind: 'flow-run', workspaceId: flow.workspaceId, data: { id: runId, flowId: flow.id, eventId: event.id, status: 'waiting' } });
+      runtime.bus.publish({
+        kind: 'flow-run',
+        workspaceId: flow.workspaceId,
+        data: { id: runId, flowId: flow.id, eventId: event.id, status: 'waiting' },
+      });
       return { flowId: flow.id, runId, status: 'waiting' };
     }
     return this.finish(flow, event, runId, end as RunEnd & { status: 'succeeded' | 'failed' | 'skipped' | 'dead' });
   }
 
-  private async finish(flow: Pick<StoredFlow, 'id' | 'workspaceId'>, event: ProcessableEvent, runId: string, end: { status: 'succeeded' | 'failed' | 'skipped' | 'dead'; error: string | null }): Promise<RunSummary> {
+  private async finish(
+    flow: Pick<StoredFlow, 'id' | 'workspaceId'>,
+    event: ProcessableEvent,
+    runId: string,
+    end: { status: 'succeeded' | 'failed' | 'skipped' | 'dead'; error: string | null },
+  ): Promise<RunSummary> {
     await this.store.finishRun(flow.workspaceId, runId, flow.id, end.status, end.error);
     this.metrics.runs.inc({ outcome: end.status });
-    this.runtime.bus.publish({ kind: 'flow-run', workspaceId: flow.workspaceId, data: { id: runId, flowId: flow.id, eventId: event.id, status: end.status } });
+    this.runtime.bus.publish({
+      kind: 'flow-run',
+      workspaceId: flow.workspaceId,
+      data: { id: runId, flowId: flow.id, eventId: event.id, status: end.status },
+    });
     return { flowId: flow.id, runId, status: end.status };
   }
 
@@ -132,7 +159,10 @@ export class FlowExecutor {
       if (!kind) return { status: 'failed', error: `${path}: unknown step kind "${step.kind}"` };
       state.executed += 1;
       if (state.executed > FLOW_LIMITS.stepsPerRun) {
-        return { status: 'failed', error: `${path}: the run went over the limit of ${FLOW_LIMITS.stepsPerRun} steps per run (limit stepsPerRun)` };
+        return {
+          status: 'failed',
+          error: `${path}: the run went over the limit of ${FLOW_LIMITS.stepsPerRun} steps per run (limit stepsPerRun)`,
+        };
       }
       const key = `${state.keyBase}:${path}`;
       if (step.onlyIf) {
@@ -148,14 +178,21 @@ export class FlowExecutor {
       context.steps[step.id] = outcome.result;
       if (outcome.limit) return { status: 'failed', error: `${path}: ${outcome.error ?? outcome.limit}` };
       if (outcome.end) return outcome.end;
-      if (outcome.stop) return { status: outcome.stop.outcome, error: outcome.stop.outcome === 'failed' ? `${path}: ${outcome.stop.message ?? 'stopped'}` : null };
+      if (outcome.stop)
+        return {
+          status: outcome.stop.outcome,
+          error: outcome.stop.outcome === 'failed' ? `${path}: ${outcome.stop.message ?? 'stopped'}` : null,
+        };
       if (outcome.status === 'waiting') {
         await this.park(state, path, outcome.resumeAt!);
         return { status: 'waiting', error: null };
       }
       const continueOnFailure = 'continueOnFailure' in step && step.continueOnFailure === true;
       if ((outcome.status === 'failed' || outcome.status === 'unknown') && !continueOnFailure) {
-        return { status: (outcome as { exhausted?: boolean }).exhausted ? 'dead' : 'failed', error: `${path}: ${outcome.error ?? 'failed'}` };
+        return {
+          status: (outcome as { exhausted?: boolean }).exhausted ? 'dead' : 'failed',
+          error: `${path}: ${outcome.error ?? 'failed'}`,
+        };
       }
     }
     return undefined;
@@ -163,31 +200,86 @@ export class FlowExecutor {
 
   /** Queues the job that resumes the run when the wait is over (durable: it is in the database). */
   private async park(state: RunState, path: string, resumeAt: number): Promise<void> {
-    const payload: ResumePayload = { runId: state.runId, flowId: state.flowId, version: state.version, replay: state.replay, event: state.event };
-    await this.runtime.queue.enqueue({ kind: JOB_RESUME_WAIT, workspaceId: state.workspaceId, payload, runAt: resumeAt, dedupeKey: `${JOB_RESUME_WAIT}:${state.runId}:${path}` });
+    const payload: ResumePayload = {
+      runId: state.runId,
+      flowId: state.flowId,
+      version: state.version,
+      replay: state.replay,
+      event: state.event,
+    };
+    await this.runtime.queue.enqueue({
+      kind: JOB_RESUME_WAIT,
+      workspaceId: state.workspaceId,
+      payload,
+      runAt: resumeAt,
+      dedupeKey: `${JOB_RESUME_WAIT}:${state.runId}:${path}`,
+    });
   }
 
   private async recordSkipped(step: FlowStep, path: string, key: string, state: RunState, trace: unknown): Promise<void> {
     const position = state.position++;
-    if (!(await this.store.actionResult(key))) await this.store.claimAction({ key, runId: state.runId, workspaceId: state.workspaceId, actionId: step.id, position, request: null, stepPath: path, kind: step.kind });
-    await this.store.recordAction(key, { runId: state.runId, status: 'skipped', request: { onlyIf: trace }, response: null, attempts: 0, durationMs: 0 });
+    if (!(await this.store.actionResult(key)))
+      await this.store.claimAction({
+        key,
+        runId: state.runId,
+        workspaceId: state.workspaceId,
+        actionId: step.id,
+        position,
+        request: null,
+        stepPath: path,
+        kind: step.kind,
+      });
+    await this.store.recordAction(key, {
+      runId: state.runId,
+      status: 'skipped',
+      request: { onlyIf: trace },
+      response: null,
+      attempts: 0,
+      durationMs: 0,
+    });
   }
 
-  private async runStep(step: FlowStep, kind: StepKindDefinition, path: string, key: string, context: RunContext, state: RunState): Promise<StepOutcome & { exhausted?: boolean }> {
+  private async runStep(
+    step: FlowStep,
+    kind: StepKindDefinition,
+    path: string,
+    key: string,
+    context: RunContext,
+    state: RunState,
+  ): Promise<StepOutcome & { exhausted?: boolean }> {
     const { store } = this;
     const position = state.position++;
     const row = await store.actionResult(key);
-    const previous: PreviousRecord | undefined = row ? { status: row.status, request: parse(row.request_json), response: parse(row.response_json), attempts: row.attempts } : undefined;
+    const previous: PreviousRecord | undefined = row
+      ? { status: row.status, request: parse(row.request_json), response: parse(row.response_json), attempts: row.attempts }
+      : undefined;
     if (previous?.status === 'succeeded' && !kind.container) {
       const { error: _error, resumeAtMs: _at, ...result } = (previous.response ?? {}) as Record<string, unknown>;
       return { status: 'succeeded', result };
     }
     if ((previous?.status === 'pending' || previous?.status === 'unknown') && !kind.container && !kind.idempotent(step, state.services)) {
       const error = 'the previous attempt stopped while sending; not sent again because it could act twice — replay the run to send it';
-      await store.recordAction(key, { runId: state.runId, status: 'unknown', request: previous.request, response: null, attempts: previous.attempts, durationMs: 0 });
+      await store.recordAction(key, {
+        runId: state.runId,
+        status: 'unknown',
+        request: previous.request,
+        response: null,
+        attempts: previous.attempts,
+        durationMs: 0,
+      });
       return { status: 'unknown', result: { status: 'unknown' }, error };
     }
-    if (!previous) await store.claimAction({ key, runId: state.runId, workspaceId: state.workspaceId, actionId: step.id, position, request: null, stepPath: path, kind: step.kind });
+    if (!previous)
+      await store.claimAction({
+        key,
+        runId: state.runId,
+        workspaceId: state.workspaceId,
+        actionId: step.id,
+        position,
+        request: null,
+        stepPath: path,
+        kind: step.kind,
+      });
 
     const retry = 'retry' in step ? step.retry : undefined;
     const attempts = retry?.attempts ?? 1;
@@ -226,10 +318,21 @@ export class FlowExecutor {
   }
 
   /** Evaluates and renders without sending or writing anything; `exceeded` names the budget a hostile condition ran out of. */
-  async dryRun(definition: FlowDefinition, workspaceId: string, event: { id?: string; eventType: string; source?: string; payload: unknown }): Promise<{ matched: boolean; trace: ConditionsResult['trace']; actions: DryRunAction[]; exceeded?: ConditionsResult['exceeded'] }> {
+  async dryRun(
+    definition: FlowDefinition,
+    workspaceId: string,
+    event: { id?: string; eventType: string; source?: string; payload: unknown },
+  ): Promise<{ matched: boolean; trace: ConditionsResult['trace']; actions: DryRunAction[]; exceeded?: ConditionsResult['exceeded'] }> {
     const conditions = evaluateConditions(definition.conditions, event.payload);
     if (conditions.exceeded) return { matched: false, trace: conditions.trace, actions: [], exceeded: conditions.exceeded };
-    const context = this.contextFor({ id: event.id ?? 'dry-run', workspaceId, source: event.source ?? 'clockify', eventType: event.eventType, payload: event.payload, receivedAt: this.runtime.now() });
+    const context = this.contextFor({
+      id: event.id ?? 'dry-run',
+      workspaceId,
+      source: event.source ?? 'clockify',
+      eventType: event.eventType,
+      payload: event.payload,
+      receivedAt: this.runtime.now(),
+    });
     const services: StepServices = { runtime: this.runtime, credentials: this.credentials, dispatcher: this.dispatcher, httpAllowed: true };
     const budget = { executed: 0 };
     const dryList = async (steps: readonly FlowStep[], prefix: string, scope: RunContext): Promise<DryRunStep[]> => {
@@ -240,12 +343,28 @@ export class FlowExecutor {
         if (!kind || ++budget.executed > FLOW_LIMITS.stepsPerRun) break;
         const only = step.onlyIf ? evaluateConditions(step.onlyIf, scope) : undefined;
         if (only && !only.matched) {
-          views.push({ actionId: step.id, path, kind: step.kind as StepKind, request: null, missing: [], note: 'would be skipped: its "only if" does not hold' });
+          views.push({
+            actionId: step.id,
+            path,
+            kind: step.kind as StepKind,
+            request: null,
+            missing: [],
+            note: 'would be skipped: its "only if" does not hold',
+          });
           scope.steps[step.id] = { status: 'skipped', skipped: true };
           continue;
         }
         const view = await kind.dryRun(step as never, { ...services, workspaceId, context: scope, path, dryNested: dryList });
-        views.push({ actionId: step.id, path, kind: step.kind as StepKind, request: view.request, missing: view.missing, ...(view.error ? { error: view.error } : {}), ...(view.note ? { note: view.note } : {}), ...(view.children ? { children: view.children } : {}) });
+        views.push({
+          actionId: step.id,
+          path,
+          kind: step.kind as StepKind,
+          request: view.request,
+          missing: view.missing,
+          ...(view.error ? { error: view.error } : {}),
+          ...(view.note ? { note: view.note } : {}),
+          ...(view.children ? { children: view.children } : {}),
+        });
         // Later steps see a placeholder result, so their templates render as far as they can.
         scope.steps[step.id] = { status: 'dry-run', body: null, ...view.result };
       }
@@ -260,7 +379,12 @@ export class FlowExecutor {
       event: event.payload,
       workspace: { id: event.workspaceId },
       steps: {},
-      trigger: { eventId: event.id, eventType: event.eventType, source: event.source, receivedAt: new Date(event.receivedAt).toISOString() },
+      trigger: {
+        eventId: event.id,
+        eventType: event.eventType,
+        source: event.source,
+        receivedAt: new Date(event.receivedAt).toISOString(),
+      },
     };
   }
 

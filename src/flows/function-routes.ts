@@ -8,7 +8,7 @@ const FunctionEntry = Type.Object({
   signature: Type.String({ description: 'How to call it: name:argument,[optional argument].' }),
   description: Type.String(),
   example: Type.String({ description: 'A template using the function.' }),
-  input: Type.Unknown({ description: 'The value the example\'s expression points at.' }),
+  input: Type.Unknown({ description: "The value the example's expression points at." }),
   result: Type.Unknown({ description: 'What the example renders to with that input.' }),
 });
 
@@ -22,7 +22,8 @@ export async function templateFunctionRoutes(ui: FastifyInstance) {
       schema: {
         tags: ['flows'],
         summary: 'Template functions usable in flow templates: `{{ event.timeInterval.duration | hours | round:1 }}`.',
-        description: 'Each function is applied with `| name` or `| name:arg1,arg2` after a field path; arguments are quoted strings, numbers, true, false or null. Functions chain left to right; a missing value passes through so `default` can replace it. Unknown functions and wrong arguments are refused when the flow is saved.',
+        description:
+          'Each function is applied with `| name` or `| name:arg1,arg2` after a field path; arguments are quoted strings, numbers, true, false or null. Functions chain left to right; a missing value passes through so `default` can replace it. Unknown functions and wrong arguments are refused when the flow is saved.',
         response: { 200: FunctionList },
       },
     },

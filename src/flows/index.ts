@@ -31,7 +31,13 @@ export const flowsRoom = defineRoom({
     const store = new FlowStore(runtime.database, runtime.now);
     let dispatcher: Dispatcher | undefined;
     const credentials = new CredentialStore(runtime.database, runtime.box, runtime.now);
-    const executor = new FlowExecutor(runtime, store, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })), createFlowMetrics(runtime.metrics.registry), credentials);
+    const executor = new FlowExecutor(
+      runtime,
+      store,
+      () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })),
+      createFlowMetrics(runtime.metrics.registry),
+      credentials,
+    );
     const ticker = new ScheduleTicker(runtime);
     return {
       jobs: {
@@ -52,7 +58,8 @@ export const flowsRoom = defineRoom({
         // Before serving: flows saved with secrets written into their headers or URL move onto credentials.
         if (runtime.edition.capabilities.httpActions) {
           const adopted = await adoptStoredSecrets(runtime.database, credentials, runtime.logger.child({ component: 'credentials' }));
-          if (adopted > 0) runtime.logger.warn({ adopted }, 'secrets found in stored flows now live in credentials; the flows refer to them by name');
+          if (adopted > 0)
+            runtime.logger.warn({ adopted }, 'secrets found in stored flows now live in credentials; the flows refer to them by name');
         }
         ticker.start();
       },

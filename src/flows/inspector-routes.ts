@@ -16,7 +16,8 @@ export const RETRY_LIMIT = 100;
 const RETRYABLE = ['failed', 'dead'] as const;
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
-const IdList = (max: number, description: string) => Type.String({ maxLength: max * 65, pattern: '^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$', description });
+const IdList = (max: number, description: string) =>
+  Type.String({ maxLength: max * 65, pattern: '^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$', description });
 const Outcome = RunStatus;
 const EventType = Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' });
 const FilterFields = {
@@ -28,7 +29,7 @@ const FilterFields = {
 const RunsQuery = Type.Object({
   ...FilterFields,
   status: Type.Optional(Outcome),
-  replayOf: Type.Optional(IdList(RETRY_LIMIT, 'Comma-separated run ids: only their retries (a bulk retry\'s progress).')),
+  replayOf: Type.Optional(IdList(RETRY_LIMIT, "Comma-separated run ids: only their retries (a bulk retry's progress).")),
   cursor: Type.Optional(Id),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
 });
@@ -38,7 +39,7 @@ const Run = Type.Object({
   flowName: Type.Union([Type.String(), Type.Null()], { description: 'Null when the flow was deleted since.' }),
   flowVersion: Type.Integer(),
   eventId: Type.Union([Type.String(), Type.Null()]),
-  eventType: Type.Union([Type.String(), Type.Null()], { description: 'The stored event\'s type; null for a scheduled run.' }),
+  eventType: Type.Union([Type.String(), Type.Null()], { description: "The stored event's type; null for a scheduled run." }),
   status: Type.String(),
   matched: Type.Boolean(),
   trace: Type.Unknown(),
@@ -50,8 +51,15 @@ const Run = Type.Object({
 const RunPage = Type.Object({ runs: Type.Array(Run), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 const RetryBody = Type.Object({
   runIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: RETRY_LIMIT, description: 'Runs picked in the list.' })),
-  filter: Type.Optional(Type.Object(FilterFields, { additionalProperties: false, description: 'Every failed run matching it (the newest first, at most the limit).' })),
-  version: Type.Union([Type.Literal('original'), Type.Literal('current')], { description: 'Run the version each run used, or the flow as it is now.' }),
+  filter: Type.Optional(
+    Type.Object(FilterFields, {
+      additionalProperties: false,
+      description: 'Every failed run matching it (the newest first, at most the limit).',
+    }),
+  ),
+  version: Type.Union([Type.Literal('original'), Type.Literal('current')], {
+    description: 'Run the version each run used, or the flow as it is now.',
+  }),
 });
 const RetryQueued = Type.Object({
   queued: Type.Integer({ description: 'Retries queued now.' }),
@@ -62,7 +70,12 @@ const RetryQueued = Type.Object({
 });
 
 const dateOf = (text: string | undefined) => (text === undefined ? undefined : Date.parse(text));
-const filterOf = (q: { flowId?: string | undefined; eventType?: string | undefined; from?: string | undefined; to?: string | undefined }): RunFilter => ({
+const filterOf = (q: {
+  flowId?: string | undefined;
+  eventType?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}): RunFilter => ({
   flowId: q.flowId,
   eventType: q.eventType,
   from: dateOf(q.from),
@@ -71,7 +84,8 @@ const filterOf = (q: { flowId?: string | undefined; eventType?: string | undefin
 
 /** Why a run cannot be retried, or undefined when it can. */
 function refusal(run: FlowRunView, version: 'original' | 'current', flowIds: Set<string>): string | undefined {
-  if (!(RETRYABLE as readonly string[]).includes(run.status)) return `it ${run.status === 'skipped' ? 'did not match' : run.status === 'running' ? 'is still running' : 'succeeded'}; only failed runs are retried`;
+  if (!(RETRYABLE as readonly string[]).includes(run.status))
+    return `it ${run.status === 'skipped' ? 'did not match' : run.status === 'running' ? 'is still running' : 'succeeded'}; only failed runs are retried`;
   if (!run.eventId) return 'it has no event to run on';
   if (version === 'current' && !flowIds.has(run.flowId)) return 'its flow was deleted; retry it with its original version';
   return undefined;
@@ -84,25 +98,58 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: {
 
   ui.get<{ Querystring: Static<typeof RunsQuery> }>(
     '/ui/flows/runs',
-    { schema: { tags, summary: 'Runs of every flow, newest first, filtered by flow, outcome, event type and date (members: runs about them, outcomes only).', querystring: RunsQuery, response: { 200: RunPage } } },
+    {
+      schema: {
+        tags,
+        summary:
+          'Runs of every flow, newest first, filtered by flow, outcome, event type and date (members: runs about them, outcomes only).',
+        querystring: RunsQuery,
+        response: { 200: RunPage },
+      },
+    },
     async (request) => {
       const user = currentUser(request);
       const q = request.query;
-      const page = await store.listRuns(user.workspaceId, { ...filterOf(q), status: q.status, replayOf: q.replayOf?.split(','), before: q.cursor, limit: q.limit ?? 50, aboutUser: ownRowsOnly(user) });
-      const [flows, types] = await Promise.all([store.list(user.workspaceId), store.eventTypes(user.workspaceId, page.runs.map((run) => run.eventId).filter((id): id is string => id !== null))]);
+      const page = await store.listRuns(user.workspaceId, {
+        ...filterOf(q),
+        status: q.status,
+        replayOf: q.replayOf?.split(','),
+        before: q.cursor,
+        limit: q.limit ?? 50,
+        aboutUser: ownRowsOnly(user),
+      });
+      const [flows, types] = await Promise.all([
+        store.list(user.workspaceId),
+        store.eventTypes(
+          user.workspaceId,
+          page.runs.map((run) => run.eventId).filter((id): id is string => id !== null),
+        ),
+      ]);
       const names = new Map(flows.map((flow) => [flow.id, flow.name]));
-      const runs = page.runs.map((run) => runFor(user, { ...run, flowName: names.get(run.flowId) ?? null, eventType: run.eventId ? (types.get(run.eventId) ?? null) : null }));
+      const runs = page.runs.map((run) =>
+        runFor(user, { ...run, flowName: names.get(run.flowId) ?? null, eventType: run.eventId ? (types.get(run.eventId) ?? null) : null }),
+      );
       return { runs, nextCursor: page.nextCursor };
     },
   );
 
   ui.post<{ Body: Static<typeof RetryBody> }>(
     '/ui/flows/runs/retry',
-    { schema: { tags, summary: `Retry failed runs (picked, or every one matching a filter; at most ${RETRY_LIMIT}) with their original version or the current one; each retry is a new run, queued (admins).`, body: RetryBody, response: { 202: RetryQueued } } },
+    {
+      schema: {
+        tags,
+        summary: `Retry failed runs (picked, or every one matching a filter; at most ${RETRY_LIMIT}) with their original version or the current one; each retry is a new run, queued (admins).`,
+        body: RetryBody,
+        response: { 202: RetryQueued },
+      },
+    },
     async (request, reply) => {
       const user = requireAdmin(request);
       const { runIds, filter, version } = request.body;
-      if ((runIds === undefined) === (filter === undefined)) throw problems.badRequest('retry-selection', 'Give either runIds or filter.', [{ field: 'body.runIds', message: 'give runIds or filter' }]);
+      if ((runIds === undefined) === (filter === undefined))
+        throw problems.badRequest('retry-selection', 'Give either runIds or filter.', [
+          { field: 'body.runIds', message: 'give runIds or filter' },
+        ]);
       let runs: FlowRunView[];
       let more = false;
       if (runIds) {
@@ -110,7 +157,12 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: {
         runs = await store.runsById(user.workspaceId, wanted);
         const found = new Set(runs.map((run) => run.id));
         const stray = wanted.filter((id) => !found.has(id));
-        if (stray.length > 0) throw problems.badRequest('unknown-run', `${stray.length} run id(s) are not runs of this workspace: ${stray.slice(0, 5).join(', ')}`, stray.slice(0, 20).map((id) => ({ field: 'body.runIds', message: `${id} is not a run of this workspace` })));
+        if (stray.length > 0)
+          throw problems.badRequest(
+            'unknown-run',
+            `${stray.length} run id(s) are not runs of this workspace: ${stray.slice(0, 5).join(', ')}`,
+            stray.slice(0, 20).map((id) => ({ field: 'body.runIds', message: `${id} is not a run of this workspace` })),
+          );
       } else {
         const page = await store.listRuns(user.workspaceId, { ...filterOf(filter!), statuses: [...RETRYABLE], limit: RETRY_LIMIT });
         runs = page.runs;
@@ -128,7 +180,10 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: {
           }
           const payload: ReplayPayload = { runId: run.id, version };
           // One pending retry per run: a second click while it waits queues nothing more.
-          const job = await runtime.queue.enqueue({ kind: JOB_REPLAY_RUN, workspaceId: user.workspaceId, payload, dedupeKey: `flow-retry:${run.id}` }, trx);
+          const job = await runtime.queue.enqueue(
+            { kind: JOB_REPLAY_RUN, workspaceId: user.workspaceId, payload, dedupeKey: `flow-retry:${run.id}` },
+            trx,
+          );
           if (job === undefined) skipped.push({ runId: run.id, reason: 'a retry of it is already queued' });
           else retried.push(run.id);
         }

@@ -36,7 +36,11 @@ function triggerTypes(flow: Pick<StoredFlow, 'definition'>): string[] | undefine
 }
 
 /** Stored events of the workspace that trigger the flow: the given ids, or the newest `last`; newest first. */
-export async function triggeringEvents(db: Kysely<DatabaseSchema>, flow: StoredFlow, pick: { eventIds: string[] } | { last: number }): Promise<string[]> {
+export async function triggeringEvents(
+  db: Kysely<DatabaseSchema>,
+  flow: StoredFlow,
+  pick: { eventIds: string[] } | { last: number },
+): Promise<string[]> {
   const types = triggerTypes(flow);
   if ('eventIds' in pick && pick.eventIds.length === 0) return [];
   const rows = await db
@@ -54,7 +58,13 @@ export async function triggeringEvents(db: Kysely<DatabaseSchema>, flow: StoredF
 }
 
 /** Which of the events this flow has already run on (any version; replays do not count). */
-export async function eventsAlreadyRun(db: Kysely<DatabaseSchema>, workspaceId: string, flowId: string, eventIds: string[], exceptVersion?: number): Promise<Set<string>> {
+export async function eventsAlreadyRun(
+  db: Kysely<DatabaseSchema>,
+  workspaceId: string,
+  flowId: string,
+  eventIds: string[],
+  exceptVersion?: number,
+): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
   const rows = await db
     .selectFrom('flow_runs')
@@ -78,13 +88,40 @@ export function manualRunJob(runtime: Pick<Runtime, 'now' | 'database'>, store: 
     if ('sample' in payload) {
       const sample = samples[payload.sample.eventType];
       if (sample === undefined) return;
-      await executor.run(flow, { id: payload.sample.id, workspaceId: job.workspaceId, source: triggerSource(flow), eventType: payload.sample.eventType, payload: sample, receivedAt: runtime.now() }, { signal });
+      await executor.run(
+        flow,
+        {
+          id: payload.sample.id,
+          workspaceId: job.workspaceId,
+          source: triggerSource(flow),
+          eventType: payload.sample.eventType,
+          payload: sample,
+          receivedAt: runtime.now(),
+        },
+        { signal },
+      );
       return;
     }
     // A run of the current version is resumed or reported done by the executor; any other version means done.
     if ((await eventsAlreadyRun(runtime.database.db, job.workspaceId, flow.id, [payload.eventId], flow.version)).size > 0) return;
-    const event = await runtime.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', job.workspaceId).where('id', '=', payload.eventId).executeTakeFirst();
+    const event = await runtime.database.db
+      .selectFrom('webhook_events')
+      .selectAll()
+      .where('workspace_id', '=', job.workspaceId)
+      .where('id', '=', payload.eventId)
+      .executeTakeFirst();
     if (!event) return;
-    await executor.run(flow, { id: event.id, workspaceId: event.workspace_id, source: event.source, eventType: event.event_type, payload: parseJsonOr(event.payload_json, null), receivedAt: Number(event.received_at) }, { signal });
+    await executor.run(
+      flow,
+      {
+        id: event.id,
+        workspaceId: event.workspace_id,
+        source: event.source,
+        eventType: event.event_type,
+        payload: parseJsonOr(event.payload_json, null),
+        receivedAt: Number(event.received_at),
+      },
+      { signal },
+    );
   };
 }

@@ -40,11 +40,23 @@ export const CustomTriggerSchema = Type.Object(
 );
 
 export const MinutesScheduleSchema = Type.Object(
-  { every: Type.Literal('minutes'), interval: Type.Union(MINUTE_INTERVALS.map((n) => Type.Literal(n)), { description: `Minutes between runs, on the local clock's marks (at least ${SCHEDULE_MIN_INTERVAL_MINUTES})` }) },
+  {
+    every: Type.Literal('minutes'),
+    interval: Type.Union(
+      MINUTE_INTERVALS.map((n) => Type.Literal(n)),
+      { description: `Minutes between runs, on the local clock's marks (at least ${SCHEDULE_MIN_INTERVAL_MINUTES})` },
+    ),
+  },
   strict,
 );
 export const HoursScheduleSchema = Type.Object(
-  { every: Type.Literal('hours'), interval: Type.Union(HOUR_INTERVALS.map((n) => Type.Literal(n)), { description: 'Hours between runs, on the hour' }) },
+  {
+    every: Type.Literal('hours'),
+    interval: Type.Union(
+      HOUR_INTERVALS.map((n) => Type.Literal(n)),
+      { description: 'Hours between runs, on the hour' },
+    ),
+  },
   strict,
 );
 export const DailyScheduleSchema = Type.Object(
@@ -56,7 +68,13 @@ export const DailyScheduleSchema = Type.Object(
 );
 
 export const CronScheduleSchema = Type.Object(
-  { cron: Type.String({ minLength: 9, maxLength: 200, description: `Five-field cron: minute hour day-of-month month day-of-week, e.g. "0 17 * * 1-5" (at least ${SCHEDULE_MIN_INTERVAL_MINUTES} minutes apart)` }) },
+  {
+    cron: Type.String({
+      minLength: 9,
+      maxLength: 200,
+      description: `Five-field cron: minute hour day-of-month month day-of-week, e.g. "0 17 * * 1-5" (at least ${SCHEDULE_MIN_INTERVAL_MINUTES} minutes apart)`,
+    }),
+  },
   strict,
 );
 
@@ -64,7 +82,14 @@ export const ScheduleTriggerSchema = Type.Object(
   {
     kind: Type.Literal('schedule'),
     schedule: Type.Union([MinutesScheduleSchema, HoursScheduleSchema, DailyScheduleSchema, CronScheduleSchema]),
-    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "IANA time zone, e.g. 'Europe/Berlin' (default: the workspace's, filled in when the flow is saved; UTC if Clockify names none)" })),
+    timeZone: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          "IANA time zone, e.g. 'Europe/Berlin' (default: the workspace's, filled in when the flow is saved; UTC if Clockify names none)",
+      }),
+    ),
     missed: Type.Optional(literals(['run-once', 'skip'] as const)),
   },
   strict,
@@ -139,7 +164,6 @@ export interface CatalogLike {
 
 /** Parameters the executor fills from the installation, so flows need not (and should not) set them. */
 export const IMPLICIT_PARAMS: readonly string[] = ['workspaceId'];
-
 
 /** The flow definition schema as plain JSON (no TypeBox symbols), for /docs and clients. */
 export function flowDefinitionJsonSchema(): Record<string, unknown> {

@@ -53,15 +53,28 @@ export function replaceIds<T>(value: T, mapping: ReadonlyMap<string, string>, de
   if (mapping.size === 0 || depth > 64) return value;
   if (typeof value === 'string') return value.replace(CLOCKIFY_ID, (id) => mapping.get(id) ?? id) as T;
   if (Array.isArray(value)) return value.map((item) => replaceIds(item, mapping, depth + 1)) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceIds(item, mapping, depth + 1)])) as T;
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replaceIds(item, mapping, depth + 1)])) as T;
   return value;
 }
 
 /** The export document: the entities are those of `directory` the definition mentions. */
-export function buildExport(input: { definition: Record<string, unknown>; directory: readonly NamedEntity[]; source: FlowExport['source']; exportedAt: Date }): FlowExport {
+export function buildExport(input: {
+  definition: Record<string, unknown>;
+  directory: readonly NamedEntity[];
+  source: FlowExport['source'];
+  exportedAt: Date;
+}): FlowExport {
   const ids = new Set(clockifyIdsIn(input.definition));
   const entities = input.directory.filter((entity) => ids.has(entity.id));
-  return { format: EXPORT_FORMAT, formatVersion: EXPORT_FORMAT_VERSION, exportedAt: input.exportedAt.toISOString(), source: input.source, definition: input.definition, entities };
+  return {
+    format: EXPORT_FORMAT,
+    formatVersion: EXPORT_FORMAT_VERSION,
+    exportedAt: input.exportedAt.toISOString(),
+    source: input.source,
+    definition: input.definition,
+    entities,
+  };
 }
 
 export interface ImportProblem {
@@ -73,20 +86,36 @@ export interface ImportProblem {
 export function readExport(document: unknown): { ok: true; value: FlowExport } | { ok: false; problems: ImportProblem[] } {
   const problems: ImportProblem[] = [];
   const doc = document as Partial<FlowExport> | null;
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return { ok: false, problems: [{ field: 'document', message: 'must be an exported flow (a JSON object)' }] };
-  if (doc.format !== EXPORT_FORMAT) problems.push({ field: 'document.format', message: `must be "${EXPORT_FORMAT}": this file is not a flow exported by this add-on` });
-  if (doc.formatVersion !== EXPORT_FORMAT_VERSION) problems.push({ field: 'document.formatVersion', message: `must be ${EXPORT_FORMAT_VERSION} (this version of the add-on reads no other)` });
-  if (!doc.definition || typeof doc.definition !== 'object' || Array.isArray(doc.definition)) problems.push({ field: 'document.definition', message: 'must be a flow definition (an object)' });
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    return { ok: false, problems: [{ field: 'document', message: 'must be an exported flow (a JSON object)' }] };
+  if (doc.format !== EXPORT_FORMAT)
+    problems.push({ field: 'document.format', message: `must be "${EXPORT_FORMAT}": this file is not a flow exported by this add-on` });
+  if (doc.formatVersion !== EXPORT_FORMAT_VERSION)
+    problems.push({
+      field: 'document.formatVersion',
+      message: `must be ${EXPORT_FORMAT_VERSION} (this version of the add-on reads no other)`,
+    });
+  if (!doc.definition || typeof doc.definition !== 'object' || Array.isArray(doc.definition))
+    problems.push({ field: 'document.definition', message: 'must be a flow definition (an object)' });
   if (!Array.isArray(doc.entities)) problems.push({ field: 'document.entities', message: 'must be a list of named entities' });
   else {
     doc.entities.forEach((entity, index) => {
       const e = entity as Partial<NamedEntity> | null;
-      const ok = e && typeof e === 'object' && typeof e.id === 'string' && /^[0-9a-f]{24}$/.test(e.id) && (ENTITY_TYPES as readonly string[]).includes(e.type as string) && typeof e.name === 'string' && e.name.length <= 1000 && (e.parentId === undefined || typeof e.parentId === 'string');
+      const ok =
+        e &&
+        typeof e === 'object' &&
+        typeof e.id === 'string' &&
+        /^[0-9a-f]{24}$/.test(e.id) &&
+        (ENTITY_TYPES as readonly string[]).includes(e.type as string) &&
+        typeof e.name === 'string' &&
+        e.name.length <= 1000 &&
+        (e.parentId === undefined || typeof e.parentId === 'string');
       if (!ok) problems.push({ field: `document.entities.${index}`, message: 'must be {id (24 hex digits), type, name, parentId?}' });
     });
   }
   const source = doc.source as Partial<FlowExport['source']> | undefined;
-  if (!source || typeof source !== 'object' || typeof source.edition !== 'string' || typeof source.workspaceId !== 'string') problems.push({ field: 'document.source', message: 'must name the edition and workspace it came from' });
+  if (!source || typeof source !== 'object' || typeof source.edition !== 'string' || typeof source.workspaceId !== 'string')
+    problems.push({ field: 'document.source', message: 'must name the edition and workspace it came from' });
   return problems.length > 0 ? { ok: false, problems: problems.slice(0, 50) } : { ok: true, value: doc as FlowExport };
 }
 
@@ -147,12 +176,30 @@ export function planImport(document: FlowExport, target: { workspaceId: string; 
       mapping.set(id, candidates[0]!.id);
       mapped.push({ from: id, to: candidates[0]!.id, type: entity.type, name: entity.name });
     } else {
-      unmapped.push({ id, type: entity.type, name: entity.name, reason: candidates.length === 0 ? `no ${singular(entity.type)} named "${entity.name}" here` : `${candidates.length} ${entity.type} are named "${entity.name}" here` });
+      unmapped.push({
+        id,
+        type: entity.type,
+        name: entity.name,
+        reason:
+          candidates.length === 0
+            ? `no ${singular(entity.type)} named "${entity.name}" here`
+            : `${candidates.length} ${entity.type} are named "${entity.name}" here`,
+      });
     }
   }
   return { definition: replaceIds(document.definition, mapping), mapped, unmapped };
 }
 
 function singular(type: EntityType): string {
-  return ({ workspace: 'workspace', users: 'user', projects: 'project', clients: 'client', tags: 'tag', tasks: 'task', customFields: 'custom field' } as const)[type];
+  return (
+    {
+      workspace: 'workspace',
+      users: 'user',
+      projects: 'project',
+      clients: 'client',
+      tags: 'tag',
+      tasks: 'task',
+      customFields: 'custom field',
+    } as const
+  )[type];
 }

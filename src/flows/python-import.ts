@@ -20,12 +20,24 @@ export interface ImportProblem {
 export type ImportResult<T> = { ok: true; value: T } | { ok: false; problems: ImportProblem[] };
 
 /** Fields of a Python flow definition; a body with any of these (and no `definition`) is one. */
-export const PYTHON_FLOW_FIELDS = ['name', 'description', 'enabled', 'trigger_event_types', 'trigger_source', 'conditions', 'actions'] as const;
+export const PYTHON_FLOW_FIELDS = [
+  'name',
+  'description',
+  'enabled',
+  'trigger_event_types',
+  'trigger_source',
+  'conditions',
+  'actions',
+] as const;
 
 const OPERATORS: Record<string, string> = { '==': 'equals', '!=': 'not_equals', contains: 'contains', exists: 'exists' };
 
 export function looksLikePythonFlow(body: unknown): boolean {
-  return isObject(body) && !('definition' in body) && ('trigger_event_types' in body || 'actions' in body || 'conditions' in body || 'trigger_source' in body);
+  return (
+    isObject(body) &&
+    !('definition' in body) &&
+    ('trigger_event_types' in body || 'actions' in body || 'conditions' in body || 'trigger_source' in body)
+  );
 }
 
 export interface ImportOptions {
@@ -41,7 +53,8 @@ export function translatePythonFlow(raw: unknown, options: ImportOptions = {}, p
   if (!isObject(raw)) return { ok: false, problems: [{ field: '', message: 'must be a JSON object' }] };
   const problems: ImportProblem[] = [];
   for (const key of Object.keys(raw)) {
-    if (!(PYTHON_FLOW_FIELDS as readonly string[]).includes(key)) problems.push({ field: key, message: `is not a field of a flow definition (expected ${PYTHON_FLOW_FIELDS.join(', ')})` });
+    if (!(PYTHON_FLOW_FIELDS as readonly string[]).includes(key))
+      problems.push({ field: key, message: `is not a field of a flow definition (expected ${PYTHON_FLOW_FIELDS.join(', ')})` });
   }
   const out: Record<string, unknown> = {};
   if ('name' in raw) out.name = raw.name;
@@ -68,7 +81,12 @@ export function translatePythonFlow(raw: unknown, options: ImportOptions = {}, p
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: out };
 }
 
-function translateTrigger(events: unknown, source: unknown, options: ImportOptions, problems: ImportProblem[]): Record<string, unknown> | undefined {
+function translateTrigger(
+  events: unknown,
+  source: unknown,
+  options: ImportOptions,
+  problems: ImportProblem[],
+): Record<string, unknown> | undefined {
   if (events !== undefined && (!Array.isArray(events) || !events.every((event) => typeof event === 'string'))) {
     problems.push({ field: 'trigger_event_types', message: 'must be a list of event type names' });
     return undefined;
@@ -82,7 +100,10 @@ function translateTrigger(events: unknown, source: unknown, options: ImportOptio
   const name = source.replace(/^custom[:/]/i, '');
   const sourceId = options.customSourceId?.(name);
   if (!sourceId) {
-    problems.push({ field: 'trigger_source', message: `no custom source named "${name}" in this workspace: create it (Webhooks, Custom sources) and import the flow again` });
+    problems.push({
+      field: 'trigger_source',
+      message: `no custom source named "${name}" in this workspace: create it (Webhooks, Custom sources) and import the flow again`,
+    });
     return undefined;
   }
   return { kind: 'custom', sourceId, ...(types.length > 0 ? { eventTypes: types } : {}) };
@@ -94,7 +115,9 @@ function translateConditions(raw: unknown, problems: ImportProblem[]): Record<st
     problems.push({ field: 'conditions', message: 'must be an object {type, rules}' });
     return undefined;
   }
-  for (const key of Object.keys(raw)) if (key !== 'type' && key !== 'rules') problems.push({ field: `conditions.${key}`, message: 'is not a field of conditions (expected type, rules)' });
+  for (const key of Object.keys(raw))
+    if (key !== 'type' && key !== 'rules')
+      problems.push({ field: `conditions.${key}`, message: 'is not a field of conditions (expected type, rules)' });
   const type = raw.type === undefined ? 'ALL' : String(raw.type).toUpperCase();
   if (type !== 'ALL' && type !== 'ANY') {
     problems.push({ field: 'conditions.type', message: 'must be ALL or ANY' });
@@ -117,9 +140,15 @@ function translateRule(rule: unknown, field: string, problems: ImportProblem[]):
     problems.push({ field, message: 'must be an object {field, operator, value}' });
     return {};
   }
-  for (const key of Object.keys(rule)) if (!['field', 'operator', 'value'].includes(key)) problems.push({ field: `${field}.${key}`, message: 'is not a field of a rule (expected field, operator, value)' });
+  for (const key of Object.keys(rule))
+    if (!['field', 'operator', 'value'].includes(key))
+      problems.push({ field: `${field}.${key}`, message: 'is not a field of a rule (expected field, operator, value)' });
   const op = OPERATORS[String(rule.operator)];
-  if (!op) problems.push({ field: `${field}.operator`, message: `"${String(rule.operator)}" has no counterpart (expected ${Object.keys(OPERATORS).join(', ')})` });
+  if (!op)
+    problems.push({
+      field: `${field}.operator`,
+      message: `"${String(rule.operator)}" has no counterpart (expected ${Object.keys(OPERATORS).join(', ')})`,
+    });
   if (typeof rule.field !== 'string' || !rule.field.startsWith('$')) {
     problems.push({ field: `${field}.field`, message: 'must be a JSONPath starting with $' });
     return {};
@@ -171,9 +200,13 @@ function translateAction(raw: unknown, index: number, problems: ImportProblem[])
       unknownKeys(raw, STUDIO_ACTION, field, local);
       ({ path_params: path, query_params: query, body } = raw);
     }
-    if (typeof raw.operation_id !== 'string' || raw.operation_id.length === 0) local.push({ field: `${field}.operation_id`, message: 'is required' });
+    if (typeof raw.operation_id !== 'string' || raw.operation_id.length === 0)
+      local.push({ field: `${field}.operation_id`, message: 'is required' });
     const params: Record<string, unknown> = {};
-    for (const [part, values] of [['path', path], ['query', query]] as const) {
+    for (const [part, values] of [
+      ['path', path],
+      ['query', query],
+    ] as const) {
       if (values === undefined || values === null) continue;
       if (!isObject(values)) {
         local.push({ field: `${field}.${part}_params`, message: 'must be an object' });
@@ -201,13 +234,18 @@ function translateValue(input: unknown, field: string, problems: ImportProblem[]
   if (typeof input === 'string') {
     if (input.startsWith('$.') || input === '$') {
       const template = jsonPathToTemplate(input);
-      if (template === undefined) problems.push({ field, message: `the JSONPath ${input} has no template counterpart: only $.webhook… and $.action_<i>_result… with names and [index] steps translate` });
+      if (template === undefined)
+        problems.push({
+          field,
+          message: `the JSONPath ${input} has no template counterpart: only $.webhook… and $.action_<i>_result… with names and [index] steps translate`,
+        });
       return template ?? input;
     }
     return input.replaceAll('{{', '\\{{');
   }
   if (Array.isArray(input)) return input.map((item, index) => translateValue(item, `${field}[${index}]`, problems));
-  if (isObject(input)) return Object.fromEntries(Object.entries(input).map(([key, item]) => [key, translateValue(item, `${field}.${key}`, problems)]));
+  if (isObject(input))
+    return Object.fromEntries(Object.entries(input).map(([key, item]) => [key, translateValue(item, `${field}.${key}`, problems)]));
   return input;
 }
 
@@ -221,7 +259,8 @@ export function jsonPathToTemplate(path: string): string | undefined {
 }
 
 function unknownKeys(value: Record<string, unknown>, allowed: string[], field: string, problems: ImportProblem[]): void {
-  for (const key of Object.keys(value)) if (!allowed.includes(key)) problems.push({ field: `${field}.${key}`, message: `has no counterpart (expected ${allowed.join(', ')})` });
+  for (const key of Object.keys(value))
+    if (!allowed.includes(key)) problems.push({ field: `${field}.${key}`, message: `has no counterpart (expected ${allowed.join(', ')})` });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -31,11 +31,23 @@ export function replayRunJob(runtime: Pick<Runtime, 'database' | 'now'>, store: 
       if (scheduled) await executor.run(flow, scheduled, { signal, replayOf: runId });
       return;
     }
-    const event = await runtime.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', job.workspaceId).where('id', '=', original.run.eventId).executeTakeFirst();
+    const event = await runtime.database.db
+      .selectFrom('webhook_events')
+      .selectAll()
+      .where('workspace_id', '=', job.workspaceId)
+      .where('id', '=', original.run.eventId)
+      .executeTakeFirst();
     if (!event) return;
     await executor.run(
       flow,
-      { id: event.id, workspaceId: event.workspace_id, source: event.source, eventType: event.event_type, payload: parseJsonOr(event.payload_json, null), receivedAt: Number(event.received_at) },
+      {
+        id: event.id,
+        workspaceId: event.workspace_id,
+        source: event.source,
+        eventType: event.event_type,
+        payload: parseJsonOr(event.payload_json, null),
+        receivedAt: Number(event.received_at),
+      },
       { signal, replayOf: runId },
     );
   };

@@ -20,9 +20,12 @@ export const RunViewSchema = Type.Object({
 
 export const StepRecordSchema = Type.Object({
   actionId: Type.String({ description: 'The step id' }),
-  path: Type.String({ description: "Where the step sits: its id at the top level, e.g. 'loop1[3].tagIt' in a for-each, 'check.then.tagIt' in a branch" }),
-  kind: Type.Union([Type.String({ description: STEP_KINDS.join(', ') }), Type.Null()],
-    { description: 'null on records older than step kinds (a top-level action)' }),
+  path: Type.String({
+    description: "Where the step sits: its id at the top level, e.g. 'loop1[3].tagIt' in a for-each, 'check.then.tagIt' in a branch",
+  }),
+  kind: Type.Union([Type.String({ description: STEP_KINDS.join(', ') }), Type.Null()], {
+    description: 'null on records older than step kinds (a top-level action)',
+  }),
   position: Type.Integer({ description: 'Order of execution in the run' }),
   status: Type.String({ description: 'pending, succeeded, failed, skipped, unknown or waiting' }),
   request: Type.Unknown({ description: 'Input: what was sent or evaluated (redacted; null for members)' }),

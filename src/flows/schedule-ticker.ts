@@ -29,11 +29,23 @@ export interface ScheduledRunPayload {
 export const scheduleEventId = (scheduledFor: number) => `schedule-${scheduledFor}`;
 
 /** The event of a scheduled run: rebuilt from its id, so a replay of the run needs nothing stored. */
-export function scheduledEvent(definition: FlowDefinition, workspaceId: string, eventId: string, receivedAt: number): ProcessableEvent | undefined {
+export function scheduledEvent(
+  definition: FlowDefinition,
+  workspaceId: string,
+  eventId: string,
+  receivedAt: number,
+): ProcessableEvent | undefined {
   const trigger = scheduleOf(definition);
   const scheduledFor = Number(/^schedule-(\d+)$/.exec(eventId)?.[1]);
   if (!trigger || !Number.isFinite(scheduledFor)) return undefined;
-  return { id: eventId, workspaceId, source: 'schedule', eventType: 'schedule', payload: { scheduledFor: new Date(scheduledFor).toISOString(), timeZone: zoneOf(trigger) }, receivedAt };
+  return {
+    id: eventId,
+    workspaceId,
+    source: 'schedule',
+    eventType: 'schedule',
+    payload: { scheduledFor: new Date(scheduledFor).toISOString(), timeZone: zoneOf(trigger) },
+    receivedAt,
+  };
 }
 
 function scheduleOf(definition: FlowDefinition): ScheduleTrigger | undefined {
@@ -97,12 +109,23 @@ export class ScheduleTicker {
       const next = nextOccurrence(trigger.schedule, zoneOf(trigger), now);
       await db
         .insertInto('flow_schedules')
-        .values({ flow_id: row.id, workspace_id: row.workspace_id, flow_version: row.version, next_due_at: next, last_occurrence: null, updated_at: now })
+        .values({
+          flow_id: row.id,
+          workspace_id: row.workspace_id,
+          flow_version: row.version,
+          next_due_at: next,
+          last_occurrence: null,
+          updated_at: now,
+        })
         // Another instance may have done it already, perhaps claimed an occurrence since: only a newer version replaces it.
         .onConflict((oc) =>
           oc
             .column('flow_id')
-            .doUpdateSet((eb) => ({ flow_version: eb.ref('excluded.flow_version'), next_due_at: eb.ref('excluded.next_due_at'), updated_at: eb.ref('excluded.updated_at') }))
+            .doUpdateSet((eb) => ({
+              flow_version: eb.ref('excluded.flow_version'),
+              next_due_at: eb.ref('excluded.next_due_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+            }))
             .where('flow_schedules.flow_version', '<', (eb) => eb.ref('excluded.flow_version')),
         )
         .execute();
@@ -116,8 +139,16 @@ export class ScheduleTicker {
     const now = this.runtime.now();
     const due = await database.db
       .selectFrom('flow_schedules')
-      .innerJoin('flows', (join) => join.onRef('flows.id', '=', 'flow_schedules.flow_id').onRef('flows.version', '=', 'flow_schedules.flow_version'))
-      .select(['flow_schedules.flow_id', 'flow_schedules.workspace_id', 'flow_schedules.flow_version', 'flow_schedules.next_due_at', 'flows.definition_json'])
+      .innerJoin('flows', (join) =>
+        join.onRef('flows.id', '=', 'flow_schedules.flow_id').onRef('flows.version', '=', 'flow_schedules.flow_version'),
+      )
+      .select([
+        'flow_schedules.flow_id',
+        'flow_schedules.workspace_id',
+        'flow_schedules.flow_version',
+        'flow_schedules.next_due_at',
+        'flows.definition_json',
+      ])
       .where('flows.enabled', '=', 1)
       .where('flow_schedules.next_due_at', '<=', now)
       .orderBy('flow_schedules.next_due_at')
@@ -140,11 +171,18 @@ export class ScheduleTicker {
         // Another instance moved it on first: that one queues the occurrence.
         if (Number(result.numUpdatedRows) !== 1 || plan.run === null) return false;
         const payload: ScheduledRunPayload = { flowId: row.flow_id, scheduledFor: plan.run, timeZone: zoneOf(trigger) };
-        await queue.enqueue({ kind: JOB_SCHEDULED_RUN, workspaceId: row.workspace_id, payload, dedupeKey: `${JOB_SCHEDULED_RUN}:${row.flow_id}:${plan.run}` }, trx);
+        await queue.enqueue(
+          { kind: JOB_SCHEDULED_RUN, workspaceId: row.workspace_id, payload, dedupeKey: `${JOB_SCHEDULED_RUN}:${row.flow_id}:${plan.run}` },
+          trx,
+        );
         return true;
       });
       if (claimed) queued += 1;
-      else if (plan.run === null) this.runtime.logger.info({ workspaceId: row.workspace_id, flowId: row.flow_id, missedFrom: new Date(dueAt).toISOString() }, 'missed schedule occurrences skipped (the flow says missed: skip)');
+      else if (plan.run === null)
+        this.runtime.logger.info(
+          { workspaceId: row.workspace_id, flowId: row.flow_id, missedFrom: new Date(dueAt).toISOString() },
+          'missed schedule occurrences skipped (the flow says missed: skip)',
+        );
     }
     if (queued > 0) queue.notify();
     return queued;

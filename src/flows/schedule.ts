@@ -79,7 +79,14 @@ export function nextOccurrence(schedule: Schedule, timeZone: string, after: numb
  * the next one to wait for. Occurrences later than `graceMs` were missed (the process was down):
  * they collapse into one run with 'run-once' and none with 'skip'; an occurrence on time always runs.
  */
-export function planDue(schedule: Schedule, timeZone: string, dueAt: number, now: number, missed: 'run-once' | 'skip', graceMs: number): { run: number | null; next: number } {
+export function planDue(
+  schedule: Schedule,
+  timeZone: string,
+  dueAt: number,
+  now: number,
+  missed: 'run-once' | 'skip',
+  graceMs: number,
+): { run: number | null; next: number } {
   let latest = dueAt;
   // Bounded: a week down at the shortest interval is about 2,000 occurrences; beyond, start from now.
   for (let step = 0; step < 5_000; step++) {

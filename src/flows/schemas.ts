@@ -80,7 +80,9 @@ export const DryRunStepSchema = Type.Recursive(
       request: Type.Unknown({ description: 'The rendered request; nothing is sent.' }),
       missing: Type.Array(Type.String(), { description: 'Template references that had no value.' }),
       error: Type.Optional(Type.String()),
-      note: Type.Optional(Type.String({ description: "What the step would do, in words (a wait's resume time, a find's cache hit, a branch's arm)." })),
+      note: Type.Optional(
+        Type.String({ description: "What the step would do, in words (a wait's resume time, a find's cache hit, a branch's arm)." }),
+      ),
       children: Type.Optional(Type.Array(This)),
     }),
   { $id: 'FlowDryRunStep' },

@@ -77,7 +77,10 @@ export function triggeredBy(flow: StoredFlow, source: string, eventType: string)
   if (trigger.kind === 'clockify') return source === 'clockify' && trigger.events.includes(eventType);
   // A scheduled flow runs from its schedule (schedule-ticker.ts), never on a stored event.
   if (trigger.kind === 'schedule') return false;
-  return source === `custom:${trigger.sourceId}` && (!trigger.eventTypes || trigger.eventTypes.length === 0 || trigger.eventTypes.includes(eventType));
+  return (
+    source === `custom:${trigger.sourceId}` &&
+    (!trigger.eventTypes || trigger.eventTypes.length === 0 || trigger.eventTypes.includes(eventType))
+  );
 }
 
 /** Flows (versioned on every edit), their runs and each action's result. Every query is scoped by workspace. */
@@ -97,13 +100,23 @@ export class FlowStore {
   }
 
   async get(workspaceId: string, id: string): Promise<StoredFlow | undefined> {
-    const row = await this.db.selectFrom('flows').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('flows')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toFlow(row) : undefined;
   }
 
   /** The definition a run used, even if the flow was edited since. */
   async version(flowId: string, version: number): Promise<FlowDefinition | undefined> {
-    const row = await this.db.selectFrom('flow_versions').select('definition_json').where('flow_id', '=', flowId).where('version', '=', version).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('flow_versions')
+      .select('definition_json')
+      .where('flow_id', '=', flowId)
+      .where('version', '=', version)
+      .executeTakeFirst();
     return row ? (JSON.parse(row.definition_json) as FlowDefinition) : undefined;
   }
 
@@ -112,8 +125,26 @@ export class FlowStore {
     const id = newId(now);
     const json = JSON.stringify(definition);
     await this.db.transaction().execute(async (trx) => {
-      await trx.insertInto('flows').values({ id, workspace_id: workspaceId, name: definition.name, enabled: definition.enabled ? 1 : 0, version: 1, definition_json: json, created_by: userId, created_at: now, updated_at: now, last_run_status: null, last_run_at: null }).execute();
-      await trx.insertInto('flow_versions').values({ flow_id: id, version: 1, workspace_id: workspaceId, definition_json: json, created_by: userId, created_at: now }).execute();
+      await trx
+        .insertInto('flows')
+        .values({
+          id,
+          workspace_id: workspaceId,
+          name: definition.name,
+          enabled: definition.enabled ? 1 : 0,
+          version: 1,
+          definition_json: json,
+          created_by: userId,
+          created_at: now,
+          updated_at: now,
+          last_run_status: null,
+          last_run_at: null,
+        })
+        .execute();
+      await trx
+        .insertInto('flow_versions')
+        .values({ flow_id: id, version: 1, workspace_id: workspaceId, definition_json: json, created_by: userId, created_at: now })
+        .execute();
     });
     return (await this.get(workspaceId, id))!;
   }
@@ -122,11 +153,23 @@ export class FlowStore {
     const now = this.now();
     const json = JSON.stringify(definition);
     const updated = await this.db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom('flows').select('version').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+      const current = await trx
+        .selectFrom('flows')
+        .select('version')
+        .where('workspace_id', '=', workspaceId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!current) return false;
       const version = current.version + 1;
-      await trx.updateTable('flows').set({ name: definition.name, enabled: definition.enabled ? 1 : 0, version, definition_json: json, updated_at: now }).where('id', '=', id).execute();
-      await trx.insertInto('flow_versions').values({ flow_id: id, version, workspace_id: workspaceId, definition_json: json, created_by: userId, created_at: now }).execute();
+      await trx
+        .updateTable('flows')
+        .set({ name: definition.name, enabled: definition.enabled ? 1 : 0, version, definition_json: json, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      await trx
+        .insertInto('flow_versions')
+        .values({ flow_id: id, version, workspace_id: workspaceId, definition_json: json, created_by: userId, created_at: now })
+        .execute();
       return true;
     });
     return updated ? this.get(workspaceId, id) : undefined;
@@ -154,30 +197,81 @@ export class FlowStore {
   // ---- runs ----
 
   async findRun(workspaceId: string, flowId: string, version: number, eventId: string): Promise<FlowRunView | undefined> {
-    const row = await this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId).where('flow_version', '=', version).where('event_id', '=', eventId).where('replay_of', 'is', null).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('flow_runs')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('flow_id', '=', flowId)
+      .where('flow_version', '=', version)
+      .where('event_id', '=', eventId)
+      .where('replay_of', 'is', null)
+      .executeTakeFirst();
     return row ? toRun(row) : undefined;
   }
 
-  async startRun(input: { workspaceId: string; flowId: string; version: number; eventId: string | null; matched: boolean; trace: unknown; replayOf?: string | null }): Promise<string> {
+  async startRun(input: {
+    workspaceId: string;
+    flowId: string;
+    version: number;
+    eventId: string | null;
+    matched: boolean;
+    trace: unknown;
+    replayOf?: string | null;
+  }): Promise<string> {
     const now = this.now();
     const id = newId(now);
     await this.db
       .insertInto('flow_runs')
-      .values({ id, workspace_id: input.workspaceId, flow_id: input.flowId, flow_version: input.version, event_id: input.eventId, status: input.matched ? 'running' : 'skipped', matched: input.matched ? 1 : 0, condition_trace_json: JSON.stringify(input.trace), error: null, dry_run: 0, replay_of: input.replayOf ?? null, started_at: now, finished_at: input.matched ? null : now })
+      .values({
+        id,
+        workspace_id: input.workspaceId,
+        flow_id: input.flowId,
+        flow_version: input.version,
+        event_id: input.eventId,
+        status: input.matched ? 'running' : 'skipped',
+        matched: input.matched ? 1 : 0,
+        condition_trace_json: JSON.stringify(input.trace),
+        error: null,
+        dry_run: 0,
+        replay_of: input.replayOf ?? null,
+        started_at: now,
+        finished_at: input.matched ? null : now,
+      })
       .execute();
     return id;
   }
 
-  async finishRun(workspaceId: string, runId: string, flowId: string, status: FlowRunsTable['status'], error: string | null): Promise<void> {
+  async finishRun(
+    workspaceId: string,
+    runId: string,
+    flowId: string,
+    status: FlowRunsTable['status'],
+    error: string | null,
+  ): Promise<void> {
     const now = this.now();
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('flow_runs').set({ status, error, finished_at: now }).where('id', '=', runId).where('workspace_id', '=', workspaceId).execute();
-      await trx.updateTable('flows').set({ last_run_status: status, last_run_at: now }).where('id', '=', flowId).where('workspace_id', '=', workspaceId).execute();
+      await trx
+        .updateTable('flow_runs')
+        .set({ status, error, finished_at: now })
+        .where('id', '=', runId)
+        .where('workspace_id', '=', workspaceId)
+        .execute();
+      await trx
+        .updateTable('flows')
+        .set({ last_run_status: status, last_run_at: now })
+        .where('id', '=', flowId)
+        .where('workspace_id', '=', workspaceId)
+        .execute();
     });
   }
 
   async runStatus(workspaceId: string, runId: string): Promise<FlowRunsTable['status'] | undefined> {
-    const row = await this.db.selectFrom('flow_runs').select('status').where('workspace_id', '=', workspaceId).where('id', '=', runId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('flow_runs')
+      .select('status')
+      .where('workspace_id', '=', workspaceId)
+      .where('id', '=', runId)
+      .executeTakeFirst();
     return row?.status;
   }
 
@@ -187,30 +281,50 @@ export class FlowStore {
   }
 
   /** `aboutUser`: only a run on an event about this user (a member's view, see access-policy). */
-  async getRun(workspaceId: string, runId: string, aboutUser?: string): Promise<{ run: FlowRunView; actions: ActionResultView[] } | undefined> {
+  async getRun(
+    workspaceId: string,
+    runId: string,
+    aboutUser?: string,
+  ): Promise<{ run: FlowRunView; actions: ActionResultView[] } | undefined> {
     let query = this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', runId);
     if (aboutUser !== undefined) query = query.where('event_id', 'in', this.eventsAbout(workspaceId, aboutUser));
     const row = await query.executeTakeFirst();
     if (!row) return undefined;
-    const actions = await this.db.selectFrom('flow_action_results').selectAll().where('workspace_id', '=', workspaceId).where('run_id', '=', runId).orderBy('position').execute();
+    const actions = await this.db
+      .selectFrom('flow_action_results')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('run_id', '=', runId)
+      .orderBy('position')
+      .execute();
     return { run: toRun(row), actions: actions.map(toAction) };
   }
 
-  async listRuns(workspaceId: string, filter: RunFilter & { before?: string; limit: number; aboutUser?: string }): Promise<{ runs: FlowRunView[]; nextCursor: string | null }> {
+  async listRuns(
+    workspaceId: string,
+    filter: RunFilter & { before?: string; limit: number; aboutUser?: string },
+  ): Promise<{ runs: FlowRunView[]; nextCursor: string | null }> {
     let query = this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId);
     if (filter.aboutUser !== undefined) query = query.where('event_id', 'in', this.eventsAbout(workspaceId, filter.aboutUser));
     if (filter.flowId) query = query.where('flow_id', '=', filter.flowId);
     if (filter.status) query = query.where('status', '=', filter.status as FlowRunsTable['status']);
     if (filter.statuses) query = query.where('status', 'in', filter.statuses);
     if (filter.eventType) {
-      const ofType = this.db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspaceId).where('event_type', '=', filter.eventType);
+      const ofType = this.db
+        .selectFrom('webhook_events')
+        .select('id')
+        .where('workspace_id', '=', workspaceId)
+        .where('event_type', '=', filter.eventType);
       query = query.where('event_id', 'in', ofType);
     }
     if (filter.replayOf) query = query.where('replay_of', 'in', filter.replayOf.length > 0 ? filter.replayOf : ['']);
     if (filter.from !== undefined) query = query.where('started_at', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('started_at', '<=', filter.to);
     if (filter.before) query = query.where('id', '<', filter.before);
-    const rows = await query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
     const runs = rows.slice(0, filter.limit).map(toRun);
     return { runs, nextCursor: rows.length > filter.limit ? (runs[runs.length - 1]?.id ?? null) : null };
   }
@@ -225,7 +339,12 @@ export class FlowStore {
   /** The event type of each stored event among `ids` (a scheduled run's event is not stored: absent). */
   async eventTypes(workspaceId: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.selectFrom('webhook_events').select(['id', 'event_type']).where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+    const rows = await this.db
+      .selectFrom('webhook_events')
+      .select(['id', 'event_type'])
+      .where('workspace_id', '=', workspaceId)
+      .where('id', 'in', ids)
+      .execute();
     return new Map(rows.map((row) => [row.id, row.event_type]));
   }
 
@@ -233,19 +352,48 @@ export class FlowStore {
 
   /** Every saved version of a flow, newest first, without their definitions. */
   async versions(workspaceId: string, flowId: string): Promise<FlowVersionSummary[]> {
-    const rows = await this.db.selectFrom('flow_versions').select(['version', 'definition_json', 'created_by', 'created_at']).where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId).orderBy('version', 'desc').execute();
+    const rows = await this.db
+      .selectFrom('flow_versions')
+      .select(['version', 'definition_json', 'created_by', 'created_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('flow_id', '=', flowId)
+      .orderBy('version', 'desc')
+      .execute();
     return rows.map((row) => {
       const definition = parseJsonOr<Partial<FlowDefinition>>(row.definition_json, {});
-      return { version: row.version, name: typeof definition.name === 'string' ? definition.name : '', enabled: definition.enabled === true, createdBy: row.created_by, createdAt: Number(row.created_at) };
+      return {
+        version: row.version,
+        name: typeof definition.name === 'string' ? definition.name : '',
+        enabled: definition.enabled === true,
+        createdBy: row.created_by,
+        createdAt: Number(row.created_at),
+      };
     });
   }
 
   /** One saved version with its definition, scoped by workspace. */
-  async versionOf(workspaceId: string, flowId: string, version: number): Promise<(FlowVersionSummary & { definition: FlowDefinition }) | undefined> {
-    const row = await this.db.selectFrom('flow_versions').select(['version', 'definition_json', 'created_by', 'created_at']).where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId).where('version', '=', version).executeTakeFirst();
+  async versionOf(
+    workspaceId: string,
+    flowId: string,
+    version: number,
+  ): Promise<(FlowVersionSummary & { definition: FlowDefinition }) | undefined> {
+    const row = await this.db
+      .selectFrom('flow_versions')
+      .select(['version', 'definition_json', 'created_by', 'created_at'])
+      .where('workspace_id', '=', workspaceId)
+      .where('flow_id', '=', flowId)
+      .where('version', '=', version)
+      .executeTakeFirst();
     if (!row) return undefined;
     const definition = JSON.parse(row.definition_json) as FlowDefinition;
-    return { version: row.version, name: definition.name, enabled: definition.enabled === true, createdBy: row.created_by, createdAt: Number(row.created_at), definition };
+    return {
+      version: row.version,
+      name: definition.name,
+      enabled: definition.enabled === true,
+      createdBy: row.created_by,
+      createdAt: Number(row.created_at),
+      definition,
+    };
   }
 
   /** Ids of the workspace's events about one user (runs are about the user their event is about). */
@@ -260,20 +408,60 @@ export class FlowStore {
   }
 
   /** Writes the intent to send before sending. False when the key already has a record. */
-  async claimAction(input: { key: string; runId: string; workspaceId: string; actionId: string; position: number; request: unknown; stepPath?: string; kind?: string }): Promise<boolean> {
+  async claimAction(input: {
+    key: string;
+    runId: string;
+    workspaceId: string;
+    actionId: string;
+    position: number;
+    request: unknown;
+    stepPath?: string;
+    kind?: string;
+  }): Promise<boolean> {
     const row = await this.db
       .insertInto('flow_action_results')
-      .values({ idempotency_key: input.key, run_id: input.runId, workspace_id: input.workspaceId, action_id: input.actionId, position: input.position, status: 'pending', request_json: JSON.stringify(input.request ?? null), response_json: null, attempts: 0, duration_ms: 0, created_at: this.now(), step_path: input.stepPath ?? input.actionId, kind: input.kind ?? null })
+      .values({
+        idempotency_key: input.key,
+        run_id: input.runId,
+        workspace_id: input.workspaceId,
+        action_id: input.actionId,
+        position: input.position,
+        status: 'pending',
+        request_json: JSON.stringify(input.request ?? null),
+        response_json: null,
+        attempts: 0,
+        duration_ms: 0,
+        created_at: this.now(),
+        step_path: input.stepPath ?? input.actionId,
+        kind: input.kind ?? null,
+      })
       .onConflict((oc) => oc.column('idempotency_key').doNothing())
       .returning('idempotency_key')
       .executeTakeFirst();
     return row !== undefined;
   }
 
-  async recordAction(key: string, input: { runId: string; status: FlowActionResultsTable['status']; request: unknown; response: unknown; attempts: number; durationMs: number }): Promise<void> {
+  async recordAction(
+    key: string,
+    input: {
+      runId: string;
+      status: FlowActionResultsTable['status'];
+      request: unknown;
+      response: unknown;
+      attempts: number;
+      durationMs: number;
+    },
+  ): Promise<void> {
     await this.db
       .updateTable('flow_action_results')
-      .set({ run_id: input.runId, status: input.status, request_json: JSON.stringify(input.request ?? null), response_json: JSON.stringify(input.response ?? null), attempts: input.attempts, duration_ms: Math.round(input.durationMs) })
+      .set({
+        run_id: input.runId,
+        status: input.status,
+        request_json: JSON.stringify(input.request ?? null),
+        response_json: JSON.stringify(input.response ?? null),
+        attempts: input.attempts,
+        duration_ms: Math.round(input.durationMs),
+      })
       .where('idempotency_key', '=', key)
       .execute();
   }

@@ -76,7 +76,8 @@ export function validateFlowDefinition(input: unknown, ctx: FlowValidationContex
   if ('conditions' in input) {
     const total = countConditions(input.conditions, 1);
     // Checked first: each condition compiles a path and maybe a pattern, so thousands of them cost a lot before any answer.
-    if (total > FLOW_LIMITS.conditions) problems.add('conditions', `has ${total} conditions; a flow may have at most ${FLOW_LIMITS.conditions} (limit conditions)`);
+    if (total > FLOW_LIMITS.conditions)
+      problems.add('conditions', `has ${total} conditions; a flow may have at most ${FLOW_LIMITS.conditions} (limit conditions)`);
     else checkGroup(input.conditions, 'conditions', 1, problems);
   }
   if (Array.isArray(input.actions)) checkActions(input.actions, ctx, problems);
@@ -114,9 +115,13 @@ function checkTrigger(trigger: unknown, ctx: FlowValidationContext, problems: Pr
 function checkScheduleTrigger(trigger: Record<string, unknown>, problems: ProblemList): void {
   const { schedule, ...rest } = trigger;
   problems.schema(ScheduleTriggerSchema, { ...rest, schedule: { at: '00:00' } }, 'trigger');
-  if (typeof trigger.timeZone === 'string' && !isTimeZone(trigger.timeZone)) problems.add('trigger.timeZone', `"${trigger.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
+  if (typeof trigger.timeZone === 'string' && !isTimeZone(trigger.timeZone))
+    problems.add('trigger.timeZone', `"${trigger.timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`);
   if (!isObject(schedule)) {
-    problems.add('trigger.schedule', 'is required: {"every": "minutes", "interval": 15}, {"at": "17:00", "days": ["mon"]} or {"cron": "0 17 * * 1-5"}');
+    problems.add(
+      'trigger.schedule',
+      'is required: {"every": "minutes", "interval": 15}, {"at": "17:00", "days": ["mon"]} or {"cron": "0 17 * * 1-5"}',
+    );
     return;
   }
   if ('cron' in schedule) {
@@ -124,19 +129,39 @@ function checkScheduleTrigger(trigger: Record<string, unknown>, problems: Proble
     const parsed = parseCron(schedule.cron);
     if (!parsed.ok) problems.add('trigger.schedule.cron', parsed.message);
     else if (tooFrequent(parsed.cron, FLOW_LIMITS.scheduleMinIntervalMinutes)) {
-      problems.add('trigger.schedule.cron', `runs too often: at least ${FLOW_LIMITS.scheduleMinIntervalMinutes} minutes between runs (limit schedule frequency; the shortest gap here is ${shortestGapMinutes(parsed.cron)})`);
+      problems.add(
+        'trigger.schedule.cron',
+        `runs too often: at least ${FLOW_LIMITS.scheduleMinIntervalMinutes} minutes between runs (limit schedule frequency; the shortest gap here is ${shortestGapMinutes(parsed.cron)})`,
+      );
     }
     return;
   }
-  if (schedule.every === 'minutes' && typeof schedule.interval === 'number' && !(MINUTE_INTERVALS as readonly number[]).includes(schedule.interval)) {
+  if (
+    schedule.every === 'minutes' &&
+    typeof schedule.interval === 'number' &&
+    !(MINUTE_INTERVALS as readonly number[]).includes(schedule.interval)
+  ) {
     const tooOften = schedule.interval < FLOW_LIMITS.scheduleMinIntervalMinutes;
-    problems.add('trigger.schedule.interval', tooOften ? `runs too often: at least ${FLOW_LIMITS.scheduleMinIntervalMinutes} minutes between runs (limit schedule frequency)` : `must divide the hour: one of ${MINUTE_INTERVALS.join(', ')}`);
-  } else if (schedule.every === 'hours' && typeof schedule.interval === 'number' && !(HOUR_INTERVALS as readonly number[]).includes(schedule.interval)) {
+    problems.add(
+      'trigger.schedule.interval',
+      tooOften
+        ? `runs too often: at least ${FLOW_LIMITS.scheduleMinIntervalMinutes} minutes between runs (limit schedule frequency)`
+        : `must divide the hour: one of ${MINUTE_INTERVALS.join(', ')}`,
+    );
+  } else if (
+    schedule.every === 'hours' &&
+    typeof schedule.interval === 'number' &&
+    !(HOUR_INTERVALS as readonly number[]).includes(schedule.interval)
+  ) {
     problems.add('trigger.schedule.interval', `must divide the day: one of ${HOUR_INTERVALS.join(', ')}`);
   } else if (schedule.every === 'minutes') problems.schema(MinutesScheduleSchema, schedule, 'trigger.schedule');
   else if (schedule.every === 'hours') problems.schema(HoursScheduleSchema, schedule, 'trigger.schedule');
   else if ('every' in schedule) problems.add('trigger.schedule.every', 'must be one of: minutes, hours');
-  else if (problems.schema(DailyScheduleSchema, schedule, 'trigger.schedule') && Array.isArray(schedule.days) && new Set(schedule.days).size !== schedule.days.length) {
+  else if (
+    problems.schema(DailyScheduleSchema, schedule, 'trigger.schedule') &&
+    Array.isArray(schedule.days) &&
+    new Set(schedule.days).size !== schedule.days.length
+  ) {
     problems.add('trigger.schedule.days', 'lists a day twice');
   }
 }
@@ -223,10 +248,19 @@ function checkActions(actions: unknown[], ctx: FlowValidationContext, problems: 
   const total = countSteps(actions, 1);
   // Checked first, like the condition count: a huge tree should cost nothing more before the answer.
   if (total > FLOW_LIMITS.stepsTotal) {
-    problems.add('actions', `has ${total} steps (nested ones included); a flow may have at most ${FLOW_LIMITS.stepsTotal} (limit stepsTotal)`);
+    problems.add(
+      'actions',
+      `has ${total} steps (nested ones included); a flow may have at most ${FLOW_LIMITS.stepsTotal} (limit stepsTotal)`,
+    );
     return;
   }
-  const walk: StepWalk = { ctx, problems, all: new Map(), earlier: new Set(), credentialPlaces: (step) => stepKind(String(step.kind))?.credentialPlaces ?? [] };
+  const walk: StepWalk = {
+    ctx,
+    problems,
+    all: new Map(),
+    earlier: new Set(),
+    credentialPlaces: (step) => stepKind(String(step.kind))?.credentialPlaces ?? [],
+  };
   collectIds(actions, 'actions', 1, walk.all);
   checkStepList(actions, 'actions', 1, false, walk);
 }
@@ -262,7 +296,14 @@ function checkStep(step: unknown, field: string, depth: number, inLoop: boolean,
 }
 
 /** Template syntax and references: known roots, `steps.<id>` only for earlier steps, loop roots only in a loop. */
-function checkTemplates(step: Record<string, unknown>, places: [string, unknown][], field: string, ownId: string | undefined, inLoop: boolean, walk: StepWalk): void {
+function checkTemplates(
+  step: Record<string, unknown>,
+  places: [string, unknown][],
+  field: string,
+  ownId: string | undefined,
+  inLoop: boolean,
+  walk: StepWalk,
+): void {
   const { problems } = walk;
   const credentialNames = walk.ctx.credentialNames;
   for (const [key, value] of places) {
@@ -285,8 +326,10 @@ function checkTemplates(step: Record<string, unknown>, places: [string, unknown]
         if (part.root === 'credentials') {
           // A credential goes only where the request leaves for its API: never into a body, a Clockify call, or a later step.
           const name = part.path[0];
-          if (!walk.credentialPlaces(step).includes(key)) problems.add(textField, 'credentials can only be used in the URL and headers of an HTTP action');
-          else if (typeof name !== 'string' || part.path.length !== 1) problems.add(textField, 'credentials must be followed by a credential name, e.g. credentials.crm');
+          if (!walk.credentialPlaces(step).includes(key))
+            problems.add(textField, 'credentials can only be used in the URL and headers of an HTTP action');
+          else if (typeof name !== 'string' || part.path.length !== 1)
+            problems.add(textField, 'credentials must be followed by a credential name, e.g. credentials.crm');
           else if (credentialNames && !credentialNames.has(name)) problems.add(textField, `unknown credential "${name}"`);
           continue;
         }

@@ -36,15 +36,25 @@ const Flow = Type.Object({
 const VersionList = Type.Object({ current: Type.Integer(), versions: Type.Array(Version) });
 const VersionDetail = Type.Object({ ...Version.properties, definition: Definition });
 const FlowResponse = Type.Object({ flow: Flow });
-const DuplicateBody = Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Defaults to "<name> (copy)".' })) });
+const DuplicateBody = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Defaults to "<name> (copy)".' })),
+});
 const Entity = Type.Object({ id: Type.String(), type: Type.String(), name: Type.String(), parentId: Type.Optional(Type.String()) });
 const ExportDocument = Type.Object({
   format: Type.String(),
   formatVersion: Type.Integer(),
   exportedAt: Type.String(),
-  source: Type.Object({ edition: Type.String(), addonKey: Type.String(), workspaceId: Type.String(), flowId: Type.String(), version: Type.Integer() }),
+  source: Type.Object({
+    edition: Type.String(),
+    addonKey: Type.String(),
+    workspaceId: Type.String(),
+    flowId: Type.String(),
+    version: Type.Integer(),
+  }),
   definition: Definition,
-  entities: Type.Array(Entity, { description: 'The Clockify entities the definition mentions, by name, so an import elsewhere can find its own.' }),
+  entities: Type.Array(Entity, {
+    description: 'The Clockify entities the definition mentions, by name, so an import elsewhere can find its own.',
+  }),
 });
 const ImportBody = Type.Object({
   document: Type.Unknown({ description: 'An exported flow file (GET /ui/flows/:flowId/export).' }),
@@ -54,25 +64,55 @@ const ImportPreview = Type.Object({
   name: Type.String(),
   source: Type.Object({ edition: Type.String(), sameEdition: Type.Boolean(), sameWorkspace: Type.Boolean() }),
   mapped: Type.Array(Type.Object({ from: Type.String(), to: Type.String(), type: Type.String(), name: Type.String() })),
-  unmapped: Type.Array(Type.Object({ id: Type.String(), type: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]), reason: Type.String() })),
-  problems: Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), { description: 'Why this edition would refuse the flow as it is (empty when it can be created).' }),
+  unmapped: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      type: Type.Union([Type.String(), Type.Null()]),
+      name: Type.Union([Type.String(), Type.Null()]),
+      reason: Type.String(),
+    }),
+  ),
+  problems: Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), {
+    description: 'Why this edition would refuse the flow as it is (empty when it can be created).',
+  }),
   definition: Definition,
   created: Type.Optional(Flow),
 });
 
-const flowView = (flow: StoredFlow) => ({ id: flow.id, name: flow.name, enabled: flow.enabled, version: flow.version, definition: flow.definition as unknown as Record<string, unknown>, createdAt: flow.createdAt, updatedAt: flow.updatedAt });
+const flowView = (flow: StoredFlow) => ({
+  id: flow.id,
+  name: flow.name,
+  enabled: flow.enabled,
+  version: flow.version,
+  definition: flow.definition as unknown as Record<string, unknown>,
+  createdAt: flow.createdAt,
+  updatedAt: flow.updatedAt,
+});
 
 /** The workspace's named entities from the bootstrap cache (the same directory the sidebar shows names from). */
 async function directoryOf(runtime: Runtime, workspaceId: string): Promise<NamedEntity[]> {
-  const rows = await runtime.database.db.selectFrom('entity_cache').select(['entity_type', 'entity_id', 'data_json']).where('workspace_id', '=', workspaceId).where('entity_type', 'in', Object.keys(NAMED_TYPES)).execute();
+  const rows = await runtime.database.db
+    .selectFrom('entity_cache')
+    .select(['entity_type', 'entity_id', 'data_json'])
+    .where('workspace_id', '=', workspaceId)
+    .where('entity_type', 'in', Object.keys(NAMED_TYPES))
+    .execute();
   const directory = nameDirectory(workspaceId, rows, []);
   return (['users', 'projects', 'clients', 'tags', 'tasks', 'customFields'] as const).flatMap((type) =>
-    directory[type].map((entity) => ({ id: entity.id, type, name: entity.name, ...(entity.parentId ? { parentId: entity.parentId } : {}) })),
+    directory[type].map((entity) => ({
+      id: entity.id,
+      type,
+      name: entity.name,
+      ...(entity.parentId ? { parentId: entity.parentId } : {}),
+    })),
   );
 }
 
 /** Version history (restore), duplicate, and export / import of a flow as a file (admins write; everyone reads). */
-export async function versionRoutes(ui: FastifyInstance, { runtime, store, credentials }: { runtime: Runtime; store: FlowStore; credentials: CredentialStore }) {
+export async function versionRoutes(
+  ui: FastifyInstance,
+  { runtime, store, credentials }: { runtime: Runtime; store: FlowStore; credentials: CredentialStore },
+) {
   const tags = ['flows'];
   const checks = definitionChecks(runtime, credentials);
   const load = async (user: UserContext, flowId: string) => {
@@ -80,11 +120,19 @@ export async function versionRoutes(ui: FastifyInstance, { runtime, store, crede
     if (!flow) throw problems.notFound('unknown-flow', 'No flow with this id in this workspace.');
     return flow;
   };
-  const save = async (user: UserContext, definition: unknown) => checks.withoutLiteralSecrets(user.workspaceId, await checks.validate(user.workspaceId, definition));
+  const save = async (user: UserContext, definition: unknown) =>
+    checks.withoutLiteralSecrets(user.workspaceId, await checks.validate(user.workspaceId, definition));
 
   ui.get<{ Params: Static<typeof FlowParams> }>(
     '/ui/flows/:flowId/versions',
-    { schema: { tags, summary: 'Every saved version of a flow, newest first (each edit, enable or restore is one).', params: FlowParams, response: { 200: VersionList } } },
+    {
+      schema: {
+        tags,
+        summary: 'Every saved version of a flow, newest first (each edit, enable or restore is one).',
+        params: FlowParams,
+        response: { 200: VersionList },
+      },
+    },
     async (request) => {
       const user = currentUser(request);
       const flow = await load(user, request.params.flowId);
@@ -94,7 +142,14 @@ export async function versionRoutes(ui: FastifyInstance, { runtime, store, crede
 
   ui.get<{ Params: Static<typeof VersionParams> }>(
     '/ui/flows/:flowId/versions/:version',
-    { schema: { tags, summary: 'One saved version of a flow with its definition.', params: VersionParams, response: { 200: VersionDetail } } },
+    {
+      schema: {
+        tags,
+        summary: 'One saved version of a flow with its definition.',
+        params: VersionParams,
+        response: { 200: VersionDetail },
+      },
+    },
     async (request) => {
       const user = currentUser(request);
       await load(user, request.params.flowId);
@@ -106,7 +161,14 @@ export async function versionRoutes(ui: FastifyInstance, { runtime, store, crede
 
   ui.post<{ Params: Static<typeof VersionParams> }>(
     '/ui/flows/:flowId/versions/:version/restore',
-    { schema: { tags, summary: 'Restore a version: a new version equal to it (checked like an edit; history is kept) (admins).', params: VersionParams, response: { 200: FlowResponse } } },
+    {
+      schema: {
+        tags,
+        summary: 'Restore a version: a new version equal to it (checked like an edit; history is kept) (admins).',
+        params: VersionParams,
+        response: { 200: FlowResponse },
+      },
+    },
     async (request) => {
       const user = requireAdmin(request);
       await load(user, request.params.flowId);
@@ -119,7 +181,15 @@ export async function versionRoutes(ui: FastifyInstance, { runtime, store, crede
 
   ui.post<{ Params: Static<typeof FlowParams>; Body: Static<typeof DuplicateBody> }>(
     '/ui/flows/:flowId/duplicate',
-    { schema: { tags, summary: 'A copy of the flow as a new flow, switched off (admins).', params: FlowParams, body: DuplicateBody, response: { 201: FlowResponse } } },
+    {
+      schema: {
+        tags,
+        summary: 'A copy of the flow as a new flow, switched off (admins).',
+        params: FlowParams,
+        body: DuplicateBody,
+        response: { 201: FlowResponse },
+      },
+    },
     async (request, reply) => {
       const user = requireAdmin(request);
       const flow = await load(user, request.params.flowId);
@@ -131,14 +201,28 @@ export async function versionRoutes(ui: FastifyInstance, { runtime, store, crede
 
   ui.get<{ Params: Static<typeof FlowParams> }>(
     '/ui/flows/:flowId/export',
-    { schema: { tags, summary: 'The flow as a JSON file to import elsewhere: its definition, the names of the Clockify entities it mentions, and where it came from.', params: FlowParams, response: { 200: ExportDocument } } },
+    {
+      schema: {
+        tags,
+        summary:
+          'The flow as a JSON file to import elsewhere: its definition, the names of the Clockify entities it mentions, and where it came from.',
+        params: FlowParams,
+        response: { 200: ExportDocument },
+      },
+    },
     async (request, reply) => {
       const user = currentUser(request);
       const flow = await load(user, request.params.flowId);
       const document = buildExport({
         definition: flow.definition as unknown as Record<string, unknown>,
         directory: await directoryOf(runtime, user.workspaceId),
-        source: { edition: runtime.edition.id, addonKey: runtime.editionConfig.key, workspaceId: user.workspaceId, flowId: flow.id, version: flow.version },
+        source: {
+          edition: runtime.edition.id,
+          addonKey: runtime.editionConfig.key,
+          workspaceId: user.workspaceId,
+          flowId: flow.id,
+          version: flow.version,
+        },
         exportedAt: new Date(runtime.now()),
       });
       const file = `${flow.name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-|-$/g, '') || 'flow'}.flow.json`;
@@ -149,12 +233,32 @@ export async function versionRoutes(ui: FastifyInstance, { runtime, store, crede
 
   ui.post<{ Body: Static<typeof ImportBody> }>(
     '/ui/flows/import',
-    { schema: { tags, summary: 'Import an exported flow: a preview of how its ids map to this workspace\'s entities by name (unmapped ones flagged); with confirm: true, creates it switched off (admins).', body: ImportBody, response: { 200: ImportPreview, 201: ImportPreview } } },
+    {
+      schema: {
+        tags,
+        summary:
+          "Import an exported flow: a preview of how its ids map to this workspace's entities by name (unmapped ones flagged); with confirm: true, creates it switched off (admins).",
+        body: ImportBody,
+        response: { 200: ImportPreview, 201: ImportPreview },
+      },
+    },
     async (request, reply) => {
       const user = requireAdmin(request);
-      if ((JSON.stringify(request.body.document)?.length ?? 0) > EXPORT_MAX_BYTES) throw new HttpProblem(413, 'import-too-large', `An exported flow is at most ${EXPORT_MAX_BYTES} bytes of JSON.`, [{ field: 'body.document', message: `must be at most ${EXPORT_MAX_BYTES} bytes` }]);
+      if ((JSON.stringify(request.body.document)?.length ?? 0) > EXPORT_MAX_BYTES)
+        throw new HttpProblem(413, 'import-too-large', `An exported flow is at most ${EXPORT_MAX_BYTES} bytes of JSON.`, [
+          { field: 'body.document', message: `must be at most ${EXPORT_MAX_BYTES} bytes` },
+        ]);
       const read = readExport(request.body.document);
-      if (!read.ok) throw problems.badRequest('invalid-export', 'This is not a flow exported by this add-on: ' + read.problems.slice(0, 3).map((p) => `${p.field} ${p.message}`).join('; '), read.problems.map((p) => ({ field: `body.${p.field}`, message: p.message })));
+      if (!read.ok)
+        throw problems.badRequest(
+          'invalid-export',
+          'This is not a flow exported by this add-on: ' +
+            read.problems
+              .slice(0, 3)
+              .map((p) => `${p.field} ${p.message}`)
+              .join('; '),
+          read.problems.map((p) => ({ field: `body.${p.field}`, message: p.message })),
+        );
       const plan = planImport(read.value, { workspaceId: user.workspaceId, directory: await directoryOf(runtime, user.workspaceId) });
       // Imported flows start switched off: their mapped ids deserve a look (and a dry run) first.
       const definition: Record<string, unknown> = { ...plan.definition, enabled: false };
@@ -168,16 +272,31 @@ export async function versionRoutes(ui: FastifyInstance, { runtime, store, crede
       }
       const preview = {
         name: typeof definition.name === 'string' ? definition.name : '',
-        source: { edition: read.value.source.edition, sameEdition: read.value.source.edition === runtime.edition.id, sameWorkspace: read.value.source.workspaceId === user.workspaceId },
+        source: {
+          edition: read.value.source.edition,
+          sameEdition: read.value.source.edition === runtime.edition.id,
+          sameWorkspace: read.value.source.workspaceId === user.workspaceId,
+        },
         mapped: plan.mapped,
         unmapped: plan.unmapped,
         problems: validation,
         definition,
       };
       if (request.body.confirm !== true) return preview;
-      if (!checked) throw problems.badRequest('invalid-flow', 'The imported flow is invalid here: ' + validation.slice(0, 5).map((p) => `${p.field} ${p.message}`).join('; '), validation);
+      if (!checked)
+        throw problems.badRequest(
+          'invalid-flow',
+          'The imported flow is invalid here: ' +
+            validation
+              .slice(0, 5)
+              .map((p) => `${p.field} ${p.message}`)
+              .join('; '),
+          validation,
+        );
       const created = await store.create(user.workspaceId, await checks.withoutLiteralSecrets(user.workspaceId, checked), user.userId);
-      return reply.code(201).send({ ...preview, definition: created.definition as unknown as Record<string, unknown>, created: flowView(created) });
+      return reply
+        .code(201)
+        .send({ ...preview, definition: created.definition as unknown as Record<string, unknown>, created: flowView(created) });
     },
   );
 }

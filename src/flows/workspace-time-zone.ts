@@ -15,12 +15,18 @@ import { isTimeZone } from './schedule.js';
 const TTL_MS = 60 * 60 * 1000;
 const MAX_CACHED = 5_000;
 
-const zoneName = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 64 && isTimeZone(value) ? value : undefined);
+const zoneName = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.length > 0 && value.length <= 64 && isTimeZone(value) ? value : undefined;
 
 /** Pure: the zone from a workspace and a user as Clockify returns them (either may be missing). */
 export function timeZoneOf(workspace: unknown, user: unknown): string {
-  const settings = (value: unknown, key: string) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined);
-  return zoneName(settings(settings(workspace, 'workspaceSettings'), 'lockTimeZone')) ?? zoneName(settings(settings(user, 'settings'), 'timeZone')) ?? 'UTC';
+  const settings = (value: unknown, key: string) =>
+    value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return (
+    zoneName(settings(settings(workspace, 'workspaceSettings'), 'lockTimeZone')) ??
+    zoneName(settings(settings(user, 'settings'), 'timeZone')) ??
+    'UTC'
+  );
 }
 
 export class WorkspaceTimeZones {
@@ -50,7 +56,16 @@ export class WorkspaceTimeZones {
     const operation = this.runtime.catalog.get(operationId);
     if (!operation) return undefined;
     try {
-      const { response } = await callOperation(this.runtime, { workspaceId: user.workspaceId, operation, input: { params: operationId === 'getWorkspaceOfUser' ? { workspaceId: user.workspaceId } : {} }, token: user.token, userId: user.userId, source: 'system', lane: 'interactive', throwOnHttpError: false });
+      const { response } = await callOperation(this.runtime, {
+        workspaceId: user.workspaceId,
+        operation,
+        input: { params: operationId === 'getWorkspaceOfUser' ? { workspaceId: user.workspaceId } : {} },
+        token: user.token,
+        userId: user.userId,
+        source: 'system',
+        lane: 'interactive',
+        throwOnHttpError: false,
+      });
       return response.status < 300 ? response.body : undefined;
     } catch (error) {
       this.runtime.logger.debug({ err: error, operationId }, 'time zone unavailable from Clockify; UTC is used');

@@ -90,7 +90,9 @@ function webhookAuthLookup(runtime: Runtime): (token: string, workspaceId: strin
       const now = Date.now();
       const cached = cache.get(key);
       if (cached && cached.version === version && cached.dataVersion === dataVersion && now - cached.at < AUTH_CACHE_MS) return cached.auth;
-      const auth = authOfRows((await WEBHOOK_AUTH.run<WebhookAuthRow>(database.db, database.dialect, [sha256Hex(token), workspaceId])).rows);
+      const auth = authOfRows(
+        (await WEBHOOK_AUTH.run<WebhookAuthRow>(database.db, database.dialect, [sha256Hex(token), workspaceId])).rows,
+      );
       if (cache.size >= AUTH_CACHE_ENTRIES) cache.clear();
       cache.set(key, { auth, version, dataVersion, at: now });
       return auth;
@@ -99,7 +101,11 @@ function webhookAuthLookup(runtime: Runtime): (token: string, workspaceId: strin
   const loader = new BatchLoader<string, WebhookAuth>(async (keys) => {
     // The token hash is hex, so the first newline separates it from the workspace id.
     const pairs = keys.map((key) => [key.slice(0, key.indexOf('\n')), key.slice(key.indexOf('\n') + 1)] as const);
-    const { rows } = await WEBHOOK_AUTH_MANY.run<WebhookAuthRow & { token_hash: string; workspace_id: string }>(database.db, database.dialect, [pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1])]);
+    const { rows } = await WEBHOOK_AUTH_MANY.run<WebhookAuthRow & { token_hash: string; workspace_id: string }>(
+      database.db,
+      database.dialect,
+      [pairs.map((pair) => pair[0]), pairs.map((pair) => pair[1])],
+    );
     const byKey = new Map<string, WebhookAuthRow[]>();
     for (const row of rows) {
       const key = `${row.token_hash}\n${row.workspace_id}`;
@@ -136,13 +142,19 @@ export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, eve
   const handle = async (request: FastifyRequest<{ Params: { event?: string } }>) => {
     const eventType = headerValue(request, EVENT_HEADER);
     if (!eventType) reject('missing_event_type', problems.badRequest('missing-event-type', `The ${EVENT_HEADER} header is required.`));
-    if (!isClockifyEvent(eventType!)) reject('unknown_event_type', problems.badRequest('unknown-event-type', 'The event type is not a Clockify event.'));
+    if (!isClockifyEvent(eventType!))
+      reject('unknown_event_type', problems.badRequest('unknown-event-type', 'The event type is not a Clockify event.'));
     if (request.params.event !== undefined && eventFromSlug(request.params.event) !== eventType) {
-      reject('event_mismatch', problems.badRequest('event-mismatch', 'The event type header does not match the event of this webhook URL.'));
+      reject(
+        'event_mismatch',
+        problems.badRequest('event-mismatch', 'The event type header does not match the event of this webhook URL.'),
+      );
     }
-    if (!subscribed.has(eventType!)) reject('not_subscribed', problems.badRequest('event-not-subscribed', `${runtime.edition.name} does not subscribe to ${eventType}.`));
+    if (!subscribed.has(eventType!))
+      reject('not_subscribed', problems.badRequest('event-not-subscribed', `${runtime.edition.name} does not subscribe to ${eventType}.`));
     const payload = request.body;
-    if (payload === undefined || payload === null || typeof payload !== 'object') reject('malformed_body', problems.badRequest('malformed-json', 'The body must be a JSON object or array.'));
+    if (payload === undefined || payload === null || typeof payload !== 'object')
+      reject('malformed_body', problems.badRequest('malformed-json', 'The body must be a JSON object or array.'));
 
     const signature = headerValue(request, SIGNATURE_HEADER);
     let claims;
@@ -154,33 +166,67 @@ export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, eve
     const workspaceId = claims.workspaceId;
     const payloadWorkspace = (payload as { workspaceId?: unknown }).workspaceId;
     if (typeof payloadWorkspace === 'string' && payloadWorkspace !== workspaceId) {
-      reject('workspace_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another workspace than the payload.'));
+      reject(
+        'workspace_mismatch',
+        problems.forbidden('token-not-for-this-target', 'The signature belongs to another workspace than the payload.'),
+      );
     }
     // One narrow lookup on the hot path: the installation's state and the webhook this exact token belongs to.
     const found = await authOf(signature!, workspaceId);
-    if (!found || found.status === 'DELETED') reject('not_installed', problems.unauthorized('not-installed', 'No live installation for this workspace.'));
-    if (found!.status === 'INACTIVE') reject('inactive', problems.forbidden('installation-inactive', 'The add-on is deactivated in this workspace; events are not accepted.'));
-    if (claims.addonId && claims.addonId !== found!.addon_id) reject('addon_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another installation.'));
+    if (!found || found.status === 'DELETED')
+      reject('not_installed', problems.unauthorized('not-installed', 'No live installation for this workspace.'));
+    if (found!.status === 'INACTIVE')
+      reject(
+        'inactive',
+        problems.forbidden('installation-inactive', 'The add-on is deactivated in this workspace; events are not accepted.'),
+      );
+    if (claims.addonId && claims.addonId !== found!.addon_id)
+      reject('addon_mismatch', problems.forbidden('token-not-for-this-target', 'The signature belongs to another installation.'));
     if (runtime.config.requireSignatureVerification) {
       // The token must be exactly one Clockify gave us for a webhook of this event (stored at install or registration);
       // a token shared by several webhooks is good for each of their events.
-      if (found!.events.size === 0) reject('unknown_signature', problems.unauthorized('invalid-token', 'The webhook signature does not match any webhook of this installation.'));
-      if (!found!.events.has(eventType!)) reject('event_mismatch', problems.unauthorized('invalid-token', 'The webhook signature belongs to another event.'));
+      if (found!.events.size === 0)
+        reject(
+          'unknown_signature',
+          problems.unauthorized('invalid-token', 'The webhook signature does not match any webhook of this installation.'),
+        );
+      if (!found!.events.has(eventType!))
+        reject('event_mismatch', problems.unauthorized('invalid-token', 'The webhook signature belongs to another event.'));
     }
 
-    const result = await events.store({ workspaceId, source: 'clockify', eventType: eventType!, payload, payloadText: request.bodyText, headers: keptHeaders(request) });
+    const result = await events.store({
+      workspaceId,
+      source: 'clockify',
+      eventType: eventType!,
+      payload,
+      payloadText: request.bodyText,
+      headers: keptHeaders(request),
+    });
     if (result.status === 'duplicate') runtime.metrics.webhooksDuplicate.inc({ event_type: eventType!, source: 'clockify' });
     else {
       runtime.metrics.webhooksReceived.inc({ event_type: eventType!, source: 'clockify' });
-      runtime.bus.publish({ kind: 'webhook', workspaceId, data: { id: result.eventId, eventType, status: result.queued ? 'received' : 'processed' } });
+      runtime.bus.publish({
+        kind: 'webhook',
+        workspaceId,
+        data: { id: result.eventId, eventType, status: result.queued ? 'received' : 'processed' },
+      });
     }
     return { status: result.status === 'duplicate' ? 'duplicate' : 'accepted', eventId: result.eventId };
   };
 
   const options = {
     bodyLimit: WEBHOOK_BODY_LIMIT,
-    schema: { tags: ['webhooks'], summary: 'Receive a Clockify webhook (event type from Clockify-Webhook-Event-Type).', security: [{ webhookSignature: [] }], response: { 200: AcceptedReply } },
+    schema: {
+      tags: ['webhooks'],
+      summary: 'Receive a Clockify webhook (event type from Clockify-Webhook-Event-Type).',
+      security: [{ webhookSignature: [] }],
+      response: { 200: AcceptedReply },
+    },
   };
   app.post('/webhooks/clockify', options, handle);
-  app.post<{ Params: { event: string } }>('/webhooks/clockify/:event', { ...options, schema: { ...options.schema, summary: 'Receive one event type (the per-event paths the manifest declares).' } }, handle);
+  app.post<{ Params: { event: string } }>(
+    '/webhooks/clockify/:event',
+    { ...options, schema: { ...options.schema, summary: 'Receive one event type (the per-event paths the manifest declares).' } },
+    handle,
+  );
 }

@@ -19,7 +19,9 @@ export function parseEventTypeLocation(raw: string): { ok: true; location: Event
   if (header) return { ok: true, location: { kind: 'header', name: header[1]!.toLowerCase() } };
   if (raw.startsWith('$')) {
     const compiled = compileJsonPath(raw);
-    return compiled.ok ? { ok: true, location: { kind: 'path', path: raw } } : { ok: false, message: `not a valid JSON path: ${compiled.message}` };
+    return compiled.ok
+      ? { ok: true, location: { kind: 'path', path: raw } }
+      : { ok: false, message: `not a valid JSON path: ${compiled.message}` };
   }
   return { ok: false, message: 'must be "header:<Header-Name>" or a JSON path starting with $ (e.g. $.event_type)' };
 }
@@ -31,7 +33,12 @@ export function eventTypeOf(location: string | null | undefined, payload: unknow
     if (!parsed.ok) return FALLBACK_EVENT_TYPE;
     if (parsed.location.kind === 'header') return usable(header(parsed.location.name)) ?? FALLBACK_EVENT_TYPE;
     const compiled = compileJsonPath(parsed.location.path);
-    const found = compiled.ok ? compiled.evaluate(payload).map(asText).find((value) => value !== undefined) : undefined;
+    const found = compiled.ok
+      ? compiled
+          .evaluate(payload)
+          .map(asText)
+          .find((value) => value !== undefined)
+      : undefined;
     return found ?? FALLBACK_EVENT_TYPE;
   }
   const body = payload && typeof payload === 'object' && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};

@@ -43,7 +43,12 @@ export class CustomSourceStore {
   ) {}
 
   async list(workspaceId: string): Promise<CustomSource[]> {
-    const rows = await this.database.db.selectFrom('custom_sources').selectAll().where('workspace_id', '=', workspaceId).orderBy('created_at').execute();
+    const rows = await this.database.db
+      .selectFrom('custom_sources')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('created_at')
+      .execute();
     return rows.map((row) => this.toSource(row));
   }
 
@@ -54,7 +59,17 @@ export class CustomSourceStore {
     return row ? this.toSource(row) : undefined;
   }
 
-  async create(workspaceId: string, input: { name: string; signatureMode: SignatureMode; signatureHeader?: string; timestampHeader?: string; toleranceSeconds?: number; eventTypeFrom?: string | null }): Promise<{ source: CustomSource; secret: string | null }> {
+  async create(
+    workspaceId: string,
+    input: {
+      name: string;
+      signatureMode: SignatureMode;
+      signatureHeader?: string;
+      timestampHeader?: string;
+      toleranceSeconds?: number;
+      eventTypeFrom?: string | null;
+    },
+  ): Promise<{ source: CustomSource; secret: string | null }> {
     const timestamped = input.signatureMode === 'hmac-sha256' && input.timestampHeader !== undefined;
     const now = this.now();
     const secret = input.signatureMode === 'none' ? null : newSourceSecret(input.signatureMode);
@@ -82,36 +97,64 @@ export class CustomSourceStore {
   }
 
   async rotate(workspaceId: string, id: string): Promise<{ source: CustomSource; secret: string } | undefined> {
-    const row = await this.database.db.selectFrom('custom_sources').selectAll().where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    const row = await this.database.db
+      .selectFrom('custom_sources')
+      .selectAll()
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
     if (!row || row.signature_mode === 'none') return undefined;
     const now = this.now();
     const secret = newSourceSecret(row.signature_mode);
     await this.database.db
       .updateTable('custom_sources')
-      .set({ secret_ciphertext: this.box.seal(secret), previous_secret_ciphertext: row.secret_ciphertext, previous_secret_expires_at: now + ROTATION_GRACE_MS, updated_at: now })
+      .set({
+        secret_ciphertext: this.box.seal(secret),
+        previous_secret_ciphertext: row.secret_ciphertext,
+        previous_secret_expires_at: now + ROTATION_GRACE_MS,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .execute();
     return { source: (await this.get(id))!, secret };
   }
 
   async setEnabled(workspaceId: string, id: string, enabled: boolean): Promise<CustomSource | undefined> {
-    await this.database.db.updateTable('custom_sources').set({ enabled: enabled ? 1 : 0, updated_at: this.now() }).where('id', '=', id).where('workspace_id', '=', workspaceId).execute();
+    await this.database.db
+      .updateTable('custom_sources')
+      .set({ enabled: enabled ? 1 : 0, updated_at: this.now() })
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .execute();
     return this.get(id, workspaceId);
   }
 
   async setEventTypeFrom(workspaceId: string, id: string, eventTypeFrom: string | null): Promise<CustomSource | undefined> {
-    await this.database.db.updateTable('custom_sources').set({ event_type_from: eventTypeFrom, updated_at: this.now() }).where('id', '=', id).where('workspace_id', '=', workspaceId).execute();
+    await this.database.db
+      .updateTable('custom_sources')
+      .set({ event_type_from: eventTypeFrom, updated_at: this.now() })
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .execute();
     return this.get(id, workspaceId);
   }
 
   async remove(workspaceId: string, id: string): Promise<boolean> {
-    const result = await this.database.db.deleteFrom('custom_sources').where('id', '=', id).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    const result = await this.database.db
+      .deleteFrom('custom_sources')
+      .where('id', '=', id)
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
   /** Secrets that verify right now: the current one and, within the grace period, the previous one. */
   async verificationSecrets(id: string): Promise<string[]> {
-    const row = await this.database.db.selectFrom('custom_sources').select(['secret_ciphertext', 'previous_secret_ciphertext', 'previous_secret_expires_at']).where('id', '=', id).executeTakeFirst();
+    const row = await this.database.db
+      .selectFrom('custom_sources')
+      .select(['secret_ciphertext', 'previous_secret_ciphertext', 'previous_secret_expires_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     if (!row) return [];
     const secrets: string[] = [];
     if (row.secret_ciphertext) secrets.push(this.box.open(row.secret_ciphertext));
@@ -129,7 +172,10 @@ export class CustomSourceStore {
       signatureMode: row.signature_mode,
       signatureHeader: row.signature_header,
       timestampHeader: row.timestamp_header ?? null,
-      toleranceSeconds: row.timestamp_tolerance_seconds === null || row.timestamp_tolerance_seconds === undefined ? null : Number(row.timestamp_tolerance_seconds),
+      toleranceSeconds:
+        row.timestamp_tolerance_seconds === null || row.timestamp_tolerance_seconds === undefined
+          ? null
+          : Number(row.timestamp_tolerance_seconds),
       enabled: row.enabled === 1,
       rotating: row.previous_secret_expires_at !== null && Number(row.previous_secret_expires_at) > this.now(),
       createdAt: Number(row.created_at),

@@ -60,7 +60,9 @@ export interface StoredEvent {
   triggered: unknown;
 }
 
-const MARK_PROCESSED = new RawStatement('UPDATE webhook_events SET status = ?, triggered_json = ?, error = ?, processed_at = ? WHERE id = ?');
+const MARK_PROCESSED = new RawStatement(
+  'UPDATE webhook_events SET status = ?, triggered_json = ?, error = ?, processed_at = ? WHERE id = ?',
+);
 /** PostgreSQL: a batch's outcomes (parameters: processed_at, then arrays of id, status, triggered_json, error). */
 const MARK_OUTCOMES_POSTGRES_SQL = `UPDATE webhook_events e SET status = o.status, triggered_json = o.triggered_json, error = o.error, processed_at = ?
    FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS o(id, status, triggered_json, error) WHERE e.id = o.id`;
@@ -137,7 +139,9 @@ export class EventStore {
         const key = `${event.workspaceId}\n${event.source}\n${event.eventType}`;
         let answer = answers.get(key);
         if (!answer) {
-          answer = needsProcessing({ workspaceId: event.workspaceId, source: event.source, eventType: event.eventType }, { once }).catch(() => true);
+          answer = needsProcessing({ workspaceId: event.workspaceId, source: event.source, eventType: event.eventType }, { once }).catch(
+            () => true,
+          );
           answers.set(key, answer);
         }
         return answer;
@@ -158,7 +162,10 @@ export class EventStore {
 
   private async flush(): Promise<void> {
     while (this.waiting.length > 0) {
-      const batch = this.waiting.splice(0, nextBatchSize(this.waiting.slice(0, MAX_BATCH).map((item) => item.event.payloadText?.length ?? 0)));
+      const batch = this.waiting.splice(
+        0,
+        nextBatchSize(this.waiting.slice(0, MAX_BATCH).map((item) => item.event.payloadText?.length ?? 0)),
+      );
       let queued = false;
       const answer = (item: Waiting, result: StoreResult) => {
         if (result.status === 'stored' && result.queued) queued = true;
@@ -180,19 +187,41 @@ export class EventStore {
   private async commit(events: IncomingEvent[]): Promise<StoreResult[]> {
     const queued = await this.needingProcessing(events);
     const pending = events.map((event, index) => pendingEvent(event, queued[index]!));
-    return this.ingestCommit.commit(pending, { now: this.options.now(), dedupWindowMs: this.options.dedupWindowMs, maxAttempts: this.queue.defaultMaxAttempts });
+    return this.ingestCommit.commit(pending, {
+      now: this.options.now(),
+      dedupWindowMs: this.options.dedupWindowMs,
+      maxAttempts: this.queue.defaultMaxAttempts,
+    });
   }
 
   /** `aboutUser`: only an event about this user (a member's view, see access-policy). */
-  async get(workspaceId: string, id: string, aboutUser?: string): Promise<(StoredEvent & { payload: unknown; headers: Record<string, string> }) | undefined> {
+  async get(
+    workspaceId: string,
+    id: string,
+    aboutUser?: string,
+  ): Promise<(StoredEvent & { payload: unknown; headers: Record<string, string> }) | undefined> {
     let query = this.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id);
     if (aboutUser !== undefined) query = query.where('user_id', '=', aboutUser);
     const row = await query.executeTakeFirst();
-    return row ? { ...toStoredEvent(row), payload: parseJsonOr(row.payload_json, null), headers: parseJsonOr(row.headers_json, {}) } : undefined;
+    return row
+      ? { ...toStoredEvent(row), payload: parseJsonOr(row.payload_json, null), headers: parseJsonOr(row.headers_json, {}) }
+      : undefined;
   }
 
   /** Newest first; `before` is the cursor (an event id) returned as `nextCursor`; `aboutUser` keeps only events about that user. */
-  async list(workspaceId: string, filter: { aboutUser?: string; types?: string[]; status?: string; source?: string; from?: number; to?: number; before?: string; limit: number }): Promise<{ events: StoredEvent[]; nextCursor: string | null }> {
+  async list(
+    workspaceId: string,
+    filter: {
+      aboutUser?: string;
+      types?: string[];
+      status?: string;
+      source?: string;
+      from?: number;
+      to?: number;
+      before?: string;
+      limit: number;
+    },
+  ): Promise<{ events: StoredEvent[]; nextCursor: string | null }> {
     let query = this.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', workspaceId);
     if (filter.aboutUser !== undefined) query = query.where('user_id', '=', filter.aboutUser);
     if (filter.types && filter.types.length > 0) query = query.where('event_type', 'in', filter.types);
@@ -201,7 +230,10 @@ export class EventStore {
     if (filter.from !== undefined) query = query.where('received_at', '>=', filter.from);
     if (filter.to !== undefined) query = query.where('received_at', '<=', filter.to);
     if (filter.before) query = query.where('id', '<', filter.before);
-    const rows = await query.orderBy('id', 'desc').limit(filter.limit + 1).execute();
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(filter.limit + 1)
+      .execute();
     const events = rows.slice(0, filter.limit).map(toStoredEvent);
     return { events, nextCursor: rows.length > filter.limit ? (events[events.length - 1]?.id ?? null) : null };
   }
@@ -223,14 +255,27 @@ export class EventStore {
     if (dialect === 'postgres') {
       // One statement, one round trip, for the whole batch (and the job's completion).
       if (job) {
-        const { rows } = await COMPLETE_AND_MARK_POSTGRES.run<{ completed: number }>(db, dialect, [now, now, job.id, job.lockedBy, ...columns()]);
+        const { rows } = await COMPLETE_AND_MARK_POSTGRES.run<{ completed: number }>(db, dialect, [
+          now,
+          now,
+          job.id,
+          job.lockedBy,
+          ...columns(),
+        ]);
         return rows[0]!.completed > 0;
       }
       if (outcomes.length > 0) await MARK_PROCESSED_POSTGRES.run(db, dialect, columns());
       return true;
     }
     const write = async (executor: Db | Tx) => {
-      for (const outcome of outcomes) await MARK_PROCESSED.run(executor, dialect, [outcome.status, JSON.stringify(outcome.triggered ?? null), outcome.error, now, outcome.id]);
+      for (const outcome of outcomes)
+        await MARK_PROCESSED.run(executor, dialect, [
+          outcome.status,
+          JSON.stringify(outcome.triggered ?? null),
+          outcome.error,
+          now,
+          outcome.id,
+        ]);
     };
     if (!job) {
       if (outcomes.length <= 1) await write(db);

@@ -29,16 +29,29 @@ export function forwardingConsumer(runtime: Pick<Runtime, 'settingsOf' | 'queue'
     async consume(event, { once }) {
       const url = forwardingUrlOf(await once(`settings:${event.workspaceId}`, () => runtime.settingsOf(event.workspaceId)));
       if (!url) return { forwarded: false, reason: 'forwarding_url is not set' };
-      await runtime.queue.enqueue({ kind: JOB_FORWARD_EVENT, workspaceId: event.workspaceId, payload: { eventId: event.id }, maxAttempts: 8, dedupeKey: `${JOB_FORWARD_EVENT}:${event.id}` });
+      await runtime.queue.enqueue({
+        kind: JOB_FORWARD_EVENT,
+        workspaceId: event.workspaceId,
+        payload: { eventId: event.id },
+        maxAttempts: 8,
+        dedupeKey: `${JOB_FORWARD_EVENT}:${event.id}`,
+      });
       return { forwarded: 'queued' };
     },
   };
 }
 
-export function forwardEventJob(runtime: Pick<Runtime, 'database' | 'settingsOf' | 'now' | 'editionConfig' | 'box'>, dispatcher: () => Dispatcher): JobHandler {
+export function forwardEventJob(
+  runtime: Pick<Runtime, 'database' | 'settingsOf' | 'now' | 'editionConfig' | 'box'>,
+  dispatcher: () => Dispatcher,
+): JobHandler {
   return async (job, { logger, signal }) => {
     const { eventId } = job.payload as { eventId: string };
-    const row = await runtime.database.db.selectFrom('webhook_events').select(['payload_json', 'event_type', 'received_at']).where('id', '=', eventId).executeTakeFirst();
+    const row = await runtime.database.db
+      .selectFrom('webhook_events')
+      .select(['payload_json', 'event_type', 'received_at'])
+      .where('id', '=', eventId)
+      .executeTakeFirst();
     if (!row) return;
     const url = forwardingUrlOf(await runtime.settingsOf(job.workspaceId));
     if (!url) return;

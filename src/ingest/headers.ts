@@ -2,8 +2,17 @@ import type { FastifyRequest } from 'fastify';
 
 /** Only these request headers are kept with an event: enough to debug, never a credential. */
 const KEPT_HEADERS = [
-  'content-type', 'content-length', 'user-agent', 'clockify-webhook-event-type', 'webhook-id', 'webhook-timestamp',
-  'x-request-id', 'x-event-type', 'x-delivery-id', 'x-github-event', 'x-github-delivery',
+  'content-type',
+  'content-length',
+  'user-agent',
+  'clockify-webhook-event-type',
+  'webhook-id',
+  'webhook-timestamp',
+  'x-request-id',
+  'x-event-type',
+  'x-delivery-id',
+  'x-github-event',
+  'x-github-delivery',
 ];
 
 export function keptHeaders(request: FastifyRequest): Record<string, string> {

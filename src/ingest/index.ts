@@ -38,7 +38,14 @@ export const ingestRoom = defineRoom({
     return {
       jobs: {
         [JOB_PROCESS_EVENT]: processEventJob(runtime, events),
-        ...(forwarding ? { [JOB_FORWARD_EVENT]: forwardEventJob(runtime, () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist }))) } : {}),
+        ...(forwarding
+          ? {
+              [JOB_FORWARD_EVENT]: forwardEventJob(
+                runtime,
+                () => (dispatcher ??= createGuardedDispatcher({ allowlist: runtime.config.outboundAllowlist })),
+              ),
+            }
+          : {}),
       },
       consumers: forwarding ? [{ ...forwardingConsumer(runtime), order: CONSUMER_ORDER.forwarding }] : [],
       stop: async () => {

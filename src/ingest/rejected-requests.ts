@@ -43,7 +43,9 @@ export function recordRejections(app: FastifyInstance, runtime: Runtime): void {
         (await db.selectFrom('webhook_events').select('workspace_id').where('source', '=', source).limit(1).executeTakeFirst());
       return owner ? { workspaceId: owner.workspace_id, source } : undefined;
     }
-    const hints = [payloadWorkspace(request.body), claimedWorkspace(headerValue(request, SIGNATURE_HEADER))].filter((id): id is string => typeof id === 'string' && id.length > 0 && id.length <= 64);
+    const hints = [payloadWorkspace(request.body), claimedWorkspace(headerValue(request, SIGNATURE_HEADER))].filter(
+      (id): id is string => typeof id === 'string' && id.length > 0 && id.length <= 64,
+    );
     if (hints.length === 0) return undefined;
     const installed = await db.selectFrom('installations').select(['workspace_id', 'status']).where('workspace_id', 'in', hints).execute();
     const workspaceId = hints.find((id) => installed.some((row) => row.workspace_id === id && row.status !== 'DELETED'));
@@ -63,7 +65,12 @@ export function recordRejections(app: FastifyInstance, runtime: Runtime): void {
     const entry: RejectedRequest = {
       workspaceId: target.workspaceId,
       source: target.source,
-      eventType: (headerValue(request, 'clockify-webhook-event-type') ?? headerValue(request, 'x-event-type') ?? headerValue(request, 'x-github-event'))?.slice(0, 100) ?? null,
+      eventType:
+        (
+          headerValue(request, 'clockify-webhook-event-type') ??
+          headerValue(request, 'x-event-type') ??
+          headerValue(request, 'x-github-event')
+        )?.slice(0, 100) ?? null,
       status,
       reason: error instanceof HttpProblem ? error.slug : (error.code ?? 'rejected').toLowerCase(),
       detail: error.message.slice(0, 300),
@@ -73,7 +80,18 @@ export function recordRejections(app: FastifyInstance, runtime: Runtime): void {
     };
     await db
       .insertInto('rejected_requests')
-      .values({ id: newId(now), workspace_id: entry.workspaceId, source: entry.source, event_type: entry.eventType, status: entry.status, reason: entry.reason, detail: entry.detail, headers_json: JSON.stringify(entry.headers), body_bytes: entry.bodyBytes, received_at: entry.receivedAt })
+      .values({
+        id: newId(now),
+        workspace_id: entry.workspaceId,
+        source: entry.source,
+        event_type: entry.eventType,
+        status: entry.status,
+        reason: entry.reason,
+        detail: entry.detail,
+        headers_json: JSON.stringify(entry.headers),
+        body_bytes: entry.bodyBytes,
+        received_at: entry.receivedAt,
+      })
       .execute();
   };
 
@@ -81,7 +99,9 @@ export function recordRejections(app: FastifyInstance, runtime: Runtime): void {
     const status = error instanceof HttpProblem ? error.status : ((error as FastifyError).statusCode ?? 500);
     // Refusals only: a 5xx is the server's own failure, already logged and measured.
     if (status < 400 || status >= 500) return;
-    void record(request, error as FastifyError | HttpProblem).catch((failure: unknown) => request.log.warn({ err: failure }, 'could not record a rejected webhook request'));
+    void record(request, error as FastifyError | HttpProblem).catch((failure: unknown) =>
+      request.log.warn({ err: failure }, 'could not record a rejected webhook request'),
+    );
   });
 }
 

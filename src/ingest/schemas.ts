@@ -5,7 +5,12 @@ import { Type } from '@sinclair/typebox';
 const Time = Type.Number({ description: 'Milliseconds since the epoch.' });
 const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
-export const EventStatus = Type.Union([Type.Literal('received'), Type.Literal('processed'), Type.Literal('failed'), Type.Literal('skipped')]);
+export const EventStatus = Type.Union([
+  Type.Literal('received'),
+  Type.Literal('processed'),
+  Type.Literal('failed'),
+  Type.Literal('skipped'),
+]);
 
 export const WebhookEvent = Type.Object({
   id: Type.String(),
@@ -62,7 +67,9 @@ export const CustomSourceView = Type.Object({
   name: Type.String(),
   signatureMode: Type.Union([Type.Literal('standard'), Type.Literal('hmac-sha256'), Type.Literal('none')]),
   signatureHeader: OrNull(Type.String()),
-  timestampHeader: OrNull(Type.String({ description: 'HMAC sources: the header with the signed timestamp; null when the body alone is signed.' })),
+  timestampHeader: OrNull(
+    Type.String({ description: 'HMAC sources: the header with the signed timestamp; null when the body alone is signed.' }),
+  ),
   toleranceSeconds: OrNull(Type.Integer()),
   enabled: Type.Boolean(),
   rotating: Type.Boolean({ description: 'True while the previous secret still verifies (after a rotation).' }),
@@ -74,4 +81,7 @@ export const CustomSourceView = Type.Object({
 });
 export const SourceList = Type.Object({ sources: Type.Array(CustomSourceView) });
 export const OneSource = Type.Object({ source: CustomSourceView });
-export const SourceWithSecret = Type.Object({ source: CustomSourceView, secret: OrNull(Type.String({ description: 'Shown this once, never again (null for an unsigned source).' })) });
+export const SourceWithSecret = Type.Object({
+  source: CustomSourceView,
+  secret: OrNull(Type.String({ description: 'Shown this once, never again (null for an unsigned source).' })),
+});

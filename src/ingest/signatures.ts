@@ -48,7 +48,11 @@ export function signHmacHexTimestamped(secret: string, timestampSeconds: number 
 }
 
 /** A hex HMAC-SHA256 of the body (GitHub-style `sha256=` prefix accepted), for simple senders. */
-export function verifyHmacHex(secrets: string[], header: string | undefined, body: Buffer): { ok: true } | { ok: false; reason: SignatureFailure } {
+export function verifyHmacHex(
+  secrets: string[],
+  header: string | undefined,
+  body: Buffer,
+): { ok: true } | { ok: false; reason: SignatureFailure } {
   if (!header) return { ok: false, reason: 'missing_headers' };
   return matchHex(secrets, header, (secret) => signHmacHex(secret, body));
 }
@@ -70,7 +74,11 @@ export function verifyHmacHexTimestamped(
   return matchHex(secrets, headers.signature, (secret) => signHmacHexTimestamped(secret, headers.timestamp!, body));
 }
 
-function matchHex(secrets: string[], header: string, sign: (secret: string) => string): { ok: true } | { ok: false; reason: SignatureFailure } {
+function matchHex(
+  secrets: string[],
+  header: string,
+  sign: (secret: string) => string,
+): { ok: true } | { ok: false; reason: SignatureFailure } {
   const given = header.trim().replace(/^sha256=/i, '');
   if (!/^[0-9a-fA-F]{64}$/.test(given)) return { ok: false, reason: 'no_matching_signature' };
   const offered = Buffer.from(given.toLowerCase(), 'hex');

@@ -32,9 +32,24 @@ export class StreamLimiter {
     const userKey = `${workspaceId}\u0000${userId}`;
     const users = this.byUser.get(userKey) ?? 0;
     const workspace = this.byWorkspace.get(workspaceId) ?? 0;
-    if (users >= this.caps.perUser) return { ok: false, limit: 'perUser', message: `You already have ${this.caps.perUser} live streams open (SSE_MAX_STREAMS_PER_USER); close a tab or wait for one to end.` };
-    if (workspace >= this.caps.perWorkspace) return { ok: false, limit: 'perWorkspace', message: `This workspace already has ${this.caps.perWorkspace} live streams open (SSE_MAX_STREAMS_PER_WORKSPACE).` };
-    if (this.process.open >= this.caps.perProcess) return { ok: false, limit: 'perProcess', message: `The server holds its maximum of ${this.caps.perProcess} live streams (SSE_MAX_STREAMS_PER_PROCESS); try again shortly.` };
+    if (users >= this.caps.perUser)
+      return {
+        ok: false,
+        limit: 'perUser',
+        message: `You already have ${this.caps.perUser} live streams open (SSE_MAX_STREAMS_PER_USER); close a tab or wait for one to end.`,
+      };
+    if (workspace >= this.caps.perWorkspace)
+      return {
+        ok: false,
+        limit: 'perWorkspace',
+        message: `This workspace already has ${this.caps.perWorkspace} live streams open (SSE_MAX_STREAMS_PER_WORKSPACE).`,
+      };
+    if (this.process.open >= this.caps.perProcess)
+      return {
+        ok: false,
+        limit: 'perProcess',
+        message: `The server holds its maximum of ${this.caps.perProcess} live streams (SSE_MAX_STREAMS_PER_PROCESS); try again shortly.`,
+      };
     this.byUser.set(userKey, users + 1);
     this.byWorkspace.set(workspaceId, workspace + 1);
     this.process.open += 1;

@@ -137,7 +137,11 @@ export class JobQueue {
     if (limit <= 0) return [];
     const now = this.now();
     const { db, dialect } = this.database;
-    const found = await this.searches.candidates.run<{ id: number; workspace_id: string }>(db, dialect, [now, now, Math.max(limit * 4, 50)]);
+    const found = await this.searches.candidates.run<{ id: number; workspace_id: string }>(db, dialect, [
+      now,
+      now,
+      Math.max(limit * 4, 50),
+    ]);
     const oldest = found.rows;
     if (oldest.length === 0) return [];
     // Only when the oldest jobs all belong to one workspace can others be waiting behind them: then
@@ -150,7 +154,10 @@ export class JobQueue {
       // One workspace alone is the common case under load: do not ask again for a moment.
       if (heads.length <= 1) this.quietUntil = now + 200;
     }
-    const picked = pickFairly(candidates.map((row) => ({ id: Number(row.id), workspace_id: row.workspace_id })), limit);
+    const picked = pickFairly(
+      candidates.map((row) => ({ id: Number(row.id), workspace_id: row.workspace_id })),
+      limit,
+    );
     if (picked.length === 0) return [];
     const leaseUntil = now + this.options.leaseMs;
     const ids = dialect === 'postgres' ? picked : JSON.stringify(picked);
@@ -197,7 +204,14 @@ export class JobQueue {
     const delay = retryAfterMs ?? this.backoffMs(job.attempts);
     await this.database.db
       .updateTable('jobs')
-      .set({ status: 'pending', locked_by: null, locked_until: null, run_at: now + delay, last_error: error.slice(0, 2000), updated_at: now })
+      .set({
+        status: 'pending',
+        locked_by: null,
+        locked_until: null,
+        run_at: now + delay,
+        last_error: error.slice(0, 2000),
+        updated_at: now,
+      })
       .where('id', '=', job.id)
       .where('locked_by', '=', job.lockedBy)
       .execute();
@@ -209,7 +223,14 @@ export class JobQueue {
     const now = this.now();
     await this.database.db
       .updateTable('jobs')
-      .set((eb) => ({ status: 'pending' as JobStatus, locked_by: null, locked_until: null, attempts: eb('attempts', '-', 1), run_at: now, updated_at: now }))
+      .set((eb) => ({
+        status: 'pending' as JobStatus,
+        locked_by: null,
+        locked_until: null,
+        attempts: eb('attempts', '-', 1),
+        run_at: now,
+        updated_at: now,
+      }))
       .where('id', '=', job.id)
       .where('locked_by', '=', job.lockedBy)
       .where('status', '=', 'running')
@@ -221,7 +242,14 @@ export class JobQueue {
     const now = this.now();
     await this.database.db
       .updateTable('jobs')
-      .set((eb) => ({ status: 'pending' as JobStatus, locked_by: null, locked_until: null, attempts: eb('attempts', '-', 1), run_at: now + delayMs, updated_at: now }))
+      .set((eb) => ({
+        status: 'pending' as JobStatus,
+        locked_by: null,
+        locked_until: null,
+        attempts: eb('attempts', '-', 1),
+        run_at: now + delayMs,
+        updated_at: now,
+      }))
       .where('id', '=', job.id)
       .where('locked_by', '=', job.lockedBy)
       .execute();
@@ -297,4 +325,3 @@ export class JobQueue {
     return Math.round(exponential / 2 + Math.random() * (exponential / 2));
   }
 }
-

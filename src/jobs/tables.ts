@@ -37,6 +37,10 @@ export const JOBS_TABLES = [
     // The purge itself runs from this table.
     onUninstall: { keep: 'pending jobs are cancelled at uninstall and the purge itself is a job; finished ones leave with retention' },
     // Only finished jobs: one still to do (or retried) is never swept.
-    retention: { class: 'workspace-history', timeColumn: 'finished_at', onlyWhere: { column: 'status', in: ['done', 'cancelled', 'dead'] } },
+    retention: {
+      class: 'workspace-history',
+      timeColumn: 'finished_at',
+      onlyWhere: { column: 'status', in: ['done', 'cancelled', 'dead'] },
+    },
   }),
 ];

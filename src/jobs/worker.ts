@@ -56,11 +56,14 @@ export class Worker {
     if (!this.stopped || this.options.concurrency <= 0) return;
     this.stopped = false;
     this.unsubscribe = this.queue.onNotify(() => this.poll());
-    this.heartbeat = setInterval(() => {
-      void this.queue.extendLease([...this.running.values()].map((entry) => entry.job)).catch((error) =>
-        this.options.logger.warn({ err: error }, 'could not extend job leases'),
-      );
-    }, Math.max(500, Math.floor(this.options.leaseMs / 3)));
+    this.heartbeat = setInterval(
+      () => {
+        void this.queue
+          .extendLease([...this.running.values()].map((entry) => entry.job))
+          .catch((error) => this.options.logger.warn({ err: error }, 'could not extend job leases'));
+      },
+      Math.max(500, Math.floor(this.options.leaseMs / 3)),
+    );
     this.heartbeat.unref();
     this.poll();
   }

@@ -33,7 +33,11 @@ export class InstallationStore {
 
   /** The installation token in clear, for an outgoing call; undefined unless the installation is live. */
   async installationToken(db: Db | Tx, workspaceId: string): Promise<string | undefined> {
-    const row = await db.selectFrom('installations').select(['token_ciphertext', 'status']).where('workspace_id', '=', workspaceId).executeTakeFirst();
+    const row = await db
+      .selectFrom('installations')
+      .select(['token_ciphertext', 'status'])
+      .where('workspace_id', '=', workspaceId)
+      .executeTakeFirst();
     if (!row || row.status === 'DELETED' || !row.token_ciphertext) return undefined;
     return this.box.open(row.token_ciphertext);
   }
@@ -79,12 +83,20 @@ export class InstallationStore {
   }
 
   async setStatus(db: Tx, workspaceId: string, status: 'ACTIVE' | 'INACTIVE', lifecycleAt: number, now: number): Promise<void> {
-    await db.updateTable('installations').set({ status, last_lifecycle_at: lifecycleAt, updated_at: now }).where('workspace_id', '=', workspaceId).execute();
+    await db
+      .updateTable('installations')
+      .set({ status, last_lifecycle_at: lifecycleAt, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .execute();
     authStateChanged();
   }
 
   async setSettings(db: Tx, workspaceId: string, settings: Record<string, SettingValue>, lifecycleAt: number, now: number): Promise<void> {
-    await db.updateTable('installations').set({ settings_json: JSON.stringify(settings), last_lifecycle_at: lifecycleAt, updated_at: now }).where('workspace_id', '=', workspaceId).execute();
+    await db
+      .updateTable('installations')
+      .set({ settings_json: JSON.stringify(settings), last_lifecycle_at: lifecycleAt, updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .execute();
   }
 
   /** Drops the token at once; the row stays as a tombstone so late or replayed events are recognised. */

@@ -25,9 +25,21 @@ export function unregisterWebhooksJob(runtime: Pick<Runtime, 'box' | 'client'>):
     const token = runtime.box.open(payload.sealedToken);
     let removed = 0;
     for (const webhookId of payload.webhookIds) {
-      const request = buildRequest(operation, { params: { workspaceId: job.workspaceId, webhookId } }, { backendUrl: payload.backendUrl, reportsUrl: payload.backendUrl });
+      const request = buildRequest(
+        operation,
+        { params: { workspaceId: job.workspaceId, webhookId } },
+        { backendUrl: payload.backendUrl, reportsUrl: payload.backendUrl },
+      );
       const response = await runtime.client
-        .call({ workspaceId: job.workspaceId, token, operation, request, lane: 'interactive', throwOnHttpError: false, context: { source: 'system' } })
+        .call({
+          workspaceId: job.workspaceId,
+          token,
+          operation,
+          request,
+          lane: 'interactive',
+          throwOnHttpError: false,
+          context: { source: 'system' },
+        })
         .catch(() => undefined);
       if (response && response.status < 300) removed += 1;
     }
@@ -39,7 +51,11 @@ export function unregisterWebhooksJob(runtime: Pick<Runtime, 'box' | 'client'>):
 export function purgeWorkspaceJob(runtime: Pick<Runtime, 'database' | 'dataPolicies' | 'metrics'>): JobHandler {
   return async (job, { logger, signal }) => {
     const db = runtime.database.db;
-    const installation = await db.selectFrom('installations').select('status').where('workspace_id', '=', job.workspaceId).executeTakeFirst();
+    const installation = await db
+      .selectFrom('installations')
+      .select('status')
+      .where('workspace_id', '=', job.workspaceId)
+      .executeTakeFirst();
     if (installation && installation.status !== 'DELETED') return;
     let total = 0;
     // Every table whose data policy says 'purge' (the rooms' declarations), children first.

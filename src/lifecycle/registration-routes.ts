@@ -9,15 +9,44 @@ import { DriftReply, RepairReply } from './schemas.js';
 export async function registrationRoutes(app: FastifyInstance, { registrar }: { registrar: WebhookRegistrar }) {
   // Handlers are checked against their declared answers (the type provider reads the TypeBox schemas).
   const typed = app.withTypeProvider<TypeBoxTypeProvider>();
-  typed.get('/ui/webhooks/registrations', { schema: { tags: ['webhooks'], summary: 'Expected versus actual webhook registrations.', security: [{ userToken: [] }], response: { 200: DriftReply } } }, async (request) => {
-    const user = currentUser(request);
-    const report = await registrar.drift(user.workspaceId);
-    const problems = report.entries.filter((entry) => entry.state !== 'ok').length;
-    return { ...driftReportFor(user, report), summary: { expected: report.entries.filter((e) => e.state !== 'unexpected').length, ok: report.entries.length - problems, problems } };
-  });
+  typed.get(
+    '/ui/webhooks/registrations',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Expected versus actual webhook registrations.',
+        security: [{ userToken: [] }],
+        response: { 200: DriftReply },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const report = await registrar.drift(user.workspaceId);
+      const problems = report.entries.filter((entry) => entry.state !== 'ok').length;
+      return {
+        ...driftReportFor(user, report),
+        summary: {
+          expected: report.entries.filter((e) => e.state !== 'unexpected').length,
+          ok: report.entries.length - problems,
+          problems,
+        },
+      };
+    },
+  );
 
-  typed.post('/ui/webhooks/registrations/repair', { schema: { tags: ['webhooks'], summary: 'Re-register missing, failed or disabled webhooks and remove duplicates (admins).', security: [{ userToken: [] }], response: { 200: RepairReply } } }, async (request) => {
-    const user = requireAdmin(request);
-    return registrar.repair(user.workspaceId);
-  });
+  typed.post(
+    '/ui/webhooks/registrations/repair',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Re-register missing, failed or disabled webhooks and remove duplicates (admins).',
+        security: [{ userToken: [] }],
+        response: { 200: RepairReply },
+      },
+    },
+    async (request) => {
+      const user = requireAdmin(request);
+      return registrar.repair(user.workspaceId);
+    },
+  );
 }

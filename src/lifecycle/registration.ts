@@ -43,12 +43,16 @@ export class WebhookRegistrar {
   }
 
   /** Creates every REST webhook not yet active. Adopts one that already exists at Clockify (a crash after creating it), so nothing is registered twice. */
-  async registerMissing(workspaceId: string): Promise<{ registered: string[]; failed: { event: string; error: string; permanent: boolean }[] }> {
+  async registerMissing(
+    workspaceId: string,
+  ): Promise<{ registered: string[]; failed: { event: string; error: string; permanent: boolean }[] }> {
     const { runtime } = this;
     const db = runtime.database.db;
     const installation = await this.installations.get(db, workspaceId);
     if (!installation || installation.status === 'DELETED') return { registered: [], failed: [] };
-    const wanted = (await this.registrations.list(db, workspaceId)).filter((r) => r.route === 'rest' && (r.status !== 'active' || !r.hasToken));
+    const wanted = (await this.registrations.list(db, workspaceId)).filter(
+      (r) => r.route === 'rest' && (r.status !== 'active' || !r.hasToken),
+    );
     if (wanted.length === 0) return { registered: [], failed: [] };
     const existing = await this.listAtClockify(workspaceId);
     const registered: string[] = [];
@@ -57,14 +61,23 @@ export class WebhookRegistrar {
       const url = this.expectedUrl(registration.event);
       try {
         let webhook = existing.find((w) => w.url === url && w.webhookEvent === registration.event);
-        if (webhook && !webhook.authToken) webhook = await this.call(workspaceId, 'generateNewToken', { workspaceId, webhookId: webhook.id }).then((body) => ({ ...webhook!, ...(body as object) }));
-        webhook ??= (await this.call(workspaceId, 'createWebhook', { workspaceId }, {
-          name: registration.event.slice(0, 30),
-          url,
-          webhookEvent: registration.event,
-          triggerSourceType: 'WORKSPACE_ID',
-          triggerSource: [workspaceId],
-        })) as ClockifyWebhook;
+        if (webhook && !webhook.authToken)
+          webhook = await this.call(workspaceId, 'generateNewToken', { workspaceId, webhookId: webhook.id }).then((body) => ({
+            ...webhook!,
+            ...(body as object),
+          }));
+        webhook ??= (await this.call(
+          workspaceId,
+          'createWebhook',
+          { workspaceId },
+          {
+            name: registration.event.slice(0, 30),
+            url,
+            webhookEvent: registration.event,
+            triggerSourceType: 'WORKSPACE_ID',
+            triggerSource: [workspaceId],
+          },
+        )) as ClockifyWebhook;
         if (!webhook?.authToken) throw new Error('Clockify returned no authToken for the webhook');
         const token = webhook.authToken;
         const stored = await db.transaction().execute(async (trx) => {
@@ -72,7 +85,16 @@ export class WebhookRegistrar {
           await lockKey(trx, runtime.database.dialect, `lifecycle:${workspaceId}`);
           const current = await this.installations.get(trx, workspaceId);
           if (!current || current.status === 'DELETED' || current.addonId !== installation.addonId) return false;
-          await this.registrations.upsert(trx, { workspaceId, event: registration.event, route: 'rest', url, token, clockifyWebhookId: webhook!.id, status: 'active', now: runtime.now() });
+          await this.registrations.upsert(trx, {
+            workspaceId,
+            event: registration.event,
+            route: 'rest',
+            url,
+            token,
+            clockifyWebhookId: webhook!.id,
+            status: 'active',
+            now: runtime.now(),
+          });
           return true;
         });
         if (!stored) return { registered, failed };
@@ -105,13 +127,52 @@ export class WebhookRegistrar {
       const expectedUrl = this.expectedUrl(event);
       const mine = ours.find((r) => r.event === event);
       if (route === 'manifest') {
-        return { event, route, expectedUrl, state: mine?.hasToken ? 'ok' : 'missing', clockifyWebhookId: null, ...(mine?.hasToken ? {} : { detail: 'Clockify sent no token for this manifest webhook at install.' }) };
+        return {
+          event,
+          route,
+          expectedUrl,
+          state: mine?.hasToken ? 'ok' : 'missing',
+          clockifyWebhookId: null,
+          ...(mine?.hasToken ? {} : { detail: 'Clockify sent no token for this manifest webhook at install.' }),
+        };
       }
-      const atClockify = remote.find((w) => w.id === mine?.clockifyWebhookId) ?? remote.find((w) => w.url === expectedUrl && w.webhookEvent === event);
-      if (!mine || mine.status === 'pending') return { event, route, expectedUrl, state: checkedAtClockify && atClockify ? 'pending' : mine ? 'pending' : 'missing', clockifyWebhookId: atClockify?.id ?? null };
-      if (mine.status === 'failed') return { event, route, expectedUrl, state: 'failed', clockifyWebhookId: mine.clockifyWebhookId, detail: mine.lastError ?? undefined };
-      if (checkedAtClockify && !atClockify) return { event, route, expectedUrl, state: 'missing', clockifyWebhookId: mine.clockifyWebhookId, detail: 'Clockify no longer lists this webhook.' };
-      if (atClockify && (atClockify.enabled === false || atClockify.deliveryEnabled === false)) return { event, route, expectedUrl, state: 'disabled', clockifyWebhookId: atClockify.id, detail: 'Clockify disabled delivery (too many failures or plan limits).' };
+      const atClockify =
+        remote.find((w) => w.id === mine?.clockifyWebhookId) ?? remote.find((w) => w.url === expectedUrl && w.webhookEvent === event);
+      if (!mine || mine.status === 'pending')
+        return {
+          event,
+          route,
+          expectedUrl,
+          state: checkedAtClockify && atClockify ? 'pending' : mine ? 'pending' : 'missing',
+          clockifyWebhookId: atClockify?.id ?? null,
+        };
+      if (mine.status === 'failed')
+        return {
+          event,
+          route,
+          expectedUrl,
+          state: 'failed',
+          clockifyWebhookId: mine.clockifyWebhookId,
+          detail: mine.lastError ?? undefined,
+        };
+      if (checkedAtClockify && !atClockify)
+        return {
+          event,
+          route,
+          expectedUrl,
+          state: 'missing',
+          clockifyWebhookId: mine.clockifyWebhookId,
+          detail: 'Clockify no longer lists this webhook.',
+        };
+      if (atClockify && (atClockify.enabled === false || atClockify.deliveryEnabled === false))
+        return {
+          event,
+          route,
+          expectedUrl,
+          state: 'disabled',
+          clockifyWebhookId: atClockify.id,
+          detail: 'Clockify disabled delivery (too many failures or plan limits).',
+        };
       return { event, route, expectedUrl, state: 'ok', clockifyWebhookId: mine.clockifyWebhookId };
     });
     const known = new Set(ours.map((r) => r.clockifyWebhookId).filter(Boolean));
@@ -121,7 +182,14 @@ export class WebhookRegistrar {
     for (const webhook of remote) {
       if (manifestUrls.has(`${webhook.webhookEvent} ${webhook.url}`)) continue;
       if (webhook.url.startsWith(base + '/webhooks/') && !known.has(webhook.id)) {
-        entries.push({ event: webhook.webhookEvent, route: 'rest', expectedUrl: webhook.url, state: 'unexpected', clockifyWebhookId: webhook.id, detail: 'Points at this add-on but is not one of its registrations (a duplicate?).' });
+        entries.push({
+          event: webhook.webhookEvent,
+          route: 'rest',
+          expectedUrl: webhook.url,
+          state: 'unexpected',
+          clockifyWebhookId: webhook.id,
+          detail: 'Points at this add-on but is not one of its registrations (a duplicate?).',
+        });
       }
     }
     return { entries, checkedAtClockify, ...(error ? { error } : {}) };
@@ -136,8 +204,17 @@ export class WebhookRegistrar {
       if (entry.state === 'unexpected' && entry.clockifyWebhookId) {
         await this.call(workspaceId, 'deleteWebhook', { workspaceId, webhookId: entry.clockifyWebhookId }).catch(() => undefined);
       } else if (entry.state !== 'ok') {
-        if (entry.state === 'disabled' && entry.clockifyWebhookId) await this.call(workspaceId, 'deleteWebhook', { workspaceId, webhookId: entry.clockifyWebhookId }).catch(() => undefined);
-        await this.registrations.upsert(db, { workspaceId, event: entry.event, route: 'rest', url: entry.expectedUrl, token: null, status: 'pending', now: this.runtime.now() });
+        if (entry.state === 'disabled' && entry.clockifyWebhookId)
+          await this.call(workspaceId, 'deleteWebhook', { workspaceId, webhookId: entry.clockifyWebhookId }).catch(() => undefined);
+        await this.registrations.upsert(db, {
+          workspaceId,
+          event: entry.event,
+          route: 'rest',
+          url: entry.expectedUrl,
+          token: null,
+          status: 'pending',
+          now: this.runtime.now(),
+        });
       }
     }
     const result = await this.registerMissing(workspaceId);
@@ -147,7 +224,8 @@ export class WebhookRegistrar {
   private async listAtClockify(workspaceId: string): Promise<ClockifyWebhook[]> {
     const installation = await this.installations.get(this.runtime.database.db, workspaceId);
     if (!installation) return [];
-    const body = (await this.call(workspaceId, 'getAddonWebhooks', { workspaceId, addonId: installation.addonId })) as { webhooks?: ClockifyWebhook[] } | ClockifyWebhook[];
+    const body = (await this.call(workspaceId, 'getAddonWebhooks', { workspaceId, addonId: installation.addonId })) as
+      { webhooks?: ClockifyWebhook[] } | ClockifyWebhook[];
     return Array.isArray(body) ? body : (body?.webhooks ?? []);
   }
 
@@ -155,7 +233,13 @@ export class WebhookRegistrar {
     const operation = getCatalog().get(operationId);
     if (!operation) throw new Error(`operation ${operationId} missing from the catalog`);
     // The interactive lane: a one-off burst at install that should not wait behind (or slow down) the bootstrap's background budget.
-    const { response } = await callOperation(this.runtime, { workspaceId, operation, input: { params, ...(body === undefined ? {} : { body }) }, lane: 'interactive', source: 'system' });
+    const { response } = await callOperation(this.runtime, {
+      workspaceId,
+      operation,
+      input: { params, ...(body === undefined ? {} : { body }) },
+      lane: 'interactive',
+      source: 'system',
+    });
     return response.body;
   }
 }

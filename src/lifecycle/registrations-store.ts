@@ -23,7 +23,12 @@ export class RegistrationStore {
   constructor(private readonly box: SecretBox) {}
 
   async list(db: Db | Tx, workspaceId: string): Promise<Registration[]> {
-    const rows = await db.selectFrom('webhook_registrations').selectAll().where('workspace_id', '=', workspaceId).orderBy('event').execute();
+    const rows = await db
+      .selectFrom('webhook_registrations')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .orderBy('event')
+      .execute();
     return rows.map(toRegistration);
   }
 
@@ -41,7 +46,17 @@ export class RegistrationStore {
 
   async upsert(
     db: Db | Tx,
-    input: { workspaceId: string; event: string; route: 'manifest' | 'rest'; url: string; token: string | null; clockifyWebhookId?: string | null; status: WebhookRegistrationsTable['status']; lastError?: string | null; now: number },
+    input: {
+      workspaceId: string;
+      event: string;
+      route: 'manifest' | 'rest';
+      url: string;
+      token: string | null;
+      clockifyWebhookId?: string | null;
+      status: WebhookRegistrationsTable['status'];
+      lastError?: string | null;
+      now: number;
+    },
   ): Promise<void> {
     const values = {
       route: input.route,
@@ -62,13 +77,22 @@ export class RegistrationStore {
   }
 
   async markFailed(db: Db | Tx, workspaceId: string, event: string, error: string, now: number): Promise<void> {
-    await db.updateTable('webhook_registrations').set({ status: 'failed', last_error: error.slice(0, 500), updated_at: now }).where('workspace_id', '=', workspaceId).where('event', '=', event).execute();
+    await db
+      .updateTable('webhook_registrations')
+      .set({ status: 'failed', last_error: error.slice(0, 500), updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .where('event', '=', event)
+      .execute();
     authStateChanged();
   }
 
   /** Forgets every token of a workspace (uninstall); rows stay so the drift report can say what was removed. */
   async dropTokens(db: Tx, workspaceId: string, now: number): Promise<void> {
-    await db.updateTable('webhook_registrations').set({ token_ciphertext: null, token_hash: null, status: 'removed', updated_at: now }).where('workspace_id', '=', workspaceId).execute();
+    await db
+      .updateTable('webhook_registrations')
+      .set({ token_ciphertext: null, token_hash: null, status: 'removed', updated_at: now })
+      .where('workspace_id', '=', workspaceId)
+      .execute();
     authStateChanged();
   }
 

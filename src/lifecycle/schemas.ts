@@ -12,7 +12,11 @@ export const InstalledBody = Type.Object({
   addonUserId: Type.Optional(Type.String({ maxLength: 100 })),
   webhooks: Type.Optional(
     Type.Array(
-      Type.Object({ path: Type.String({ minLength: 1, maxLength: 1000 }), webhookType: Type.Optional(Type.String({ maxLength: 50 })), authToken: Type.String({ minLength: 1, maxLength: 8192 }) }),
+      Type.Object({
+        path: Type.String({ minLength: 1, maxLength: 1000 }),
+        webhookType: Type.Optional(Type.String({ maxLength: 50 })),
+        authToken: Type.String({ minLength: 1, maxLength: 8192 }),
+      }),
       { maxItems: 100 },
     ),
   ),
@@ -22,13 +26,24 @@ export type InstalledBody = Static<typeof InstalledBody>;
 export const DeletedBody = Type.Object({ addonId: Id, workspaceId: Id, asUser: Type.Optional(Type.String({ maxLength: 100 })) });
 export type DeletedBody = Static<typeof DeletedBody>;
 
-export const StatusChangedBody = Type.Object({ addonId: Id, workspaceId: Id, status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]) });
+export const StatusChangedBody = Type.Object({
+  addonId: Id,
+  workspaceId: Id,
+  status: Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE')]),
+});
 export type StatusChangedBody = Static<typeof StatusChangedBody>;
 
 export const SettingsUpdatedBody = Type.Object({
   addonId: Id,
   workspaceId: Id,
-  settings: Type.Array(Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }), name: Type.Optional(Type.String({ maxLength: 200 })), value: Type.Optional(Type.Unknown()) }), { maxItems: 200 }),
+  settings: Type.Array(
+    Type.Object({
+      id: Type.String({ minLength: 1, maxLength: 100 }),
+      name: Type.Optional(Type.String({ maxLength: 200 })),
+      value: Type.Optional(Type.Unknown()),
+    }),
+    { maxItems: 200 },
+  ),
 });
 export type SettingsUpdatedBody = Static<typeof SettingsUpdatedBody>;
 
@@ -63,7 +78,7 @@ export const MeReply = Type.Object({
 });
 
 export const SettingsReply = Type.Object({
-  ownedBy: Type.Literal('clockify', { description: 'Settings are changed in Clockify\'s add-on settings, shown here read-only.' }),
+  ownedBy: Type.Literal('clockify', { description: "Settings are changed in Clockify's add-on settings, shown here read-only." }),
   settings: Type.Array(
     Type.Object({
       id: Type.String(),
@@ -92,7 +107,7 @@ const DriftEntry = Type.Object({
 
 const DriftReportFields = {
   entries: Type.Array(DriftEntry),
-  checkedAtClockify: Type.Boolean({ description: 'Whether Clockify\'s own list of webhooks could be read.' }),
+  checkedAtClockify: Type.Boolean({ description: "Whether Clockify's own list of webhooks could be read." }),
   error: Type.Optional(Type.String({ description: 'Why it could not (admins).' })),
 };
 

@@ -35,14 +35,21 @@ export class LifecycleService {
     this.registrations = new RegistrationStore(runtime.box);
   }
 
-  async installed(body: InstalledBody, lifecycle: ClockifyClaims, installation: ClockifyClaims, webhookTokens: { path: string; token: string }[]): Promise<LifecycleOutcome> {
+  async installed(
+    body: InstalledBody,
+    lifecycle: ClockifyClaims,
+    installation: ClockifyClaims,
+    webhookTokens: { path: string; token: string }[],
+  ): Promise<LifecycleOutcome> {
     const { runtime } = this;
     const lifecycleAt = orderingTime(lifecycle, runtime.now());
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
       if (existing && lifecycleAt > 0 && lifecycleAt < appliedUpTo(existing, runtime.now())) return 'ignored-stale' as const;
       const now = runtime.now();
-      const urlClaims = Object.fromEntries(URL_CLAIMS.filter((name) => typeof installation[name] === 'string').map((name) => [name, installation[name] as string]));
+      const urlClaims = Object.fromEntries(
+        URL_CLAIMS.filter((name) => typeof installation[name] === 'string').map((name) => [name, installation[name] as string]),
+      );
       await this.installations.saveInstalled(trx, {
         workspaceId: body.workspaceId,
         addonId: body.addonId,
@@ -61,17 +68,44 @@ export class LifecycleService {
       for (const { path, token } of webhookTokens) {
         const event = eventOfWebhookPath(path);
         if (!event || !runtime.edition.manifestEvents.includes(event)) {
-          runtime.logger.warn({ workspaceId: body.workspaceId, path: path.slice(0, 200) }, 'INSTALLED named a webhook path this edition does not declare; ignored');
+          runtime.logger.warn(
+            { workspaceId: body.workspaceId, path: path.slice(0, 200) },
+            'INSTALLED named a webhook path this edition does not declare; ignored',
+          );
           continue;
         }
-        await this.registrations.upsert(trx, { workspaceId: body.workspaceId, event, route: 'manifest', url: absoluteUrl(runtime.editionConfig.baseUrl, webhookPath(event)), token, status: 'active', now });
+        await this.registrations.upsert(trx, {
+          workspaceId: body.workspaceId,
+          event,
+          route: 'manifest',
+          url: absoluteUrl(runtime.editionConfig.baseUrl, webhookPath(event)),
+          token,
+          status: 'active',
+          now,
+        });
       }
       const restEvents = restRegisteredEvents(runtime.edition);
       for (const event of restEvents) {
-        await this.registrations.upsert(trx, { workspaceId: body.workspaceId, event, route: 'rest', url: absoluteUrl(runtime.editionConfig.baseUrl, webhookPath(event)), token: null, status: 'pending', now });
+        await this.registrations.upsert(trx, {
+          workspaceId: body.workspaceId,
+          event,
+          route: 'rest',
+          url: absoluteUrl(runtime.editionConfig.baseUrl, webhookPath(event)),
+          token: null,
+          status: 'pending',
+          now,
+        });
       }
       if (restEvents.length > 0) {
-        await runtime.queue.enqueue({ kind: JOB_REGISTER_WEBHOOKS, workspaceId: body.workspaceId, dedupeKey: `${JOB_REGISTER_WEBHOOKS}:${body.workspaceId}`, maxAttempts: 8 }, trx);
+        await runtime.queue.enqueue(
+          {
+            kind: JOB_REGISTER_WEBHOOKS,
+            workspaceId: body.workspaceId,
+            dedupeKey: `${JOB_REGISTER_WEBHOOKS}:${body.workspaceId}`,
+            maxAttempts: 8,
+          },
+          trx,
+        );
       }
       for (const hook of runtime.hooks.installed) await hook(trx, body.workspaceId);
       return 'applied' as const;
@@ -97,14 +131,21 @@ export class LifecycleService {
 
   async settingsUpdated(body: SettingsUpdatedBody, lifecycle: ClockifyClaims): Promise<LifecycleOutcome> {
     const parsed = parseSettingsUpdate(this.runtime.edition, body.settings);
-    if (parsed.problems.length > 0) throw new DomainError('invalid-settings', 'Some settings have values of the wrong type.', parsed.problems);
+    if (parsed.problems.length > 0)
+      throw new DomainError('invalid-settings', 'Some settings have values of the wrong type.', parsed.problems);
     const lifecycleAt = orderingTime(lifecycle, this.runtime.now());
     const outcome = await this.inWorkspaceTransaction(body.workspaceId, async (trx) => {
       const existing = await this.installations.get(trx, body.workspaceId);
       const now = this.runtime.now();
       const skipped = skipReason(existing, lifecycleAt, now);
       if (skipped || !existing) return skipped ?? 'ignored-not-installed';
-      await this.installations.setSettings(trx, body.workspaceId, { ...existing.settings, ...parsed.values }, Math.max(lifecycleAt, appliedUpTo(existing, now)), now);
+      await this.installations.setSettings(
+        trx,
+        body.workspaceId,
+        { ...existing.settings, ...parsed.values },
+        Math.max(lifecycleAt, appliedUpTo(existing, now)),
+        now,
+      );
       return 'applied' as const;
     });
     // After the commit: a read (a job's rate-limit budget, say) between an earlier invalidation and the commit would have cached the old values for seconds.
@@ -121,7 +162,9 @@ export class LifecycleService {
       if (skipped || !existing) return skipped ?? 'ignored-not-installed';
       const now = runtime.now();
       const settings = effectiveSettings(runtime.edition, runtime.editionConfig.settingDefaults, existing.settings);
-      const sealedToken = (await trx.selectFrom('installations').select('token_ciphertext').where('workspace_id', '=', body.workspaceId).executeTakeFirst())?.token_ciphertext;
+      const sealedToken = (
+        await trx.selectFrom('installations').select('token_ciphertext').where('workspace_id', '=', body.workspaceId).executeTakeFirst()
+      )?.token_ciphertext;
       const registered = (await this.registrations.list(trx, body.workspaceId)).filter((r) => r.route === 'rest' && r.clockifyWebhookId);
 
       await runtime.queue.cancelPending(body.workspaceId, undefined, trx);
@@ -141,7 +184,10 @@ export class LifecycleService {
         );
       }
       if (settings.delete_data_on_uninstall !== false) {
-        await runtime.queue.enqueue({ kind: JOB_PURGE_WORKSPACE, workspaceId: body.workspaceId, dedupeKey: `${JOB_PURGE_WORKSPACE}:${body.workspaceId}` }, trx);
+        await runtime.queue.enqueue(
+          { kind: JOB_PURGE_WORKSPACE, workspaceId: body.workspaceId, dedupeKey: `${JOB_PURGE_WORKSPACE}:${body.workspaceId}` },
+          trx,
+        );
       }
       return 'applied' as const;
     });

@@ -15,7 +15,10 @@ export function effectiveSettings(edition: EditionDefinition, defaults: Workspac
  * whatever its UI produced ("25" for a number, "true" for a checkbox), so they are coerced here;
  * a value that cannot be coerced is a problem naming the setting. Unknown ids are ignored.
  */
-export function parseSettingsUpdate(edition: EditionDefinition, entries: { id: string; value?: unknown }[]): { values: WorkspaceSettings; problems: DomainFieldError[] } {
+export function parseSettingsUpdate(
+  edition: EditionDefinition,
+  entries: { id: string; value?: unknown }[],
+): { values: WorkspaceSettings; problems: DomainFieldError[] } {
   const values: WorkspaceSettings = {};
   const problems: DomainFieldError[] = [];
   entries.forEach((entry, index) => {
@@ -28,7 +31,10 @@ export function parseSettingsUpdate(edition: EditionDefinition, entries: { id: s
   return { values, problems };
 }
 
-export function coerceSetting(definition: SettingDefinition, raw: unknown): { ok: true; value: SettingValue } | { ok: false; message: string } {
+export function coerceSetting(
+  definition: SettingDefinition,
+  raw: unknown,
+): { ok: true; value: SettingValue } | { ok: false; message: string } {
   switch (definition.type) {
     case 'CHECKBOX': {
       if (typeof raw === 'boolean') return { ok: true, value: raw };
@@ -53,7 +59,8 @@ export function coerceSetting(definition: SettingDefinition, raw: unknown): { ok
       if (typeof raw !== 'string' && typeof raw !== 'number') return { ok: false, message: 'expected text' };
       const value = String(raw);
       if (value.length > 2000) return { ok: false, message: 'longer than 2000 characters' };
-      if (definition.allowedValues && value !== '' && !definition.allowedValues.includes(value)) return { ok: false, message: `must be one of ${definition.allowedValues.join(', ')}` };
+      if (definition.allowedValues && value !== '' && !definition.allowedValues.includes(value))
+        return { ok: false, message: `must be one of ${definition.allowedValues.join(', ')}` };
       return { ok: true, value };
     }
   }

@@ -50,7 +50,8 @@ export function registerUserAuth(app: FastifyInstance, runtime: Runtime): void {
     const token = userTokenOf(request);
     const claims = await verifyOrReject(runtime, request, token, { context: 'user' });
     const installation = await installations.get(runtime.database.db, claims.workspaceId);
-    if (!installation || installation.status === 'DELETED') throw problems.forbidden('not-installed', 'The add-on is not installed in this workspace.');
+    if (!installation || installation.status === 'DELETED')
+      throw problems.forbidden('not-installed', 'The add-on is not installed in this workspace.');
     if (claims.addonId && claims.addonId !== installation.addonId) {
       runtime.metrics.tokenRejections.inc({ reason: 'addon_mismatch', context: 'user' });
       throw problems.forbidden('token-not-for-this-target', 'The user token belongs to another installation.');

@@ -9,7 +9,6 @@ import { DomainError } from '../errors/domain-error.js';
 
 export type CallSource = 'explorer' | 'flow' | 'bootstrap' | 'system';
 
-
 export interface OperationCall {
   workspaceId: string;
   operation: Operation;
@@ -41,10 +40,14 @@ function recordable(input: CallInput): CallInput {
 }
 
 /** Builds and sends one catalog operation for a workspace through the shared client and limiter. */
-export async function callOperation(runtime: Runtime & { client: ClockifyClient }, call: OperationCall): Promise<{ request: BuiltRequest; response: ApiResponse }> {
+export async function callOperation(
+  runtime: Runtime & { client: ClockifyClient },
+  call: OperationCall,
+): Promise<{ request: BuiltRequest; response: ApiResponse }> {
   const store = new InstallationStore(runtime.box);
   const installation = await store.get(runtime.database.db, call.workspaceId);
-  if (!installation || installation.status === 'DELETED') throw new DomainError('not-installed', 'The add-on is not installed in this workspace.');
+  if (!installation || installation.status === 'DELETED')
+    throw new DomainError('not-installed', 'The add-on is not installed in this workspace.');
   const token = call.token ?? (await store.installationToken(runtime.database.db, call.workspaceId));
   if (!token) throw new DomainError('not-installed', 'The add-on is not installed in this workspace.');
   const request = buildRequest(call.operation, call.input, baseUrlsOf(installation));
@@ -60,7 +63,9 @@ export async function callOperation(runtime: Runtime & { client: ClockifyClient 
     context: {
       source: call.source,
       ...(call.userId ? { userId: call.userId } : {}),
-      ...(call.recordInput ? { request: runtime.redactor.redact({ operationId: call.operation.operationId, ...recordable(call.input) }) } : {}),
+      ...(call.recordInput
+        ? { request: runtime.redactor.redact({ operationId: call.operation.operationId, ...recordable(call.input) }) }
+        : {}),
     },
   });
   return { request, response };

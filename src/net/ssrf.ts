@@ -87,7 +87,10 @@ function parseAllowlist(entries: readonly string[]): Allowlist {
 }
 
 function normaliseHost(host: string): string {
-  return host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 /** The reason `address` may not be reached from `host`, or undefined when it may. */
@@ -99,11 +102,7 @@ function refusal(address: string, allowlist: Allowlist): string | undefined {
   return verdict.blocked ? `it resolves to a ${verdict.reason}` : undefined;
 }
 
-type NetLookupCallback = (
-  error: NodeJS.ErrnoException | null,
-  address: string | LookupAddress[],
-  family?: number,
-) => void;
+type NetLookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
 /**
  * A `lookup` for `net.connect`: resolves every address of the host, refuses the connection when any

@@ -22,7 +22,12 @@ async function timed(name: string, check: () => Promise<string | undefined>): Pr
     const detail = await withTimeout(check(), 2000);
     return { name, ok: true, ...(detail ? { detail } : {}), durationMs: round(performance.now() - started) };
   } catch (error) {
-    return { name, ok: false, detail: error instanceof Error ? error.message : String(error), durationMs: round(performance.now() - started) };
+    return {
+      name,
+      ok: false,
+      detail: error instanceof Error ? error.message : String(error),
+      durationMs: round(performance.now() - started),
+    };
   }
 }
 
@@ -36,7 +41,8 @@ export async function readinessChecks(runtime: Runtime): Promise<CheckResult[]> 
     timed('database', async () => {
       try {
         // During an outage noticed by a request: probe now rather than wait for the next scheduled probe.
-        if (!database.health.current.ok && !(await database.health.check())) throw new Error(database.health.current.reason ?? 'unavailable');
+        if (!database.health.current.ok && !(await database.health.check()))
+          throw new Error(database.health.current.reason ?? 'unavailable');
         if (database.dialect === 'sqlite') {
           // A write lock taken and given back: fails on a read-only file, which SELECT 1 does not notice.
           await database.sqlite!.exclusive((connection) => {

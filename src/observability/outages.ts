@@ -18,7 +18,11 @@ export function watchOutages(input: { health: StorageHealth; redis?: Redis; metr
       this.set(health.current.ok ? 1 : 0);
     },
   });
-  const outages = new Counter({ name: 'database_outages_total', help: 'Times the database became unavailable to this process.', registers: [metrics.registry] });
+  const outages = new Counter({
+    name: 'database_outages_total',
+    help: 'Times the database became unavailable to this process.',
+    registers: [metrics.registry],
+  });
   if (redis) {
     new Gauge({
       name: 'redis_available',

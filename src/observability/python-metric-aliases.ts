@@ -21,13 +21,49 @@ interface Alias {
 const FLOW_STATUS: Record<string, string> = { succeeded: 'completed', failed: 'failed', dead: 'failed' };
 
 export const PYTHON_METRIC_ALIASES: readonly Alias[] = [
-  { name: 'flows_executed_total', help: 'Flow runs, by status (completed, failed): the Python system\'s flows_executed_total/_completed/_failed. Alias of flow_runs_total.', labelNames: ['status'], source: 'flow_runs_total', map: (l) => (FLOW_STATUS[String(l.outcome)] ? { status: FLOW_STATUS[String(l.outcome)]! } : undefined) },
-  { name: 'api_calls_total', help: 'Calls to the Clockify API (explorer, flows, bootstrap, lifecycle). Alias of clockify_api_requests_total summed.', source: 'clockify_api_requests_total', map: () => ({}) },
-  { name: 'bootstrap_completed', help: 'Bootstrap runs finished (completed, with or without warnings). Alias of bootstrap_runs_total.', source: 'bootstrap_runs_total', map: (l) => (String(l.outcome).startsWith('completed') ? {} : undefined) },
-  { name: 'bootstrap_errors', help: 'Bootstrap runs that failed. Alias of bootstrap_runs_total{outcome="failed"}.', source: 'bootstrap_runs_total', map: (l) => (l.outcome === 'failed' ? {} : undefined) },
-  { name: 'lifecycle_installed_total', help: 'Installations applied. Alias of lifecycle_events_total{type="INSTALLED"}.', source: 'lifecycle_events_total', map: (l) => (l.type === 'INSTALLED' && l.outcome === 'applied' ? {} : undefined) },
-  { name: 'lifecycle_uninstalled_total', help: 'Uninstallations applied. Alias of lifecycle_events_total{type="DELETED"}.', source: 'lifecycle_events_total', map: (l) => (l.type === 'DELETED' && l.outcome === 'applied' ? {} : undefined) },
-  { name: 'lifecycle_settings_updated_total', help: 'Settings updates applied. Alias of lifecycle_events_total{type="SETTINGS_UPDATED"}.', source: 'lifecycle_events_total', map: (l) => (l.type === 'SETTINGS_UPDATED' && l.outcome === 'applied' ? {} : undefined) },
+  {
+    name: 'flows_executed_total',
+    help: "Flow runs, by status (completed, failed): the Python system's flows_executed_total/_completed/_failed. Alias of flow_runs_total.",
+    labelNames: ['status'],
+    source: 'flow_runs_total',
+    map: (l) => (FLOW_STATUS[String(l.outcome)] ? { status: FLOW_STATUS[String(l.outcome)]! } : undefined),
+  },
+  {
+    name: 'api_calls_total',
+    help: 'Calls to the Clockify API (explorer, flows, bootstrap, lifecycle). Alias of clockify_api_requests_total summed.',
+    source: 'clockify_api_requests_total',
+    map: () => ({}),
+  },
+  {
+    name: 'bootstrap_completed',
+    help: 'Bootstrap runs finished (completed, with or without warnings). Alias of bootstrap_runs_total.',
+    source: 'bootstrap_runs_total',
+    map: (l) => (String(l.outcome).startsWith('completed') ? {} : undefined),
+  },
+  {
+    name: 'bootstrap_errors',
+    help: 'Bootstrap runs that failed. Alias of bootstrap_runs_total{outcome="failed"}.',
+    source: 'bootstrap_runs_total',
+    map: (l) => (l.outcome === 'failed' ? {} : undefined),
+  },
+  {
+    name: 'lifecycle_installed_total',
+    help: 'Installations applied. Alias of lifecycle_events_total{type="INSTALLED"}.',
+    source: 'lifecycle_events_total',
+    map: (l) => (l.type === 'INSTALLED' && l.outcome === 'applied' ? {} : undefined),
+  },
+  {
+    name: 'lifecycle_uninstalled_total',
+    help: 'Uninstallations applied. Alias of lifecycle_events_total{type="DELETED"}.',
+    source: 'lifecycle_events_total',
+    map: (l) => (l.type === 'DELETED' && l.outcome === 'applied' ? {} : undefined),
+  },
+  {
+    name: 'lifecycle_settings_updated_total',
+    help: 'Settings updates applied. Alias of lifecycle_events_total{type="SETTINGS_UPDATED"}.',
+    source: 'lifecycle_events_total',
+    map: (l) => (l.type === 'SETTINGS_UPDATED' && l.outcome === 'applied' ? {} : undefined),
+  },
 ];
 
 export function registerPythonMetricAliases(registry: Registry): void {

@@ -1,12 +1,27 @@
 /** Keys whose values are secrets wherever they appear (compared case-insensitively, ignoring - and _). */
 const DEFAULT_SECRET_KEYS = [
-  'authToken', 'token', 'x-addon-token', 'clockify-signature', 'x-addon-lifecycle-token', 'authorization',
-  'secret', 'password', 'apiKey', 'x-api-key', 'cookie', 'set-cookie', 'auth_token', 'installationToken',
-  'webhook-signature', 'encryptionKey', 'secretCiphertext', 'tokenCiphertext', 'x-hub-signature-256',
+  'authToken',
+  'token',
+  'x-addon-token',
+  'clockify-signature',
+  'x-addon-lifecycle-token',
+  'authorization',
+  'secret',
+  'password',
+  'apiKey',
+  'x-api-key',
+  'cookie',
+  'set-cookie',
+  'auth_token',
+  'installationToken',
+  'webhook-signature',
+  'encryptionKey',
+  'secretCiphertext',
+  'tokenCiphertext',
+  'x-hub-signature-256',
 ];
 
 const normalise = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
-
 
 export const REDACTED = '[REDACTED]';
 

@@ -81,7 +81,10 @@ export class SeriesHistogram {
   /** For JSON: every label of a value together. */
   get(): MetricData {
     const data = this.getForPromString();
-    return { ...data, values: data.values.map(({ labels, sharedLabels, ...value }) => ({ ...value, labels: { ...labels, ...sharedLabels } })) };
+    return {
+      ...data,
+      values: data.values.map(({ labels, sharedLabels, ...value }) => ({ ...value, labels: { ...labels, ...sharedLabels } })),
+    };
   }
 
   reset(): void {

@@ -15,12 +15,35 @@ export async function dashboardFacts(runtime: Runtime, workspaceId: string) {
   const run = await latestRun(db, workspaceId);
   const [counts, flows, events, runs, calls] = await Promise.all([
     entityCounts(db, workspaceId),
-    db.selectFrom('flows').select(['enabled', (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', workspaceId).groupBy('enabled').execute(),
-    db.selectFrom('webhook_events').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', workspaceId).where('received_at', '>=', since).groupBy('status').execute(),
-    db.selectFrom('flow_runs').select(['status', (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', workspaceId).where('started_at', '>=', since).groupBy('status').execute(),
-    db.selectFrom('api_calls').select((eb) => eb.fn.countAll<number>().as('count')).where('workspace_id', '=', workspaceId).where('created_at', '>=', since).executeTakeFirst(),
+    db
+      .selectFrom('flows')
+      .select(['enabled', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('workspace_id', '=', workspaceId)
+      .groupBy('enabled')
+      .execute(),
+    db
+      .selectFrom('webhook_events')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('workspace_id', '=', workspaceId)
+      .where('received_at', '>=', since)
+      .groupBy('status')
+      .execute(),
+    db
+      .selectFrom('flow_runs')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('workspace_id', '=', workspaceId)
+      .where('started_at', '>=', since)
+      .groupBy('status')
+      .execute(),
+    db
+      .selectFrom('api_calls')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('workspace_id', '=', workspaceId)
+      .where('created_at', '>=', since)
+      .executeTakeFirst(),
   ]);
-  const byStatus = (rows: { status: string; count: number | string | bigint }[]) => Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
+  const byStatus = (rows: { status: string; count: number | string | bigint }[]) =>
+    Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
   const sum = (rows: { count: number | string | bigint }[]) => rows.reduce((total, row) => total + Number(row.count), 0);
   return {
     workspaceId,

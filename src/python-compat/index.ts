@@ -29,15 +29,56 @@ export const pythonCompatRoom = defineRoom({
   name: 'python-compat',
   setup: (runtime) => ({
     async routes(app) {
-      app.get('/ui/health', { schema: { tags: ['operations'], summary: 'Liveness under the Python system\'s address.', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } }, async () => ({ status: 'ok' as const }));
-      app.get('/openapi.json', { schema: { tags: ['operations'], summary: 'This edition\'s HTTP API as OpenAPI 3 (also at /docs/json).', response: { 200: Type.Object({ openapi: Type.String(), info: Type.Object({}, { additionalProperties: true }), paths: Type.Object({}, { additionalProperties: true }) }, { additionalProperties: true }) } } }, async () => app.swagger());
+      app.get(
+        '/ui/health',
+        {
+          schema: {
+            tags: ['operations'],
+            summary: "Liveness under the Python system's address.",
+            response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+          },
+        },
+        async () => ({ status: 'ok' as const }),
+      );
+      app.get(
+        '/openapi.json',
+        {
+          schema: {
+            tags: ['operations'],
+            summary: "This edition's HTTP API as OpenAPI 3 (also at /docs/json).",
+            response: {
+              200: Type.Object(
+                {
+                  openapi: Type.String(),
+                  info: Type.Object({}, { additionalProperties: true }),
+                  paths: Type.Object({}, { additionalProperties: true }),
+                },
+                { additionalProperties: true },
+              ),
+            },
+          },
+        },
+        async () => app.swagger(),
+      );
     },
     async uiRoutes(ui) {
-      ui.get<{ Querystring: Static<typeof WorkspaceQuery> }>('/ui/dashboard', { schema: { tags: ['operations'], summary: 'Your workspace at a glance: bootstrap state, cached entities, flows, the last 24 hours of activity.', querystring: WorkspaceQuery, response: { 200: DashboardReply } } }, async (request) => {
-        const user = currentUser(request);
-        if (request.query.workspace_id !== undefined && request.query.workspace_id !== user.workspaceId) throw problems.forbidden('workspace-mismatch', 'The dashboard shows your own workspace only.');
-        return dashboardFacts(runtime, user.workspaceId);
-      });
+      ui.get<{ Querystring: Static<typeof WorkspaceQuery> }>(
+        '/ui/dashboard',
+        {
+          schema: {
+            tags: ['operations'],
+            summary: 'Your workspace at a glance: bootstrap state, cached entities, flows, the last 24 hours of activity.',
+            querystring: WorkspaceQuery,
+            response: { 200: DashboardReply },
+          },
+        },
+        async (request) => {
+          const user = currentUser(request);
+          if (request.query.workspace_id !== undefined && request.query.workspace_id !== user.workspaceId)
+            throw problems.forbidden('workspace-mismatch', 'The dashboard shows your own workspace only.');
+          return dashboardFacts(runtime, user.workspaceId);
+        },
+      );
     },
   }),
 });

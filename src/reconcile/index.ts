@@ -35,7 +35,8 @@ export const reconcileRoom = defineRoom({
       routes: async (app) => {
         // Every answer to Clockify's webhook routes (registered by the ingest room) is seen here.
         app.addHook('onResponse', (request, reply, done) => {
-          if (reply.statusCode >= 500 && request.routeOptions.url?.startsWith('/webhooks/clockify') && burst.note(runtime.now())) scheduler.afterFailedDeliveries();
+          if (reply.statusCode >= 500 && request.routeOptions.url?.startsWith('/webhooks/clockify') && burst.note(runtime.now()))
+            scheduler.afterFailedDeliveries();
           done();
         });
       },
@@ -64,7 +65,8 @@ function reconcileJob(runtime: Runtime, store: ReconciliationStore): JobHandler 
         job.workspaceId,
         signal,
       );
-      if (result && result.recovered > 0) logger.info({ recovered: result.recovered, read: result.read }, "webhook deliveries recovered from Clockify's delivery logs");
+      if (result && result.recovered > 0)
+        logger.info({ recovered: result.recovered, read: result.read }, "webhook deliveries recovered from Clockify's delivery logs");
     } catch (error) {
       await store.failed(job.workspaceId, error instanceof Error ? error.message : String(error), runtime.now()).catch(() => undefined);
       throw error;
@@ -81,15 +83,26 @@ const ReconciliationStatus = Type.Object({
 });
 
 async function reconciliationRoutes(ui: FastifyInstance, { store }: { store: ReconciliationStore }) {
-  ui.get('/ui/webhooks/reconciliation', { schema: { tags: ['webhooks'], summary: "When Clockify's webhook delivery log was last checked, and how many failed deliveries it gave back.", security: [{ userToken: [] }], response: { 200: ReconciliationStatus } } }, async (request) => {
-    const { workspaceId } = currentUser(request);
-    const state = await store.get(workspaceId);
-    return {
-      lastCheckedAt: state?.lastAttemptAt ? new Date(state.lastAttemptAt).toISOString() : null,
-      coveredUntil: state?.lastReconciledAt ? new Date(state.lastReconciledAt).toISOString() : null,
-      lastRecovered: state?.lastRecovered ?? 0,
-      recoveredTotal: state?.recoveredTotal ?? 0,
-      lastError: state?.lastError ?? null,
-    };
-  });
+  ui.get(
+    '/ui/webhooks/reconciliation',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: "When Clockify's webhook delivery log was last checked, and how many failed deliveries it gave back.",
+        security: [{ userToken: [] }],
+        response: { 200: ReconciliationStatus },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = currentUser(request);
+      const state = await store.get(workspaceId);
+      return {
+        lastCheckedAt: state?.lastAttemptAt ? new Date(state.lastAttemptAt).toISOString() : null,
+        coveredUntil: state?.lastReconciledAt ? new Date(state.lastReconciledAt).toISOString() : null,
+        lastRecovered: state?.lastRecovered ?? 0,
+        recoveredTotal: state?.recoveredTotal ?? 0,
+        lastError: state?.lastError ?? null,
+      };
+    },
+  );
 }

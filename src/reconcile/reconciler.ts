@@ -76,12 +76,20 @@ interface WebhookToRead {
  * and ingests them through the normal path (deduplication drops those that arrived after all). Calls
  * go through the workspace's background budget. Undefined when the installation is not active.
  */
-export async function reconcileWorkspace(deps: ReconcileDeps, workspaceId: string, signal?: AbortSignal): Promise<ReconcileResult | undefined> {
+export async function reconcileWorkspace(
+  deps: ReconcileDeps,
+  workspaceId: string,
+  signal?: AbortSignal,
+): Promise<ReconcileResult | undefined> {
   const { runtime, events, store } = deps;
   const installation = await new InstallationStore(runtime.box).get(runtime.database.db, workspaceId);
   if (!installation || installation.status !== 'ACTIVE') return undefined;
   const state = await store.get(workspaceId);
-  const window = readWindow({ now: runtime.now(), lastReconciledAt: state?.lastReconciledAt ?? null, installedAt: installation.installedAt });
+  const window = readWindow({
+    now: runtime.now(),
+    lastReconciledAt: state?.lastReconciledAt ?? null,
+    installedAt: installation.installedAt,
+  });
   const webhooks = await webhooksToRead(runtime, workspaceId, installation.addonId, signal);
   let until = window.to;
   let read = 0;
@@ -89,12 +97,19 @@ export async function reconcileWorkspace(deps: ReconcileDeps, workspaceId: strin
   for (const webhook of webhooks) {
     for (let page = 0; ; page += 1) {
       signal?.throwIfAborted();
-      const logs = (await call(runtime, workspaceId, 'getLogsForWebhook', { workspaceId, webhookId: webhook.id, page, size: LOG_PAGE_SIZE }, signal, {
-        from: iso(window.from),
-        to: iso(window.to),
-        status: 'FAILED',
-        sortByNewest: false,
-      })) as WebhookLog[] | undefined;
+      const logs = (await call(
+        runtime,
+        workspaceId,
+        'getLogsForWebhook',
+        { workspaceId, webhookId: webhook.id, page, size: LOG_PAGE_SIZE },
+        signal,
+        {
+          from: iso(window.from),
+          to: iso(window.to),
+          status: 'FAILED',
+          sortByNewest: false,
+        },
+      )) as WebhookLog[] | undefined;
       const entries = Array.isArray(logs) ? logs : [];
       read += entries.length;
       // One page at a time through the store: its group commit takes the page in one transaction.
@@ -102,7 +117,14 @@ export async function reconcileWorkspace(deps: ReconcileDeps, workspaceId: strin
         entries.map(async (log) => {
           const delivery = payloadOf(log, workspaceId);
           if (!delivery) return undefined;
-          const result = await events.store({ workspaceId, source: 'clockify', eventType: webhook.event, payload: delivery.payload, payloadText: delivery.text, headers: { 'x-recovered-from': 'clockify-webhook-log' } });
+          const result = await events.store({
+            workspaceId,
+            source: 'clockify',
+            eventType: webhook.event,
+            payload: delivery.payload,
+            payloadText: delivery.text,
+            headers: { 'x-recovered-from': 'clockify-webhook-log' },
+          });
           return result.status === 'stored' ? result.eventId : undefined;
         }),
       );
@@ -132,7 +154,8 @@ export async function reconcileWorkspace(deps: ReconcileDeps, workspaceId: strin
 async function webhooksToRead(runtime: Runtime, workspaceId: string, addonId: string, signal?: AbortSignal): Promise<WebhookToRead[]> {
   const subscribed = new Set<string>(runtime.edition.events);
   const base = runtime.editionConfig.baseUrl.replace(/\/+$/, '') + '/webhooks/';
-  const listed = (await call(runtime, workspaceId, 'getAddonWebhooks', { workspaceId, addonId }, signal)) as { webhooks?: { id?: string; url?: string; webhookEvent?: string }[] } | undefined;
+  const listed = (await call(runtime, workspaceId, 'getAddonWebhooks', { workspaceId, addonId }, signal)) as
+    { webhooks?: { id?: string; url?: string; webhookEvent?: string }[] } | undefined;
   const found = new Map<string, WebhookToRead>();
   for (const webhook of listed?.webhooks ?? []) {
     if (!webhook.id || !webhook.webhookEvent || !subscribed.has(webhook.webhookEvent)) continue;
@@ -147,10 +170,24 @@ async function webhooksToRead(runtime: Runtime, workspaceId: string, addonId: st
   return [...found.values()];
 }
 
-async function call(runtime: Runtime, workspaceId: string, operationId: string, params: Record<string, unknown>, signal?: AbortSignal, body?: unknown): Promise<unknown> {
+async function call(
+  runtime: Runtime,
+  workspaceId: string,
+  operationId: string,
+  params: Record<string, unknown>,
+  signal?: AbortSignal,
+  body?: unknown,
+): Promise<unknown> {
   const operation = getCatalog().get(operationId);
   if (!operation) throw new Error(`operation ${operationId} missing from the catalog`);
-  const { response } = await callOperation(runtime, { workspaceId, operation, input: { params, ...(body === undefined ? {} : { body }) }, lane: 'background', source: 'system', signal });
+  const { response } = await callOperation(runtime, {
+    workspaceId,
+    operation,
+    input: { params, ...(body === undefined ? {} : { body }) },
+    lane: 'background',
+    source: 'system',
+    signal,
+  });
   return response.body;
 }
 

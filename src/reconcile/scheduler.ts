@@ -27,7 +27,9 @@ export class ReconcileScheduler {
     // Only installations that existed before this start can have missed deliveries while the edition was down.
     const startedAt = this.runtime.now();
     this.later(CATCH_UP_DELAY_MS, () => this.enqueue(() => this.activeWorkspaces(startedAt), 'start'));
-    this.offRecovered = this.runtime.database.health.onRecovered(() => this.later(CATCH_UP_DELAY_MS, () => this.enqueue(() => this.activeWorkspaces(), 'database outage')));
+    this.offRecovered = this.runtime.database.health.onRecovered(() =>
+      this.later(CATCH_UP_DELAY_MS, () => this.enqueue(() => this.activeWorkspaces(), 'database outage')),
+    );
     if (this.intervalMs > 0) this.every(Math.min(this.intervalMs, 5 * 60_000));
   }
 
@@ -79,7 +81,8 @@ export class ReconcileScheduler {
         // Already waiting, perhaps in a retry's backoff after failing during the outage: run it now instead.
         else await this.runtime.queue.runNow(dedupeKey);
       }
-      if (queued > 0) this.runtime.logger.info({ installations: queued, reason }, "reading Clockify's webhook delivery logs for failed deliveries");
+      if (queued > 0)
+        this.runtime.logger.info({ installations: queued, reason }, "reading Clockify's webhook delivery logs for failed deliveries");
     } catch (error) {
       // The database may be down again: the next start, recovery or tick tries again.
       this.runtime.logger.warn({ err: error, reason }, 'could not schedule the webhook delivery log check');

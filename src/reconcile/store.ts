@@ -31,7 +31,15 @@ export class ReconciliationStore {
   async succeeded(workspaceId: string, input: { until: number; recovered: number; now: number }): Promise<void> {
     await this.db
       .insertInto('webhook_reconciliations')
-      .values({ workspace_id: workspaceId, last_reconciled_at: input.until, last_attempt_at: input.now, last_recovered: input.recovered, recovered_total: input.recovered, last_error: null, updated_at: input.now })
+      .values({
+        workspace_id: workspaceId,
+        last_reconciled_at: input.until,
+        last_attempt_at: input.now,
+        last_recovered: input.recovered,
+        recovered_total: input.recovered,
+        last_error: null,
+        updated_at: input.now,
+      })
       .onConflict((oc) =>
         oc.column('workspace_id').doUpdateSet({
           last_reconciled_at: input.until,
@@ -48,7 +56,15 @@ export class ReconciliationStore {
   async failed(workspaceId: string, error: string, now: number): Promise<void> {
     await this.db
       .insertInto('webhook_reconciliations')
-      .values({ workspace_id: workspaceId, last_reconciled_at: null, last_attempt_at: now, last_recovered: 0, recovered_total: 0, last_error: error.slice(0, 500), updated_at: now })
+      .values({
+        workspace_id: workspaceId,
+        last_reconciled_at: null,
+        last_attempt_at: now,
+        last_recovered: 0,
+        recovered_total: 0,
+        last_error: error.slice(0, 500),
+        updated_at: now,
+      })
       .onConflict((oc) => oc.column('workspace_id').doUpdateSet({ last_attempt_at: now, last_error: error.slice(0, 500), updated_at: now }))
       .execute();
   }

@@ -30,7 +30,12 @@ export class LeaseLock {
 
   /** Extends a lease still held; false when it was lost (expired and taken over). */
   async renew(until: number): Promise<boolean> {
-    const result = await this.db.updateTable('locks').set({ expires_at: until }).where('name', '=', this.name).where('holder', '=', this.holder).executeTakeFirst();
+    const result = await this.db
+      .updateTable('locks')
+      .set({ expires_at: until })
+      .where('name', '=', this.name)
+      .where('holder', '=', this.holder)
+      .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
   }
 

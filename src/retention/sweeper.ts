@@ -61,7 +61,11 @@ const DEFAULT_HOLDER = `${hostname()}:${process.pid}:${newId().slice(-6)}`;
  * finished jobs), dedup keys older than the dedup window and expired cache entries. Bounded batches with a pause between them; one instance at a time through a lease in
  * the `locks` table. `now` sets the cutoffs (tests move it); the lease always runs on the clock.
  */
-export async function runRetention(deps: RetentionDeps, now: number = deps.now(), options: RetentionOptions = {}): Promise<RetentionReport> {
+export async function runRetention(
+  deps: RetentionDeps,
+  now: number = deps.now(),
+  options: RetentionOptions = {},
+): Promise<RetentionReport> {
   const started = performance.now();
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 500));
   const pauseMs = options.pauseMs ?? 20;
@@ -69,7 +73,12 @@ export async function runRetention(deps: RetentionDeps, now: number = deps.now()
   const deleted = Object.fromEntries(sweptTables(deps.dataPolicies).map((table) => [table, 0])) as Record<RetentionTable, number>;
   const db = deps.database.db;
   const lock = new LeaseLock(db, RETENTION_LOCK, options.holder ?? DEFAULT_HOLDER);
-  const report = (ran: boolean, reason?: RetentionReport['reason']): RetentionReport => ({ ran, ...(reason ? { reason } : {}), deleted, durationMs: Math.round(performance.now() - started) });
+  const report = (ran: boolean, reason?: RetentionReport['reason']): RetentionReport => ({
+    ran,
+    ...(reason ? { reason } : {}),
+    deleted,
+    durationMs: Math.round(performance.now() - started),
+  });
 
   if (!(await lock.acquire(deps.now(), deps.now() + leaseMs))) return report(false, 'locked');
 
@@ -106,7 +115,8 @@ export async function runRetention(deps: RetentionDeps, now: number = deps.now()
     for (const scope of scopesOf(plan)) for (const policy of history) steps.push(() => deleteHistory(db, policy, scope, batchSize, count));
     const dedupCutoff = now - deps.config.webhooks.dedupWindowHours * 3_600_000;
     for (const policy of deps.dataPolicies) {
-      if (policy.retention.class === 'dedup-window') steps.push(() => deleteBefore(db, policy, dedupCutoff, batchSize).then(counted(policy.table)));
+      if (policy.retention.class === 'dedup-window')
+        steps.push(() => deleteBefore(db, policy, dedupCutoff, batchSize).then(counted(policy.table)));
       if (policy.retention.class === 'expiry') steps.push(() => deleteBefore(db, policy, now, batchSize).then(counted(policy.table)));
     }
     for (const step of steps) {
@@ -120,7 +130,10 @@ export async function runRetention(deps: RetentionDeps, now: number = deps.now()
 
   const result = report(outcome === true, outcome === true ? undefined : outcome);
   const total = Object.values(deleted).reduce((sum, rows) => sum + rows, 0);
-  deps.logger[total > 0 ? 'info' : 'debug']({ deleted, durationMs: result.durationMs, ...(result.reason ? { stopped: result.reason } : {}) }, 'retention clean-up finished');
+  deps.logger[total > 0 ? 'info' : 'debug'](
+    { deleted, durationMs: result.durationMs, ...(result.reason ? { stopped: result.reason } : {}) },
+    'retention clean-up finished',
+  );
   return result;
 }
 
@@ -130,7 +143,10 @@ async function loadPlan(deps: RetentionDeps, now: number): Promise<RetentionPlan
   return planRetention(
     now,
     defaultDays,
-    rows.map((row) => ({ workspaceId: row.workspace_id, days: retentionDaysOf(parseJsonOr<Record<string, unknown>>(row.settings_json, {}).retention_days) })),
+    rows.map((row) => ({
+      workspaceId: row.workspace_id,
+      days: retentionDaysOf(parseJsonOr<Record<string, unknown>>(row.settings_json, {}).retention_days),
+    })),
   );
 }
 
@@ -139,7 +155,8 @@ type Scope = { cutoff: number; workspaceIds: string[] } | { cutoff: number; orph
 
 function scopesOf(plan: RetentionPlan): Scope[] {
   const scopes: Scope[] = [];
-  for (const group of plan.groups) for (const ids of chunked(group.workspaceIds, 500)) scopes.push({ cutoff: group.cutoff, workspaceIds: ids });
+  for (const group of plan.groups)
+    for (const ids of chunked(group.workspaceIds, 500)) scopes.push({ cutoff: group.cutoff, workspaceIds: ids });
   scopes.push({ cutoff: plan.orphanCutoff, orphans: true });
   return scopes;
 }
@@ -160,8 +177,12 @@ function oldRows(db: UntypedDb, policy: AnyDataPolicy, scope: Scope, limit: numb
   const workspaceColumn = policy.workspaceColumn;
   if (!workspaceColumn) throw new Error(`${policy.table}: workspace history needs a workspace column`);
   let query = db.selectFrom(policy.table).select(policy.key).where(timeColumnOf(policy), '<', scope.cutoff);
-  if (policy.retention.class === 'workspace-history' && policy.retention.onlyWhere) query = query.where(policy.retention.onlyWhere.column, 'in', policy.retention.onlyWhere.in);
-  query = 'orphans' in scope ? query.where(workspaceColumn, 'not in', db.selectFrom('installations').select('workspace_id')) : query.where(workspaceColumn, 'in', scope.workspaceIds);
+  if (policy.retention.class === 'workspace-history' && policy.retention.onlyWhere)
+    query = query.where(policy.retention.onlyWhere.column, 'in', policy.retention.onlyWhere.in);
+  query =
+    'orphans' in scope
+      ? query.where(workspaceColumn, 'not in', db.selectFrom('installations').select('workspace_id'))
+      : query.where(workspaceColumn, 'in', scope.workspaceIds);
   return query.limit(limit);
 }
 
@@ -169,7 +190,13 @@ function oldRows(db: UntypedDb, policy: AnyDataPolicy, scope: Scope, limit: numb
  * One batch of a workspace-history table: one short statement, or, when the table has children, one
  * short transaction deleting the rows with their children, so no child outlives its parent.
  */
-async function deleteHistory(db: Db, policy: AnyDataPolicy, scope: Scope, limit: number, count: (table: RetentionTable, rows: number) => void): Promise<number> {
+async function deleteHistory(
+  db: Db,
+  policy: AnyDataPolicy,
+  scope: Scope,
+  limit: number,
+  count: (table: RetentionTable, rows: number) => void,
+): Promise<number> {
   const children = policy.children ?? [];
   if (children.length === 0) {
     const removed = await deleteByKey(untyped(db), policy.table, policy.key, oldRows(untyped(db), policy, scope, limit));
@@ -198,5 +225,10 @@ async function deleteHistory(db: Db, policy: AnyDataPolicy, scope: Scope, limit:
 /** One batch of rows whose time column is before `cutoff`, whatever the workspace (dedup keys, expired cache entries). */
 async function deleteBefore(db: Db, policy: AnyDataPolicy, cutoff: number, limit: number): Promise<number> {
   const any = untyped(db);
-  return deleteByKey(any, policy.table, policy.key, any.selectFrom(policy.table).select(policy.key).where(timeColumnOf(policy), '<', cutoff).limit(limit));
+  return deleteByKey(
+    any,
+    policy.table,
+    policy.key,
+    any.selectFrom(policy.table).select(policy.key).where(timeColumnOf(policy), '<', cutoff).limit(limit),
+  );
 }

@@ -29,7 +29,13 @@ export interface Viewer {
  * the caller's own token (an explorer call that writes to Clockify is a write: the explorer asks
  * `writeRefusal` for it).
  */
-const POSTS_THAT_READ = new Set(['/ui/flows/test', '/ui/flows/:flowId/test', '/ui/api-explorer/execute', '/api-call', '/ui/api-explorer/history/:callId/rerun']);
+const POSTS_THAT_READ = new Set([
+  '/ui/flows/test',
+  '/ui/flows/:flowId/test',
+  '/ui/api-explorer/execute',
+  '/api-call',
+  '/ui/api-explorer/history/:callId/rerun',
+]);
 
 /** Whether a route (its method and registered URL pattern) changes anything. */
 export function isWriteRoute(method: string, url: string): boolean {
@@ -89,9 +95,35 @@ export function seesRowAbout(viewer: Viewer, userId: string | null | undefined):
 
 /** Words that make a field money or contact data, wherever it sits in a Clockify payload. */
 const SENSITIVE_WORDS = new Set([
-  'rate', 'rates', 'amount', 'amounts', 'cost', 'costs', 'price', 'prices', 'pricing', 'billing', 'budget', 'invoice', 'invoices',
-  'salary', 'earned', 'earnings', 'total', 'totals', 'subtotal', 'balance', 'tax', 'taxes', 'discount', 'address', 'addresses',
-  'email', 'emails', 'phone', 'memberships',
+  'rate',
+  'rates',
+  'amount',
+  'amounts',
+  'cost',
+  'costs',
+  'price',
+  'prices',
+  'pricing',
+  'billing',
+  'budget',
+  'invoice',
+  'invoices',
+  'salary',
+  'earned',
+  'earnings',
+  'total',
+  'totals',
+  'subtotal',
+  'balance',
+  'tax',
+  'taxes',
+  'discount',
+  'address',
+  'addresses',
+  'email',
+  'emails',
+  'phone',
+  'memberships',
 ]);
 
 /** `hourlyRate` → hourly, rate; `billing_address` → billing, address. */
@@ -142,7 +174,10 @@ const RUN_FAILED_FOR_MEMBERS = 'The run did not succeed; a workspace admin can s
  * A stored event for a member: the payload without sensitive fields, no kept headers, and a
  * processing error only as a fact (its text can quote what Clockify answered the installation token).
  */
-export function eventFor<T extends { payload?: unknown; headers?: Record<string, string>; error?: string | null; triggered?: unknown }>(viewer: Viewer, event: T): T {
+export function eventFor<T extends { payload?: unknown; headers?: Record<string, string>; error?: string | null; triggered?: unknown }>(
+  viewer: Viewer,
+  event: T,
+): T {
   if (viewer.isAdmin) return event;
   return {
     ...event,
@@ -159,7 +194,11 @@ export function eventFor<T extends { payload?: unknown; headers?: Record<string,
  */
 export function runFor<T extends { trace?: unknown; error?: string | null }>(viewer: Viewer, run: T): T {
   if (viewer.isAdmin) return run;
-  return { ...run, ...('trace' in run ? { trace: null } : {}), ...('error' in run ? { error: run.error ? RUN_FAILED_FOR_MEMBERS : null } : {}) };
+  return {
+    ...run,
+    ...('trace' in run ? { trace: null } : {}),
+    ...('error' in run ? { error: run.error ? RUN_FAILED_FOR_MEMBERS : null } : {}),
+  };
 }
 
 export function actionResultFor<T extends { request?: unknown; response?: unknown }>(viewer: Viewer, action: T): T {
@@ -177,7 +216,17 @@ export function seesSetting(viewer: Viewer, setting: Pick<SettingDefinition, 'ac
  * Cached entity types (bootstrap snapshot) a member may read: what Clockify itself shows every
  * member. `users` is limited to the member's own row; every type loses its money and contact fields.
  */
-export const MEMBER_VISIBLE_ENTITY_TYPES: readonly string[] = ['users', 'clients', 'projects', 'tasks', 'tags', 'custom-fields', 'project-custom-fields', 'user-groups', 'raw:getWorkspaceOfUser'];
+export const MEMBER_VISIBLE_ENTITY_TYPES: readonly string[] = [
+  'users',
+  'clients',
+  'projects',
+  'tasks',
+  'tags',
+  'custom-fields',
+  'project-custom-fields',
+  'user-groups',
+  'raw:getWorkspaceOfUser',
+];
 
 /** Entity types whose rows are about one user each: a member sees only their own row. */
 export const PER_USER_ENTITY_TYPES: readonly string[] = ['users'];
@@ -199,7 +248,8 @@ export function driftReportFor<T extends { entries: { event: string; state: stri
 /** A live event (SSE) for this viewer, or undefined when it is not theirs to see. */
 export function liveEventFor(viewer: Viewer, event: { kind: string; data: Record<string, unknown> }): Record<string, unknown> | undefined {
   if (viewer.isAdmin) return event.data;
-  if (event.kind === 'webhook' || event.kind === 'flow-run') return seesRowAbout(viewer, event.data.userId as string | null | undefined) ? event.data : undefined;
+  if (event.kind === 'webhook' || event.kind === 'flow-run')
+    return seesRowAbout(viewer, event.data.userId as string | null | undefined) ? event.data : undefined;
   if (event.kind === 'bootstrap') return { ...event.data, errors: [] };
   return event.data;
 }

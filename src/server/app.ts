@@ -48,7 +48,8 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : nextRequestId();
     },
     // Made when the request logs something: most requests (every accepted webhook) log nothing.
-    childLoggerFactory: (logger, bindings, options) => new LazyChildLogger(logger as unknown as Logger, bindings, options) as unknown as FastifyBaseLogger,
+    childLoggerFactory: (logger, bindings, options) =>
+      new LazyChildLogger(logger as unknown as Logger, bindings, options) as unknown as FastifyBaseLogger,
     // Slow-loris: a client that trickles its request is cut off.
     requestTimeout: runtime.config.requestTimeoutSeconds * 1000,
     connectionTimeout: 60_000,
@@ -85,7 +86,8 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     request.rawBody = buffer;
     if (buffer.length === 0) return done(null, undefined);
     const violation = checkJsonShape(buffer);
-    if (violation) return done(new HttpProblem(400, violation.limit === 'depth' ? 'json-too-deep' : 'json-too-many-keys', violation.message), undefined);
+    if (violation)
+      return done(new HttpProblem(400, violation.limit === 'depth' ? 'json-too-deep' : 'json-too-many-keys', violation.message), undefined);
     try {
       const text = buffer.toString('utf8');
       const parsed: unknown = JSON.parse(text);
@@ -95,10 +97,14 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
       done(new HttpProblem(400, 'malformed-json', 'The request body is not valid JSON.'), undefined);
     }
   });
-  app.addContentTypeParser(['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'], { parseAs: 'buffer' }, (request, body, done) => {
-    request.rawBody = body as Buffer;
-    done(null, (body as Buffer).toString('utf8'));
-  });
+  app.addContentTypeParser(
+    ['text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream'],
+    { parseAs: 'buffer' },
+    (request, body, done) => {
+      request.rawBody = body as Buffer;
+      done(null, (body as Buffer).toString('utf8'));
+    },
+  );
 
   // The hooks below run on every request, webhooks included: plain callbacks, no promise per hook.
   app.addHook('onRequest', (request, reply, done) => {
@@ -120,10 +126,23 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     const route = request.routeOptions.url ?? 'unmatched';
     const status = reply.statusCode;
     const statusClass = STATUS_CLASSES[Math.floor(status / 100)] ?? 'other';
-    runtime.metrics.httpRequestDuration.observe(`${request.method} ${statusClass} ${route}`, () => ({ method: request.method, route, status_class: statusClass }), reply.elapsedTime / 1000);
+    runtime.metrics.httpRequestDuration.observe(
+      `${request.method} ${statusClass} ${route}`,
+      () => ({ method: request.method, route, status_class: statusClass }),
+      reply.elapsedTime / 1000,
+    );
     const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
     if (runtime.logger.isLevelEnabled(level)) {
-      request.log[level]({ method: request.method, url: redactString(request.url), route, statusCode: status, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+      request.log[level](
+        {
+          method: request.method,
+          url: redactString(request.url),
+          route,
+          statusCode: status,
+          durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        },
+        'request completed',
+      );
     }
     done();
   });
@@ -134,7 +153,11 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
     // A route of this method that gave up (a wildcard with nothing to serve) means 404, not 405.
     if (allowed.length > 0 && !allowed.includes(request.method)) {
       reply.header('allow', allowed.join(', '));
-      return sendProblem(request, reply.code(405), problemDocument(405, 'method-not-allowed', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`));
+      return sendProblem(
+        request,
+        reply.code(405),
+        problemDocument(405, 'method-not-allowed', `${request.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}.`),
+      );
     }
     return sendProblem(request, reply.code(404), problemDocument(404, 'not-found', `No route ${request.method} ${path}.`));
   });
@@ -145,7 +168,11 @@ export function createHttpServer(runtime: Runtime): FastifyInstance {
       // Nothing was stored: a 503 with Retry-After makes Clockify retry the webhook (and a browser try again).
       runtime.database.health.noteFailure(unavailable);
       reply.header('retry-after', String(STORAGE_RETRY_AFTER_SECONDS));
-      return sendProblem(request, reply.code(503), problemDocument(503, 'storage-unavailable', 'The database is unavailable for the moment; nothing was stored. Try again later.'));
+      return sendProblem(
+        request,
+        reply.code(503),
+        problemDocument(503, 'storage-unavailable', 'The database is unavailable for the moment; nothing was stored. Try again later.'),
+      );
     }
     const document = toProblem(error as Error & { statusCode?: number; code?: string; validation?: unknown[] });
     if (document.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -163,15 +190,26 @@ function sendProblem(request: FastifyRequest, reply: import('fastify').FastifyRe
   return reply.type('application/problem+json').send({ ...document, instance: request.url.split('?')[0], requestId: request.id });
 }
 
-function toProblem(error: Error & { statusCode?: number; code?: string; validation?: unknown[]; validationContext?: string }): ProblemDocument {
-  if (error instanceof HttpProblem) return problemDocument(error.status, error.slug, error.message, error.errors ? { errors: error.errors } : {});
+function toProblem(
+  error: Error & { statusCode?: number; code?: string; validation?: unknown[]; validationContext?: string },
+): ProblemDocument {
+  if (error instanceof HttpProblem)
+    return problemDocument(error.status, error.slug, error.message, error.errors ? { errors: error.errors } : {});
   if (error instanceof DomainError) return domainProblem(error);
   if (error.validation) {
     const errors = (error.validation as { instancePath?: string; message?: string; params?: Record<string, unknown> }[]).map((item) => ({
-      field: [error.validationContext, ...(item.instancePath ?? '').split('/').filter(Boolean), item.params?.missingProperty as string | undefined].filter(Boolean).join('.'),
+      field: [
+        error.validationContext,
+        ...(item.instancePath ?? '').split('/').filter(Boolean),
+        item.params?.missingProperty as string | undefined,
+      ]
+        .filter(Boolean)
+        .join('.'),
       message: item.message ?? 'is invalid',
     }));
-    return problemDocument(400, 'validation-failed', 'The request is invalid: ' + errors.map((e) => `${e.field} ${e.message}`).join('; '), { errors });
+    return problemDocument(400, 'validation-failed', 'The request is invalid: ' + errors.map((e) => `${e.field} ${e.message}`).join('; '), {
+      errors,
+    });
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -185,6 +223,7 @@ function toProblem(error: Error & { statusCode?: number; code?: string; validati
       return problemDocument(400, 'bad-content-length', 'Content-Length does not match the body.');
   }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-  if (status >= 500) return problemDocument(status, 'internal-error', 'Something went wrong on our side; the request id identifies it in our logs.');
+  if (status >= 500)
+    return problemDocument(status, 'internal-error', 'Something went wrong on our side; the request id identifies it in our logs.');
   return problemDocument(status, 'request-error', error.message);
 }

@@ -75,7 +75,12 @@ export function registerAddressBudget(ui: FastifyInstance, runtime: Runtime): vo
   ui.addHook('onRequest', async (request) => {
     const answer = buckets.peek(request.ip, runtime.now());
     if (!answer.ok) {
-      await refusals.refuse('ip', `ip ${request.ip}`, answer.retryAfterMs, `Too many requests with a missing or refused token from this address (COST_BUDGET_IP_BURST ${ip.burst}, COST_BUDGET_IP_PER_MINUTE ${ip.perMinute}).`);
+      await refusals.refuse(
+        'ip',
+        `ip ${request.ip}`,
+        answer.retryAfterMs,
+        `Too many requests with a missing or refused token from this address (COST_BUDGET_IP_BURST ${ip.burst}, COST_BUDGET_IP_PER_MINUTE ${ip.perMinute}).`,
+      );
     }
   });
   ui.addHook('onResponse', (request, reply, done) => {
@@ -95,7 +100,12 @@ export function registerMemberBudget(ui: FastifyInstance, runtime: Runtime): voi
     const key = `${request.user.workspaceId}\u0000${request.user.userId}`;
     const answer = buckets.take(key, runtime.now());
     if (!answer.ok) {
-      await refusals.refuse('member', key, answer.retryAfterMs, `You have made too many expensive requests (dry runs, explorer calls, searches, streams) in a short time (COST_BUDGET_BURST ${member.burst}, COST_BUDGET_PER_MINUTE ${member.perMinute}).`);
+      await refusals.refuse(
+        'member',
+        key,
+        answer.retryAfterMs,
+        `You have made too many expensive requests (dry runs, explorer calls, searches, streams) in a short time (COST_BUDGET_BURST ${member.burst}, COST_BUDGET_PER_MINUTE ${member.perMinute}).`,
+      );
     }
   });
 }

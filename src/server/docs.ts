@@ -13,9 +13,17 @@ export async function registerDocs(app: FastifyInstance, runtime: Runtime): Prom
       info: {
         title: `${runtime.edition.name} — add-on API`,
         version: '0.1.0',
-        description: 'Routes Clockify calls (lifecycle, webhooks), routes the sidebar calls (/ui/*, authenticated with the user token from `auth_token`), and operations endpoints.',
+        description:
+          'Routes Clockify calls (lifecycle, webhooks), routes the sidebar calls (/ui/*, authenticated with the user token from `auth_token`), and operations endpoints.',
         // The manifest has no vendor field; the configured vendor (*_VENDOR_NAME, *_VENDOR_URL) is shown here.
-        ...(runtime.editionConfig.vendor?.name || runtime.editionConfig.vendor?.url ? { contact: { ...(runtime.editionConfig.vendor.name ? { name: runtime.editionConfig.vendor.name } : {}), ...(runtime.editionConfig.vendor.url ? { url: runtime.editionConfig.vendor.url } : {}) } } : {}),
+        ...(runtime.editionConfig.vendor?.name || runtime.editionConfig.vendor?.url
+          ? {
+              contact: {
+                ...(runtime.editionConfig.vendor.name ? { name: runtime.editionConfig.vendor.name } : {}),
+                ...(runtime.editionConfig.vendor.url ? { url: runtime.editionConfig.vendor.url } : {}),
+              },
+            }
+          : {}),
       },
       servers: [{ url: runtime.editionConfig.baseUrl }],
       components: {

@@ -35,7 +35,15 @@ export function serviceDescription(runtime: Runtime): Record<string, unknown> {
 }
 
 function page(runtime: Runtime): string {
-  const d = serviceDescription(runtime) as { name: string; description: string; addonKey: string; manifestUrl: string; docsUrl: string; healthUrl: string; edition: string };
+  const d = serviceDescription(runtime) as {
+    name: string;
+    description: string;
+    addonKey: string;
+    manifestUrl: string;
+    docsUrl: string;
+    healthUrl: string;
+    edition: string;
+  };
   const link = (href: string, text = href) => `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
@@ -64,8 +72,18 @@ export function prefersJson(accept: string | undefined): boolean {
 
 /** GET /: a small page for people, the service description as JSON for `Accept: application/json`. */
 export async function homeRoute(app: FastifyInstance, { runtime }: { runtime: Runtime }) {
-  app.get('/', { schema: { tags: ['operations'], summary: 'What this service is: a page, or JSON (name, version, status, endpoints, manifestUrl) for Accept: application/json.', response: { 200: ServiceDescription } } }, async (request, reply) => {
-    if (prefersJson(request.headers.accept)) return reply.send(serviceDescription(runtime));
-    return reply.type('text/html; charset=utf-8').send(page(runtime));
-  });
+  app.get(
+    '/',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'What this service is: a page, or JSON (name, version, status, endpoints, manifestUrl) for Accept: application/json.',
+        response: { 200: ServiceDescription },
+      },
+    },
+    async (request, reply) => {
+      if (prefersJson(request.headers.accept)) return reply.send(serviceDescription(runtime));
+      return reply.type('text/html; charset=utf-8').send(page(runtime));
+    },
+  );
 }

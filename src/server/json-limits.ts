@@ -24,7 +24,10 @@ const COLON = 0x3a;
  * One pass over UTF-8 bytes (multi-byte characters never contain these ASCII bytes). A colon outside
  * a string is always one member of the innermost open object. Malformed JSON is left to the parser.
  */
-export function checkJsonShape(bytes: Uint8Array, limits: { depth: number; keysPerObject: number } = JSON_BODY_LIMITS): JsonShapeViolation | undefined {
+export function checkJsonShape(
+  bytes: Uint8Array,
+  limits: { depth: number; keysPerObject: number } = JSON_BODY_LIMITS,
+): JsonShapeViolation | undefined {
   const keys = new Uint32Array(limits.depth + 2);
   let depth = 0;
   let inString = false;
@@ -50,7 +53,8 @@ export function checkJsonShape(bytes: Uint8Array, limits: { depth: number; keysP
         if (depth > 0) depth--;
         break;
       case COLON:
-        if (++keys[depth]! > limits.keysPerObject) return { limit: 'keysPerObject', message: `An object in the request body has more than ${limits.keysPerObject} keys.` };
+        if (++keys[depth]! > limits.keysPerObject)
+          return { limit: 'keysPerObject', message: `An object in the request body has more than ${limits.keysPerObject} keys.` };
         break;
     }
   }

@@ -14,7 +14,9 @@ export const ProblemSchema = Type.Object(
     detail: Type.String({ description: 'What went wrong, for people.' }),
     instance: Type.Optional(Type.String({ description: 'The path that was asked for.' })),
     requestId: Type.Optional(Type.String({ description: 'Names the request in our logs.' })),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), { description: 'The bad fields of a request.' })),
+    errors: Type.Optional(
+      Type.Array(Type.Object({ field: Type.String(), message: Type.String() }), { description: 'The bad fields of a request.' }),
+    ),
   },
   { title: 'Problem' },
 );

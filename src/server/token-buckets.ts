@@ -46,7 +46,9 @@ export class TokenBuckets {
 
   private refilled(key: string, now: number): Bucket {
     const known = this.buckets.get(key);
-    const bucket = known ? { tokens: Math.min(this.size.burst, known.tokens + Math.max(0, now - known.at) * this.perMs), at: now } : { tokens: this.size.burst, at: now };
+    const bucket = known
+      ? { tokens: Math.min(this.size.burst, known.tokens + Math.max(0, now - known.at) * this.perMs), at: now }
+      : { tokens: this.size.burst, at: now };
     // Re-inserted so the map's order is least recently used first.
     this.buckets.delete(key);
     this.buckets.set(key, bucket);

@@ -6,7 +6,17 @@
  */
 
 /** Network errors of the PostgreSQL client (node's socket codes). */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 
 /**
  * PostgreSQL SQLSTATEs of an unavailable server: class 08 (connection exception), shutdowns and
@@ -16,7 +26,13 @@ const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE
 const POSTGRES_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53100', '53200', '25006']);
 
 /** Messages of node-postgres for a connection that ended or never came. */
-const POSTGRES_MESSAGES = [/^Connection terminated/, /timeout exceeded when trying to connect/i, /not queryable/i, /Connection terminated due to connection timeout/i, /^terminating connection/];
+const POSTGRES_MESSAGES = [
+  /^Connection terminated/,
+  /timeout exceeded when trying to connect/i,
+  /not queryable/i,
+  /Connection terminated due to connection timeout/i,
+  /^terminating connection/,
+];
 
 /** SQLite result codes (better-sqlite3's `code`, extended codes included) of a file that cannot be written. */
 const SQLITE_CODES = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|PROTOCOL|NOLFS|LOCKED)/;

@@ -11,7 +11,12 @@ import { LEGACY_MIGRATION_TABLE, MIGRATION_LOCK_TABLE, MIGRATION_TABLE } from '.
 export const STORAGE_EXEMPTIONS: readonly TableExemption[] = [
   { table: MIGRATION_TABLE, room: 'storage', reason: "names of the applied migrations (Kysely's Migrator, src/storage/migrator.ts)" },
   { table: MIGRATION_LOCK_TABLE, room: 'storage', reason: "Kysely's Migrator lock row" },
-  { table: LEGACY_MIGRATION_TABLE, room: 'storage', reason: 'migrations applied before the Migrator; adopted at start-up, then unread', legacy: true },
+  {
+    table: LEGACY_MIGRATION_TABLE,
+    room: 'storage',
+    reason: 'migrations applied before the Migrator; adopted at start-up, then unread',
+    legacy: true,
+  },
 ];
 
 /** Tables whose rows all go after an uninstall; children before their parents. */

@@ -10,7 +10,8 @@ export type TableName = keyof DatabaseSchema & string;
 export type ColumnOf<T extends TableName> = keyof DatabaseSchema[T] & string;
 
 /** The rooms that own tables (folder names under src/). */
-export type RoomName = 'storage' | 'lifecycle' | 'ingest' | 'jobs' | 'bootstrap' | 'explorer' | 'flows' | 'credentials' | 'reconcile' | 'retention';
+export type RoomName =
+  'storage' | 'lifecycle' | 'ingest' | 'jobs' | 'bootstrap' | 'explorer' | 'flows' | 'credentials' | 'reconcile' | 'retention';
 
 /** What the retention sweeper does with a table's rows. */
 export type RetentionRule<T extends TableName> =

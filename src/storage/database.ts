@@ -58,7 +58,10 @@ export interface OpenDatabaseOptions {
 }
 
 export async function openDatabase(url: string, options: OpenDatabaseOptions): Promise<Database> {
-  const database = { ...(url.startsWith('postgres') ? openPostgres(url, options.poolSize ?? 10) : openSqlite(url)), migrations: options.migrations };
+  const database = {
+    ...(url.startsWith('postgres') ? openPostgres(url, options.poolSize ?? 10) : openSqlite(url)),
+    migrations: options.migrations,
+  };
   try {
     if (options.migrate !== false) await migrate(database);
   } catch (error) {
@@ -97,7 +100,8 @@ function checkpointWhenBusy(location: string): { stop(): Promise<void> } {
       return;
     }
     if (wal.mtimeMs !== lastWrite) lastWrite = wal.mtimeMs;
-    if (!checkpointer && wal.size >= CHECKPOINTER_FROM_BYTES && Date.now() - lastWrite < CHECKPOINTER_IDLE_MS) checkpointer = startCheckpointer(location);
+    if (!checkpointer && wal.size >= CHECKPOINTER_FROM_BYTES && Date.now() - lastWrite < CHECKPOINTER_IDLE_MS)
+      checkpointer = startCheckpointer(location);
     else if (checkpointer && Date.now() - lastWrite >= CHECKPOINTER_IDLE_MS) {
       void checkpointer.stop();
       checkpointer = undefined;
@@ -159,7 +163,9 @@ const SQLITE_PROBE_BYTES = 4 * SQLITE_PAGE_SIZE;
 function sqliteWriteProbe(connection: SQLite.Database): void {
   connection
     .transaction(() => {
-      connection.prepare('INSERT INTO locks (name, holder, expires_at) VALUES (?, ?, 0) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder').run('storage-probe', 'x'.repeat(SQLITE_PROBE_BYTES));
+      connection
+        .prepare('INSERT INTO locks (name, holder, expires_at) VALUES (?, ?, 0) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder')
+        .run('storage-probe', 'x'.repeat(SQLITE_PROBE_BYTES));
       connection.prepare('DELETE FROM locks WHERE name = ?').run('storage-probe');
     })
     .immediate();
@@ -248,7 +254,9 @@ export async function migrate(database: Database): Promise<string[]> {
 export async function pendingMigrations(database: Database): Promise<string[]> {
   const names = database.migrations.map((migration) => migration.name).sort();
   try {
-    const done = new Set((await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)}`.execute(database.db)).rows.map((row) => row.name));
+    const done = new Set(
+      (await sql<{ name: string }>`SELECT name FROM ${sql.table(MIGRATION_TABLE)}`.execute(database.db)).rows.map((row) => row.name),
+    );
     return names.filter((name) => !done.has(name));
   } catch {
     return names;

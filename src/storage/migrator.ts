@@ -48,7 +48,12 @@ export function checkMigrationNames(migrations: readonly Migration[]): string[] 
 }
 
 export function createMigrator(db: AnyKysely, dialect: Dialect, migrations: readonly Migration[]): Migrator {
-  return new Migrator({ db, provider: new RoomMigrationProvider(migrations, dialect), migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
+  return new Migrator({
+    db,
+    provider: new RoomMigrationProvider(migrations, dialect),
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: MIGRATION_LOCK_TABLE,
+  });
 }
 
 /**
@@ -69,11 +74,15 @@ export async function adoptLegacyMigrations(db: AnyKysely, dialect: Dialect): Pr
       .addColumn('name', 'varchar(255)', (col) => col.notNull().primaryKey())
       .addColumn('timestamp', 'varchar(255)', (col) => col.notNull())
       .execute();
-    const legacy = (await sql<{ name: string; applied_at: number | string }>`SELECT name, applied_at FROM schema_migrations`.execute(trx)).rows;
+    const legacy = (await sql<{ name: string; applied_at: number | string }>`SELECT name, applied_at FROM schema_migrations`.execute(trx))
+      .rows;
     const known = new Set((await trx.selectFrom(MIGRATION_TABLE).select('name').execute()).map((row) => row.name as string));
     const adopted = legacy.filter((row) => !known.has(row.name));
     for (const row of adopted) {
-      await trx.insertInto(MIGRATION_TABLE).values({ name: row.name, timestamp: new Date(Number(row.applied_at)).toISOString() }).execute();
+      await trx
+        .insertInto(MIGRATION_TABLE)
+        .values({ name: row.name, timestamp: new Date(Number(row.applied_at)).toISOString() })
+        .execute();
     }
     return adopted.map((row) => row.name);
   });

@@ -15,7 +15,11 @@ export class RawStatement {
     this.text = { sqlite: sqlText, postgres: sqlText.replace(/\?/g, () => `$${++index}`) };
   }
 
-  async run<Row = Record<string, unknown>>(executor: Db | Tx, dialect: Dialect, parameters: readonly unknown[]): Promise<{ rows: Row[]; affected: number }> {
+  async run<Row = Record<string, unknown>>(
+    executor: Db | Tx,
+    dialect: Dialect,
+    parameters: readonly unknown[],
+  ): Promise<{ rows: Row[]; affected: number }> {
     const result = await executor.executeQuery<Row>(CompiledQuery.raw(this.text[dialect], [...parameters]));
     return { rows: result.rows, affected: Number(result.numAffectedRows ?? 0) };
   }

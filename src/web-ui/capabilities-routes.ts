@@ -4,7 +4,9 @@ import type { Runtime } from '../runtime.js';
 import { currentUser } from '../lifecycle/user-auth.js';
 import { effectiveCapabilities, templateRequirements } from './capabilities.js';
 
-const CapabilityId = Type.Union(['customWebhooks', 'explorerWrites', 'httpActions', 'forwarding', 'heavyBootstrap'].map((id) => Type.Literal(id)));
+const CapabilityId = Type.Union(
+  ['customWebhooks', 'explorerWrites', 'httpActions', 'forwarding', 'heavyBootstrap'].map((id) => Type.Literal(id)),
+);
 
 export const CapabilitiesResponse = Type.Object({
   capabilities: Type.Array(
@@ -23,7 +25,13 @@ export const CapabilitiesResponse = Type.Object({
 export async function capabilitiesRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
   ui.get(
     '/ui/capabilities',
-    { schema: { tags: ['settings'], summary: 'The edition\'s capabilities as this workspace\'s settings leave them, with how to enable what is off.', response: { 200: CapabilitiesResponse } } },
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "The edition's capabilities as this workspace's settings leave them, with how to enable what is off.",
+        response: { 200: CapabilitiesResponse },
+      },
+    },
     async (request) => {
       const user = currentUser(request);
       const settings = await runtime.settingsOf(user.workspaceId);

@@ -30,7 +30,12 @@ const LABELS: Record<CapabilityId, string> = {
 };
 
 /** The setting that gates a capability, in the words of Clockify's add-on settings screen. */
-const GATES: Partial<Record<CapabilityId, { setting: string; settingName: string; isOn: (settings: Record<string, unknown>) => boolean; off: string; enable: string }>> = {
+const GATES: Partial<
+  Record<
+    CapabilityId,
+    { setting: string; settingName: string; isOn: (settings: Record<string, unknown>) => boolean; off: string; enable: string }
+  >
+> = {
   httpActions: {
     setting: 'enable_http_actions',
     settingName: 'Allow HTTP actions',
@@ -59,7 +64,10 @@ export function whereToChange(editionName: string, what: string): string {
   return `A workspace admin can ${what} in Clockify: Workspace settings → Integrations (Add-ons) → ${editionName} → Settings.`;
 }
 
-export function effectiveCapabilities(edition: Pick<EditionDefinition, 'name' | 'capabilities'>, settings: Record<string, unknown>): CapabilityState[] {
+export function effectiveCapabilities(
+  edition: Pick<EditionDefinition, 'name' | 'capabilities'>,
+  settings: Record<string, unknown>,
+): CapabilityState[] {
   return (Object.keys(LABELS) as CapabilityId[]).map((id) => {
     const label = LABELS[id];
     if (!edition.capabilities[id]) return { id, label, state: 'unavailable', reason: `${edition.name} does not include this.` };
@@ -70,7 +78,13 @@ export function effectiveCapabilities(edition: Pick<EditionDefinition, 'name' | 
 }
 
 /** Placeholder inputs that let a template build, to read which capabilities its flow needs. */
-const SAMPLE_INPUTS: Record<string, unknown> = { text: 'x', 'text-list': ['x'], url: 'https://example.com/hook', 'project-id': 'x', 'tag-id': 'x' };
+const SAMPLE_INPUTS: Record<string, unknown> = {
+  text: 'x',
+  'text-list': ['x'],
+  url: 'https://example.com/hook',
+  'project-id': 'x',
+  'tag-id': 'x',
+};
 
 /** Capabilities a template's flow uses (today: HTTP actions), so the gallery can disable it with the reason. */
 export function templateNeeds(template: FlowTemplate): CapabilityId[] {

@@ -15,7 +15,9 @@ function originOf(baseUrl: string): string | undefined {
  * (no CDN, no inline script), API calls go back to the add-on only, and only Clockify may frame it.
  */
 export function sidebarCsp(baseUrl: string): string {
-  const ancestors = [...CLOCKIFY_FRAME_ANCESTORS, originOf(baseUrl), ...LOCAL_FRAME_ANCESTORS].filter((value, index, all): value is string => !!value && all.indexOf(value) === index);
+  const ancestors = [...CLOCKIFY_FRAME_ANCESTORS, originOf(baseUrl), ...LOCAL_FRAME_ANCESTORS].filter(
+    (value, index, all): value is string => !!value && all.indexOf(value) === index,
+  );
   return [
     "default-src 'self'",
     "connect-src 'self'",

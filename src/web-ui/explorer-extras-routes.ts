@@ -53,7 +53,10 @@ function responsesByOperation(): Map<string, { status: string; description: stri
   for (const methods of Object.values(spec.paths)) {
     for (const operation of Object.values(methods)) {
       if (!operation || typeof operation !== 'object' || !operation.operationId) continue;
-      result.set(operation.operationId, Object.entries(operation.responses ?? {}).map(([status, response]) => ({ status, description: response?.description ?? '' })));
+      result.set(
+        operation.operationId,
+        Object.entries(operation.responses ?? {}).map(([status, response]) => ({ status, description: response?.description ?? '' })),
+      );
     }
   }
   return result;
@@ -70,11 +73,19 @@ export async function explorerExtrasRoutes(ui: FastifyInstance, { runtime }: { r
 
   ui.get<{ Params: Static<typeof OperationParams> }>(
     '/ui/api-explorer/docs/:operationId',
-    { schema: { tags, summary: 'An operation\'s documented response codes and success schema, and the server it is called on.', params: OperationParams, response: { 200: OperationDocs } } },
+    {
+      schema: {
+        tags,
+        summary: "An operation's documented response codes and success schema, and the server it is called on.",
+        params: OperationParams,
+        response: { 200: OperationDocs },
+      },
+    },
     async (request) => {
       const user = currentUser(request);
       const operation = catalog.get(request.params.operationId);
-      if (!operation || !explorerAccess(edition, operation, user.isAdmin).visible) throw problems.notFound('unknown-operation', `No operation ${request.params.operationId} in the explorer of ${edition.name}.`);
+      if (!operation || !explorerAccess(edition, operation, user.isAdmin).visible)
+        throw problems.notFound('unknown-operation', `No operation ${request.params.operationId} in the explorer of ${edition.name}.`);
       responses ??= responsesByOperation();
       return {
         operationId: operation.operationId,
@@ -87,12 +98,26 @@ export async function explorerExtrasRoutes(ui: FastifyInstance, { runtime }: { r
 
   ui.get<{ Params: Static<typeof CallParams> }>(
     '/ui/api-explorer/calls/:callId',
-    { schema: { tags, summary: 'One explorer call: its parameters, the redacted answer and who ran it.', params: CallParams, response: { 200: ExplorerCall } } },
+    {
+      schema: {
+        tags,
+        summary: 'One explorer call: its parameters, the redacted answer and who ran it.',
+        params: CallParams,
+        response: { 200: ExplorerCall },
+      },
+    },
     async (request) => {
       const user = currentUser(request);
-      const row = await runtime.database.db.selectFrom('api_calls').selectAll().where('workspace_id', '=', user.workspaceId).where('source', '=', 'explorer').where('id', '=', request.params.callId).executeTakeFirst();
+      const row = await runtime.database.db
+        .selectFrom('api_calls')
+        .selectAll()
+        .where('workspace_id', '=', user.workspaceId)
+        .where('source', '=', 'explorer')
+        .where('id', '=', request.params.callId)
+        .executeTakeFirst();
       // A member sees their own calls only, as in the history (access-policy); another's call answers like an unknown id.
-      if (!row || !seesRowAbout(user, row.user_id)) throw problems.notFound('unknown-call', 'No explorer call with this id in this workspace.');
+      if (!row || !seesRowAbout(user, row.user_id))
+        throw problems.notFound('unknown-call', 'No explorer call with this id in this workspace.');
       const excerpt = row.response_excerpt ?? null;
       const parsed = excerpt === null ? null : parseJsonOr<unknown>(excerpt, undefined);
       return {

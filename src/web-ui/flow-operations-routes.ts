@@ -54,27 +54,51 @@ export async function flowOperationsRoutes(ui: FastifyInstance, { runtime }: { r
     runnable: true,
   });
 
-  ui.get('/ui/flow-operations', { schema: { tags, summary: 'Operations a flow step may call in this edition, grouped by tag.', response: { 200: FlowOperationList } } }, async (request) => {
-    currentUser(request);
-    const groups = catalog.byTag().map((group) => ({ tag: group.tag, operations: group.operations.filter((operation) => operation.addonTokenAccepted).map(summary) })).filter((group) => group.operations.length > 0);
-    return { total: groups.reduce((sum, group) => sum + group.operations.length, 0), groups };
-  });
+  ui.get(
+    '/ui/flow-operations',
+    { schema: { tags, summary: 'Operations a flow step may call in this edition, grouped by tag.', response: { 200: FlowOperationList } } },
+    async (request) => {
+      currentUser(request);
+      const groups = catalog
+        .byTag()
+        .map((group) => ({ tag: group.tag, operations: group.operations.filter((operation) => operation.addonTokenAccepted).map(summary) }))
+        .filter((group) => group.operations.length > 0);
+      return { total: groups.reduce((sum, group) => sum + group.operations.length, 0), groups };
+    },
+  );
 
   ui.get<{ Params: Static<typeof OperationParams> }>(
     '/ui/flow-operations/:operationId',
-    { schema: { tags, summary: 'The form of one operation a flow step may call: parameters and an example body.', params: OperationParams, response: { 200: FlowOperationForm } } },
+    {
+      schema: {
+        tags,
+        summary: 'The form of one operation a flow step may call: parameters and an example body.',
+        params: OperationParams,
+        response: { 200: FlowOperationForm },
+      },
+    },
     async (request) => {
       currentUser(request);
       const operation = catalog.get(request.params.operationId);
       if (!operation) throw problems.notFound('unknown-operation', `No Clockify operation ${request.params.operationId}.`);
-      if (!operation.addonTokenAccepted) throw problems.forbidden('needs-api-key', `${operation.operationId} takes a personal API key only; a flow runs with the add-on's token.`);
+      if (!operation.addonTokenAccepted)
+        throw problems.forbidden(
+          'needs-api-key',
+          `${operation.operationId} takes a personal API key only; a flow runs with the add-on's token.`,
+        );
       return {
         ...summary(operation),
         description: operation.description,
         tag: operation.tag,
         scopes: operation.scopes,
         parameters: operation.parameters,
-        requestBody: operation.requestBody ? { required: operation.requestBody.required, contentType: operation.requestBody.contentType, schema: operation.requestBody.schema } : null,
+        requestBody: operation.requestBody
+          ? {
+              required: operation.requestBody.required,
+              contentType: operation.requestBody.contentType,
+              schema: operation.requestBody.schema,
+            }
+          : null,
         // A flow runs for the workspace of its event: the editor fills workspaceId from there, not the viewer.
         prefill: {},
         exampleBody: operation.requestBody ? exampleBody(operation) : null,

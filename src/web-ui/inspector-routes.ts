@@ -95,10 +95,22 @@ const VolumeQuery = Type.Object({ range: Type.Optional(Type.Union([Type.Literal(
 export const Volume = Type.Object({
   range: Type.String(),
   bucketMs: Type.Integer(),
-  buckets: Type.Array(Type.Object({ start: Type.Number(), processed: Type.Integer(), failed: Type.Integer(), skipped: Type.Integer(), received: Type.Integer(), rejected: Type.Integer() })),
+  buckets: Type.Array(
+    Type.Object({
+      start: Type.Number(),
+      processed: Type.Integer(),
+      failed: Type.Integer(),
+      skipped: Type.Integer(),
+      received: Type.Integer(),
+      rejected: Type.Integer(),
+    }),
+  ),
 });
 
-const RANGES = { '24h': { spanMs: 24 * 3_600_000, bucketMs: 3_600_000 }, '7d': { spanMs: 7 * 86_400_000, bucketMs: 6 * 3_600_000 } } as const;
+const RANGES = {
+  '24h': { spanMs: 24 * 3_600_000, bucketMs: 3_600_000 },
+  '7d': { spanMs: 7 * 86_400_000, bucketMs: 6 * 3_600_000 },
+} as const;
 
 /** At most this many entities whose name matches a search are looked for by id in payloads. */
 const MAX_NAME_MATCHES = 20;
@@ -112,13 +124,21 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
   const db = runtime.database.db;
   ui.get<{ Querystring: Static<typeof ListQuery> }>(
     '/ui/inspector/events',
-    { schema: { tags: ['webhooks'], summary: 'Received webhook events with a summary digest, searchable over payloads (text, ids, names), newest first.', querystring: ListQuery, response: { 200: InspectorEventList } } },
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Received webhook events with a summary digest, searchable over payloads (text, ids, names), newest first.',
+        querystring: ListQuery,
+        response: { 200: InspectorEventList },
+      },
+    },
     async (request) => {
       const user = currentUser(request);
       const q = request.query;
       const from = q.from ? Date.parse(q.from) : undefined;
       const to = q.to ? Date.parse(q.to) : undefined;
-      if (from !== undefined && to !== undefined && from > to) throw problems.badRequest('bad-range', '`from` is after `to`.', [{ field: 'querystring.from', message: 'must not be after to' }]);
+      if (from !== undefined && to !== undefined && from > to)
+        throw problems.badRequest('bad-range', '`from` is after `to`.', [{ field: 'querystring.from', message: 'must not be after to' }]);
       const limit = q.limit ?? 50;
       const term = q.q?.trim() ?? '';
       const idsNamed = term ? await idsWhoseNameContains(user.workspaceId, term) : [];
@@ -127,7 +147,10 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
       // Members: only events about themselves, digested from the payload as they may see it (access-policy).
       const aboutUser = ownRowsOnly(user);
       if (aboutUser !== undefined) query = query.where('user_id', '=', aboutUser);
-      const types = q.type?.split(',').map((t) => t.trim()).filter(Boolean);
+      const types = q.type
+        ?.split(',')
+        .map((t) => t.trim())
+        .filter(Boolean);
       if (types && types.length > 0) query = query.where('event_type', 'in', types);
       if (q.status) query = query.where('status', '=', q.status);
       if (q.source) query = query.where('source', '=', q.source);
@@ -135,18 +158,42 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
       if (to !== undefined) query = query.where('received_at', '<=', to);
       if (q.cursor) query = query.where('id', '<', q.cursor);
       if (term) {
-        const contains = (column: 'payload_json' | 'event_type' | 'id', pattern: string): Expression<SqlBool> => sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
-        query = query.where((eb) => eb.or([contains('payload_json', likePattern(term)), contains('event_type', likePattern(term)), contains('id', likePattern(term)), ...idsNamed.map((id) => contains('payload_json', likePattern(id)))]));
+        const contains = (column: 'payload_json' | 'event_type' | 'id', pattern: string): Expression<SqlBool> =>
+          sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern} escape '\\'`;
+        query = query.where((eb) =>
+          eb.or([
+            contains('payload_json', likePattern(term)),
+            contains('event_type', likePattern(term)),
+            contains('id', likePattern(term)),
+            ...idsNamed.map((id) => contains('payload_json', likePattern(id))),
+          ]),
+        );
       }
-      const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
-      const events = rows.slice(0, limit).map((row) => ({ ...eventFor(user, toStoredEvent(row)), digest: eventDigest(payloadFor(user, parseJsonOr(row.payload_json, null))) }));
-      return { events: events.map(({ workspaceId: _workspace, ...event }) => event), nextCursor: rows.length > limit ? (events[events.length - 1]?.id ?? null) : null };
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      const events = rows.slice(0, limit).map((row) => ({
+        ...eventFor(user, toStoredEvent(row)),
+        digest: eventDigest(payloadFor(user, parseJsonOr(row.payload_json, null))),
+      }));
+      return {
+        events: events.map(({ workspaceId: _workspace, ...event }) => event),
+        nextCursor: rows.length > limit ? (events[events.length - 1]?.id ?? null) : null,
+      };
     },
   );
 
   ui.get<{ Querystring: Static<typeof RejectedQuery> }>(
     '/ui/inspector/rejected',
-    { schema: { tags: ['webhooks'], summary: 'Webhook requests this add-on refused for the workspace (bad signature, unknown source, wrong workspace …), newest first.', querystring: RejectedQuery, response: { 200: RejectedList } } },
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Webhook requests this add-on refused for the workspace (bad signature, unknown source, wrong workspace …), newest first.',
+        querystring: RejectedQuery,
+        response: { 200: RejectedList },
+      },
+    },
     async (request) => {
       // Refused requests are a sender's debugging aid, about no user in particular: owners and admins only.
       const user = assertAdminRead(currentUser(request));
@@ -157,8 +204,17 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
       if (source) query = query.where('source', '=', source);
       if (cursor) query = query.where('id', '<', cursor);
       const [rows, reasons] = await Promise.all([
-        query.orderBy('id', 'desc').limit(limit + 1).execute(),
-        db.selectFrom('rejected_requests').select('reason').distinct().where('workspace_id', '=', user.workspaceId).orderBy('reason').execute(),
+        query
+          .orderBy('id', 'desc')
+          .limit(limit + 1)
+          .execute(),
+        db
+          .selectFrom('rejected_requests')
+          .select('reason')
+          .distinct()
+          .where('workspace_id', '=', user.workspaceId)
+          .orderBy('reason')
+          .execute(),
       ]);
       const requests = rows.slice(0, limit).map((row) => ({
         id: row.id,
@@ -171,13 +227,24 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
         bodyBytes: Number(row.body_bytes),
         receivedAt: Number(row.received_at),
       }));
-      return { requests, reasons: reasons.map((row) => row.reason), nextCursor: rows.length > limit ? (requests[requests.length - 1]?.id ?? null) : null };
+      return {
+        requests,
+        reasons: reasons.map((row) => row.reason),
+        nextCursor: rows.length > limit ? (requests[requests.length - 1]?.id ?? null) : null,
+      };
     },
   );
 
   ui.get<{ Querystring: Static<typeof VolumeQuery> }>(
     '/ui/inspector/volume',
-    { schema: { tags: ['webhooks'], summary: 'Webhook volume and outcomes over the last 24 hours (hourly) or 7 days (6-hourly), refused requests included.', querystring: VolumeQuery, response: { 200: Volume } } },
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Webhook volume and outcomes over the last 24 hours (hourly) or 7 days (6-hourly), refused requests included.',
+        querystring: VolumeQuery,
+        response: { 200: Volume },
+      },
+    },
     async (request) => {
       const user = currentUser(request);
       const range = request.query.range ?? '24h';
@@ -188,13 +255,32 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
       const bucket = sql<number>`cast((received_at - ${start}) / ${bucketMs} as integer)`;
       // A member's chart counts only the events they may list, and no refused requests (see /ui/inspector/rejected).
       const aboutUser = ownRowsOnly(user);
-      let eventCounts = db.selectFrom('webhook_events').select([bucket.as('bucket'), 'status', (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', user.workspaceId).where('received_at', '>=', start);
+      let eventCounts = db
+        .selectFrom('webhook_events')
+        .select([bucket.as('bucket'), 'status', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('workspace_id', '=', user.workspaceId)
+        .where('received_at', '>=', start);
       if (aboutUser !== undefined) eventCounts = eventCounts.where('user_id', '=', aboutUser);
       const [events, rejected] = await Promise.all([
         eventCounts.groupBy([sql`1`, 'status']).execute(),
-        aboutUser !== undefined ? Promise.resolve([]) : db.selectFrom('rejected_requests').select([bucket.as('bucket'), (eb) => eb.fn.countAll<number>().as('count')]).where('workspace_id', '=', user.workspaceId).where('received_at', '>=', start).groupBy(sql`1`).execute(),
+        aboutUser !== undefined
+          ? Promise.resolve([])
+          : db
+              .selectFrom('rejected_requests')
+              .select([bucket.as('bucket'), (eb) => eb.fn.countAll<number>().as('count')])
+              .where('workspace_id', '=', user.workspaceId)
+              .where('received_at', '>=', start)
+              .groupBy(sql`1`)
+              .execute(),
       ]);
-      const buckets = Array.from({ length: spanMs / bucketMs }, (_, index) => ({ start: start + index * bucketMs, processed: 0, failed: 0, skipped: 0, received: 0, rejected: 0 }));
+      const buckets = Array.from({ length: spanMs / bucketMs }, (_, index) => ({
+        start: start + index * bucketMs,
+        processed: 0,
+        failed: 0,
+        skipped: 0,
+        received: 0,
+        rejected: 0,
+      }));
       for (const row of events) {
         const target = buckets[Math.floor(Number(row.bucket))];
         if (target && row.status in target) target[row.status as 'processed' | 'failed' | 'skipped' | 'received'] += Number(row.count);
@@ -208,10 +294,25 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime }: { runtim
   );
 
   async function idsWhoseNameContains(workspaceId: string, term: string): Promise<string[]> {
-    const rows = await db.selectFrom('entity_cache').select(['entity_type', 'entity_id', 'data_json']).where('workspace_id', '=', workspaceId).where('entity_type', 'in', Object.keys(NAMED_TYPES)).execute();
+    const rows = await db
+      .selectFrom('entity_cache')
+      .select(['entity_type', 'entity_id', 'data_json'])
+      .where('workspace_id', '=', workspaceId)
+      .where('entity_type', 'in', Object.keys(NAMED_TYPES))
+      .execute();
     const needle = term.toLowerCase();
     const directory = nameDirectory(workspaceId, rows, []);
-    const all = [...directory.users, ...directory.projects, ...directory.tasks, ...directory.clients, ...directory.tags, ...directory.customFields];
-    return all.filter((entity) => entity.name.toLowerCase().includes(needle)).slice(0, MAX_NAME_MATCHES).map((entity) => entity.id);
+    const all = [
+      ...directory.users,
+      ...directory.projects,
+      ...directory.tasks,
+      ...directory.clients,
+      ...directory.tags,
+      ...directory.customFields,
+    ];
+    return all
+      .filter((entity) => entity.name.toLowerCase().includes(needle))
+      .slice(0, MAX_NAME_MATCHES)
+      .map((entity) => entity.id);
   }
 }

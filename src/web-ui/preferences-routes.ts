@@ -35,22 +35,41 @@ export function preferencesOf(user: unknown): PreferencesValue {
 export async function preferencesRoutes(ui: FastifyInstance, { runtime }: { runtime: Runtime }) {
   const cache = new Map<string, { value: PreferencesValue; until: number }>();
   const operation = runtime.catalog.get('getLoggedUser');
-  ui.get('/ui/me/preferences', { schema: { tags: ['settings'], summary: 'The viewing user\'s Clockify date format, time format and time zone (cached).', response: { 200: Preferences } } }, async (request) => {
-    const user = currentUser(request);
-    const key = `${user.workspaceId}:${user.userId}`;
-    const cached = cache.get(key);
-    if (cached && cached.until > runtime.now()) return cached.value;
-    let value: PreferencesValue = { source: 'default', timeZone: null, dateFormat: null, timeFormat: null };
-    if (operation) {
-      try {
-        const { response } = await callOperation(runtime, { workspaceId: user.workspaceId, operation, input: { params: {} }, token: user.token, userId: user.userId, source: 'system', lane: 'interactive', throwOnHttpError: false });
-        if (response.status < 300) value = preferencesOf(response.body);
-      } catch (error) {
-        request.log.debug({ err: error }, 'user preferences unavailable; the browser\'s are used');
+  ui.get(
+    '/ui/me/preferences',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "The viewing user's Clockify date format, time format and time zone (cached).",
+        response: { 200: Preferences },
+      },
+    },
+    async (request) => {
+      const user = currentUser(request);
+      const key = `${user.workspaceId}:${user.userId}`;
+      const cached = cache.get(key);
+      if (cached && cached.until > runtime.now()) return cached.value;
+      let value: PreferencesValue = { source: 'default', timeZone: null, dateFormat: null, timeFormat: null };
+      if (operation) {
+        try {
+          const { response } = await callOperation(runtime, {
+            workspaceId: user.workspaceId,
+            operation,
+            input: { params: {} },
+            token: user.token,
+            userId: user.userId,
+            source: 'system',
+            lane: 'interactive',
+            throwOnHttpError: false,
+          });
+          if (response.status < 300) value = preferencesOf(response.body);
+        } catch (error) {
+          request.log.debug({ err: error }, "user preferences unavailable; the browser's are used");
+        }
       }
-    }
-    if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-    cache.set(key, { value, until: runtime.now() + TTL_MS });
-    return value;
-  });
+      if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+      cache.set(key, { value, until: runtime.now() + TTL_MS });
+      return value;
+    },
+  );
 }

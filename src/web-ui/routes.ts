@@ -28,7 +28,10 @@ export async function sidebarRoutes(app: FastifyInstance, { distDir, baseUrl }: 
     try {
       html = await readFile(indexPath, 'utf8');
     } catch {
-      throw problems.unavailable('sidebar-not-built', 'The sidebar page has not been built on this server: run `npm run build` (it writes dist/web), then reload.');
+      throw problems.unavailable(
+        'sidebar-not-built',
+        'The sidebar page has not been built on this server: run `npm run build` (it writes dist/web), then reload.',
+      );
     }
     return reply
       .header('content-type', 'text/html; charset=utf-8')
@@ -66,7 +69,11 @@ export async function sidebarRoutes(app: FastifyInstance, { distDir, baseUrl }: 
         return reply
           .code(404)
           .type('application/problem+json')
-          .send({ ...problemDocument(404, 'not-found', `No sidebar asset ${path}; reload the page to get the current ones.`), instance: path, requestId: request.id });
+          .send({
+            ...problemDocument(404, 'not-found', `No sidebar asset ${path}; reload the page to get the current ones.`),
+            instance: path,
+            requestId: request.id,
+          });
       });
     },
     { prefix: `${SIDEBAR_PATH}/assets` },

@@ -8,7 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, expectProblem } from './support/harness.js';
 import type { Harness, InstalledWorkspace } from './support/harness.js';
 
-const flow = { name: 'budget', enabled: false, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions: { mode: 'all', rules: [{ path: '$.description', op: 'contains', value: 'x' }] }, actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }] };
+const flow = {
+  name: 'budget',
+  enabled: false,
+  trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+  conditions: { mode: 'all', rules: [{ path: '$.description', op: 'contains', value: 'x' }] },
+  actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }],
+};
 const dryRun = JSON.stringify({ definition: flow, sample: { description: 'x' } });
 
 describe('cost budget', () => {
@@ -17,22 +23,37 @@ describe('cost budget', () => {
 
   beforeAll(async () => {
     // Three at once, then one a second; refusals answered at once so the test does not wait for them.
-    h = await createHarness('universal-webhook', { env: { COST_BUDGET_BURST: '3', COST_BUDGET_PER_MINUTE: '60', COST_BUDGET_IP_BURST: '2', COST_BUDGET_IP_PER_MINUTE: '60', COST_BUDGET_REFUSAL_DELAY_MS: '0' } });
+    h = await createHarness('universal-webhook', {
+      env: {
+        COST_BUDGET_BURST: '3',
+        COST_BUDGET_PER_MINUTE: '60',
+        COST_BUDGET_IP_BURST: '2',
+        COST_BUDGET_IP_PER_MINUTE: '60',
+        COST_BUDGET_REFUSAL_DELAY_MS: '0',
+      },
+    });
     a = await h.install();
   });
   afterAll(async () => {
     await h?.close();
   });
 
-  const headers = async (user: string) => ({ authorization: `Bearer ${await a.userToken('TEAM_MANAGER', { user })}`, 'content-type': 'application/json' });
-  const test = async (user: string, remoteAddress = '127.0.0.1') => h.send({ method: 'POST', url: '/ui/flows/test', headers: await headers(user), payload: dryRun, remoteAddress });
+  const headers = async (user: string) => ({
+    authorization: `Bearer ${await a.userToken('TEAM_MANAGER', { user })}`,
+    'content-type': 'application/json',
+  });
+  const test = async (user: string, remoteAddress = '127.0.0.1') =>
+    h.send({ method: 'POST', url: '/ui/flows/test', headers: await headers(user), payload: dryRun, remoteAddress });
 
   it('answers 429 with Retry-After once a member has spent the burst, and works again after the wait', async () => {
     for (let i = 0; i < 3; i++) expect((await test('member-a')).statusCode).toBe(200);
     const refused = await test('member-a');
     expect(refused.statusCode).toBe(429);
     expectProblem(refused);
-    expect(refused.json()).toMatchObject({ type: expect.stringContaining('too-many-requests'), detail: expect.stringContaining('COST_BUDGET_BURST 3') });
+    expect(refused.json()).toMatchObject({
+      type: expect.stringContaining('too-many-requests'),
+      detail: expect.stringContaining('COST_BUDGET_BURST 3'),
+    });
     const retryAfter = Number(refused.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
 
@@ -48,8 +69,18 @@ describe('cost budget', () => {
 
   it('counts explorer calls, searches and streams in the same bucket', async () => {
     const user = 'member-c';
-    for (let i = 0; i < 3; i++) expect((await h.send({ method: 'GET', url: '/ui/inspector/events?q=x', headers: await headers(user) })).statusCode).toBe(200);
-    expect((await h.send({ method: 'POST', url: '/ui/api-explorer/execute', headers: await headers(user), payload: JSON.stringify({ operationId: 'getTags' }) })).statusCode).toBe(429);
+    for (let i = 0; i < 3; i++)
+      expect((await h.send({ method: 'GET', url: '/ui/inspector/events?q=x', headers: await headers(user) })).statusCode).toBe(200);
+    expect(
+      (
+        await h.send({
+          method: 'POST',
+          url: '/ui/api-explorer/execute',
+          headers: await headers(user),
+          payload: JSON.stringify({ operationId: 'getTags' }),
+        })
+      ).statusCode,
+    ).toBe(429);
     expect((await h.send({ method: 'GET', url: '/ui/webhooks/stream', headers: await headers(user) })).statusCode).toBe(429);
   });
 
@@ -64,7 +95,9 @@ describe('cost budget', () => {
     expectProblem(blocked);
     expect(blocked.json().detail).toContain('COST_BUDGET_IP_BURST 2');
     // Another address is not concerned.
-    expect((await h.send({ method: 'GET', url: '/ui/flows', headers: await headers('member-d'), remoteAddress: '10.9.8.6' })).statusCode).toBe(200);
+    expect(
+      (await h.send({ method: 'GET', url: '/ui/flows', headers: await headers('member-d'), remoteAddress: '10.9.8.6' })).statusCode,
+    ).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, Number(blocked.headers['retry-after']) * 1000 + 50));
     expect((await h.send({ method: 'GET', url: '/ui/flows', headers: await headers('member-d'), remoteAddress })).statusCode).toBe(200);
   });

@@ -43,7 +43,16 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
     const forge = await forger();
     stub = await startStubClockify();
     target = await createTestDatabaseUrl(dialect);
-    child = await startChildEdition({ edition: EDITION, databaseUrl: target.url, env: { CLOCKIFY_PUBLIC_KEY: forge.publicKeyPem, CLOCKIFY_ALLOWED_HOSTS: stub.host, RATE_LIMIT_RPS: '1000', BOOTSTRAP_RATE_LIMIT_RPS: '1000' } });
+    child = await startChildEdition({
+      edition: EDITION,
+      databaseUrl: target.url,
+      env: {
+        CLOCKIFY_PUBLIC_KEY: forge.publicKeyPem,
+        CLOCKIFY_ALLOWED_HOSTS: stub.host,
+        RATE_LIMIT_RPS: '1000',
+        BOOTSTRAP_RATE_LIMIT_RPS: '1000',
+      },
+    });
     db = await openDatabase(target.url, { migrate: false, poolSize: 2 });
   }, 60_000);
 
@@ -56,7 +65,14 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
 
   it('loses no acknowledged webhook and repeats no flow action when killed mid-burst and mid-send', async () => {
     const forge = await forger();
-    const { workspace, request } = await forgeInstallation({ forge, edition: getEdition(EDITION), addonKey: getEdition(EDITION).key, backendUrl: stub.backendUrl, baseUrl: child.url, onToken: (token) => secrets.push(token) });
+    const { workspace, request } = await forgeInstallation({
+      forge,
+      edition: getEdition(EDITION),
+      addonKey: getEdition(EDITION).key,
+      backendUrl: stub.backendUrl,
+      baseUrl: child.url,
+      onToken: (token) => secrets.push(token),
+    });
     const installed = await fetch(`${child.url}/lifecycle/installed`, { method: 'POST', headers: request.headers, body: request.body });
     expect(installed.status).toBe(200);
     const owner = await workspace.userToken('OWNER');
@@ -65,7 +81,15 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
     const flow = await fetch(`${child.url}/ui/flows`, {
       method: 'POST',
       headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ definition: { name: 'tag new projects', enabled: true, trigger: { kind: 'clockify', events: ['NEW_PROJECT'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'tag', kind: 'clockify', operationId: 'createNewTag', body: { name: 'project {{ event.name }}' } }] } }),
+      body: JSON.stringify({
+        definition: {
+          name: 'tag new projects',
+          enabled: true,
+          trigger: { kind: 'clockify', events: ['NEW_PROJECT'] },
+          conditions: { mode: 'all', rules: [] },
+          actions: [{ id: 'tag', kind: 'clockify', operationId: 'createNewTag', body: { name: 'project {{ event.name }}' } }],
+        },
+      }),
     });
     expect(flow.status).toBe(201);
     const isTagPost = (r: { method: string; url: string }) => r.method === 'POST' && r.url.endsWith('/tags');
@@ -81,11 +105,20 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
     await child.restart();
 
     // Every acknowledged event is stored, and gets processed after the restart.
-    const stored = new Set((await db.db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspace.workspaceId).execute()).map((row) => row.id));
+    const stored = new Set(
+      (await db.db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspace.workspaceId).execute()).map(
+        (row) => row.id,
+      ),
+    );
     const missing = acknowledged.filter((id) => !stored.has(id));
     expect(missing).toEqual([]);
     await eventually(async () => {
-      const open = await db.db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspace.workspaceId).where('status', '=', 'received').execute();
+      const open = await db.db
+        .selectFrom('webhook_events')
+        .select('id')
+        .where('workspace_id', '=', workspace.workspaceId)
+        .where('status', '=', 'received')
+        .execute();
       return open.length === 0;
     }, 30_000);
     const dead = await db.db.selectFrom('jobs').select('id').where('status', '=', 'dead').execute();
@@ -93,7 +126,12 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
 
     // The interrupted POST was not sent again: one request ever reached Clockify, its outcome is "unknown".
     const outcome = await eventually(async () => {
-      const row = await db.db.selectFrom('flow_action_results').select(['status', 'attempts']).where('workspace_id', '=', workspace.workspaceId).where('action_id', '=', 'tag').executeTakeFirst();
+      const row = await db.db
+        .selectFrom('flow_action_results')
+        .select(['status', 'attempts'])
+        .where('workspace_id', '=', workspace.workspaceId)
+        .where('action_id', '=', 'tag')
+        .executeTakeFirst();
       return row && row.status !== 'pending' ? row : undefined;
     }, 30_000);
     expect(outcome.status).toBe('unknown');
@@ -119,7 +157,13 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
     const bootChild = await startChildEdition({
       edition: EDITION,
       databaseUrl: boot.url,
-      env: { CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem, CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host, RATE_LIMIT_RPS: '50', BOOTSTRAP_RATE_LIMIT_RPS: '50', UW_MAX_RPS: '50' },
+      env: {
+        CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem,
+        CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host,
+        RATE_LIMIT_RPS: '50',
+        BOOTSTRAP_RATE_LIMIT_RPS: '50',
+        UW_MAX_RPS: '50',
+      },
     });
     const bootDb = await openDatabase(boot.url, { migrate: false, poolSize: 2 });
     try {
@@ -127,12 +171,24 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
       const installed = await sandbox.install({ manifestUrl: `${bootChild.url}/manifest`, workspaceId: first!.id });
       expect(installed.installed).toBe(true);
       // Kill it once a few pages are in.
-      await eventually(async () => {
-        const run = await bootDb.db.selectFrom('bootstrap_runs').select(['status', 'pages_fetched']).where('workspace_id', '=', first!.id).executeTakeFirst();
-        return run && run.status === 'running' && Number(run.pages_fetched) >= 3;
-      }, 30_000, 20);
+      await eventually(
+        async () => {
+          const run = await bootDb.db
+            .selectFrom('bootstrap_runs')
+            .select(['status', 'pages_fetched'])
+            .where('workspace_id', '=', first!.id)
+            .executeTakeFirst();
+          return run && run.status === 'running' && Number(run.pages_fetched) >= 3;
+        },
+        30_000,
+        20,
+      );
       await bootChild.kill9();
-        const before = await bootDb.db.selectFrom('bootstrap_runs').select(['status', 'pages_fetched']).where('workspace_id', '=', first!.id).executeTakeFirstOrThrow();
+      const before = await bootDb.db
+        .selectFrom('bootstrap_runs')
+        .select(['status', 'pages_fetched'])
+        .where('workspace_id', '=', first!.id)
+        .executeTakeFirstOrThrow();
       expect(before.status).toBe('running');
 
       await bootChild.restart();
@@ -153,10 +209,19 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
       const afterCrash = await snapshot();
       expect(afterCrash.size).toBeGreaterThan(100);
       const owner = await sandbox.userToken({ addonKey: getEdition(EDITION).key, workspaceId: first!.id, role: 'OWNER' });
-      const trigger = await fetch(`${bootChild.url}/ui/bootstrap/trigger`, { method: 'POST', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, body: JSON.stringify({ mode: 'full' }) });
+      const trigger = await fetch(`${bootChild.url}/ui/bootstrap/trigger`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ mode: 'full' }),
+      });
       expect(trigger.status, await trigger.clone().text()).toBe(202);
       const secondRun = ((await trigger.json()) as { run: { id: string } }).run.id;
-      await eventually(async () => (await bootDb.db.selectFrom('bootstrap_runs').select('status').where('id', '=', secondRun).executeTakeFirst())?.status === 'completed', 60_000);
+      await eventually(
+        async () =>
+          (await bootDb.db.selectFrom('bootstrap_runs').select('status').where('id', '=', secondRun).executeTakeFirst())?.status ===
+          'completed',
+        60_000,
+      );
       const missing = [...(await snapshot())].filter((entity) => !afterCrash.has(entity));
       expect(missing).toEqual([]);
     } finally {
@@ -171,7 +236,11 @@ describeEachDialect('crash safety (kill -9)', (dialect) => {
 function sendWebhook(child: ChildEdition, workspace: InstalledWorkspace, event: string, extra: Record<string, unknown>) {
   return fetch(`${child.url}${webhookPath(event)}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': event, 'clockify-signature': workspace.webhookTokens[event]! },
+    headers: {
+      'content-type': 'application/json',
+      'clockify-webhook-event-type': event,
+      'clockify-signature': workspace.webhookTokens[event]!,
+    },
     body: JSON.stringify({ ...samples[event], workspaceId: workspace.workspaceId, ...extra }),
   });
 }
@@ -185,7 +254,10 @@ async function burstThenKill(child: ChildEdition, workspace: InstalledWorkspace)
     while (next < BURST_SIZE && !killing) {
       const n = next++;
       try {
-        const response = await sendWebhook(child, workspace, 'NEW_TIME_ENTRY', { id: `burst-${n}`.padEnd(24, '0'), description: `burst ${n}` });
+        const response = await sendWebhook(child, workspace, 'NEW_TIME_ENTRY', {
+          id: `burst-${n}`.padEnd(24, '0'),
+          description: `burst ${n}`,
+        });
         if (response.status === 200) {
           const body = (await response.json()) as { eventId: string; status: string };
           if (body.status === 'accepted') acknowledged.push(body.eventId);
@@ -202,5 +274,16 @@ async function burstThenKill(child: ChildEdition, workspace: InstalledWorkspace)
 }
 
 async function jobsIdle(db: Database): Promise<void> {
-  await eventually(async () => (await db.db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).where('run_at', '<=', Date.now()).execute()).length === 0, 30_000);
+  await eventually(
+    async () =>
+      (
+        await db.db
+          .selectFrom('jobs')
+          .select('id')
+          .where('status', 'in', ['pending', 'running'])
+          .where('run_at', '<=', Date.now())
+          .execute()
+      ).length === 0,
+    30_000,
+  );
 }

@@ -27,19 +27,57 @@ describe('fuzz: lifecycle bodies and headers', () => {
   const paths = [...Object.values(LIFECYCLE_PATHS), '/lifecycle/uninstalled'];
 
   it('answers any body under any token without 5xx, in one error shape, storing nothing when it refuses', async () => {
-    const id = (own: () => string, other: () => string) => fc.oneof({ weight: 4, arbitrary: fc.constant(null).map(own) }, fc.constant(null).map(other), nastyString);
+    const id = (own: () => string, other: () => string) =>
+      fc.oneof({ weight: 4, arbitrary: fc.constant(null).map(own) }, fc.constant(null).map(other), nastyString);
     const plausibleBody = fc
       .record(
         {
-          addonId: id(() => a.addonId, () => b.addonId),
-          workspaceId: id(() => a.workspaceId, () => b.workspaceId),
-          authToken: fc.oneof({ weight: 3, arbitrary: fc.constant(null).map(() => a.installationToken) }, fc.constant(null).map(() => b.installationToken), garbageJwt, nastyString),
+          addonId: id(
+            () => a.addonId,
+            () => b.addonId,
+          ),
+          workspaceId: id(
+            () => a.workspaceId,
+            () => b.workspaceId,
+          ),
+          authToken: fc.oneof(
+            { weight: 3, arbitrary: fc.constant(null).map(() => a.installationToken) },
+            fc.constant(null).map(() => b.installationToken),
+            garbageJwt,
+            nastyString,
+          ),
           asUser: nastyString,
-          apiUrl: fc.oneof(fc.constant(null).map(() => h.stub.backendUrl), nastyString),
+          apiUrl: fc.oneof(
+            fc.constant(null).map(() => h.stub.backendUrl),
+            nastyString,
+          ),
           status: fc.oneof({ weight: 3, arbitrary: fc.constantFrom('ACTIVE', 'INACTIVE', 'DELETED', 'active') }, nastyString),
-          settings: fc.oneof(fc.array(fc.record({ id: fc.oneof(fc.constantFrom('max_rps', 'retention_days', 'enable_http_actions', 'forwarding_url'), nastyString), value: hostileJson }), { maxLength: 4 }), hostileJson),
+          settings: fc.oneof(
+            fc.array(
+              fc.record({
+                id: fc.oneof(fc.constantFrom('max_rps', 'retention_days', 'enable_http_actions', 'forwarding_url'), nastyString),
+                value: hostileJson,
+              }),
+              { maxLength: 4 },
+            ),
+            hostileJson,
+          ),
           webhooks: fc.oneof(
-            fc.array(fc.record({ path: fc.oneof(fc.constantFrom(`${BASE_URL}/webhooks/clockify/new-time-entry`, '/webhooks/clockify/no-such-event', `${BASE_URL}/webhooks/clockify/../../etc`), nastyString), authToken: fc.oneof(garbageJwt, nastyString), webhookType: nastyString }), { maxLength: 3 }),
+            fc.array(
+              fc.record({
+                path: fc.oneof(
+                  fc.constantFrom(
+                    `${BASE_URL}/webhooks/clockify/new-time-entry`,
+                    '/webhooks/clockify/no-such-event',
+                    `${BASE_URL}/webhooks/clockify/../../etc`,
+                  ),
+                  nastyString,
+                ),
+                authToken: fc.oneof(garbageJwt, nastyString),
+                webhookType: nastyString,
+              }),
+              { maxLength: 3 },
+            ),
             hostileJson,
           ),
         },
@@ -57,12 +95,18 @@ describe('fuzz: lifecycle bodies and headers', () => {
     );
 
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths), token, fc.oneof({ weight: 2, arbitrary: plausibleBody }, hostileBodyText), jsonMostly, async (path, lifecycleToken, body, type) => {
-        const headers: Record<string, string> = {};
-        if (lifecycleToken !== undefined) headers['x-addon-lifecycle-token'] = lifecycleToken;
-        if (type !== undefined) headers['content-type'] = type;
-        await h.attack({ method: 'POST', url: path, headers, payload: body });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        token,
+        fc.oneof({ weight: 2, arbitrary: plausibleBody }, hostileBodyText),
+        jsonMostly,
+        async (path, lifecycleToken, body, type) => {
+          const headers: Record<string, string> = {};
+          if (lifecycleToken !== undefined) headers['x-addon-lifecycle-token'] = lifecycleToken;
+          if (type !== undefined) headers['content-type'] = type;
+          await h.attack({ method: 'POST', url: path, headers, payload: body });
+        },
+      ),
       fuzzSettings(RUNS.lifecycle),
     );
     expect(prototypeKeys()).toEqual(prototypeBefore);
@@ -73,12 +117,34 @@ describe('fuzz: lifecycle bodies and headers', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...paths),
-        fc.dictionary(fc.constantFrom('X-Addon-Lifecycle-Token', 'x-addon-lifecycle-token', 'content-type', 'content-length', 'transfer-encoding', 'x-request-id', 'authorization', 'clockify-signature'), headerValue, { maxKeys: 4 }),
+        fc.dictionary(
+          fc.constantFrom(
+            'X-Addon-Lifecycle-Token',
+            'x-addon-lifecycle-token',
+            'content-type',
+            'content-length',
+            'transfer-encoding',
+            'x-request-id',
+            'authorization',
+            'clockify-signature',
+          ),
+          headerValue,
+          { maxKeys: 4 },
+        ),
         fc.oneof(fc.constant(undefined), hostileBodyText),
         async (path, headers, payload) => {
           // content-length / transfer-encoding that contradict the body are the client library's to refuse; keep them honest here.
           const { 'content-length': _length, 'transfer-encoding': _encoding, ...rest } = headers;
-          await h.attack({ method: 'POST', url: path, headers: { ...rest, 'x-addon-lifecycle-token': headers['X-Addon-Lifecycle-Token'] ?? rest['x-addon-lifecycle-token'] ?? a.lifecycleToken.slice(0, 40) }, payload });
+          await h.attack({
+            method: 'POST',
+            url: path,
+            headers: {
+              ...rest,
+              'x-addon-lifecycle-token':
+                headers['X-Addon-Lifecycle-Token'] ?? rest['x-addon-lifecycle-token'] ?? a.lifecycleToken.slice(0, 40),
+            },
+            payload,
+          });
         },
       ),
       fuzzSettings(RUNS.lifecycleHeaders),

@@ -40,17 +40,46 @@ describe('fuzz: every UI API route from the route table', () => {
 
   it('finds the UI API in the route table', () => {
     expect(routes.length).toBeGreaterThan(25);
-    expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(['GET /ui/me', 'POST /ui/flows', 'POST /ui/api-explorer/execute']));
+    expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(
+      expect.arrayContaining(['GET /ui/me', 'POST /ui/flows', 'POST /ui/api-explorer/execute']),
+    );
   });
 
   it('answers hostile parameters, queries and bodies on every route without 5xx, storing nothing when it refuses', async () => {
-    const query = fc.dictionary(fc.oneof(fc.constantFrom('limit', 'cursor', 'from', 'to', 'type', 'status', 'source', 'q', 'tag', 'method', 'readOnly', 'mode', 'workspaceId', 'auth_token', '__proto__'), fc.string({ maxLength: 8 })), fc.oneof(nastyString, fc.constantFrom('0', '-1', '201', '1e9', 'true', '2024-13-45T99:99:99Z', '', '%', '%ZZ')), { maxKeys: 4 });
+    const query = fc.dictionary(
+      fc.oneof(
+        fc.constantFrom(
+          'limit',
+          'cursor',
+          'from',
+          'to',
+          'type',
+          'status',
+          'source',
+          'q',
+          'tag',
+          'method',
+          'readOnly',
+          'mode',
+          'workspaceId',
+          'auth_token',
+          '__proto__',
+        ),
+        fc.string({ maxLength: 8 }),
+      ),
+      fc.oneof(nastyString, fc.constantFrom('0', '-1', '201', '1e9', 'true', '2024-13-45T99:99:99Z', '', '%', '%ZZ')),
+      { maxKeys: 4 },
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 10_000 }),
         fc.array(nastyString, { minLength: 3, maxLength: 3 }),
         query,
-        fc.oneof(fc.constant(undefined), hostileJson.map((value) => JSON.stringify(value) ?? 'null'), hostileBodyText),
+        fc.oneof(
+          fc.constant(undefined),
+          hostileJson.map((value) => JSON.stringify(value) ?? 'null'),
+          hostileBodyText,
+        ),
         fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, contentType),
         fc.boolean(),
         async (index, params, search, body, type, asOwner) => {
@@ -62,7 +91,12 @@ describe('fuzz: every UI API route from the route table', () => {
             .join('&');
           const headers: Record<string, string> = { authorization: `Bearer ${asOwner ? owner : regular}` };
           if (body !== undefined && route.method !== 'GET') headers['content-type'] = type;
-          await h.attack({ method: route.method as 'GET', url: queryText ? `${path}?${queryText}` : path, headers, ...(body !== undefined && route.method !== 'GET' ? { payload: body } : {}) });
+          await h.attack({
+            method: route.method as 'GET',
+            url: queryText ? `${path}?${queryText}` : path,
+            headers,
+            ...(body !== undefined && route.method !== 'GET' ? { payload: body } : {}),
+          });
         },
       ),
       fuzzSettings(RUNS.uiRoutes),

@@ -9,7 +9,16 @@ import { CLOCKIFY_EVENTS, eventSlug } from '../../src/editions/events.js';
 import type { ClockifyEvent } from '../../src/editions/events.js';
 import { signHmacHex, signStandard } from '../../src/ingest/signatures.js';
 import { readResourceJson } from '../../src/resources.js';
-import { contentType, garbageJwt, headerValue, hostileBodyText, hostileJson, nastyString, pathSegment, prototypeKeys } from './support/arbitraries.js';
+import {
+  contentType,
+  garbageJwt,
+  headerValue,
+  hostileBodyText,
+  hostileJson,
+  nastyString,
+  pathSegment,
+  prototypeKeys,
+} from './support/arbitraries.js';
 import { RUNS, fuzzSettings } from './support/budget.js';
 import { createHarness } from './support/harness.js';
 import type { Harness, InstalledWorkspace } from './support/harness.js';
@@ -33,19 +42,55 @@ describe('fuzz: Clockify webhook bodies and headers', () => {
 
   it('answers any body on any webhook path without 5xx, storing nothing when it refuses', async () => {
     const body = fc.oneof(
-      { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...CLOCKIFY_EVENTS), fc.option(fc.oneof(fc.constant(null).map(() => a.workspaceId), fc.constant(null).map(() => b.workspaceId), nastyString))).map(([event, workspaceId]) => JSON.stringify({ ...(samples[event] as object), ...(workspaceId === null ? {} : { workspaceId }) })) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(
+            fc.constantFrom(...CLOCKIFY_EVENTS),
+            fc.option(
+              fc.oneof(
+                fc.constant(null).map(() => a.workspaceId),
+                fc.constant(null).map(() => b.workspaceId),
+                nastyString,
+              ),
+            ),
+          )
+          .map(([event, workspaceId]) =>
+            JSON.stringify({ ...(samples[event] as object), ...(workspaceId === null ? {} : { workspaceId }) }),
+          ),
+      },
       hostileJson.map((value) => JSON.stringify(value) ?? 'null'),
       hostileBodyText,
     );
     await fc.assert(
-      fc.asyncProperty(manifestEvent(), fc.constantFrom('own', 'other-event', 'other-workspace', 'installation', 'garbage', 'none'), fc.constantFrom('generic', 'own-slug', 'other-slug', 'nasty'), body, fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, contentType), nastyString, async (event, signatureKind, pathKind, payload, type, nasty) => {
-        const otherEvent = h.edition.manifestEvents.find((e) => e !== event)!;
-        const signature = { own: a.webhookTokens[event], 'other-event': a.webhookTokens[otherEvent], 'other-workspace': b.webhookTokens[event], installation: a.installationToken, garbage: 'eyJhbGciOiJSUzI1NiJ9.e30.AAAA', none: undefined }[signatureKind];
-        const url = { generic: '/webhooks/clockify', 'own-slug': `/webhooks/clockify/${eventSlug(event)}`, 'other-slug': `/webhooks/clockify/${eventSlug(otherEvent as ClockifyEvent)}`, nasty: `/webhooks/clockify/${pathSegment(nasty, 150)}` }[pathKind];
-        const headers: Record<string, string> = { 'content-type': type, 'clockify-webhook-event-type': event };
-        if (signature) headers['clockify-signature'] = signature;
-        await h.attack({ method: 'POST', url, headers, payload });
-      }),
+      fc.asyncProperty(
+        manifestEvent(),
+        fc.constantFrom('own', 'other-event', 'other-workspace', 'installation', 'garbage', 'none'),
+        fc.constantFrom('generic', 'own-slug', 'other-slug', 'nasty'),
+        body,
+        fc.oneof({ weight: 4, arbitrary: fc.constant('application/json') }, contentType),
+        nastyString,
+        async (event, signatureKind, pathKind, payload, type, nasty) => {
+          const otherEvent = h.edition.manifestEvents.find((e) => e !== event)!;
+          const signature = {
+            own: a.webhookTokens[event],
+            'other-event': a.webhookTokens[otherEvent],
+            'other-workspace': b.webhookTokens[event],
+            installation: a.installationToken,
+            garbage: 'eyJhbGciOiJSUzI1NiJ9.e30.AAAA',
+            none: undefined,
+          }[signatureKind];
+          const url = {
+            generic: '/webhooks/clockify',
+            'own-slug': `/webhooks/clockify/${eventSlug(event)}`,
+            'other-slug': `/webhooks/clockify/${eventSlug(otherEvent as ClockifyEvent)}`,
+            nasty: `/webhooks/clockify/${pathSegment(nasty, 150)}`,
+          }[pathKind];
+          const headers: Record<string, string> = { 'content-type': type, 'clockify-webhook-event-type': event };
+          if (signature) headers['clockify-signature'] = signature;
+          await h.attack({ method: 'POST', url, headers, payload });
+        },
+      ),
       fuzzSettings(RUNS.clockifyWebhookBody),
     );
     expect(prototypeKeys()).toEqual(prototypeBefore);
@@ -53,13 +98,31 @@ describe('fuzz: Clockify webhook bodies and headers', () => {
 
   it('answers any event-type and signature header without 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(manifestEvent(), fc.constantFrom(...CLOCKIFY_EVENTS), headerValue), fc.oneof(headerValue, garbageJwt, fc.constant(null).map(() => a.webhookTokens.NEW_TIME_ENTRY!)), fc.option(headerValue, { nil: undefined }), async (eventType, signature, requestId) => {
-        const headers: Record<string, string> = { 'content-type': 'application/json', 'clockify-webhook-event-type': eventType, 'clockify-signature': signature };
-        if (requestId !== undefined) headers['x-request-id'] = requestId;
-        const response = await h.attack({ method: 'POST', url: '/webhooks/clockify', headers, payload: JSON.stringify(samples.NEW_TIME_ENTRY) });
-        // A request id is echoed only when it is safe to echo.
-        expect(String(response.headers['x-request-id'])).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
-      }),
+      fc.asyncProperty(
+        fc.oneof(manifestEvent(), fc.constantFrom(...CLOCKIFY_EVENTS), headerValue),
+        fc.oneof(
+          headerValue,
+          garbageJwt,
+          fc.constant(null).map(() => a.webhookTokens.NEW_TIME_ENTRY!),
+        ),
+        fc.option(headerValue, { nil: undefined }),
+        async (eventType, signature, requestId) => {
+          const headers: Record<string, string> = {
+            'content-type': 'application/json',
+            'clockify-webhook-event-type': eventType,
+            'clockify-signature': signature,
+          };
+          if (requestId !== undefined) headers['x-request-id'] = requestId;
+          const response = await h.attack({
+            method: 'POST',
+            url: '/webhooks/clockify',
+            headers,
+            payload: JSON.stringify(samples.NEW_TIME_ENTRY),
+          });
+          // A request id is echoed only when it is safe to echo.
+          expect(String(response.headers['x-request-id'])).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+        },
+      ),
       fuzzSettings(RUNS.clockifyWebhookHeaders),
     );
   });
@@ -75,7 +138,12 @@ describe('fuzz: custom-source signatures and headers', () => {
     a = await h.install();
     const b = await h.install();
     const create = async (workspace: InstalledWorkspace, body: object) => {
-      const response = await h.send({ method: 'POST', url: '/ui/sources', headers: { authorization: `Bearer ${await workspace.userToken()}` }, payload: body });
+      const response = await h.send({
+        method: 'POST',
+        url: '/ui/sources',
+        headers: { authorization: `Bearer ${await workspace.userToken()}` },
+        payload: body,
+      });
       expect(response.statusCode).toBe(201);
       const created = response.json() as { source: { id: string }; secret: string | null };
       if (created.secret) h.addSecret(created.secret);
@@ -85,7 +153,11 @@ describe('fuzz: custom-source signatures and headers', () => {
     sources.hmac = await create(a, { name: 'hmac', signatureMode: 'hmac-sha256', signatureHeader: 'x-hub-signature-256' });
     sources.none = await create(a, { name: 'open', signatureMode: 'none', allowUnsigned: true });
     sources.disabled = await create(a, { name: 'off', signatureMode: 'standard' });
-    await h.send({ method: 'POST', url: `/ui/sources/${sources.disabled.id}/disable`, headers: { authorization: `Bearer ${await a.userToken()}` } });
+    await h.send({
+      method: 'POST',
+      url: `/ui/sources/${sources.disabled.id}/disable`,
+      headers: { authorization: `Bearer ${await a.userToken()}` },
+    });
     sources.foreign = await create(b, { name: 'b', signatureMode: 'hmac-sha256' });
   });
   afterAll(() => h?.close());
@@ -113,20 +185,32 @@ describe('fuzz: custom-source signatures and headers', () => {
           if (style !== 'missing') {
             if (kind === 'hmac' || kind === 'foreign' || (kind === 'unknown' && style === 'garbage')) {
               const mac = signHmacHex(secret, signedBody);
-              headers['x-hub-signature-256'] = style === 'garbage' ? 'sha256=zz' : style === 'many' ? `sha256=${mac},sha256=${mac}` : `sha256=${mac}`;
+              headers['x-hub-signature-256'] =
+                style === 'garbage' ? 'sha256=zz' : style === 'many' ? `sha256=${mac},sha256=${mac}` : `sha256=${mac}`;
               headers['x-signature-256'] = headers['x-hub-signature-256'];
             } else {
               const signature = signStandard(secret, id, timestamp, signedBody);
               headers['webhook-id'] = id;
               headers['webhook-timestamp'] = style === 'garbage' ? 'yesterday' : String(timestamp);
-              headers['webhook-signature'] = style === 'garbage' ? 'v1,!!!' : style === 'many' ? Array.from({ length: 50 }, () => 'v1,AAAA').concat(signature).join(' ') : signature;
+              headers['webhook-signature'] =
+                style === 'garbage'
+                  ? 'v1,!!!'
+                  : style === 'many'
+                    ? Array.from({ length: 50 }, () => 'v1,AAAA')
+                        .concat(signature)
+                        .join(' ')
+                    : signature;
             }
           }
           const response = await h.attack({ method: 'POST', url: `/webhooks/custom/${source.id}`, headers, payload: body });
           // Only a correct signature (or an unsigned source) may be let in. HMAC carries no timestamp; Standard Webhooks may list several signatures.
           const isHmac = kind === 'hmac' || kind === 'foreign';
-          const signedCorrectly = style === 'correct' || (isHmac && (style === 'stale' || style === 'future')) || (!isHmac && style === 'many');
-          if (response.statusCode < 400) expect(kind === 'none' || (signedCorrectly && kind !== 'disabled' && kind !== 'unknown'), `${kind}/${style} was accepted`).toBe(true);
+          const signedCorrectly =
+            style === 'correct' || (isHmac && (style === 'stale' || style === 'future')) || (!isHmac && style === 'many');
+          if (response.statusCode < 400)
+            expect(kind === 'none' || (signedCorrectly && kind !== 'disabled' && kind !== 'unknown'), `${kind}/${style} was accepted`).toBe(
+              true,
+            );
         },
       ),
       fuzzSettings(RUNS.customSignatures + RUNS.customWebhook),
@@ -137,7 +221,10 @@ describe('fuzz: custom-source signatures and headers', () => {
   it('answers any source id in the path without 5xx', async () => {
     await fc.assert(
       fc.asyncProperty(nastyString, async (id) => {
-        await h.attack({ method: 'POST', url: `/webhooks/custom/${pathSegment(id)}`, headers: { 'content-type': 'application/json' }, payload: '{}' }, { allow2xx: false });
+        await h.attack(
+          { method: 'POST', url: `/webhooks/custom/${pathSegment(id)}`, headers: { 'content-type': 'application/json' }, payload: '{}' },
+          { allow2xx: false },
+        );
       }),
       fuzzSettings(RUNS.uiQueries),
     );

@@ -21,7 +21,12 @@ describeEachDialect('an inactive installation is read-only from the sidebar', (d
   const auth = (token: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json' });
   const setStatus = async (status: 'ACTIVE' | 'INACTIVE') => {
     const token = await h.forge.sign(addonClaims(a.claims, { iat: Math.floor(Date.now() / 1000) }));
-    const response = await h.send({ method: 'POST', url: '/lifecycle/status-changed', headers: { 'x-addon-lifecycle-token': token, 'content-type': 'application/json' }, payload: JSON.stringify({ workspaceId: a.workspaceId, addonId: a.addonId, status }) });
+    const response = await h.send({
+      method: 'POST',
+      url: '/lifecycle/status-changed',
+      headers: { 'x-addon-lifecycle-token': token, 'content-type': 'application/json' },
+      payload: JSON.stringify({ workspaceId: a.workspaceId, addonId: a.addonId, status }),
+    });
     expect(response.statusCode, response.body).toBe(200);
     expect(JSON.parse(response.body).outcome).toBe('applied');
   };
@@ -32,7 +37,20 @@ describeEachDialect('an inactive installation is read-only from the sidebar', (d
     a = await h.install();
     owner = await a.userToken('OWNER');
     member = await a.userToken('REGULAR');
-    const flow = await h.send({ method: 'POST', url: '/ui/flows', headers: auth(owner), payload: JSON.stringify({ definition: { name: 'tags', enabled: true, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }] } }) });
+    const flow = await h.send({
+      method: 'POST',
+      url: '/ui/flows',
+      headers: auth(owner),
+      payload: JSON.stringify({
+        definition: {
+          name: 'tags',
+          enabled: true,
+          trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+          conditions: { mode: 'all', rules: [] },
+          actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }],
+        },
+      }),
+    });
     expect(flow.statusCode, flow.body).toBe(201);
     flowId = JSON.parse(flow.body).flow.id;
     await setStatus('INACTIVE');
@@ -41,10 +59,15 @@ describeEachDialect('an inactive installation is read-only from the sidebar', (d
 
   it('every write answers the owner 409 with the reason, and nothing changes', async () => {
     const writes = (await uiRoutesOf(h)).filter((route) => route.method !== 'GET' && !READING_POSTS.has(route.url));
-    expect(writes.map((route) => `${route.method} ${route.url}`)).toEqual(expect.arrayContaining(['POST /ui/bootstrap/trigger', 'POST /ui/flows', 'DELETE /ui/flows/:flowId', 'POST /ui/sources']));
+    expect(writes.map((route) => `${route.method} ${route.url}`)).toEqual(
+      expect.arrayContaining(['POST /ui/bootstrap/trigger', 'POST /ui/flows', 'DELETE /ui/flows/:flowId', 'POST /ui/sources']),
+    );
     for (const { url, method } of writes) {
       const path = url.replace(/:flowId/g, flowId).replace(/:[A-Za-z]+/g, 'probe');
-      const response = await h.attack({ method: method as 'POST', url: path, headers: auth(owner), payload: JSON.stringify({ mode: 'full' }) }, { allow2xx: false });
+      const response = await h.attack(
+        { method: method as 'POST', url: path, headers: auth(owner), payload: JSON.stringify({ mode: 'full' }) },
+        { allow2xx: false },
+      );
       const where = `${method} ${url}: ${response.body.slice(0, 200)}`;
       expect(response.statusCode, where).toBe(409);
       const problem = JSON.parse(response.body);
@@ -55,10 +78,23 @@ describeEachDialect('an inactive installation is read-only from the sidebar', (d
 
   it('an explorer call that writes to Clockify is refused too; one that reads still runs', async () => {
     const before = h.stub.requests.length;
-    const write = await h.attack({ method: 'POST', url: '/ui/api-explorer/execute', headers: auth(owner), payload: JSON.stringify({ operationId: 'createNewTag', body: { name: 'while inactive' } }) }, { allow2xx: false });
+    const write = await h.attack(
+      {
+        method: 'POST',
+        url: '/ui/api-explorer/execute',
+        headers: auth(owner),
+        payload: JSON.stringify({ operationId: 'createNewTag', body: { name: 'while inactive' } }),
+      },
+      { allow2xx: false },
+    );
     expect(write.statusCode).toBe(409);
     expect(h.stub.requests.slice(before).filter((request) => request.method !== 'GET')).toEqual([]);
-    const read = await h.attack({ method: 'POST', url: '/ui/api-explorer/execute', headers: auth(owner), payload: JSON.stringify({ operationId: 'getTags' }) });
+    const read = await h.attack({
+      method: 'POST',
+      url: '/ui/api-explorer/execute',
+      headers: auth(owner),
+      payload: JSON.stringify({ operationId: 'getTags' }),
+    });
     expect(read.statusCode).toBe(200);
   });
 
@@ -71,7 +107,10 @@ describeEachDialect('an inactive installation is read-only from the sidebar', (d
   });
 
   it('a member is told the role rule first (403), whatever the state', async () => {
-    const response = await h.attack({ method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(member), payload: '{}' }, { allow2xx: false });
+    const response = await h.attack(
+      { method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(member), payload: '{}' },
+      { allow2xx: false },
+    );
     expect(response.statusCode).toBe(403);
   });
 

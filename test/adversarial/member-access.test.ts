@@ -55,22 +55,69 @@ async function plant(h: Harness, a: InstalledWorkspace, owner: string, member: s
     'run trace value': `zz-trace-${tag()}`,
   };
   const webhook = async (payload: Record<string, unknown>) => {
-    const response = await h.send({ method: 'POST', url: '/webhooks/clockify', headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': a.webhookTokens.NEW_TIME_ENTRY! }, payload: JSON.stringify(payload) });
+    const response = await h.send({
+      method: 'POST',
+      url: '/webhooks/clockify',
+      headers: {
+        'content-type': 'application/json',
+        'clockify-webhook-event-type': 'NEW_TIME_ENTRY',
+        'clockify-signature': a.webhookTokens.NEW_TIME_ENTRY!,
+      },
+      payload: JSON.stringify(payload),
+    });
     expect(response.statusCode, response.body).toBe(200);
     return (JSON.parse(response.body) as { eventId: string }).eventId;
   };
-  const entry = (userId: string, extra: Record<string, unknown>) => ({ id: hexId(), workspaceId: a.workspaceId, userId, projectId: hexId(), billable: true, timeInterval: { start: '2026-01-01T10:00:00Z', end: '2026-01-01T11:00:00Z', duration: 'PT1H' }, ...extra });
-  const memberEventId = await webhook(entry(memberId, { description: 'my own entry', hourlyRate: { amount: Number(forbidden['member rate']), currency: 'USD' }, costRate: { amount: Number(forbidden['member cost']), currency: 'USD' }, user: { id: memberId, name: 'Member' } }));
-  const otherEventId = await webhook(entry(otherId, { description: forbidden['other user data'], hourlyRate: { amount: Number(forbidden['other rate']), currency: 'USD' }, user: { id: otherId, name: 'Other', email: forbidden['other user e-mail'] } }));
+  const entry = (userId: string, extra: Record<string, unknown>) => ({
+    id: hexId(),
+    workspaceId: a.workspaceId,
+    userId,
+    projectId: hexId(),
+    billable: true,
+    timeInterval: { start: '2026-01-01T10:00:00Z', end: '2026-01-01T11:00:00Z', duration: 'PT1H' },
+    ...extra,
+  });
+  const memberEventId = await webhook(
+    entry(memberId, {
+      description: 'my own entry',
+      hourlyRate: { amount: Number(forbidden['member rate']), currency: 'USD' },
+      costRate: { amount: Number(forbidden['member cost']), currency: 'USD' },
+      user: { id: memberId, name: 'Member' },
+    }),
+  );
+  const otherEventId = await webhook(
+    entry(otherId, {
+      description: forbidden['other user data'],
+      hourlyRate: { amount: Number(forbidden['other rate']), currency: 'USD' },
+      user: { id: otherId, name: 'Other', email: forbidden['other user e-mail'] },
+    }),
+  );
 
   // Processing failed on the member's own event, quoting what Clockify answered the installation token.
   await db
     .updateTable('webhook_events')
-    .set({ status: 'failed', error: `flow tags: Clockify answered 500 ${forbidden['installation-token answer']}`, triggered_json: JSON.stringify({ flows: { error: `Clockify answered 500 ${forbidden['installation-token answer']}` } }) })
+    .set({
+      status: 'failed',
+      error: `flow tags: Clockify answered 500 ${forbidden['installation-token answer']}`,
+      triggered_json: JSON.stringify({ flows: { error: `Clockify answered 500 ${forbidden['installation-token answer']}` } }),
+    })
     .where('id', '=', memberEventId)
     .execute();
 
-  const flow = await h.send({ method: 'POST', url: '/ui/flows', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, payload: JSON.stringify({ definition: { name: 'tags on entries', enabled: true, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }] } }) });
+  const flow = await h.send({
+    method: 'POST',
+    url: '/ui/flows',
+    headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+    payload: JSON.stringify({
+      definition: {
+        name: 'tags on entries',
+        enabled: true,
+        trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+        conditions: { mode: 'all', rules: [] },
+        actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }],
+      },
+    }),
+  });
   expect(flow.statusCode, flow.body).toBe(201);
   const flowId = (JSON.parse(flow.body) as { flow: { id: string } }).flow.id;
 
@@ -78,17 +125,64 @@ async function plant(h: Harness, a: InstalledWorkspace, owner: string, member: s
   const now = Date.now();
   const run = async (eventId: string, status: 'succeeded' | 'dead') => {
     const id = newId(now);
-    await db.insertInto('flow_runs').values({ id, workspace_id: a.workspaceId, flow_id: flowId, flow_version: 1, event_id: eventId, status, matched: 1, condition_trace_json: JSON.stringify([{ path: '$.description', actual: forbidden['run trace value'] }]), error: status === 'dead' ? `tags: Clockify answered 500 ${forbidden['installation-token answer']}` : null, dry_run: 0, replay_of: null, started_at: now, finished_at: now }).execute();
-    await db.insertInto('flow_action_results').values({ idempotency_key: `${eventId}:${flowId}:v1:tags`, run_id: id, workspace_id: a.workspaceId, action_id: 'tags', position: 0, status: status === 'dead' ? 'failed' : 'succeeded', request_json: JSON.stringify({ operationId: 'getTags' }), response_json: JSON.stringify({ status: 200, body: [{ id: hexId(), name: 'client', address: forbidden['installation-token answer'] }] }), attempts: 1, duration_ms: 3, created_at: now }).execute();
+    await db
+      .insertInto('flow_runs')
+      .values({
+        id,
+        workspace_id: a.workspaceId,
+        flow_id: flowId,
+        flow_version: 1,
+        event_id: eventId,
+        status,
+        matched: 1,
+        condition_trace_json: JSON.stringify([{ path: '$.description', actual: forbidden['run trace value'] }]),
+        error: status === 'dead' ? `tags: Clockify answered 500 ${forbidden['installation-token answer']}` : null,
+        dry_run: 0,
+        replay_of: null,
+        started_at: now,
+        finished_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('flow_action_results')
+      .values({
+        idempotency_key: `${eventId}:${flowId}:v1:tags`,
+        run_id: id,
+        workspace_id: a.workspaceId,
+        action_id: 'tags',
+        position: 0,
+        status: status === 'dead' ? 'failed' : 'succeeded',
+        request_json: JSON.stringify({ operationId: 'getTags' }),
+        response_json: JSON.stringify({
+          status: 200,
+          body: [{ id: hexId(), name: 'client', address: forbidden['installation-token answer'] }],
+        }),
+        attempts: 1,
+        duration_ms: 3,
+        created_at: now,
+      })
+      .execute();
     return id;
   };
   const memberRunId = await run(memberEventId, 'dead');
   const otherRunId = await run(otherEventId, 'succeeded');
 
   const execute = async (token: string, name: string) => {
-    const response = await h.send({ method: 'POST', url: '/ui/api-explorer/execute', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ operationId: 'getTags', params: { name } }) });
+    const response = await h.send({
+      method: 'POST',
+      url: '/ui/api-explorer/execute',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ operationId: 'getTags', params: { name } }),
+    });
     expect(response.statusCode, response.body).toBe(200);
-    const row = await db.selectFrom('api_calls').select('id').where('workspace_id', '=', a.workspaceId).where('source', '=', 'explorer').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('api_calls')
+      .select('id')
+      .where('workspace_id', '=', a.workspaceId)
+      .where('source', '=', 'explorer')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     return row.id;
   };
   const adminCallId = await execute(owner, forbidden['admin explorer input']!);
@@ -96,12 +190,30 @@ async function plant(h: Harness, a: InstalledWorkspace, owner: string, member: s
 
   // The bootstrap snapshot (what Clockify answered the installation token): users, a client's billing address, another user's time entries.
   const times = { now, ttlDays: 7 };
-  await upsertEntities(db, a.workspaceId, 'users', [
-    { id: memberId, data: { id: memberId, name: 'Member', hourlyRate: { amount: Number(forbidden['member rate']) } } },
-    { id: otherId, data: { id: otherId, name: forbidden['other user data'], email: forbidden['other user e-mail'] } },
-  ], times);
-  await upsertEntities(db, a.workspaceId, 'clients', [{ id: hexId(), data: { name: 'A client', address: forbidden['installation-token answer'], currencyCode: 'USD' } }], times);
-  await upsertEntities(db, a.workspaceId, 'time-entries', [{ id: hexId(), data: { userId: otherId, description: forbidden['other user data'] } }], times);
+  await upsertEntities(
+    db,
+    a.workspaceId,
+    'users',
+    [
+      { id: memberId, data: { id: memberId, name: 'Member', hourlyRate: { amount: Number(forbidden['member rate']) } } },
+      { id: otherId, data: { id: otherId, name: forbidden['other user data'], email: forbidden['other user e-mail'] } },
+    ],
+    times,
+  );
+  await upsertEntities(
+    db,
+    a.workspaceId,
+    'clients',
+    [{ id: hexId(), data: { name: 'A client', address: forbidden['installation-token answer'], currencyCode: 'USD' } }],
+    times,
+  );
+  await upsertEntities(
+    db,
+    a.workspaceId,
+    'time-entries',
+    [{ id: hexId(), data: { userId: otherId, description: forbidden['other user data'] } }],
+    times,
+  );
 
   return { memberId, otherId, memberEventId, otherEventId, memberRunId, otherRunId, flowId, adminCallId, memberCallId, forbidden };
 }
@@ -129,7 +241,10 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
     };
 
     beforeAll(async () => {
-      h = await createHarness(editionId, { dialect, env: { CLOCKIFY_ADDON_FORWARDING_URL: `https://forward.example/hook?token=${forwardingMark}`, UW_ENABLE_HTTP_ACTIONS: 'true' } });
+      h = await createHarness(editionId, {
+        dialect,
+        env: { CLOCKIFY_ADDON_FORWARDING_URL: `https://forward.example/hook?token=${forwardingMark}`, UW_ENABLE_HTTP_ACTIONS: 'true' },
+      });
       a = await h.install();
       owner = await a.userToken('OWNER');
       const memberId = hexId();
@@ -142,7 +257,9 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
 
     it('finds the UI API in the route table', () => {
       expect(routes.length).toBeGreaterThan(25);
-      expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(expect.arrayContaining(['GET /ui/me', 'GET /ui/webhooks/events', 'POST /ui/flows', 'GET /ui/flows/runs/:runId']));
+      expect(routes.map((r) => `${r.method} ${r.url}`)).toEqual(
+        expect.arrayContaining(['GET /ui/me', 'GET /ui/webhooks/events', 'POST /ui/flows', 'GET /ui/flows/runs/:runId']),
+      );
     });
 
     it('the owner sees everything planted (positive control)', async () => {
@@ -156,32 +273,82 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
       const writes = routes.filter((route) => route.method !== 'GET' && !READING_POSTS.has(route.url));
       expect(writes.length).toBeGreaterThan(8);
       for (const { url, method } of writes) {
-        const path = url.replace(/:flowId/g, p.flowId).replace(/:runId/g, p.memberRunId).replace(/:[A-Za-z]+/g, 'probe');
-        const response = await h.attack({ method: method as 'POST', url: path, headers: { authorization: `Bearer ${member}`, 'content-type': 'application/json' }, payload: '{}' }, { allow2xx: false });
+        const path = url
+          .replace(/:flowId/g, p.flowId)
+          .replace(/:runId/g, p.memberRunId)
+          .replace(/:[A-Za-z]+/g, 'probe');
+        const response = await h.attack(
+          {
+            method: method as 'POST',
+            url: path,
+            headers: { authorization: `Bearer ${member}`, 'content-type': 'application/json' },
+            payload: '{}',
+          },
+          { allow2xx: false },
+        );
         expect(response.statusCode, `${method} ${url}: ${response.body.slice(0, 200)}`).toBe(403);
         expect(JSON.parse(response.body).detail).toMatch(/owners and admins/);
       }
     });
 
     it('every read route shows the member nothing of other users, no amounts, no installation-token answers, no admin settings or inputs', async () => {
-      const ids = [p.otherEventId, p.memberEventId, p.otherRunId, p.memberRunId, p.adminCallId, p.memberCallId, p.flowId, p.otherId, p.memberId, 'NEW_TIME_ENTRY', 'getTags'];
+      const ids = [
+        p.otherEventId,
+        p.memberEventId,
+        p.otherRunId,
+        p.memberRunId,
+        p.adminCallId,
+        p.memberCallId,
+        p.flowId,
+        p.otherId,
+        p.memberId,
+        'NEW_TIME_ENTRY',
+        'getTags',
+      ];
       const queries = ['', '?type=users', '?type=clients', '?type=time-entries', '?type=NEW_TIME_ENTRY', '?status=dead', '?limit=200'];
       let requests = 0;
       for (const { url, method } of routes) {
         const params = url.match(/:[A-Za-z]+/g) ?? [];
         if (method === 'GET') {
-          const paths = params.length === 0 ? queries.map((query) => url + query) : ids.map((id) => url.replace(/:[A-Za-z]+/g, encodeURIComponent(id)));
+          const paths =
+            params.length === 0 ? queries.map((query) => url + query) : ids.map((id) => url.replace(/:[A-Za-z]+/g, encodeURIComponent(id)));
           for (const path of paths) {
             const answer = await get(path);
             requests += 1;
             expectNothingForbidden(answer.text, path, `GET ${path}`);
           }
         } else if (READING_POSTS.has(url)) {
-          const bodies = [{ eventId: p.otherEventId }, { eventId: p.memberEventId }, { operationId: 'getTags', params: {} }, { definition: { name: 'x', enabled: true, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event.hourlyRate.amount }}-{{ event.description }}' } }] }, eventId: p.otherEventId }];
+          const bodies = [
+            { eventId: p.otherEventId },
+            { eventId: p.memberEventId },
+            { operationId: 'getTags', params: {} },
+            {
+              definition: {
+                name: 'x',
+                enabled: true,
+                trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+                conditions: { mode: 'all', rules: [] },
+                actions: [
+                  {
+                    id: 'a',
+                    kind: 'clockify',
+                    operationId: 'getTags',
+                    params: { name: '{{ event.hourlyRate.amount }}-{{ event.description }}' },
+                  },
+                ],
+              },
+              eventId: p.otherEventId,
+            },
+          ];
           for (const id of params.length === 0 ? [''] : [p.flowId, p.adminCallId, p.memberCallId]) {
             const path = url.replace(/:[A-Za-z]+/g, id);
             for (const body of bodies) {
-              const response = await h.attack({ method: 'POST', url: path, headers: { authorization: `Bearer ${member}`, 'content-type': 'application/json' }, payload: JSON.stringify(body) });
+              const response = await h.attack({
+                method: 'POST',
+                url: path,
+                headers: { authorization: `Bearer ${member}`, 'content-type': 'application/json' },
+                payload: JSON.stringify(body),
+              });
               requests += 1;
               expectNothingForbidden(response.body, `${path} ${JSON.stringify(body)}`, `POST ${path} ${JSON.stringify(body).slice(0, 80)}`);
             }
@@ -191,7 +358,7 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
       expect(requests).toBeGreaterThan(80);
     });
 
-    it('lists hold only the member\'s own rows, and totals count only those', async () => {
+    it("lists hold only the member's own rows, and totals count only those", async () => {
       const events = (await get('/ui/webhooks/events?limit=200')).body.events as { id: string; userId: string }[];
       expect(events.map((event) => event.id)).toEqual([p.memberEventId]);
       expect((await get(`/ui/webhooks/events/${p.otherEventId}`)).status).toBe(404);
@@ -202,7 +369,10 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
 
       for (const path of ['/ui/flows/runs', `/ui/flows/${p.flowId}/executions`, '/ui/flows/dead-letter']) {
         const runs = (await get(path)).body.runs as { id: string; trace: unknown }[];
-        expect(runs.map((run) => run.id), path).toEqual([p.memberRunId]);
+        expect(
+          runs.map((run) => run.id),
+          path,
+        ).toEqual([p.memberRunId]);
         expect(runs[0]!.trace).toBeNull();
       }
       const run = (await get(`/ui/flows/runs/${p.memberRunId}`)).body;
@@ -215,7 +385,15 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
       expect(history.map((entry) => entry.id)).toContain(p.memberCallId);
       expect(history.map((entry) => entry.id)).not.toContain(p.adminCallId);
       expect(new Set(history.map((entry) => entry.userId))).toEqual(new Set([p.memberId]));
-      expect((await h.attack({ method: 'POST', url: `/ui/api-explorer/history/${p.adminCallId}/rerun`, headers: { authorization: `Bearer ${member}` } })).statusCode).toBe(404);
+      expect(
+        (
+          await h.attack({
+            method: 'POST',
+            url: `/ui/api-explorer/history/${p.adminCallId}/rerun`,
+            headers: { authorization: `Bearer ${member}` },
+          })
+        ).statusCode,
+      ).toBe(404);
 
       const sample = (await get('/ui/webhooks/samples/NEW_TIME_ENTRY')).body;
       expect(sample).toMatchObject({ source: 'latest-event', payload: { userId: p.memberId } });
@@ -231,7 +409,9 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
     });
 
     it('settings the manifest declares ADMINS-only stay with admins', async () => {
-      const adminOnly = new Set(h.edition.settings.filter((setting) => (setting.accessLevel ?? 'ADMINS') === 'ADMINS').map((setting) => setting.id));
+      const adminOnly = new Set(
+        h.edition.settings.filter((setting) => (setting.accessLevel ?? 'ADMINS') === 'ADMINS').map((setting) => setting.id),
+      );
       const memberView = (await get('/ui/settings')).body.settings as { id: string }[];
       expect(memberView.filter((setting) => adminOnly.has(setting.id))).toEqual([]);
       const ownerView = (await get('/ui/settings', owner)).body.settings as { id: string }[];
@@ -239,7 +419,7 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
       expect((await get('/ui/settings/forwarding-secret')).status).toBe(403);
     });
 
-    it('the live stream carries the member\'s own events only', async () => {
+    it("the live stream carries the member's own events only", async () => {
       const base = await h.app.listen({ port: 0, host: '127.0.0.1' });
       const controller = new AbortController();
       const response = await fetch(`${base}/ui/webhooks/stream?auth_token=${encodeURIComponent(member)}`, { signal: controller.signal });
@@ -260,7 +440,16 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
       try {
         await eventually(() => text.includes('event: ready'));
         const send = async (userId: string, description: string) => {
-          const sent = await h.send({ method: 'POST', url: '/webhooks/clockify', headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': a.webhookTokens.NEW_TIME_ENTRY! }, payload: JSON.stringify({ id: hexId(), workspaceId: a.workspaceId, userId, description }) });
+          const sent = await h.send({
+            method: 'POST',
+            url: '/webhooks/clockify',
+            headers: {
+              'content-type': 'application/json',
+              'clockify-webhook-event-type': 'NEW_TIME_ENTRY',
+              'clockify-signature': a.webhookTokens.NEW_TIME_ENTRY!,
+            },
+            payload: JSON.stringify({ id: hexId(), workspaceId: a.workspaceId, userId, description }),
+          });
           return (JSON.parse(sent.body) as { eventId: string }).eventId;
         };
         const theirs = await send(p.otherId, p.forbidden['other user data']!);

@@ -32,7 +32,7 @@ describe('JWT masking', () => {
   });
 
   it('masks a 16 KB `eyJeyJ…` URL that ends in a token, and one that does not', () => {
-    const run = 'eyJ'.repeat(16 * 1024 / 3);
+    const run = 'eyJ'.repeat((16 * 1024) / 3);
     expect(redactString(`/x?a=${run}.abcdef.ghi`)).toBe(`/x?a=${REDACTED}`);
     expect(redactString(`/x?a=${run}`)).toBe(`/x?a=${run}`);
     expect(redactString(`/x?a=${run}.abcdef`)).toBe(`/x?a=${run}.abcdef`);

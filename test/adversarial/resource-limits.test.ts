@@ -82,7 +82,9 @@ describe('slow clients are cut off', () => {
 
   it('closes a connection whose body never finishes', async () => {
     const outcome = await rawConnection(port, async (socket) => {
-      socket.write('POST /webhooks/clockify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":');
+      socket.write(
+        'POST /webhooks/clockify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"a":',
+      );
     });
     expect(outcome.closed).toBe(true);
     expect(outcome.received).not.toMatch(/^HTTP\/1\.1 2/);
@@ -97,7 +99,9 @@ describe('slow clients are cut off', () => {
 
   it('refuses an oversize chunked webhook body that announced no length', async () => {
     const outcome = await rawConnection(port, async (socket) => {
-      socket.write('POST /webhooks/clockify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n');
+      socket.write(
+        'POST /webhooks/clockify HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n',
+      );
       const chunk = Buffer.alloc(1024 * 1024, 0x20);
       for (let i = 0; i < 6 && !socket.destroyed; i++) {
         socket.write(`${chunk.length.toString(16)}\r\n`);
@@ -127,35 +131,78 @@ describe('oversize bodies are refused with 413', () => {
 
   it('refuses a UI API body one byte over 1 MB, and accepts one just under for parsing', async () => {
     const owner = await a.userToken('OWNER');
-    const over = await h.attack({ method: 'POST', url: '/ui/flows', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, payload: jsonOfSize(API_BODY_LIMIT + 1) }, { allow2xx: false });
+    const over = await h.attack(
+      {
+        method: 'POST',
+        url: '/ui/flows',
+        headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+        payload: jsonOfSize(API_BODY_LIMIT + 1),
+      },
+      { allow2xx: false },
+    );
     expect(over.statusCode).toBe(413);
     expectProblem(over);
-    const under = await h.attack({ method: 'POST', url: '/ui/flows', headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' }, payload: jsonOfSize(API_BODY_LIMIT - 100) }, { allow2xx: false });
+    const under = await h.attack(
+      {
+        method: 'POST',
+        url: '/ui/flows',
+        headers: { authorization: `Bearer ${owner}`, 'content-type': 'application/json' },
+        payload: jsonOfSize(API_BODY_LIMIT - 100),
+      },
+      { allow2xx: false },
+    );
     expect(under.statusCode).toBe(400);
   });
 
   it('refuses a lifecycle body over 1 MB', async () => {
-    const over = await h.attack({ method: 'POST', url: '/lifecycle/status-changed', headers: { 'x-addon-lifecycle-token': a.lifecycleToken, 'content-type': 'application/json' }, payload: jsonOfSize(API_BODY_LIMIT + 1) }, { allow2xx: false });
+    const over = await h.attack(
+      {
+        method: 'POST',
+        url: '/lifecycle/status-changed',
+        headers: { 'x-addon-lifecycle-token': a.lifecycleToken, 'content-type': 'application/json' },
+        payload: jsonOfSize(API_BODY_LIMIT + 1),
+      },
+      { allow2xx: false },
+    );
     expect(over.statusCode).toBe(413);
   });
 
   it('refuses a Clockify webhook body one byte over 5 MB, and takes a signed one just under', async () => {
-    const headers = { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': a.webhookTokens.NEW_TIME_ENTRY! };
-    const over = await h.attack({ method: 'POST', url: webhookPath('NEW_TIME_ENTRY'), headers, payload: jsonOfSize(WEBHOOK_BODY_LIMIT + 1) }, { allow2xx: false });
+    const headers = {
+      'content-type': 'application/json',
+      'clockify-webhook-event-type': 'NEW_TIME_ENTRY',
+      'clockify-signature': a.webhookTokens.NEW_TIME_ENTRY!,
+    };
+    const over = await h.attack(
+      { method: 'POST', url: webhookPath('NEW_TIME_ENTRY'), headers, payload: jsonOfSize(WEBHOOK_BODY_LIMIT + 1) },
+      { allow2xx: false },
+    );
     expect(over.statusCode).toBe(413);
     expectProblem(over);
-    const body = JSON.stringify({ ...samples.NEW_TIME_ENTRY, workspaceId: a.workspaceId, description: 'd'.repeat(WEBHOOK_BODY_LIMIT - 10_000) });
+    const body = JSON.stringify({
+      ...samples.NEW_TIME_ENTRY,
+      workspaceId: a.workspaceId,
+      description: 'd'.repeat(WEBHOOK_BODY_LIMIT - 10_000),
+    });
     const under = await h.attack({ method: 'POST', url: webhookPath('NEW_TIME_ENTRY'), headers, payload: body });
     expect(under.statusCode).toBe(200);
   });
 
   it('refuses a custom-source webhook body over 5 MB', async () => {
-    const over = await h.attack({ method: 'POST', url: '/webhooks/custom/any-source', headers: { 'content-type': 'application/json' }, payload: jsonOfSize(WEBHOOK_BODY_LIMIT + 1) }, { allow2xx: false });
+    const over = await h.attack(
+      {
+        method: 'POST',
+        url: '/webhooks/custom/any-source',
+        headers: { 'content-type': 'application/json' },
+        payload: jsonOfSize(WEBHOOK_BODY_LIMIT + 1),
+      },
+      { allow2xx: false },
+    );
     expect(over.statusCode).toBe(413);
   });
 });
 
-describeEachDialect('fair queueing: one workspace\'s flood does not starve another', (dialect) => {
+describeEachDialect("fair queueing: one workspace's flood does not starve another", (dialect) => {
   let h: Harness;
 
   beforeAll(async () => {
@@ -163,7 +210,7 @@ describeEachDialect('fair queueing: one workspace\'s flood does not starve anoth
   });
   afterAll(() => h?.close());
 
-  it('claims B\'s single job among the first claims after thousands of A\'s', async () => {
+  it("claims B's single job among the first claims after thousands of A's", async () => {
     const { queue, database } = h.runtime;
     await database.db.transaction().execute(async (trx) => {
       for (let i = 0; i < 2000; i++) await queue.enqueue({ kind: 'flood.test', workspaceId: 'workspace-a', payload: { i } }, trx);
@@ -174,7 +221,7 @@ describeEachDialect('fair queueing: one workspace\'s flood does not starve anoth
     expect(firstClaim.filter((job) => job.workspaceId === 'workspace-a').length).toBe(3);
   });
 
-  it('processes B\'s webhook ahead of a flood of A\'s webhooks', async () => {
+  it("processes B's webhook ahead of a flood of A's webhooks", async () => {
     const a = await h.install();
     const b = await h.install();
     await h.runtime.database.db.deleteFrom('jobs').execute();
@@ -184,7 +231,11 @@ describeEachDialect('fair queueing: one workspace\'s flood does not starve anoth
       h.send({
         method: 'POST',
         url: webhookPath('NEW_TIME_ENTRY'),
-        headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': workspace.webhookTokens.NEW_TIME_ENTRY! },
+        headers: {
+          'content-type': 'application/json',
+          'clockify-webhook-event-type': 'NEW_TIME_ENTRY',
+          'clockify-signature': workspace.webhookTokens.NEW_TIME_ENTRY!,
+        },
         payload: JSON.stringify({ ...samples.NEW_TIME_ENTRY, workspaceId: workspace.workspaceId, id: `entry-${n}` }),
       });
     for (let i = 0; i < 300; i++) expect((await send(a, i)).statusCode).toBe(200);

@@ -34,7 +34,9 @@ function needles(secret: string): string[] {
 }
 
 function findSecrets(haystack: string, secrets: string[]): string[] {
-  return secrets.filter((secret) => needles(secret).some((needle) => haystack.includes(needle))).map((secret) => `${secret.slice(0, 8)}… (${secret.length} chars)`);
+  return secrets
+    .filter((secret) => needles(secret).some((needle) => haystack.includes(needle)))
+    .map((secret) => `${secret.slice(0, 8)}… (${secret.length} chars)`);
 }
 
 async function dumpDatabase(h: Harness): Promise<Record<string, string>> {
@@ -74,16 +76,39 @@ describe.each(['universal-webhook', 'clockify-addon'] as const)('secrets stay se
         const body = JSON.parse(request.body || '{}') as { url?: string; webhookEvent?: string };
         const token = `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: 'registered', n: Math.random() })).toString('base64url')}.${'S'.repeat(43)}${Math.random().toString(36).slice(2, 10)}`;
         h.addSecret(token);
-        return { status: 201, body: { id: `wh${Math.random().toString(16).slice(2, 24)}`.padEnd(24, '0'), url: body.url, webhookEvent: body.webhookEvent, enabled: true, authToken: token } };
+        return {
+          status: 201,
+          body: {
+            id: `wh${Math.random().toString(16).slice(2, 24)}`.padEnd(24, '0'),
+            url: body.url,
+            webhookEvent: body.webhookEvent,
+            enabled: true,
+            authToken: token,
+          },
+        };
       }
       if (request.method === 'GET' && /\/webhooks$/.test(path)) {
         // The add-on's own webhooks, with their tokens (an admin listing them through the explorer sees this).
-        return { status: 200, body: Object.entries(a?.webhookTokens ?? {}).map(([event, authToken], i) => ({ id: `w${i}`.padEnd(24, '0'), webhookEvent: event, authToken, url: 'x' })) };
+        return {
+          status: 200,
+          body: Object.entries(a?.webhookTokens ?? {}).map(([event, authToken], i) => ({
+            id: `w${i}`.padEnd(24, '0'),
+            webhookEvent: event,
+            authToken,
+            url: 'x',
+          })),
+        };
       }
-      if (request.method === 'GET' && /\/tags$/.test(path)) return { status: 200, body: [{ id: 't1'.padEnd(24, '0'), name: 'tag', note: `Bearer ${a?.installationToken}` }] };
+      if (request.method === 'GET' && /\/tags$/.test(path))
+        return { status: 200, body: [{ id: 't1'.padEnd(24, '0'), name: 'tag', note: `Bearer ${a?.installationToken}` }] };
       return { status: 200, body: request.method === 'GET' ? [] : { id: 'x'.padEnd(24, '0'), echo: request.body.slice(0, 100) } };
     });
-    worker = new Worker(h.runtime.queue, h.runtime.jobHandlers, { concurrency: 4, leaseMs: 5_000, pollIntervalMs: 50, logger: h.runtime.logger });
+    worker = new Worker(h.runtime.queue, h.runtime.jobHandlers, {
+      concurrency: 4,
+      leaseMs: 5_000,
+      pollIntervalMs: 50,
+      logger: h.runtime.logger,
+    });
     worker.start();
     a = await h.install();
     b = await h.install();
@@ -93,30 +118,89 @@ describe.each(['universal-webhook', 'clockify-addon'] as const)('secrets stay se
     await h?.close();
   });
 
-  const owner = async (workspace: InstalledWorkspace = a) => ({ authorization: `Bearer ${await workspace.userToken('OWNER')}`, 'content-type': 'application/json' });
+  const owner = async (workspace: InstalledWorkspace = a) => ({
+    authorization: `Bearer ${await workspace.userToken('OWNER')}`,
+    'content-type': 'application/json',
+  });
 
   it('runs the scenario', async () => {
     const headers = await owner();
     const capabilities = h.runtime.edition.capabilities;
 
     // REST registration of the events the manifest cannot carry: Clockify hands out a token per webhook.
-    await eventually(async () => (await h.runtime.database.db.selectFrom('webhook_registrations').select('status').where('workspace_id', '=', a.workspaceId).where('route', '=', 'rest').execute()).every((r) => r.status === 'active'), 20_000);
+    await eventually(
+      async () =>
+        (
+          await h.runtime.database.db
+            .selectFrom('webhook_registrations')
+            .select('status')
+            .where('workspace_id', '=', a.workspaceId)
+            .where('route', '=', 'rest')
+            .execute()
+        ).every((r) => r.status === 'active'),
+      20_000,
+    );
 
     // Explorer: answers that contain tokens.
-    for (const [operationId, params] of [['getTags', {}], ['getAddonWebhooks', { addonId: a.addonId }], ['getWebhooks', {}]] as const) {
-      const answer = await h.send({ method: 'POST', url: '/ui/api-explorer/execute', headers, payload: JSON.stringify({ operationId, params }) });
+    for (const [operationId, params] of [
+      ['getTags', {}],
+      ['getAddonWebhooks', { addonId: a.addonId }],
+      ['getWebhooks', {}],
+    ] as const) {
+      const answer = await h.send({
+        method: 'POST',
+        url: '/ui/api-explorer/execute',
+        headers,
+        payload: JSON.stringify({ operationId, params }),
+      });
       expect(answer.statusCode, answer.body).toBe(200);
     }
     expect((await h.send({ method: 'GET', url: '/ui/api-explorer/history', headers })).statusCode).toBe(200);
 
     // A flow that reads a token-bearing answer and sends it on.
-    const actions: unknown[] = [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }, { id: 'hooks', kind: 'clockify', operationId: 'getWebhooks' }];
-    if (capabilities.httpActions) actions.push({ id: 'relay', kind: 'http', method: 'POST', url: `${h.stub.backendUrl}/relay`, headers: { 'x-note': '{{ steps.tags.body[0].note }}' }, body: { tags: '{{ steps.tags.body | json }}', hooks: '{{ steps.hooks.body | json }}' } });
-    const flow = await h.send({ method: 'POST', url: '/ui/flows', headers, payload: JSON.stringify({ definition: { name: 'relay', enabled: true, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions: { mode: 'all', rules: [] }, actions } }) });
+    const actions: unknown[] = [
+      { id: 'tags', kind: 'clockify', operationId: 'getTags' },
+      { id: 'hooks', kind: 'clockify', operationId: 'getWebhooks' },
+    ];
+    if (capabilities.httpActions)
+      actions.push({
+        id: 'relay',
+        kind: 'http',
+        method: 'POST',
+        url: `${h.stub.backendUrl}/relay`,
+        headers: { 'x-note': '{{ steps.tags.body[0].note }}' },
+        body: { tags: '{{ steps.tags.body | json }}', hooks: '{{ steps.hooks.body | json }}' },
+      });
+    const flow = await h.send({
+      method: 'POST',
+      url: '/ui/flows',
+      headers,
+      payload: JSON.stringify({
+        definition: {
+          name: 'relay',
+          enabled: true,
+          trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+          conditions: { mode: 'all', rules: [] },
+          actions,
+        },
+      }),
+    });
     expect(flow.statusCode, flow.body).toBe(201);
 
     // Webhooks: honest ones (the flow runs), a replay, and forged ones.
-    const hook = (signature: string, extra: Record<string, string> = {}) => ({ method: 'POST' as const, url: webhookPath('NEW_TIME_ENTRY'), headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'clockify-signature': signature, authorization: `Bearer ${a.installationToken}`, 'x-addon-token': a.installationToken, ...extra }, payload: JSON.stringify({ ...samples.NEW_TIME_ENTRY, workspaceId: a.workspaceId, id: `e${Math.random()}` }) });
+    const hook = (signature: string, extra: Record<string, string> = {}) => ({
+      method: 'POST' as const,
+      url: webhookPath('NEW_TIME_ENTRY'),
+      headers: {
+        'content-type': 'application/json',
+        'clockify-webhook-event-type': 'NEW_TIME_ENTRY',
+        'clockify-signature': signature,
+        authorization: `Bearer ${a.installationToken}`,
+        'x-addon-token': a.installationToken,
+        ...extra,
+      },
+      payload: JSON.stringify({ ...samples.NEW_TIME_ENTRY, workspaceId: a.workspaceId, id: `e${Math.random()}` }),
+    });
     for (let i = 0; i < 3; i++) expect((await h.send(hook(a.webhookTokens.NEW_TIME_ENTRY!))).statusCode).toBe(200);
     await h.send(hook(b.webhookTokens.NEW_TIME_ENTRY!));
     await h.send(hook(await h.forge.sign(addonClaims(a.claims))));
@@ -125,16 +209,42 @@ describe.each(['universal-webhook', 'clockify-addon'] as const)('secrets stay se
     // Custom sources: created, delivered to, rotated, listed.
     if (capabilities.customWebhooks) {
       for (const mode of ['standard', 'hmac-sha256'] as const) {
-        const created = await h.send({ method: 'POST', url: '/ui/sources', headers, payload: JSON.stringify({ name: mode, signatureMode: mode }) });
+        const created = await h.send({
+          method: 'POST',
+          url: '/ui/sources',
+          headers,
+          payload: JSON.stringify({ name: mode, signatureMode: mode }),
+        });
         expect(created.statusCode).toBe(201);
         const { source, secret } = created.json() as { source: { id: string }; secret: string };
         h.addSecret(secret);
         disclosures.push({ body: created.body, allowed: secret });
         const body = JSON.stringify({ type: 'ping', n: 1 });
         const now = Math.floor(Date.now() / 1000);
-        const signed = mode === 'standard' ? { 'webhook-id': 'm1', 'webhook-timestamp': String(now), 'webhook-signature': signStandard(secret, 'm1', now, body) } : { 'x-signature-256': `sha256=${signHmacHex(secret, body)}` };
-        expect((await h.send({ method: 'POST', url: `/webhooks/custom/${source.id}`, headers: { 'content-type': 'application/json', ...signed }, payload: body })).statusCode).toBe(200);
-        await h.send({ method: 'POST', url: `/webhooks/custom/${source.id}`, headers: { 'content-type': 'application/json', 'x-signature-256': `sha256=${'0'.repeat(64)}`, 'webhook-signature': `v1,${secret}` }, payload: body });
+        const signed =
+          mode === 'standard'
+            ? { 'webhook-id': 'm1', 'webhook-timestamp': String(now), 'webhook-signature': signStandard(secret, 'm1', now, body) }
+            : { 'x-signature-256': `sha256=${signHmacHex(secret, body)}` };
+        expect(
+          (
+            await h.send({
+              method: 'POST',
+              url: `/webhooks/custom/${source.id}`,
+              headers: { 'content-type': 'application/json', ...signed },
+              payload: body,
+            })
+          ).statusCode,
+        ).toBe(200);
+        await h.send({
+          method: 'POST',
+          url: `/webhooks/custom/${source.id}`,
+          headers: {
+            'content-type': 'application/json',
+            'x-signature-256': `sha256=${'0'.repeat(64)}`,
+            'webhook-signature': `v1,${secret}`,
+          },
+          payload: body,
+        });
         const rotated = await h.send({ method: 'POST', url: `/ui/sources/${source.id}/rotate`, headers });
         const newSecret = (rotated.json() as { secret: string }).secret;
         h.addSecret(newSecret);
@@ -149,7 +259,16 @@ describe.each(['universal-webhook', 'clockify-addon'] as const)('secrets stay se
       const value = (secret.json() as { secret: string }).secret;
       h.addSecret(value);
       disclosures.push({ body: secret.body, allowed: value });
-      const update = await h.send({ method: 'POST', url: '/lifecycle/settings-updated', headers: { 'x-addon-lifecycle-token': a.lifecycleToken }, payload: { workspaceId: a.workspaceId, addonId: a.addonId, settings: [{ id: 'forwarding_url', value: `${h.stub.backendUrl}/forward` }] } });
+      const update = await h.send({
+        method: 'POST',
+        url: '/lifecycle/settings-updated',
+        headers: { 'x-addon-lifecycle-token': a.lifecycleToken },
+        payload: {
+          workspaceId: a.workspaceId,
+          addonId: a.addonId,
+          settings: [{ id: 'forwarding_url', value: `${h.stub.backendUrl}/forward` }],
+        },
+      });
       expect(update.statusCode).toBe(200);
       h.runtime.invalidateSettings(a.workspaceId);
       await h.send(hook(a.webhookTokens.NEW_TIME_ENTRY!));
@@ -158,16 +277,46 @@ describe.each(['universal-webhook', 'clockify-addon'] as const)('secrets stay se
     // Forged and misplaced tokens on every door.
     await h.send({ method: 'GET', url: '/ui/me', headers: { authorization: `Bearer ${a.installationToken}` } });
     await h.send({ method: 'GET', url: `/ui/me?auth_token=${a.lifecycleToken}` });
-    await h.send({ method: 'POST', url: '/lifecycle/status-changed', headers: { 'x-addon-lifecycle-token': b.lifecycleToken }, payload: { workspaceId: a.workspaceId, addonId: a.addonId, status: 'INACTIVE' } });
-    await h.send({ method: 'POST', url: '/lifecycle/installed', headers: { 'x-addon-lifecycle-token': a.lifecycleToken }, payload: { workspaceId: a.workspaceId, addonId: a.addonId, authToken: `${a.installationToken}x` } });
+    await h.send({
+      method: 'POST',
+      url: '/lifecycle/status-changed',
+      headers: { 'x-addon-lifecycle-token': b.lifecycleToken },
+      payload: { workspaceId: a.workspaceId, addonId: a.addonId, status: 'INACTIVE' },
+    });
+    await h.send({
+      method: 'POST',
+      url: '/lifecycle/installed',
+      headers: { 'x-addon-lifecycle-token': a.lifecycleToken },
+      payload: { workspaceId: a.workspaceId, addonId: a.addonId, authToken: `${a.installationToken}x` },
+    });
 
     // Let the worker run everything (flows, forwarding, registration), then uninstall B.
     await eventually(async () => {
       const open = await h.runtime.database.db.selectFrom('webhook_events').select('id').where('status', '=', 'received').execute();
       return open.length === 0;
     }, 20_000);
-    expect((await h.send({ method: 'POST', url: '/lifecycle/deleted', headers: { 'x-addon-lifecycle-token': b.lifecycleToken }, payload: { workspaceId: b.workspaceId, addonId: b.addonId } })).statusCode).toBe(200);
-    await eventually(async () => (await h.runtime.database.db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).where('run_at', '<=', Date.now()).execute()).length === 0, 20_000);
+    expect(
+      (
+        await h.send({
+          method: 'POST',
+          url: '/lifecycle/deleted',
+          headers: { 'x-addon-lifecycle-token': b.lifecycleToken },
+          payload: { workspaceId: b.workspaceId, addonId: b.addonId },
+        })
+      ).statusCode,
+    ).toBe(200);
+    await eventually(
+      async () =>
+        (
+          await h.runtime.database.db
+            .selectFrom('jobs')
+            .select('id')
+            .where('status', 'in', ['pending', 'running'])
+            .where('run_at', '<=', Date.now())
+            .execute()
+        ).length === 0,
+      20_000,
+    );
 
     // The scenario reached the places the search below covers.
     const runs = await h.runtime.database.db.selectFrom('flow_action_results').select('status').execute();
@@ -184,13 +333,22 @@ describe.each(['universal-webhook', 'clockify-addon'] as const)('secrets stay se
   it('finds no secret in any table (API calls, runs, action results, kept headers, jobs, …)', async () => {
     const dump = await dumpDatabase(h);
     expect(Object.keys(dump)).toEqual(expect.arrayContaining(['api_calls', 'flow_runs', 'flow_action_results', 'webhook_events', 'jobs']));
-    const found = Object.fromEntries(Object.entries(dump).map(([table, text]) => [table, findSecrets(text, h.secrets())] as const).filter(([, hits]) => hits.length > 0));
+    const found = Object.fromEntries(
+      Object.entries(dump)
+        .map(([table, text]) => [table, findSecrets(text, h.secrets())] as const)
+        .filter(([, hits]) => hits.length > 0),
+    );
     expect(found).toEqual({});
   });
 
   it('finds no secret in any answer, except the one secret a create/rotate/reveal answer hands its owner', () => {
     const allowedBodies = new Map(disclosures.map((d) => [d.body, d.allowed]));
-    const hits = h.bodies().flatMap((body) => findSecrets(body, h.secrets().filter((secret) => secret !== allowedBodies.get(body))));
+    const hits = h.bodies().flatMap((body) =>
+      findSecrets(
+        body,
+        h.secrets().filter((secret) => secret !== allowedBodies.get(body)),
+      ),
+    );
     expect(h.bodies().length).toBeGreaterThan(20);
     expect(hits).toEqual([]);
   });

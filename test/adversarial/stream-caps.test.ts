@@ -24,7 +24,9 @@ describe('live event streams', () => {
   const open: OpenStream[] = [];
 
   beforeAll(async () => {
-    h = await createHarness('universal-webhook', { env: { SSE_MAX_STREAMS_PER_USER: '2', SSE_MAX_STREAMS_PER_WORKSPACE: '3', SSE_MAX_STREAMS_PER_PROCESS: '4' } });
+    h = await createHarness('universal-webhook', {
+      env: { SSE_MAX_STREAMS_PER_USER: '2', SSE_MAX_STREAMS_PER_WORKSPACE: '3', SSE_MAX_STREAMS_PER_PROCESS: '4' },
+    });
     a = await h.install();
     b = await h.install();
     await h.app.listen({ port: 0, host: '127.0.0.1' });
@@ -56,25 +58,31 @@ describe('live event streams', () => {
     }
     return result;
   };
-  const tokenOf = (workspace: InstalledWorkspace, user: string, extra: Record<string, unknown> = {}) => workspace.userToken('TEAM_MANAGER', { user, ...extra });
+  const tokenOf = (workspace: InstalledWorkspace, user: string, extra: Record<string, unknown> = {}) =>
+    workspace.userToken('TEAM_MANAGER', { user, ...extra });
   // The server frees a slot when it sees the connection close: retried until it has.
-  const openedOnceFree = (token: string) => eventually(async () => {
-    const opened = await stream(token);
-    return opened.status === 200 ? opened : undefined;
-  });
+  const openedOnceFree = (token: string) =>
+    eventually(async () => {
+      const opened = await stream(token);
+      return opened.status === 200 ? opened : undefined;
+    });
   const closeAll = async () => {
     for (const s of open.splice(0)) await s.close();
     await eventually(() => openStreamCount() === 0);
   };
 
-  it('refuses a user\'s third stream, a workspace\'s fourth and the process\'s fifth, each with a 429 naming its cap', async () => {
+  it("refuses a user's third stream, a workspace's fourth and the process's fifth, each with a 429 naming its cap", async () => {
     const u1 = await tokenOf(a, 'user-1');
     expect((await stream(u1)).status).toBe(200);
     expect((await stream(u1)).status).toBe(200);
     const userCap = await stream(u1);
     expect(userCap.status).toBe(429);
     expect(userCap.contentType).toContain('application/problem+json');
-    expect(JSON.parse(await userCap.text())).toMatchObject({ status: 429, type: expect.stringContaining('too-many-streams'), detail: expect.stringContaining('SSE_MAX_STREAMS_PER_USER') });
+    expect(JSON.parse(await userCap.text())).toMatchObject({
+      status: 429,
+      type: expect.stringContaining('too-many-streams'),
+      detail: expect.stringContaining('SSE_MAX_STREAMS_PER_USER'),
+    });
 
     expect((await stream(await tokenOf(a, 'user-2'))).status).toBe(200);
     const workspaceCap = await stream(await tokenOf(a, 'user-3'));

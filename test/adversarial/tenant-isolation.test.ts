@@ -36,7 +36,10 @@ async function call(baseUrl: string, method: string, path: string, token: string
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       signal: controller.signal,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const headers = JSON.stringify([...response.headers.entries()]);
@@ -78,10 +81,22 @@ async function jobsSettled(edition: RunningEdition): Promise<void> {
 /** An id of the same shape that does not exist: each character replaced by a random one of its class. */
 function twinOf(id: string): string {
   const pick = (alphabet: string) => alphabet[randomInt(alphabet.length)]!;
-  return [...id].map((ch) => (/[0-9]/.test(ch) ? pick('0123456789') : /[a-f]/.test(ch) ? pick('abcdef') : /[a-z]/.test(ch) ? pick('abcdefghijklmnopqrstuvwxyz') : /[A-Z]/.test(ch) ? pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ') : ch)).join('');
+  return [...id]
+    .map((ch) =>
+      /[0-9]/.test(ch)
+        ? pick('0123456789')
+        : /[a-f]/.test(ch)
+          ? pick('abcdef')
+          : /[a-z]/.test(ch)
+            ? pick('abcdefghijklmnopqrstuvwxyz')
+            : /[A-Z]/.test(ch)
+              ? pick('ABCDEFGHIJKLMNOPQRSTUVWXYZ')
+              : ch,
+    )
+    .join('');
 }
 
-describe('tenant isolation: A\'s token never reaches B', () => {
+describe("tenant isolation: A's token never reaches B", () => {
   let stack: Stack;
   let wsA: string;
   let wsB: string;
@@ -119,10 +134,20 @@ describe('tenant isolation: A\'s token never reaches B', () => {
 
       // B's data, made the honest way.
       const flow = await ui(tokenB, 'POST', '/ui/flows', {
-        definition: { name: `${MARK} flow`, enabled: true, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }] },
+        definition: {
+          name: `${MARK} flow`,
+          enabled: true,
+          trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+          conditions: { mode: 'all', rules: [] },
+          actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }],
+        },
       });
       expect(flow.status, flow.text).toBe(201);
-      await stack.sandbox.trigger('NEW_TIME_ENTRY', { workspaceId: wsB, addonKey: edition.runtime.editionConfig.key, payload: { ...(await samplePayload(edition, tokenB)), workspaceId: wsB, description: `${MARK} entry` } });
+      await stack.sandbox.trigger('NEW_TIME_ENTRY', {
+        workspaceId: wsB,
+        addonKey: edition.runtime.editionConfig.key,
+        payload: { ...(await samplePayload(edition, tokenB)), workspaceId: wsB, description: `${MARK} entry` },
+      });
       const explorer = await ui(tokenB, 'POST', '/ui/api-explorer/execute', { operationId: 'getTags', params: {} });
       expect(explorer.status, explorer.text).toBe(200);
       if (capabilities.customWebhooks) {
@@ -132,7 +157,16 @@ describe('tenant isolation: A\'s token never reaches B', () => {
         secretsB.push(secret);
         const body = JSON.stringify({ type: `${MARK}.custom`, note: MARK });
         const timestamp = Math.floor(Date.now() / 1000);
-        const delivered = await fetch(`${edition.url}/webhooks/custom/${created.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'webhook-id': `${MARK}-1`, 'webhook-timestamp': String(timestamp), 'webhook-signature': signStandard(secret, `${MARK}-1`, timestamp, body) }, body });
+        const delivered = await fetch(`${edition.url}/webhooks/custom/${created.id}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': `${MARK}-1`,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': signStandard(secret, `${MARK}-1`, timestamp, body),
+          },
+          body,
+        });
         expect(delivered.status).toBe(200);
       }
       if (capabilities.forwarding) {
@@ -170,14 +204,14 @@ describe('tenant isolation: A\'s token never reaches B', () => {
       expect(markers.length).toBeGreaterThan(5);
     }, 90_000);
 
-    it('B\'s data exists and B can see it (positive control)', async () => {
+    it("B's data exists and B can see it (positive control)", async () => {
       const events = await ui(tokenB, 'GET', '/ui/webhooks/events');
       expect(events.text).toContain(wsB);
       const flows = await ui(tokenB, 'GET', '/ui/flows');
       expect(flows.text).toContain(MARK);
     });
 
-    it('every UI API route × method × B id answers A without any of B\'s data, and B\'s rows stay unchanged', async () => {
+    it("every UI API route × method × B id answers A without any of B's data, and B's rows stay unchanged", async () => {
       const patterns = edition.app.routeIndex.patterns();
       // The routes behind the user-token check are the ones that refuse a request without a token as a user-token problem.
       const uiRoutes: { url: string; method: string }[] = [];
@@ -189,7 +223,8 @@ describe('tenant isolation: A\'s token never reaches B', () => {
         }
       }
       expect(uiRoutes.length, 'the route table lists the UI API').toBeGreaterThan(20);
-      for (const known of ['/ui/me', '/ui/flows', '/ui/webhooks/events', '/ui/api-explorer/execute']) expect(uiRoutes.map((r) => r.url)).toContain(known);
+      for (const known of ['/ui/me', '/ui/flows', '/ui/webhooks/events', '/ui/api-explorer/execute'])
+        expect(uiRoutes.map((r) => r.url)).toContain(known);
 
       const bEventId = eventIds[0] ?? 'none';
       const bSourceId = sourceIds[0] ?? 'none';
@@ -197,7 +232,16 @@ describe('tenant isolation: A\'s token never reaches B', () => {
         {},
         { eventId: bEventId, eventType: 'NEW_TIME_ENTRY' },
         { operationId: 'getTags', params: { workspaceId: wsB } },
-        { definition: { name: 'x', enabled: true, trigger: { kind: 'custom', sourceId: bSourceId }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags' }] }, eventId: bEventId },
+        {
+          definition: {
+            name: 'x',
+            enabled: true,
+            trigger: { kind: 'custom', sourceId: bSourceId },
+            conditions: { mode: 'all', rules: [] },
+            actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags' }],
+          },
+          eventId: bEventId,
+        },
       ];
       const idCandidates = [...pathIds, wsB].filter((id) => /^[A-Za-z0-9_-]{8,64}$/.test(id));
       let requests = 0;
@@ -209,7 +253,10 @@ describe('tenant isolation: A\'s token never reaches B', () => {
         expect(answer.status, `${method} ${path} answered ${answer.status}: ${answer.text.slice(0, 200)}`).toBeLessThan(500);
         for (const marker of markers) {
           if (sent.includes(marker)) continue;
-          expect(`${answer.text} ${answer.headers}`.includes(marker), `${method} ${path} revealed ${marker.slice(0, 12)}… of workspace B`).toBe(false);
+          expect(
+            `${answer.text} ${answer.headers}`.includes(marker),
+            `${method} ${path} revealed ${marker.slice(0, 12)}… of workspace B`,
+          ).toBe(false);
         }
         return answer;
       };
@@ -219,7 +266,12 @@ describe('tenant isolation: A\'s token never reaches B', () => {
         const withBody = method !== 'GET' && method !== 'DELETE';
         if (params.length === 0) {
           if (withBody) for (const body of bodies) await check(method, url, body);
-          else await check(method, `${url}?workspaceId=${wsB}&workspace=${wsB}&source=custom:${bSourceId}&cursor=~&type=NEW_TIME_ENTRY`, undefined);
+          else
+            await check(
+              method,
+              `${url}?workspaceId=${wsB}&workspace=${wsB}&source=custom:${bSourceId}&cursor=~&type=NEW_TIME_ENTRY`,
+              undefined,
+            );
           continue;
         }
         for (const id of idCandidates) {
@@ -233,16 +285,21 @@ describe('tenant isolation: A\'s token never reaches B', () => {
         }
       }
       expect(requests).toBeGreaterThan(100);
-      if (process.env.ADVERSARIAL_STATS) console.log(`[adversarial] isolation ${editionId}: ${uiRoutes.length} UI routes, ${idCandidates.length} of B's ids, ${requests} requests`);
+      if (process.env.ADVERSARIAL_STATS)
+        console.log(
+          `[adversarial] isolation ${editionId}: ${uiRoutes.length} UI routes, ${idCandidates.length} of B's ids, ${requests} requests`,
+        );
 
       await jobsSettled(edition);
       expect(await workspaceRows(edition.runtime.database, wsB)).toEqual(rowsBefore);
     }, 120_000);
 
-    it('A\'s live stream carries A\'s events and none of B\'s', async () => {
+    it("A's live stream carries A's events and none of B's", async () => {
       await stack.sandbox.setStatus({ addonKey: edition.runtime.editionConfig.key, workspaceId: wsB, status: 'ACTIVE' });
       const controller = new AbortController();
-      const response = await fetch(`${edition.url}/ui/webhooks/stream?auth_token=${encodeURIComponent(tokenA)}`, { signal: controller.signal });
+      const response = await fetch(`${edition.url}/ui/webhooks/stream?auth_token=${encodeURIComponent(tokenA)}`, {
+        signal: controller.signal,
+      });
       expect(response.status).toBe(200);
       let text = '';
       const reading = (async () => {

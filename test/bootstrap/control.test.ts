@@ -53,7 +53,12 @@ describeEachDialect('bootstrap control', (dialect) => {
     harness.failing.clear();
     harness.runtime.client.call = originalCall;
     harness.fetched.length = 0;
-    const retry = await harness.app.inject({ method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(token), payload: { mode: 'failed-only' } });
+    const retry = await harness.app.inject({
+      method: 'POST',
+      url: '/ui/bootstrap/trigger',
+      headers: auth(token),
+      payload: { mode: 'failed-only' },
+    });
     expect(retry.statusCode).toBe(202);
     expect(retry.json().run).toMatchObject({ mode: 'failed-only', status: 'pending', operationsTotal: 2 });
     await harness.runJob();
@@ -66,7 +71,12 @@ describeEachDialect('bootstrap control', (dialect) => {
     expect((await harness.counts())['time-entries']).toBe(90);
 
     // Nothing failed in the last run: nothing to retry.
-    const again = await harness.app.inject({ method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(token), payload: { mode: 'failed-only' } });
+    const again = await harness.app.inject({
+      method: 'POST',
+      url: '/ui/bootstrap/trigger',
+      headers: auth(token),
+      payload: { mode: 'failed-only' },
+    });
     expect(again.statusCode).toBe(409);
   });
 
@@ -95,8 +105,19 @@ describeEachDialect('bootstrap control', (dialect) => {
     harness.onResponse = async (count) => {
       if (count === 6) await harness.sandbox.setStatus({ addonKey: harness.addonKey, status: 'INACTIVE' });
     };
-    const job = { id: 0, kind: JOB_BOOTSTRAP, workspaceId: harness.workspaceId, payload: {}, attempts: 1, maxAttempts: 10, lockedBy: 'test' };
-    const outcome = await harness.runtime.jobHandlers[JOB_BOOTSTRAP]!(job, { signal: new AbortController().signal, logger: harness.runtime.logger });
+    const job = {
+      id: 0,
+      kind: JOB_BOOTSTRAP,
+      workspaceId: harness.workspaceId,
+      payload: {},
+      attempts: 1,
+      maxAttempts: 10,
+      lockedBy: 'test',
+    };
+    const outcome = await harness.runtime.jobHandlers[JOB_BOOTSTRAP]!(job, {
+      signal: new AbortController().signal,
+      logger: harness.runtime.logger,
+    });
     expect(outcome).toEqual({ deferMs: expect.any(Number) });
     const paused = await runOf(harness, runId);
     expect(paused).toMatchObject({ status: 'running', errors_count: 0, pages_fetched: 6 });
@@ -117,7 +138,9 @@ describeEachDialect('bootstrap control', (dialect) => {
     expect(runs[0]).toMatchObject({ status: 'pending', mode: 'full' });
     expect(Number(runs[0]!.operations_total)).toBeGreaterThan(5);
     const jobs = await db.selectFrom('jobs').selectAll().where('kind', '=', JOB_BOOTSTRAP).execute();
-    expect(jobs).toEqual([expect.objectContaining({ workspace_id: h.workspaceId, dedupe_key: bootstrapDedupeKey(h.workspaceId), status: 'pending' })]);
+    expect(jobs).toEqual([
+      expect.objectContaining({ workspace_id: h.workspaceId, dedupe_key: bootstrapDedupeKey(h.workspaceId), status: 'pending' }),
+    ]);
     await h.runJob();
     expect((await runOf(h, runs[0]!.id)).status).toBe('completed');
   });
@@ -130,7 +153,12 @@ describeEachDialect('bootstrap control', (dialect) => {
 
     const forbidden = await harness.app.inject({ method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(member), payload: {} });
     expect(forbidden.statusCode).toBe(403);
-    const badMode = await harness.app.inject({ method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(owner), payload: { mode: 'sometimes' } });
+    const badMode = await harness.app.inject({
+      method: 'POST',
+      url: '/ui/bootstrap/trigger',
+      headers: auth(owner),
+      payload: { mode: 'sometimes' },
+    });
     expect(badMode.statusCode).toBe(400);
     const noRun = await harness.app.inject({ method: 'GET', url: '/ui/bootstrap/status', headers: auth(member) });
     expect(noRun.json()).toEqual({ run: null, entityCounts: [] });
@@ -138,7 +166,12 @@ describeEachDialect('bootstrap control', (dialect) => {
     const started = await harness.app.inject({ method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(owner) });
     expect(started.statusCode).toBe(202);
     const runId = started.json().run.id as string;
-    const twice = await harness.app.inject({ method: 'POST', url: '/ui/bootstrap/trigger', headers: auth(owner), payload: { mode: 'full' } });
+    const twice = await harness.app.inject({
+      method: 'POST',
+      url: '/ui/bootstrap/trigger',
+      headers: auth(owner),
+      payload: { mode: 'full' },
+    });
     expect(twice.statusCode).toBe(409);
     expect(twice.json().type).toMatch(/bootstrap-running$/);
 
@@ -165,25 +198,35 @@ describeEachDialect('bootstrap control', (dialect) => {
     const seen: string[] = [];
     let cursor: string | undefined;
     for (let pages = 0; pages < 10; pages++) {
-      const response = await h.app.inject({ method: 'GET', url: `/ui/bootstrap/entities?type=projects&limit=5${cursor ? `&cursor=${cursor}` : ''}`, headers: auth(member) });
+      const response = await h.app.inject({
+        method: 'GET',
+        url: `/ui/bootstrap/entities?type=projects&limit=5${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: auth(member),
+      });
       expect(response.statusCode).toBe(200);
       const body = response.json();
-      seen.push(...body.items.map((item: { id: string; type: string; data: { id: string } }) => {
-        expect(item.type).toBe('projects');
-        expect(item.data.id).toBe(item.id);
-        return item.id;
-      }));
+      seen.push(
+        ...body.items.map((item: { id: string; type: string; data: { id: string } }) => {
+          expect(item.type).toBe('projects');
+          expect(item.data.id).toBe(item.id);
+          return item.id;
+        }),
+      );
       cursor = body.nextCursor ?? undefined;
       if (!cursor) break;
     }
     expect(seen).toHaveLength(12);
     expect(new Set(seen).size).toBe(12);
 
-    expect((await h.app.inject({ method: 'GET', url: '/ui/bootstrap/entities?type=raw:getLoggedUser', headers: auth(member) })).statusCode).toBe(403);
+    expect(
+      (await h.app.inject({ method: 'GET', url: '/ui/bootstrap/entities?type=raw:getLoggedUser', headers: auth(member) })).statusCode,
+    ).toBe(403);
     expect((await h.app.inject({ method: 'GET', url: '/ui/bootstrap/entities', headers: auth(member) })).statusCode).toBe(400);
     const everything = await h.app.inject({ method: 'GET', url: '/ui/bootstrap/entities?limit=500', headers: auth(owner) });
     expect(everything.json().items.some((item: { type: string }) => item.type === 'raw:getLoggedUser')).toBe(true);
-    expect((await h.app.inject({ method: 'GET', url: '/ui/bootstrap/entities?cursor=nonsense', headers: auth(owner) })).statusCode).toBe(400);
+    expect((await h.app.inject({ method: 'GET', url: '/ui/bootstrap/entities?cursor=nonsense', headers: auth(owner) })).statusCode).toBe(
+      400,
+    );
   });
 
   it('removes expired entities in bounded batches', async () => {
@@ -209,7 +252,13 @@ describe('bootstrap under Clockify rate limits', () => {
 
   it('backs off on 429 and still completes with everything', async () => {
     // Clockify allows 8 requests a second here; the add-on is configured for 40.
-    h = await startHarness({ dialect: 'sqlite', edition: 'api-studio', seed: { ...SMALL_SEED, projects: 6 }, sandbox: { rateLimitPerSecond: 8 }, settings: { INCLUDE_TIME_ENTRIES: 'true' } });
+    h = await startHarness({
+      dialect: 'sqlite',
+      edition: 'api-studio',
+      seed: { ...SMALL_SEED, projects: 6 },
+      sandbox: { rateLimitPerSecond: 8 },
+      settings: { INCLUDE_TIME_ENTRIES: 'true' },
+    });
     await setWorkspaceSettings(h, { max_rps: 40 });
     const runId = await h.start({ pageSize: 10 });
     await h.runJob();

@@ -25,7 +25,17 @@ import type { TestRuntime } from '../helpers/runtime.js';
 import type { Dialect } from '../helpers/databases.js';
 
 /** Small but multi-page with page size 10. */
-export const SMALL_SEED: SeedOptions = { seed: 11, users: 3, projects: 12, clients: 3, tags: 4, tasksPerProject: 2, timeEntries: 90, customFields: 2, userGroups: 2 };
+export const SMALL_SEED: SeedOptions = {
+  seed: 11,
+  users: 3,
+  projects: 12,
+  clients: 3,
+  tags: 4,
+  tasksPerProject: 2,
+  timeEntries: 90,
+  customFields: 2,
+  userGroups: 2,
+};
 
 export interface HarnessOptions {
   dialect: Dialect;
@@ -78,11 +88,22 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   let test: TestRuntime | undefined;
   try {
     const prefix = { 'api-studio': 'API_STUDIO', 'universal-webhook': 'UNIVERSAL_WEBHOOK', 'clockify-addon': 'CLOCKIFY_ADDON' }[editionId];
-    const settings = Object.fromEntries(Object.entries({ RUN_ON_INSTALL: 'false', TIME_ENTRY_DAYS_BACK: '60', MAX_RPS: '40', ...options.settings }).map(([name, value]) => [`${prefix}_${name}`, value]));
+    const settings = Object.fromEntries(
+      Object.entries({ RUN_ON_INSTALL: 'false', TIME_ENTRY_DAYS_BACK: '60', MAX_RPS: '40', ...options.settings }).map(([name, value]) => [
+        `${prefix}_${name}`,
+        value,
+      ]),
+    );
     test = await createTestRuntime(editionId, {
       dialect: options.dialect,
       // One operation at a time unless a test asks for more: most tests follow the exact order of requests.
-      env: { CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem, CLOCKIFY_ALLOWED_HOSTS: host, BOOTSTRAP_CONCURRENCY: '1', ...settings, ...options.env },
+      env: {
+        CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem,
+        CLOCKIFY_ALLOWED_HOSTS: host,
+        BOOTSTRAP_CONCURRENCY: '1',
+        ...settings,
+        ...options.env,
+      },
       buildApp: buildAppWithBootstrap,
     });
     const { runtime, app } = test;
@@ -107,7 +128,15 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         return result.run.id;
       },
       async runJob(signal = new AbortController().signal) {
-        const job = { id: 0, kind: JOB_BOOTSTRAP, workspaceId: harness.workspaceId, payload: {}, attempts: 1, maxAttempts: 10, lockedBy: 'test' };
+        const job = {
+          id: 0,
+          kind: JOB_BOOTSTRAP,
+          workspaceId: harness.workspaceId,
+          payload: {},
+          attempts: 1,
+          maxAttempts: 10,
+          lockedBy: 'test',
+        };
         await runtime.jobHandlers[JOB_BOOTSTRAP]!(job, { signal, logger: runtime.logger });
       },
       userToken: (role = 'OWNER') => sandbox.userToken({ addonKey, workspaceId: harness.workspaceId, role }),
@@ -157,9 +186,17 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
 /** Sets a workspace's own settings (as Clockify would after the admin saved them). */
 export async function setWorkspaceSettings(h: Harness, values: Record<string, unknown>): Promise<void> {
-  const row = await h.runtime.database.db.selectFrom('installations').select('settings_json').where('workspace_id', '=', h.workspaceId).executeTakeFirstOrThrow();
+  const row = await h.runtime.database.db
+    .selectFrom('installations')
+    .select('settings_json')
+    .where('workspace_id', '=', h.workspaceId)
+    .executeTakeFirstOrThrow();
   const merged = { ...(JSON.parse(row.settings_json) as Record<string, unknown>), ...values };
-  await h.runtime.database.db.updateTable('installations').set({ settings_json: JSON.stringify(merged) }).where('workspace_id', '=', h.workspaceId).execute();
+  await h.runtime.database.db
+    .updateTable('installations')
+    .set({ settings_json: JSON.stringify(merged) })
+    .where('workspace_id', '=', h.workspaceId)
+    .execute();
   h.runtime.invalidateSettings(h.workspaceId);
 }
 
@@ -168,7 +205,13 @@ export async function runOf(h: Harness, runId: string) {
 }
 
 export async function stepsOf(h: Harness, runId: string) {
-  return h.runtime.database.db.selectFrom('bootstrap_steps').selectAll().where('run_id', '=', runId).orderBy('position').orderBy('step_key').execute();
+  return h.runtime.database.db
+    .selectFrom('bootstrap_steps')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .orderBy('position')
+    .orderBy('step_key')
+    .execute();
 }
 
 /** Sandbox API requests of the workspace (everything the add-on sent, answered or refused). */

@@ -33,13 +33,19 @@ describe('page requests in each pagination style', () => {
   it('body page + pageSize inside a filter object (detailed report), leaving the rest of the body alone', () => {
     const style = paginationOf('generateDetailedReport');
     const input = { params: {}, body: { dateRangeStart: 'a', detailedFilter: { sortColumn: 'DATE' } } };
-    expect(pageInput(style, input, 2, 500)).toEqual({ params: {}, body: { dateRangeStart: 'a', detailedFilter: { sortColumn: 'DATE', page: 2, pageSize: 500 } } });
+    expect(pageInput(style, input, 2, 500)).toEqual({
+      params: {},
+      body: { dateRangeStart: 'a', detailedFilter: { sortColumn: 'DATE', page: 2, pageSize: 500 } },
+    });
     expect(input.body.detailedFilter).toEqual({ sortColumn: 'DATE' });
   });
 
   it('body page + page-size at the top level (audit log)', () => {
     const style = paginationOf('getAuditLogs');
-    expect(pageInput(style, { params: {}, body: { start: 's' } }, 1, 50)).toEqual({ params: {}, body: { start: 's', page: 1, 'page-size': 50 } });
+    expect(pageInput(style, { params: {}, body: { start: 's' } }, 1, 50)).toEqual({
+      params: {},
+      body: { start: 's', page: 1, 'page-size': 50 },
+    });
   });
 
   it('no pagination: the input as it is', () => {
@@ -49,7 +55,15 @@ describe('page requests in each pagination style', () => {
 
 describe('when a step stops paging', () => {
   const query = paginationOf('getProjects');
-  const facts = (overrides: Partial<PageFacts>): PageFacts => ({ pagination: query, listLength: 10, pageSize: 10, lastPageHeader: undefined, pagesFetched: 1, maxPages: 100, ...overrides });
+  const facts = (overrides: Partial<PageFacts>): PageFacts => ({
+    pagination: query,
+    listLength: 10,
+    pageSize: 10,
+    lastPageHeader: undefined,
+    pagesFetched: 1,
+    maxPages: 100,
+    ...overrides,
+  });
 
   it('a full page without Last-Page goes on', () => expect(stopReason(facts({}))).toBeUndefined());
   it('a short page stops', () => expect(stopReason(facts({ listLength: 4 }))).toBe('short-page'));
@@ -62,14 +76,18 @@ describe('when a step stops paging', () => {
     expect(stopReason(facts({ pagination: paginationOf('generateDetailedReport'), listLength: 3 }))).toBe('short-page');
     expect(stopReason(facts({ pagination: paginationOf('getWebhookEventStatusesWithLatestLog'), listLength: 0 }))).toBe('empty-page');
   });
-  it('an operation without pagination is one page', () => expect(stopReason(facts({ pagination: { kind: 'none' } }))).toBe('not-paginated'));
+  it('an operation without pagination is one page', () =>
+    expect(stopReason(facts({ pagination: { kind: 'none' } }))).toBe('not-paginated'));
 });
 
 describe('entities of a page', () => {
   it('takes the list where the plan says and keys by Clockify id, later duplicates winning', () => {
     const page = entitiesOfPage({ webhooks: [{ id: 'a', v: 1 }, { id: 'b' }, { id: 'a', v: 2 }] }, ['webhooks'], { rawKey: '_' });
     expect(page.listLength).toBe(3);
-    expect(page.entities).toEqual([{ id: 'a', data: { id: 'a', v: 2 } }, { id: 'b', data: { id: 'b' } }]);
+    expect(page.entities).toEqual([
+      { id: 'a', data: { id: 'a', v: 2 } },
+      { id: 'b', data: { id: 'b' } },
+    ]);
   });
 
   it('scopes ids by the parent when asked', () => {
@@ -77,7 +95,9 @@ describe('entities of a page', () => {
   });
 
   it('stores a single object whole under the key of its parameters', () => {
-    expect(entitiesOfPage({ id: 'ws', name: 'W' }, undefined, { rawKey: paramsKey({ workspaceId: 'ws' }) }).entities).toEqual([{ id: '_', data: { id: 'ws', name: 'W' } }]);
+    expect(entitiesOfPage({ id: 'ws', name: 'W' }, undefined, { rawKey: paramsKey({ workspaceId: 'ws' }) }).entities).toEqual([
+      { id: '_', data: { id: 'ws', name: 'W' } },
+    ]);
     expect(paramsKey({ workspaceId: 'w', userId: 'u', start: 's' })).toBe('start=s&userId=u');
   });
 

@@ -12,7 +12,14 @@ const NOW = Date.parse('2025-03-15T12:00:00Z');
 const window = timeWindow(NOW, 30);
 
 function plan(overrides: Partial<PlanOptions> = {}, edition: EditionId = 'clockify-addon'): BootstrapPlan {
-  return planBootstrap(catalog, { includeHeavy: false, includeTimeEntries: true, coreOnly: false, scopes: getEdition(edition).scopes, window, ...overrides });
+  return planBootstrap(catalog, {
+    includeHeavy: false,
+    includeTimeEntries: true,
+    coreOnly: false,
+    scopes: getEdition(edition).scopes,
+    window,
+    ...overrides,
+  });
 }
 
 const ids = (p: BootstrapPlan) => [...p.roots, ...p.dependents].map((entry) => entry.operationId);
@@ -21,7 +28,16 @@ const all = (p: BootstrapPlan) => [...p.roots, ...p.dependents];
 describe('bootstrap plan', () => {
   it('starts with the core entities in their order: user, workspace, users, clients, projects, tags, custom fields, groups', () => {
     const roots = plan().roots.map((entry) => entry.operationId);
-    expect(roots.slice(0, 8)).toEqual(['getLoggedUser', 'getWorkspaceOfUser', 'getUsersOfWorkspace', 'getClients', 'getProjects', 'getTags', 'ofWorkspace', 'getUserGroups']);
+    expect(roots.slice(0, 8)).toEqual([
+      'getLoggedUser',
+      'getWorkspaceOfUser',
+      'getUsersOfWorkspace',
+      'getClients',
+      'getProjects',
+      'getTags',
+      'ofWorkspace',
+      'getUserGroups',
+    ]);
   });
 
   it('calls nothing that can change Clockify: GETs only, unless heavy query reports are allowed', () => {
@@ -51,7 +67,17 @@ describe('bootstrap plan', () => {
 
   it('skips single-item reads and parameters no list supplies', () => {
     const p = plan();
-    for (const operationId of ['getClient', 'getProject', 'getTask', 'getTimeEntry', 'getMemberProfile', 'getAddonWebhooks', 'getWorkspacesOfUser', 'getHolidaysInPeriod', 'getCreatedEntityInfo']) {
+    for (const operationId of [
+      'getClient',
+      'getProject',
+      'getTask',
+      'getTimeEntry',
+      'getMemberProfile',
+      'getAddonWebhooks',
+      'getWorkspacesOfUser',
+      'getHolidaysInPeriod',
+      'getCreatedEntityInfo',
+    ]) {
       expect(ids(p)).not.toContain(operationId);
       expect(p.skipped.map((entry) => entry.operationId)).toContain(operationId);
     }
@@ -102,7 +128,13 @@ describe('bootstrap plan', () => {
   });
 
   it('skips operations the edition holds no scope for', () => {
-    const p = planBootstrap(catalog, { includeHeavy: false, includeTimeEntries: true, coreOnly: false, scopes: ['WORKSPACE_READ', 'USER_READ', 'PROJECT_READ'], window });
+    const p = planBootstrap(catalog, {
+      includeHeavy: false,
+      includeTimeEntries: true,
+      coreOnly: false,
+      scopes: ['WORKSPACE_READ', 'USER_READ', 'PROJECT_READ'],
+      window,
+    });
     expect(ids(p)).toContain('getProjects');
     expect(ids(p)).not.toContain('getClients');
     expect(ids(p)).not.toContain('getTasks');
@@ -129,7 +161,12 @@ describe('bootstrap plan', () => {
   it('expands dependents deterministically, each right after its parent rank and before later ranks', () => {
     const p = plan();
     const children = childSteps(p, 'getProjects', ['p2', 'p1', 'p2'], 'ws1');
-    expect(children.map((step) => step.stepKey)).toEqual(['getTasks:p1', 'getTasks:p2', 'getCustomFieldsOfProject:p1', 'getCustomFieldsOfProject:p2']);
+    expect(children.map((step) => step.stepKey)).toEqual([
+      'getTasks:p1',
+      'getTasks:p2',
+      'getCustomFieldsOfProject:p1',
+      'getCustomFieldsOfProject:p2',
+    ]);
     expect(children[0]!.input.params).toEqual({ workspaceId: 'ws1', projectId: 'p1' });
     const roots = rootSteps(p, 'ws1');
     const positionOf = (operationId: string) => roots.find((step) => step.operationId === operationId)!.position;
@@ -142,8 +179,21 @@ describe('bootstrap plan', () => {
 
   it('finds the list inside wrapper responses and treats objects with an id as single entities', () => {
     expect(listPathOf({ type: 'array', items: {} })).toEqual([]);
-    expect(listPathOf({ type: 'object', properties: { webhooks: { type: 'array', items: { type: 'object', properties: { id: {} } } }, workspaceWebhookCount: { type: 'integer' } } })).toEqual(['webhooks']);
-    expect(listPathOf({ type: 'object', properties: { id: { type: 'string' }, memberships: { type: 'array', items: { type: 'object', properties: { id: {} } } } } })).toBeUndefined();
+    expect(
+      listPathOf({
+        type: 'object',
+        properties: {
+          webhooks: { type: 'array', items: { type: 'object', properties: { id: {} } } },
+          workspaceWebhookCount: { type: 'integer' },
+        },
+      }),
+    ).toEqual(['webhooks']);
+    expect(
+      listPathOf({
+        type: 'object',
+        properties: { id: { type: 'string' }, memberships: { type: 'array', items: { type: 'object', properties: { id: {} } } } },
+      }),
+    ).toBeUndefined();
     expect(listPathOf(undefined)).toBeUndefined();
   });
 });

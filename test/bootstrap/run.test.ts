@@ -49,9 +49,21 @@ describeEachDialect('bootstrap run against the sandbox', (dialect) => {
     const response = await h.app.inject({ method: 'GET', url: '/ui/bootstrap/status', headers: { authorization: `Bearer ${token}` } });
     expect(response.statusCode).toBe(200);
     const status = response.json();
-    expect(status.run).toMatchObject({ id: runId, status: 'completed', mode: 'full', errorsCount: 0, errors: [], pagesFetched: h.fetched.length });
+    expect(status.run).toMatchObject({
+      id: runId,
+      status: 'completed',
+      mode: 'full',
+      errorsCount: 0,
+      errors: [],
+      pagesFetched: h.fetched.length,
+    });
     expect(status.run.entitiesFetched).toBeGreaterThanOrEqual(Object.values(SEEDED).reduce((a, b) => a + b, 0));
-    expect(status.entityCounts).toEqual(expect.arrayContaining([{ type: 'projects', count: 12 }, { type: 'time-entries', count: 90 }]));
+    expect(status.entityCounts).toEqual(
+      expect.arrayContaining([
+        { type: 'projects', count: 12 },
+        { type: 'time-entries', count: 90 },
+      ]),
+    );
   });
 
   it('resumes after its worker died mid-page: only the page in flight is fetched again, nothing is missing', async () => {
@@ -148,9 +160,15 @@ describeEachDialect('bootstrap run against the sandbox', (dialect) => {
     // Cut short is not a clean completion: the status says so and names what was cut.
     expect((await runOf(h, runId)).status).toBe('completed_with_warnings');
     const token = await h.userToken('OWNER');
-    const status = (await h.app.inject({ method: 'GET', url: '/ui/bootstrap/status', headers: { authorization: `Bearer ${token}` } })).json();
+    const status = (
+      await h.app.inject({ method: 'GET', url: '/ui/bootstrap/status', headers: { authorization: `Bearer ${token}` } })
+    ).json();
     expect(status.run.status).toBe('completed_with_warnings');
-    expect(status.run.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ operationId: 'getTimeEntries', kind: 'page-cap', message: expect.stringMatching(/max_pages \(2\)/) })]));
+    expect(status.run.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ operationId: 'getTimeEntries', kind: 'page-cap', message: expect.stringMatching(/max_pages \(2\)/) }),
+      ]),
+    );
     expect(status.run.warningSummary).toMatch(/page cap.*getTimeEntries/);
   });
 });
@@ -174,20 +192,38 @@ describe('bootstrap settings against the sandbox', () => {
     const before = paths(h).length;
     await h.start();
     await h.runJob();
-    const heavy = paths(h).slice(before).filter((path) => /^\/(reports|auditlog)\//.test(path));
+    const heavy = paths(h)
+      .slice(before)
+      .filter((path) => /^\/(reports|auditlog)\//.test(path));
     expect(heavy).toEqual(expect.arrayContaining([expect.stringMatching(/\/reports\/detailed$/)]));
     expect(heavy.filter((path) => path.startsWith('/auditlog/'))).toEqual([]);
     expect(Object.keys(await h.counts())).toEqual(expect.arrayContaining(['reports-detailed', 'raw:generateSummaryReport']));
   });
 
   it('API Studio stays with core entities, even when heavy data is asked for', async () => {
-    h = await startHarness({ dialect: 'sqlite', edition: 'api-studio', seed: { ...SMALL_SEED, timeEntries: 10 }, settings: { INCLUDE_HEAVY: 'true' } });
+    h = await startHarness({
+      dialect: 'sqlite',
+      edition: 'api-studio',
+      seed: { ...SMALL_SEED, timeEntries: 10 },
+      settings: { INCLUDE_HEAVY: 'true' },
+    });
     await h.start();
     await h.runJob();
     expect(paths(h).filter((path) => /^\/(reports|auditlog)\//.test(path))).toEqual([]);
     // Time entries are off by default in API Studio.
     expect(paths(h).filter((path) => path.includes('time-entries'))).toEqual([]);
-    expect(Object.keys(await h.counts()).sort()).toEqual(['clients', 'custom-fields', 'project-custom-fields', 'projects', 'raw:getLoggedUser', 'raw:getWorkspaceOfUser', 'tags', 'tasks', 'user-groups', 'users']);
+    expect(Object.keys(await h.counts()).sort()).toEqual([
+      'clients',
+      'custom-fields',
+      'project-custom-fields',
+      'projects',
+      'raw:getLoggedUser',
+      'raw:getWorkspaceOfUser',
+      'tags',
+      'tasks',
+      'user-groups',
+      'users',
+    ]);
   });
 
   it('fetches no time entries when include_time_entries is off', async () => {

@@ -10,7 +10,8 @@ describe('a busy port', () => {
   let busy: number;
   let holder: Server;
   const env = () => cleanEnv({ DATA_DIR: tempDir('cap-busy-'), ADDON_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, HOST: '127.0.0.1' });
-  const cli = (args: string[], extra: Record<string, string> = {}) => run(process.execPath, [...mainEntryArgs(), ...args], { cwd: REPO_ROOT, env: { ...env(), ...extra } });
+  const cli = (args: string[], extra: Record<string, string> = {}) =>
+    run(process.execPath, [...mainEntryArgs(), ...args], { cwd: REPO_ROOT, env: { ...env(), ...extra } });
   const oneLine = (stderr: string) => stderr.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('{'));
 
   beforeAll(async () => {
@@ -19,27 +20,39 @@ describe('a busy port', () => {
   });
   afterAll(() => new Promise<void>((done) => holder?.close(() => done())));
 
-  it('start names the edition\'s port variable', { timeout: 90_000 }, async () => {
+  it("start names the edition's port variable", { timeout: 90_000 }, async () => {
     const others = { UW_PORT: String(await freePort()), CLOCKIFY_ADDON_PORT: String(await freePort()) };
     const result = await cli(['start'], { API_STUDIO_PORT: String(busy), ...others });
     expect(result.code).toBe(1);
-    expect(oneLine(result.stderr)).toEqual([`error: port ${busy} is already in use, so API Studio cannot start; set API_STUDIO_PORT to a free port`]);
+    expect(oneLine(result.stderr)).toEqual([
+      `error: port ${busy} is already in use, so API Studio cannot start; set API_STUDIO_PORT to a free port`,
+    ]);
     expect(result.stdout).toBe('');
   });
 
   it('start --edition --port names the flag', { timeout: 90_000 }, async () => {
     const result = await cli(['start', '--edition', 'universal-webhook', '--port', String(busy)]);
     expect(result.code).toBe(1);
-    expect(oneLine(result.stderr)).toEqual([`error: port ${busy} is already in use, so Universal Webhook cannot start; pass another --port`]);
+    expect(oneLine(result.stderr)).toEqual([
+      `error: port ${busy} is already in use, so Universal Webhook cannot start; pass another --port`,
+    ]);
     expect(result.stderr).not.toMatch(/EADDRINUSE|\n\s+at /);
   });
 
   it('demo and sandbox name their flags', { timeout: 120_000 }, async () => {
-    const demo = await cli(['demo', '--sandbox-port', String(busy)], { API_STUDIO_PORT: String(await freePort()), UW_PORT: String(await freePort()), CLOCKIFY_ADDON_PORT: String(await freePort()) });
+    const demo = await cli(['demo', '--sandbox-port', String(busy)], {
+      API_STUDIO_PORT: String(await freePort()),
+      UW_PORT: String(await freePort()),
+      CLOCKIFY_ADDON_PORT: String(await freePort()),
+    });
     expect(demo.code).toBe(1);
-    expect(oneLine(demo.stderr)).toEqual([`error: port ${busy} is already in use, so the Clockify sandbox cannot start; pass --sandbox-port N, or --free-ports`]);
+    expect(oneLine(demo.stderr)).toEqual([
+      `error: port ${busy} is already in use, so the Clockify sandbox cannot start; pass --sandbox-port N, or --free-ports`,
+    ]);
     const sandbox = await cli(['sandbox', '--port', String(busy)]);
     expect(sandbox.code).toBe(1);
-    expect(oneLine(sandbox.stderr)).toEqual([`error: port ${busy} is already in use, so the Clockify sandbox cannot start; pass --port N (0 = any free port)`]);
+    expect(oneLine(sandbox.stderr)).toEqual([
+      `error: port ${busy} is already in use, so the Clockify sandbox cannot start; pass --port N (0 = any free port)`,
+    ]);
   });
 });

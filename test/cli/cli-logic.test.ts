@@ -13,7 +13,16 @@ const snapshot: WorkspaceSnapshot = {
   users: [{ id: 'b'.repeat(24), name: 'Ana' }],
   projects: [{ id: 'c'.repeat(24), name: 'Website', clientId: 'd'.repeat(24), clientName: 'Acme' }],
   tags: [{ id: 'e'.repeat(24), name: 'urgent' }],
-  timeEntry: { id: 'f'.repeat(24), description: 'old', userId: 'b'.repeat(24), projectId: 'c'.repeat(24), workspaceId: 'a'.repeat(24), type: 'REGULAR', timeInterval: { start: '2020-01-01T00:00:00Z', end: '2020-01-01T01:00:00Z', duration: 'PT1H' }, customFieldValues: [{ customFieldId: '1'.repeat(24), timeEntryId: 'f'.repeat(24), value: 'x' }] },
+  timeEntry: {
+    id: 'f'.repeat(24),
+    description: 'old',
+    userId: 'b'.repeat(24),
+    projectId: 'c'.repeat(24),
+    workspaceId: 'a'.repeat(24),
+    type: 'REGULAR',
+    timeInterval: { start: '2020-01-01T00:00:00Z', end: '2020-01-01T01:00:00Z', duration: 'PT1H' },
+    customFieldValues: [{ customFieldId: '1'.repeat(24), timeEntryId: 'f'.repeat(24), value: 'x' }],
+  },
 };
 
 describe('trigger payloads', () => {
@@ -28,11 +37,12 @@ describe('trigger payloads', () => {
     expect((one['timeInterval'] as { end: string }).end).toBe('2026-05-01T12:00:00Z');
     expect((one['customFieldValues'] as { timeEntryId: string }[])[0]!.timeEntryId).toBe(one['id']);
     expect(one).not.toHaveProperty('type');
-    const key = (payload: unknown) => deliveryKey({ workspaceId: snapshot.workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload });
+    const key = (payload: unknown) =>
+      deliveryKey({ workspaceId: snapshot.workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload });
     expect(key(one)).not.toBe(key(two));
   });
 
-  it('rewrites other events\' sample ids to the workspace and gives the event a new id', () => {
+  it("rewrites other events' sample ids to the workspace and gives the event a new id", () => {
     const project = freshPayload('NEW_PROJECT', samples['NEW_PROJECT'], snapshot);
     expect(project['workspaceId']).toBe(snapshot.workspaceId);
     expect(project['clientId']).toBe(snapshot.projects[0]!.clientId);
@@ -41,7 +51,9 @@ describe('trigger payloads', () => {
   });
 
   it('writes ids and durations as Clockify does', () => {
-    expect(newObjectId(Date.parse('2020-07-17T11:35:01Z')).slice(0, 8)).toBe(Math.floor(Date.parse('2020-07-17T11:35:01Z') / 1000).toString(16));
+    expect(newObjectId(Date.parse('2020-07-17T11:35:01Z')).slice(0, 8)).toBe(
+      Math.floor(Date.parse('2020-07-17T11:35:01Z') / 1000).toString(16),
+    );
     expect(isoDuration(3600)).toBe('PT1H');
     expect(isoDuration(5400)).toBe('PT1H30M');
     expect(isoDuration(0)).toBe('PT0S');
@@ -68,7 +80,9 @@ describe('supervisor policy', () => {
 
 describe('LOG_FORMAT=pretty', () => {
   it('turns a JSON log line into one readable line with its fields', () => {
-    const line = prettyLine(JSON.stringify({ level: 'warn', time: '2026-01-02T03:04:05.678Z', pid: 1, edition: 'api-studio', msg: 'slow answer', ms: 812 }));
+    const line = prettyLine(
+      JSON.stringify({ level: 'warn', time: '2026-01-02T03:04:05.678Z', pid: 1, edition: 'api-studio', msg: 'slow answer', ms: 812 }),
+    );
     expect(line).toBe('03:04:05 WARN  slow answer  edition=api-studio ms=812\n');
     expect(prettyLine('not json')).toBe('not json\n');
   });

@@ -41,7 +41,8 @@ afterAll(() => {
   if (clone) rmSync(clone, { recursive: true, force: true });
 });
 
-const cli = (args: string[], env: Record<string, string> = {}) => run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: clone, env: cleanEnv(env), timeoutMs: 90_000 });
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  run('npm', ['run', '--silent', 'cli', '--', ...args], { cwd: clone, env: cleanEnv(env), timeoutMs: 90_000 });
 
 async function eventIds(editionUrl: string, token: string): Promise<string[]> {
   const response = await fetch(`${editionUrl}/ui/webhooks/events?limit=200`, { headers: { authorization: `Bearer ${token}` } });
@@ -51,7 +52,12 @@ async function eventIds(editionUrl: string, token: string): Promise<string[]> {
 
 /** `npm start`: the summary, GET / on each edition, a quiet Ctrl+C. */
 async function startAndStop(env: Record<string, string>, ports: number[]) {
-  const started = await startLongRunning(process.execPath, ['dist/src/main.js', 'start'], { cwd: clone, env: cleanEnv(env), ready: /Stop with Ctrl\+C/, timeoutMs: 120_000 });
+  const started = await startLongRunning(process.execPath, ['dist/src/main.js', 'start'], {
+    cwd: clone,
+    env: cleanEnv(env),
+    ready: /Stop with Ctrl\+C/,
+    timeoutMs: 120_000,
+  });
   try {
     expect(started.stdout()).toMatch(/Clockify add-ons are running/);
     for (const port of ports) expect(started.stdout()).toContain(`http://localhost:${port}/manifest`);
@@ -70,9 +76,14 @@ async function startAndStop(env: Record<string, string>, ports: number[]) {
 
 /** `npm run demo` and everything its output and the README's demo section say to try next, without any flag. */
 async function demoAndFollowUps(demoArgs: string[], env: Record<string, string>) {
-  const demo = await startLongRunning(process.execPath, ['dist/src/main.js', 'demo', ...demoArgs], { cwd: clone, env: cleanEnv(env), ready: /Stop with Ctrl\+C/, timeoutMs: 150_000 });
+  const demo = await startLongRunning(process.execPath, ['dist/src/main.js', 'demo', ...demoArgs], {
+    cwd: clone,
+    env: cleanEnv(env),
+    ready: /Stop with Ctrl\+C/,
+    timeoutMs: 150_000,
+  });
   try {
-    expect(demo.stdout(), 'no JSON log line inside the demo\'s output').not.toMatch(/^\s*\{/m);
+    expect(demo.stdout(), "no JSON log line inside the demo's output").not.toMatch(/^\s*\{/m);
     const state = JSON.parse(readFileSync(join(clone, 'data', 'demo', 'demo.json'), 'utf8')) as RunningState;
     const api = state.editions['api-studio']!;
     expect(demo.stdout()).toContain(`${api.baseUrl}/sidebar?auth_token=`);
@@ -126,7 +137,12 @@ async function demoAndFollowUps(demoArgs: string[], env: Record<string, string>)
 
 /** The README's "separately started edition" block: the sandbox, one edition trusting it, install, token, a trigger. */
 async function sandboxWithOneEdition() {
-  const sandbox = await startLongRunning('npm', ['run', '--silent', 'cli', '--', 'sandbox'], { cwd: clone, env: cleanEnv({}), ready: /public key: /, timeoutMs: 90_000 });
+  const sandbox = await startLongRunning('npm', ['run', '--silent', 'cli', '--', 'sandbox'], {
+    cwd: clone,
+    env: cleanEnv({}),
+    ready: /public key: /,
+    timeoutMs: 90_000,
+  });
   try {
     const edition = await startLongRunning('npm', ['run', '--silent', 'cli', '--', 'start', '--edition', 'api-studio'], {
       cwd: clone,

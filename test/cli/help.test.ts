@@ -14,7 +14,7 @@ describe('the command line explains itself', () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  it('lists every verb in --help, and each verb\'s --help shows its usage and options', async () => {
+  it("lists every verb in --help, and each verb's --help shows its usage and options", async () => {
     expect(await main(['--help'])).toBe(0);
     const verbs = Object.keys(VERB_HELP);
     for (const verb of verbs) expect(stdout, verb).toContain(`  ${verb}`);
@@ -51,6 +51,8 @@ describe('the command line explains itself', () => {
   it('says in one line that nothing runs where a follow-up command looks', async () => {
     stderr = '';
     expect(await main(['token', 'api-studio', '--sandbox', 'http://127.0.0.1:1'])).toBe(1);
-    expect(stderr).toBe('error: no sandbox answers at http://127.0.0.1:1; start one with "npm run cli -- demo" (or "npm run cli -- sandbox"), or pass --sandbox URL\n');
+    expect(stderr).toBe(
+      'error: no sandbox answers at http://127.0.0.1:1; start one with "npm run cli -- demo" (or "npm run cli -- sandbox"), or pass --sandbox URL\n',
+    );
   });
 });

@@ -24,10 +24,13 @@ function childrenOf(pid: number): { pid: number; args: string }[] {
   } catch {
     return []; // ps exits 1 when there are none
   }
-  return text.split('\n').filter(Boolean).map((line) => {
-    const [pidText, ...rest] = line.trim().split(/\s+/);
-    return { pid: Number(pidText), args: rest.join(' ') };
-  });
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [pidText, ...rest] = line.trim().split(/\s+/);
+      return { pid: Number(pidText), args: rest.join(' ') };
+    });
 }
 
 const alive = (pid: number): boolean => {
@@ -44,13 +47,23 @@ describe('npm start: each edition in its own process under a supervisor', () => 
   const urls = {} as Record<EditionId, string>;
 
   beforeAll(async () => {
-    const env: Record<string, string> = { DATA_DIR: tempDir('cap-supervisor-'), ADDON_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, HOST: '127.0.0.1', SHUTDOWN_TIMEOUT_MS: '1000' };
+    const env: Record<string, string> = {
+      DATA_DIR: tempDir('cap-supervisor-'),
+      ADDON_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      HOST: '127.0.0.1',
+      SHUTDOWN_TIMEOUT_MS: '1000',
+    };
     for (const edition of EDITIONS) {
       const port = await freePort();
       env[`${edition.envPrefix}_PORT`] = String(port);
       urls[edition.id] = `http://127.0.0.1:${port}`;
     }
-    started = await startLongRunning(process.execPath, [...mainEntryArgs(), 'start'], { cwd: REPO_ROOT, env: cleanEnv(env), ready: /Stop with Ctrl\+C/, timeoutMs: 150_000 });
+    started = await startLongRunning(process.execPath, [...mainEntryArgs(), 'start'], {
+      cwd: REPO_ROOT,
+      env: cleanEnv(env),
+      ready: /Stop with Ctrl\+C/,
+      timeoutMs: 150_000,
+    });
   }, 180_000);
   afterAll(async () => {
     await started?.interrupt(5000);

@@ -35,14 +35,23 @@ describe('token verification with a JWKS endpoint', () => {
     jwks = await jwksServer();
     [staticPair, first, second] = await Promise.all([generateKeyPair('RS256'), generateKeyPair('RS256'), generateKeyPair('RS256')]);
     jwks.setKeys([{ ...(await exportJWK(first.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' }]);
-    verifier = new TokenVerifier({ addonKey: 'my-addon', publicKeyPem: await exportSPKI(staticPair.publicKey), jwksUrl: jwks.url, jwksCooldownMs: 0 });
+    verifier = new TokenVerifier({
+      addonKey: 'my-addon',
+      publicKeyPem: await exportSPKI(staticPair.publicKey),
+      jwksUrl: jwks.url,
+      jwksCooldownMs: 0,
+    });
   });
   afterAll(() => jwks?.close());
 
   it('verifies a token whose kid is in the key set, and caches the set', async () => {
-    await expect(verifier.verify(await sign(first.privateKey, 'k1'), { context: 'webhook' })).resolves.toMatchObject({ workspaceId: 'ws1' });
+    await expect(verifier.verify(await sign(first.privateKey, 'k1'), { context: 'webhook' })).resolves.toMatchObject({
+      workspaceId: 'ws1',
+    });
     const fetched = jwks.fetches();
-    await expect(verifier.verify(await sign(first.privateKey, 'k1'), { context: 'webhook' })).resolves.toMatchObject({ workspaceId: 'ws1' });
+    await expect(verifier.verify(await sign(first.privateKey, 'k1'), { context: 'webhook' })).resolves.toMatchObject({
+      workspaceId: 'ws1',
+    });
     expect(jwks.fetches()).toBe(fetched);
   });
 
@@ -52,13 +61,18 @@ describe('token verification with a JWKS endpoint', () => {
       { ...(await exportJWK(second.publicKey)), kid: 'k2', alg: 'RS256', use: 'sig' },
     ]);
     const before = jwks.fetches();
-    await expect(verifier.verify(await sign(second.privateKey, 'k2'), { context: 'webhook' })).resolves.toMatchObject({ workspaceId: 'ws1' });
+    await expect(verifier.verify(await sign(second.privateKey, 'k2'), { context: 'webhook' })).resolves.toMatchObject({
+      workspaceId: 'ws1',
+    });
     expect(jwks.fetches()).toBe(before + 1);
   });
 
   it('refuses a kid the set does not have, and a key that signs under a known kid it does not own', async () => {
     const stranger = await generateKeyPair('RS256');
-    await expect(verifier.verify(await sign(stranger.privateKey, 'k9'), { context: 'webhook' })).rejects.toMatchObject({ reason: 'unknown_key', status: 401 });
+    await expect(verifier.verify(await sign(stranger.privateKey, 'k9'), { context: 'webhook' })).rejects.toMatchObject({
+      reason: 'unknown_key',
+      status: 401,
+    });
     const error = await verifier.verify(await sign(stranger.privateKey, 'k1'), { context: 'webhook' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TokenRejectedError);
     expect((error as TokenRejectedError).reason).toBe('signature');

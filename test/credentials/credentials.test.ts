@@ -48,8 +48,15 @@ describeEachDialect('credentials', (dialect) => {
     answers.push(JSON.stringify(reply.body));
     return reply;
   };
-  const flowDefinition = (name: string, actions: unknown[]) => ({ name, enabled: true, trigger: { kind: 'clockify', events: ['NEW_CLIENT'] }, conditions: { mode: 'all', rules: [] }, actions });
-  const trigger = (name: string) => stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: `client-${name}`, name, workspaceId } });
+  const flowDefinition = (name: string, actions: unknown[]) => ({
+    name,
+    enabled: true,
+    trigger: { kind: 'clockify', events: ['NEW_CLIENT'] },
+    conditions: { mode: 'all', rules: [] },
+    actions,
+  });
+  const trigger = (name: string) =>
+    stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: `client-${name}`, name, workspaceId } });
 
   beforeAll(async () => {
     receiver = await startReceiver('127.0.0.2');
@@ -70,7 +77,14 @@ describeEachDialect('credentials', (dialect) => {
     expect(member.status).toBe(403);
     const created = await ui('/ui/credentials', { body: { name: 'crm', kind: 'bearer', value } });
     expect(created.status).toBe(201);
-    expect(created.body.credential).toEqual({ id: expect.any(String), name: 'crm', kind: 'bearer', fieldName: null, createdAt: expect.any(Number), updatedAt: expect.any(Number) });
+    expect(created.body.credential).toEqual({
+      id: expect.any(String),
+      name: 'crm',
+      kind: 'bearer',
+      fieldName: null,
+      createdAt: expect.any(Number),
+      updatedAt: expect.any(Number),
+    });
 
     const invalid = [
       { name: 'h', kind: 'header', value: 'x'.repeat(10) },
@@ -81,14 +95,38 @@ describeEachDialect('credentials', (dialect) => {
     ];
     for (const body of invalid) {
       const reply = await ui('/ui/credentials', { body });
-      expect({ body, status: reply.status, type: reply.headers.get('content-type') }).toEqual({ body, status: body.name === 'crm' ? 409 : 400, type: expect.stringContaining('application/problem+json') });
+      expect({ body, status: reply.status, type: reply.headers.get('content-type') }).toEqual({
+        body,
+        status: body.name === 'crm' ? 409 : 400,
+        type: expect.stringContaining('application/problem+json'),
+      });
     }
-    expect((await ui('/ui/credentials', { body: { name: 'apikey', kind: 'header', fieldName: 'X-Api-Key', value: remember(secret('header'), 'header') } })).status).toBe(201);
-    expect((await ui('/ui/credentials', { body: { name: 'basicauth', kind: 'basic', username: 'robot', password: remember(secret('password'), 'password') } })).status).toBe(201);
-    expect((await ui('/ui/credentials', { body: { name: 'qkey', kind: 'query', fieldName: 'api_key', value: remember(`${secret('query')}/+&=`, 'query') } })).status).toBe(201);
+    expect(
+      (
+        await ui('/ui/credentials', {
+          body: { name: 'apikey', kind: 'header', fieldName: 'X-Api-Key', value: remember(secret('header'), 'header') },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await ui('/ui/credentials', {
+          body: { name: 'basicauth', kind: 'basic', username: 'robot', password: remember(secret('password'), 'password') },
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await ui('/ui/credentials', {
+          body: { name: 'qkey', kind: 'query', fieldName: 'api_key', value: remember(`${secret('query')}/+&=`, 'query') },
+        })
+      ).status,
+    ).toBe(201);
 
     const replacement = remember(secret('bearer2'), 'bearer');
-    expect((await ui(`/ui/credentials/${created.body.credential.id}`, { method: 'PUT', body: { value: replacement }, role: 'REGULAR' })).status).toBe(403);
+    expect(
+      (await ui(`/ui/credentials/${created.body.credential.id}`, { method: 'PUT', body: { value: replacement }, role: 'REGULAR' })).status,
+    ).toBe(403);
     const replaced = await ui(`/ui/credentials/${created.body.credential.id}`, { method: 'PUT', body: { value: replacement } });
     expect(replaced.status).toBe(200);
     expect(replaced.body.credential).toMatchObject({ name: 'crm', kind: 'bearer' });
@@ -96,17 +134,39 @@ describeEachDialect('credentials', (dialect) => {
 
     const listed = await ui('/ui/credentials', { role: 'REGULAR' });
     expect(listed.status).toBe(200);
-    expect(listed.body.credentials.map((c: { name: string; kind: string }) => `${c.name}:${c.kind}`)).toEqual(['apikey:header', 'basicauth:basic', 'crm:bearer', 'qkey:query']);
+    expect(listed.body.credentials.map((c: { name: string; kind: string }) => `${c.name}:${c.kind}`)).toEqual([
+      'apikey:header',
+      'basicauth:basic',
+      'crm:bearer',
+      'qkey:query',
+    ]);
   });
 
   it('HTTP actions send them by name; run records, dry runs and the flow show no value, and ?api_key= is masked', async () => {
-    const flow = await createFlow(stack, UW, flowDefinition('uses credentials', [
-      { id: 'bearer', kind: 'http', method: 'POST', url: `${receiver.url}/bearer`, credential: 'crm', body: { name: '{{ event.name }}' } },
-      { id: 'templated', kind: 'http', method: 'GET', url: `${receiver.url}/templated?key={{ credentials.qkey | urlencode }}&api_key={{ event.name }}`, headers: { 'X-Custom': '{{ credentials.apikey }}' } },
-      { id: 'query', kind: 'http', method: 'GET', url: `${receiver.url}/query`, credential: 'qkey' },
-      { id: 'basic', kind: 'http', method: 'GET', url: `${receiver.url}/basic`, credential: 'basicauth' },
-      { id: 'header', kind: 'http', method: 'GET', url: `${receiver.url}/header`, credential: 'apikey' },
-    ]));
+    const flow = await createFlow(
+      stack,
+      UW,
+      flowDefinition('uses credentials', [
+        {
+          id: 'bearer',
+          kind: 'http',
+          method: 'POST',
+          url: `${receiver.url}/bearer`,
+          credential: 'crm',
+          body: { name: '{{ event.name }}' },
+        },
+        {
+          id: 'templated',
+          kind: 'http',
+          method: 'GET',
+          url: `${receiver.url}/templated?key={{ credentials.qkey | urlencode }}&api_key={{ event.name }}`,
+          headers: { 'X-Custom': '{{ credentials.apikey }}' },
+        },
+        { id: 'query', kind: 'http', method: 'GET', url: `${receiver.url}/query`, credential: 'qkey' },
+        { id: 'basic', kind: 'http', method: 'GET', url: `${receiver.url}/basic`, credential: 'basicauth' },
+        { id: 'header', kind: 'http', method: 'GET', url: `${receiver.url}/header`, credential: 'apikey' },
+      ]),
+    );
     const before = receiver.requests.length;
     await trigger('visible-name');
     const run = await finishedRun(stack, UW, flow.id);
@@ -128,24 +188,57 @@ describeEachDialect('credentials', (dialect) => {
 
     const dry = await ui(`/ui/flows/${flow.id}/test`, { body: { sample: { name: 'dry' } }, role: 'REGULAR' });
     expect(dry.status).toBe(200);
-    expect(dry.body.actions.map((action: { error?: string }) => action.error)).toEqual([undefined, undefined, undefined, undefined, undefined]);
+    expect(dry.body.actions.map((action: { error?: string }) => action.error)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(dry.body.actions[1].request.url).toContain('api_key=[REDACTED]');
 
     // Naming a credential that does not exist is refused when saving.
-    const unknown = await ui('/ui/flows', { body: { definition: flowDefinition('unknown credential', [{ id: 'a', kind: 'http', method: 'GET', url: `${receiver.url}/x`, credential: 'nope' }]) } });
+    const unknown = await ui('/ui/flows', {
+      body: {
+        definition: flowDefinition('unknown credential', [
+          { id: 'a', kind: 'http', method: 'GET', url: `${receiver.url}/x`, credential: 'nope' },
+        ]),
+      },
+    });
     expect(unknown.status).toBe(400);
     expect(JSON.stringify(unknown.body.errors)).toContain('unknown credential');
-    const inBody = await ui('/ui/flows', { body: { definition: flowDefinition('credential in body', [{ id: 'a', kind: 'http', method: 'POST', url: `${receiver.url}/x`, body: { leak: '{{ credentials.crm }}' } }]) } });
+    const inBody = await ui('/ui/flows', {
+      body: {
+        definition: flowDefinition('credential in body', [
+          { id: 'a', kind: 'http', method: 'POST', url: `${receiver.url}/x`, body: { leak: '{{ credentials.crm }}' } },
+        ]),
+      },
+    });
     expect(inBody.status).toBe(400);
   });
 
   it('moves a secret written into a flow into a credential when the flow is saved', async () => {
     const token = remember(secret('literal-token'));
     const key = remember(secret('literal-key'));
-    const created = await ui('/ui/flows', { body: { definition: flowDefinition('Literal Secrets', [{ id: 'call', kind: 'http', method: 'GET', url: `${receiver.url}/literal?api_key=${key}&page=2`, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } }]) } });
+    const created = await ui('/ui/flows', {
+      body: {
+        definition: flowDefinition('Literal Secrets', [
+          {
+            id: 'call',
+            kind: 'http',
+            method: 'GET',
+            url: `${receiver.url}/literal?api_key=${key}&page=2`,
+            headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+          },
+        ]),
+      },
+    });
     expect(created.status).toBe(201);
     const action = created.body.flow.definition.actions[0];
-    expect(action.headers).toEqual({ Authorization: 'Bearer {{ credentials.literal_secrets_call_authorization }}', Accept: 'application/json' });
+    expect(action.headers).toEqual({
+      Authorization: 'Bearer {{ credentials.literal_secrets_call_authorization }}',
+      Accept: 'application/json',
+    });
     expect(action.url).toBe(`${receiver.url}/literal?api_key={{ credentials.literal_secrets_call_api_key | urlencode }}&page=2`);
     const before = receiver.requests.length;
     await trigger('literal');
@@ -161,17 +254,78 @@ describeEachDialect('credentials', (dialect) => {
     const db = edition.runtime.database.db;
     const legacyKey = remember(secret('legacy-key'));
     const legacyToken = remember(secret('legacy-token'));
-    const definition = flowDefinition('Legacy', [{ id: 'old', kind: 'http', method: 'GET', url: `${receiver.url}/legacy?token=${legacyToken}`, headers: { 'X-API-Key': legacyKey } }]);
+    const definition = flowDefinition('Legacy', [
+      { id: 'old', kind: 'http', method: 'GET', url: `${receiver.url}/legacy?token=${legacyToken}`, headers: { 'X-API-Key': legacyKey } },
+    ]);
     const now = Date.now();
     const flowId = `legacyflow${now}`;
-    await db.insertInto('flows').values({ id: flowId, workspace_id: workspaceId, name: 'Legacy', enabled: 1, version: 1, definition_json: JSON.stringify(definition), created_by: null, created_at: now, updated_at: now, last_run_status: null, last_run_at: null }).execute();
-    await db.insertInto('flow_versions').values({ flow_id: flowId, version: 1, workspace_id: workspaceId, definition_json: JSON.stringify(definition), created_by: null, created_at: now }).execute();
-    await db.insertInto('flow_runs').values({ id: `legacyrun${now}`, workspace_id: workspaceId, flow_id: flowId, flow_version: 1, event_id: null, status: 'succeeded', matched: 1, condition_trace_json: null, error: null, dry_run: 0, replay_of: null, started_at: now, finished_at: now }).execute();
-    await db.insertInto('flow_action_results').values({ idempotency_key: `legacykey${now}`, run_id: `legacyrun${now}`, workspace_id: workspaceId, action_id: 'old', position: 0, status: 'succeeded', request_json: JSON.stringify({ url: `${receiver.url}/legacy?token=${legacyToken}`, headers: { 'x-custom-echo': legacyKey } }), response_json: null, attempts: 1, duration_ms: 1, created_at: now }).execute();
+    await db
+      .insertInto('flows')
+      .values({
+        id: flowId,
+        workspace_id: workspaceId,
+        name: 'Legacy',
+        enabled: 1,
+        version: 1,
+        definition_json: JSON.stringify(definition),
+        created_by: null,
+        created_at: now,
+        updated_at: now,
+        last_run_status: null,
+        last_run_at: null,
+      })
+      .execute();
+    await db
+      .insertInto('flow_versions')
+      .values({
+        flow_id: flowId,
+        version: 1,
+        workspace_id: workspaceId,
+        definition_json: JSON.stringify(definition),
+        created_by: null,
+        created_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('flow_runs')
+      .values({
+        id: `legacyrun${now}`,
+        workspace_id: workspaceId,
+        flow_id: flowId,
+        flow_version: 1,
+        event_id: null,
+        status: 'succeeded',
+        matched: 1,
+        condition_trace_json: null,
+        error: null,
+        dry_run: 0,
+        replay_of: null,
+        started_at: now,
+        finished_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('flow_action_results')
+      .values({
+        idempotency_key: `legacykey${now}`,
+        run_id: `legacyrun${now}`,
+        workspace_id: workspaceId,
+        action_id: 'old',
+        position: 0,
+        status: 'succeeded',
+        request_json: JSON.stringify({ url: `${receiver.url}/legacy?token=${legacyToken}`, headers: { 'x-custom-echo': legacyKey } }),
+        response_json: null,
+        attempts: 1,
+        duration_ms: 1,
+        created_at: now,
+      })
+      .execute();
 
     // A restart: a second instance on the same database adopts them before it serves.
     extra.push(await startSecondInstance(stack, UW, { WORKER_CONCURRENCY: '0' }));
-    const lines = stack.logs.lines().filter((line) => line.msg === 'a secret written into a flow was moved into a credential' && line.flowId === flowId);
+    const lines = stack.logs
+      .lines()
+      .filter((line) => line.msg === 'a secret written into a flow was moved into a credential' && line.flowId === flowId);
     expect(lines.map((line) => line.field).sort()).toEqual(['actions[0].headers.X-API-Key', 'actions[0].url (query parameter token)']);
 
     const flows = await ui('/ui/flows');
@@ -187,7 +341,11 @@ describeEachDialect('credentials', (dialect) => {
 
   it('no value ever appears again: answers, logs, tables (outside the sealed column), the UI bundle', async () => {
     expect(secrets.length).toBe(9);
-    answers.push(JSON.stringify((await ui('/ui/credentials')).body), JSON.stringify((await ui('/ui/flows')).body), JSON.stringify((await ui('/ui/flows/runs')).body));
+    answers.push(
+      JSON.stringify((await ui('/ui/credentials')).body),
+      JSON.stringify((await ui('/ui/flows')).body),
+      JSON.stringify((await ui('/ui/flows/runs')).body),
+    );
     const found = (text: string) => secrets.filter((value) => text.includes(value) || text.includes(encodeURIComponent(value)));
     expect(found(answers.join('\n'))).toEqual([]);
     expect(found(stack.logs.text())).toEqual([]);

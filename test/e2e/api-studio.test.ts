@@ -27,7 +27,8 @@ describe.runIf(run)('API Studio (real browser)', () => {
     const { page } = sidebar;
     const failed: string[] = [];
     page.on('response', (response) => {
-      if (response.status() >= 400 && new URL(response.url()).pathname.startsWith('/ui/')) failed.push(`${response.status()} ${response.url()}`);
+      if (response.status() >= 400 && new URL(response.url()).pathname.startsWith('/ui/'))
+        failed.push(`${response.status()} ${response.url()}`);
     });
     const card = page.locator('.template-card', { hasText: 'Give an empty description a default' });
     await card.getByRole('button', { name: 'Use this template' }).click();

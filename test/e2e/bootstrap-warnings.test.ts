@@ -20,11 +20,19 @@ describe.runIf(run)('a bootstrap completed with warnings in the sidebar', () => 
   const opened: OpenedSidebar[] = [];
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startSidebarStack('api-studio', { API_STUDIO_MAX_PAGES: '1', API_STUDIO_RUN_ON_INSTALL: 'false' }), launchBrowser()]);
+    [stack, browser] = await Promise.all([
+      startSidebarStack('api-studio', { API_STUDIO_MAX_PAGES: '1', API_STUDIO_RUN_ON_INSTALL: 'false' }),
+      launchBrowser(),
+    ]);
     const runtime = stack.stack.edition('api-studio').runtime;
     const started = await startRun(runtime, stack.workspaceId, { pageSize: 2 });
     if (!started.started) throw new Error('no bootstrap started');
-    await eventually(async () => (await runtime.database.db.selectFrom('bootstrap_runs').select('status').where('id', '=', started.run.id).executeTakeFirst())?.status === 'completed_with_warnings', 60_000);
+    await eventually(
+      async () =>
+        (await runtime.database.db.selectFrom('bootstrap_runs').select('status').where('id', '=', started.run.id).executeTakeFirst())
+          ?.status === 'completed_with_warnings',
+      60_000,
+    );
   }, 120_000);
   afterAll(async () => {
     for (const sidebar of opened) await sidebar.close().catch(() => undefined);

@@ -30,7 +30,15 @@ export function chromiumAvailable(): boolean {
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -41,7 +49,13 @@ export interface OpenedSidebar {
   close(): Promise<void>;
 }
 
-export async function openSidebar(browser: Browser, editionUrl: string, token: string | null, viewport: { width: number; height: number } = WIDE, hash = ''): Promise<OpenedSidebar> {
+export async function openSidebar(
+  browser: Browser,
+  editionUrl: string,
+  token: string | null,
+  viewport: { width: number; height: number } = WIDE,
+  hash = '',
+): Promise<OpenedSidebar> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
   const page = await context.newPage();
   const problems: string[] = [];
@@ -70,15 +84,19 @@ export async function horizontalOverflow(page: Page): Promise<string[]> {
     if (document.documentElement.scrollWidth <= width) return [];
     const culprits: string[] = [];
     // An element's right edge, counting content that spills out of it (long words, wide children).
-    const rightOf = (element: Element) => element.getBoundingClientRect().left + Math.max(element.scrollWidth, element.getBoundingClientRect().width);
+    const rightOf = (element: Element) =>
+      element.getBoundingClientRect().left + Math.max(element.scrollWidth, element.getBoundingClientRect().width);
     for (const element of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
       if (element.getBoundingClientRect().width === 0 || rightOf(element) <= width + 1) continue;
       // Inside a scrolling box, wide content scrolls there, not the page.
-      if (element.parentElement?.closest('.code-block, .json-tree, .table-wrap, .tabs, .segmented, .event-grid, .visually-hidden')) continue;
+      if (element.parentElement?.closest('.code-block, .json-tree, .table-wrap, .tabs, .segmented, .event-grid, .visually-hidden'))
+        continue;
       if (element.classList.contains('visually-hidden')) continue;
       // Only the innermost offenders: a parent is wide because of them.
       if (Array.from(element.children).some((child) => rightOf(child) > width + 1)) continue;
-      culprits.push(`${element.tagName.toLowerCase()}.${element.className} (${Math.round(rightOf(element))}px): ${(element.textContent ?? '').slice(0, 60)}`);
+      culprits.push(
+        `${element.tagName.toLowerCase()}.${element.className} (${Math.round(rightOf(element))}px): ${(element.textContent ?? '').slice(0, 60)}`,
+      );
     }
     return culprits.length > 0 ? culprits.slice(0, 10) : [`document is ${document.documentElement.scrollWidth}px wide`];
   });
@@ -95,7 +113,8 @@ export async function screenshotBothWidths(page: Page, name: string): Promise<vo
     await page.waitForTimeout(50);
     if (viewport === NARROW) {
       const overflow = await horizontalOverflow(page);
-      if (overflow.length > 0) throw new Error(`${name}: the ${viewport.width}-px page scrolls sideways because of:\n${overflow.join('\n')}`);
+      if (overflow.length > 0)
+        throw new Error(`${name}: the ${viewport.width}-px page scrolls sideways because of:\n${overflow.join('\n')}`);
     }
     await screenshot(page, `${name}-${viewport.width}`);
   }

@@ -41,7 +41,12 @@ describe.runIf(chromiumAvailable())('explorer file upload (real browser)', () =>
     expect(await response.locator('.badge').first().textContent()).toContain('200');
     expect(await response.locator('.json-tree').textContent()).toContain('avatar.png');
     // The sandbox parsed a multipart form with the file part; a JSON body would have been refused (415).
-    expect(stack.stack.sandbox.requestLog().filter((record) => record.path.endsWith('/v1/file/image')).map((record) => record.status)).toEqual([200]);
+    expect(
+      stack.stack.sandbox
+        .requestLog()
+        .filter((record) => record.path.endsWith('/v1/file/image'))
+        .map((record) => record.status),
+    ).toEqual([200]);
     expect(stack.stack.sandbox.specViolations().filter((violation) => violation.path.endsWith('/v1/file/image'))).toEqual([]);
     await screenshotBothWidths(page, 'explorer-upload');
   });

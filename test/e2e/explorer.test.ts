@@ -19,7 +19,10 @@ describe.runIf(run)('the explorer (Universal Webhook, real browser)', () => {
   const opened: OpenedSidebar[] = [];
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startSidebarStack('universal-webhook', {}, { users: 5, projects: 40, timeEntries: 60 }), launchBrowser()]);
+    [stack, browser] = await Promise.all([
+      startSidebarStack('universal-webhook', {}, { users: 5, projects: 40, timeEntries: 60 }),
+      launchBrowser(),
+    ]);
     // The names come from the snapshot the install started: wait until it has the projects.
     await waitForNames(stack);
   });
@@ -55,7 +58,7 @@ describe.runIf(run)('the explorer (Universal Webhook, real browser)', () => {
     const samples = page.getByTestId('explorer-samples');
     expect(await samples.locator('pre').textContent()).toMatch(/^curl -X GET '.*\/v1\/workspaces\/[0-9a-f]+\/projects'/);
     await samples.getByRole('tab', { name: 'JavaScript fetch' }).click();
-    expect(await samples.locator('pre').textContent()).toContain("const response = await fetch(");
+    expect(await samples.locator('pre').textContent()).toContain('const response = await fetch(');
     expect(await samples.locator('pre').textContent()).not.toContain('eyJ');
 
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -67,22 +70,29 @@ describe.runIf(run)('the explorer (Universal Webhook, real browser)', () => {
     await screenshotBothWidths(page, 'explorer-get-projects');
   });
 
-  it('fills a write\'s example body with real ids, so the first write succeeds; history shows it without re-running and asks before re-sending', async () => {
+  it("fills a write's example body with real ids, so the first write succeeds; history shows it without re-running and asks before re-sending", async () => {
     const { page } = await open('#/explorer/createTimeEntry');
     const body = page.getByLabel('JSON body');
     await body.waitFor();
-    await expect.poll(async () => (JSON.parse(await body.inputValue()) as { projectId?: string }).projectId, { timeout: 10_000 }).toMatch(/^[0-9a-f]{24}$/);
-    const names = (await (await fetch(`${stack.url}/ui/names`, { headers: { authorization: `Bearer ${await stack.token('OWNER')}` } })).json()) as { projects: { id: string }[]; users: { id: string; name: string }[] };
+    await expect
+      .poll(async () => (JSON.parse(await body.inputValue()) as { projectId?: string }).projectId, { timeout: 10_000 })
+      .toMatch(/^[0-9a-f]{24}$/);
+    const names = (await (
+      await fetch(`${stack.url}/ui/names`, { headers: { authorization: `Bearer ${await stack.token('OWNER')}` } })
+    ).json()) as { projects: { id: string }[]; users: { id: string; name: string }[] };
     const example = JSON.parse(await body.inputValue()) as { projectId: string };
     expect(names.projects.map((project) => project.id)).toContain(example.projectId);
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     const response = page.getByTestId('explorer-response');
     await response.waitFor({ timeout: 20_000 });
-    expect(await response.locator('.badge').first().textContent(), await response.textContent() ?? '').toMatch(/^20[01]/);
+    expect(await response.locator('.badge').first().textContent(), (await response.textContent()) ?? '').toMatch(/^20[01]/);
     await screenshotBothWidths(page, 'explorer-write');
 
     await page.getByRole('tab', { name: 'History' }).click();
-    const entry = page.getByRole('list', { name: /Explorer calls/ }).getByRole('listitem').first();
+    const entry = page
+      .getByRole('list', { name: /Explorer calls/ })
+      .getByRole('listitem')
+      .first();
     await entry.getByText('createTimeEntry').waitFor();
     expect(await entry.textContent()).toMatch(/ · by \S+/);
     expect(await entry.textContent()).not.toMatch(/by [0-9a-f]{24}/);

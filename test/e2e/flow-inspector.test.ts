@@ -32,16 +32,36 @@ describe.runIf(chromiumAvailable())('execution inspector and flow history in the
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startSidebarStack(UW), launchBrowser()]);
     const db = stack.stack.edition(UW).runtime.database.db;
-    const jobsDone = () => eventually(async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0, 30_000);
+    const jobsDone = () =>
+      eventually(
+        async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0,
+        30_000,
+      );
     tag = await eventually(async () => ((await stack.stack.ui(UW, '/ui/names')).body.tags as { id: string; name: string }[])[0], 30_000);
     const created = await stack.stack.ui(UW, '/ui/flows', { body: { definition: definition(MISSING_TAG) } });
     expect(created.status).toBe(201);
     flowId = created.body.flow.id;
-    const other = await stack.stack.ui(UW, '/ui/flows', { body: { definition: { ...definition(tag.id), name: 'Count tags', actions: [{ id: 'count', kind: 'clockify', operationId: 'getTags', params: { 'page-size': 1 } }] } } });
+    const other = await stack.stack.ui(UW, '/ui/flows', {
+      body: {
+        definition: {
+          ...definition(tag.id),
+          name: 'Count tags',
+          actions: [{ id: 'count', kind: 'clockify', operationId: 'getTags', params: { 'page-size': 1 } }],
+        },
+      },
+    });
     expect(other.status).toBe(201);
-    for (const name of ['Acme', 'Globex']) await stack.stack.sandbox.trigger('NEW_CLIENT', { workspaceId: stack.workspaceId, payload: { id: `id-${name}`, name, workspaceId: stack.workspaceId, archived: false } });
+    for (const name of ['Acme', 'Globex'])
+      await stack.stack.sandbox.trigger('NEW_CLIENT', {
+        workspaceId: stack.workspaceId,
+        payload: { id: `id-${name}`, name, workspaceId: stack.workspaceId, archived: false },
+      });
     await jobsDone();
-    await eventually(async () => (await stack.stack.ui(UW, '/ui/flows/runs')).body.runs.filter((run: { status: string }) => run.status !== 'running').length === 4, 30_000);
+    await eventually(
+      async () =>
+        (await stack.stack.ui(UW, '/ui/flows/runs')).body.runs.filter((run: { status: string }) => run.status !== 'running').length === 4,
+      30_000,
+    );
   });
   afterAll(async () => {
     for (const sidebar of opened) await sidebar.close().catch(() => undefined);
@@ -61,7 +81,7 @@ describe.runIf(chromiumAvailable())('execution inspector and flow history in the
     const list = page.getByTestId('all-runs-list');
     const rows = list.getByRole('listitem');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(4);
-    expect(new Set((await list.locator('.list-item-title').allTextContents()))).toEqual(new Set(['Read a tag', 'Count tags']));
+    expect(new Set(await list.locator('.list-item-title').allTextContents())).toEqual(new Set(['Read a tag', 'Count tags']));
 
     await page.getByLabel('Outcome').selectOption('failed');
     await expect.poll(() => list.locator('.list-item-title').allTextContents()).toEqual(['Read a tag', 'Read a tag']);
@@ -146,10 +166,17 @@ describe.runIf(chromiumAvailable())('execution inspector and flow history in the
     await preview.getByRole('button', { name: 'Create flow (switched off)' }).click();
     await page.getByRole('heading', { level: 1, name: 'Read a tag' }).waitFor();
     const flows = (await stack.stack.ui(UW, '/ui/flows')).body.flows as { name: string; enabled: boolean }[];
-    expect(flows.filter((flow) => flow.name === 'Read a tag').map((flow) => flow.enabled).sort()).toEqual([false, true]);
+    expect(
+      flows
+        .filter((flow) => flow.name === 'Read a tag')
+        .map((flow) => flow.enabled)
+        .sort(),
+    ).toEqual([false, true]);
 
     await page.evaluate(() => (window.location.hash = '#/flows/import'));
-    await page.getByLabel('Flow file (.json)').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"zapier"}') });
+    await page
+      .getByLabel('Flow file (.json)')
+      .setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"zapier"}') });
     await page.getByText('This file cannot be imported').waitFor();
     expect(problems.filter((problem) => !problem.includes('400'))).toEqual([]);
   });

@@ -34,7 +34,12 @@ describe.runIf(chromiumAvailable())('Names in the flow editor (real browser)', (
           conditions: { mode: 'all', rules: [{ path: '$.projectId', op: 'equals', value: first!.id }] },
           actions: [
             { id: 'readProject', kind: 'clockify', operationId: 'getProject', params: { projectId: first!.id } },
-            { id: 'logTime', kind: 'clockify', operationId: 'createTimeEntry', body: { start: '{{ event.timeInterval.start }}', projectId: first!.id, description: 'copy' } },
+            {
+              id: 'logTime',
+              kind: 'clockify',
+              operationId: 'createTimeEntry',
+              body: { start: '{{ event.timeInterval.start }}', projectId: first!.id, description: 'copy' },
+            },
           ],
         },
       },
@@ -63,7 +68,9 @@ describe.runIf(chromiumAvailable())('Names in the flow editor (real browser)', (
     await paramPicker.waitFor({ timeout: 15_000 });
     await bodyPicker.waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByTestId('id-name').allTextContents()).toEqual(expect.arrayContaining([`= ${first!.name}`]));
-    expect((await page.getByTestId('id-name').allTextContents()).filter((text) => text === `= ${first!.name}`).length).toBeGreaterThanOrEqual(3);
+    expect(
+      (await page.getByTestId('id-name').allTextContents()).filter((text) => text === `= ${first!.name}`).length,
+    ).toBeGreaterThanOrEqual(3);
     expect(await page.getByLabel('Names in this body').textContent()).toContain(first!.name);
 
     // The pickers list every project by name, the stored one selected.
@@ -82,11 +89,23 @@ describe.runIf(chromiumAvailable())('Names in the flow editor (real browser)', (
     await page.getByRole('button', { name: 'Save changes' }).click();
 
     await expect
-      .poll(async () => {
-        const flow = (await stack.stack.ui(UW, `/ui/flows/${flowId}`)).body as { flow?: { definition: { conditions: { rules: { value: unknown }[] }; actions: { params?: Record<string, unknown>; body?: Record<string, unknown> }[] } } };
-        const definition = flow.flow?.definition;
-        return definition ? [definition.conditions.rules[0]!.value, definition.actions[0]!.params?.projectId, definition.actions[1]!.body?.projectId] : null;
-      }, { timeout: 15_000 })
+      .poll(
+        async () => {
+          const flow = (await stack.stack.ui(UW, `/ui/flows/${flowId}`)).body as {
+            flow?: {
+              definition: {
+                conditions: { rules: { value: unknown }[] };
+                actions: { params?: Record<string, unknown>; body?: Record<string, unknown> }[];
+              };
+            };
+          };
+          const definition = flow.flow?.definition;
+          return definition
+            ? [definition.conditions.rules[0]!.value, definition.actions[0]!.params?.projectId, definition.actions[1]!.body?.projectId]
+            : null;
+        },
+        { timeout: 15_000 },
+      )
       .toEqual([second!.id, second!.id, second!.id]);
     expect(sidebar.problems).toEqual([]);
   });

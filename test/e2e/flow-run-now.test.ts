@@ -21,7 +21,10 @@ describe.runIf(chromiumAvailable())('Run now and backfill in the sidebar (real b
   beforeAll(async () => {
     [stack, browser] = await Promise.all([startSidebarStack(UW), launchBrowser()]);
     const db = stack.stack.edition(UW).runtime.database.db;
-    const jobsDone = () => eventually(async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0);
+    const jobsDone = () =>
+      eventually(
+        async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0,
+      );
     await jobsDone();
     const created = await stack.stack.ui(UW, '/ui/flows', {
       body: {
@@ -36,7 +39,11 @@ describe.runIf(chromiumAvailable())('Run now and backfill in the sidebar (real b
     });
     expect(created.status).toBe(201);
     flowId = created.body.flow.id;
-    for (const name of ['Acme', 'Globex']) await stack.stack.sandbox.trigger('NEW_CLIENT', { workspaceId: stack.workspaceId, payload: { id: `id-${name}`, name, workspaceId: stack.workspaceId, archived: false } });
+    for (const name of ['Acme', 'Globex'])
+      await stack.stack.sandbox.trigger('NEW_CLIENT', {
+        workspaceId: stack.workspaceId,
+        payload: { id: `id-${name}`, name, workspaceId: stack.workspaceId, archived: false },
+      });
     await jobsDone();
   });
   afterAll(async () => {

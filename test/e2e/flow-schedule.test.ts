@@ -67,13 +67,17 @@ describe.runIf(chromiumAvailable())('schedule trigger in the flow editor (real b
     await page.getByLabel('Runs').selectOption('cron');
     const cron = page.getByLabel(/^Cron/);
     await cron.fill('*/2 * * * *');
-    await page.getByTestId('cron-preview').getByText(/runs too often/).waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('cron-preview')
+      .getByText(/runs too often/)
+      .waitFor({ timeout: 15_000 });
     await cron.fill('0 17 * * 1-5');
     const preview = page.getByTestId('cron-preview');
     await preview.getByText('Next runs (Europe/Berlin):').waitFor({ timeout: 15_000 });
     expect(await preview.getByRole('listitem').count()).toBe(3);
     // Weekdays at 17:00 in Berlin, as the browser formats them.
-    for (const text of await preview.getByRole('listitem').allTextContents()) expect(text).toMatch(/(Mon|Tue|Wed|Thu|Fri).*(17:00|0?5:00\s?PM)/);
+    for (const text of await preview.getByRole('listitem').allTextContents())
+      expect(text).toMatch(/(Mon|Tue|Wed|Thu|Fri).*(17:00|0?5:00\s?PM)/);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect
       .poll(async () => (await stack.stack.ui(UW, `/ui/flows/${flowId}`)).body.flow.definition.trigger.schedule, { timeout: 15_000 })

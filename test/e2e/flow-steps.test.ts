@@ -21,7 +21,12 @@ const EXPECTED_STEPS = [
     then: [{ id: 'find', kind: 'find', entity: 'tag', by: { field: 'name', value: 'billable' }, ifMissing: 'create' }],
   },
   { id: 'loop', kind: 'for-each', items: '$.event.tagIds', steps: [{ id: 'values', kind: 'set', values: { label: '{{ loop.index }}' } }] },
-  { id: 'call', kind: 'clockify', operationId: 'getTags', onlyIf: { mode: 'all', rules: [{ path: '$.event.description', op: 'not_empty' }] } },
+  {
+    id: 'call',
+    kind: 'clockify',
+    operationId: 'getTags',
+    onlyIf: { mode: 'all', rules: [{ path: '$.event.description', op: 'not_empty' }] },
+  },
   { id: 'wait', kind: 'wait', for: { hours: 2 } },
   { id: 'stop', kind: 'stop', outcome: 'skipped', message: '{{ event.description | upper }}' },
 ];
@@ -113,10 +118,14 @@ describe.runIf(chromiumAvailable())('Flow steps in the editor (real browser)', (
     await message.pressSequentially('i');
     await page.getByRole('listbox', { name: 'Suggestions for Step 5: message' }).getByRole('option', { name: 'event.description' }).click();
     await message.pressSequentially(' | upp');
-    await page.getByRole('listbox', { name: 'Suggestions for Step 5: message' }).getByRole('option', { name: /^upper/ }).click();
+    await page
+      .getByRole('listbox', { name: 'Suggestions for Step 5: message' })
+      .getByRole('option', { name: /^upper/ })
+      .click();
     await message.pressSequentially(' }}');
     expect(await message.inputValue()).toBe('{{ event.description | upper }}');
-    if (payload.description) await expect.poll(() => stop.getByTestId('template-preview').textContent()).toBe(`Preview: ${payload.description.toUpperCase()}`);
+    if (payload.description)
+      await expect.poll(() => stop.getByTestId('template-preview').textContent()).toBe(`Preview: ${payload.description.toUpperCase()}`);
 
     // The dry run lists nested steps where they sit: the branch's arm, the loop's first item.
     await page.getByRole('button', { name: 'Dry run' }).click();
@@ -141,10 +150,20 @@ describe.runIf(chromiumAvailable())('Flow steps in the editor (real browser)', (
     await group(page, 'Step 1, then 1').waitFor();
     expect(await group(page, 'Step 1, then 1').getByLabel('If none is found').inputValue()).toBe('create');
     expect(await page.getByLabel('Step 1, if, rule 1: field (JSONPath)', { exact: true }).inputValue()).toBe('$.event.projectId');
-    const savedValue = group(page, 'Step 2, for each item 1').getByRole('combobox', { name: 'Step 2, for each item 1: value 1', exact: true });
+    const savedValue = group(page, 'Step 2, for each item 1').getByRole('combobox', {
+      name: 'Step 2, for each item 1: value 1',
+      exact: true,
+    });
     // Intermittently (under heavy machine load) this input was not found after the reload; say what was there instead.
     await savedValue.waitFor().catch(async (error: Error) => {
-      const inputs = await page.locator('.step-set input').evaluateAll((nodes) => nodes.map((node) => `${node.getAttribute('aria-label')} ${JSON.stringify(node.getBoundingClientRect())} ${(node as HTMLInputElement).value}`));
+      const inputs = await page
+        .locator('.step-set input')
+        .evaluateAll((nodes) =>
+          nodes.map(
+            (node) =>
+              `${node.getAttribute('aria-label')} ${JSON.stringify(node.getBoundingClientRect())} ${(node as HTMLInputElement).value}`,
+          ),
+        );
       throw new Error(`${error.message}\npage problems: ${JSON.stringify(sidebar.problems)}\nSet values inputs: ${JSON.stringify(inputs)}`);
     });
     expect(await savedValue.inputValue()).toBe('{{ loop.index }}');
@@ -172,7 +191,11 @@ describe.runIf(chromiumAvailable())('Flow steps in the editor (real browser)', (
     await addStep(page, 'Step 1, otherwise', /^Stop\b/);
     await addStep(page, 'Step 1, otherwise', /^Wait\b/);
     const id = (title: string) => group(page, title).getByLabel('Step id').first().inputValue();
-    expect([await id('Step 1, then 1'), await id('Step 1, otherwise 1'), await id('Step 1, otherwise 2')]).toEqual(['stop', 'stop2', 'wait']);
+    expect([await id('Step 1, then 1'), await id('Step 1, otherwise 1'), await id('Step 1, otherwise 2')]).toEqual([
+      'stop',
+      'stop2',
+      'wait',
+    ]);
     await page.getByRole('button', { name: 'Move Step 1, otherwise 2 up' }).click();
     expect([await id('Step 1, otherwise 1'), await id('Step 1, otherwise 2')]).toEqual(['wait', 'stop2']);
     await page.getByRole('button', { name: 'Remove Step 1, then 1' }).click();

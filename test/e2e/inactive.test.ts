@@ -31,7 +31,10 @@ describe.runIf(run)('the sidebar of a deactivated add-on (API Studio, real brows
       const { page } = sidebar;
       await page.getByTestId('inactive-banner').getByText('The add-on is deactivated in this workspace').waitFor();
       await page.getByRole('button', { name: 'Take snapshot' }).click();
-      await page.getByRole('alert').getByText(/The add-on is deactivated in this workspace; it is read-only until a workspace admin activates it again/).waitFor();
+      await page
+        .getByRole('alert')
+        .getByText(/The add-on is deactivated in this workspace; it is read-only until a workspace admin activates it again/)
+        .waitFor();
       await screenshotBothWidths(page, 'inactive-overview');
     } finally {
       await sidebar.close();

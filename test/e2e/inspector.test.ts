@@ -20,9 +20,14 @@ describe.runIf(run)('the webhook inspector (Universal Webhook, real browser)', (
   let names: { projects: { id: string; name: string }[]; users: { id: string; name: string }[] };
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startSidebarStack('universal-webhook', {}, { users: 3, projects: 8, timeEntries: 40 }), launchBrowser()]);
+    [stack, browser] = await Promise.all([
+      startSidebarStack('universal-webhook', {}, { users: 3, projects: 8, timeEntries: 40 }),
+      launchBrowser(),
+    ]);
     await waitForNames(stack, 8);
-    names = (await (await fetch(`${stack.url}/ui/names`, { headers: { authorization: `Bearer ${await stack.token('OWNER')}` } })).json()) as typeof names;
+    names = (await (
+      await fetch(`${stack.url}/ui/names`, { headers: { authorization: `Bearer ${await stack.token('OWNER')}` } })
+    ).json()) as typeof names;
   });
   afterAll(async () => {
     for (const sidebar of opened) await sidebar.close().catch(() => undefined);
@@ -83,29 +88,53 @@ describe.runIf(run)('the webhook inspector (Universal Webhook, real browser)', (
   it('lists refused requests (bad signature, wrong workspace, a custom source) with the reason, and filters them', async () => {
     const token = await stack.token('OWNER');
     // A Clockify webhook whose signature was forged: right workspace in the claims, wrong signature.
-    const forgedClaims = Buffer.from(JSON.stringify({ workspaceId: stack.workspaceId, sub: 'clockify-universal-webhook', type: 'webhook' })).toString('base64url');
+    const forgedClaims = Buffer.from(
+      JSON.stringify({ workspaceId: stack.workspaceId, sub: 'clockify-universal-webhook', type: 'webhook' }),
+    ).toString('base64url');
     const forged = await fetch(`${stack.url}/webhooks/clockify`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_PROJECT', 'clockify-signature': `eyJhbGciOiJSUzI1NiJ9.${forgedClaims}.c2lnbmF0dXJl` },
+      headers: {
+        'content-type': 'application/json',
+        'clockify-webhook-event-type': 'NEW_PROJECT',
+        'clockify-signature': `eyJhbGciOiJSUzI1NiJ9.${forgedClaims}.c2lnbmF0dXJl`,
+      },
       body: JSON.stringify({ workspaceId: stack.workspaceId, id: 'x', name: 'Forged' }),
     });
     expect(forged.status).toBe(401);
     // A genuine webhook about another workspace.
-    await stack.stack.sandbox.trigger('NEW_TAG', { workspaceId: stack.workspaceId, payload: { id: 'abc', name: 'Elsewhere', workspaceId: '5f0000000000000000000000' } });
+    await stack.stack.sandbox.trigger('NEW_TAG', {
+      workspaceId: stack.workspaceId,
+      payload: { id: 'abc', name: 'Elsewhere', workspaceId: '5f0000000000000000000000' },
+    });
     // A custom source called without its signature.
-    const created = await fetch(`${stack.url}/ui/sources`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Billing system', signatureMode: 'standard' }) });
+    const created = await fetch(`${stack.url}/ui/sources`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Billing system', signatureMode: 'standard' }),
+    });
     const { source } = (await created.json()) as { source: { id: string; url: string } };
-    const unsigned = await fetch(`${stack.url}/webhooks/custom/${source.id}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-event-type': 'invoice.paid' }, body: JSON.stringify({ amount: 5 }) });
+    const unsigned = await fetch(`${stack.url}/webhooks/custom/${source.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-event-type': 'invoice.paid' },
+      body: JSON.stringify({ amount: 5 }),
+    });
     expect(unsigned.status).toBe(401);
 
     const { page } = await open('#/webhooks');
     await page.getByRole('tab', { name: 'Rejected' }).click();
     const list = page.getByTestId('rejected-list');
     // The sandbox retries a refused delivery as Clockify does: each attempt is listed.
-    await expect.poll(async () => {
-      const text = (await list.textContent().catch(() => '')) ?? '';
-      return ['Bad or unknown signature', 'Signed for another workspace or add-on', 'Billing system'].filter((part) => text.includes(part));
-    }, { timeout: 10_000 }).toHaveLength(3);
+    await expect
+      .poll(
+        async () => {
+          const text = (await list.textContent().catch(() => '')) ?? '';
+          return ['Bad or unknown signature', 'Signed for another workspace or add-on', 'Billing system'].filter((part) =>
+            text.includes(part),
+          );
+        },
+        { timeout: 10_000 },
+      )
+      .toHaveLength(3);
     const text = await list.textContent();
     expect(text).not.toContain('c2lnbmF0dXJl');
 
@@ -133,10 +162,17 @@ describe.runIf(run)('the webhook inspector (Universal Webhook, real browser)', (
       await page.locator('h1').waitFor();
       await page.waitForLoadState('networkidle');
       const small = await page.evaluate(() =>
-        Array.from(document.querySelectorAll<HTMLElement>('button, [role=switch], [role=tab], select, input:not([type=hidden]), summary, nav a'))
+        Array.from(
+          document.querySelectorAll<HTMLElement>('button, [role=switch], [role=tab], select, input:not([type=hidden]), summary, nav a'),
+        )
           .filter((element) => element.offsetParent !== null && !element.closest('.visually-hidden'))
           // A checkbox or radio inside its label is clicked through the whole label.
-          .map((element) => ({ element: element.matches('input[type=checkbox], input[type=radio]') ? (element.closest('label') ?? element) : element, name: (element.getAttribute('aria-label') ?? element.textContent ?? element.getAttribute('type') ?? element.tagName).trim().slice(0, 40) }))
+          .map((element) => ({
+            element: element.matches('input[type=checkbox], input[type=radio]') ? (element.closest('label') ?? element) : element,
+            name: (element.getAttribute('aria-label') ?? element.textContent ?? element.getAttribute('type') ?? element.tagName)
+              .trim()
+              .slice(0, 40),
+          }))
           .map(({ element, name }) => ({ name, box: element.getBoundingClientRect() }))
           .filter(({ box }) => box.width < 24 || box.height < 24)
           .map(({ name, box }) => `${name} (${Math.round(box.width)}×${Math.round(box.height)})`),
@@ -155,7 +191,9 @@ describe.runIf(run)('the webhook inspector (Universal Webhook, real browser)', (
   it('charts volume and outcomes over 24 h and 7 d, and offers per-event actions', async () => {
     const { page } = await open('#/webhooks');
     const chart = page.getByTestId('volume-chart');
-    await expect.poll(() => chart.locator('.volume-summary').textContent()).toMatch(/^2 events in the last 24 hours: 2 handled, 0 skipped, 0 waiting, 0 failed, [1-9]\d* refused\.$/);
+    await expect
+      .poll(() => chart.locator('.volume-summary').textContent())
+      .toMatch(/^2 events in the last 24 hours: 2 handled, 0 skipped, 0 waiting, 0 failed, [1-9]\d* refused\.$/);
     expect(await chart.locator('rect').count()).toBeGreaterThan(0);
     await chart.getByRole('tab', { name: '7 d' }).click();
     await expect.poll(() => chart.locator('.volume-summary').textContent()).toContain('in the last 7 days');

@@ -23,7 +23,11 @@ const appWith = (distDir: string) => async (runtime: Runtime) => {
 describe('serving the built sidebar', () => {
   let t: TestRuntime;
   beforeAll(async () => {
-    t = await createTestRuntime('clockify-addon', { dialect: 'sqlite', env: { CLOCKIFY_ADDON_BASE_URL: 'https://addon.example.com/base' }, buildApp: appWith(WEB_DIST_DIR) });
+    t = await createTestRuntime('clockify-addon', {
+      dialect: 'sqlite',
+      env: { CLOCKIFY_ADDON_BASE_URL: 'https://addon.example.com/base' },
+      buildApp: appWith(WEB_DIST_DIR),
+    });
   });
   afterAll(() => t?.close());
 
@@ -38,7 +42,9 @@ describe('serving the built sidebar', () => {
     expect(csp).toContain("connect-src 'self'");
     expect(csp).toContain("img-src 'self' data:");
     expect(csp).toContain("style-src 'self' 'unsafe-inline'");
-    expect(csp).toMatch(/frame-ancestors https:\/\/\*\.clockify\.me https:\/\/clockify\.me https:\/\/addon\.example\.com http:\/\/localhost:\* http:\/\/127\.0\.0\.1:\*/);
+    expect(csp).toMatch(
+      /frame-ancestors https:\/\/\*\.clockify\.me https:\/\/clockify\.me https:\/\/addon\.example\.com http:\/\/localhost:\* http:\/\/127\.0\.0\.1:\*/,
+    );
     expect(response.body).toMatch(/<script type="module" crossorigin src="\/sidebar\/assets\/[^"]+\.js">/);
     // Nothing is loaded from elsewhere at run time (no CDN, no web fonts).
     expect(response.body).not.toMatch(/https?:\/\//);
@@ -63,7 +69,11 @@ describe('serving the built sidebar', () => {
     const files = readdirSync(join(WEB_DIST_DIR, 'assets'));
     const script = files.find((name) => name.endsWith('.js'))!;
     const plain = await t.app.inject({ method: 'GET', url: `/sidebar/assets/${script}` });
-    const brotli = await t.app.inject({ method: 'GET', url: `/sidebar/assets/${script}`, headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const brotli = await t.app.inject({
+      method: 'GET',
+      url: `/sidebar/assets/${script}`,
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
     expect(brotli.statusCode).toBe(200);
     expect(brotli.headers['content-encoding']).toBe('br');
     expect(brotli.headers['content-type']).toMatch(/javascript/);
@@ -99,13 +109,21 @@ describe('a server where the sidebar was never built', () => {
     const response = await t.app.inject({ method: 'GET', url: '/sidebar' });
     expect(response.statusCode).toBe(503);
     expect(response.headers['content-type']).toContain('application/problem+json');
-    expect(response.json()).toMatchObject({ status: 503, type: expect.stringContaining('sidebar-not-built'), detail: expect.stringContaining('npm run build') });
+    expect(response.json()).toMatchObject({
+      status: 503,
+      type: expect.stringContaining('sidebar-not-built'),
+      detail: expect.stringContaining('npm run build'),
+    });
   });
 });
 
 describe('the CSP', () => {
   it('names the edition origin once and survives a malformed base URL', () => {
-    expect(sidebarCsp('http://localhost:8000')).toContain('frame-ancestors https://*.clockify.me https://clockify.me http://localhost:8000 http://localhost:* http://127.0.0.1:*');
-    expect(sidebarCsp('not a url')).toContain('frame-ancestors https://*.clockify.me https://clockify.me http://localhost:* http://127.0.0.1:*');
+    expect(sidebarCsp('http://localhost:8000')).toContain(
+      'frame-ancestors https://*.clockify.me https://clockify.me http://localhost:8000 http://localhost:* http://127.0.0.1:*',
+    );
+    expect(sidebarCsp('not a url')).toContain(
+      'frame-ancestors https://*.clockify.me https://clockify.me http://localhost:* http://127.0.0.1:*',
+    );
   });
 });

@@ -17,7 +17,11 @@ export interface SidebarStack {
   close(): Promise<void>;
 }
 
-export async function startSidebarStack(editionId: EditionId, env: Record<string, string> = {}, seed?: { users: number; projects: number; timeEntries: number }): Promise<SidebarStack> {
+export async function startSidebarStack(
+  editionId: EditionId,
+  env: Record<string, string> = {},
+  seed?: { users: number; projects: number; timeEntries: number },
+): Promise<SidebarStack> {
   const stack = await startStack({ editions: [editionId], env, ...(seed ? { sandbox: { seed } } : {}) });
   try {
     const edition = stack.edition(editionId);
@@ -30,7 +34,8 @@ export async function startSidebarStack(editionId: EditionId, env: Record<string
       editionId,
       url: edition.url,
       workspaceId,
-      token: (role = 'OWNER', options = {}) => stack.sandbox.userToken({ addonKey: edition.runtime.editionConfig.key, role, workspaceId, ...options }),
+      token: (role = 'OWNER', options = {}) =>
+        stack.sandbox.userToken({ addonKey: edition.runtime.editionConfig.key, role, workspaceId, ...options }),
       settings: async (values) => {
         await stack.sandbox.updateSettings({ addonKey: edition.runtime.editionConfig.key, workspaceId, values });
       },

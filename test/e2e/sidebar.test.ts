@@ -54,7 +54,9 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     }
     await page.getByRole('heading', { name: 'Recent webhooks' }).waitFor();
     // When Clockify's delivery log was last read for failed deliveries, and what it gave back.
-    await expect.poll(() => page.getByTestId('reconciliation').textContent()).toMatch(/^Last checked Clockify's delivery log: .+ — \d+ recovered/);
+    await expect
+      .poll(() => page.getByTestId('reconciliation').textContent())
+      .toMatch(/^Last checked Clockify's delivery log: .+ — \d+ recovered/);
     await screenshotBothWidths(page, 'overview');
 
     const apiCalls = requests.filter((request) => new URL(request.url).pathname.startsWith('/ui/'));
@@ -76,13 +78,21 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     await runAgain.click();
     const bar = card.getByRole('progressbar', { name: 'Snapshot progress' });
     await expect.poll(() => card.getByText('running').or(card.getByText('pending')).first().isVisible(), { timeout: 10_000 }).toBe(true);
-    await expect.poll(async () => {
-      const [now, max] = await Promise.all([bar.getAttribute('aria-valuenow'), bar.getAttribute('aria-valuemax')]);
-      return Number(max) > 0 && now === max;
-    }, { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const [now, max] = await Promise.all([bar.getAttribute('aria-valuenow'), bar.getAttribute('aria-valuemax')]);
+          return Number(max) > 0 && now === max;
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
     await card.getByText('completed').waitFor({ timeout: 30_000 });
     const text = await card.getByTestId('bootstrap-progress-text').textContent();
-    const [done, total] = /([\d,]+) of ([\d,]+)/.exec(text ?? '')!.slice(1).map((n) => Number(n.replace(/,/g, '')));
+    const [done, total] = /([\d,]+) of ([\d,]+)/
+      .exec(text ?? '')!
+      .slice(1)
+      .map((n) => Number(n.replace(/,/g, '')));
     expect(done).toBe(total);
     await card.getByText('Records by type').waitFor();
     await screenshotBothWidths(page, 'overview-bootstrap-done');
@@ -115,7 +125,10 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
   it('runs an explorer call and shows the response, then lists it in the history', async () => {
     const { page } = await open('OWNER', '#/explorer');
     await page.getByRole('searchbox').fill('tags');
-    const operation = page.locator('a.op-item', { hasText: '/tags' }).filter({ has: page.locator('.method-get') }).first();
+    const operation = page
+      .locator('a.op-item', { hasText: '/tags' })
+      .filter({ has: page.locator('.method-get') })
+      .first();
     await operation.click();
     await page.getByRole('button', { name: 'Run' }).click();
     const response = page.getByTestId('explorer-response');
@@ -126,7 +139,11 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     await screenshotBothWidths(page, 'explorer-response');
 
     await page.getByRole('tab', { name: 'History' }).click();
-    await page.getByRole('list', { name: /Explorer calls/ }).getByRole('listitem').first().waitFor();
+    await page
+      .getByRole('list', { name: /Explorer calls/ })
+      .getByRole('listitem')
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'Run again' }).first().click();
     await page.getByText('Run again: response').waitFor({ timeout: 20_000 });
     await screenshotBothWidths(page, 'explorer-history');
@@ -145,7 +162,8 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     // Through the section tabs to Webhooks, opened with Enter.
     let guard = 0;
-    while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Webhooks' && guard++ < 20) await page.keyboard.press('Tab');
+    while ((await page.evaluate(() => document.activeElement?.textContent?.trim())) !== 'Webhooks' && guard++ < 20)
+      await page.keyboard.press('Tab');
     const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
     expect(ring).not.toBe('none');
     await page.keyboard.press('Enter');
@@ -205,10 +223,16 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     await page.getByRole('button', { name: 'Pick an event field for Step 1: id' }).click();
     const dialog = page.getByRole('dialog', { name: 'Pick an event field' });
     await dialog.getByText('Inserting into Step 1: id as a template').waitFor();
-    await dialog.getByRole('button', { name: 'Use $.tagIds[0]' }).or(dialog.getByRole('button', { name: 'Use $.tagIds' })).first().click();
+    await dialog
+      .getByRole('button', { name: 'Use $.tagIds[0]' })
+      .or(dialog.getByRole('button', { name: 'Use $.tagIds' }))
+      .first()
+      .click();
     await dialog.waitFor({ state: 'hidden' });
     expect(await idParam.inputValue()).toMatch(/^\{\{ event\.tagIds(\[0\])? \}\}$/);
-    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe(await idParam.inputValue());
+    await expect
+      .poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value))
+      .toBe(await idParam.inputValue());
     await page.getByRole('button', { name: 'Dry run' }).click();
     const result = page.getByTestId('dry-run-result');
     await result.waitFor({ timeout: 15_000 });
@@ -236,10 +260,14 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     await page.getByRole('heading', { name: 'Workspace snapshot' }).waitFor();
     await page.getByRole('heading', { name: 'Webhook registrations' }).waitFor();
     await page.waitForLoadState('networkidle');
-    const writeButtons = /^(Run again|Take snapshot|Retry failed|Cancel|Repair|New flow|From a template|New source|Rotate secret|Delete|Replay|Save as flow action|Create flow|Save changes|Use this template)$/;
+    const writeButtons =
+      /^(Run again|Take snapshot|Retry failed|Cancel|Repair|New flow|From a template|New source|Rotate secret|Delete|Replay|Save as flow action|Create flow|Save changes|Use this template)$/;
     const expectNoWrites = async (where: string) => {
       const names = await page.getByRole('button').or(page.getByRole('link')).allTextContents();
-      expect(names.map((n) => n.trim()).filter((n) => writeButtons.test(n)), where).toEqual([]);
+      expect(
+        names.map((n) => n.trim()).filter((n) => writeButtons.test(n)),
+        where,
+      ).toEqual([]);
       expect(await page.getByRole('switch').count(), where).toBe(0);
     };
     await expectNoWrites('overview');
@@ -312,17 +340,22 @@ describe.runIf(run)('the session message (API Studio)', () => {
     await page.evaluate(() => {
       (window as unknown as { refreshAsks: number }).refreshAsks = 0;
       window.addEventListener('message', (event) => {
-        if (typeof event.data === 'string' && event.data.includes('"refreshAddonToken"') && event.data.includes('action')) (window as unknown as { refreshAsks: number }).refreshAsks += 1;
+        if (typeof event.data === 'string' && event.data.includes('"refreshAddonToken"') && event.data.includes('action'))
+          (window as unknown as { refreshAsks: number }).refreshAsks += 1;
       });
     });
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
     // Lifetime 12 s: the page asks at half-life, about 6 s in.
-    await expect.poll(() => page.evaluate(() => (window as unknown as { refreshAsks: number }).refreshAsks), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { refreshAsks: number }).refreshAsks), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     await page.evaluate((token) => window.postMessage(JSON.stringify({ title: 'refreshAddonToken', body: token }), '*'), second);
 
     // Past the first token's expiry the page still works, with the new token.
     await new Promise((resolve) => setTimeout(resolve, 7000));
-    const authorization = page.waitForRequest((request) => request.url().includes('/ui/me') || request.url().includes('/ui/inspector/events')).then((request) => request.headers().authorization);
+    const authorization = page
+      .waitForRequest((request) => request.url().includes('/ui/me') || request.url().includes('/ui/inspector/events'))
+      .then((request) => request.headers().authorization);
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Webhooks' }).click();
     expect(await authorization).toBe(`Bearer ${second}`);
     await page.getByRole('heading', { level: 1, name: 'Webhooks' }).waitFor();

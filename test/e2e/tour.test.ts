@@ -15,7 +15,8 @@ import type { Stack } from '../helpers/stack.js';
 import { NARROW, chromiumAvailable, launchBrowser, openSidebar } from './browser.js';
 
 const run = chromiumAvailable();
-const DOCS_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(projectRoot, 'docs', 'screenshots') : join(projectRoot, 'test-artifacts', 'screenshots');
+const DOCS_SCREENSHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(projectRoot, 'docs', 'screenshots') : join(projectRoot, 'test-artifacts', 'screenshots');
 const EDITIONS: EditionId[] = ['api-studio', 'universal-webhook', 'clockify-addon'];
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -31,7 +32,10 @@ describe.runIf(run)('a short tour of each add-on (README screenshots)', () => {
   const workspaces = new Map<EditionId, string>();
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startStack({ editions: EDITIONS, sandbox: { seed: { users: 5, projects: 12, timeEntries: 60 } } }), launchBrowser()]);
+    [stack, browser] = await Promise.all([
+      startStack({ editions: EDITIONS, sandbox: { seed: { users: 5, projects: 12, timeEntries: 60 } } }),
+      launchBrowser(),
+    ]);
     for (const id of EDITIONS) workspaces.set(id, (await stack.install(id)).workspaceId);
     await stack.sandbox.trigger('NEW_TIME_ENTRY', { workspaceId: workspaces.get('universal-webhook') });
     await stack.sandbox.trigger('NEW_PROJECT', { workspaceId: workspaces.get('universal-webhook') });

@@ -46,7 +46,7 @@ describe.runIf(run)('truthful states (Universal Webhook)', () => {
     await screenshotBothWidths(page, 'truth-overview-dark');
   });
 
-  it('shows the URL template disabled with the reason, and the editor\'s HTTP step too', async () => {
+  it("shows the URL template disabled with the reason, and the editor's HTTP step too", async () => {
     const { page } = await open('#/flows/templates');
     const card = page.locator('.template-card', { hasText: 'Notify an external URL' });
     await card.getByTestId('blocked-reason').waitFor();
@@ -146,7 +146,9 @@ describe.runIf(run)('truthful states (Clockify Add-on)', () => {
     await stack.settings({ forwarding_url: 'https://example.com/forward', include_heavy: true });
     const again = await openSidebar(browser, stack.url, await stack.token('OWNER'));
     await again.page.getByRole('list', { name: 'Enabled capabilities' }).getByText('Events forwarded to your URL').waitFor();
-    expect(await again.page.getByRole('list', { name: 'Enabled capabilities' }).textContent()).toContain('Reports and audit log in the snapshot');
+    expect(await again.page.getByRole('list', { name: 'Enabled capabilities' }).textContent()).toContain(
+      'Reports and audit log in the snapshot',
+    );
     expect(await again.page.getByRole('list', { name: 'Turned off by a setting' }).count()).toBe(0);
     await again.close();
   });

@@ -11,7 +11,8 @@ import type { Stack } from '../helpers/stack.js';
 
 const catalog = getCatalog();
 
-const allOperationsOf = (body: { groups: { operations: { operationId: string; runnable: boolean; needsApiKey?: boolean }[] }[] }) => body.groups.flatMap((group) => group.operations);
+const allOperationsOf = (body: { groups: { operations: { operationId: string; runnable: boolean; needsApiKey?: boolean }[] }[] }) =>
+  body.groups.flatMap((group) => group.operations);
 
 describe('API explorer against the sandbox', () => {
   let stack: Stack;
@@ -20,7 +21,10 @@ describe('API explorer against the sandbox', () => {
   let ownerId: string;
 
   beforeAll(async () => {
-    stack = await startStack({ editions: ['universal-webhook', 'api-studio'], sandbox: { seed: { workspaces: 2, users: 3, projects: 4, timeEntries: 30 } } });
+    stack = await startStack({
+      editions: ['universal-webhook', 'api-studio'],
+      sandbox: { seed: { workspaces: 2, users: 3, projects: 4, timeEntries: 30 } },
+    });
     ({ workspaceId } = await stack.install('universal-webhook'));
     await stack.install('api-studio', workspaceId);
     // The installs' background work (webhook registration, bootstrap) also calls the sandbox: "sends nothing" counts only the test's own calls.
@@ -58,8 +62,9 @@ describe('API explorer against the sandbox', () => {
   });
 
   describe('GET /ui/api-explorer/endpoints', () => {
-    const allOperations = (body: { groups: { operations: { method: string; operationId: string; readOnly: boolean; path: string; summary: string }[] }[] }) =>
-      body.groups.flatMap((group) => group.operations);
+    const allOperations = (body: {
+      groups: { operations: { method: string; operationId: string; readOnly: boolean; path: string; summary: string }[] }[];
+    }) => body.groups.flatMap((group) => group.operations);
 
     it('API Studio lists only the GET operations; Universal Webhook lists all 168', async () => {
       const studio = await stack.ui('api-studio', '/ui/api-explorer/endpoints');
@@ -97,7 +102,9 @@ describe('API explorer against the sandbox', () => {
     });
 
     it('describes one operation with the workspace and the current user pre-filled', async () => {
-      const operation = catalog.operations.find((op) => op.readOnly && op.pathParams.includes('workspaceId') && op.pathParams.includes('userId'))!;
+      const operation = catalog.operations.find(
+        (op) => op.readOnly && op.pathParams.includes('workspaceId') && op.pathParams.includes('userId'),
+      )!;
       const response = await stack.ui('api-studio', `/ui/api-explorer/endpoints/${operation.operationId}`);
       expect(response.status).toBe(200);
       expect(response.body.prefill).toEqual({ workspaceId, userId: ownerId });
@@ -127,18 +134,25 @@ describe('API explorer against the sandbox', () => {
     });
 
     it('answers 400 naming an ill-typed parameter and an invalid body field', async () => {
-      const page = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'getProjects', params: { page: 'first' } } });
+      const page = await stack.ui('universal-webhook', '/ui/api-explorer/execute', {
+        body: { operationId: 'getProjects', params: { page: 'first' } },
+      });
       expect(page.status).toBe(400);
       expect(page.body.errors.map((e: { field: string }) => e.field)).toContain('params.page');
 
-      const body = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'createNewTag', body: { name: 42 } } });
+      const body = await stack.ui('universal-webhook', '/ui/api-explorer/execute', {
+        body: { operationId: 'createNewTag', body: { name: 42 } },
+      });
       expect(body.status).toBe(400);
       expect(body.body.errors.map((e: { field: string }) => e.field)).toContain('body.name');
     });
 
     it('lists the operations that need a personal API key, marked, and refuses to run them without calling Clockify', async () => {
       const listed = allOperationsOf((await stack.ui('universal-webhook', '/ui/api-explorer/endpoints')).body);
-      const marked = listed.filter((op) => op.needsApiKey).map((op) => op.operationId).sort();
+      const marked = listed
+        .filter((op) => op.needsApiKey)
+        .map((op) => op.operationId)
+        .sort();
       expect(marked).toEqual(['createWorkspace', 'getAuditLogs', 'getWorkspacesOfUser']);
       expect(listed.find((op) => op.operationId === 'getWorkspacesOfUser')?.runnable).toBe(false);
 
@@ -154,7 +168,9 @@ describe('API explorer against the sandbox', () => {
 
     it('refuses a write in API Studio with 403, even for the owner', async () => {
       const before = requestsTo('/tags');
-      const response = await stack.ui('api-studio', '/ui/api-explorer/execute', { body: { operationId: 'createNewTag', body: { name: 'studio-write' } } });
+      const response = await stack.ui('api-studio', '/ui/api-explorer/execute', {
+        body: { operationId: 'createNewTag', body: { name: 'studio-write' } },
+      });
       expect(response.status).toBe(403);
       expect(response.body.type).toMatch(/write-not-allowed$/);
       expect(requestsTo('/tags')).toBe(before);
@@ -162,32 +178,47 @@ describe('API explorer against the sandbox', () => {
 
     it('refuses a write by a regular user with 403 and runs it for the owner', async () => {
       const before = requestsTo('/tags');
-      const regular = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { role: 'REGULAR', body: { operationId: 'createNewTag', body: { name: 'by-regular' } } });
+      const regular = await stack.ui('universal-webhook', '/ui/api-explorer/execute', {
+        role: 'REGULAR',
+        body: { operationId: 'createNewTag', body: { name: 'by-regular' } },
+      });
       expect(regular.status).toBe(403);
       expect(requestsTo('/tags')).toBe(before);
 
-      const owner = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'createNewTag', body: { name: 'by-owner' } } });
+      const owner = await stack.ui('universal-webhook', '/ui/api-explorer/execute', {
+        body: { operationId: 'createNewTag', body: { name: 'by-owner' } },
+      });
       expect(owner.status).toBe(200);
       expect(owner.body.status).toBe(201);
-      const tags = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'getTags', params: { name: 'by-owner' } } });
+      const tags = await stack.ui('universal-webhook', '/ui/api-explorer/execute', {
+        body: { operationId: 'getTags', params: { name: 'by-owner' } },
+      });
       expect(tags.body.body.map((tag: { name: string }) => tag.name)).toContain('by-owner');
     });
 
     it('lets a regular user run a read', async () => {
-      const response = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { role: 'REGULAR', body: { operationId: 'getTags' } });
+      const response = await stack.ui('universal-webhook', '/ui/api-explorer/execute', {
+        role: 'REGULAR',
+        body: { operationId: 'getTags' },
+      });
       expect(response.status).toBe(200);
       expect(response.body.status).toBe(200);
     });
 
     it('refuses a workspaceId naming another workspace with 403', async () => {
-      const response = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'getProjects', params: { workspaceId: otherWorkspaceId } } });
+      const response = await stack.ui('universal-webhook', '/ui/api-explorer/execute', {
+        body: { operationId: 'getProjects', params: { workspaceId: otherWorkspaceId } },
+      });
       expect(response.status).toBe(403);
       expect(stack.sandbox.requestLog().filter((record) => record.path.includes(otherWorkspaceId))).toEqual([]);
     });
 
     it('is reachable as POST /api-call, and returns a curl snippet without the token', async () => {
       const token = await stack.userToken('universal-webhook', 'OWNER');
-      const response = await stack.ui('universal-webhook', '/api-call', { token, body: { operationId: 'getProjects', params: { 'page-size': 2 } } });
+      const response = await stack.ui('universal-webhook', '/api-call', {
+        token,
+        body: { operationId: 'getProjects', params: { 'page-size': 2 } },
+      });
       expect(response.status).toBe(200);
       expect(response.body.status).toBe(200);
       expect(response.body.body).toHaveLength(2);
@@ -201,14 +232,26 @@ describe('API explorer against the sandbox', () => {
   describe('history', () => {
     it('lists the calls of the workspace without any token, and re-runs one', async () => {
       const token = await stack.userToken('universal-webhook', 'OWNER');
-      const run = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { token, body: { operationId: 'getClients', params: { 'page-size': 1 } } });
+      const run = await stack.ui('universal-webhook', '/ui/api-explorer/execute', {
+        token,
+        body: { operationId: 'getClients', params: { 'page-size': 1 } },
+      });
       expect(run.status).toBe(200);
 
       const history = await stack.ui('universal-webhook', '/ui/api-explorer/history', { token });
       expect(history.status).toBe(200);
       const entry = history.body.entries.find((e: { operationId: string }) => e.operationId === 'getClients');
-      expect(entry).toMatchObject({ method: 'GET', status: 200, attempts: 1, userId: ownerId, input: { operationId: 'getClients', params: { 'page-size': 1 } } });
-      const installationToken = await new InstallationStore(stack.edition('universal-webhook').runtime.box).installationToken(stack.edition('universal-webhook').runtime.database.db, workspaceId);
+      expect(entry).toMatchObject({
+        method: 'GET',
+        status: 200,
+        attempts: 1,
+        userId: ownerId,
+        input: { operationId: 'getClients', params: { 'page-size': 1 } },
+      });
+      const installationToken = await new InstallationStore(stack.edition('universal-webhook').runtime.box).installationToken(
+        stack.edition('universal-webhook').runtime.database.db,
+        workspaceId,
+      );
       expect(installationToken).toBeTruthy();
       const text = JSON.stringify(history.body);
       expect(text).not.toContain(token);
@@ -247,7 +290,12 @@ describe('API explorer against the sandbox', () => {
       const history = await stack.ui('universal-webhook', '/ui/api-explorer/history?limit=50');
       const recorded = history.body.entries.filter((e: { attempts: number; status: number }) => e.attempts > 1 && e.status === 200);
       expect(recorded.length).toBeGreaterThan(0);
-      const rows = await stack.edition('universal-webhook').runtime.database.db.selectFrom('api_calls').select(['attempts', 'status']).where('attempts', '>', 1).execute();
+      const rows = await stack
+        .edition('universal-webhook')
+        .runtime.database.db.selectFrom('api_calls')
+        .select(['attempts', 'status'])
+        .where('attempts', '>', 1)
+        .execute();
       expect(rows.length).toBeGreaterThan(0);
     });
 

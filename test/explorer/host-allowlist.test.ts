@@ -27,13 +27,23 @@ describe('API client host allowlist', () => {
     // Not this call, nor the webhook registrations the installation started: no request ever reached the sandbox.
     const db = stack.edition('universal-webhook').runtime.database.db;
     const refusedRegistrations = await eventually(async () => {
-      const rows = await db.selectFrom('api_calls').selectAll().where('workspace_id', '=', workspaceId).where('source', '!=', 'explorer').execute();
+      const rows = await db
+        .selectFrom('api_calls')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('source', '!=', 'explorer')
+        .execute();
       return rows.length > 0 ? rows : undefined;
     });
     expect(refusedRegistrations.every((row) => row.status === null && row.error?.includes('not in the allowlist'))).toBe(true);
     expect(stack.sandbox.requestLog()).toEqual([]);
 
-    const rows = await db.selectFrom('api_calls').selectAll().where('workspace_id', '=', workspaceId).where('source', '=', 'explorer').execute();
+    const rows = await db
+      .selectFrom('api_calls')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('source', '=', 'explorer')
+      .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ operation_id: 'getTags', status: null, attempts: 0 });
     expect(rows[0]!.error).toContain('not in the allowlist');

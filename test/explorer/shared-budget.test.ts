@@ -22,7 +22,11 @@ describeWithRedis('two instances sharing Redis stay under the workspace budget',
   let workspaceId: string;
 
   beforeAll(async () => {
-    stack = await startStack({ editions: ['universal-webhook'], env: { REDIS_URL: redisUrl, UW_ADDON_KEY: addonKey }, sandbox: { seed: { seed: 606, users: 2, projects: 2, timeEntries: 5 } } });
+    stack = await startStack({
+      editions: ['universal-webhook'],
+      env: { REDIS_URL: redisUrl, UW_ADDON_KEY: addonKey },
+      sandbox: { seed: { seed: 606, users: 2, projects: 2, timeEntries: 5 } },
+    });
     const first = stack.edition('universal-webhook');
     // Same configuration and database, another port: a second replica behind the load balancer.
     second = await startEdition('universal-webhook', first.runtime.config, { logger: stack.logs.logger, port: await freePort() });

@@ -42,9 +42,12 @@ describe('storageUnavailableReason', () => {
 describe('StorageHealth', () => {
   it('fails once, probes until the database answers, then tells who listens', async () => {
     let up = false;
-    const health = new StorageHealth(async () => {
-      if (!up) throw withCode('ECONNREFUSED');
-    }, { probeIntervalMs: 10 });
+    const health = new StorageHealth(
+      async () => {
+        if (!up) throw withCode('ECONNREFUSED');
+      },
+      { probeIntervalMs: 10 },
+    );
     const failed: string[] = [];
     const recovered: string[] = [];
     health.onFailed((reason) => failed.push(reason));
@@ -67,7 +70,9 @@ describe('reconciliation window and payloads', () => {
   it('starts a little before the last run, or the install, and never beyond the 7 days Clockify keeps', () => {
     expect(readWindow({ now, lastReconciledAt: now - 3600_000, installedAt: 0 })).toEqual({ from: now - 3600_000 - OVERLAP_MS, to: now });
     expect(readWindow({ now, lastReconciledAt: null, installedAt: now - 60_000 }).from).toBe(now - 60_000 - OVERLAP_MS);
-    expect(readWindow({ now, lastReconciledAt: null, installedAt: now - 30 * 24 * 3600_000 }).from).toBeGreaterThan(now - DELIVERY_LOG_RETENTION_MS);
+    expect(readWindow({ now, lastReconciledAt: null, installedAt: now - 30 * 24 * 3600_000 }).from).toBeGreaterThan(
+      now - DELIVERY_LOG_RETENTION_MS,
+    );
   });
 
   it('takes JSON objects of the workspace only', () => {

@@ -31,11 +31,21 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
   let addonKey: string;
 
   beforeAll(async () => {
-    [postgres, redis, sandbox] = await Promise.all([startPrivatePostgres(), startPrivateRedis(), startSandbox({ seed: { users: 2, projects: 2, timeEntries: 2 }, webhookRetryDelaysMs: [] })]);
+    [postgres, redis, sandbox] = await Promise.all([
+      startPrivatePostgres(),
+      startPrivateRedis(),
+      startSandbox({ seed: { users: 2, projects: 2, timeEntries: 2 }, webhookRetryDelaysMs: [] }),
+    ]);
     workspaceId = sandbox.workspaces()[0]!.id;
     const url = await postgres.createDatabase('outages');
     const port = await sparePort();
-    const env = clusterEnv({ sandbox, databaseUrl: url, redisUrl: redis.url, baseUrl: `http://127.0.0.1:${port}`, extra: { LOG_LEVEL: 'info' } });
+    const env = clusterEnv({
+      sandbox,
+      databaseUrl: url,
+      redisUrl: redis.url,
+      baseUrl: `http://127.0.0.1:${port}`,
+      extra: { LOG_LEVEL: 'info' },
+    });
     addonKey = env.CLOCKIFY_ADDON_ADDON_KEY!;
     instance = spawnInstance(env, port);
     await instance.waitReady();
@@ -54,11 +64,17 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
   const alive = () => instance.child.exitCode === null && instance.child.signalCode === null;
   const ready = async () => {
     const response = await fetch(`${instance.url}/ready`, { signal: AbortSignal.timeout(5000) });
-    return { status: response.status, body: (await response.json()) as { detail?: string; checks: { name: string; ok: boolean; degraded?: boolean }[] } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { detail?: string; checks: { name: string; ok: boolean; degraded?: boolean }[] },
+    };
   };
   const health = async () => {
     const response = await fetch(`${instance.url}/health`, { signal: AbortSignal.timeout(5000) });
-    return { status: response.status, body: (await response.json()) as { status: string; checks: Record<string, string>; rateBudget?: string } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { status: string; checks: Record<string, string>; rateBudget?: string },
+    };
   };
 
   it('PostgreSQL sessions terminated, the server restarted, then down for a while: stays up, refuses with 503, never loses an acknowledged webhook, resumes by itself', async () => {
@@ -81,10 +97,14 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
 
     // … and a crash that keeps the server down for a while.
     await postgres.kill();
-    const down = await eventually(async () => {
-      const answer = await ready();
-      return answer.status === 503 ? answer : undefined;
-    }, 15_000, 100);
+    const down = await eventually(
+      async () => {
+        const answer = await ready();
+        return answer.status === 503 ? answer : undefined;
+      },
+      15_000,
+      100,
+    );
     expect(down.body.detail).toMatch(/database/);
     expect(down.body.checks.find((check) => check.name === 'database')?.ok).toBe(false);
     await eventually(() => burst.unavailable.length > 0, 10_000);
@@ -112,12 +132,22 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
     const stored = await storedProjectIds(database, workspaceId);
     expect(lostAcknowledged(burst.answers, stored)).toEqual([]);
     // What Clockify gave up on while the database was down is read back from its delivery log.
-    await eventually(async () => {
-      const after = await storedProjectIds(database, workspaceId);
-      return missed.every((id) => after.has(id));
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        const after = await storedProjectIds(database, workspaceId);
+        return missed.every((id) => after.has(id));
+      },
+      30_000,
+      200,
+    );
     // The queue workers resumed on their own: every stored event is processed.
-    await eventually(async () => (await database.db.selectFrom('jobs').select('id').where('status', '!=', 'done').where('kind', '=', 'webhook.process').execute()).length === 0, 30_000, 200);
+    await eventually(
+      async () =>
+        (await database.db.selectFrom('jobs').select('id').where('status', '!=', 'done').where('kind', '=', 'webhook.process').execute())
+          .length === 0,
+      30_000,
+      200,
+    );
     // The operator sees it end in the log, and counted in the metrics.
     expect(instance.output()).toMatch(/database available again/);
     const metrics = await (await fetch(`${instance.url}/metrics`)).text();
@@ -129,10 +159,14 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
     const burst = startBurst({ url: instance.url, token, workspaceId, prefix: 'redis-' });
     await sleep(500);
     await redis.kill();
-    const degraded = await eventually(async () => {
-      const answer = await health();
-      return answer.body.status === 'degraded' ? answer : undefined;
-    }, 15_000, 200);
+    const degraded = await eventually(
+      async () => {
+        const answer = await health();
+        return answer.body.status === 'degraded' ? answer : undefined;
+      },
+      15_000,
+      200,
+    );
     expect(degraded.status).toBe(200);
     expect(degraded.body.checks['redis']).toMatch(/^degraded: .*in-process/);
     expect(degraded.body.rateBudget).toMatch(/in-process/);
@@ -159,7 +193,12 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
   it('a SQLite edition on the same Redis: Redis killed under the burst, nothing acknowledged lost, shared budget back by itself', async () => {
     const port = await sparePort();
     const dataDir = await import('../helpers/config.js').then(({ tempDir }) => tempDir('cap-faults-sqlite-'));
-    const env = clusterEnv({ sandbox, databaseUrl: `sqlite:${dataDir}/edition.db`, redisUrl: redis.url, baseUrl: `http://127.0.0.1:${port}` });
+    const env = clusterEnv({
+      sandbox,
+      databaseUrl: `sqlite:${dataDir}/edition.db`,
+      redisUrl: redis.url,
+      baseUrl: `http://127.0.0.1:${port}`,
+    });
     const sqliteInstance = spawnInstance(env, port);
     try {
       await sqliteInstance.waitReady();
@@ -171,11 +210,19 @@ describeWithPrivateServers('outages of PostgreSQL and Redis under a webhook burs
         const burst = startBurst({ url: sqliteInstance.url, token: sqliteToken, workspaceId: sqliteWorkspace, prefix: 'sqlite-' });
         await sleep(500);
         await redis.kill();
-        await eventually(async () => ((await (await fetch(`${sqliteInstance.url}/health`)).json()) as { status: string }).status === 'degraded', 15_000, 200);
+        await eventually(
+          async () => ((await (await fetch(`${sqliteInstance.url}/health`)).json()) as { status: string }).status === 'degraded',
+          15_000,
+          200,
+        );
         expect((await fetch(`${sqliteInstance.url}/ready`)).status).toBe(200);
         await sleep(1000);
         await redis.start();
-        await eventually(async () => ((await (await fetch(`${sqliteInstance.url}/health`)).json()) as { status: string }).status === 'healthy', 20_000, 200);
+        await eventually(
+          async () => ((await (await fetch(`${sqliteInstance.url}/health`)).json()) as { status: string }).status === 'healthy',
+          20_000,
+          200,
+        );
         await burst.stop();
         expect(sqliteInstance.child.exitCode).toBeNull();
         expect([...burst.answers.values()].every((status) => status === 200)).toBe(true);

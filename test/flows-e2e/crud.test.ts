@@ -37,11 +37,16 @@ describe('flows API (Universal Webhook)', () => {
   /** Waits until the add-on's queue is empty (webhook registrations after install, processed events). */
   async function jobsDone() {
     const db = stack.edition(UW).runtime.database.db;
-    await eventually(async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0);
+    await eventually(
+      async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0,
+    );
   }
 
   async function triggerClient(name: string) {
-    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: `c-${name}`, name, workspaceId, archived: false } });
+    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', {
+      workspaceId,
+      payload: { id: `c-${name}`, name, workspaceId, archived: false },
+    });
     expect(deliveries.map((d) => d.status)).toEqual([200]);
   }
 
@@ -54,7 +59,15 @@ describe('flows API (Universal Webhook)', () => {
       const first = await finishedRun(stack, UW, flow.id);
       expect(first.run).toMatchObject({ flowVersion: 1, status: 'succeeded' });
 
-      const edited = await stack.ui(UW, `/ui/flows/${flow.id}`, { method: 'PUT', body: { definition: { ...tagNamingFlow('versioned, edited'), actions: [{ id: 'tagIt', kind: 'clockify', operationId: 'createNewTag', body: { name: 'v2 {{ event.name }}' } }] } } });
+      const edited = await stack.ui(UW, `/ui/flows/${flow.id}`, {
+        method: 'PUT',
+        body: {
+          definition: {
+            ...tagNamingFlow('versioned, edited'),
+            actions: [{ id: 'tagIt', kind: 'clockify', operationId: 'createNewTag', body: { name: 'v2 {{ event.name }}' } }],
+          },
+        },
+      });
       expect(edited.status).toBe(200);
       expect(edited.body.flow).toMatchObject({ version: 2, name: 'versioned, edited' });
 
@@ -88,15 +101,21 @@ describe('flows API (Universal Webhook)', () => {
     const base = tagNamingFlow('invalid');
 
     it('names an unknown operationId', async () => {
-      expect(await invalid({ ...base, actions: [{ id: 'a', kind: 'clockify', operationId: 'launchRocket' }] })).toEqual(['definition.actions[0].operationId']);
+      expect(await invalid({ ...base, actions: [{ id: 'a', kind: 'clockify', operationId: 'launchRocket' }] })).toEqual([
+        'definition.actions[0].operationId',
+      ]);
     });
 
     it('names an unknown event', async () => {
-      expect(await invalid({ ...base, trigger: { kind: 'clockify', events: ['NEW_CLIENT', 'COFFEE_BREWED'] } })).toEqual(['definition.trigger.events[1]']);
+      expect(await invalid({ ...base, trigger: { kind: 'clockify', events: ['NEW_CLIENT', 'COFFEE_BREWED'] } })).toEqual([
+        'definition.trigger.events[1]',
+      ]);
     });
 
     it('names a bad JSONPath', async () => {
-      expect(await invalid({ ...base, conditions: { mode: 'all', rules: [{ path: '$.name[', op: 'exists' }] } })).toEqual(['definition.conditions.rules[0].path']);
+      expect(await invalid({ ...base, conditions: { mode: 'all', rules: [{ path: '$.name[', op: 'exists' }] } })).toEqual([
+        'definition.conditions.rules[0].path',
+      ]);
     });
 
     it('names a template that reads a later step', async () => {
@@ -111,7 +130,9 @@ describe('flows API (Universal Webhook)', () => {
     });
 
     it('names a missing required parameter of the operation', async () => {
-      expect(await invalid({ ...base, actions: [{ id: 'a', kind: 'clockify', operationId: 'getTasks' }] })).toEqual(['definition.actions[0].params.projectId']);
+      expect(await invalid({ ...base, actions: [{ id: 'a', kind: 'clockify', operationId: 'getTasks' }] })).toEqual([
+        'definition.actions[0].params.projectId',
+      ]);
     });
 
     it('stores nothing for an invalid flow', async () => {
@@ -127,19 +148,34 @@ describe('flows API (Universal Webhook)', () => {
       const regular = await stack.userToken(UW, 'REGULAR');
       expect((await stack.ui(UW, '/ui/flows', { token: regular })).status).toBe(200);
       expect((await stack.ui(UW, `/ui/flows/${flow.id}`, { token: regular })).status).toBe(200);
-      expect((await stack.ui(UW, '/ui/flows', { token: regular, body: { definition: tagNamingFlow('by a regular user') } })).status).toBe(403);
-      expect((await stack.ui(UW, `/ui/flows/${flow.id}`, { token: regular, method: 'PUT', body: { definition: tagNamingFlow('changed') } })).status).toBe(403);
+      expect((await stack.ui(UW, '/ui/flows', { token: regular, body: { definition: tagNamingFlow('by a regular user') } })).status).toBe(
+        403,
+      );
+      expect(
+        (await stack.ui(UW, `/ui/flows/${flow.id}`, { token: regular, method: 'PUT', body: { definition: tagNamingFlow('changed') } }))
+          .status,
+      ).toBe(403);
       expect((await stack.ui(UW, `/ui/flows/${flow.id}/enable`, { token: regular, method: 'POST' })).status).toBe(403);
       expect((await stack.ui(UW, `/ui/flows/${flow.id}/disable`, { token: regular, method: 'POST' })).status).toBe(403);
       expect((await stack.ui(UW, `/ui/flows/${flow.id}`, { token: regular, method: 'DELETE' })).status).toBe(403);
-      expect((await stack.ui(UW, '/ui/flows/templates/default-time-entry-description', { token: regular, body: { inputs: { description: 'x' } } })).status).toBe(403);
+      expect(
+        (
+          await stack.ui(UW, '/ui/flows/templates/default-time-entry-description', {
+            token: regular,
+            body: { inputs: { description: 'x' } },
+          })
+        ).status,
+      ).toBe(403);
       const unchanged = await stack.ui(UW, `/ui/flows/${flow.id}`);
       expect(unchanged.body.flow).toMatchObject({ version: 1, name: 'owned by the owner' });
     });
 
     it('an admin may write', async () => {
       const admin = await stack.userToken(UW, 'ADMIN');
-      const created = await stack.ui(UW, '/ui/flows', { token: admin, body: { definition: { ...tagNamingFlow('by an admin'), enabled: false } } });
+      const created = await stack.ui(UW, '/ui/flows', {
+        token: admin,
+        body: { definition: { ...tagNamingFlow('by an admin'), enabled: false } },
+      });
       expect(created.status).toBe(201);
       expect((await stack.ui(UW, `/ui/flows/${created.body.flow.id}`, { token: admin, method: 'DELETE' })).status).toBe(204);
     });
@@ -166,20 +202,46 @@ describe('flows API (Universal Webhook)', () => {
   describe('dry run', () => {
     async function footprint() {
       const db = stack.edition(UW).runtime.database.db;
-      const count = async (table: 'flow_runs' | 'flow_action_results' | 'api_calls') => Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-      return { requests: stack.sandbox.requestLog().length, runs: await count('flow_runs'), results: await count('flow_action_results'), apiCalls: await count('api_calls'), jobs: (await db.selectFrom('jobs').select('id').execute()).length };
+      const count = async (table: 'flow_runs' | 'flow_action_results' | 'api_calls') =>
+        Number(
+          (
+            await db
+              .selectFrom(table)
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+      return {
+        requests: stack.sandbox.requestLog().length,
+        runs: await count('flow_runs'),
+        results: await count('flow_action_results'),
+        apiCalls: await count('api_calls'),
+        jobs: (await db.selectFrom('jobs').select('id').execute()).length,
+      };
     }
 
     it('renders the requests of a saved flow against a sample and changes nothing', async () => {
       const flow = await createFlow(stack, UW, { ...tagNamingFlow('dry'), enabled: false });
       await jobsDone();
       const before = await footprint();
-      const response = await stack.ui(UW, `/ui/flows/${flow.id}/test`, { body: { sample: { id: 'c1', name: 'crud-sample', workspaceId } } });
+      const response = await stack.ui(UW, `/ui/flows/${flow.id}/test`, {
+        body: { sample: { id: 'c1', name: 'crud-sample', workspaceId } },
+      });
       expect(response.status).toBe(200);
       expect(response.body.matched).toBe(true);
       expect(response.body.actions).toEqual([
-        expect.objectContaining({ actionId: 'lookUp', request: expect.objectContaining({ operationId: 'getTags', method: 'GET', params: { name: 'crud-sample', workspaceId } }) }),
-        expect.objectContaining({ actionId: 'tagIt', request: expect.objectContaining({ operationId: 'createNewTag', method: 'POST', body: { name: 'tag for crud-sample (dry-run)' } }) }),
+        expect.objectContaining({
+          actionId: 'lookUp',
+          request: expect.objectContaining({ operationId: 'getTags', method: 'GET', params: { name: 'crud-sample', workspaceId } }),
+        }),
+        expect.objectContaining({
+          actionId: 'tagIt',
+          request: expect.objectContaining({
+            operationId: 'createNewTag',
+            method: 'POST',
+            body: { name: 'tag for crud-sample (dry-run)' },
+          }),
+        }),
       ]);
       const notMatching = await stack.ui(UW, `/ui/flows/${flow.id}/test`, { body: { sample: { id: 'c2', name: 'other', workspaceId } } });
       expect(notMatching.body.matched).toBe(false);
@@ -195,9 +257,15 @@ describe('flows API (Universal Webhook)', () => {
       const before = await footprint();
       const regular = await stack.userToken(UW, 'REGULAR');
       // The role matrix (docs/security.md): a member's dry run reads only events about the member (a client event is about nobody).
-      const refused = await stack.ui(UW, '/ui/flows/test', { token: regular, body: { definition: tagNamingFlow('unsaved'), eventId: stored.id } });
+      const refused = await stack.ui(UW, '/ui/flows/test', {
+        token: regular,
+        body: { definition: tagNamingFlow('unsaved'), eventId: stored.id },
+      });
       expect(refused.status).toBe(404);
-      const memberSample = await stack.ui(UW, '/ui/flows/test', { token: regular, body: { definition: tagNamingFlow('unsaved'), sample: { id: 'c3', name: 'crud-member', workspaceId } } });
+      const memberSample = await stack.ui(UW, '/ui/flows/test', {
+        token: regular,
+        body: { definition: tagNamingFlow('unsaved'), sample: { id: 'c3', name: 'crud-member', workspaceId } },
+      });
       expect(memberSample.status).toBe(200);
       const response = await stack.ui(UW, '/ui/flows/test', { body: { definition: tagNamingFlow('unsaved'), eventId: stored.id } });
       expect(response.status).toBe(200);

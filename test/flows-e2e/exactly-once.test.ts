@@ -66,21 +66,44 @@ describe('flows: exactly once in effect across a worker crash', () => {
   /** A real stored NEW_CLIENT event (no flow is enabled, so only the test runs flows on it). */
   async function storedEvent(name: string): Promise<ProcessableEvent> {
     await stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: `client-${name}`, name, workspaceId, archived: false } });
-    const row = await eventually(() => runtime.database.db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', workspaceId).where('payload_json', 'like', `%"client-${name}"%`).executeTakeFirst());
-    return { id: row.id, workspaceId, source: row.source, eventType: row.event_type, payload: JSON.parse(row.payload_json), receivedAt: Number(row.received_at) };
+    const row = await eventually(() =>
+      runtime.database.db
+        .selectFrom('webhook_events')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('payload_json', 'like', `%"client-${name}"%`)
+        .executeTakeFirst(),
+    );
+    return {
+      id: row.id,
+      workspaceId,
+      source: row.source,
+      eventType: row.event_type,
+      payload: JSON.parse(row.payload_json),
+      receivedAt: Number(row.received_at),
+    };
   }
 
   /** Saved through the API (disabled, so the edition's own worker leaves it alone). */
   async function savedFlow(actions: unknown[]): Promise<StoredFlow> {
-    const created = await createFlow(stack, UW, { name: 'crash test', enabled: false, trigger: { kind: 'clockify', events: ['NEW_CLIENT'] }, conditions: { mode: 'all', rules: [] }, actions });
+    const created = await createFlow(stack, UW, {
+      name: 'crash test',
+      enabled: false,
+      trigger: { kind: 'clockify', events: ['NEW_CLIENT'] },
+      conditions: { mode: 'all', rules: [] },
+      actions,
+    });
     return (await store.get(workspaceId, created.id))!;
   }
 
-  const sandboxCalls = (method: string, pathEnd: RegExp) => stack.sandbox.requestLog().filter((record) => record.method === method && pathEnd.test(record.path)).length;
+  const sandboxCalls = (method: string, pathEnd: RegExp) =>
+    stack.sandbox.requestLog().filter((record) => record.method === method && pathEnd.test(record.path)).length;
 
-  it('does not send a POST again when the worker died between Clockify\'s answer and the record', async () => {
+  it("does not send a POST again when the worker died between Clockify's answer and the record", async () => {
     const event = await storedEvent('post-once');
-    const flow = await savedFlow([{ id: 'makeTag', kind: 'clockify', operationId: 'createNewTag', body: { name: 'once for {{ event.name }}' } }]);
+    const flow = await savedFlow([
+      { id: 'makeTag', kind: 'clockify', operationId: 'createNewTag', body: { name: 'once for {{ event.name }}' } },
+    ]);
     const posts = sandboxCalls('POST', /\/tags$/);
 
     store.dieOnce('record', 'makeTag');
@@ -107,7 +130,9 @@ describe('flows: exactly once in effect across a worker crash', () => {
   it('sends an idempotent PUT again after the same crash, and completes the run', async () => {
     const tag = await clockify(stack, UW, 'createNewTag', {}, { name: 'to be renamed' });
     const event = await storedEvent('put-again');
-    const flow = await savedFlow([{ id: 'rename', kind: 'clockify', operationId: 'updateTag', params: { id: tag.id }, body: { name: 'renamed for {{ event.name }}' } }]);
+    const flow = await savedFlow([
+      { id: 'rename', kind: 'clockify', operationId: 'updateTag', params: { id: tag.id }, body: { name: 'renamed for {{ event.name }}' } },
+    ]);
     const puts = () => sandboxCalls('PUT', new RegExp(`/tags/${tag.id}$`));
 
     store.dieOnce('record', 'rename');
@@ -126,7 +151,13 @@ describe('flows: exactly once in effect across a worker crash', () => {
     const event = await storedEvent('resume');
     const flow = await savedFlow([
       { id: 'makeTag', kind: 'clockify', operationId: 'createNewTag', body: { name: 'resumed {{ event.name }}' } },
-      { id: 'renameTag', kind: 'clockify', operationId: 'updateTag', params: { id: '{{ steps.makeTag.body.id }}' }, body: { name: '{{ steps.makeTag.body.name }} and renamed' } },
+      {
+        id: 'renameTag',
+        kind: 'clockify',
+        operationId: 'updateTag',
+        params: { id: '{{ steps.makeTag.body.id }}' },
+        body: { name: '{{ steps.makeTag.body.name }} and renamed' },
+      },
     ]);
     const posts = sandboxCalls('POST', /\/tags$/);
 

@@ -11,14 +11,27 @@ import { eventually } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
 
 /** Runs a Clockify operation through the explorer as the workspace owner and returns Clockify's answer body (2xx asserted). */
-export async function clockify(stack: Stack, edition: EditionId, operationId: string, params: Record<string, unknown> = {}, body?: unknown): Promise<any> {
-  const response = await stack.ui(edition, '/ui/api-explorer/execute', { body: { operationId, params, ...(body === undefined ? {} : { body }) } });
-  if (response.status !== 200 || response.body.status >= 300) throw new Error(`${operationId} failed: ${response.status} ${JSON.stringify(response.body).slice(0, 500)}`);
+export async function clockify(
+  stack: Stack,
+  edition: EditionId,
+  operationId: string,
+  params: Record<string, unknown> = {},
+  body?: unknown,
+): Promise<any> {
+  const response = await stack.ui(edition, '/ui/api-explorer/execute', {
+    body: { operationId, params, ...(body === undefined ? {} : { body }) },
+  });
+  if (response.status !== 200 || response.body.status >= 300)
+    throw new Error(`${operationId} failed: ${response.status} ${JSON.stringify(response.body).slice(0, 500)}`);
   return response.body.body;
 }
 
 /** Creates a flow as the owner; returns the stored flow. */
-export async function createFlow(stack: Stack, edition: EditionId, definition: unknown): Promise<{ id: string; version: number; enabled: boolean; definition: any }> {
+export async function createFlow(
+  stack: Stack,
+  edition: EditionId,
+  definition: unknown,
+): Promise<{ id: string; version: number; enabled: boolean; definition: any }> {
   const response = await stack.ui(edition, '/ui/flows', { body: { definition } });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body.flow;
@@ -48,8 +61,17 @@ export async function runsOf(stack: Stack, edition: EditionId, flowId: string, q
 }
 
 /** Waits for a finished run of the flow (not running) matching `accept`, and returns it with its actions. */
-export async function finishedRun(stack: Stack, edition: EditionId, flowId: string, accept: (run: RunView) => boolean = () => true, timeoutMs = 15_000): Promise<RunDetail> {
-  const run = await eventually(async () => (await runsOf(stack, edition, flowId)).find((candidate) => candidate.status !== 'running' && accept(candidate)), timeoutMs);
+export async function finishedRun(
+  stack: Stack,
+  edition: EditionId,
+  flowId: string,
+  accept: (run: RunView) => boolean = () => true,
+  timeoutMs = 15_000,
+): Promise<RunDetail> {
+  const run = await eventually(
+    async () => (await runsOf(stack, edition, flowId)).find((candidate) => candidate.status !== 'running' && accept(candidate)),
+    timeoutMs,
+  );
   const detail = await stack.ui(edition, `/ui/flows/runs/${run.id}`);
   expect(detail.status).toBe(200);
   return detail.body;
@@ -57,14 +79,28 @@ export async function finishedRun(stack: Stack, edition: EditionId, flowId: stri
 
 /** Webhook events the add-on stored, read from its database. */
 export async function storedEvents(stack: Stack, edition: EditionId, eventType: string): Promise<{ id: string; payload: any }[]> {
-  const rows = await stack.edition(edition).runtime.database.db.selectFrom('webhook_events').select(['id', 'payload_json']).where('event_type', '=', eventType).execute();
+  const rows = await stack
+    .edition(edition)
+    .runtime.database.db.selectFrom('webhook_events')
+    .select(['id', 'payload_json'])
+    .where('event_type', '=', eventType)
+    .execute();
   return rows.map((row) => ({ id: row.id, payload: JSON.parse(row.payload_json) }));
 }
 
 /** Waits until the sandbox has a live REST registration of `event` for the add-on (they are made by a job after install). */
 export async function registered(stack: Stack, edition: EditionId, workspaceId: string, event: string): Promise<void> {
   const key = stack.edition(edition).runtime.editionConfig.key;
-  await eventually(() => stack.sandbox.installations().some((installation) => installation.addonKey === key && installation.workspaceId === workspaceId && installation.webhooks.some((webhook) => webhook.event === event)));
+  await eventually(() =>
+    stack.sandbox
+      .installations()
+      .some(
+        (installation) =>
+          installation.addonKey === key &&
+          installation.workspaceId === workspaceId &&
+          installation.webhooks.some((webhook) => webhook.event === event),
+      ),
+  );
 }
 
 export interface Receiver {
@@ -83,7 +119,12 @@ export async function startReceiver(host = '127.0.0.1', port = 0): Promise<Recei
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      requests.push({ method: request.method ?? '', path: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       response.setHeader('connection', 'close');
       response.setHeader('content-type', 'application/json');
       response.statusCode = status;
@@ -104,9 +145,17 @@ export async function startReceiver(host = '127.0.0.1', port = 0): Promise<Recei
 }
 
 /** Waits until the flow has `count` finished matched runs (newest first) and returns them. */
-export async function finishedMatchedRuns(stack: Stack, edition: EditionId, flowId: string, count: number, timeoutMs = 60_000): Promise<RunView[]> {
+export async function finishedMatchedRuns(
+  stack: Stack,
+  edition: EditionId,
+  flowId: string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<RunView[]> {
   return eventually(async () => {
-    const runs = (await runsOf(stack, edition, flowId)).filter((run) => run.matched && run.status !== 'running' && run.status !== 'waiting');
+    const runs = (await runsOf(stack, edition, flowId)).filter(
+      (run) => run.matched && run.status !== 'running' && run.status !== 'waiting',
+    );
     return runs.length >= count ? runs : undefined;
   }, timeoutMs);
 }

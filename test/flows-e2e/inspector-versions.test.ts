@@ -29,7 +29,10 @@ describeEachDialect('execution inspector, versions and portability (Universal We
   });
 
   const newClient = async (name: string) => {
-    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: `client-${name}-${Date.now()}`, name, workspaceId, archived: false } });
+    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', {
+      workspaceId,
+      payload: { id: `client-${name}-${Date.now()}`, name, workspaceId, archived: false },
+    });
     expect(deliveries.map((delivery) => delivery.status)).toEqual([200]);
   };
   const onClient = (name: string, tagId: string) => ({
@@ -39,7 +42,10 @@ describeEachDialect('execution inspector, versions and portability (Universal We
     conditions: { mode: 'all', rules: [{ path: '$.name', op: 'equals', value: name }] },
     actions: [{ id: 'readTag', kind: 'clockify', operationId: 'getTag', params: { id: tagId } }],
   });
-  const runs = async (query: string, role: 'OWNER' | 'REGULAR' = 'OWNER'): Promise<(RunView & { flowName: string | null; eventType: string | null })[]> => {
+  const runs = async (
+    query: string,
+    role: 'OWNER' | 'REGULAR' = 'OWNER',
+  ): Promise<(RunView & { flowName: string | null; eventType: string | null })[]> => {
     const response = await stack.ui(UW, `/ui/flows/runs${query}`, { role });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
     return response.body.runs;
@@ -65,7 +71,11 @@ describeEachDialect('execution inspector, versions and portability (Universal We
     expect(new Set(all.map((run) => run.flowId))).toEqual(new Set([good.id, bad.id]));
     const failed = await runs('?status=failed');
     expect(failed.length).toBeGreaterThan(0);
-    expect(failed.every((run) => run.flowId === bad.id && run.status === 'failed' && run.flowName === 'inspect-bad' && run.eventType === 'NEW_CLIENT')).toBe(true);
+    expect(
+      failed.every(
+        (run) => run.flowId === bad.id && run.status === 'failed' && run.flowName === 'inspect-bad' && run.eventType === 'NEW_CLIENT',
+      ),
+    ).toBe(true);
     expect((await runs(`?flowId=${good.id}&status=succeeded`)).map((run) => run.flowName)).toContain('inspect-good');
     expect((await runs(`?flowId=${good.id}`)).every((run) => run.flowId === good.id)).toBe(true);
     expect(await runs('?eventType=NEW_PROJECT')).toEqual([]);
@@ -103,7 +113,9 @@ describeEachDialect('execution inspector, versions and portability (Universal We
     // Both failed runs of the flow (the first and its failed retry) are retried with version 2.
     expect(current.body.queued).toBe(2);
     const fixed = await eventually(async () => {
-      const list = (await runs(`?replayOf=${current.body.runIds.join(',')}`)).filter((run) => run.flowVersion === 2 && run.status !== 'running');
+      const list = (await runs(`?replayOf=${current.body.runIds.join(',')}`)).filter(
+        (run) => run.flowVersion === 2 && run.status !== 'running',
+      );
       return list.length === 2 ? list : undefined;
     }, 15_000);
     expect(fixed.map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
@@ -112,7 +124,13 @@ describeEachDialect('execution inspector, versions and portability (Universal We
     const skipped = await stack.ui(UW, '/ui/flows/runs/retry', { body: { runIds: [fixed[0]!.id], version: 'original' } });
     expect(skipped.body).toMatchObject({ queued: 0, skipped: [{ runId: fixed[0]!.id, reason: expect.stringMatching(/succeeded/) }] });
     const before = (await runs(`?flowId=${flow.id}`)).length;
-    for (const body of [{ runIds: ['nope'], version: 'current' }, { version: 'current' }, { runIds: [failed.id], filter: {}, version: 'current' }, { runIds: [failed.id], version: 'newest' }, { runIds: Array.from({ length: 101 }, (_, i) => `r${i}`), version: 'current' }]) {
+    for (const body of [
+      { runIds: ['nope'], version: 'current' },
+      { version: 'current' },
+      { runIds: [failed.id], filter: {}, version: 'current' },
+      { runIds: [failed.id], version: 'newest' },
+      { runIds: Array.from({ length: 101 }, (_, i) => `r${i}`), version: 'current' },
+    ]) {
       const refused = await stack.ui(UW, '/ui/flows/runs/retry', { body });
       expect(refused.status, JSON.stringify(body)).toBe(400);
     }
@@ -124,13 +142,20 @@ describeEachDialect('execution inspector, versions and portability (Universal We
   it('keeps every version, shows one, restores an old one as a new version, and duplicates a flow switched off', async () => {
     const { tags } = await names(workspaceId);
     const flow = await createFlow(stack, UW, onClient('history', tags[0]!.id));
-    await stack.ui(UW, `/ui/flows/${flow.id}`, { method: 'PUT', body: { definition: { ...onClient('history', tags[0]!.id), description: 'second' } } });
+    await stack.ui(UW, `/ui/flows/${flow.id}`, {
+      method: 'PUT',
+      body: { definition: { ...onClient('history', tags[0]!.id), description: 'second' } },
+    });
     await stack.ui(UW, `/ui/flows/${flow.id}/disable`, { body: {} });
 
     const list = await stack.ui(UW, `/ui/flows/${flow.id}/versions`, { role: 'REGULAR' });
     expect(list.status).toBe(200);
     expect(list.body.current).toBe(3);
-    expect(list.body.versions.map((v: { version: number; enabled: boolean }) => [v.version, v.enabled])).toEqual([[3, false], [2, true], [1, true]]);
+    expect(list.body.versions.map((v: { version: number; enabled: boolean }) => [v.version, v.enabled])).toEqual([
+      [3, false],
+      [2, true],
+      [1, true],
+    ]);
     const second = await stack.ui(UW, `/ui/flows/${flow.id}/versions/2`);
     expect(second.body.definition.description).toBe('second');
     expect((await stack.ui(UW, `/ui/flows/${flow.id}/versions/9`)).status).toBe(404);
@@ -164,18 +189,25 @@ describeEachDialect('execution inspector, versions and portability (Universal We
     const exported = await stack.ui(UW, `/ui/flows/${flow.id}/export`);
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-disposition')).toBe('attachment; filename="portable.flow.json"');
-    expect(exported.body).toMatchObject({ format: 'clockify-addon-platform/flow', formatVersion: 1, source: { edition: UW, workspaceId, flowId: flow.id, version: 1 } });
+    expect(exported.body).toMatchObject({
+      format: 'clockify-addon-platform/flow',
+      formatVersion: 1,
+      source: { edition: UW, workspaceId, flowId: flow.id, version: 1 },
+    });
     expect(exported.body.entities).toEqual([{ id: tag.id, type: 'tags', name: tag.name }]);
 
     const token = await stack.userToken(UW, 'OWNER', otherWorkspaceId);
     const preview = await stack.ui(UW, '/ui/flows/import', { token, body: { document: exported.body } });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
     expect(preview.body.mapped).toEqual([{ from: tag.id, to: theirs.id, type: 'tags', name: tag.name }]);
-    expect(preview.body.unmapped).toEqual([{ id: 'abcdefabcdefabcdefabcdef', type: null, name: null, reason: expect.stringMatching(/not in this workspace/) }]);
+    expect(preview.body.unmapped).toEqual([
+      { id: 'abcdefabcdefabcdefabcdef', type: null, name: null, reason: expect.stringMatching(/not in this workspace/) },
+    ]);
     expect(preview.body.problems).toEqual([]);
     expect(preview.body.source).toEqual({ edition: UW, sameEdition: true, sameWorkspace: false });
     // A preview saves nothing.
-    const flowsThere = async () => (await stack.ui(UW, '/ui/flows', { token })).body.flows as { id: string; name: string; enabled: boolean; definition: any }[];
+    const flowsThere = async () =>
+      (await stack.ui(UW, '/ui/flows', { token })).body.flows as { id: string; name: string; enabled: boolean; definition: any }[];
     expect((await flowsThere()).map((f) => f.name)).not.toContain('portable');
 
     const created = await stack.ui(UW, '/ui/flows/import', { token, body: { document: exported.body, confirm: true } });
@@ -187,15 +219,32 @@ describeEachDialect('execution inspector, versions and portability (Universal We
 
     // Not an export, an export of another kind, a member: refused, nothing created.
     const count = (await flowsThere()).length;
-    for (const document of [{ hello: 'world' }, { ...exported.body, format: 'zapier' }, { ...exported.body, entities: [{ id: 'x', type: 'tags', name: 'a' }] }, 'text']) {
+    for (const document of [
+      { hello: 'world' },
+      { ...exported.body, format: 'zapier' },
+      { ...exported.body, entities: [{ id: 'x', type: 'tags', name: 'a' }] },
+      'text',
+    ]) {
       const refused = await stack.ui(UW, '/ui/flows/import', { token, body: { document, confirm: true } });
       expect(refused.status, JSON.stringify(document)).toBe(400);
       expect(refused.body.type).toMatch(/invalid-export$/);
     }
-    const invalid = await stack.ui(UW, '/ui/flows/import', { token, body: { document: { ...exported.body, definition: { ...exported.body.definition, trigger: { kind: 'clockify', events: ['NO_SUCH_EVENT'] } } }, confirm: true } });
+    const invalid = await stack.ui(UW, '/ui/flows/import', {
+      token,
+      body: {
+        document: {
+          ...exported.body,
+          definition: { ...exported.body.definition, trigger: { kind: 'clockify', events: ['NO_SUCH_EVENT'] } },
+        },
+        confirm: true,
+      },
+    });
     expect(invalid.status).toBe(400);
     expect(invalid.body.type).toMatch(/invalid-flow$/);
-    const member = await stack.ui(UW, '/ui/flows/import', { token: await stack.userToken(UW, 'REGULAR', otherWorkspaceId), body: { document: exported.body, confirm: true } });
+    const member = await stack.ui(UW, '/ui/flows/import', {
+      token: await stack.userToken(UW, 'REGULAR', otherWorkspaceId),
+      body: { document: exported.body, confirm: true },
+    });
     expect(member.status).toBe(403);
     expect((await flowsThere()).length).toBe(count);
   });

@@ -27,11 +27,16 @@ describeEachDialect('run now and backfill (Universal Webhook)', (dialect) => {
 
   async function jobsDone() {
     const db = stack.edition(UW).runtime.database.db;
-    await eventually(async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0);
+    await eventually(
+      async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0,
+    );
   }
   async function tagNames(prefix: string): Promise<string[]> {
     const tags: { name: string }[] = await clockify(stack, UW, 'getTags', { 'page-size': 500 });
-    return tags.map((tag) => tag.name).filter((name) => name.startsWith(prefix)).sort();
+    return tags
+      .map((tag) => tag.name)
+      .filter((name) => name.startsWith(prefix))
+      .sort();
   }
 
   beforeAll(async () => {
@@ -42,12 +47,22 @@ describeEachDialect('run now and backfill (Universal Webhook)', (dialect) => {
     await jobsDone();
     // Four stored NEW_CLIENT events, oldest first; no flow is enabled, so none has run yet.
     for (const name of ['c1', 'c2', 'c3', 'c4']) {
-      const deliveries = await stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: `id-${name}`, name, workspaceId, archived: false } });
+      const deliveries = await stack.sandbox.trigger('NEW_CLIENT', {
+        workspaceId,
+        payload: { id: `id-${name}`, name, workspaceId, archived: false },
+      });
       expect(deliveries.map((d) => d.status)).toEqual([200]);
     }
     await jobsDone();
     const db = stack.edition(UW).runtime.database.db;
-    const rows = await db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspaceId).where('event_type', '=', 'NEW_CLIENT').orderBy('received_at', 'asc').orderBy('id', 'asc').execute();
+    const rows = await db
+      .selectFrom('webhook_events')
+      .select('id')
+      .where('workspace_id', '=', workspaceId)
+      .where('event_type', '=', 'NEW_CLIENT')
+      .orderBy('received_at', 'asc')
+      .orderBy('id', 'asc')
+      .execute();
     clientEventIds.push(...rows.map((row) => row.id));
     expect(clientEventIds).toHaveLength(4);
   });
@@ -118,7 +133,10 @@ describeEachDialect('run now and backfill (Universal Webhook)', (dialect) => {
     const byIds = await stack.ui(UW, `/ui/flows/${flow.id}/backfill`, { body: { eventIds: [clientEventIds[1], clientEventIds[2]] } });
     expect(byIds.body).toMatchObject({ matching: 2, alreadyRun: 2, queued: 0 });
     // Even after an edit (a new version) the flow does not act twice on an event.
-    const edited = await stack.ui(UW, `/ui/flows/${flow.id}`, { method: 'PUT', body: { definition: { ...tagFlow('backfill'), name: 'edited' } } });
+    const edited = await stack.ui(UW, `/ui/flows/${flow.id}`, {
+      method: 'PUT',
+      body: { definition: { ...tagFlow('backfill'), name: 'edited' } },
+    });
     expect(edited.status).toBe(200);
     const afterEdit = await stack.ui(UW, `/ui/flows/${flow.id}/backfill`, { body: { last: 4 } });
     expect(afterEdit.body).toMatchObject({ matching: 4, alreadyRun: 3, queued: 1, eventIds: [clientEventIds[0]] });
@@ -134,7 +152,9 @@ describeEachDialect('run now and backfill (Universal Webhook)', (dialect) => {
 
     const unknown = await stack.ui(UW, `/ui/flows/${flow.id}/backfill`, { body: { eventIds: [clientEventIds[0], 'not-an-event'] } });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors).toEqual([{ field: 'body.eventIds', message: 'not-an-event is not a stored event that triggers this flow' }]);
+    expect(unknown.body.errors).toEqual([
+      { field: 'body.eventIds', message: 'not-an-event is not a stored event that triggers this flow' },
+    ]);
     expect((await stack.ui(UW, `/ui/flows/${flow.id}/backfill`, { body: {} })).status).toBe(400);
     expect((await stack.ui(UW, `/ui/flows/${flow.id}/backfill`, { body: { last: 501 } })).status).toBe(400);
     expect((await stack.ui(UW, `/ui/flows/${flow.id}/backfill/preview`)).status).toBe(400);
@@ -152,11 +172,22 @@ describeEachDialect('run now and backfill (Universal Webhook)', (dialect) => {
     const otherOwner = await stack.userToken(UW, 'OWNER', otherWorkspaceId);
     const otherFlow = await stack.ui(UW, '/ui/flows', { body: { definition: tagFlow('other') }, token: otherOwner });
     expect(otherFlow.status).toBe(201);
-    const otherDeliveries = await stack.sandbox.trigger('NEW_CLIENT', { workspaceId: otherWorkspaceId, payload: { id: 'id-x', name: 'x', workspaceId: otherWorkspaceId, archived: false } });
-    expect(otherDeliveries.map((d) => d.status), JSON.stringify(otherDeliveries)).toEqual([200]);
+    const otherDeliveries = await stack.sandbox.trigger('NEW_CLIENT', {
+      workspaceId: otherWorkspaceId,
+      payload: { id: 'id-x', name: 'x', workspaceId: otherWorkspaceId, archived: false },
+    });
+    expect(
+      otherDeliveries.map((d) => d.status),
+      JSON.stringify(otherDeliveries),
+    ).toEqual([200]);
     await jobsDone();
     const db = stack.edition(UW).runtime.database.db;
-    const [otherEvent] = await db.selectFrom('webhook_events').select('id').where('workspace_id', '=', otherWorkspaceId).where('event_type', '=', 'NEW_CLIENT').execute();
+    const [otherEvent] = await db
+      .selectFrom('webhook_events')
+      .select('id')
+      .where('workspace_id', '=', otherWorkspaceId)
+      .where('event_type', '=', 'NEW_CLIENT')
+      .execute();
 
     expect((await stack.ui(UW, `/ui/flows/${otherFlow.body.flow.id}/run`, { body: { eventType: 'NEW_CLIENT' } })).status).toBe(404);
     expect((await stack.ui(UW, `/ui/flows/${otherFlow.body.flow.id}/backfill`, { body: { last: 5 } })).status).toBe(404);

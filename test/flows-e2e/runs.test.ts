@@ -29,12 +29,18 @@ describe('flow runs (Universal Webhook)', () => {
 
   /** A NEW_CLIENT webhook from the sandbox; each flow below matches only its own client name. */
   async function newClient(name: string) {
-    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: `client-${name}-${Date.now()}`, name, workspaceId, archived: false } });
+    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', {
+      workspaceId,
+      payload: { id: `client-${name}-${Date.now()}`, name, workspaceId, archived: false },
+    });
     expect(deliveries.map((delivery) => delivery.status)).toEqual([200]);
   }
-  const onClient = (name: string) => ({ trigger: { kind: 'clockify', events: ['NEW_CLIENT'] }, conditions: { mode: 'all', rules: [{ path: '$.name', op: 'equals', value: name }] } });
+  const onClient = (name: string) => ({
+    trigger: { kind: 'clockify', events: ['NEW_CLIENT'] },
+    conditions: { mode: 'all', rules: [{ path: '$.name', op: 'equals', value: name }] },
+  });
 
-  it('chains results: a later action uses an earlier action\'s answer', async () => {
+  it("chains results: a later action uses an earlier action's answer", async () => {
     const flow = await createFlow(stack, UW, {
       name: 'chain',
       enabled: true,
@@ -42,7 +48,13 @@ describe('flow runs (Universal Webhook)', () => {
       actions: [
         { id: 'makeTag', kind: 'clockify', operationId: 'createNewTag', body: { name: 'made for {{ event.name }}' } },
         { id: 'readTag', kind: 'clockify', operationId: 'getTag', params: { id: '{{ steps.makeTag.body.id }}' } },
-        { id: 'renameTag', kind: 'clockify', operationId: 'updateTag', params: { id: '{{ steps.readTag.body.id }}' }, body: { name: '{{ steps.readTag.body.name | upper }}' } },
+        {
+          id: 'renameTag',
+          kind: 'clockify',
+          operationId: 'updateTag',
+          params: { id: '{{ steps.readTag.body.id }}' },
+          body: { name: '{{ steps.readTag.body.name | upper }}' },
+        },
       ],
     });
     await newClient('chain');
@@ -64,7 +76,16 @@ describe('flow runs (Universal Webhook)', () => {
       enabled: true,
       ...onClient('retry'),
       actions: [
-        { id: 'notify', kind: 'http', method: 'POST', url: `${receiver.url}/retry`, headers: { authorization: 'Bearer very-secret-value' }, body: { client: '{{ event.name }}' }, retry: { attempts: 3, backoffMs: 20 }, continueOnFailure: true },
+        {
+          id: 'notify',
+          kind: 'http',
+          method: 'POST',
+          url: `${receiver.url}/retry`,
+          headers: { authorization: 'Bearer very-secret-value' },
+          body: { client: '{{ event.name }}' },
+          retry: { attempts: 3, backoffMs: 20 },
+          continueOnFailure: true,
+        },
         { id: 'afterwards', kind: 'clockify', operationId: 'getTags', params: { 'page-size': 1 } },
       ],
     });
@@ -88,7 +109,14 @@ describe('flow runs (Universal Webhook)', () => {
       enabled: true,
       ...onClient('dead'),
       actions: [
-        { id: 'notify', kind: 'http', method: 'POST', url: `${receiver.url}/dead`, body: { client: '{{ event.name }}' }, retry: { attempts: 2, backoffMs: 10 } },
+        {
+          id: 'notify',
+          kind: 'http',
+          method: 'POST',
+          url: `${receiver.url}/dead`,
+          body: { client: '{{ event.name }}' },
+          retry: { attempts: 2, backoffMs: 10 },
+        },
         { id: 'never', kind: 'clockify', operationId: 'getTags' },
       ],
     });
@@ -111,8 +139,20 @@ describe('flow runs (Universal Webhook)', () => {
       enabled: true,
       ...onClient('bad'),
       actions: [
-        { id: 'duplicate', kind: 'clockify', operationId: 'createNewTag', body: { name: 'Duplicate tag' }, retry: { attempts: 3, backoffMs: 10 } },
-        { id: 'again', kind: 'clockify', operationId: 'createNewTag', body: { name: 'Duplicate tag' }, retry: { attempts: 3, backoffMs: 10 } },
+        {
+          id: 'duplicate',
+          kind: 'clockify',
+          operationId: 'createNewTag',
+          body: { name: 'Duplicate tag' },
+          retry: { attempts: 3, backoffMs: 10 },
+        },
+        {
+          id: 'again',
+          kind: 'clockify',
+          operationId: 'createNewTag',
+          body: { name: 'Duplicate tag' },
+          retry: { attempts: 3, backoffMs: 10 },
+        },
       ],
     });
     await newClient('bad');
@@ -154,7 +194,15 @@ describe('flow runs (Universal Webhook)', () => {
       name: 'replayable',
       enabled: true,
       ...onClient('replay'),
-      actions: [{ id: 'notify', kind: 'http', method: 'POST', url: `${receiver.url}/replay`, body: { client: '{{ event.name }}', event: '{{ trigger.eventId }}' } }],
+      actions: [
+        {
+          id: 'notify',
+          kind: 'http',
+          method: 'POST',
+          url: `${receiver.url}/replay`,
+          body: { client: '{{ event.name }}', event: '{{ trigger.eventId }}' },
+        },
+      ],
     });
     await newClient('replay');
     const original = await finishedRun(stack, UW, flow.id, (r) => r.matched);
@@ -177,7 +225,8 @@ describe('flow runs (Universal Webhook)', () => {
     const response = await fetch(`${stack.edition(UW).url}/metrics`);
     const text = await response.text();
     /** The value of a sample whose labels include `label` (the registry adds an `edition` label too). */
-    const value = (name: string, label: string) => Number(new RegExp(`^${name}\\{[^}]*${label}[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
+    const value = (name: string, label: string) =>
+      Number(new RegExp(`^${name}\\{[^}]*${label}[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
     expect(value('flow_runs_total', 'outcome="succeeded"')).toBeGreaterThanOrEqual(3);
     expect(value('flow_runs_total', 'outcome="dead"')).toBeGreaterThanOrEqual(1);
     expect(value('flow_runs_total', 'outcome="failed"')).toBeGreaterThanOrEqual(1);

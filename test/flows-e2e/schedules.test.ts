@@ -31,11 +31,16 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
 
   const db = () => stack.edition(UW).runtime.database.db;
   async function jobsDone() {
-    await eventually(async () => (await db().selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0);
+    await eventually(
+      async () => (await db().selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0,
+    );
   }
   async function tagNames(prefix: string): Promise<string[]> {
     const tags: { name: string }[] = await clockify(stack, UW, 'getTags', { 'page-size': 500 });
-    return tags.map((tag) => tag.name).filter((name) => name.startsWith(prefix)).sort();
+    return tags
+      .map((tag) => tag.name)
+      .filter((name) => name.startsWith(prefix))
+      .sort();
   }
   /** Both instances start the flow's schedule; returns the occurrence it waits for. */
   async function scheduled(flowId: string): Promise<number> {
@@ -93,7 +98,13 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
     const dueAt = await scheduled(flow.id);
     expect(new Date(dueAt).toISOString()).toBe(preview.body.occurrences[0]);
     // 17:00 on a weekday, in that zone.
-    const local = new Intl.DateTimeFormat('en-US', { timeZone: expectedZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(dueAt);
+    const local = new Intl.DateTimeFormat('en-US', {
+      timeZone: expectedZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(dueAt);
     expect(local).toMatch(/^(Mon|Tue|Wed|Thu|Fri),? 17:00$/);
 
     const bad = await stack.ui(UW, '/ui/flows/schedule/preview?cron=*%2F2%20*%20*%20*%20*');
@@ -102,7 +113,11 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
   });
 
   it('runs an occurrence that is due once, though both instances tick at the same time', async () => {
-    const flow = await createFlow(stack, UW, scheduledTagFlow('due', { schedule: { every: 'minutes', interval: 5 }, timeZone: 'Europe/Berlin' }));
+    const flow = await createFlow(
+      stack,
+      UW,
+      scheduledTagFlow('due', { schedule: { every: 'minutes', interval: 5 }, timeZone: 'Europe/Berlin' }),
+    );
     const dueAt = await scheduled(flow.id);
     expect(dueAt).toBeGreaterThan(Date.now());
     // Its time has come (rather than waiting up to five minutes).
@@ -116,7 +131,12 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
     await jobsDone();
     expect(await tagNames('due ')).toEqual([`due ${new Date(occurrence).toISOString()}`]);
     expect(await runsOf(stack, UW, flow.id)).toHaveLength(1);
-    const jobs = await db().selectFrom('jobs').select('id').where('kind', '=', JOB_SCHEDULED_RUN).where('dedupe_key', 'like', `%${flow.id}%`).execute();
+    const jobs = await db()
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', '=', JOB_SCHEDULED_RUN)
+      .where('dedupe_key', 'like', `%${flow.id}%`)
+      .execute();
     expect(jobs).toHaveLength(1);
     // And it waits for the next occurrence: ticking again queues nothing.
     expect(await Promise.all(tickers.map((ticker) => ticker.tick()))).toEqual([0, 0]);
@@ -129,7 +149,9 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
     expect(replay.status).toBe(202);
     const replayed = await finishedRun(stack, UW, flow.id, (candidate) => candidate.replayOf === run.run.id);
     expect(replayed.run.eventId).toBe(scheduleEventId(occurrence));
-    expect(replayed.actions[0]?.request?.body?.name ?? JSON.stringify(replayed.actions[0]?.request)).toContain(new Date(occurrence).toISOString());
+    expect(replayed.actions[0]?.request?.body?.name ?? JSON.stringify(replayed.actions[0]?.request)).toContain(
+      new Date(occurrence).toISOString(),
+    );
   });
 
   it('after a downtime, run-once runs the missed occurrence once and skip runs nothing', async () => {
@@ -141,7 +163,11 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
     for (const flow of [once, skip]) {
       expect(await scheduled(flow.id)).toBe(missedAt + 24 * HOUR);
       // The process was down since before yesterday's occurrence.
-      await db().updateTable('flow_schedules').set({ next_due_at: missedAt - 24 * HOUR }).where('flow_id', '=', flow.id).execute();
+      await db()
+        .updateTable('flow_schedules')
+        .set({ next_due_at: missedAt - 24 * HOUR })
+        .where('flow_id', '=', flow.id)
+        .execute();
     }
     await Promise.all([...tickers, ...tickers].map((ticker) => ticker.tick()));
 
@@ -159,7 +185,10 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
   });
 
   it('a disabled flow does not run; enabling it starts its schedule afresh', async () => {
-    const flow = await createFlow(stack, UW, { ...scheduledTagFlow('off', { schedule: { every: 'minutes', interval: 5 } }), enabled: false });
+    const flow = await createFlow(stack, UW, {
+      ...scheduledTagFlow('off', { schedule: { every: 'minutes', interval: 5 } }),
+      enabled: false,
+    });
     await Promise.all(tickers.map((ticker) => ticker.tick()));
     expect(await db().selectFrom('flow_schedules').select('flow_id').where('flow_id', '=', flow.id).execute()).toEqual([]);
     expect((await stack.ui(UW, `/ui/flows/${flow.id}/enable`, { method: 'POST' })).status).toBe(200);

@@ -57,7 +57,14 @@ describe('SSRF guard on flow HTTP actions', () => {
       enabled: true,
       trigger: { kind: 'clockify', events: ['NEW_CLIENT'] },
       conditions: { mode: 'all', rules: [] },
-      actions: Object.entries(targets).map(([id, url]) => ({ id, kind: 'http', method: 'POST', url, body: { client: '{{ event.name }}' }, continueOnFailure: true })),
+      actions: Object.entries(targets).map(([id, url]) => ({
+        id,
+        kind: 'http',
+        method: 'POST',
+        url,
+        body: { client: '{{ event.name }}' },
+        continueOnFailure: true,
+      })),
     });
     await stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: 'client-ssrf', name: 'probe', workspaceId } });
     const run = await finishedRun(stack, UW, flow.id);
@@ -106,7 +113,18 @@ describe('SSRF guard on flow HTTP actions', () => {
     const flow = (await store.get(workspaceId, saved.id))!;
     const allowedBefore = allowed.requests.length;
     try {
-      const summary = await executor.run(flow, { id: 'rebinding-event', workspaceId, source: 'clockify', eventType: 'NEW_CLIENT', payload: { name: 'rebind' }, receivedAt: Date.now() }, { signal: new AbortController().signal });
+      const summary = await executor.run(
+        flow,
+        {
+          id: 'rebinding-event',
+          workspaceId,
+          source: 'clockify',
+          eventType: 'NEW_CLIENT',
+          payload: { name: 'rebind' },
+          receivedAt: Date.now(),
+        },
+        { signal: new AbortController().signal },
+      );
       const detail = await stack.ui(UW, `/ui/flows/runs/${summary.runId}`);
       const [first, second] = detail.body.actions;
       expect(first).toMatchObject({ actionId: 'first', status: 'succeeded', response: { status: 200 } });

@@ -24,18 +24,32 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
 
   const db = () => stack.edition(UW).runtime.database.db;
   async function newClient(name: string): Promise<void> {
-    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: `client-${name}-${Date.now()}`, name, workspaceId, archived: false } });
+    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', {
+      workspaceId,
+      payload: { id: `client-${name}-${Date.now()}`, name, workspaceId, archived: false },
+    });
     expect(deliveries.map((delivery) => delivery.status)).toEqual([200]);
   }
-  const onClient = (name: string) => ({ enabled: true, trigger: { kind: 'clockify', events: ['NEW_CLIENT'] }, conditions: { mode: 'all', rules: [{ path: '$.name', op: 'equals', value: name } as unknown] } });
+  const onClient = (name: string) => ({
+    enabled: true,
+    trigger: { kind: 'clockify', events: ['NEW_CLIENT'] },
+    conditions: { mode: 'all', rules: [{ path: '$.name', op: 'equals', value: name } as unknown] },
+  });
   const tagPosts = () => stack.sandbox.requestLog().filter((request) => request.method === 'POST' && request.path.endsWith('/tags')).length;
-  const tagsNamed = async (prefix: string) => ((await clockify(stack, UW, 'getTags', { 'page-size': 500 })) as { name: string }[]).filter((tag) => tag.name.startsWith(prefix));
+  const tagsNamed = async (prefix: string) =>
+    ((await clockify(stack, UW, 'getTags', { 'page-size': 500 })) as { name: string }[]).filter((tag) => tag.name.startsWith(prefix));
 
   it('set, branch, only-if and stop: each step recorded by its path and kind; a stop ends the run with its outcome', async () => {
     const branchy = (name: string) => ({
       name: `branchy ${name}`,
       ...onClient(name),
-      conditions: { mode: 'any', rules: [{ path: '$.name', op: 'equals', value: 'steps-then' }, { path: '$.name', op: 'equals', value: 'steps-else' }] },
+      conditions: {
+        mode: 'any',
+        rules: [
+          { path: '$.name', op: 'equals', value: 'steps-then' },
+          { path: '$.name', op: 'equals', value: 'steps-else' },
+        ],
+      },
       actions: [
         { id: 'vals', kind: 'set', values: { label: 'via-{{ event.name }}' } },
         {
@@ -45,7 +59,13 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
           then: [{ id: 'tagIt', kind: 'clockify', operationId: 'createNewTag', body: { name: '{{ steps.vals.label }}' } }],
           else: [{ id: 'quit', kind: 'stop', outcome: 'failed', message: 'no rule for {{ event.name }}' }],
         },
-        { id: 'never', kind: 'clockify', operationId: 'createNewTag', body: { name: 'never' }, onlyIf: { mode: 'all', rules: [{ path: '$.steps.check.path', op: 'equals', value: 'nowhere' }] } },
+        {
+          id: 'never',
+          kind: 'clockify',
+          operationId: 'createNewTag',
+          body: { name: 'never' },
+          onlyIf: { mode: 'all', rules: [{ path: '$.steps.check.path', op: 'equals', value: 'nowhere' }] },
+        },
       ],
     });
     const flow = await createFlow(stack, UW, branchy('both'));
@@ -76,7 +96,19 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
       ...onClient('steps-fifty'),
       actions: [
         { id: 'list', kind: 'set', values: { names } },
-        { id: 'loop', kind: 'for-each', items: '{{ steps.list.names }}', steps: [{ id: 'mk', kind: 'clockify', operationId: 'createNewTag', body: { name: 'fifty-{{ item }}-{{ loop.index }}of{{ loop.count }}' } }] },
+        {
+          id: 'loop',
+          kind: 'for-each',
+          items: '{{ steps.list.names }}',
+          steps: [
+            {
+              id: 'mk',
+              kind: 'clockify',
+              operationId: 'createNewTag',
+              body: { name: 'fifty-{{ item }}-{{ loop.index }}of{{ loop.count }}' },
+            },
+          ],
+        },
       ],
     });
     const before = tagPosts();
@@ -95,14 +127,18 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
       if (Number(/-(\d+)of50$/.exec((tag as any).name)![1]) >= 25) await clockify(stack, UW, 'deleteTag', { id: (tag as any).id });
     }
     expect(await tagsNamed('fifty-')).toHaveLength(25);
-    const keys = (await db().selectFrom('flow_action_results').select(['idempotency_key', 'step_path']).where('run_id', '=', run.run.id).execute())
+    const keys = (
+      await db().selectFrom('flow_action_results').select(['idempotency_key', 'step_path']).where('run_id', '=', run.run.id).execute()
+    )
       .filter((row) => row.step_path === 'loop' || Number(/^loop\[(\d+)\]/.exec(row.step_path ?? '')?.[1] ?? -1) >= 25)
       .map((row) => row.idempotency_key);
     expect(keys).toHaveLength(26);
     await db().deleteFrom('flow_action_results').where('idempotency_key', 'in', keys).execute();
     await db().updateTable('flow_runs').set({ status: 'running', finished_at: null }).where('id', '=', run.run.id).execute();
     const resumedFrom = tagPosts();
-    await stack.edition(UW).runtime.queue.enqueue({ kind: 'flow.manual-run', workspaceId, payload: { flowId: flow.id, eventId: run.run.eventId } });
+    await stack
+      .edition(UW)
+      .runtime.queue.enqueue({ kind: 'flow.manual-run', workspaceId, payload: { flowId: flow.id, eventId: run.run.eventId } });
     const resumed = await finishedRun(stack, UW, flow.id, (r) => r.id === run.run.id && r.status !== 'running', 60_000);
     expect(resumed.run.status, String(resumed.run.error)).toBe('succeeded');
     // Only the 25 unsent iterations were sent; the others were recognised by their own keys.
@@ -122,7 +158,12 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
     await newClient('steps-foc');
     const first = await finishedRun(stack, UW, flow.id, (r) => r.matched);
     expect(first.run.status).toBe('succeeded');
-    expect(first.actions[0]!.request).toMatchObject({ entity: 'tag', by: { field: 'name', value: 'Found steps-foc' }, source: 'api', create: { operationId: 'createNewTag' } });
+    expect(first.actions[0]!.request).toMatchObject({
+      entity: 'tag',
+      by: { field: 'name', value: 'Found steps-foc' },
+      source: 'api',
+      create: { operationId: 'createNewTag' },
+    });
     const created = await tagsNamed('Found steps-foc');
     expect(created).toHaveLength(1);
     expect(first.actions[1]!.response).toEqual({ id: (created[0] as any).id });
@@ -160,7 +201,13 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
       ...onClient('steps-limits'),
       actions: [
         { id: 'list', kind: 'set', values: { items: hundred } },
-        { id: 'few', kind: 'for-each', items: '{{ steps.list.items }}', maxItems: 10, steps: [{ id: 'a', kind: 'set', values: { x: '{{ item }}' } }]},
+        {
+          id: 'few',
+          kind: 'for-each',
+          items: '{{ steps.list.items }}',
+          maxItems: 10,
+          steps: [{ id: 'a', kind: 'set', values: { x: '{{ item }}' } }],
+        },
       ],
     });
     await newClient('steps-limits');
@@ -173,7 +220,12 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
       ...onClient('steps-busy'),
       actions: [
         { id: 'list', kind: 'set', values: { items: hundred } },
-        { id: 'loop', kind: 'for-each', items: '{{ steps.list.items }}', steps: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, kind: 'set', values: { x: '{{ item }}' } })) },
+        {
+          id: 'loop',
+          kind: 'for-each',
+          items: '{{ steps.list.items }}',
+          steps: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, kind: 'set', values: { x: '{{ item }}' } })),
+        },
       ],
     });
     await newClient('steps-busy');
@@ -192,7 +244,12 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
           actions: [
             { id: 'tag', kind: 'find', entity: 'tag', by: { field: 'name', value: 'Found steps-foc' }, ifMissing: 'create' },
             { id: 'other', kind: 'find', entity: 'client', by: { field: 'name', value: 'Nobody {{ event.name }}' }, ifMissing: 'create' },
-            { id: 'check', kind: 'branch', if: { mode: 'all', rules: [{ path: '$.event.name', op: 'equals', value: 'dry' }] }, then: [{ id: 'pause', kind: 'wait', for: { hours: 2 } }] },
+            {
+              id: 'check',
+              kind: 'branch',
+              if: { mode: 'all', rules: [{ path: '$.event.name', op: 'equals', value: 'dry' }] },
+              then: [{ id: 'pause', kind: 'wait', for: { hours: 2 } }],
+            },
             { id: 'loop', kind: 'for-each', items: '$.event.tags', steps: [{ id: 'each', kind: 'set', values: { v: '{{ item }}' } }] },
             { id: 'end', kind: 'stop', outcome: 'skipped' },
           ],
@@ -208,7 +265,10 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
     expect(check.note).toBe('would run "then"');
     expect(check.children[0]).toMatchObject({ path: 'check.then.pause', kind: 'wait' });
     expect(check.children[0].note).toMatch(/^the run would wait and go on at \d{4}-/);
-    expect(loop).toMatchObject({ note: 'would run its steps for 2 items (shown for the first)', children: [{ path: 'loop[0].each', request: { values: { v: 'x' } } }] });
+    expect(loop).toMatchObject({
+      note: 'would run its steps for 2 items (shown for the first)',
+      children: [{ path: 'loop[0].each', request: { values: { v: 'x' } } }],
+    });
     expect(end.note).toBe('the run would end here as skipped');
     expect(stack.sandbox.requestLog().length).toBe(posts);
   }, 120_000);

@@ -18,7 +18,9 @@ describeEachDialect('template functions (Universal Webhook)', (dialect) => {
     stack = await startStack({ editions: [UW], dialect });
     ({ workspaceId } = await stack.install(UW));
     const db = stack.edition(UW).runtime.database.db;
-    await eventually(async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0);
+    await eventually(
+      async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0,
+    );
   });
   afterAll(() => stack?.close());
 
@@ -34,14 +36,30 @@ describeEachDialect('template functions (Universal Webhook)', (dialect) => {
       input: 'PT1H30M',
       result: 1.5,
     });
-    expect(response.body.functions.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['formatDate', 'addTime', 'startOf', 'duration', 'round', 'sum', 'count', 'truncate', 'replace', 'join', 'default']));
+    expect(response.body.functions.map((f: { name: string }) => f.name)).toEqual(
+      expect.arrayContaining([
+        'formatDate',
+        'addTime',
+        'startOf',
+        'duration',
+        'round',
+        'sum',
+        'count',
+        'truncate',
+        'replace',
+        'join',
+        'default',
+      ]),
+    );
   });
 
   it('is described in /docs with its response schema', async () => {
     const docs = await stack.ui(UW, '/docs/json');
     expect(docs.status).toBe(200);
     const operation = docs.body.paths['/ui/flows/functions'].get;
-    expect(operation.responses['200'].content['application/json'].schema.properties.functions.items.required).toEqual(expect.arrayContaining(['name', 'signature', 'example', 'result']));
+    expect(operation.responses['200'].content['application/json'].schema.properties.functions.items.required).toEqual(
+      expect.arrayContaining(['name', 'signature', 'example', 'result']),
+    );
   });
 
   it('refuses a flow with an unknown function or wrong arguments with 400 naming the field and the function', async () => {
@@ -54,7 +72,9 @@ describeEachDialect('template functions (Universal Webhook)', (dialect) => {
     });
     const unknown = await stack.ui(UW, '/ui/flows', { body: { definition: definition('{{ event.name | shout }}') } });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.errors).toEqual([{ field: 'definition.actions[0].body.name', message: expect.stringContaining('unknown function "shout"') }]);
+    expect(unknown.body.errors).toEqual([
+      { field: 'definition.actions[0].body.name', message: expect.stringContaining('unknown function "shout"') },
+    ]);
     const wrong = await stack.ui(UW, '/ui/flows', { body: { definition: definition('{{ event.name | truncate }}') } });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors[0].message).toContain('function "truncate" takes 1 to 2 arguments');
@@ -72,13 +92,21 @@ describeEachDialect('template functions (Universal Webhook)', (dialect) => {
           id: 'tagIt',
           kind: 'clockify',
           operationId: 'createNewTag',
-          body: { name: '{{ event.description | replace:"#","" | trim | upper | truncate:12 }}: {{ event.timeInterval.duration | hours | round:1 }} h ({{ event.timeInterval.duration | duration }}) on {{ event.timeInterval.start | formatDate:"EEE d MMM HH:mm","Europe/Berlin" }}, tags {{ event.tagIds | count }}' },
+          body: {
+            name: '{{ event.description | replace:"#","" | trim | upper | truncate:12 }}: {{ event.timeInterval.duration | hours | round:1 }} h ({{ event.timeInterval.duration | duration }}) on {{ event.timeInterval.start | formatDate:"EEE d MMM HH:mm","Europe/Berlin" }}, tags {{ event.tagIds | count }}',
+          },
         },
       ],
     });
     const deliveries = await stack.sandbox.trigger('NEW_TIME_ENTRY', {
       workspaceId,
-      payload: { id: 'te-functions', workspaceId, description: '#weekly planning meeting', tagIds: ['a', 'b'], timeInterval: { start: '2024-05-06T09:00:00Z', end: '2024-05-06T10:20:00Z', duration: 'PT1H20M' } },
+      payload: {
+        id: 'te-functions',
+        workspaceId,
+        description: '#weekly planning meeting',
+        tagIds: ['a', 'b'],
+        timeInterval: { start: '2024-05-06T09:00:00Z', end: '2024-05-06T10:20:00Z', duration: 'PT1H20M' },
+      },
     });
     expect(deliveries.map((d) => d.status)).toEqual([200]);
     const run = await finishedRun(stack, UW, flow.id);

@@ -33,7 +33,8 @@ describe('flow templates end to end (Universal Webhook)', () => {
   /** Creates a flow from a template and returns it; only that flow is enabled afterwards, so templates never act on each other's events. */
   async function fromTemplate(templateId: string, inputs: Record<string, unknown>) {
     const existing = await stack.ui(UW, '/ui/flows');
-    for (const flow of existing.body.flows) if (flow.enabled) expect((await stack.ui(UW, `/ui/flows/${flow.id}/disable`, { method: 'POST' })).status).toBe(200);
+    for (const flow of existing.body.flows)
+      if (flow.enabled) expect((await stack.ui(UW, `/ui/flows/${flow.id}/disable`, { method: 'POST' })).status).toBe(200);
     const created = await stack.ui(UW, `/ui/flows/templates/${templateId}`, { body: { inputs } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body.flow.enabled).toBe(true);
@@ -47,12 +48,19 @@ describe('flow templates end to end (Universal Webhook)', () => {
   it('lists the four templates', async () => {
     const response = await stack.ui(UW, '/ui/flows/templates');
     expect(response.status).toBe(200);
-    expect(response.body.templates.map((t: { id: string }) => t.id).sort()).toEqual(['default-time-entry-description', 'notify-time-off-request', 'project-standard-tasks', 'tag-project-time-entries']);
+    expect(response.body.templates.map((t: { id: string }) => t.id).sort()).toEqual([
+      'default-time-entry-description',
+      'notify-time-off-request',
+      'project-standard-tasks',
+      'tag-project-time-entries',
+    ]);
     for (const template of response.body.templates) expect(template.requiredInputs.length).toBeGreaterThan(0);
   });
 
   it('refuses a template with a missing input with 400 naming it', async () => {
-    const response = await stack.ui(UW, '/ui/flows/templates/tag-project-time-entries', { body: { inputs: { projectId: projects[0]!.id } } });
+    const response = await stack.ui(UW, '/ui/flows/templates/tag-project-time-entries', {
+      body: { inputs: { projectId: projects[0]!.id } },
+    });
     expect(response.status).toBe(400);
     expect(response.body.errors).toEqual([expect.objectContaining({ field: 'inputs.tagId' })]);
   });
@@ -70,7 +78,9 @@ describe('flow templates end to end (Universal Webhook)', () => {
     expect(stored.tagIds).toEqual([tag.id]);
     expect(stored.description).toBe('tag me');
     expect(stored.projectId).toBe(project!.id);
-    const followUp = await eventually(async () => (await storedEvents(stack, UW, 'TIME_ENTRY_UPDATED')).find((event) => event.payload.id === entry.id));
+    const followUp = await eventually(async () =>
+      (await storedEvents(stack, UW, 'TIME_ENTRY_UPDATED')).find((event) => event.payload.id === entry.id),
+    );
     expect(followUp.payload.tagIds).toEqual([tag.id]);
 
     // Another project's entry does not match: the run is recorded as skipped and the entry keeps no tags.
@@ -89,7 +99,11 @@ describe('flow templates end to end (Universal Webhook)', () => {
     const stored = await clockify(stack, UW, 'getTimeEntry', { id: entry.id });
     // User text is literal: the braces are kept, never rendered.
     expect(stored.description).toBe('Unnamed work {{ not a template }}');
-    await eventually(async () => (await storedEvents(stack, UW, 'TIME_ENTRY_UPDATED')).find((event) => event.payload.id === entry.id && event.payload.description === 'Unnamed work {{ not a template }}'));
+    await eventually(async () =>
+      (await storedEvents(stack, UW, 'TIME_ENTRY_UPDATED')).find(
+        (event) => event.payload.id === entry.id && event.payload.description === 'Unnamed work {{ not a template }}',
+      ),
+    );
   });
 
   it('creates the standard tasks of every new project, and NEW_TASK comes back for each', async () => {
@@ -110,7 +124,9 @@ describe('flow templates end to end (Universal Webhook)', () => {
 
   it('notifies an external URL when time off is requested (HTTP actions enabled by the workspace setting)', async () => {
     // Off by default: the template cannot even be saved.
-    const refused = await stack.ui(UW, '/ui/flows/templates/notify-time-off-request', { body: { inputs: { url: `${receiver.url}/hooks/time-off` } } });
+    const refused = await stack.ui(UW, '/ui/flows/templates/notify-time-off-request', {
+      body: { inputs: { url: `${receiver.url}/hooks/time-off` } },
+    });
     expect(refused.status).toBe(400);
     expect(JSON.stringify(refused.body.errors)).toContain('HTTP actions are not enabled');
 

@@ -38,12 +38,20 @@ describeEachDialect('a waiting run survives a restart', (dialect) => {
         { id: 'tagIt', kind: 'clockify', operationId: 'createNewTag', body: { name: 'after the wait for {{ steps.note.who }}' } },
       ],
     });
-    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', { workspaceId, payload: { id: 'client-patient', name: 'patient', workspaceId, archived: false } });
+    const deliveries = await stack.sandbox.trigger('NEW_CLIENT', {
+      workspaceId,
+      payload: { id: 'client-patient', name: 'patient', workspaceId, archived: false },
+    });
     expect(deliveries.map((delivery) => delivery.status)).toEqual([200]);
     const parked = await eventually(async () => (await runsOf(stack, UW, flow.id)).find((run) => run.status === 'waiting'));
     const first = stack.edition(UW);
     const db = first.runtime.database.db;
-    const job = await db.selectFrom('jobs').selectAll().where('kind', '=', 'flow.resume-wait').where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const job = await db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('kind', '=', 'flow.resume-wait')
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
     expect(Number(job.run_at)).toBeGreaterThan(Date.now() + 30 * 60_000);
     const detail = await stack.ui(UW, `/ui/flows/runs/${parked.id}`);
     expect(detail.body.actions.map((a: any) => [a.path, a.status])).toEqual([
@@ -58,8 +66,17 @@ describeEachDialect('a waiting run survives a restart', (dialect) => {
     restarted = await startEdition(UW, config, { logger: stack.logs.logger, port: 0, worker: false });
     const rdb = restarted.runtime.database.db;
     const past = Date.now() - 1000;
-    const record = await rdb.selectFrom('flow_action_results').selectAll().where('run_id', '=', parked.id).where('step_path', '=', 'pause').executeTakeFirstOrThrow();
-    await rdb.updateTable('flow_action_results').set({ response_json: JSON.stringify({ ...JSON.parse(record.response_json!), resumeAtMs: past }) }).where('idempotency_key', '=', record.idempotency_key).execute();
+    const record = await rdb
+      .selectFrom('flow_action_results')
+      .selectAll()
+      .where('run_id', '=', parked.id)
+      .where('step_path', '=', 'pause')
+      .executeTakeFirstOrThrow();
+    await rdb
+      .updateTable('flow_action_results')
+      .set({ response_json: JSON.stringify({ ...JSON.parse(record.response_json!), resumeAtMs: past }) })
+      .where('idempotency_key', '=', record.idempotency_key)
+      .execute();
     await rdb.updateTable('jobs').set({ run_at: past }).where('id', '=', job.id).execute();
     await restarted.stop();
     restarted = await startEdition(UW, config, { logger: stack.logs.logger, port: 0 });
@@ -69,14 +86,21 @@ describeEachDialect('a waiting run survives a restart', (dialect) => {
       return row && row.status !== 'waiting' && row.status !== 'running' ? row : undefined;
     }, 20_000);
     expect(finished.status).toBe('succeeded');
-    const steps = await restarted.runtime.database.db.selectFrom('flow_action_results').select(['step_path', 'status']).where('run_id', '=', parked.id).orderBy('position').execute();
+    const steps = await restarted.runtime.database.db
+      .selectFrom('flow_action_results')
+      .select(['step_path', 'status'])
+      .where('run_id', '=', parked.id)
+      .orderBy('position')
+      .execute();
     expect(steps.map((row) => [row.step_path, row.status])).toEqual([
       ['note', 'succeeded'],
       ['pause', 'succeeded'],
       ['tagIt', 'succeeded'],
     ]);
     // One run, resumed in place; its tag created once.
-    expect((await restarted.runtime.database.db.selectFrom('flow_runs').select('id').where('flow_id', '=', flow.id).execute()).length).toBe(1);
+    expect((await restarted.runtime.database.db.selectFrom('flow_runs').select('id').where('flow_id', '=', flow.id).execute()).length).toBe(
+      1,
+    );
     const created = stack.sandbox.requestLog().filter((request) => request.method === 'POST' && request.path.endsWith('/tags'));
     expect(created).toHaveLength(1);
   }, 120_000);

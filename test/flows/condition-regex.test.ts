@@ -108,9 +108,17 @@ describe('compileSafeRegex agrees with JavaScript RegExp', () => {
   const quantified = fc.tuple(atom, fc.constantFrom('', '', '*', '+', '?', '{2}', '{1,2}', '{0,}')).map(([a, q]) => a + q);
   const sequence = fc.array(quantified, { minLength: 1, maxLength: 4 }).map((items) => items.join(''));
   const group = sequence.map((s) => `(?:${s})`);
-  const term = fc.oneof(sequence, fc.tuple(group, fc.constantFrom('', '?', '{2}')).map(([g, q]) => g + q));
+  const term = fc.oneof(
+    sequence,
+    fc.tuple(group, fc.constantFrom('', '?', '{2}')).map(([g, q]) => g + q),
+  );
   const pattern = fc
-    .tuple(fc.constantFrom('', '^'), fc.array(term, { minLength: 1, maxLength: 3 }), fc.constantFrom('', '|b', '|a.'), fc.constantFrom('', '$', '\\b'))
+    .tuple(
+      fc.constantFrom('', '^'),
+      fc.array(term, { minLength: 1, maxLength: 3 }),
+      fc.constantFrom('', '|b', '|a.'),
+      fc.constantFrom('', '$', '\\b'),
+    )
     .map(([start, terms, alternative, end]) => `${start}${terms.join('')}${alternative}${end}`);
   const subject = fc.string({ unit: fc.constantFrom('a', 'b', 'x', '1', ' ', '\n'), maxLength: 12 });
 
@@ -126,7 +134,7 @@ describe('compileSafeRegex agrees with JavaScript RegExp', () => {
   });
 });
 
-describe('compileSafeRegex keeps JavaScript\'s meaning where RE2\'s differs', () => {
+describe("compileSafeRegex keeps JavaScript's meaning where RE2's differs", () => {
   it.each([
     ['^.$', '\r', false],
     ['^.$', '\u2028', false],
@@ -148,9 +156,31 @@ describe('compileSafeRegex keeps JavaScript\'s meaning where RE2\'s differs', ()
   });
 
   it('agrees with RegExp on random patterns over classes, escapes and line terminators', () => {
-    const atom = fc.constantFrom('.', '\\s', '\\S', '[\\s\\d]', '[^\\s]', '[a-c-]', '[\\u0041-\\u005A]', '\\u{61}', '\\x62', '[.\\-]', '\\.', 'a', 'A');
-    const pattern = fc.array(fc.tuple(atom, fc.constantFrom('', '*', '+', '?', '{1,2}')).map(([a, q]) => a + q), { minLength: 1, maxLength: 4 }).map((items) => items.join(''));
-    const subject = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'Z', '-', '.', '1', ' ', '\r', '\n', '\u00a0', '\u2028', '\t'), maxLength: 10 });
+    const atom = fc.constantFrom(
+      '.',
+      '\\s',
+      '\\S',
+      '[\\s\\d]',
+      '[^\\s]',
+      '[a-c-]',
+      '[\\u0041-\\u005A]',
+      '\\u{61}',
+      '\\x62',
+      '[.\\-]',
+      '\\.',
+      'a',
+      'A',
+    );
+    const pattern = fc
+      .array(
+        fc.tuple(atom, fc.constantFrom('', '*', '+', '?', '{1,2}')).map(([a, q]) => a + q),
+        { minLength: 1, maxLength: 4 },
+      )
+      .map((items) => items.join(''));
+    const subject = fc.string({
+      unit: fc.constantFrom('a', 'b', 'A', 'Z', '-', '.', '1', ' ', '\r', '\n', '\u00a0', '\u2028', '\t'),
+      maxLength: 10,
+    });
     fc.assert(
       fc.property(pattern, subject, fc.boolean(), (source, text, ignoreCase) => {
         const compiled = compileSafeRegex(source, { ignoreCase });

@@ -124,11 +124,7 @@ describe('groups', () => {
     ['empty any group holds', { mode: 'any', rules: [] }, true],
     ['nested any inside all', { mode: 'all', rules: [yes, { mode: 'any', rules: [no, yes] }] }, true],
     ['nested all inside any', { mode: 'any', rules: [no, { mode: 'all', rules: [yes, no] }] }, false],
-    [
-      'four levels deep',
-      { mode: 'all', rules: [{ mode: 'all', rules: [{ mode: 'any', rules: [{ mode: 'all', rules: [yes] }] }] }] },
-      true,
-    ],
+    ['four levels deep', { mode: 'all', rules: [{ mode: 'all', rules: [{ mode: 'any', rules: [{ mode: 'all', rules: [yes] }] }] }] }, true],
   ])('%s', (_label, group, expected) => {
     expect(evaluateConditions(group, event).matched).toBe(expected);
   });
@@ -190,7 +186,13 @@ describe('groups', () => {
   });
 
   it('never throws on odd inputs', () => {
-    const group: ConditionGroup = { mode: 'all', rules: [{ path: '$..x', op: 'exists' }, { path: '$.a', op: 'equals', value: 1 }] };
+    const group: ConditionGroup = {
+      mode: 'all',
+      rules: [
+        { path: '$..x', op: 'exists' },
+        { path: '$.a', op: 'equals', value: 1 },
+      ],
+    };
     for (const input of [undefined, null, 42, 'text', [], () => 1, Symbol('s'), new Map(), Object.create(null)]) {
       expect(() => evaluateConditions(group, input)).not.toThrow();
     }

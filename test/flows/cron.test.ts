@@ -11,22 +11,77 @@ const cron = (source: string) => {
   if (!parsed.ok) throw new Error(parsed.message);
   return parsed.cron;
 };
-const next = (source: string, timeZone: string, after: string, count = 1) => nextCronOccurrences(cron(source), timeZone, Date.parse(after), count).map((instant) => new Date(instant).toISOString());
+const next = (source: string, timeZone: string, after: string, count = 1) =>
+  nextCronOccurrences(cron(source), timeZone, Date.parse(after), count).map((instant) => new Date(instant).toISOString());
 
 describe('cron: next occurrences', () => {
   it.each([
-    ['weekdays at 17:00, from a Friday evening', '0 17 * * 1-5', 'UTC', '2026-12-04T17:00:00Z', ['2026-12-07T17:00:00.000Z', '2026-12-08T17:00:00.000Z']],
-    ['every 15 minutes', '*/15 * * * *', 'UTC', '2026-12-07T04:07:00Z', ['2026-12-07T04:15:00.000Z', '2026-12-07T04:30:00.000Z', '2026-12-07T04:45:00.000Z']],
+    [
+      'weekdays at 17:00, from a Friday evening',
+      '0 17 * * 1-5',
+      'UTC',
+      '2026-12-04T17:00:00Z',
+      ['2026-12-07T17:00:00.000Z', '2026-12-08T17:00:00.000Z'],
+    ],
+    [
+      'every 15 minutes',
+      '*/15 * * * *',
+      'UTC',
+      '2026-12-07T04:07:00Z',
+      ['2026-12-07T04:15:00.000Z', '2026-12-07T04:30:00.000Z', '2026-12-07T04:45:00.000Z'],
+    ],
     ['names for days and months', '0 9 * JAN,DEC MON', 'UTC', '2026-12-01T00:00:00Z', ['2026-12-07T09:00:00.000Z']],
     ['Monday 09:00 in Berlin, summer time begun', '0 9 * * MON', 'Europe/Berlin', '2026-03-28T00:00:00Z', ['2026-03-30T07:00:00.000Z']],
-    ['02:30 in Berlin on the night it does not exist: right after the gap', '30 2 * * *', 'Europe/Berlin', '2026-03-28T12:00:00Z', ['2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z']],
-    ['02:30 in Berlin on the night it happens twice: the first time only', '30 2 * * *', 'Europe/Berlin', '2026-10-24T12:00:00Z', ['2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z']],
-    ['every 30 minutes through the autumn change: real time, both 02:00s', '*/30 * * * *', 'Europe/Berlin', '2026-10-24T23:45:00Z', ['2026-10-25T00:00:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T01:00:00.000Z', '2026-10-25T01:30:00.000Z']],
-    ['every 30 minutes through the spring change: the lost hour has none', '*/30 * * * *', 'Europe/Berlin', '2026-03-29T00:15:00Z', ['2026-03-29T00:30:00.000Z', '2026-03-29T01:00:00.000Z']],
-    ['02:00 in New York on the night clocks skip it', '0 2 * * *', 'America/New_York', '2026-03-07T12:00:00Z', ['2026-03-08T07:00:00.000Z', '2026-03-09T06:00:00.000Z']],
-    ['day of month or weekday (both restricted)', '0 0 13 * 5', 'UTC', '2026-11-01T00:00:00Z', ['2026-11-06T00:00:00.000Z', '2026-11-13T00:00:00.000Z', '2026-11-20T00:00:00.000Z']],
+    [
+      '02:30 in Berlin on the night it does not exist: right after the gap',
+      '30 2 * * *',
+      'Europe/Berlin',
+      '2026-03-28T12:00:00Z',
+      ['2026-03-29T01:30:00.000Z', '2026-03-30T00:30:00.000Z'],
+    ],
+    [
+      '02:30 in Berlin on the night it happens twice: the first time only',
+      '30 2 * * *',
+      'Europe/Berlin',
+      '2026-10-24T12:00:00Z',
+      ['2026-10-25T00:30:00.000Z', '2026-10-26T01:30:00.000Z'],
+    ],
+    [
+      'every 30 minutes through the autumn change: real time, both 02:00s',
+      '*/30 * * * *',
+      'Europe/Berlin',
+      '2026-10-24T23:45:00Z',
+      ['2026-10-25T00:00:00.000Z', '2026-10-25T00:30:00.000Z', '2026-10-25T01:00:00.000Z', '2026-10-25T01:30:00.000Z'],
+    ],
+    [
+      'every 30 minutes through the spring change: the lost hour has none',
+      '*/30 * * * *',
+      'Europe/Berlin',
+      '2026-03-29T00:15:00Z',
+      ['2026-03-29T00:30:00.000Z', '2026-03-29T01:00:00.000Z'],
+    ],
+    [
+      '02:00 in New York on the night clocks skip it',
+      '0 2 * * *',
+      'America/New_York',
+      '2026-03-07T12:00:00Z',
+      ['2026-03-08T07:00:00.000Z', '2026-03-09T06:00:00.000Z'],
+    ],
+    [
+      'day of month or weekday (both restricted)',
+      '0 0 13 * 5',
+      'UTC',
+      '2026-11-01T00:00:00Z',
+      ['2026-11-06T00:00:00.000Z', '2026-11-13T00:00:00.000Z', '2026-11-20T00:00:00.000Z'],
+    ],
     ['29 February, years ahead', '0 12 29 2 *', 'UTC', '2026-03-01T00:00:00Z', ['2028-02-29T12:00:00.000Z']],
-    ['ranges with steps and Sunday as 7', '0 8-18/5 * * 7', 'UTC', '2026-12-06T09:00:00Z', ['2026-12-06T13:00:00.000Z', '2026-12-06T18:00:00.000Z', '2026-12-13T08:00:00.000Z']],
+    [
+      'ranges with steps and Sunday as 7',
+      '0 8-18/5 * * 7',
+      'UTC',
+      '2026-12-06T09:00:00Z',
+      ['2026-12-06T13:00:00.000Z', '2026-12-06T18:00:00.000Z', '2026-12-13T08:00:00.000Z'],
+    ],
   ])('%s: %s in %s', (_label, source, timeZone, after, expected) => {
     expect(next(source, timeZone, after, expected.length)).toEqual(expected);
   });

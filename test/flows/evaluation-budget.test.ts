@@ -15,10 +15,13 @@ function deepTree(levels: number): unknown {
   return node;
 }
 
-const limits = (overrides: Partial<Record<keyof typeof EVALUATION_LIMITS, number>>): Record<keyof typeof EVALUATION_LIMITS, number> => ({ ...EVALUATION_LIMITS, ...overrides });
+const limits = (overrides: Partial<Record<keyof typeof EVALUATION_LIMITS, number>>): Record<keyof typeof EVALUATION_LIMITS, number> => ({
+  ...EVALUATION_LIMITS,
+  ...overrides,
+});
 
 describe('JSONPath budget', () => {
-  it('charges the library\'s work list (the fast way) in this build', () => {
+  it("charges the library's work list (the fast way) in this build", () => {
     expect(countingPushes).toBe(true);
   });
 
@@ -27,11 +30,19 @@ describe('JSONPath budget', () => {
     if (!compiled.ok) throw new Error(compiled.message);
     const budget = new EvaluationBudget(limits({ pathNodes: 5_000 }));
     expect(() => compiled.evaluate(deepTree(60), budget)).toThrow(BudgetExceededError);
-    expect(() => compiled.evaluate(deepTree(60), new EvaluationBudget(limits({ pathNodes: 5_000 })))).toThrow(/more than 5000 nodes .*pathNodes/);
+    expect(() => compiled.evaluate(deepTree(60), new EvaluationBudget(limits({ pathNodes: 5_000 })))).toThrow(
+      /more than 5000 nodes .*pathNodes/,
+    );
   });
 
   it('gives the same answers as without a budget when the path stays within it', () => {
-    const event = { items: [{ id: 1, tags: [{ id: 't1' }] }, { id: 2, tags: [] }], id: 0 };
+    const event = {
+      items: [
+        { id: 1, tags: [{ id: 't1' }] },
+        { id: 2, tags: [] },
+      ],
+      id: 0,
+    };
     const compiled = compileJsonPath('$..id');
     if (!compiled.ok) throw new Error(compiled.message);
     expect(compiled.evaluate(event, new EvaluationBudget()).sort()).toEqual([0, 1, 2, 't1'].sort());
@@ -41,12 +52,16 @@ describe('JSONPath budget', () => {
     const compiled = compileJsonPath('$.items[*]');
     if (!compiled.ok) throw new Error(compiled.message);
     const event = { items: Array.from({ length: 101 }, (_, i) => i) };
-    expect(() => compiled.evaluate(event, new EvaluationBudget(limits({ pathResults: 100 })))).toThrow(/more than 100 values .*pathResults/);
+    expect(() => compiled.evaluate(event, new EvaluationBudget(limits({ pathResults: 100 })))).toThrow(
+      /more than 100 values .*pathResults/,
+    );
     expect(compiled.evaluate(event, new EvaluationBudget(limits({ pathResults: 101 })))).toHaveLength(101);
   });
 
   it('counts through proxies the same way when the library cannot be instrumented', () => {
-    expect(() => queryThroughView(deepTree(60), `$${'..*'.repeat(8)}`, new EvaluationBudget(limits({ pathNodes: 5_000 })))).toThrow(/pathNodes/);
+    expect(() => queryThroughView(deepTree(60), `$${'..*'.repeat(8)}`, new EvaluationBudget(limits({ pathNodes: 5_000 })))).toThrow(
+      /pathNodes/,
+    );
     const selected = queryThroughView({ a: { b: [1, { c: 2 }] } }, '$..c', new EvaluationBudget());
     expect(selected).toEqual([2]);
   });
@@ -76,7 +91,11 @@ describe('regex budget', () => {
 
   it('charges at most the 10,000 characters a rule looks at per value', () => {
     const event = { text: 'a'.repeat(1_000_000) };
-    const result = evaluateConditions({ mode: 'all', rules: [{ path: '$.text', op: 'matches', value: 'a$' }] }, event, new EvaluationBudget(limits({ regexCharacters: 10_000 })));
+    const result = evaluateConditions(
+      { mode: 'all', rules: [{ path: '$.text', op: 'matches', value: 'a$' }] },
+      event,
+      new EvaluationBudget(limits({ regexCharacters: 10_000 })),
+    );
     expect(result).toMatchObject({ matched: true });
     expect(result.exceeded).toBeUndefined();
   });

@@ -75,7 +75,13 @@ describe('flow template library', () => {
       ok: true,
       value: {
         params: { id: entry.id },
-        body: { start: '2020-07-17T11:35:01Z', end: '2020-07-17T12:35:01Z', billable: true, description: 'Webhook Test Description', tagIds: ['tagX'] },
+        body: {
+          start: '2020-07-17T11:35:01Z',
+          end: '2020-07-17T12:35:01Z',
+          billable: true,
+          description: 'Webhook Test Description',
+          tagIds: ['tagX'],
+        },
       },
     });
   });
@@ -94,7 +100,9 @@ describe('flow template library', () => {
     expect(flow.trigger).toEqual({ kind: 'clockify', events: ['NEW_PROJECT'] });
     expect(flow.actions.map((a) => (a as { body: { name: string } }).body.name)).toEqual(['Planning', 'Review']);
     expect(flow.actions.every((a) => a.kind === 'clockify' && a.operationId === 'createTask')).toBe(true);
-    expect(() => template('project-standard-tasks').build({ taskNames: Array.from({ length: 21 }, (_, i) => `t${i}`) })).toThrow(/at most 20/);
+    expect(() => template('project-standard-tasks').build({ taskNames: Array.from({ length: 21 }, (_, i) => `t${i}`) })).toThrow(
+      /at most 20/,
+    );
   });
 
   it('posts the time off request with the event as a JSON object', () => {
@@ -102,7 +110,10 @@ describe('flow template library', () => {
     const action = flow.actions[0]!;
     expect(action.kind).toBe('http');
     const rendered = renderValue((action as { body: unknown }).body, { event: samples.TIME_OFF_REQUESTED, workspace: { id: 'ws1' } });
-    expect(rendered).toMatchObject({ ok: true, value: { workspaceId: 'ws1', start: '2022-08-28T22:00:00Z', request: samples.TIME_OFF_REQUESTED } });
+    expect(rendered).toMatchObject({
+      ok: true,
+      value: { workspaceId: 'ws1', start: '2022-08-28T22:00:00Z', request: samples.TIME_OFF_REQUESTED },
+    });
   });
 
   it.each([

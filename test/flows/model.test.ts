@@ -29,7 +29,11 @@ describe('CatalogLike', () => {
     const catalog: CatalogLike = getCatalog();
     for (const template of FLOW_TEMPLATES) {
       const inputs = { projectId: 'p1', tagId: 't1', description: 'd', taskNames: 'a', url: 'https://example.com/hook' };
-      const result = validateFlowDefinition(template.build(inputs), { allowedEvents: ['NEW_TIME_ENTRY', 'NEW_PROJECT', 'TIME_OFF_REQUESTED'], httpActionsEnabled: true, catalog });
+      const result = validateFlowDefinition(template.build(inputs), {
+        allowedEvents: ['NEW_TIME_ENTRY', 'NEW_PROJECT', 'TIME_OFF_REQUESTED'],
+        httpActionsEnabled: true,
+        catalog,
+      });
       expect(result.ok, template.id).toBe(true);
     }
   });

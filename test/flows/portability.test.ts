@@ -16,10 +16,29 @@ const source: NamedEntity[] = [
 const definition = {
   name: 'portable',
   trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
-  conditions: { mode: 'all', rules: [{ path: '$.projectId', op: 'equals', value: id(1) }, { path: '$.userId', op: 'in', value: [id(4), id(7)] }] },
-  actions: [{ id: 'a', kind: 'clockify', operationId: 'updateTimeEntry', params: { workspaceId: A_WS }, body: { taskId: id(2), tagIds: [id(3)], url: `https://x/${id(1)}/tasks` } }],
+  conditions: {
+    mode: 'all',
+    rules: [
+      { path: '$.projectId', op: 'equals', value: id(1) },
+      { path: '$.userId', op: 'in', value: [id(4), id(7)] },
+    ],
+  },
+  actions: [
+    {
+      id: 'a',
+      kind: 'clockify',
+      operationId: 'updateTimeEntry',
+      params: { workspaceId: A_WS },
+      body: { taskId: id(2), tagIds: [id(3)], url: `https://x/${id(1)}/tasks` },
+    },
+  ],
 };
-const exported = buildExport({ definition, directory: source, source: { edition: 'clockify-addon', addonKey: 'k', workspaceId: A_WS, flowId: 'f', version: 3 }, exportedAt: new Date(0) });
+const exported = buildExport({
+  definition,
+  directory: source,
+  source: { edition: 'clockify-addon', addonKey: 'k', workspaceId: A_WS, flowId: 'f', version: 3 },
+  exportedAt: new Date(0),
+});
 
 describe('flow export and import (pure)', () => {
   it('finds every Clockify id in strings at any depth, once each', () => {
@@ -33,7 +52,7 @@ describe('flow export and import (pure)', () => {
     expect(readExport(JSON.parse(JSON.stringify(exported)))).toEqual({ ok: true, value: exported });
   });
 
-  it('maps ids to the target workspace\'s entities of the same type and name, a task within its mapped project', () => {
+  it("maps ids to the target workspace's entities of the same type and name, a task within its mapped project", () => {
     const target: NamedEntity[] = [
       { id: id(101), type: 'projects', name: 'website' },
       { id: id(102), type: 'projects', name: 'Other' },
@@ -43,17 +62,27 @@ describe('flow export and import (pure)', () => {
       { id: id(106), type: 'projects', name: 'Ada' },
     ];
     const plan = planImport(exported, { workspaceId: B_WS, directory: target });
-    expect(plan.mapped).toEqual(expect.arrayContaining([
-      { from: A_WS, to: B_WS, type: 'workspace', name: 'workspace' },
-      { from: id(1), to: id(101), type: 'projects', name: 'Website' },
-      { from: id(2), to: id(104), type: 'tasks', name: 'Design' },
-      { from: id(3), to: id(105), type: 'tags', name: 'Urgent' },
-    ]));
+    expect(plan.mapped).toEqual(
+      expect.arrayContaining([
+        { from: A_WS, to: B_WS, type: 'workspace', name: 'workspace' },
+        { from: id(1), to: id(101), type: 'projects', name: 'Website' },
+        { from: id(2), to: id(104), type: 'tasks', name: 'Design' },
+        { from: id(3), to: id(105), type: 'tags', name: 'Urgent' },
+      ]),
+    );
     expect(plan.unmapped).toEqual([
       { id: id(4), type: 'users', name: 'Ada', reason: 'no user named "Ada" here' },
       { id: id(7), type: null, name: null, reason: 'not in this workspace, and the file does not name it' },
     ]);
-    expect(plan.definition.actions).toEqual([{ id: 'a', kind: 'clockify', operationId: 'updateTimeEntry', params: { workspaceId: B_WS }, body: { taskId: id(104), tagIds: [id(105)], url: `https://x/${id(101)}/tasks` } }]);
+    expect(plan.definition.actions).toEqual([
+      {
+        id: 'a',
+        kind: 'clockify',
+        operationId: 'updateTimeEntry',
+        params: { workspaceId: B_WS },
+        body: { taskId: id(104), tagIds: [id(105)], url: `https://x/${id(101)}/tasks` },
+      },
+    ]);
     expect((plan.definition.conditions as typeof definition.conditions).rules[1]!.value).toEqual([id(4), id(7)]);
   });
 
@@ -61,7 +90,13 @@ describe('flow export and import (pure)', () => {
     const plan = planImport(exported, { workspaceId: A_WS, directory: [...source, { id: id(200), type: 'tags', name: 'x' }] });
     expect(plan.definition).toEqual(definition);
     expect(plan.unmapped.map((entry) => entry.id)).toEqual([id(7)]);
-    const twice = planImport(exported, { workspaceId: B_WS, directory: [{ id: id(301), type: 'tags', name: 'Urgent' }, { id: id(302), type: 'tags', name: 'urgent' }] });
+    const twice = planImport(exported, {
+      workspaceId: B_WS,
+      directory: [
+        { id: id(301), type: 'tags', name: 'Urgent' },
+        { id: id(302), type: 'tags', name: 'urgent' },
+      ],
+    });
     expect(twice.unmapped).toContainEqual({ id: id(3), type: 'tags', name: 'Urgent', reason: '2 tags are named "Urgent" here' });
   });
 

@@ -30,7 +30,15 @@ const { group: groupArbitrary } = fc.letrec<{ group: unknown; rule: unknown }>((
 
 const eventArbitrary = fc.oneof(
   fc.jsonValue(),
-  fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true, withTypedArray: true, withSparseArray: true }),
+  fc.anything({
+    withBigInt: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withTypedArray: true,
+    withSparseArray: true,
+  }),
   fc.record({ a: fc.jsonValue(), b: fc.jsonValue() }),
 );
 
@@ -40,7 +48,22 @@ const templateText = fc.oneof(
     .array(
       fc.oneof(
         fc.string({ maxLength: 8 }),
-        fc.constantFrom('{{', '}}', '\\{{', '{{ event.a }}', '{{ steps.x.body[0] | default:"y" }}', '|', '"', "'", '[', ']', '.', ' json', 'default:', '__proto__'),
+        fc.constantFrom(
+          '{{',
+          '}}',
+          '\\{{',
+          '{{ event.a }}',
+          '{{ steps.x.body[0] | default:"y" }}',
+          '|',
+          '"',
+          "'",
+          '[',
+          ']',
+          '.',
+          ' json',
+          'default:',
+          '__proto__',
+        ),
       ),
       { maxLength: 12 },
     )
@@ -85,8 +108,17 @@ describe('properties', () => {
   });
 
   it('renderValue never throws on any value and context', () => {
-    const context = fc.record({ event: eventArbitrary, workspace: fc.constant({ id: 'ws' }), steps: fc.dictionary(fc.string({ maxLength: 5 }), fc.anything()) });
-    const value = fc.oneof(templateText, fc.array(templateText, { maxLength: 4 }), fc.dictionary(fc.string({ maxLength: 5 }), templateText), fc.anything());
+    const context = fc.record({
+      event: eventArbitrary,
+      workspace: fc.constant({ id: 'ws' }),
+      steps: fc.dictionary(fc.string({ maxLength: 5 }), fc.anything()),
+    });
+    const value = fc.oneof(
+      templateText,
+      fc.array(templateText, { maxLength: 4 }),
+      fc.dictionary(fc.string({ maxLength: 5 }), templateText),
+      fc.anything(),
+    );
     fc.assert(
       fc.property(value, context, (input, ctx) => {
         const result = renderValue(input, ctx as TemplateContext);
@@ -99,9 +131,12 @@ describe('properties', () => {
 
   it('text without "{{" renders unchanged', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 50 }).filter((s) => !s.includes('{{')), (text) => {
-        expect(renderValue(text, {})).toEqual({ ok: true, value: text, missing: [] });
-      }),
+      fc.property(
+        fc.string({ maxLength: 50 }).filter((s) => !s.includes('{{')),
+        (text) => {
+          expect(renderValue(text, {})).toEqual({ ok: true, value: text, missing: [] });
+        },
+      ),
       settings,
     );
   });
@@ -113,12 +148,28 @@ describe('properties', () => {
       {
         name: fc.oneof(fc.string(), fc.anything()),
         enabled: fc.oneof(fc.boolean(), fc.anything()),
-        trigger: fc.oneof(fc.record({ kind: fc.constantFrom('clockify', 'custom'), events: fc.anything(), sourceId: fc.anything() }), fc.anything()),
+        trigger: fc.oneof(
+          fc.record({ kind: fc.constantFrom('clockify', 'custom'), events: fc.anything(), sourceId: fc.anything() }),
+          fc.anything(),
+        ),
         conditions: groupArbitrary,
         actions: fc.array(
           fc.oneof(
-            fc.record({ id: fc.string(), kind: fc.constant('clockify'), operationId: fc.constantFrom('createTask', 'getTags', 'x'), params: fc.anything(), body: fc.anything() }),
-            fc.record({ id: fc.string(), kind: fc.constant('http'), method: fc.string(), url: templateText, headers: fc.anything(), body: fc.anything() }),
+            fc.record({
+              id: fc.string(),
+              kind: fc.constant('clockify'),
+              operationId: fc.constantFrom('createTask', 'getTags', 'x'),
+              params: fc.anything(),
+              body: fc.anything(),
+            }),
+            fc.record({
+              id: fc.string(),
+              kind: fc.constant('http'),
+              method: fc.string(),
+              url: templateText,
+              headers: fc.anything(),
+              body: fc.anything(),
+            }),
             fc.anything(),
           ),
           { maxLength: 4 },

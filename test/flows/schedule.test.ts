@@ -43,7 +43,9 @@ describe('nextOccurrence', () => {
     const schedule: Schedule = { every: 'minutes', interval: 15 };
     expect(iso(nextOccurrence(schedule, 'UTC', at('2026-12-07T10:07:12Z')))).toBe('2026-12-07T10:15:00.000Z');
     expect(iso(nextOccurrence(schedule, 'UTC', at('2026-12-07T10:15:00Z')))).toBe('2026-12-07T10:30:00.000Z');
-    expect(local(nextOccurrence({ every: 'minutes', interval: 12 }, 'Asia/Kolkata', at('2026-12-07T10:07:00Z')), 'Asia/Kolkata')).toBe('Mon 15:48');
+    expect(local(nextOccurrence({ every: 'minutes', interval: 12 }, 'Asia/Kolkata', at('2026-12-07T10:07:00Z')), 'Asia/Kolkata')).toBe(
+      'Mon 15:48',
+    );
   });
 
   it('every 6 hours runs on the local hours 0, 6, 12 and 18', () => {
@@ -51,13 +53,25 @@ describe('nextOccurrence', () => {
     expect(local(next, 'Europe/Berlin')).toBe('Mon 12:00');
   });
 
-  const zones = fc.constantFrom('UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Pacific/Chatham');
+  const zones = fc.constantFrom(
+    'UTC',
+    'Europe/Berlin',
+    'America/New_York',
+    'Asia/Kolkata',
+    'Australia/Lord_Howe',
+    'America/Sao_Paulo',
+    'Pacific/Chatham',
+  );
   const instants = fc.integer({ min: at('2024-01-01T00:00:00Z'), max: at('2030-12-31T00:00:00Z') });
   const schedules: fc.Arbitrary<Schedule> = fc.oneof(
     fc.constantFrom(...MINUTE_INTERVALS).map((interval) => ({ every: 'minutes' as const, interval })),
     fc.constantFrom(...HOUR_INTERVALS).map((interval) => ({ every: 'hours' as const, interval })),
     fc
-      .record({ hour: fc.integer({ min: 0, max: 23 }), minute: fc.integer({ min: 0, max: 59 }), days: fc.subarray([...SCHEDULE_DAYS], { minLength: 1 }) })
+      .record({
+        hour: fc.integer({ min: 0, max: 23 }),
+        minute: fc.integer({ min: 0, max: 59 }),
+        days: fc.subarray([...SCHEDULE_DAYS], { minLength: 1 }),
+      })
       .map(({ hour, minute, days }) => ({ at: `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`, days })),
   );
 
@@ -115,13 +129,19 @@ describe('planDue', () => {
   it('after a downtime: run-once runs the latest missed occurrence once, skip runs none; both wait for the next', () => {
     const due = at('2026-12-07T10:15:00Z');
     const now = at('2026-12-07T13:05:00Z');
-    expect(planDue(quarter, 'UTC', due, now, 'run-once', grace)).toEqual({ run: at('2026-12-07T13:00:00Z'), next: at('2026-12-07T13:15:00Z') });
+    expect(planDue(quarter, 'UTC', due, now, 'run-once', grace)).toEqual({
+      run: at('2026-12-07T13:00:00Z'),
+      next: at('2026-12-07T13:15:00Z'),
+    });
     expect(planDue(quarter, 'UTC', due, now, 'skip', grace)).toEqual({ run: null, next: at('2026-12-07T13:15:00Z') });
   });
 
   it('the latest of many missed occurrences runs when it is itself on time', () => {
     const due = at('2026-12-07T10:15:00Z');
-    expect(planDue(quarter, 'UTC', due, at('2026-12-07T13:01:00Z'), 'skip', grace)).toEqual({ run: at('2026-12-07T13:00:00Z'), next: at('2026-12-07T13:15:00Z') });
+    expect(planDue(quarter, 'UTC', due, at('2026-12-07T13:01:00Z'), 'skip', grace)).toEqual({
+      run: at('2026-12-07T13:00:00Z'),
+      next: at('2026-12-07T13:15:00Z'),
+    });
   });
 });
 
@@ -140,14 +160,18 @@ describe('schedule triggers in a flow definition', () => {
   };
 
   it('accepts the three forms', () => {
-    expect(problemsOf({ kind: 'schedule', schedule: { at: '17:00', days: [...WEEKDAYS] }, timeZone: 'Europe/Berlin', missed: 'run-once' })).toEqual([]);
+    expect(
+      problemsOf({ kind: 'schedule', schedule: { at: '17:00', days: [...WEEKDAYS] }, timeZone: 'Europe/Berlin', missed: 'run-once' }),
+    ).toEqual([]);
     expect(problemsOf({ kind: 'schedule', schedule: { every: 'minutes', interval: 15 } })).toEqual([]);
     expect(problemsOf({ kind: 'schedule', schedule: { every: 'hours', interval: 4 }, missed: 'skip' })).toEqual([]);
   });
 
   it('names the field of each problem', () => {
     const fields = (trigger: unknown) => problemsOf(trigger).map((problem) => problem.field);
-    expect(problemsOf({ kind: 'schedule', schedule: { every: 'minutes', interval: 1 } })).toEqual([{ field: 'trigger.schedule.interval', message: expect.stringContaining('at least 5 minutes') }]);
+    expect(problemsOf({ kind: 'schedule', schedule: { every: 'minutes', interval: 1 } })).toEqual([
+      { field: 'trigger.schedule.interval', message: expect.stringContaining('at least 5 minutes') },
+    ]);
     expect(fields({ kind: 'schedule', schedule: { every: 'minutes', interval: 7 } })).toEqual(['trigger.schedule.interval']);
     expect(fields({ kind: 'schedule', schedule: { every: 'hours', interval: 5 } })).toEqual(['trigger.schedule.interval']);
     expect(fields({ kind: 'schedule', schedule: { every: 'days', interval: 1 } })).toEqual(['trigger.schedule.every']);

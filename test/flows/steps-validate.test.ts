@@ -14,7 +14,13 @@ import { STEP_REGISTRY } from '../../src/flows/steps/registry.js';
 
 const ctx: FlowValidationContext = { allowedEvents: CLOCKIFY_EVENTS_FOR_TESTS, httpActionsEnabled: true, catalog: catalogFromOpenApi() };
 
-const flow = (actions: unknown[]) => ({ name: 'steps', enabled: true, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions: { mode: 'all', rules: [] }, actions });
+const flow = (actions: unknown[]) => ({
+  name: 'steps',
+  enabled: true,
+  trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+  conditions: { mode: 'all', rules: [] },
+  actions,
+});
 const tag = (id: string, name = '{{ event.description }}') => ({ id, kind: 'clockify', operationId: 'createNewTag', body: { name } });
 const problemsOf = (actions: unknown[]) => {
   const result = validateFlowDefinition(flow(actions), ctx);
@@ -46,12 +52,32 @@ describe('validating steps', () => {
         id: 'check',
         kind: 'branch',
         if: { mode: 'all', rules: [{ path: '$.steps.client.id', op: 'exists' }] },
-        then: [{ id: 'loop', kind: 'for-each', items: '{{ steps.names.list }}', maxItems: 10, steps: [tag('tagIt', '{{ steps.names.prefix }}-{{ item }}-{{ loop.index }}')] }],
+        then: [
+          {
+            id: 'loop',
+            kind: 'for-each',
+            items: '{{ steps.names.list }}',
+            maxItems: 10,
+            steps: [tag('tagIt', '{{ steps.names.prefix }}-{{ item }}-{{ loop.index }}')],
+          },
+        ],
         else: [{ id: 'quit', kind: 'stop', outcome: 'skipped', message: 'no client' }],
       },
-      { id: 'later', kind: 'wait', for: { hours: 2 }, onlyIf: { mode: 'all', rules: [{ path: '$.event.billable', op: 'equals', value: true }] } },
+      {
+        id: 'later',
+        kind: 'wait',
+        for: { hours: 2 },
+        onlyIf: { mode: 'all', rules: [{ path: '$.event.billable', op: 'equals', value: true }] },
+      },
       { id: 'until', kind: 'wait', until: '{{ event.timeInterval.end }}' },
-      { id: 'task', kind: 'find', entity: 'task', by: { field: 'name', value: 'Review' }, projectId: '{{ event.projectId }}', ifMissing: 'continue' },
+      {
+        id: 'task',
+        kind: 'find',
+        entity: 'task',
+        by: { field: 'name', value: 'Review' },
+        projectId: '{{ event.projectId }}',
+        ifMissing: 'continue',
+      },
     ];
     expect(problemsOf(actions)).toEqual([]);
   });
@@ -62,10 +88,35 @@ describe('validating steps', () => {
   });
 
   it('refuses nesting deeper than stepDepth and more than stepsTotal steps', () => {
-    const deep = { id: 'l1', kind: 'branch', if: { mode: 'all', rules: [] }, then: [{ id: 'l2', kind: 'branch', if: { mode: 'all', rules: [] }, then: [{ id: 'l3', kind: 'branch', if: { mode: 'all', rules: [] }, then: [tag('l4')] }] }] };
-    expect(problemsOf([deep])).toContainEqual({ field: 'actions[0].then[0].then[0].kind', message: `steps may be nested at most ${FLOW_LIMITS.stepDepth} levels deep (limit stepDepth)` });
-    const many = Array.from({ length: 10 }, (_, i) => ({ id: `b${i}`, kind: 'branch', if: { mode: 'all', rules: [] }, then: Array.from({ length: 5 }, (_, j) => tag(`t${i}_${j}`)) }));
-    expect(problemsOf(many)).toEqual([{ field: 'actions', message: `has 60 steps (nested ones included); a flow may have at most ${FLOW_LIMITS.stepsTotal} (limit stepsTotal)` }]);
+    const deep = {
+      id: 'l1',
+      kind: 'branch',
+      if: { mode: 'all', rules: [] },
+      then: [
+        {
+          id: 'l2',
+          kind: 'branch',
+          if: { mode: 'all', rules: [] },
+          then: [{ id: 'l3', kind: 'branch', if: { mode: 'all', rules: [] }, then: [tag('l4')] }],
+        },
+      ],
+    };
+    expect(problemsOf([deep])).toContainEqual({
+      field: 'actions[0].then[0].then[0].kind',
+      message: `steps may be nested at most ${FLOW_LIMITS.stepDepth} levels deep (limit stepDepth)`,
+    });
+    const many = Array.from({ length: 10 }, (_, i) => ({
+      id: `b${i}`,
+      kind: 'branch',
+      if: { mode: 'all', rules: [] },
+      then: Array.from({ length: 5 }, (_, j) => tag(`t${i}_${j}`)),
+    }));
+    expect(problemsOf(many)).toEqual([
+      {
+        field: 'actions',
+        message: `has 60 steps (nested ones included); a flow may have at most ${FLOW_LIMITS.stepsTotal} (limit stepsTotal)`,
+      },
+    ]);
   });
 
   it('allows steps.<id> only for steps that ran before, and item/loop only inside a for-each', () => {
@@ -109,9 +160,17 @@ describe('validating steps', () => {
 
   it('names the field of a bad nested step and of a bad onlyIf', () => {
     const problems = problemsOf([
-      { id: 'loop', kind: 'for-each', items: '$.event.tagIds', maxItems: FLOW_LIMITS.forEachItems + 1, steps: [{ id: 'x', kind: 'teleport' }] },
+      {
+        id: 'loop',
+        kind: 'for-each',
+        items: '$.event.tagIds',
+        maxItems: FLOW_LIMITS.forEachItems + 1,
+        steps: [{ id: 'x', kind: 'teleport' }],
+      },
       { ...tag('t'), onlyIf: { mode: 'all', rules: [{ path: 'no-dollar', op: 'exists' }] } },
     ]);
-    expect(problems.map((p) => p.field)).toEqual(expect.arrayContaining(['actions[0].maxItems', 'actions[0].steps[0].kind', 'actions[1].onlyIf.rules[0].path']));
+    expect(problems.map((p) => p.field)).toEqual(
+      expect.arrayContaining(['actions[0].maxItems', 'actions[0].steps[0].kind', 'actions[1].onlyIf.rules[0].path']),
+    );
   });
 });

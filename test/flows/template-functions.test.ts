@@ -50,7 +50,25 @@ describe('catalogue', () => {
 
   it('lists each family the flows offer, with a signature per function', () => {
     const names = functionCatalogue().map((entry) => entry.name);
-    expect(names).toEqual(expect.arrayContaining(['formatDate', 'addTime', 'startOf', 'hours', 'duration', 'round', 'sum', 'count', 'lower', 'upper', 'trim', 'truncate', 'replace', 'default', 'join']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'formatDate',
+        'addTime',
+        'startOf',
+        'hours',
+        'duration',
+        'round',
+        'sum',
+        'count',
+        'lower',
+        'upper',
+        'trim',
+        'truncate',
+        'replace',
+        'default',
+        'join',
+      ]),
+    );
     expect(new Set(names).size).toBe(names.length);
     expect(functionCatalogue().find((entry) => entry.name === 'formatDate')!.signature).toBe('formatDate:pattern,[timeZone]');
   });
@@ -210,7 +228,12 @@ describe('strings and lists', () => {
   it('refuses a result larger than the output budget before building it', () => {
     const big = 'a'.repeat(100_000);
     expect(error(`| replace:"a","${'b'.repeat(20)}"`, big)).toMatch(/^replace: the result would be longer than/);
-    expect(error(`| join:"${'x'.repeat(400)}"`, Array.from({ length: 5000 }, () => ''))).toMatch(/^join: the result would be longer than/);
+    expect(
+      error(
+        `| join:"${'x'.repeat(400)}"`,
+        Array.from({ length: 5000 }, () => ''),
+      ),
+    ).toMatch(/^join: the result would be longer than/);
   });
 
   it('property: truncate never exceeds its length and keeps short text whole', () => {
@@ -279,10 +302,20 @@ describe('save-time validation', () => {
       actions: [{ id: 'notify', kind: 'http', method: 'POST', url: 'https://hooks.example.com/x', body: { text: template } }],
     });
     const context = { allowedEvents: CLOCKIFY_EVENTS_FOR_TESTS, httpActionsEnabled: true, catalog: catalogFromOpenApi() };
-    expect(validateFlowDefinition(flow('{{ event.timeInterval.duration | hours | round:1 }} h on {{ event.timeInterval.start | formatDate:"EEE d MMM","Europe/Berlin" }}'), context).ok).toBe(true);
+    expect(
+      validateFlowDefinition(
+        flow(
+          '{{ event.timeInterval.duration | hours | round:1 }} h on {{ event.timeInterval.start | formatDate:"EEE d MMM","Europe/Berlin" }}',
+        ),
+        context,
+      ).ok,
+    ).toBe(true);
     const unknown = validateFlowDefinition(flow('{{ event.description | titlecase }}'), context);
     expect(unknown.ok).toBe(false);
-    if (!unknown.ok) expect(unknown.problems).toEqual([expect.objectContaining({ field: 'actions[0].body.text', message: expect.stringContaining('unknown function "titlecase"') })]);
+    if (!unknown.ok)
+      expect(unknown.problems).toEqual([
+        expect.objectContaining({ field: 'actions[0].body.text', message: expect.stringContaining('unknown function "titlecase"') }),
+      ]);
     const wrong = validateFlowDefinition(flow('{{ event.description | truncate:"ten" }}'), context);
     expect(wrong.ok).toBe(false);
     if (!wrong.ok) expect(wrong.problems[0]!.message).toContain('function "truncate": length must be a whole number');

@@ -131,7 +131,7 @@ describe('parseTemplate', () => {
     ['{{ event.constructor.name }}', '"constructor" cannot be accessed'],
     ['{{ event["prototype"] }}', '"prototype" cannot be accessed'],
     ['{{ __proto__ }}', '"__proto__" cannot be accessed'],
-    ["{{ event.id | shout }}", 'unknown function "shout"'],
+    ['{{ event.id | shout }}', 'unknown function "shout"'],
     ['{{ event.id | default }}', 'default filter needs a value'],
     ['{{ event.id | lower:"x" }}', 'takes no value'],
     ['{{ }}', 'expected a name'],

@@ -69,7 +69,12 @@ describe('validateFlowDefinition', () => {
     ['unknown top-level property', (f) => (f.extra = 1), 'extra', /not a known property/],
     ['enabled not boolean', (f) => (f.enabled = 'yes'), 'enabled', /true or false/],
     ['no actions', (f) => (f.actions = []), 'actions', /at least 1 item$/],
-    ['too many actions', (f) => (f.actions = Array.from({ length: 21 }, (_, i) => ({ id: `a${i}`, kind: 'clockify', operationId: 'getTags' }))), 'actions', /at most 20 items/],
+    [
+      'too many actions',
+      (f) => (f.actions = Array.from({ length: 21 }, (_, i) => ({ id: `a${i}`, kind: 'clockify', operationId: 'getTags' }))),
+      'actions',
+      /at most 20 items/,
+    ],
     ['bad trigger kind', (f) => (f.trigger = { kind: 'cron' }), 'trigger.kind', /clockify|custom/],
     ['no events', (f) => (f.trigger.events = []), 'trigger.events', /at least 1 item/],
     ['unknown event', (f) => (f.trigger.events = ['NEW_TIME_ENTRY', 'NEW_PIZZA']), 'trigger.events[1]', /NEW_PIZZA/],
@@ -78,18 +83,42 @@ describe('validateFlowDefinition', () => {
     ['bad group mode', (f) => (f.conditions.mode = 'some'), 'conditions.mode', /all, any/],
     ['bad operator', (f) => (f.conditions.rules[0].op = 'like'), 'conditions.rules[0].op', /must be one of: equals/],
     ['bad JSONPath', (f) => (f.conditions.rules[0].path = 'projectId'), 'conditions.rules[0].path', /invalid JSONPath at position 0/],
-    ['regex function in JSONPath', (f) => (f.conditions.rules[0].path = '$.tags[?match(@.name, "a")]'), 'conditions.rules[0].path', /matches/],
+    [
+      'regex function in JSONPath',
+      (f) => (f.conditions.rules[0].path = '$.tags[?match(@.name, "a")]'),
+      'conditions.rules[0].path',
+      /matches/,
+    ],
     ['missing operand', (f) => delete f.conditions.rules[0].value, 'conditions.rules[0].value', /required for the "equals"/],
     ['in without array', (f) => (f.conditions.rules[0] = { path: '$.a', op: 'in', value: 'x' }), 'conditions.rules[0].value', /array/],
     ['gt with text', (f) => (f.conditions.rules[0] = { path: '$.a', op: 'gt', value: 'abc' }), 'conditions.rules[0].value', /number/],
     ['unsafe regex', (f) => (f.conditions.rules[1].rules[0].value = '(a+)+$'), 'conditions.rules[1].rules[0].value', /nested quantifiers/],
     ['lookbehind regex', (f) => (f.conditions.rules[1].rules[0].value = '(?<=a)b'), 'conditions.rules[1].rules[0].value', /lookbehind/],
-    ['backreference regex', (f) => (f.conditions.rules[1].rules[0].value = '(a)\\1'), 'conditions.rules[1].rules[0].value', /backreferences/],
-    ['invalid regex', (f) => (f.conditions.rules[1].rules[0].value = '(a'), 'conditions.rules[1].rules[0].value', /invalid regular expression/],
-    ['long regex', (f) => (f.conditions.rules[1].rules[0].value = { pattern: 'a'.repeat(201) }), 'conditions.rules[1].rules[0].value.pattern', /200/],
+    [
+      'backreference regex',
+      (f) => (f.conditions.rules[1].rules[0].value = '(a)\\1'),
+      'conditions.rules[1].rules[0].value',
+      /backreferences/,
+    ],
+    [
+      'invalid regex',
+      (f) => (f.conditions.rules[1].rules[0].value = '(a'),
+      'conditions.rules[1].rules[0].value',
+      /invalid regular expression/,
+    ],
+    [
+      'long regex',
+      (f) => (f.conditions.rules[1].rules[0].value = { pattern: 'a'.repeat(201) }),
+      'conditions.rules[1].rules[0].value.pattern',
+      /200/,
+    ],
     [
       'groups nested too deep',
-      (f) => (f.conditions = { mode: 'all', rules: [{ mode: 'all', rules: [{ mode: 'all', rules: [{ mode: 'all', rules: [{ mode: 'all', rules: [] }] }] }] }] }),
+      (f) =>
+        (f.conditions = {
+          mode: 'all',
+          rules: [{ mode: 'all', rules: [{ mode: 'all', rules: [{ mode: 'all', rules: [{ mode: 'all', rules: [] }] }] }] }],
+        }),
       'conditions.rules[0].rules[0].rules[0].rules[0]',
       /at most 4 levels/,
     ],
@@ -97,7 +126,12 @@ describe('validateFlowDefinition', () => {
     ['bad action id', (f) => (f.actions[0].id = '1st'), 'actions[0].id', /start with a letter/],
     ['duplicate action id', (f) => (f.actions[2].id = 'getEntry'), 'actions[2].id', /already used by actions\[0\]/],
     ['retry out of range', (f) => (f.actions[1].retry = { attempts: 11, backoffMs: 0 }), 'actions[1].retry.attempts', /at most 10/],
-    ['backoff out of range', (f) => (f.actions[1].retry = { attempts: 1, backoffMs: 60001 }), 'actions[1].retry.backoffMs', /at most 60000/],
+    [
+      'backoff out of range',
+      (f) => (f.actions[1].retry = { attempts: 1, backoffMs: 60001 }),
+      'actions[1].retry.backoffMs',
+      /at most 60000/,
+    ],
     ['unknown operationId', (f) => (f.actions[0].operationId = 'launchRocket'), 'actions[0].operationId', /launchRocket/],
     ['missing required path param', (f) => delete f.actions[0].params.id, 'actions[0].params.id', /required by getTimeEntry/],
     ['unknown param', (f) => (f.actions[0].params.colour = 'red'), 'actions[0].params.colour', /no parameter "colour"/],
@@ -109,14 +143,24 @@ describe('validateFlowDefinition', () => {
     ['template prototype access', (f) => (f.actions[1].body.tagIds[0] = '{{ event.__proto__ }}'), 'actions[1].body.tagIds[0]', /__proto__/],
     ['unknown template root', (f) => (f.actions[0].params.id = '{{ env.SECRET }}'), 'actions[0].params.id', /unknown reference "env"/],
     ['reference to a later step', (f) => (f.actions[0].params.id = '{{ steps.update.body.id }}'), 'actions[0].params.id', /runs later/],
-    ['reference to an unknown step', (f) => (f.actions[1].params.id = '{{ steps.nope.body.id }}'), 'actions[1].params.id', /unknown step "nope"/],
+    [
+      'reference to an unknown step',
+      (f) => (f.actions[1].params.id = '{{ steps.nope.body.id }}'),
+      'actions[1].params.id',
+      /unknown step "nope"/,
+    ],
     ['reference to itself', (f) => (f.actions[1].params.id = '{{ steps.update.body.id }}'), 'actions[1].params.id', /own result/],
     ['steps without id', (f) => (f.actions[1].params.id = '{{ steps }}'), 'actions[1].params.id', /action id/],
     ['http method', (f) => (f.actions[2].method = 'TRACE'), 'actions[2].method', /GET, POST/],
     ['http url scheme', (f) => (f.actions[2].url = 'ftp://example.com/'), 'actions[2].url', /http and https/],
     ['http url credentials', (f) => (f.actions[2].url = 'https://u:p@example.com/'), 'actions[2].url', /credentials/],
     ['fully templated url', (f) => (f.actions[2].url = '{{ event.url }}'), 'actions[2].url', /must start with http/],
-    ['template in url header value', (f) => (f.actions[2].headers['x-flow'] = '{{ steps.later.x }}'), 'actions[2].headers["x-flow"]', /unknown step/],
+    [
+      'template in url header value',
+      (f) => (f.actions[2].headers['x-flow'] = '{{ steps.later.x }}'),
+      'actions[2].headers["x-flow"]',
+      /unknown step/,
+    ],
     ['forbidden header', (f) => (f.actions[2].headers.Host = 'internal'), 'actions[2].headers.Host', /platform/],
     ['invalid header name', (f) => (f.actions[2].headers['bad header'] = 'x'), 'actions[2].headers["bad header"]', /header name/],
     ['header with newline', (f) => (f.actions[2].headers['x-a'] = 'a\r\nb: c'), 'actions[2].headers["x-a"]', /line breaks/],
@@ -179,9 +223,16 @@ describe('operations Clockify serves to personal API keys only', () => {
   it('are refused in a flow: it runs with the add-on token', async () => {
     const { getCatalog } = await import('../../src/clockify/catalog/index.js');
     const flow = validFlow();
-    (flow.actions as Record<string, unknown>[]).splice(0, (flow.actions as unknown[]).length, { id: 'audit', kind: 'clockify', operationId: 'getAuditLogs', body: {} });
+    (flow.actions as Record<string, unknown>[]).splice(0, (flow.actions as unknown[]).length, {
+      id: 'audit',
+      kind: 'clockify',
+      operationId: 'getAuditLogs',
+      body: {},
+    });
     const result = validateFlowDefinition(flow, { ...ctx, catalog: getCatalog() }) as { ok: boolean; problems: unknown[] };
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([expect.objectContaining({ field: 'actions[0].operationId', message: expect.stringMatching(/personal API key/) })]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ field: 'actions[0].operationId', message: expect.stringMatching(/personal API key/) }),
+    ]);
   });
 });

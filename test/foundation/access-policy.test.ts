@@ -1,6 +1,15 @@
 /** The role rule's pure parts: what is a write, which fields are money or contact data, what a member's views keep. */
 import { describe, expect, it } from 'vitest';
-import { eventFor, isSensitiveField, isWriteRoute, liveEventFor, runFor, seesSetting, withoutSensitiveFields, writeRefusal } from '../../src/server/access-policy.js';
+import {
+  eventFor,
+  isSensitiveField,
+  isWriteRoute,
+  liveEventFor,
+  runFor,
+  seesSetting,
+  withoutSensitiveFields,
+  writeRefusal,
+} from '../../src/server/access-policy.js';
 
 const admin = { userId: 'a', isAdmin: true, installation: { status: 'ACTIVE' } };
 const member = { userId: 'm', isAdmin: false, installation: { status: 'ACTIVE' } };
@@ -25,22 +34,52 @@ describe('access policy', () => {
   });
 
   it('tells money and contact fields by their words, not by substrings', () => {
-    for (const key of ['hourlyRate', 'costRate', 'rate', 'amount', 'billingAddress', 'unit_price', 'email', 'memberships', 'total', 'taxAmount', 'budgetEstimate']) expect(isSensitiveField(key), key).toBe(true);
-    for (const key of ['createdAt', 'generatedAt', 'duration', 'description', 'billable', 'userId', 'estimate', 'name', 'separatedBy']) expect(isSensitiveField(key), key).toBe(false);
+    for (const key of [
+      'hourlyRate',
+      'costRate',
+      'rate',
+      'amount',
+      'billingAddress',
+      'unit_price',
+      'email',
+      'memberships',
+      'total',
+      'taxAmount',
+      'budgetEstimate',
+    ])
+      expect(isSensitiveField(key), key).toBe(true);
+    for (const key of ['createdAt', 'generatedAt', 'duration', 'description', 'billable', 'userId', 'estimate', 'name', 'separatedBy'])
+      expect(isSensitiveField(key), key).toBe(false);
   });
 
   it('removes those fields at any depth, arrays included', () => {
-    const payload = { id: 'e', hourlyRate: { amount: 1 }, project: { name: 'p', costRate: 2, client: { address: 'x', name: 'c' } }, items: [{ unitPrice: 3, note: 'n' }] };
+    const payload = {
+      id: 'e',
+      hourlyRate: { amount: 1 },
+      project: { name: 'p', costRate: 2, client: { address: 'x', name: 'c' } },
+      items: [{ unitPrice: 3, note: 'n' }],
+    };
     expect(withoutSensitiveFields(payload)).toEqual({ id: 'e', project: { name: 'p', client: { name: 'c' } }, items: [{ note: 'n' }] });
   });
 
   it('gives members outcomes and stripped payloads, admins everything', () => {
     const event = { id: 'e', payload: { hourlyRate: 1, description: 'd' }, headers: { a: 'b' }, error: 'Clockify said 500 …' };
     expect(eventFor(admin, event)).toBe(event);
-    expect(eventFor(member, event)).toEqual({ id: 'e', payload: { description: 'd' }, headers: {}, error: expect.stringMatching(/admin can see why/) });
+    expect(eventFor(member, event)).toEqual({
+      id: 'e',
+      payload: { description: 'd' },
+      headers: {},
+      error: expect.stringMatching(/admin can see why/),
+    });
     expect(runFor(member, { id: 'r', trace: [1], error: null })).toEqual({ id: 'r', trace: null, error: null });
-    const triggered = { flows: { runs: [{ flowId: 'f', runId: 'r', status: 'succeeded' }] }, forwarding: { error: 'https://hook.example/?token=t answered 500' } };
-    expect(eventFor(member, { id: 'e', triggered }).triggered).toEqual({ flows: triggered.flows, forwarding: { error: expect.stringMatching(/admin can see why/) } });
+    const triggered = {
+      flows: { runs: [{ flowId: 'f', runId: 'r', status: 'succeeded' }] },
+      forwarding: { error: 'https://hook.example/?token=t answered 500' },
+    };
+    expect(eventFor(member, { id: 'e', triggered }).triggered).toEqual({
+      flows: triggered.flows,
+      forwarding: { error: expect.stringMatching(/admin can see why/) },
+    });
   });
 
   it('passes a member only live events about themselves', () => {

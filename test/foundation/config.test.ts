@@ -100,24 +100,37 @@ describe('configuration errors', () => {
 
   it('names every bad variable in one error instead of stopping at the first', () => {
     const error = configError({ API_STUDIO_PORT: 'x', RATE_LIMIT_RPS: '-3', DATABASE_URL: 'oracle://x', TRUST_PROXY: 'perhaps' });
-    expect(error.problems.map((problem) => problem.name).sort()).toEqual(['API_STUDIO_PORT', 'DATABASE_URL', 'RATE_LIMIT_RPS', 'TRUST_PROXY']);
+    expect(error.problems.map((problem) => problem.name).sort()).toEqual([
+      'API_STUDIO_PORT',
+      'DATABASE_URL',
+      'RATE_LIMIT_RPS',
+      'TRUST_PROXY',
+    ]);
     for (const name of ['API_STUDIO_PORT', 'DATABASE_URL', 'RATE_LIMIT_RPS', 'TRUST_PROXY']) expect(error.message).toContain(name);
   });
 
   it('refuses production without ADDON_ENCRYPTION_KEY, and accepts it with one', () => {
     const error = configError({ NODE_ENV: 'production' });
-    expect(error.problems).toEqual([expect.objectContaining({ name: 'ADDON_ENCRYPTION_KEY', message: expect.stringContaining('production') })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ name: 'ADDON_ENCRYPTION_KEY', message: expect.stringContaining('production') }),
+    ]);
     expect(load({ NODE_ENV: 'production', ADDON_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }).env).toBe('production');
   });
 
   it('lets RATE_LIMIT_RPS be lowered alone, but refuses a background budget above it', () => {
     expect(load({ RATE_LIMIT_RPS: '10' }).rateLimit).toEqual({ perSecond: 10, backgroundPerSecond: 10 });
     const error = configError({ RATE_LIMIT_RPS: '20', BOOTSTRAP_RATE_LIMIT_RPS: '30' });
-    expect(error.problems).toEqual([expect.objectContaining({ name: 'BOOTSTRAP_RATE_LIMIT_RPS', message: expect.stringContaining('RATE_LIMIT_RPS (20)') })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ name: 'BOOTSTRAP_RATE_LIMIT_RPS', message: expect.stringContaining('RATE_LIMIT_RPS (20)') }),
+    ]);
   });
 
   it('refuses production with signature verification turned off', () => {
-    const error = configError({ NODE_ENV: 'production', ADDON_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, REQUIRE_SIGNATURE_VERIFICATION: 'false' });
+    const error = configError({
+      NODE_ENV: 'production',
+      ADDON_ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      REQUIRE_SIGNATURE_VERIFICATION: 'false',
+    });
     expect(error.problems.map((problem) => problem.name)).toEqual(['REQUIRE_SIGNATURE_VERIFICATION']);
   });
 
@@ -158,7 +171,17 @@ describe('.env.example', () => {
 
   it('documents every variable the loader reads', () => {
     const text = renderEnvExample();
-    for (const name of ['NODE_ENV', 'ADDON_ENCRYPTION_KEY', 'RATE_LIMIT_RPS', 'API_STUDIO_DB_URL', 'UNIVERSAL_WEBHOOK_DB_URL', 'DATABASE_URL', 'API_STUDIO_MAX_RPS', 'UW_ENABLE_HTTP_ACTIONS', 'CLOCKIFY_ADDON_FORWARDING_URL']) {
+    for (const name of [
+      'NODE_ENV',
+      'ADDON_ENCRYPTION_KEY',
+      'RATE_LIMIT_RPS',
+      'API_STUDIO_DB_URL',
+      'UNIVERSAL_WEBHOOK_DB_URL',
+      'DATABASE_URL',
+      'API_STUDIO_MAX_RPS',
+      'UW_ENABLE_HTTP_ACTIONS',
+      'CLOCKIFY_ADDON_FORWARDING_URL',
+    ]) {
       expect(text).toMatch(new RegExp(`^# ${name}=`, 'm'));
     }
   });

@@ -15,20 +15,34 @@ describe('domain errors', () => {
         const app = createHttpServer(runtime);
         app.get('/fails/:code', async (request) => {
           const { code } = request.params as { code: (typeof DOMAIN_ERROR_CODES)[number] };
-          throw new DomainError(code, `failed with ${code}`, code === 'invalid-settings' ? [{ field: 'settings[0].value', message: 'must be a number' }] : undefined);
+          throw new DomainError(
+            code,
+            `failed with ${code}`,
+            code === 'invalid-settings' ? [{ field: 'settings[0].value', message: 'must be a number' }] : undefined,
+          );
         });
         await app.ready();
         return app;
       },
     });
     try {
-      const expected = { 'not-installed': 404, 'invalid-settings': 400, 'bootstrap-running': 409, 'nothing-to-retry': 409, 'no-previous-run': 409 };
+      const expected = {
+        'not-installed': 404,
+        'invalid-settings': 400,
+        'bootstrap-running': 409,
+        'nothing-to-retry': 409,
+        'no-previous-run': 409,
+      };
       for (const code of DOMAIN_ERROR_CODES) {
         const response = await t.app.inject({ method: 'GET', url: `/fails/${code}` });
         expect(response.statusCode, code).toBe(expected[code]);
         expect(response.headers['content-type']).toContain('application/problem+json');
         const body = response.json();
-        expect(body).toMatchObject({ type: `https://clockify-addon-platform.dev/problems/${code}`, status: expected[code], detail: `failed with ${code}` });
+        expect(body).toMatchObject({
+          type: `https://clockify-addon-platform.dev/problems/${code}`,
+          status: expected[code],
+          detail: `failed with ${code}`,
+        });
         if (code === 'invalid-settings') expect(body.errors).toEqual([{ field: 'settings[0].value', message: 'must be a number' }]);
       }
     } finally {

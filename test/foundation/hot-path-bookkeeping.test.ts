@@ -52,7 +52,13 @@ describe('the request-duration histogram', () => {
     const reference = new Registry();
     const ours = new Registry();
     for (const registry of [reference, ours]) registry.setDefaultLabels({ edition: 'api-studio' });
-    const histogram = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP requests served, by route.', labelNames: ['method', 'route', 'status_class'], buckets, registers: [reference] });
+    const histogram = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP requests served, by route.',
+      labelNames: ['method', 'route', 'status_class'],
+      buckets,
+      registers: [reference],
+    });
     const series = new SeriesHistogram('http_request_duration_seconds', 'HTTP requests served, by route.', buckets, ours);
     // Values on, between, below and above the bounds, in three series.
     const observations: [string, string, string, number][] = [];
@@ -67,8 +73,13 @@ describe('the request-duration histogram', () => {
     }
     expect(await ours.metrics()).toBe(await reference.metrics());
     // JSON too, but for prom-client's empty exemplar slots (this histogram keeps no exemplars).
-    const withoutExemplars = (metrics: { values?: Record<string, unknown>[] }[]) => metrics.map((metric) => ({ ...metric, values: metric.values?.map(({ exemplar: _exemplar, ...value }) => value) }));
-    expect(withoutExemplars(await ours.getMetricsAsJSON() as never)).toEqual(withoutExemplars(await reference.getMetricsAsJSON() as never));
-    expect(await ours.metrics()).toContain('http_request_duration_seconds_count{edition="api-studio",method="POST",route="/healthz",status_class="2xx"} 80');
+    const withoutExemplars = (metrics: { values?: Record<string, unknown>[] }[]) =>
+      metrics.map((metric) => ({ ...metric, values: metric.values?.map(({ exemplar: _exemplar, ...value }) => value) }));
+    expect(withoutExemplars((await ours.getMetricsAsJSON()) as never)).toEqual(
+      withoutExemplars((await reference.getMetricsAsJSON()) as never),
+    );
+    expect(await ours.metrics()).toContain(
+      'http_request_duration_seconds_count{edition="api-studio",method="POST",route="/healthz",status_class="2xx"} 80',
+    );
   });
 });

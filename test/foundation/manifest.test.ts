@@ -28,12 +28,23 @@ function officialValidator(version: ManifestSchemaVersion): ValidateFunction {
   return validate;
 }
 
-type Manifest = { schemaVersion: ManifestSchemaVersion; key: string; baseUrl: string; webhooks: { event: string; path: string }[]; lifecycle: { type: string; path: string }[] };
+type Manifest = {
+  schemaVersion: ManifestSchemaVersion;
+  key: string;
+  baseUrl: string;
+  webhooks: { event: string; path: string }[];
+  lifecycle: { type: string; path: string }[];
+};
 
 function manifestOf(editionId: string, env: Record<string, string> = {}): Manifest {
   const config = testConfig(env);
   const edition = config.editions[editionId as keyof typeof config.editions];
-  return buildManifest({ edition: edition.edition, key: edition.key, baseUrl: edition.baseUrl, settingDefaults: edition.settingDefaults }) as Manifest;
+  return buildManifest({
+    edition: edition.edition,
+    key: edition.key,
+    baseUrl: edition.baseUrl,
+    settingDefaults: edition.settingDefaults,
+  }) as Manifest;
 }
 
 const expectedEventCount: Record<string, number> = { 'api-studio': 12, 'universal-webhook': 51, 'clockify-addon': 51 };
@@ -95,7 +106,10 @@ describe('the schema check itself', () => {
     const manifest = manifestOf('api-studio');
     expect(manifest.schemaVersion).toBe('1.3');
     expect(manifestEventsFor('1.3').has('PROJECT_UPDATED')).toBe(false);
-    const broken = { ...manifest, webhooks: [...manifest.webhooks, { event: 'PROJECT_UPDATED', path: '/webhooks/clockify/project-updated' }] };
+    const broken = {
+      ...manifest,
+      webhooks: [...manifest.webhooks, { event: 'PROJECT_UPDATED', path: '/webhooks/clockify/project-updated' }],
+    };
     const validate = officialValidator('1.3');
     expect(validate(broken)).toBe(false);
     expect(JSON.stringify(validate.errors)).toContain('/webhooks/');
@@ -110,7 +124,9 @@ describe('the schema check itself', () => {
   });
 
   it('rejects a setting with an empty value (why clockify-addon is listed above)', () => {
-    const manifest = manifestOf('universal-webhook') as unknown as { settings: { tabs: { groups: { settings: { value: unknown }[] }[] }[] } };
+    const manifest = manifestOf('universal-webhook') as unknown as {
+      settings: { tabs: { groups: { settings: { value: unknown }[] }[] }[] };
+    };
     const copy = structuredClone(manifest);
     const first = copy.settings.tabs[0]?.groups[0]?.settings[0];
     if (!first) throw new Error('universal-webhook declares no settings');

@@ -38,7 +38,11 @@ function opsSuite(editionId: EditionId, dialect: Dialect) {
   let app: FastifyInstance;
 
   beforeAll(async () => {
-    t = await createTestRuntime(editionId, { dialect, env: { [edition.baseUrlEnv]: 'https://addon.example.com' }, buildApp: appWithEchoRoute });
+    t = await createTestRuntime(editionId, {
+      dialect,
+      env: { [edition.baseUrlEnv]: 'https://addon.example.com' },
+      buildApp: appWithEchoRoute,
+    });
     app = t.app;
   });
   afterAll(async () => t?.close());
@@ -65,7 +69,12 @@ function opsSuite(editionId: EditionId, dialect: Dialect) {
   it('answers /health in the Clockify style', async () => {
     const response = await app.inject({ method: 'GET', url: '/health' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toMatchObject({ status: 'healthy', addon: edition.key, edition: editionId, checks: { database: 'ok', migrations: 'ok' } });
+    expect(response.json()).toMatchObject({
+      status: 'healthy',
+      addon: edition.key,
+      edition: editionId,
+      checks: { database: 'ok', migrations: 'ok' },
+    });
   });
 
   it('exposes Prometheus metrics labelled with the edition', async () => {
@@ -82,7 +91,11 @@ function opsSuite(editionId: EditionId, dialect: Dialect) {
     for (const url of ['/manifest', '/manifest.json']) {
       const response = await app.inject({ method: 'GET', url });
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toMatchObject({ key: edition.key, baseUrl: 'https://addon.example.com', schemaVersion: edition.schemaVersion });
+      expect(response.json()).toMatchObject({
+        key: edition.key,
+        baseUrl: 'https://addon.example.com',
+        schemaVersion: edition.schemaVersion,
+      });
     }
   });
 
@@ -130,7 +143,12 @@ function opsSuite(editionId: EditionId, dialect: Dialect) {
   });
 
   it('refuses malformed JSON with 400 problem+json', async () => {
-    const response = await app.inject({ method: 'POST', url: TEST_ECHO, headers: { 'content-type': 'application/json' }, payload: '{"a": ' });
+    const response = await app.inject({
+      method: 'POST',
+      url: TEST_ECHO,
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a": ',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.headers['content-type']).toMatch(PROBLEM_JSON);
     expect(response.json().type).toMatch(/malformed-json$/);

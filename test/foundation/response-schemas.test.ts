@@ -15,16 +15,16 @@ import type { TestRuntime } from '../helpers/runtime.js';
 const EXEMPT: Record<string, string> = {
   'GET /ui/webhooks/stream': 'Server-Sent Events: a stream written to the socket, not one serialized answer.',
   'GET /metrics': 'Prometheus text format.',
-  'GET /manifest': 'Clockify\'s add-on manifest, built whole by src/clockify/manifest.ts in Clockify\'s own format.',
-  'GET /manifest.json': 'The same manifest under the name Clockify\'s docs use.',
+  'GET /manifest': "Clockify's add-on manifest, built whole by src/clockify/manifest.ts in Clockify's own format.",
+  'GET /manifest.json': "The same manifest under the name Clockify's docs use.",
   'GET /icon.svg': 'An SVG image.',
-  'GET /sidebar': 'The sidebar\'s HTML page.',
+  'GET /sidebar': "The sidebar's HTML page.",
   'GET /sidebar/assets/*': 'Static files of the built sidebar.',
   'GET /docs': 'Swagger UI: a redirect to its page.',
-  'GET /docs/static/index.html': 'Swagger UI\'s HTML page.',
-  'GET /docs/static/swagger-initializer.js': 'Swagger UI\'s script.',
-  'GET /docs/static/*': 'Swagger UI\'s static files.',
-  'GET /docs/json': 'The OpenAPI document itself (the swagger plugin\'s route).',
+  'GET /docs/static/index.html': "Swagger UI's HTML page.",
+  'GET /docs/static/swagger-initializer.js': "Swagger UI's script.",
+  'GET /docs/static/*': "Swagger UI's static files.",
+  'GET /docs/json': "The OpenAPI document itself (the swagger plugin's route).",
   'GET /docs/yaml': 'The OpenAPI document as YAML.',
 };
 
@@ -59,9 +59,13 @@ describe('response schemas', () => {
       const routes = await routesOf(edition.id);
       expect(routes.length).toBeGreaterThan(40);
       for (const route of routes) all.set(route.key, route);
-      const missing = routes.filter((route) => !EXEMPT[route.key] && !Object.keys(route.response ?? {}).some((status) => status.startsWith('2'))).map((route) => route.key);
-      expect(missing, 'routes without a 2xx response schema (add one in the room\'s schemas.ts)').toEqual([]);
-      const withoutProblems = routes.filter((route) => route.response && (route.response['4xx'] !== ProblemSchema || route.response['5xx'] === undefined)).map((route) => route.key);
+      const missing = routes
+        .filter((route) => !EXEMPT[route.key] && !Object.keys(route.response ?? {}).some((status) => status.startsWith('2')))
+        .map((route) => route.key);
+      expect(missing, "routes without a 2xx response schema (add one in the room's schemas.ts)").toEqual([]);
+      const withoutProblems = routes
+        .filter((route) => route.response && (route.response['4xx'] !== ProblemSchema || route.response['5xx'] === undefined))
+        .map((route) => route.key);
       expect(withoutProblems, 'routes whose errors are not declared as problems').toEqual([]);
     });
   }

@@ -17,7 +17,9 @@ describe('rooms', () => {
     const copycat = defineRoom({ name: 'copycat', setup: () => ({ jobs: { 'webhook.process': noop } }) });
     const t = await createTestRuntime('clockify-addon', { dialect: 'sqlite', buildApp: async () => Fastify() });
     try {
-      await expect(setupRooms(t.runtime, [...ROOMS, copycat])).rejects.toThrow('job kind "webhook.process" is declared by both room "ingest" and room "copycat"');
+      await expect(setupRooms(t.runtime, [...ROOMS, copycat])).rejects.toThrow(
+        'job kind "webhook.process" is declared by both room "ingest" and room "copycat"',
+      );
     } finally {
       await t.close();
     }

@@ -39,9 +39,11 @@ describe('web/src/api/types.ts', () => {
   });
 
   it('notices a hand-written shape (the check itself can fail)', () => {
-    expect(handWrittenShapes("export interface Me { id: string }\n")).toHaveLength(1);
-    expect(handWrittenShapes("export type Me = { id: string };\n")).toHaveLength(1);
+    expect(handWrittenShapes('export interface Me { id: string }\n')).toHaveLength(1);
+    expect(handWrittenShapes('export type Me = { id: string };\n')).toHaveLength(1);
     expect(handWrittenShapes("export type Me = Answer<'/ui/me', 'get'> & { extra: number };\n")).toHaveLength(1);
-    expect(handWrittenShapes("export type Me = Answer<'/ui/me', 'get'>;\n/** a comment { braces } */\nexport type Id = Me['id'];\n")).toEqual([]);
+    expect(
+      handWrittenShapes("export type Me = Answer<'/ui/me', 'get'>;\n/** a comment { braces } */\nexport type Id = Me['id'];\n"),
+    ).toEqual([]);
   });
 });

@@ -99,7 +99,9 @@ export function describeEachDialect(name: string, fn: (dialect: Dialect) => void
       } else {
         if (!skipNoticeShown) {
           skipNoticeShown = true;
-          console.warn(`[tests] PostgreSQL at ${postgresAdminUrl} is unreachable: skipping the postgres variants (they fail under CI=true).`);
+          console.warn(
+            `[tests] PostgreSQL at ${postgresAdminUrl} is unreachable: skipping the postgres variants (they fail under CI=true).`,
+          );
         }
         describe.skip(title, () => fn(dialect));
       }

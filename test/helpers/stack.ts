@@ -38,9 +38,17 @@ export interface Stack {
   edition(id: EditionId): RunningEdition;
   /** Installs an edition into the sandbox's first workspace (or the given one); throws unless the add-on answered 2xx. */
   install(id: EditionId, workspaceId?: string): Promise<{ workspaceId: string; addonId: string }>;
-  userToken(id: EditionId, role?: 'OWNER' | 'ADMIN' | 'TEAM_MANAGER' | 'PROJECT_MANAGER' | 'REGULAR', workspaceId?: string): Promise<string>;
+  userToken(
+    id: EditionId,
+    role?: 'OWNER' | 'ADMIN' | 'TEAM_MANAGER' | 'PROJECT_MANAGER' | 'REGULAR',
+    workspaceId?: string,
+  ): Promise<string>;
   /** fetch() against an edition with a user token; JSON in and out. */
-  ui(id: EditionId, path: string, init?: { method?: string; body?: unknown; token?: string; role?: 'OWNER' | 'REGULAR' | 'ADMIN' }): Promise<{ status: number; body: any; headers: Headers }>;
+  ui(
+    id: EditionId,
+    path: string,
+    init?: { method?: string; body?: unknown; token?: string; role?: 'OWNER' | 'REGULAR' | 'ADMIN' },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -58,7 +66,11 @@ export async function freePort(): Promise<number> {
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const sandbox = await startSandbox({ seed: { users: 3, projects: 6, timeEntries: 60 }, webhookRetryDelaysMs: [50, 100], ...options.sandbox });
+  const sandbox = await startSandbox({
+    seed: { users: 3, projects: 6, timeEntries: 60 },
+    webhookRetryDelaysMs: [50, 100],
+    ...options.sandbox,
+  });
   const logs = captureLogger('debug');
   const running = new Map<EditionId, RunningEdition>();
   const databases: TestDatabase[] = [];
@@ -132,7 +144,11 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 }
 
 /** Polls `check` until it returns a truthy value (or throws after `timeoutMs`). For asynchronous effects such as processed webhooks. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | null | false> | T | undefined | null | false,
+  timeoutMs = 10_000,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -142,7 +158,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${last instanceof Error ? last.message : String(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }

@@ -54,15 +54,30 @@ describeEachDialect('batched webhook processing', (dialect) => {
   });
 
   const storeTogether = (count: number) =>
-    Promise.all(Array.from({ length: count }, () => store.store({ workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload: timeEntryPayload(workspaceId), headers: {} })));
+    Promise.all(
+      Array.from({ length: count }, () =>
+        store.store({ workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload: timeEntryPayload(workspaceId), headers: {} }),
+      ),
+    );
 
   const jobsCovering = async (eventIds: string[]) => {
-    const jobs = await edition.runtime.database.db.selectFrom('jobs').select(['id', 'payload_json', 'status', 'attempts']).where('kind', '=', JOB_PROCESS_EVENT).orderBy('id').execute();
-    return jobs.map((job) => ({ ...job, eventIds: eventIdsOf(JSON.parse(job.payload_json)) })).filter((job) => job.eventIds.some((id) => eventIds.includes(id)));
+    const jobs = await edition.runtime.database.db
+      .selectFrom('jobs')
+      .select(['id', 'payload_json', 'status', 'attempts'])
+      .where('kind', '=', JOB_PROCESS_EVENT)
+      .orderBy('id')
+      .execute();
+    return jobs
+      .map((job) => ({ ...job, eventIds: eventIdsOf(JSON.parse(job.payload_json)) }))
+      .filter((job) => job.eventIds.some((id) => eventIds.includes(id)));
   };
 
   const statusesOf = async (eventIds: string[]) => {
-    const rows = await edition.runtime.database.db.selectFrom('webhook_events').select(['id', 'status', 'triggered_json']).where('id', 'in', eventIds).execute();
+    const rows = await edition.runtime.database.db
+      .selectFrom('webhook_events')
+      .select(['id', 'status', 'triggered_json'])
+      .where('id', 'in', eventIds)
+      .execute();
     return new Map(rows.map((row) => [row.id, row]));
   };
 
@@ -89,15 +104,24 @@ describeEachDialect('batched webhook processing', (dialect) => {
 
   it('stores one of several copies of a delivery that arrive in the same commit, and counts the rest', async () => {
     const payload = timeEntryPayload(workspaceId);
-    const copy = () => store.store({ workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload: structuredClone(payload), headers: {} });
-    const other = () => store.store({ workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload: timeEntryPayload(workspaceId), headers: {} });
+    const copy = () =>
+      store.store({ workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload: structuredClone(payload), headers: {} });
+    const other = () =>
+      store.store({ workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload: timeEntryPayload(workspaceId), headers: {} });
     const results = await Promise.all([copy(), copy(), other(), copy()]);
     expect(results.map((result) => result.status)).toEqual(['stored', 'duplicate', 'stored', 'duplicate']);
     expect(results[1]!.eventId).toBe(results[0]!.eventId);
     expect(results[3]!.eventId).toBe(results[0]!.eventId);
-    const row = await edition.runtime.database.db.selectFrom('webhook_events').select('duplicates').where('id', '=', results[0]!.eventId).executeTakeFirstOrThrow();
+    const row = await edition.runtime.database.db
+      .selectFrom('webhook_events')
+      .select('duplicates')
+      .where('id', '=', results[0]!.eventId)
+      .executeTakeFirstOrThrow();
     expect(Number(row.duplicates)).toBe(2);
-    expect((await jobsCovering([results[0]!.eventId, results[2]!.eventId])).flatMap((job) => job.eventIds)).toEqual([results[0]!.eventId, results[2]!.eventId]);
+    expect((await jobsCovering([results[0]!.eventId, results[2]!.eventId])).flatMap((job) => job.eventIds)).toEqual([
+      results[0]!.eventId,
+      results[2]!.eventId,
+    ]);
   });
 
   it('retries only the event that failed; the rest of its batch is recorded once', async () => {
@@ -115,11 +139,17 @@ describeEachDialect('batched webhook processing', (dialect) => {
   }, 30_000);
 
   it('processes a job queued before batching, which names one event', async () => {
-    const [stored] = await Promise.all([store.store({ workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload: timeEntryPayload(workspaceId), headers: {} })]);
+    const [stored] = await Promise.all([
+      store.store({ workspaceId, source: 'clockify', eventType: 'NEW_TIME_ENTRY', payload: timeEntryPayload(workspaceId), headers: {} }),
+    ]);
     const eventId = stored!.eventId;
     // Let the batch job run first, then reset the event and queue the old shape of job for it.
     await eventually(async () => (await statusesOf([eventId])).get(eventId)?.status === 'processed');
-    await edition.runtime.database.db.updateTable('webhook_events').set({ status: 'received', triggered_json: null, processed_at: null }).where('id', '=', eventId).execute();
+    await edition.runtime.database.db
+      .updateTable('webhook_events')
+      .set({ status: 'received', triggered_json: null, processed_at: null })
+      .where('id', '=', eventId)
+      .execute();
     await edition.runtime.queue.enqueue({ kind: JOB_PROCESS_EVENT, workspaceId, payload: { eventId }, priority: 1 });
 
     await eventually(async () => (await statusesOf([eventId])).get(eventId)?.status === 'processed');

@@ -15,7 +15,9 @@ const ID = 'universal-webhook';
 /** Written out from the description (Stripe's scheme), not the product's helper. */
 const hmacHex = (secret: string, text: string) => createHmac('sha256', secret).update(text).digest('hex');
 const standardSignature = (secret: string, id: string, timestamp: number, body: string) =>
-  `v1,${createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64')).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+  `v1,${createHmac('sha256', Buffer.from(secret.replace(/^whsec_/, ''), 'base64'))
+    .update(`${id}.${timestamp}.${body}`)
+    .digest('base64')}`;
 
 describeEachDialect('custom sources against replays', (dialect) => {
   let stack: Stack;
@@ -28,7 +30,8 @@ describeEachDialect('custom sources against replays', (dialect) => {
   afterAll(() => stack?.close());
 
   const edition = () => stack.edition(ID);
-  const post = (sourceId: string, headers: Record<string, string>, body: string) => rawPost(`${edition().url}/webhooks/custom/${sourceId}`, { 'content-type': 'application/json', ...headers }, body);
+  const post = (sourceId: string, headers: Record<string, string>, body: string) =>
+    rawPost(`${edition().url}/webhooks/custom/${sourceId}`, { 'content-type': 'application/json', ...headers }, body);
   const events = () => rowCount(edition(), 'webhook_events', workspaceId);
   const now = () => Math.floor(Date.now() / 1000);
 
@@ -41,7 +44,12 @@ describeEachDialect('custom sources against replays', (dialect) => {
     const before = await events();
     const first = await post(id, { 'x-signature-256': signature, 'x-delivery-id': 'd-1', 'x-event-type': 'order.paid' }, body);
     expect(first.body.status).toBe('accepted');
-    for (const headers of [{ 'x-delivery-id': 'd-2' }, { 'x-github-delivery': 'fresh' }, { 'x-event-type': 'order.refunded' }, {}] as Record<string, string>[]) {
+    for (const headers of [
+      { 'x-delivery-id': 'd-2' },
+      { 'x-github-delivery': 'fresh' },
+      { 'x-event-type': 'order.refunded' },
+      {},
+    ] as Record<string, string>[]) {
       const replay = await post(id, { 'x-signature-256': signature, ...headers }, body);
       expect(replay.status).toBe(200);
       expect(replay.body).toEqual({ status: 'duplicate', eventId: first.body.eventId });
@@ -53,7 +61,16 @@ describeEachDialect('custom sources against replays', (dialect) => {
   });
 
   it('HMAC with a timestamp header: signed timestamp + body inside the window is accepted once; stale, future, unsigned or altered timestamps are refused', async () => {
-    const created = await stack.ui(ID, '/ui/sources', { method: 'POST', body: { name: 'Stamped', signatureMode: 'hmac-sha256', signatureHeader: 'X-Sig', timestampHeader: 'X-Sig-Timestamp', toleranceSeconds: 120 } });
+    const created = await stack.ui(ID, '/ui/sources', {
+      method: 'POST',
+      body: {
+        name: 'Stamped',
+        signatureMode: 'hmac-sha256',
+        signatureHeader: 'X-Sig',
+        timestampHeader: 'X-Sig-Timestamp',
+        toleranceSeconds: 120,
+      },
+    });
     expect(created.status).toBe(201);
     expect(created.body.source).toMatchObject({ timestampHeader: 'x-sig-timestamp', toleranceSeconds: 120 });
     const { id } = created.body.source;
@@ -73,11 +90,19 @@ describeEachDialect('custom sources against replays', (dialect) => {
       ['stale', await send(now() - 150), 'stale timestamp'],
       ['future', await send(now() + 150), 'stale timestamp'],
       ['timestamp not the signed one', await send(now(), now() - 5), 'no matching signature'],
-      ['body alone signed', await post(id, { 'x-sig': hmacHex(secret, body), 'x-sig-timestamp': String(now()) }, body), 'no matching signature'],
+      [
+        'body alone signed',
+        await post(id, { 'x-sig': hmacHex(secret, body), 'x-sig-timestamp': String(now()) }, body),
+        'no matching signature',
+      ],
       ['no timestamp', await post(id, { 'x-sig': hmacHex(secret, `${now()}.${body}`) }, body), 'missing headers'],
       ['not a number', await send('yesterday'), 'bad timestamp'],
     ] as const) {
-      expect({ label, status: reply.status, detail: reply.body.detail }).toEqual({ label, status: 401, detail: `The webhook signature was rejected: ${reason}.` });
+      expect({ label, status: reply.status, detail: reply.body.detail }).toEqual({
+        label,
+        status: 401,
+        detail: `The webhook signature was rejected: ${reason}.`,
+      });
     }
     expect(await events()).toBe(before + 1);
   });
@@ -91,15 +116,24 @@ describeEachDialect('custom sources against replays', (dialect) => {
     const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': String(timestamp), 'webhook-signature': signature };
     const first = await post(id, { ...headers, 'x-event-type': 'invoice.paid' }, body);
     expect(first.body.status).toBe('accepted');
-    expect((await post(id, { ...headers, 'x-event-type': 'invoice.voided' }, body)).body).toEqual({ status: 'duplicate', eventId: first.body.eventId });
+    expect((await post(id, { ...headers, 'x-event-type': 'invoice.voided' }, body)).body).toEqual({
+      status: 'duplicate',
+      eventId: first.body.eventId,
+    });
     expect((await post(id, { ...headers, 'webhook-id': 'msg_2' }, body)).status).toBe(401);
   });
 
   it('refuses timestamp options where they do not apply', async () => {
-    const standard = await stack.ui(ID, '/ui/sources', { method: 'POST', body: { name: 'S', signatureMode: 'standard', timestampHeader: 'x-ts' } });
+    const standard = await stack.ui(ID, '/ui/sources', {
+      method: 'POST',
+      body: { name: 'S', signatureMode: 'standard', timestampHeader: 'x-ts' },
+    });
     expect(standard.status).toBe(400);
     expect(standard.body.type).toMatch(/timestamp-not-applicable$/);
-    const lonelyTolerance = await stack.ui(ID, '/ui/sources', { method: 'POST', body: { name: 'H', signatureMode: 'hmac-sha256', toleranceSeconds: 60 } });
+    const lonelyTolerance = await stack.ui(ID, '/ui/sources', {
+      method: 'POST',
+      body: { name: 'H', signatureMode: 'hmac-sha256', toleranceSeconds: 60 },
+    });
     expect(lonelyTolerance.status).toBe(400);
   });
 });

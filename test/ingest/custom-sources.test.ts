@@ -35,13 +35,21 @@ describe('custom webhook sources (Universal Webhook)', () => {
   afterAll(() => stack?.close());
 
   const edition = () => stack.edition(ID);
-  const createSource = async (body: Record<string, unknown>, role: 'OWNER' | 'REGULAR' = 'OWNER') => stack.ui(ID, '/ui/sources', { method: 'POST', body, role });
-  const sendStandard = (sourceId: string, options: { secret?: string; signature?: string; timestamp?: number; id?: string; body?: string } = {}): Promise<RawReply> => {
+  const createSource = async (body: Record<string, unknown>, role: 'OWNER' | 'REGULAR' = 'OWNER') =>
+    stack.ui(ID, '/ui/sources', { method: 'POST', body, role });
+  const sendStandard = (
+    sourceId: string,
+    options: { secret?: string; signature?: string; timestamp?: number; id?: string; body?: string } = {},
+  ): Promise<RawReply> => {
     const body = options.body ?? JSON.stringify({ type: 'invoice.paid', n: ++counter });
     const id = options.id ?? `msg_${counter}_${Date.now()}`;
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     const signature = options.signature ?? standardSignature(options.secret!, id, timestamp, body);
-    return rawPost(`${edition().url}/webhooks/custom/${sourceId}`, { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature }, body);
+    return rawPost(
+      `${edition().url}/webhooks/custom/${sourceId}`,
+      { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(timestamp), 'webhook-signature': signature },
+      body,
+    );
   };
   const expectRefused = (reply: RawReply, status: number, slug: string) => {
     expect(reply.status).toBe(status);
@@ -58,13 +66,22 @@ describe('custom webhook sources (Universal Webhook)', () => {
     const created = await createSource({ name: 'Billing', signatureMode: 'standard' });
     expect(created.status).toBe(201);
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9+/=]+$/);
-    expect(created.body.source).toMatchObject({ name: 'Billing', signatureMode: 'standard', enabled: true, url: `${edition().runtime.editionConfig.baseUrl}/webhooks/custom/${created.body.source.id}` });
+    expect(created.body.source).toMatchObject({
+      name: 'Billing',
+      signatureMode: 'standard',
+      enabled: true,
+      url: `${edition().runtime.editionConfig.baseUrl}/webhooks/custom/${created.body.source.id}`,
+    });
     const listed = await stack.ui(ID, '/ui/sources');
     expect(listed.body.sources.map((s: { id: string }) => s.id)).toContain(created.body.source.id);
     const secretBody = created.body.secret.replace(/^whsec_/, '');
     expect(JSON.stringify(listed.body)).not.toContain(secretBody);
     // Sealed at rest too.
-    const stored = await edition().runtime.database.db.selectFrom('custom_sources').selectAll().where('id', '=', created.body.source.id).executeTakeFirstOrThrow();
+    const stored = await edition()
+      .runtime.database.db.selectFrom('custom_sources')
+      .selectAll()
+      .where('id', '=', created.body.source.id)
+      .executeTakeFirstOrThrow();
     expect(JSON.stringify(stored)).not.toContain(secretBody);
   });
 
@@ -77,11 +94,19 @@ describe('custom webhook sources (Universal Webhook)', () => {
     const valid = await sendStandard(sourceId, { secret });
     expect(valid.status).toBe(200);
     expect(valid.body.status).toBe('accepted');
-    const stored = await edition().runtime.database.db.selectFrom('webhook_events').selectAll().where('id', '=', valid.body.eventId).executeTakeFirstOrThrow();
+    const stored = await edition()
+      .runtime.database.db.selectFrom('webhook_events')
+      .selectAll()
+      .where('id', '=', valid.body.eventId)
+      .executeTakeFirstOrThrow();
     expect(stored).toMatchObject({ workspace_id: ws1, source: `custom:${sourceId}`, event_type: 'invoice.paid' });
     expect(stored.headers_json).not.toContain('webhook-signature');
 
-    expectRefused(await sendStandard(sourceId, { secret: 'whsec_' + Buffer.from('not the secret at all!!').toString('base64') }), 401, 'invalid-signature');
+    expectRefused(
+      await sendStandard(sourceId, { secret: 'whsec_' + Buffer.from('not the secret at all!!').toString('base64') }),
+      401,
+      'invalid-signature',
+    );
     const stale = await sendStandard(sourceId, { secret, timestamp: Math.floor(Date.now() / 1000) - 6 * 60 });
     expectRefused(stale, 401, 'invalid-signature');
     expect(stale.body.detail).toContain('stale timestamp');
@@ -116,21 +141,38 @@ describe('custom webhook sources (Universal Webhook)', () => {
     expect(rotated.body.source.rotating).toBe(true);
     expect((await sendStandard(sourceId, { secret: newSecret })).status).toBe(200);
     expect((await sendStandard(sourceId, { secret: oldSecret })).status).toBe(200);
-    expectRefused(await sendStandard(sourceId, { secret: 'whsec_' + Buffer.from('neither of the two secrets').toString('base64') }), 401, 'invalid-signature');
+    expectRefused(
+      await sendStandard(sourceId, { secret: 'whsec_' + Buffer.from('neither of the two secrets').toString('base64') }),
+      401,
+      'invalid-signature',
+    );
     const listed = await stack.ui(ID, '/ui/sources');
     expect(JSON.stringify(listed.body)).not.toContain(newSecret.replace(/^whsec_/, ''));
   });
 
   it('verifies an HMAC-SHA256 hex digest in the configured header, for simple senders', async () => {
-    const { status, body } = await createSource({ name: 'GitHub-ish', signatureMode: 'hmac-sha256', signatureHeader: 'X-Hub-Signature-256' });
+    const { status, body } = await createSource({
+      name: 'GitHub-ish',
+      signatureMode: 'hmac-sha256',
+      signatureHeader: 'X-Hub-Signature-256',
+    });
     expect(status).toBe(201);
     const sourceId: string = body.source.id;
     const payload = JSON.stringify({ action: 'opened', n: ++counter });
     const digest = createHmac('sha256', body.secret).update(payload).digest('hex');
-    const post = (headers: Record<string, string>) => rawPost(`${edition().url}/webhooks/custom/${sourceId}`, { 'content-type': 'application/json', ...headers }, payload);
+    const post = (headers: Record<string, string>) =>
+      rawPost(`${edition().url}/webhooks/custom/${sourceId}`, { 'content-type': 'application/json', ...headers }, payload);
     const accepted = await post({ 'x-hub-signature-256': `sha256=${digest}`, 'x-github-event': 'pull_request' });
     expect(accepted.status).toBe(200);
-    expect((await edition().runtime.database.db.selectFrom('webhook_events').select('event_type').where('id', '=', accepted.body.eventId).executeTakeFirstOrThrow()).event_type).toBe('pull_request');
+    expect(
+      (
+        await edition()
+          .runtime.database.db.selectFrom('webhook_events')
+          .select('event_type')
+          .where('id', '=', accepted.body.eventId)
+          .executeTakeFirstOrThrow()
+      ).event_type,
+    ).toBe('pull_request');
     expectRefused(await post({ 'x-hub-signature-256': `sha256=${'0'.repeat(64)}` }), 401, 'invalid-signature');
     expectRefused(await post({ 'x-signature-256': digest }), 401, 'invalid-signature');
     expectRefused(await post({ 'x-hub-signature-256': 'not-hex' }), 401, 'invalid-signature');
@@ -143,9 +185,17 @@ describe('custom webhook sources (Universal Webhook)', () => {
     const created = await createSource({ name: 'Open', signatureMode: 'none', allowUnsigned: true });
     expect(created.status).toBe(201);
     expect(created.body.secret).toBeNull();
-    const reply = await rawPost(`${edition().url}/webhooks/custom/${created.body.source.id}`, { 'content-type': 'application/json' }, JSON.stringify({ event: 'ping', n: ++counter }));
+    const reply = await rawPost(
+      `${edition().url}/webhooks/custom/${created.body.source.id}`,
+      { 'content-type': 'application/json' },
+      JSON.stringify({ event: 'ping', n: ++counter }),
+    );
     expect(reply.status).toBe(200);
-    const malformed = await rawPost(`${edition().url}/webhooks/custom/${created.body.source.id}`, { 'content-type': 'application/json' }, '{"event":');
+    const malformed = await rawPost(
+      `${edition().url}/webhooks/custom/${created.body.source.id}`,
+      { 'content-type': 'application/json' },
+      '{"event":',
+    );
     expectRefused(malformed, 400, 'malformed-json');
   });
 
@@ -162,7 +212,7 @@ describe('custom webhook sources (Universal Webhook)', () => {
     expect((await sendStandard(sourceId, { secret: body.secret })).status).toBe(200);
   });
 
-  it('keeps sources to their workspace: another workspace\'s admin can neither see nor change them', async () => {
+  it("keeps sources to their workspace: another workspace's admin can neither see nor change them", async () => {
     const { body } = await createSource({ name: 'Private', signatureMode: 'standard' });
     const sourceId: string = body.source.id;
     const otherAdmin = await stack.userToken(ID, 'OWNER', ws2);

@@ -23,7 +23,13 @@ function firstReleaseCanonical(value: unknown): string {
 }
 
 /** The key as the first release computed it: incremental hashing of the same parts. */
-function firstReleaseKey(input: { workspaceId: string; source: string; eventType: string; canonical?: string; deliveryId?: string }): string {
+function firstReleaseKey(input: {
+  workspaceId: string;
+  source: string;
+  eventType: string;
+  canonical?: string;
+  deliveryId?: string;
+}): string {
   const hash = createHash('sha256');
   hash.update(input.workspaceId).update('\0').update(input.source).update('\0').update(input.eventType).update('\0');
   if (input.deliveryId) hash.update('id:').update(input.deliveryId);

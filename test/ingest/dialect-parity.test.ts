@@ -52,7 +52,13 @@ function pending(spec: EventSpec): PendingEvent {
 const timeEntry = (index: number, extra: Partial<EventSpec> = {}): EventSpec => ({
   workspaceId: 'ws-a',
   eventType: 'NEW_TIME_ENTRY',
-  payload: { id: `te-${index}`, workspaceId: 'ws-a', userId: `user-${index % 3}`, projectId: 'project-1', tagIds: index % 2 ? ['tag-1', 'tag-2'] : [] },
+  payload: {
+    id: `te-${index}`,
+    workspaceId: 'ws-a',
+    userId: `user-${index % 3}`,
+    projectId: 'project-1',
+    tagIds: index % 2 ? ['tag-1', 'tag-2'] : [],
+  },
   deliveryId: `a-${index}`,
   // Every fifth event is one no consumer acts on: stored as processed, no job.
   queued: index % 5 !== 4,
@@ -84,7 +90,13 @@ function batches(): { now: number; events: EventSpec[] }[] {
     // The same delivery id in the other workspace is another delivery.
     client(50, { deliveryId: 'a-5', eventType: 'NEW_TIME_ENTRY' }),
     // No delivery id: the body is the identity, whatever the order of its keys.
-    { workspaceId: 'ws-b', source: 'custom:src-1', eventType: 'order.paid', payload: { total: 12, order: { id: 'o-1', lines: 2 } }, queued: true },
+    {
+      workspaceId: 'ws-b',
+      source: 'custom:src-1',
+      eventType: 'order.paid',
+      payload: { total: 12, order: { id: 'o-1', lines: 2 } },
+      queued: true,
+    },
     {
       workspaceId: 'ws-b',
       source: 'custom:src-1',
@@ -134,7 +146,11 @@ async function runThrough(database: Database): Promise<Outcome> {
     raw.push(results);
   }
   const results = raw.map((batch) =>
-    batch.map((result) => (result.status === 'stored' ? { status: result.status, event: label(result.eventId), queued: result.queued } : { status: result.status, event: label(result.eventId) })),
+    batch.map((result) =>
+      result.status === 'stored'
+        ? { status: result.status, event: label(result.eventId), queued: result.queued }
+        : { status: result.status, event: label(result.eventId) },
+    ),
   );
   const numbers = (row: Row, columns: string[]) => {
     for (const column of columns) if (row[column] !== null) row[column] = Number(row[column]);
@@ -154,7 +170,16 @@ async function runThrough(database: Database): Promise<Outcome> {
       const { id, ...rest } = row;
       const { eventIds } = JSON.parse(row.payload_json) as { eventIds: string[] };
       const turn = jobRows.filter((other) => other.workspace_id === row.workspace_id && Number(other.id) < Number(id)).length;
-      return numbers({ ...rest, payload_json: { eventIds: eventIds.map(label) }, turn }, ['priority', 'attempts', 'max_attempts', 'run_at', 'created_at', 'updated_at', 'locked_until', 'finished_at']);
+      return numbers({ ...rest, payload_json: { eventIds: eventIds.map(label) }, turn }, [
+        'priority',
+        'attempts',
+        'max_attempts',
+        'run_at',
+        'created_at',
+        'updated_at',
+        'locked_until',
+        'finished_at',
+      ]);
     })
     .sort(byKey((row) => `${String(row.workspace_id)} ${String(row.turn)}`));
   return { results, events, dedup, jobs };
@@ -200,24 +225,45 @@ describe.skipIf(!runnable)(`one ingest batch through SQLite and PostgreSQL (${po
     const eventOf = (id: string) => events.find((row) => row.id === id)!;
     // a-3: stored at index 3 of the first batch; two copies in its batch and one in the next count on it.
     expect(first[4]).toMatchObject({ status: 'stored', event: '0:4', queued: true });
-    expect(eventOf('0:4')).toMatchObject({ delivery_key: expect.any(String), duplicates: 3, status: 'received', workspace_id: 'ws-a', tag_ids: '["tag-1","tag-2"]' });
+    expect(eventOf('0:4')).toMatchObject({
+      delivery_key: expect.any(String),
+      duplicates: 3,
+      status: 'received',
+      workspace_id: 'ws-a',
+      tag_ids: '["tag-1","tag-2"]',
+    });
     // After the window the same delivery is stored again, and the claim now names the new copy.
     expect(results[2]).toEqual([{ status: 'duplicate', event: '0:23' }]);
     expect(results[3]![0]).toEqual({ status: 'stored', event: '3:0', queued: true });
     expect(eventOf('3:0')).toMatchObject({ duplicates: 1, received_at: T0 + WINDOW_MS + 1 });
-    expect(dedup.find((row) => row.delivery_key === eventOf('0:4').delivery_key)).toMatchObject({ event_id: '3:0', first_seen_at: T0 + WINDOW_MS + 1 });
+    expect(dedup.find((row) => row.delivery_key === eventOf('0:4').delivery_key)).toMatchObject({
+      event_id: '3:0',
+      first_seen_at: T0 + WINDOW_MS + 1,
+    });
     // The same delivery id in another workspace is not a duplicate; the reordered body and the re-signed ping are.
     const tail = first.slice(-5);
     expect(tail.map((result) => result.status)).toEqual(['stored', 'stored', 'duplicate', 'stored', 'duplicate']);
     expect(results[4]!.every((result) => result.status === 'duplicate')).toBe(true);
     // Events no consumer acts on are stored processed, with nothing triggered, and queue no job.
     expect(eventOf('0:5')).toMatchObject({ status: 'processed', triggered_json: '{}', processed_at: T0 });
-    const queuedA = first.filter((result, index) => result.status === 'stored' && result.queued && events.find((row) => row.id === `0:${index}`)!.workspace_id === 'ws-a');
+    const queuedA = first.filter(
+      (result, index) =>
+        result.status === 'stored' && result.queued && events.find((row) => row.id === `0:${index}`)!.workspace_id === 'ws-a',
+    );
     expect(queuedA.length).toBeGreaterThan(PROCESS_BATCH);
     const firstBatchJobsA = jobs.filter((job) => job.workspace_id === 'ws-a' && job.created_at === T0);
-    expect(firstBatchJobsA.map((job) => (job.payload_json as { eventIds: string[] }).eventIds.length)).toEqual([PROCESS_BATCH, queuedA.length - PROCESS_BATCH]);
-    expect(firstBatchJobsA.flatMap((job) => (job.payload_json as { eventIds: string[] }).eventIds)).toEqual(queuedA.map((result) => result.event));
-    expect(jobs.every((job) => job.kind === 'webhook.process' && job.status === 'pending' && job.priority === 1 && job.max_attempts === MAX_ATTEMPTS)).toBe(true);
+    expect(firstBatchJobsA.map((job) => (job.payload_json as { eventIds: string[] }).eventIds.length)).toEqual([
+      PROCESS_BATCH,
+      queuedA.length - PROCESS_BATCH,
+    ]);
+    expect(firstBatchJobsA.flatMap((job) => (job.payload_json as { eventIds: string[] }).eventIds)).toEqual(
+      queuedA.map((result) => result.event),
+    );
+    expect(
+      jobs.every(
+        (job) => job.kind === 'webhook.process' && job.status === 'pending' && job.priority === 1 && job.max_attempts === MAX_ATTEMPTS,
+      ),
+    ).toBe(true);
     // Nothing was queued by the batch of duplicates.
     expect(jobs.filter((job) => job.created_at === T0 + WINDOW_MS + 2)).toEqual([]);
   });

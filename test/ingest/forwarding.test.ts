@@ -70,7 +70,12 @@ describe('forwarding to a receiver on the allowlist', () => {
     await eventually(() => receiver.received.length >= 3, 20_000);
     const [first, second, third] = receiver.received;
     const db = stack.edition(ID).runtime.database.db;
-    const event = await db.selectFrom('webhook_events').selectAll().where('workspace_id', '=', workspaceId).where('event_type', '=', 'NEW_TIME_ENTRY').executeTakeFirstOrThrow();
+    const event = await db
+      .selectFrom('webhook_events')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('event_type', '=', 'NEW_TIME_ENTRY')
+      .executeTakeFirstOrThrow();
     for (const delivery of [first!, second!, third!]) {
       // The same message each time: its id is the event's, so the receiver can deduplicate retries.
       expect(delivery.headers['webhook-id']).toBe(event.id);
@@ -86,7 +91,12 @@ describe('forwarding to a receiver on the allowlist', () => {
     expect(third!.at - second!.at).toBeGreaterThanOrEqual(400);
 
     const job = await eventually(async () => {
-      const row = await db.selectFrom('jobs').selectAll().where('workspace_id', '=', workspaceId).where('kind', '=', 'webhook.forward').executeTakeFirst();
+      const row = await db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('kind', '=', 'webhook.forward')
+        .executeTakeFirst();
       return row?.status === 'done' ? row : undefined;
     });
     expect(job.attempts).toBe(3);
@@ -118,11 +128,20 @@ describe('forwarding to a loopback receiver without the allowlist', () => {
 
   it('delivers nothing and fails the job with a clear reason', async () => {
     const { workspaceId } = await stack.install(ID);
-    await stack.sandbox.updateSettings({ addonKey: stack.edition(ID).runtime.editionConfig.key, workspaceId, values: { forwarding_url: receiver.url } });
+    await stack.sandbox.updateSettings({
+      addonKey: stack.edition(ID).runtime.editionConfig.key,
+      workspaceId,
+      values: { forwarding_url: receiver.url },
+    });
     await stack.sandbox.trigger('NEW_TIME_ENTRY', { workspaceId });
     const db = stack.edition(ID).runtime.database.db;
     const job = await eventually(async () => {
-      const row = await db.selectFrom('jobs').selectAll().where('workspace_id', '=', workspaceId).where('kind', '=', 'webhook.forward').executeTakeFirst();
+      const row = await db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('kind', '=', 'webhook.forward')
+        .executeTakeFirst();
       return row?.last_error ? row : undefined;
     }, 15_000);
     expect(job.last_error).toMatch(/127\.0\.0\.1 is blocked/);

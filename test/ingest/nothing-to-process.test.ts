@@ -42,12 +42,24 @@ describeEachDialect('events nothing acts on', (dialect) => {
     expect(reply.body.status).toBe('accepted');
     return reply.body.eventId as string;
   };
-  const eventRow = (id: string) => edition.runtime.database.db.selectFrom('webhook_events').select(['status', 'triggered_json', 'processed_at', 'received_at']).where('id', '=', id).executeTakeFirstOrThrow();
+  const eventRow = (id: string) =>
+    edition.runtime.database.db
+      .selectFrom('webhook_events')
+      .select(['status', 'triggered_json', 'processed_at', 'received_at'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
   const jobsFor = async (id: string) => {
-    const jobs = await edition.runtime.database.db.selectFrom('jobs').select('payload_json').where('kind', '=', JOB_PROCESS_EVENT).execute();
+    const jobs = await edition.runtime.database.db
+      .selectFrom('jobs')
+      .select('payload_json')
+      .where('kind', '=', JOB_PROCESS_EVENT)
+      .execute();
     return jobs.filter((job) => eventIdsOf(JSON.parse(job.payload_json)).includes(id));
   };
-  const liveStatuses = (id: string) => live.filter((event) => event.kind === 'webhook' && (event.data as { id?: string }).id === id).map((event) => (event.data as { status: string }).status);
+  const liveStatuses = (id: string) =>
+    live
+      .filter((event) => event.kind === 'webhook' && (event.data as { id?: string }).id === id)
+      .map((event) => (event.data as { status: string }).status);
 
   it('stores an event no flow watches as processed, with nothing triggered and no job', async () => {
     const id = await send();
@@ -63,8 +75,20 @@ describeEachDialect('events nothing acts on', (dialect) => {
 
   it('queues an event once an enabled flow is triggered by its type, and processes it through the flow', async () => {
     // Disabled, or triggered by another event: still nothing to do for a time entry.
-    await createFlow(stack, ID, { name: 'disabled', enabled: false, trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags' }] });
-    await createFlow(stack, ID, { name: 'clients', enabled: true, trigger: { kind: 'clockify', events: ['NEW_CLIENT'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags' }] });
+    await createFlow(stack, ID, {
+      name: 'disabled',
+      enabled: false,
+      trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
+      conditions: { mode: 'all', rules: [] },
+      actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags' }],
+    });
+    await createFlow(stack, ID, {
+      name: 'clients',
+      enabled: true,
+      trigger: { kind: 'clockify', events: ['NEW_CLIENT'] },
+      conditions: { mode: 'all', rules: [] },
+      actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags' }],
+    });
     const untouched = await send();
     expect((await eventRow(untouched)).status).toBe('processed');
     expect(await jobsFor(untouched)).toEqual([]);
@@ -95,7 +119,13 @@ describeEachDialect('events nothing acts on', (dialect) => {
         throw new Error('settings unavailable');
       },
     });
-    const result = await store.store({ workspaceId, source: 'clockify', eventType: 'NEW_TAG', payload: { id: 'tag-1', name: 'x', workspaceId }, headers: {} });
+    const result = await store.store({
+      workspaceId,
+      source: 'clockify',
+      eventType: 'NEW_TAG',
+      payload: { id: 'tag-1', name: 'x', workspaceId },
+      headers: {},
+    });
     expect(result).toMatchObject({ status: 'stored', queued: true });
     expect(await jobsFor(result.eventId)).toHaveLength(1);
   });

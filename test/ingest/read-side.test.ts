@@ -77,10 +77,15 @@ describe('webhook log for the sidebar', () => {
       },
     });
     token1 = {};
-    for (const event of ['NEW_TIME_ENTRY', 'NEW_PROJECT', 'TIME_ENTRY_UPDATED']) token1[event] = await storedWebhookToken(edition, ws1, event);
+    for (const event of ['NEW_TIME_ENTRY', 'NEW_PROJECT', 'TIME_ENTRY_UPDATED'])
+      token1[event] = await storedWebhookToken(edition, ws1, event);
 
     const send = async (type: string, batch: 'a' | 'b', hold = false) => {
-      const reply = await postWebhook(edition, { event: type, token: token1[type]!, body: timeEntryPayload(ws1, hold ? { description: 'hold' } : {}) });
+      const reply = await postWebhook(edition, {
+        event: type,
+        token: token1[type]!,
+        body: timeEntryPayload(ws1, hold ? { description: 'hold' } : {}),
+      });
       expect(reply.status).toBe(200);
       posted.push({ id: reply.body.eventId, type, batch, held: hold });
     };
@@ -91,10 +96,19 @@ describe('webhook log for the sidebar', () => {
     for (const type of ['NEW_PROJECT', 'NEW_TIME_ENTRY', 'NEW_TIME_ENTRY']) await send(type, 'b');
     await send('NEW_TIME_ENTRY', 'b', true);
     // Another workspace's event, never to be seen from workspace 1.
-    const other = await postWebhook(edition, { event: 'NEW_TIME_ENTRY', token: await storedWebhookToken(edition, ws2, 'NEW_TIME_ENTRY'), body: timeEntryPayload(ws2) });
+    const other = await postWebhook(edition, {
+      event: 'NEW_TIME_ENTRY',
+      token: await storedWebhookToken(edition, ws2, 'NEW_TIME_ENTRY'),
+      body: timeEntryPayload(ws2),
+    });
     expect(other.status).toBe(200);
     await eventually(async () => {
-      const rows = await edition.runtime.database.db.selectFrom('webhook_events').select('status').where('workspace_id', '=', ws1).where('status', '=', 'processed').execute();
+      const rows = await edition.runtime.database.db
+        .selectFrom('webhook_events')
+        .select('status')
+        .where('workspace_id', '=', ws1)
+        .where('status', '=', 'processed')
+        .execute();
       return rows.length === posted.filter((p) => !p.held).length;
     }, 15_000);
   }, 60_000);
@@ -108,9 +122,13 @@ describe('webhook log for the sidebar', () => {
     expect(response.status).toBe(200);
     return response.body as { events: { id: string; eventType: string; status: string; workspaceId: string }[]; nextCursor: string | null };
   };
-  const idsOf = (filter: (p: (typeof posted)[number]) => boolean) => posted.filter(filter).map((p) => p.id).reverse();
+  const idsOf = (filter: (p: (typeof posted)[number]) => boolean) =>
+    posted
+      .filter(filter)
+      .map((p) => p.id)
+      .reverse();
 
-  it('lists the workspace\'s events newest first, filtered by type, status and date range', async () => {
+  it("lists the workspace's events newest first, filtered by type, status and date range", async () => {
     const all = await list('');
     expect(all.events.map((e) => e.id)).toEqual(idsOf(() => true));
     expect(all.events.every((e) => e.workspaceId === ws1)).toBe(true);
@@ -122,9 +140,14 @@ describe('webhook log for the sidebar', () => {
     const iso = encodeURIComponent(boundary.toISOString());
     expect((await list(`?from=${iso}`)).events.map((e) => e.id)).toEqual(idsOf((p) => p.batch === 'b'));
     expect((await list(`?to=${iso}`)).events.map((e) => e.id)).toEqual(idsOf((p) => p.batch === 'a'));
-    expect((await list(`?from=${iso}&type=NEW_TIME_ENTRY&status=processed`)).events.map((e) => e.id)).toEqual(idsOf((p) => p.batch === 'b' && p.type === 'NEW_TIME_ENTRY' && !p.held));
+    expect((await list(`?from=${iso}&type=NEW_TIME_ENTRY&status=processed`)).events.map((e) => e.id)).toEqual(
+      idsOf((p) => p.batch === 'b' && p.type === 'NEW_TIME_ENTRY' && !p.held),
+    );
 
-    const backwards = await stack.ui(ID, `/ui/webhooks/events?from=${iso}&to=${encodeURIComponent(new Date(boundary.getTime() - 60_000).toISOString())}`);
+    const backwards = await stack.ui(
+      ID,
+      `/ui/webhooks/events?from=${iso}&to=${encodeURIComponent(new Date(boundary.getTime() - 60_000).toISOString())}`,
+    );
     expect(backwards.status).toBe(400);
     expect(backwards.body.type).toMatch(/bad-range$/);
     expect((await stack.ui(ID, '/ui/webhooks/events?status=bogus')).status).toBe(400);
@@ -181,9 +204,17 @@ describe('webhook log for the sidebar', () => {
       expect(mine.messages.find((m) => m.event === 'ready')!.data).toEqual({ workspaceId: ws1 });
 
       await stack.sandbox.trigger('NEW_TIMER_STARTED', { workspaceId: ws1 });
-      const received = await eventually(() => mine.messages.find((m) => m.event === 'webhook' && m.data.eventType === 'NEW_TIMER_STARTED' && m.data.status === 'received'));
-      await eventually(() => mine.messages.find((m) => m.event === 'webhook' && m.data.id === received.data.id && m.data.status === 'processed'));
-      const stored = await edition.runtime.database.db.selectFrom('webhook_events').select('workspace_id').where('id', '=', received.data.id).executeTakeFirstOrThrow();
+      const received = await eventually(() =>
+        mine.messages.find((m) => m.event === 'webhook' && m.data.eventType === 'NEW_TIMER_STARTED' && m.data.status === 'received'),
+      );
+      await eventually(() =>
+        mine.messages.find((m) => m.event === 'webhook' && m.data.id === received.data.id && m.data.status === 'processed'),
+      );
+      const stored = await edition.runtime.database.db
+        .selectFrom('webhook_events')
+        .select('workspace_id')
+        .where('id', '=', received.data.id)
+        .executeTakeFirstOrThrow();
       expect(stored.workspace_id).toBe(ws1);
       // Workspace 2's stream saw its hello (and perhaps its own bootstrap progress), nothing of workspace 1's webhooks.
       expect(theirs.messages.filter((m) => m.event === 'webhook')).toEqual([]);

@@ -19,7 +19,11 @@ describeEachDialect('recovery of deliveries from Clockify webhook logs', (dialec
   let workspaceId: string;
 
   beforeEach(async () => {
-    stack = await startStack({ editions: ['clockify-addon'], dialect, env: { CLOCKIFY_ADDON_RUN_ON_INSTALL: 'false', WEBHOOK_RECONCILE_AFTER_FAILURES: '3' } });
+    stack = await startStack({
+      editions: ['clockify-addon'],
+      dialect,
+      env: { CLOCKIFY_ADDON_RUN_ON_INSTALL: 'false', WEBHOOK_RECONCILE_AFTER_FAILURES: '3' },
+    });
     ({ workspaceId } = await stack.install('clockify-addon'));
   });
   afterEach(async () => {
@@ -32,7 +36,12 @@ describeEachDialect('recovery of deliveries from Clockify webhook logs', (dialec
     const token = await stack.userToken('clockify-addon', 'REGULAR');
     const response = await fetch(`${edition.url}/ui/webhooks/reconciliation`, { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
-    return (await response.json()) as { lastCheckedAt: string | null; lastRecovered: number; recoveredTotal: number; lastError: string | null };
+    return (await response.json()) as {
+      lastCheckedAt: string | null;
+      lastRecovered: number;
+      recoveredTotal: number;
+      lastError: string | null;
+    };
   };
 
   it('an edition stopped while events happen gets every one of them once it starts again', async () => {
@@ -53,16 +62,28 @@ describeEachDialect('recovery of deliveries from Clockify webhook logs', (dialec
 
     restarted = await startEdition('clockify-addon', config, { logger: stack.logs.logger, port });
     const database = restarted.runtime.database;
-    await eventually(async () => {
-      const stored = await storedProjectIds(database, workspaceId);
-      return missed.every((id) => stored.has(id));
-    }, 30_000, 200);
+    await eventually(
+      async () => {
+        const stored = await storedProjectIds(database, workspaceId);
+        return missed.every((id) => stored.has(id));
+      },
+      30_000,
+      200,
+    );
     expect(await storedProjectIds(database, workspaceId)).toEqual(new Set(['before', ...missed]));
     // Stored once each, though every event was logged as failed three times (Clockify's retries).
-    const rows = await database.db.selectFrom('webhook_events').select(['payload_json', 'status']).where('workspace_id', '=', workspaceId).execute();
+    const rows = await database.db
+      .selectFrom('webhook_events')
+      .select(['payload_json', 'status'])
+      .where('workspace_id', '=', workspaceId)
+      .execute();
     expect(rows).toHaveLength(4);
     // And processed like any webhook.
-    await eventually(async () => (await database.db.selectFrom('webhook_events').select('id').where('status', '=', 'received').execute()).length === 0, 15_000, 100);
+    await eventually(
+      async () => (await database.db.selectFrom('webhook_events').select('id').where('status', '=', 'received').execute()).length === 0,
+      15_000,
+      100,
+    );
 
     const state = await eventually(async () => {
       const answer = await reconciliation(restarted!);
@@ -74,16 +95,26 @@ describeEachDialect('recovery of deliveries from Clockify webhook logs', (dialec
     // A later run reads the same failures again (the window overlaps) and stores nothing twice.
     const before = state.lastCheckedAt;
     await restarted.runtime.queue.enqueue({ kind: JOB_RECONCILE, workspaceId, dedupeKey: `${JOB_RECONCILE}:${workspaceId}` });
-    const again = await eventually(async () => {
-      const answer = await reconciliation(restarted!);
-      return answer.lastCheckedAt !== before ? answer : undefined;
-    }, 15_000, 100);
+    const again = await eventually(
+      async () => {
+        const answer = await reconciliation(restarted!);
+        return answer.lastCheckedAt !== before ? answer : undefined;
+      },
+      15_000,
+      100,
+    );
     expect(again).toMatchObject({ lastRecovered: 0, recoveredTotal: missed.length, lastError: null });
     expect(await database.db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspaceId).execute()).toHaveLength(4);
 
     // Uninstalled: the record goes with the rest of the workspace's data.
     await stack.sandbox.uninstall({ addonKey: restarted.runtime.editionConfig.key, workspaceId });
-    await eventually(async () => (await database.db.selectFrom('webhook_reconciliations').select('workspace_id').where('workspace_id', '=', workspaceId).execute()).length === 0, 15_000, 100);
+    await eventually(
+      async () =>
+        (await database.db.selectFrom('webhook_reconciliations').select('workspace_id').where('workspace_id', '=', workspaceId).execute())
+          .length === 0,
+      15_000,
+      100,
+    );
   });
 
   it('a burst of 5xx answers to webhooks schedules an early reading of the delivery logs, which recovers them', async () => {
@@ -98,11 +129,18 @@ describeEachDialect('recovery of deliveries from Clockify webhook logs', (dialec
     await sql`alter table webhook_events_away rename to webhook_events`.execute(database.db);
 
     // Nothing else would read the logs for an hour (the installation is younger than the start).
-    await eventually(async () => {
-      const stored = await storedProjectIds(database, workspaceId);
-      return failed.every((id) => stored.has(id));
-    }, 30_000, 200);
-    const reasons = stack.logs.lines().filter((line) => line.msg === "reading Clockify's webhook delivery logs for failed deliveries").map((line) => line.reason);
+    await eventually(
+      async () => {
+        const stored = await storedProjectIds(database, workspaceId);
+        return failed.every((id) => stored.has(id));
+      },
+      30_000,
+      200,
+    );
+    const reasons = stack.logs
+      .lines()
+      .filter((line) => line.msg === "reading Clockify's webhook delivery logs for failed deliveries")
+      .map((line) => line.reason);
     expect(reasons).toContain('webhook 5xx burst');
   });
 });

@@ -43,7 +43,11 @@ describeEachDialect('a webhook token shared by several webhooks', (dialect) => {
       { path: `${base}${webhookPath(ownEvent)}`, webhookType: 'ADDON', authToken: own },
     ];
     const authToken = await forger.sign({ ...claims, jti: 'installation' });
-    const installed = await rawPost(`${edition.url}/lifecycle/installed`, { 'content-type': 'application/json', 'x-addon-lifecycle-token': await forger.sign(claims) }, JSON.stringify({ addonId, workspaceId, authToken, webhooks }));
+    const installed = await rawPost(
+      `${edition.url}/lifecycle/installed`,
+      { 'content-type': 'application/json', 'x-addon-lifecycle-token': await forger.sign(claims) },
+      JSON.stringify({ addonId, workspaceId, authToken, webhooks }),
+    );
     expect(installed.body).toMatchObject({ ok: true, outcome: 'applied' });
 
     // One at a time (SQLite keeps the lookup of a token: the second event must not be judged by the first's answer)…
@@ -52,7 +56,9 @@ describeEachDialect('a webhook token shared by several webhooks', (dialect) => {
       expect({ event, status: reply.status, body: reply.body.status }).toEqual({ event, status: 200, body: 'accepted' });
     }
     // …and all at once (PostgreSQL looks up the webhooks of one tick together).
-    const together = await Promise.all(sharedEvents.map((event) => postWebhook(edition, { event, token: shared, body: timeEntryPayload(workspaceId) })));
+    const together = await Promise.all(
+      sharedEvents.map((event) => postWebhook(edition, { event, token: shared, body: timeEntryPayload(workspaceId) })),
+    );
     expect(together.map((reply) => reply.status)).toEqual(sharedEvents.map(() => 200));
 
     // The shared token is not good for an event none of its webhooks carries; the other webhook's token still works for its own.
@@ -62,7 +68,11 @@ describeEachDialect('a webhook token shared by several webhooks', (dialect) => {
     expect((await postWebhook(edition, { event: ownEvent, token: own, body: timeEntryPayload(workspaceId) })).status).toBe(200);
     expect((await postWebhook(edition, { event: firstEvent!, token: own, body: timeEntryPayload(workspaceId) })).status).toBe(401);
 
-    const stored = await edition.runtime.database.db.selectFrom('webhook_events').select('event_type').where('workspace_id', '=', workspaceId).execute();
+    const stored = await edition.runtime.database.db
+      .selectFrom('webhook_events')
+      .select('event_type')
+      .where('workspace_id', '=', workspaceId)
+      .execute();
     expect(stored).toHaveLength(sharedEvents.length * 2 + 1);
   });
 });

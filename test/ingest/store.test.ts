@@ -35,7 +35,12 @@ function processingProbe() {
 /** Reverses key order at every level: the same document, written differently. */
 function reordered(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reordered);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reordered(item)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([key, item]) => [key, reordered(item)]),
+    );
   return value;
 }
 
@@ -59,11 +64,18 @@ describeEachDialect('webhook storage, deduplication and hand-off', (dialect) => 
 
   const db = () => stack.edition(ID).runtime.database.db;
   const processJobsOf = async (eventId: string) =>
-    (await db().selectFrom('jobs').selectAll().where('kind', '=', 'webhook.process').execute()).filter((job) => eventIdsOf(JSON.parse(job.payload_json)).includes(eventId));
+    (await db().selectFrom('jobs').selectAll().where('kind', '=', 'webhook.process').execute()).filter((job) =>
+      eventIdsOf(JSON.parse(job.payload_json)).includes(eventId),
+    );
 
   it('stores the event and its processing job before answering 200, with derived ids and without the signature', async () => {
     const payload = timeEntryPayload(workspaceId);
-    const reply = await postWebhook(stack.edition(ID), { event: 'NEW_TIME_ENTRY', token, body: payload, headers: { 'user-agent': 'Clockify-Webhook-Test', 'x-request-id': 'store-test-1' } });
+    const reply = await postWebhook(stack.edition(ID), {
+      event: 'NEW_TIME_ENTRY',
+      token,
+      body: payload,
+      headers: { 'user-agent': 'Clockify-Webhook-Test', 'x-request-id': 'store-test-1' },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.status).toBe('accepted');
     const eventId: string = reply.body.eventId;
@@ -83,12 +95,20 @@ describeEachDialect('webhook storage, deduplication and hand-off', (dialect) => 
     expect(JSON.parse(row.tag_ids!)).toEqual(payload.tagIds);
     expect(JSON.parse(row.payload_json)).toEqual(payload);
     const headers = JSON.parse(row.headers_json) as Record<string, string>;
-    expect(headers).toMatchObject({ 'clockify-webhook-event-type': 'NEW_TIME_ENTRY', 'user-agent': 'Clockify-Webhook-Test', 'x-request-id': 'store-test-1' });
+    expect(headers).toMatchObject({
+      'clockify-webhook-event-type': 'NEW_TIME_ENTRY',
+      'user-agent': 'Clockify-Webhook-Test',
+      'x-request-id': 'store-test-1',
+    });
     expect(Object.keys(headers)).not.toContain('clockify-signature');
     expect(row.headers_json).not.toContain(token);
 
     // Processed from the queue, once.
-    await eventually(async () => (await db().selectFrom('webhook_events').select('status').where('id', '=', eventId).executeTakeFirstOrThrow()).status === 'processed');
+    await eventually(
+      async () =>
+        (await db().selectFrom('webhook_events').select('status').where('id', '=', eventId).executeTakeFirstOrThrow()).status ===
+        'processed',
+    );
     expect(probe.processed.get(eventId)).toBe(1);
   });
 
@@ -105,7 +125,9 @@ describeEachDialect('webhook storage, deduplication and hand-off', (dialect) => 
       expect(reply.status).toBe(200);
       expect(reply.body).toEqual({ status: 'duplicate', eventId: first.body.eventId });
     }
-    expect(await metricValue(edition, 'webhooks_duplicates_total', { event_type: 'NEW_TIME_ENTRY', source: 'clockify' })).toBe(duplicatesBefore + 2);
+    expect(await metricValue(edition, 'webhooks_duplicates_total', { event_type: 'NEW_TIME_ENTRY', source: 'clockify' })).toBe(
+      duplicatesBefore + 2,
+    );
     const rows = await db().selectFrom('webhook_events').selectAll().where('time_entry_id', '=', payload.id).execute();
     expect(rows).toHaveLength(1);
     expect(Number(rows[0]!.duplicates)).toBe(2);

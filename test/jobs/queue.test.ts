@@ -35,7 +35,15 @@ describeEachDialect('job queue', (dialect) => {
 
   /** A queue on the shared database whose clock the test moves by hand. */
   const queueWith = (options: Partial<QueueOptions> = {}, on: Database = database) =>
-    new JobQueue(on, { leaseMs: 10_000, maxAttempts: 3, retryBaseMs: 1000, retryMaxMs: 4000, now: () => clock, waitingWorkspaces: pausedInstallation, ...options });
+    new JobQueue(on, {
+      leaseMs: 10_000,
+      maxAttempts: 3,
+      retryBaseMs: 1000,
+      retryMaxMs: 4000,
+      now: () => clock,
+      waitingWorkspaces: pausedInstallation,
+      ...options,
+    });
 
   // One migrated database per dialect, emptied before each test: migrating costs more than the tests.
   beforeAll(async () => {
@@ -104,7 +112,17 @@ describeEachDialect('job queue', (dialect) => {
       const queue = queueWith();
       const id = await queue.enqueue({ kind: 'echo', workspaceId: 'ws-1', payload: { message: 'hi', big: START } });
       const jobs = await queue.claim('worker-1', 10);
-      expect(jobs).toEqual([{ id, kind: 'echo', workspaceId: 'ws-1', payload: { message: 'hi', big: START }, attempts: 1, maxAttempts: 3, lockedBy: 'worker-1' }]);
+      expect(jobs).toEqual([
+        {
+          id,
+          kind: 'echo',
+          workspaceId: 'ws-1',
+          payload: { message: 'hi', big: START },
+          attempts: 1,
+          maxAttempts: 3,
+          lockedBy: 'worker-1',
+        },
+      ]);
       expect(await queue.get(id!)).toMatchObject({ status: 'running', locked_by: 'worker-1', locked_until: START + 10_000 });
       expect(await queue.claim('worker-2', 10)).toEqual([]);
 
@@ -204,7 +222,7 @@ describeEachDialect('job queue', (dialect) => {
       expect(await queue.claim('w1', 1)).toMatchObject([{ id, attempts: 1 }]);
     });
 
-    it('cancels a workspace\'s pending jobs only', async () => {
+    it("cancels a workspace's pending jobs only", async () => {
       const queue = queueWith();
       await queue.enqueue({ kind: 'a', workspaceId: 'ws' });
       await queue.enqueue({ kind: 'b', workspaceId: 'ws' });
@@ -241,7 +259,23 @@ describeEachDialect('job queue', (dialect) => {
       const queue = queueWith();
       await database.db
         .insertInto('installations')
-        .values({ workspace_id: 'ws-paused', addon_id: 'a', addon_key: 'k', status: 'INACTIVE', token_ciphertext: null, owner_user_id: null, backend_url: 'https://api.clockify.me/api', reports_url: null, api_url: null, claims_json: '{}', settings_json: '{}', last_lifecycle_at: START, installed_at: START, updated_at: START, deleted_at: null })
+        .values({
+          workspace_id: 'ws-paused',
+          addon_id: 'a',
+          addon_key: 'k',
+          status: 'INACTIVE',
+          token_ciphertext: null,
+          owner_user_id: null,
+          backend_url: 'https://api.clockify.me/api',
+          reports_url: null,
+          api_url: null,
+          claims_json: '{}',
+          settings_json: '{}',
+          last_lifecycle_at: START,
+          installed_at: START,
+          updated_at: START,
+          deleted_at: null,
+        })
         .execute();
       const paused = (await queue.enqueue({ kind: 'k', workspaceId: 'ws-paused' }))!;
       const active = (await queue.enqueue({ kind: 'k', workspaceId: 'ws-active' }))!;
@@ -258,7 +292,10 @@ describeEachDialect('job queue', (dialect) => {
       const second = await openDatabase(target.url, { migrate: false });
       extraDatabases.push(second);
       // Real time and a long lease: nothing may expire and be re-claimed legitimately during the test.
-      const queues = [new JobQueue(database, { leaseMs: 600_000, maxAttempts: 3, waitingWorkspaces: pausedInstallation }), new JobQueue(second, { leaseMs: 600_000, maxAttempts: 3, waitingWorkspaces: pausedInstallation })];
+      const queues = [
+        new JobQueue(database, { leaseMs: 600_000, maxAttempts: 3, waitingWorkspaces: pausedInstallation }),
+        new JobQueue(second, { leaseMs: 600_000, maxAttempts: 3, waitingWorkspaces: pausedInstallation }),
+      ];
       const total = 200;
       const ids = new Set<number>();
       for (let i = 0; i < total; i += 1) ids.add((await queues[0]!.enqueue({ kind: 'k', workspaceId: `ws-${i % 7}` }))!);
@@ -295,7 +332,13 @@ describeEachDialect('job queue', (dialect) => {
 
     /** A worker on real time with fast polling and retries, so retries happen within the test. */
     function startWorker(handlers: Record<string, JobHandler>, options: { concurrency?: number; maxAttempts?: number } = {}) {
-      const queue = new JobQueue(database, { leaseMs: 30_000, maxAttempts: options.maxAttempts ?? 3, retryBaseMs: 5, retryMaxMs: 20, waitingWorkspaces: pausedInstallation });
+      const queue = new JobQueue(database, {
+        leaseMs: 30_000,
+        maxAttempts: options.maxAttempts ?? 3,
+        retryBaseMs: 5,
+        retryMaxMs: 20,
+        waitingWorkspaces: pausedInstallation,
+      });
       const outcomes: { id: number; outcome: string }[] = [];
       const logs = captureLogger();
       const worker = new Worker(queue, handlers, {
@@ -422,4 +465,3 @@ describeEachDialect('job queue', (dialect) => {
     });
   });
 });
-

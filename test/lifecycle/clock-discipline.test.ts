@@ -23,9 +23,14 @@ describeEachDialect('lifecycle clock discipline', (dialect) => {
   afterAll(() => stack?.close());
 
   const edition = () => stack.edition(ID);
-  const installationRow = (workspaceId: string) => edition().runtime.database.db.selectFrom('installations').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  const installationRow = (workspaceId: string) =>
+    edition().runtime.database.db.selectFrom('installations').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
   const lifecycleCall = (path: string, token: string, body: object) =>
-    rawPost(`${edition().url}/lifecycle/${path}`, { 'content-type': 'application/json', 'x-addon-lifecycle-token': token }, JSON.stringify(body));
+    rawPost(
+      `${edition().url}/lifecycle/${path}`,
+      { 'content-type': 'application/json', 'x-addon-lifecycle-token': token },
+      JSON.stringify(body),
+    );
   const claimsOf = async (workspaceId: string) => {
     const addonId = (await installationRow(workspaceId)).addon_id;
     return { addonId, claims: addonClaims({ addonKey: edition().runtime.editionConfig.key, workspaceId, addonId }) };
@@ -37,7 +42,11 @@ describeEachDialect('lifecycle clock discipline', (dialect) => {
     const before = await installationRow(workspaceId);
     const future = Math.floor(Date.now() / 1000) + 3600;
 
-    const refused = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: future }), { addonId, workspaceId, status: 'INACTIVE' });
+    const refused = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: future }), {
+      addonId,
+      workspaceId,
+      status: 'INACTIVE',
+    });
     expect(refused.status).toBe(401);
     expect(refused.contentType).toContain('application/problem+json');
     expect(refused.body.detail).toBe('The lifecycle token was rejected: issued in the future.');
@@ -53,21 +62,37 @@ describeEachDialect('lifecycle clock discipline', (dialect) => {
     const { addonId, claims } = await claimsOf(workspaceId);
     const now = Math.floor(Date.now() / 1000);
 
-    const ahead = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now + 50 }), { addonId, workspaceId, status: 'INACTIVE' });
+    const ahead = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now + 50 }), {
+      addonId,
+      workspaceId,
+      status: 'INACTIVE',
+    });
     expect(ahead.body).toMatchObject({ ok: true, outcome: 'applied' });
     // Clockify's next event, issued by a correct clock a moment later, still counts.
-    const resumed = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now + 5 }), { addonId, workspaceId, status: 'ACTIVE' });
+    const resumed = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now + 5 }), {
+      addonId,
+      workspaceId,
+      status: 'ACTIVE',
+    });
     expect(resumed.body).toMatchObject({ ok: true, outcome: 'applied' });
     expect((await installationRow(workspaceId)).status).toBe('ACTIVE');
     // An event older than what was applied is still ignored.
-    const stale = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now - 60 }), { addonId, workspaceId, status: 'INACTIVE' });
+    const stale = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now - 60 }), {
+      addonId,
+      workspaceId,
+      status: 'INACTIVE',
+    });
     expect(stale.body.outcome).toBe('ignored-stale');
     expect((await installationRow(workspaceId)).status).toBe('ACTIVE');
   });
 
   it('an installation whose stored mark lies in the future (from before the fix) still takes the real uninstall', async () => {
     const { workspaceId } = await stack.install(ID);
-    await edition().runtime.database.db.updateTable('installations').set({ last_lifecycle_at: Date.now() + 365 * 24 * 3600_000 }).where('workspace_id', '=', workspaceId).execute();
+    await edition()
+      .runtime.database.db.updateTable('installations')
+      .set({ last_lifecycle_at: Date.now() + 365 * 24 * 3600_000 })
+      .where('workspace_id', '=', workspaceId)
+      .execute();
     const uninstalled = await stack.sandbox.uninstall({ addonKey: edition().runtime.editionConfig.key, workspaceId });
     expect(uninstalled.body).toMatchObject({ outcome: 'applied' });
     expect((await installationRow(workspaceId)).status).toBe('DELETED');

@@ -10,7 +10,17 @@ import { getEdition } from '../../src/editions/index.js';
 import { describeEachDialect } from '../helpers/databases.js';
 import { eventually, startStack } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
-import { addonClaims, createForger, jobsSettled, metricValue, postWebhook, rawPost, sandboxKeyDir, snapshotDatabase, storedWebhookToken } from './support.js';
+import {
+  addonClaims,
+  createForger,
+  jobsSettled,
+  metricValue,
+  postWebhook,
+  rawPost,
+  sandboxKeyDir,
+  snapshotDatabase,
+  storedWebhookToken,
+} from './support.js';
 import type { Forger } from './support.js';
 
 const ID = 'api-studio';
@@ -29,9 +39,14 @@ describeEachDialect('lifecycle consistency', (dialect) => {
 
   const edition = () => stack.edition(ID);
   const addonKey = () => edition().runtime.editionConfig.key;
-  const installationRow = (workspaceId: string) => edition().runtime.database.db.selectFrom('installations').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
+  const installationRow = (workspaceId: string) =>
+    edition().runtime.database.db.selectFrom('installations').selectAll().where('workspace_id', '=', workspaceId).executeTakeFirst();
   const lifecycleCall = (path: string, token: string, body: object) =>
-    rawPost(`${edition().url}/lifecycle/${path}`, { 'content-type': 'application/json', 'x-addon-lifecycle-token': token }, JSON.stringify(body));
+    rawPost(
+      `${edition().url}/lifecycle/${path}`,
+      { 'content-type': 'application/json', 'x-addon-lifecycle-token': token },
+      JSON.stringify(body),
+    );
   const remember = (token: string) => {
     tokensSeen.add(token);
     return token;
@@ -58,10 +73,18 @@ describeEachDialect('lifecycle consistency', (dialect) => {
     const accepted = await postWebhook(edition(), { event: 'NEW_TIME_ENTRY', token: newToken, body });
     expect(accepted.status).toBe(200);
     // Exactly one set of registrations, all for the new installation.
-    const registrations = await edition().runtime.database.db.selectFrom('webhook_registrations').selectAll().where('workspace_id', '=', second.workspaceId).execute();
+    const registrations = await edition()
+      .runtime.database.db.selectFrom('webhook_registrations')
+      .selectAll()
+      .where('workspace_id', '=', second.workspaceId)
+      .execute();
     expect(registrations.map((r) => r.event).sort()).toEqual([...getEdition(ID).events].sort());
     await eventually(async () => (await stack.ui(ID, '/ui/webhooks/registrations')).body.summary?.problems === 0, 20_000);
-    for (const registration of await edition().runtime.database.db.selectFrom('webhook_registrations').selectAll().where('workspace_id', '=', second.workspaceId).execute()) {
+    for (const registration of await edition()
+      .runtime.database.db.selectFrom('webhook_registrations')
+      .selectAll()
+      .where('workspace_id', '=', second.workspaceId)
+      .execute()) {
       const token = remember(edition().runtime.box.open(registration.token_ciphertext!));
       expect(decodeJwt(token).addonId).toBe(second.addonId);
     }
@@ -74,17 +97,34 @@ describeEachDialect('lifecycle consistency', (dialect) => {
     const claims = addonClaims({ addonKey: addonKey(), workspaceId, addonId });
     const now = Math.floor(Date.now() / 1000);
 
-    const newer = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now }), { addonId, workspaceId, status: 'INACTIVE' });
+    const newer = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now }), {
+      addonId,
+      workspaceId,
+      status: 'INACTIVE',
+    });
     expect(newer.body).toMatchObject({ ok: true, outcome: 'applied' });
     // The install's bootstrap may still be writing: compare once the background work is done.
     await jobsSettled(edition(), 60_000);
     const before = await snapshotDatabase(edition());
 
     // A late retry of an earlier ACTIVE, a stale settings update, and a replayed INSTALLED carrying other tokens.
-    const staleActive = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now - 60 }), { addonId, workspaceId, status: 'ACTIVE' });
-    const staleSettings = await lifecycleCall('settings-updated', await forger.sign({ ...claims, iat: now - 30 }), { addonId, workspaceId, settings: [{ id: 'retention_days', value: 3 }] });
+    const staleActive = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now - 60 }), {
+      addonId,
+      workspaceId,
+      status: 'ACTIVE',
+    });
+    const staleSettings = await lifecycleCall('settings-updated', await forger.sign({ ...claims, iat: now - 30 }), {
+      addonId,
+      workspaceId,
+      settings: [{ id: 'retention_days', value: 3 }],
+    });
     const replayToken = remember(await forger.sign({ ...claims, jti: 'replayed-install' }));
-    const replayedInstall = await lifecycleCall('installed', await forger.sign({ ...claims, iat: now - 120 }), { addonId, workspaceId, authToken: replayToken, webhooks: [] });
+    const replayedInstall = await lifecycleCall('installed', await forger.sign({ ...claims, iat: now - 120 }), {
+      addonId,
+      workspaceId,
+      authToken: replayToken,
+      webhooks: [],
+    });
     for (const reply of [staleActive, staleSettings, replayedInstall]) {
       expect(reply.status).toBe(200);
       expect(reply.body.outcome).toBe('ignored-stale');
@@ -92,7 +132,11 @@ describeEachDialect('lifecycle consistency', (dialect) => {
     expect(await snapshotDatabase(edition())).toEqual(before);
     expect(await metricValue(edition(), 'lifecycle_events_total', { type: 'INSTALLED', outcome: 'ignored-stale' })).toBe(1);
 
-    const resumed = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now + 1 }), { addonId, workspaceId, status: 'ACTIVE' });
+    const resumed = await lifecycleCall('status-changed', await forger.sign({ ...claims, iat: now + 1 }), {
+      addonId,
+      workspaceId,
+      status: 'ACTIVE',
+    });
     expect(resumed.body.outcome).toBe('applied');
     expect((await installationRow(workspaceId))!.status).toBe('ACTIVE');
   });
@@ -127,9 +171,21 @@ describeEachDialect('lifecycle consistency', (dialect) => {
         ['a', 'b'].map(async (letter) => {
           const addonId = `${letter}${round}`.padEnd(24, letter);
           const claims = addonClaims({ addonKey: addonKey(), workspaceId, addonId, backendUrl: stack.sandbox.backendUrl });
-          const webhooks = await Promise.all(definition.manifestEvents.map(async (event) => ({ path: `${base}${webhookPath(event)}`, webhookType: 'ADDON', authToken: remember(await forger.sign({ ...claims, jti: `${letter}-${event}` })) })));
+          const webhooks = await Promise.all(
+            definition.manifestEvents.map(async (event) => ({
+              path: `${base}${webhookPath(event)}`,
+              webhookType: 'ADDON',
+              authToken: remember(await forger.sign({ ...claims, jti: `${letter}-${event}` })),
+            })),
+          );
           const authToken = remember(await forger.sign({ ...claims, jti: `${letter}-installation` }));
-          return { addonId, authToken, webhooks, body: { addonId, workspaceId, authToken, webhooks }, lifecycleToken: await forger.sign(claims) };
+          return {
+            addonId,
+            authToken,
+            webhooks,
+            body: { addonId, workspaceId, authToken, webhooks },
+            lifecycleToken: await forger.sign(claims),
+          };
         }),
       );
       const replies = await Promise.all(installs.map((install) => lifecycleCall('installed', install.lifecycleToken, install.body)));
@@ -148,12 +204,22 @@ describeEachDialect('lifecycle consistency', (dialect) => {
       for (const registration of registrations.filter((r) => r.route === 'manifest')) {
         expect(decodeJwt(edition().runtime.box.open(registration.token_ciphertext!)).addonId).toBe(winner.addonId);
       }
-      const registerJobs = await db.selectFrom('jobs').select('status').where('workspace_id', '=', workspaceId).where('kind', '=', 'webhooks.register').where('status', 'in', ['pending', 'running']).execute();
+      const registerJobs = await db
+        .selectFrom('jobs')
+        .select('status')
+        .where('workspace_id', '=', workspaceId)
+        .where('kind', '=', 'webhooks.register')
+        .where('status', 'in', ['pending', 'running'])
+        .execute();
       expect(registerJobs.length).toBeLessThanOrEqual(1);
 
       const body = { id: `concurrent-${round}`, workspaceId, userId: 'u1' };
-      expect((await postWebhook(edition(), { event: definition.manifestEvents[0]!, token: winner.webhooks[0]!.authToken, body })).status).toBe(200);
-      expect([401, 403]).toContain((await postWebhook(edition(), { event: definition.manifestEvents[0]!, token: loser.webhooks[0]!.authToken, body })).status);
+      expect(
+        (await postWebhook(edition(), { event: definition.manifestEvents[0]!, token: winner.webhooks[0]!.authToken, body })).status,
+      ).toBe(200);
+      expect([401, 403]).toContain(
+        (await postWebhook(edition(), { event: definition.manifestEvents[0]!, token: loser.webhooks[0]!.authToken, body })).status,
+      );
     }
   });
 

@@ -36,11 +36,41 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const CASES: ForgedCase[] = [
   { name: 'no token at all', target: { lifecycle: 'status-changed' }, reason: 'missing', status: 401, token: () => '' },
   { name: 'alg: none', target: { lifecycle: 'installed' }, reason: 'unsigned', status: 401, token: (c) => c.forger.unsigned(c.claims) },
-  { name: 'HS256 signed with the public key as secret', target: { lifecycle: 'status-changed' }, reason: 'algorithm', status: 401, token: (c) => c.forger.signHs256WithPublicKey(c.claims) },
-  { name: 'RS256 signed with a key Clockify does not have', target: { lifecycle: 'deleted' }, reason: 'signature', status: 401, token: (c) => c.forger.signWithStrangerKey(c.claims) },
-  { name: 'wrong issuer', target: { lifecycle: 'status-changed' }, reason: 'issuer', status: 401, token: (c) => c.forger.sign({ ...c.claims, iss: 'not-clockify' }) },
-  { name: 'wrong type', target: { lifecycle: 'settings-updated' }, reason: 'type', status: 401, token: (c) => c.forger.sign({ ...c.claims, type: 'user' }) },
-  { name: 'token of another add-on (sub)', target: { lifecycle: 'deleted' }, reason: 'subject', status: 403, token: (c) => c.forger.sign({ ...c.claims, sub: 'clockify-universal-webhook' }) },
+  {
+    name: 'HS256 signed with the public key as secret',
+    target: { lifecycle: 'status-changed' },
+    reason: 'algorithm',
+    status: 401,
+    token: (c) => c.forger.signHs256WithPublicKey(c.claims),
+  },
+  {
+    name: 'RS256 signed with a key Clockify does not have',
+    target: { lifecycle: 'deleted' },
+    reason: 'signature',
+    status: 401,
+    token: (c) => c.forger.signWithStrangerKey(c.claims),
+  },
+  {
+    name: 'wrong issuer',
+    target: { lifecycle: 'status-changed' },
+    reason: 'issuer',
+    status: 401,
+    token: (c) => c.forger.sign({ ...c.claims, iss: 'not-clockify' }),
+  },
+  {
+    name: 'wrong type',
+    target: { lifecycle: 'settings-updated' },
+    reason: 'type',
+    status: 401,
+    token: (c) => c.forger.sign({ ...c.claims, type: 'user' }),
+  },
+  {
+    name: 'token of another add-on (sub)',
+    target: { lifecycle: 'deleted' },
+    reason: 'subject',
+    status: 403,
+    token: (c) => c.forger.sign({ ...c.claims, sub: 'clockify-universal-webhook' }),
+  },
   {
     name: 'token for another workspace than the body',
     target: { lifecycle: 'installed' },
@@ -48,9 +78,27 @@ const CASES: ForgedCase[] = [
     status: 403,
     token: (c) => c.forger.sign({ ...c.claims, workspaceId: 'aaaaaaaaaaaaaaaaaaaaaaaa' }),
   },
-  { name: 'addonId of another installation', target: { lifecycle: 'status-changed' }, reason: 'addon_mismatch', status: 403, token: (c) => c.forger.sign({ ...c.claims, addonId: 'bbbbbbbbbbbbbbbbbbbbbbbb' }) },
-  { name: 'expired (exp an hour ago)', target: { lifecycle: 'deleted' }, reason: 'expired', status: 401, token: (c) => c.forger.sign({ ...c.claims, iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 }) },
-  { name: 'not yet valid (nbf in an hour)', target: { lifecycle: 'status-changed' }, reason: 'not_yet_valid', status: 401, token: (c) => c.forger.sign({ ...c.claims, nbf: nowSeconds() + 3600 }) },
+  {
+    name: 'addonId of another installation',
+    target: { lifecycle: 'status-changed' },
+    reason: 'addon_mismatch',
+    status: 403,
+    token: (c) => c.forger.sign({ ...c.claims, addonId: 'bbbbbbbbbbbbbbbbbbbbbbbb' }),
+  },
+  {
+    name: 'expired (exp an hour ago)',
+    target: { lifecycle: 'deleted' },
+    reason: 'expired',
+    status: 401,
+    token: (c) => c.forger.sign({ ...c.claims, iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 }),
+  },
+  {
+    name: 'not yet valid (nbf in an hour)',
+    target: { lifecycle: 'status-changed' },
+    reason: 'not_yet_valid',
+    status: 401,
+    token: (c) => c.forger.sign({ ...c.claims, nbf: nowSeconds() + 3600 }),
+  },
   { name: 'garbage', target: { lifecycle: 'installed' }, reason: 'malformed', status: 401, token: () => 'this-is-not-a-jwt' },
   {
     name: 'truncated (signature cut short)',
@@ -62,12 +110,36 @@ const CASES: ForgedCase[] = [
       return token.slice(0, token.length - 24);
     },
   },
-  { name: 'oversized (9 kB)', target: { lifecycle: 'deleted' }, reason: 'oversized', status: 401, token: (c) => c.forger.sign({ ...c.claims, padding: 'x'.repeat(9000) }) },
+  {
+    name: 'oversized (9 kB)',
+    target: { lifecycle: 'deleted' },
+    reason: 'oversized',
+    status: 401,
+    token: (c) => c.forger.sign({ ...c.claims, padding: 'x'.repeat(9000) }),
+  },
   // The sidebar's user token: same checks, plus it must expire.
   { name: 'user token without exp', target: { ui: true }, reason: 'missing_exp', status: 401, token: (c) => c.forger.sign(c.userClaims) },
-  { name: 'user token, alg: none', target: { ui: true }, reason: 'unsigned', status: 401, token: (c) => c.forger.unsigned({ ...c.userClaims, exp: nowSeconds() + 600 }) },
-  { name: 'user token, expired', target: { ui: true }, reason: 'expired', status: 401, token: (c) => c.forger.sign({ ...c.userClaims, iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 }) },
-  { name: 'user token of another add-on', target: { ui: true }, reason: 'subject', status: 403, token: (c) => c.forger.sign({ ...c.userClaims, sub: 'clockify-universal-webhook', exp: nowSeconds() + 600 }) },
+  {
+    name: 'user token, alg: none',
+    target: { ui: true },
+    reason: 'unsigned',
+    status: 401,
+    token: (c) => c.forger.unsigned({ ...c.userClaims, exp: nowSeconds() + 600 }),
+  },
+  {
+    name: 'user token, expired',
+    target: { ui: true },
+    reason: 'expired',
+    status: 401,
+    token: (c) => c.forger.sign({ ...c.userClaims, iat: nowSeconds() - 7200, exp: nowSeconds() - 3600 }),
+  },
+  {
+    name: 'user token of another add-on',
+    target: { ui: true },
+    reason: 'subject',
+    status: 403,
+    token: (c) => c.forger.sign({ ...c.userClaims, sub: 'clockify-universal-webhook', exp: nowSeconds() + 600 }),
+  },
 ];
 
 describe('forged and unfit tokens', () => {
@@ -84,7 +156,13 @@ describe('forged and unfit tokens', () => {
     await eventually(async () => (await stack.ui('api-studio', '/ui/webhooks/registrations')).body.summary?.problems === 0, 20_000);
     await jobsSettled(edition);
     const claims = addonClaims({ addonKey: edition.runtime.editionConfig.key, workspaceId, addonId, backendUrl: stack.sandbox.backendUrl });
-    context = { forger: await createForger(keyDir), claims, userClaims: { ...claims, workspaceRole: 'OWNER', iat: nowSeconds() }, workspaceId, addonId };
+    context = {
+      forger: await createForger(keyDir),
+      claims,
+      userClaims: { ...claims, workspaceRole: 'OWNER', iat: nowSeconds() },
+      workspaceId,
+      addonId,
+    };
   }, 60_000);
   afterAll(() => stack?.close());
 
@@ -118,7 +196,11 @@ describe('forged and unfit tokens', () => {
       reply = { status: response.status, contentType: response.headers.get('content-type') ?? '', text, body: JSON.parse(text) };
     } else {
       const body = await bodyFor(testCase.target.lifecycle, context);
-      reply = await rawPost(`${edition.url}/lifecycle/${testCase.target.lifecycle}`, { 'content-type': 'application/json', ...(token ? { 'x-addon-lifecycle-token': token } : {}) }, JSON.stringify(body));
+      reply = await rawPost(
+        `${edition.url}/lifecycle/${testCase.target.lifecycle}`,
+        { 'content-type': 'application/json', ...(token ? { 'x-addon-lifecycle-token': token } : {}) },
+        JSON.stringify(body),
+      );
     }
 
     // One error shape, a reason a human can read, nothing secret.
@@ -146,7 +228,13 @@ describe('forged and unfit tokens', () => {
   });
 
   it('gives each attack the issue names its own reason', () => {
-    const named = ['alg: none', 'HS256 signed with the public key as secret', 'token of another add-on (sub)', 'token for another workspace than the body', 'garbage'];
+    const named = [
+      'alg: none',
+      'HS256 signed with the public key as secret',
+      'token of another add-on (sub)',
+      'token for another workspace than the body',
+      'garbage',
+    ];
     const reasons = named.map((name) => reasonsSeen.get(name));
     expect(reasons.every(Boolean)).toBe(true);
     expect(new Set(reasons).size).toBe(named.length);
@@ -154,9 +242,17 @@ describe('forged and unfit tokens', () => {
 
   it('still accepts the genuine lifecycle token after all of that', async () => {
     const edition = stack.edition('api-studio');
-    const installation = await edition.runtime.database.db.selectFrom('installations').selectAll().where('workspace_id', '=', context.workspaceId).executeTakeFirstOrThrow();
+    const installation = await edition.runtime.database.db
+      .selectFrom('installations')
+      .selectAll()
+      .where('workspace_id', '=', context.workspaceId)
+      .executeTakeFirstOrThrow();
     expect(installation.status).toBe('ACTIVE');
-    const result = await stack.sandbox.setStatus({ addonKey: edition.runtime.editionConfig.key, workspaceId: context.workspaceId, status: 'INACTIVE' });
+    const result = await stack.sandbox.setStatus({
+      addonKey: edition.runtime.editionConfig.key,
+      workspaceId: context.workspaceId,
+      status: 'INACTIVE',
+    });
     expect(result.status).toBe(200);
     await stack.sandbox.setStatus({ addonKey: edition.runtime.editionConfig.key, workspaceId: context.workspaceId, status: 'ACTIVE' });
   });

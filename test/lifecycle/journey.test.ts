@@ -40,7 +40,9 @@ describeEachDialect('install lifecycle of every edition against the sandbox', (d
 
     const report = await eventually(async () => {
       const response = await stack.ui(id, '/ui/webhooks/registrations');
-      return response.status === 200 && response.body.summary.problems === 0 && response.body.summary.ok === definition.events.length ? response.body : undefined;
+      return response.status === 200 && response.body.summary.problems === 0 && response.body.summary.ok === definition.events.length
+        ? response.body
+        : undefined;
     }, 30_000);
     expect(report.checkedAtClockify).toBe(true);
     const restEvents = restRegisteredEvents(definition);
@@ -52,12 +54,22 @@ describeEachDialect('install lifecycle of every edition against the sandbox', (d
     // The sandbox's own list: one webhook per subscribed event, each pointing at the edition's own URL.
     const atClockify = stack.sandbox.installations().find((installation) => installation.addonId === addonId);
     const base = edition.runtime.editionConfig.baseUrl;
-    expect(atClockify?.webhooks.map((w) => `${w.event} ${w.url}`).sort()).toEqual(definition.events.map((event) => `${event} ${base}${webhookPath(event)}`).sort());
+    expect(atClockify?.webhooks.map((w) => `${w.event} ${w.url}`).sort()).toEqual(
+      definition.events.map((event) => `${event} ${base}${webhookPath(event)}`).sort(),
+    );
 
     // A REST-registered event really arrives through its registration.
     const restEvent = restEvents.includes('PROJECT_UPDATED') ? 'PROJECT_UPDATED' : restEvents[0]!;
     await stack.sandbox.trigger(restEvent, { workspaceId, addonKey });
-    await eventually(async () => (await db.selectFrom('webhook_events').select('id').where('workspace_id', '=', workspaceId).where('event_type', '=', restEvent).executeTakeFirst()) ?? false);
+    await eventually(
+      async () =>
+        (await db
+          .selectFrom('webhook_events')
+          .select('id')
+          .where('workspace_id', '=', workspaceId)
+          .where('event_type', '=', restEvent)
+          .executeTakeFirst()) ?? false,
+    );
 
     // SETTINGS_UPDATED: typed values stored, and they override the environment defaults for this workspace.
     const settingsResult = await stack.sandbox.updateSettings({ addonKey, workspaceId, values: { retention_days: '45', max_pages: 12 } });
@@ -73,9 +85,15 @@ describeEachDialect('install lifecycle of every edition against the sandbox', (d
     const newEntryToken = await storedWebhookToken(edition, workspaceId, 'NEW_TIME_ENTRY');
     const userToken = await stack.userToken(id, 'OWNER');
     expect((await stack.sandbox.setStatus({ addonKey, workspaceId, status: 'INACTIVE' })).body).toMatchObject({ outcome: 'applied' });
-    expect((await db.selectFrom('installations').select('status').where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow()).status).toBe('INACTIVE');
+    expect(
+      (await db.selectFrom('installations').select('status').where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow()).status,
+    ).toBe('INACTIVE');
     const eventsBefore = await rowCount(edition, 'webhook_events', workspaceId);
-    const whileInactive = await postWebhook(edition, { event: 'NEW_TIME_ENTRY', token: newEntryToken, body: { id: 'inactive-1', workspaceId, userId: 'u1' } });
+    const whileInactive = await postWebhook(edition, {
+      event: 'NEW_TIME_ENTRY',
+      token: newEntryToken,
+      body: { id: 'inactive-1', workspaceId, userId: 'u1' },
+    });
     expect(whileInactive.status).toBe(403);
     expect(whileInactive.contentType).toContain('application/problem+json');
     expect(whileInactive.body.type).toMatch(/installation-inactive$/);
@@ -92,7 +110,11 @@ describeEachDialect('install lifecycle of every edition against the sandbox', (d
     // STATUS_CHANGED → ACTIVE: the waiting job runs, webhooks are accepted again.
     expect((await stack.sandbox.setStatus({ addonKey, workspaceId, status: 'ACTIVE' })).body).toMatchObject({ outcome: 'applied' });
     await eventually(() => probeRuns.includes(probeId!));
-    const whileActive = await postWebhook(edition, { event: 'NEW_TIME_ENTRY', token: newEntryToken, body: { id: 'active-1', workspaceId, userId: 'u1' } });
+    const whileActive = await postWebhook(edition, {
+      event: 'NEW_TIME_ENTRY',
+      token: newEntryToken,
+      body: { id: 'active-1', workspaceId, userId: 'u1' },
+    });
     expect(whileActive.status).toBe(200);
     expect(whileActive.body.status).toBe('accepted');
 
@@ -109,22 +131,41 @@ describeEachDialect('install lifecycle of every edition against the sandbox', (d
       expect(registration.token_hash).toBeNull();
     }
     expect(stack.sandbox.installations().some((installation) => installation.addonId === addonId)).toBe(false);
-    const afterUninstall = await postWebhook(edition, { event: 'NEW_TIME_ENTRY', token: newEntryToken, body: { id: 'deleted-1', workspaceId, userId: 'u1' } });
+    const afterUninstall = await postWebhook(edition, {
+      event: 'NEW_TIME_ENTRY',
+      token: newEntryToken,
+      body: { id: 'deleted-1', workspaceId, userId: 'u1' },
+    });
     expect(afterUninstall.status).toBe(401);
     expect(afterUninstall.body.type).toMatch(/not-installed$/);
     expect((await stack.ui(id, '/ui/me', { token: userToken })).status).toBe(403);
-    await eventually(async () => (await rowCount(edition, 'webhook_events', workspaceId)) === 0 && (await rowCount(edition, 'webhook_registrations', workspaceId)) === 0, 15_000);
+    await eventually(
+      async () =>
+        (await rowCount(edition, 'webhook_events', workspaceId)) === 0 &&
+        (await rowCount(edition, 'webhook_registrations', workspaceId)) === 0,
+      15_000,
+    );
     if (restEvents.length > 0) {
       // The add-on tried to remove the webhooks it had registered (Clockify had already revoked its token, so it gave up quietly).
       const unregister = await eventually(async () => {
-        const job = await db.selectFrom('jobs').selectAll().where('workspace_id', '=', workspaceId).where('kind', '=', 'webhooks.unregister').executeTakeFirst();
+        const job = await db
+          .selectFrom('jobs')
+          .selectAll()
+          .where('workspace_id', '=', workspaceId)
+          .where('kind', '=', 'webhooks.unregister')
+          .executeTakeFirst();
         return job && (job.status === 'done' || job.status === 'dead') ? job : undefined;
       });
       expect(unregister.status).toBe('done');
     }
 
     // Every step was counted by type and outcome.
-    for (const [type, count] of [['INSTALLED', 1], ['SETTINGS_UPDATED', 1], ['STATUS_CHANGED', 2], ['DELETED', 1]] as const) {
+    for (const [type, count] of [
+      ['INSTALLED', 1],
+      ['SETTINGS_UPDATED', 1],
+      ['STATUS_CHANGED', 2],
+      ['DELETED', 1],
+    ] as const) {
       expect(await metricValue(edition, 'lifecycle_events_total', { type, outcome: 'applied' })).toBe(count);
     }
     expect(stack.logs.text()).not.toContain(newEntryToken);

@@ -24,17 +24,27 @@ interface DriftEntry {
 async function drift(stack: Stack, role: 'OWNER' | 'REGULAR' = 'OWNER') {
   const response = await stack.ui(ID, '/ui/webhooks/registrations', { role });
   expect(response.status).toBe(200);
-  return response.body as { entries: DriftEntry[]; checkedAtClockify: boolean; summary: { expected: number; ok: number; problems: number } };
+  return response.body as {
+    entries: DriftEntry[];
+    checkedAtClockify: boolean;
+    summary: { expected: number; ok: number; problems: number };
+  };
 }
 
 /** The sandbox's own list of the installation's webhooks, as "EVENT url" lines. */
 function sandboxWebhooks(stack: Stack, addonId: string): string[] {
-  return (stack.sandbox.installations().find((installation) => installation.addonId === addonId)?.webhooks ?? []).map((w) => `${w.event} ${w.url}`).sort();
+  return (stack.sandbox.installations().find((installation) => installation.addonId === addonId)?.webhooks ?? [])
+    .map((w) => `${w.event} ${w.url}`)
+    .sort();
 }
 
 async function installationToken(stack: Stack, workspaceId: string): Promise<string> {
   const edition = stack.edition(ID);
-  const row = await edition.runtime.database.db.selectFrom('installations').select('token_ciphertext').where('workspace_id', '=', workspaceId).executeTakeFirstOrThrow();
+  const row = await edition.runtime.database.db
+    .selectFrom('installations')
+    .select('token_ciphertext')
+    .where('workspace_id', '=', workspaceId)
+    .executeTakeFirstOrThrow();
   return edition.runtime.box.open(row.token_ciphertext!);
 }
 
@@ -53,7 +63,12 @@ describe('REST webhook registration with Clockify failing', () => {
     const db = stack.edition(ID).runtime.database.db;
     // The registration job fails and is rescheduled, attempt after attempt.
     const job = await eventually(async () => {
-      const row = await db.selectFrom('jobs').selectAll().where('workspace_id', '=', workspaceId).where('kind', '=', 'webhooks.register').executeTakeFirst();
+      const row = await db
+        .selectFrom('jobs')
+        .selectAll()
+        .where('workspace_id', '=', workspaceId)
+        .where('kind', '=', 'webhooks.register')
+        .executeTakeFirst();
       return row && row.attempts >= 2 && row.status === 'pending' ? row : undefined;
     }, 20_000);
     expect(job.last_error).toMatch(/503|Service Unavailable/i);
@@ -65,7 +80,12 @@ describe('REST webhook registration with Clockify failing', () => {
       if (entry.route === 'manifest') expect(entry.state).toBe('ok');
       else expect(['pending', 'failed', 'missing']).toContain(entry.state);
     }
-    expect(during.entries.filter((e) => e.route === 'rest').map((e) => e.event).sort()).toEqual([...restEvents].sort());
+    expect(
+      during.entries
+        .filter((e) => e.route === 'rest')
+        .map((e) => e.event)
+        .sort(),
+    ).toEqual([...restEvents].sort());
 
     // A regular user may look but not repair.
     expect((await drift(stack, 'REGULAR')).summary.problems).toBe(restEvents.length);
@@ -76,7 +96,12 @@ describe('REST webhook registration with Clockify failing', () => {
     // Clockify recovers. The queued retry is held back while the admin repairs (the two are not coordinated:
     // run together, both could create the same webhook — the drift report would then show the duplicate).
     await eventually(async () => {
-      const held = await db.updateTable('jobs').set({ run_at: Date.now() + 60_000 }).where('id', '=', job.id).where('status', '=', 'pending').executeTakeFirst();
+      const held = await db
+        .updateTable('jobs')
+        .set({ run_at: Date.now() + 60_000 })
+        .where('id', '=', job.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
       return Number(held.numUpdatedRows) === 1;
     });
     stack.sandbox.setFaults({ errorRate: 0 });
@@ -107,13 +132,22 @@ describe('REST webhook registration with Clockify failing', () => {
     const stray = await fetch(webhooksUrl, {
       method: 'POST',
       headers: { 'x-addon-token': token, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'stray', url: `${base}${webhookPath(strayEvent)}`, webhookEvent: strayEvent, triggerSourceType: 'WORKSPACE_ID', triggerSource: [workspaceId] }),
+      body: JSON.stringify({
+        name: 'stray',
+        url: `${base}${webhookPath(strayEvent)}`,
+        webhookEvent: strayEvent,
+        triggerSourceType: 'WORKSPACE_ID',
+        triggerSource: [workspaceId],
+      }),
     });
     expect(stray.ok).toBe(true);
     const strayId = ((await stray.json()) as { id: string }).id;
 
     const report = await drift(stack);
-    expect(report.entries.find((entry) => entry.event === gone.event)).toMatchObject({ state: 'missing', detail: expect.stringContaining('no longer') });
+    expect(report.entries.find((entry) => entry.event === gone.event)).toMatchObject({
+      state: 'missing',
+      detail: expect.stringContaining('no longer'),
+    });
     expect(report.entries.find((entry) => entry.clockifyWebhookId === strayId)).toMatchObject({ state: 'unexpected', event: strayEvent });
     expect(report.summary.problems).toBe(2);
 
@@ -136,7 +170,13 @@ describe('REST webhook registration on a plan that allows fewer webhooks', () =>
   it('registers what the plan allows, reports the rest as failed with the reason, and does not retry forever', async () => {
     const { workspaceId } = await stack.install(ID);
     await jobsSettled(stack.edition(ID), 20_000);
-    const job = await stack.edition(ID).runtime.database.db.selectFrom('jobs').selectAll().where('workspace_id', '=', workspaceId).where('kind', '=', 'webhooks.register').executeTakeFirstOrThrow();
+    const job = await stack
+      .edition(ID)
+      .runtime.database.db.selectFrom('jobs')
+      .selectAll()
+      .where('workspace_id', '=', workspaceId)
+      .where('kind', '=', 'webhooks.register')
+      .executeTakeFirstOrThrow();
     // Plan limits are permanent: the job finishes instead of hammering Clockify.
     expect(job.status).toBe('done');
     const report = await drift(stack);

@@ -38,13 +38,20 @@ export async function createForger(keyDir: string): Promise<Forger> {
       stranger ??= (await generateKeyPair('RS256', { modulusLength: 2048 })).privateKey;
       return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(stranger);
     },
-    signHs256WithPublicKey: (claims) => new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(stored.publicKeyPem)),
+    signHs256WithPublicKey: (claims) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(stored.publicKeyPem)),
     unsigned: (claims) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`,
   };
 }
 
 /** The claims Clockify (and the sandbox) put in installation, webhook and lifecycle tokens. */
-export function addonClaims(input: { addonKey: string; workspaceId: string; addonId: string; user?: string; backendUrl?: string }): JWTPayload & Record<string, unknown> {
+export function addonClaims(input: {
+  addonKey: string;
+  workspaceId: string;
+  addonId: string;
+  user?: string;
+  backendUrl?: string;
+}): JWTPayload & Record<string, unknown> {
   return {
     iss: 'clockify',
     sub: input.addonKey,
@@ -89,20 +96,37 @@ export async function rawPost(url: string, headers: Record<string, string>, body
 }
 
 /** Posts a Clockify-style webhook: JSON body, event type header, signature header (when given). */
-export function postWebhook(edition: RunningEdition, input: { event: string; token?: string; body: unknown; path?: string; headers?: Record<string, string> }): Promise<RawReply> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'clockify-webhook-event-type': input.event, ...input.headers };
+export function postWebhook(
+  edition: RunningEdition,
+  input: { event: string; token?: string; body: unknown; path?: string; headers?: Record<string, string> },
+): Promise<RawReply> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'clockify-webhook-event-type': input.event,
+    ...input.headers,
+  };
   if (input.token !== undefined) headers['clockify-signature'] = input.token;
-  return rawPost(`${edition.url}${input.path ?? '/webhooks/clockify'}`, headers, typeof input.body === 'string' ? input.body : JSON.stringify(input.body));
+  return rawPost(
+    `${edition.url}${input.path ?? '/webhooks/clockify'}`,
+    headers,
+    typeof input.body === 'string' ? input.body : JSON.stringify(input.body),
+  );
 }
 
 /** Every user table of the edition's database. */
 export async function tableNames(edition: RunningEdition): Promise<string[]> {
   const { db, dialect } = edition.runtime.database;
   if (dialect === 'sqlite') {
-    const rows = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`.execute(db);
+    const rows = await sql<{
+      name: string;
+    }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`.execute(db);
     return rows.rows.map((row) => row.name);
   }
-  const rows = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db);
+  const rows = await sql<{
+    name: string;
+  }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(
+    db,
+  );
   return rows.rows.map((row) => row.name);
 }
 

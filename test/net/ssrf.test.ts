@@ -98,21 +98,26 @@ describe('checkUrlSyntax', () => {
 });
 
 describe('createGuardedDispatcher', () => {
-  it.each(['127.0.0.1', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]', '2130706433', '0x7f.0.0.1', '[::1]', '169.254.169.254', '10.0.0.1', '192.168.0.1'])(
-    'refuses the literal address %s without connecting',
-    async (host) => {
-      const before = internal.hits;
-      const error = await rejection(request(`http://${host}:${internal.port}/`, { dispatcher: guarded() }));
-      expect(error).toBeInstanceOf(BlockedDestinationError);
-      expect(internal.hits).toBe(before);
-    },
-  );
+  it.each([
+    '127.0.0.1',
+    '[::ffff:127.0.0.1]',
+    '[::ffff:7f00:1]',
+    '2130706433',
+    '0x7f.0.0.1',
+    '[::1]',
+    '169.254.169.254',
+    '10.0.0.1',
+    '192.168.0.1',
+  ])('refuses the literal address %s without connecting', async (host) => {
+    const before = internal.hits;
+    const error = await rejection(request(`http://${host}:${internal.port}/`, { dispatcher: guarded() }));
+    expect(error).toBeInstanceOf(BlockedDestinationError);
+    expect(internal.hits).toBe(before);
+  });
 
   it('refuses a host name that resolves to loopback, naming the host and reason', async () => {
     const lookup = scriptedLookup([['127.0.0.1']]);
-    const error = await rejection(
-      request(`http://evil.example:${internal.port}/`, { dispatcher: guarded({ lookup }) }),
-    );
+    const error = await rejection(request(`http://evil.example:${internal.port}/`, { dispatcher: guarded({ lookup }) }));
     expect(error).toBeInstanceOf(BlockedDestinationError);
     expect((error as Error).message).toBe('Destination evil.example is blocked: it resolves to a loopback address');
     expect((error as BlockedDestinationError).address).toBe('127.0.0.1');
@@ -178,7 +183,8 @@ describe('createGuardedLookup', () => {
   });
 
   it('passes resolver errors through untouched', async () => {
-    const failing: LookupFunction = (_h, _o, cb) => cb(Object.assign(new Error('getaddrinfo ENOTFOUND nowhere'), { code: 'ENOTFOUND' }), []);
+    const failing: LookupFunction = (_h, _o, cb) =>
+      cb(Object.assign(new Error('getaddrinfo ENOTFOUND nowhere'), { code: 'ENOTFOUND' }), []);
     const lookup = createGuardedLookup({ lookup: failing });
     const [error] = await new Promise<unknown[]>((resolve) => lookup('nowhere', { all: true }, (...args) => resolve(args)));
     expect((error as NodeJS.ErrnoException).code).toBe('ENOTFOUND');

@@ -43,7 +43,9 @@ describe('deploy/compose.yaml', () => {
       const service = compose.services[edition.id];
       expect(service, edition.id).toBeDefined();
       expect(service!.command).toEqual(['node', 'dist/src/main.js', 'start', '--edition', edition.id]);
-      const env = Object.fromEntries(Object.entries(service!.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), operatorEnv)]));
+      const env = Object.fromEntries(
+        Object.entries(service!.environment ?? {}).map(([name, value]) => [name, interpolate(String(value), operatorEnv)]),
+      );
       // A misspelt variable would be silently ignored by the product: every name must be one it reads.
       expect(Object.keys(env).filter((name) => !known.has(name))).toEqual([]);
       const config = loadConfig(env, { dotenvPath: false });
@@ -59,14 +61,18 @@ describe('deploy/compose.yaml', () => {
   });
 
   it('gives every edition its own database, created by the init script', () => {
-    const databases = EDITIONS.map((edition) => /\/([a-z_]+)$/.exec(String(compose.services[edition.id]!.environment![edition.dbUrlEnv]))?.[1]);
+    const databases = EDITIONS.map(
+      (edition) => /\/([a-z_]+)$/.exec(String(compose.services[edition.id]!.environment![edition.dbUrlEnv]))?.[1],
+    );
     expect(new Set(databases).size).toBe(EDITIONS.length);
     const init = read('deploy/postgres-init.sql');
     for (const name of databases) expect(init).toContain(`CREATE DATABASE ${name} `);
   });
 
   it('has Prometheus scrape each edition on the port it listens on', () => {
-    const prometheus = parse(read('deploy/prometheus.yml')) as { scrape_configs: { job_name: string; metrics_path: string; dns_sd_configs: { names: string[]; port: number }[] }[] };
+    const prometheus = parse(read('deploy/prometheus.yml')) as {
+      scrape_configs: { job_name: string; metrics_path: string; dns_sd_configs: { names: string[]; port: number }[] }[];
+    };
     for (const edition of EDITIONS) {
       const job = prometheus.scrape_configs.find((entry) => entry.job_name === edition.id);
       expect(job?.metrics_path).toBe('/metrics');

@@ -13,7 +13,8 @@ describe('live events across instances (Redis publish/subscribe)', () => {
 
   /** Two instances of one edition relaying through the same Redis (closed after each test). */
   async function twoInstances(): Promise<[TestRuntime, TestRuntime]> {
-    for (let i = 0; i < 2; i++) opened.push(await createTestRuntime('universal-webhook', { dialect: 'sqlite', env: { REDIS_URL: redisUrl } }));
+    for (let i = 0; i < 2; i++)
+      opened.push(await createTestRuntime('universal-webhook', { dialect: 'sqlite', env: { REDIS_URL: redisUrl } }));
     return [opened[opened.length - 2]!, opened[opened.length - 1]!];
   }
 
@@ -67,7 +68,10 @@ describe('live events across instances (Redis publish/subscribe)', () => {
       // An instance of an earlier release sends one event per message: still heard.
       const publisher = new Redis(redisUrl);
       try {
-        await publisher.publish(channel, JSON.stringify({ origin: 'earlier-release', event: { kind: 'webhook', workspaceId, data: { id: 'old' } } }));
+        await publisher.publish(
+          channel,
+          JSON.stringify({ origin: 'earlier-release', event: { kind: 'webhook', workspaceId, data: { id: 'old' } } }),
+        );
       } finally {
         publisher.disconnect();
       }

@@ -58,7 +58,22 @@ describe('retention room', () => {
       const old = Date.now() - 400 * DAY;
       await t.runtime.database.db
         .insertInto('api_calls')
-        .values({ id: 'old-call', workspace_id: 'ws', source: 'explorer', operation_id: null, method: 'GET', url: 'http://x', status: 200, duration_ms: 1, attempts: 1, error: null, request_json: null, response_excerpt: null, user_id: null, created_at: old })
+        .values({
+          id: 'old-call',
+          workspace_id: 'ws',
+          source: 'explorer',
+          operation_id: null,
+          method: 'GET',
+          url: 'http://x',
+          status: 200,
+          duration_ms: 1,
+          attempts: 1,
+          error: null,
+          request_json: null,
+          response_excerpt: null,
+          user_id: null,
+          created_at: old,
+        })
         .execute();
       // The edition's own retention room (src/rooms.ts) sweeps on its timer.
       expect(ROOMS.map((room) => room.name)).toContain('retention');
@@ -99,7 +114,23 @@ describeEachDialect('retention clean-up', (dialect) => {
   const install = (workspaceId: string, settings: Record<string, unknown> = {}) =>
     database.db
       .insertInto('installations')
-      .values({ workspace_id: workspaceId, addon_id: `addon-${workspaceId}`, addon_key: 'clockify-addon', status: 'ACTIVE', token_ciphertext: null, owner_user_id: null, backend_url: 'http://x', reports_url: null, api_url: null, claims_json: '{}', settings_json: JSON.stringify(settings), last_lifecycle_at: 0, installed_at: NOW, updated_at: NOW, deleted_at: null })
+      .values({
+        workspace_id: workspaceId,
+        addon_id: `addon-${workspaceId}`,
+        addon_key: 'clockify-addon',
+        status: 'ACTIVE',
+        token_ciphertext: null,
+        owner_user_id: null,
+        backend_url: 'http://x',
+        reports_url: null,
+        api_url: null,
+        claims_json: '{}',
+        settings_json: JSON.stringify(settings),
+        last_lifecycle_at: 0,
+        installed_at: NOW,
+        updated_at: NOW,
+        deleted_at: null,
+      })
       .execute();
 
   let sequence = 0;
@@ -109,40 +140,133 @@ describeEachDialect('retention clean-up', (dialect) => {
     const id = `${workspaceId}-${ageDays}-${(sequence += 1)}`;
     await database.db
       .insertInto('webhook_events')
-      .values({ id, workspace_id: workspaceId, source: 'clockify', event_type: 'NEW_PROJECT', delivery_key: `k-${id}`, payload_json: '{}', headers_json: '{}', user_id: null, project_id: null, time_entry_id: null, client_id: null, tag_ids: null, status: 'processed', triggered_json: null, error: null, received_at: at, processed_at: at })
+      .values({
+        id,
+        workspace_id: workspaceId,
+        source: 'clockify',
+        event_type: 'NEW_PROJECT',
+        delivery_key: `k-${id}`,
+        payload_json: '{}',
+        headers_json: '{}',
+        user_id: null,
+        project_id: null,
+        time_entry_id: null,
+        client_id: null,
+        tag_ids: null,
+        status: 'processed',
+        triggered_json: null,
+        error: null,
+        received_at: at,
+        processed_at: at,
+      })
       .execute();
-    await database.db.insertInto('webhook_dedup').values({ delivery_key: `k-${id}`, event_id: id, first_seen_at: at }).execute();
+    await database.db
+      .insertInto('webhook_dedup')
+      .values({ delivery_key: `k-${id}`, event_id: id, first_seen_at: at })
+      .execute();
     await database.db
       .insertInto('flow_runs')
-      .values({ id, workspace_id: workspaceId, flow_id: 'f', flow_version: 1, event_id: id, status: 'succeeded', matched: 1, condition_trace_json: null, error: null, dry_run: 0, replay_of: null, started_at: at, finished_at: at })
+      .values({
+        id,
+        workspace_id: workspaceId,
+        flow_id: 'f',
+        flow_version: 1,
+        event_id: id,
+        status: 'succeeded',
+        matched: 1,
+        condition_trace_json: null,
+        error: null,
+        dry_run: 0,
+        replay_of: null,
+        started_at: at,
+        finished_at: at,
+      })
       .execute();
     for (const position of [0, 1]) {
       await database.db
         .insertInto('flow_action_results')
-        .values({ idempotency_key: `${id}:${position}`, run_id: id, workspace_id: workspaceId, action_id: `a${position}`, position, status: 'succeeded', request_json: null, response_json: null, attempts: 1, duration_ms: 1, created_at: at })
+        .values({
+          idempotency_key: `${id}:${position}`,
+          run_id: id,
+          workspace_id: workspaceId,
+          action_id: `a${position}`,
+          position,
+          status: 'succeeded',
+          request_json: null,
+          response_json: null,
+          attempts: 1,
+          duration_ms: 1,
+          created_at: at,
+        })
         .execute();
     }
     await database.db
       .insertInto('api_calls')
-      .values({ id, workspace_id: workspaceId, source: 'explorer', operation_id: 'getTags', method: 'GET', url: 'http://x', status: 200, duration_ms: 1, attempts: 1, error: null, request_json: null, response_excerpt: null, user_id: null, created_at: at })
+      .values({
+        id,
+        workspace_id: workspaceId,
+        source: 'explorer',
+        operation_id: 'getTags',
+        method: 'GET',
+        url: 'http://x',
+        status: 200,
+        duration_ms: 1,
+        attempts: 1,
+        error: null,
+        request_json: null,
+        response_excerpt: null,
+        user_id: null,
+        created_at: at,
+      })
       .execute();
     await database.db
       .insertInto('rejected_requests')
-      .values({ id, workspace_id: workspaceId, source: 'clockify', event_type: 'NEW_PROJECT', status: 401, reason: 'invalid-token', detail: 'bad signature', headers_json: '{}', body_bytes: 10, received_at: at })
+      .values({
+        id,
+        workspace_id: workspaceId,
+        source: 'clockify',
+        event_type: 'NEW_PROJECT',
+        status: 401,
+        reason: 'invalid-token',
+        detail: 'bad signature',
+        headers_json: '{}',
+        body_bytes: 10,
+        received_at: at,
+      })
       .execute();
     for (const status of ['done', 'pending'] as const) {
       await database.db
         .insertInto('jobs')
-        .values({ kind: 'webhook.process', workspace_id: workspaceId, payload_json: '{}', status, priority: 0, attempts: 1, max_attempts: 5, run_at: at, locked_by: null, locked_until: null, last_error: null, dedupe_key: null, created_at: at, updated_at: at, finished_at: status === 'done' ? at : null })
+        .values({
+          kind: 'webhook.process',
+          workspace_id: workspaceId,
+          payload_json: '{}',
+          status,
+          priority: 0,
+          attempts: 1,
+          max_attempts: 5,
+          run_at: at,
+          locked_by: null,
+          locked_until: null,
+          last_error: null,
+          dedupe_key: null,
+          created_at: at,
+          updated_at: at,
+          finished_at: status === 'done' ? at : null,
+        })
         .execute();
     }
     return id;
   };
 
-  const ids = async (table: 'webhook_events' | 'flow_runs' | 'api_calls' | 'rejected_requests') => (await database.db.selectFrom(table).select('id').orderBy('id').execute()).map((row) => row.id).sort();
-  const counter = async () => Object.fromEntries((await metrics.registry.getSingleMetric('retention_rows_deleted_total')!.get()).values.map((v) => [v.labels.table, v.value]));
+  const ids = async (table: 'webhook_events' | 'flow_runs' | 'api_calls' | 'rejected_requests') =>
+    (await database.db.selectFrom(table).select('id').orderBy('id').execute()).map((row) => row.id).sort();
+  const counter = async () =>
+    Object.fromEntries(
+      (await metrics.registry.getSingleMetric('retention_rows_deleted_total')!.get()).values.map((v) => [v.labels.table, v.value]),
+    );
 
-  it('keeps each workspace\'s history for its own number of days, and removes orphans by the default', async () => {
+  it("keeps each workspace's history for its own number of days, and removes orphans by the default", async () => {
     await install('ws-default');
     await install('ws-short', { retention_days: 5 });
     await install('ws-long', { retention_days: 90 });
@@ -179,11 +303,26 @@ describeEachDialect('retention clean-up', (dialect) => {
     // Dedup keys older than the 24 h window are useless whatever the workspace.
     expect(await database.db.selectFrom('webhook_dedup').select('delivery_key').execute()).toHaveLength(0);
 
-    expect(report.deleted).toMatchObject({ webhook_events: 5, flow_runs: 5, flow_action_results: 10, api_calls: 5, jobs: 5, webhook_dedup: 11, rejected_requests: 5 });
-    expect(await counter()).toMatchObject({ webhook_events: 5, flow_runs: 5, flow_action_results: 10, api_calls: 5, jobs: 5, webhook_dedup: 11 });
+    expect(report.deleted).toMatchObject({
+      webhook_events: 5,
+      flow_runs: 5,
+      flow_action_results: 10,
+      api_calls: 5,
+      jobs: 5,
+      webhook_dedup: 11,
+      rejected_requests: 5,
+    });
+    expect(await counter()).toMatchObject({
+      webhook_events: 5,
+      flow_runs: 5,
+      flow_action_results: 10,
+      api_calls: 5,
+      jobs: 5,
+      webhook_dedup: 11,
+    });
   });
 
-  it('takes the default period from the edition\'s environment setting', async () => {
+  it("takes the default period from the edition's environment setting", async () => {
     await install('ws');
     const young = await history('ws', 8);
     await history('ws', 11);
@@ -192,8 +331,18 @@ describeEachDialect('retention clean-up', (dialect) => {
   });
 
   it('removes expired cache entries and keeps live ones', async () => {
-    const entity = (id: string, expiresAt: number) => ({ workspace_id: 'ws', entity_type: 'project', entity_id: id, data_json: '{}', fetched_at: NOW - DAY, expires_at: expiresAt });
-    await database.db.insertInto('entity_cache').values([entity('old', NOW - 1), entity('fresh', NOW + DAY)]).execute();
+    const entity = (id: string, expiresAt: number) => ({
+      workspace_id: 'ws',
+      entity_type: 'project',
+      entity_id: id,
+      data_json: '{}',
+      fetched_at: NOW - DAY,
+      expires_at: expiresAt,
+    });
+    await database.db
+      .insertInto('entity_cache')
+      .values([entity('old', NOW - 1), entity('fresh', NOW + DAY)])
+      .execute();
     const report = await runRetention(deps(), NOW, { pauseMs: 0 });
     expect(report.deleted.entity_cache).toBe(1);
     expect((await database.db.selectFrom('entity_cache').select('entity_id').execute()).map((row) => row.entity_id)).toEqual(['fresh']);
@@ -219,7 +368,10 @@ describeEachDialect('retention clean-up', (dialect) => {
     expect(await ids('webhook_events')).toHaveLength(1);
 
     // The other instance died: its lease ran out without a release.
-    await database.db.updateTable('locks').set({ expires_at: Date.now() - 1 }).execute();
+    await database.db
+      .updateTable('locks')
+      .set({ expires_at: Date.now() - 1 })
+      .execute();
     const ran = await runRetention(deps(), NOW, { holder: 'me', pauseMs: 0 });
     expect(ran.ran).toBe(true);
     expect(await ids('webhook_events')).toHaveLength(0);
@@ -233,7 +385,9 @@ describeEachDialect('retention clean-up', (dialect) => {
     const second = await openDatabase(target.url);
     try {
       const runs = await Promise.all(
-        ['a', 'b', 'c'].map((holder, index) => runRetention({ ...deps(), database: index === 0 ? database : second }, NOW, { holder, batchSize: 3, pauseMs: 5 })),
+        ['a', 'b', 'c'].map((holder, index) =>
+          runRetention({ ...deps(), database: index === 0 ? database : second }, NOW, { holder, batchSize: 3, pauseMs: 5 }),
+        ),
       );
       expect(runs.filter((run) => run.ran)).toHaveLength(1);
       expect(runs.filter((run) => run.reason === 'locked')).toHaveLength(2);
@@ -259,7 +413,7 @@ describeEachDialect('retention clean-up', (dialect) => {
     const report = await runRetention(deps(), NOW, { holder: 'x', signal: controller.signal, batchSize: 2, pauseMs: 0 });
     expect(report).toMatchObject({ ran: false, reason: 'aborted' });
     expect(await ids('webhook_events')).toHaveLength(10);
-    expect((await new LeaseLock(database.db, 'retention', 'y').acquire(Date.now(), Date.now() + 1000))).toBe(true);
+    expect(await new LeaseLock(database.db, 'retention', 'y').acquire(Date.now(), Date.now() + 1000)).toBe(true);
   });
 
   it('runs on a timer and stops with the edition', async () => {

@@ -42,7 +42,11 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
     const target: TestDatabase = await createTestDatabaseUrl('postgres');
     const database: Database = await openDatabase(target.url);
     const receiver: Receiver = await startReceiver(mode);
-    cleanups.push(() => target.drop(), () => database.close(), () => receiver.close());
+    cleanups.push(
+      () => target.drop(),
+      () => database.close(),
+      () => receiver.close(),
+    );
     return { target, database, receiver };
   };
   const spawned = (env: Record<string, string>, port: number) => {
@@ -59,7 +63,14 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
   it('on SIGTERM stops accepting, finishes the request and the jobs in flight, and exits cleanly', async () => {
     const { target, database, receiver } = await scenario({ kind: 'delay', ms: 1500 });
     const port = await freePort();
-    const env = clusterEnv({ sandbox, databaseUrl: target.url, redisUrl, baseUrl: `http://127.0.0.1:${port}`, forwardingUrl: receiver.url, extra: { SHUTDOWN_TIMEOUT_MS: '8000' } });
+    const env = clusterEnv({
+      sandbox,
+      databaseUrl: target.url,
+      redisUrl,
+      baseUrl: `http://127.0.0.1:${port}`,
+      forwardingUrl: receiver.url,
+      extra: { SHUTDOWN_TIMEOUT_MS: '8000' },
+    });
     const instance = spawned(env, port);
     await instance.waitReady();
     await install(instance.url);
@@ -72,7 +83,12 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
     const body = JSON.stringify(project('late'));
     const outgoing = httpRequest(`${instance.url}/webhooks/clockify/new-project`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'clockify-signature': token, 'clockify-webhook-event-type': 'NEW_PROJECT' },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(body),
+        'clockify-signature': token,
+        'clockify-webhook-event-type': 'NEW_PROJECT',
+      },
     });
     const late = new Promise<{ status: number; text: string }>((resolve, reject) => {
       outgoing.on('response', (response) => {
@@ -88,7 +104,15 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
     instance.child.kill('SIGTERM');
 
     // New connections are refused at once…
-    await eventually(async () => fetch(`${instance.url}/healthz`).then(() => false, () => true), 5000, 20);
+    await eventually(
+      async () =>
+        fetch(`${instance.url}/healthz`).then(
+          () => false,
+          () => true,
+        ),
+      5000,
+      20,
+    );
     // …while the request already in flight completes and is stored.
     outgoing.end(body.slice(20));
     const answer = await late;
@@ -103,9 +127,18 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
     const forwards = await database.db.selectFrom('jobs').select(['status', 'locked_by']).where('kind', '=', 'webhook.forward').execute();
     expect(forwards).toEqual(Array.from({ length: 3 }, () => ({ status: 'done', locked_by: null })));
     // The late event is durable; its processing waits, unclaimed, for the next instance.
-    const lateRow = await database.db.selectFrom('webhook_events').select('id').where('payload_json', 'like', '%"late"%').executeTakeFirst();
+    const lateRow = await database.db
+      .selectFrom('webhook_events')
+      .select('id')
+      .where('payload_json', 'like', '%"late"%')
+      .executeTakeFirst();
     expect(lateRow).toBeDefined();
-    const pending = await database.db.selectFrom('jobs').select(['status', 'locked_by']).where('kind', '=', 'webhook.process').where('status', '!=', 'done').execute();
+    const pending = await database.db
+      .selectFrom('jobs')
+      .select(['status', 'locked_by'])
+      .where('kind', '=', 'webhook.process')
+      .where('status', '!=', 'done')
+      .execute();
     expect(pending).toEqual([{ status: 'pending', locked_by: null }]);
     await sandbox.uninstall({ addonKey: env.CLOCKIFY_ADDON_ADDON_KEY!, workspaceId }).catch(() => undefined);
   }, 60_000);
@@ -114,7 +147,14 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
     const { target, database, receiver } = await scenario({ kind: 'hold' });
     const port = await freePort();
     // A lease far longer than the test: only an explicit hand-back lets the next instance start at once.
-    const env = clusterEnv({ sandbox, databaseUrl: target.url, redisUrl, baseUrl: `http://127.0.0.1:${port}`, forwardingUrl: receiver.url, extra: { SHUTDOWN_TIMEOUT_MS: '1000', JOB_LEASE_SECONDS: '600' } });
+    const env = clusterEnv({
+      sandbox,
+      databaseUrl: target.url,
+      redisUrl,
+      baseUrl: `http://127.0.0.1:${port}`,
+      forwardingUrl: receiver.url,
+      extra: { SHUTDOWN_TIMEOUT_MS: '1000', JOB_LEASE_SECONDS: '600' },
+    });
     const instance = spawned(env, port);
     let next: RunningEdition | undefined;
     try {
@@ -126,7 +166,11 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
 
       instance.child.kill('SIGTERM');
       expect((await instance.exited).code).toBe(0);
-      const released = await database.db.selectFrom('jobs').select(['status', 'locked_by', 'attempts']).where('kind', '=', 'webhook.forward').execute();
+      const released = await database.db
+        .selectFrom('jobs')
+        .select(['status', 'locked_by', 'attempts'])
+        .where('kind', '=', 'webhook.forward')
+        .execute();
       expect(released).toEqual([
         { status: 'pending', locked_by: null, attempts: 0 },
         { status: 'pending', locked_by: null, attempts: 0 },
@@ -136,7 +180,12 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
       receiver.setMode({ kind: 'ok' });
       next = await startInProcess(env);
       await eventually(() => receiver.accepted.size === 2, 15_000);
-      await eventually(async () => (await database.db.selectFrom('jobs').select('id').where('kind', '=', 'webhook.forward').where('status', '=', 'done').execute()).length === 2, 5000);
+      await eventually(
+        async () =>
+          (await database.db.selectFrom('jobs').select('id').where('kind', '=', 'webhook.forward').where('status', '=', 'done').execute())
+            .length === 2,
+        5000,
+      );
     } finally {
       await next?.stop();
       await sandbox.uninstall({ addonKey: env.CLOCKIFY_ADDON_ADDON_KEY!, workspaceId }).catch(() => undefined);
@@ -147,7 +196,14 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
     const { target, database, receiver } = await scenario({ kind: 'delay', ms: 100 });
     const proxy = await startRoundRobinProxy();
     cleanups.push(() => proxy.close());
-    const env = clusterEnv({ sandbox, databaseUrl: target.url, redisUrl, baseUrl: proxy.url, forwardingUrl: receiver.url, extra: { SHUTDOWN_TIMEOUT_MS: '5000' } });
+    const env = clusterEnv({
+      sandbox,
+      databaseUrl: target.url,
+      redisUrl,
+      baseUrl: proxy.url,
+      forwardingUrl: receiver.url,
+      extra: { SHUTDOWN_TIMEOUT_MS: '5000' },
+    });
     const ports = [await freePort(), await freePort()];
     const running: SpawnedInstance[] = ports.map((port) => spawned(env, port));
     proxy.targets.push(...running.map((instance) => instance.url));
@@ -187,13 +243,20 @@ describeOnPostgresAndRedis('graceful shutdown and rolling restart', () => {
     // The balancer moved every delivery to a live instance: nothing was refused either.
     expect([...answers.values()].filter((status) => status !== 200)).toEqual([]);
     const storedIds = async () =>
-      new Set((await database.db.selectFrom('webhook_events').select('payload_json').where('workspace_id', '=', workspaceId).execute()).map((row) => (JSON.parse(row.payload_json) as { id: string }).id));
+      new Set(
+        (await database.db.selectFrom('webhook_events').select('payload_json').where('workspace_id', '=', workspaceId).execute()).map(
+          (row) => (JSON.parse(row.payload_json) as { id: string }).id,
+        ),
+      );
     const stored = await storedIds();
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
 
     // And every one of them is processed and forwarded once, by the restarted instances.
     await eventually(() => receiver.accepted.size === stored.size, 30_000);
     expect([...receiver.accepted.values()].every((count) => count === 1)).toBe(true);
-    await eventually(async () => (await database.db.selectFrom('jobs').select('id').where('status', '!=', 'done').execute()).length === 0, 10_000);
+    await eventually(
+      async () => (await database.db.selectFrom('jobs').select('id').where('status', '!=', 'done').execute()).length === 0,
+      10_000,
+    );
   }, 90_000);
 });

@@ -17,11 +17,24 @@ const catalog = getCatalog();
 describe('explorer bodies', () => {
   it('translates every shape to the same call', () => {
     const expected = { operationId: 'getProjects', params: { name: 'x' } };
-    expect(translateExplorerBody({ operationId: 'getProjects', params: { name: 'x' } }, catalog)).toMatchObject({ ok: true, call: expected });
-    expect(translateExplorerBody({ operation_id: 'getProjects', path_params: {}, query_params: { name: 'x' } }, catalog)).toMatchObject({ ok: true, call: expected });
-    expect(translateExplorerBody({ operation_id: 'getProjects', params: { path: {}, query: { name: 'x' } } }, catalog)).toMatchObject({ ok: true, call: expected });
-    expect(translateExplorerBody({ method: 'get', path: '/v1/workspaces/{workspaceId}/projects', query: { name: 'x' } }, catalog)).toMatchObject({ ok: true, call: expected });
-    expect(translateExplorerBody({ method: 'GET', endpoint: '/api/v1/workspaces/{workspaceId}/projects', query: { name: 'x' } }, catalog)).toMatchObject({ ok: true, call: expected });
+    expect(translateExplorerBody({ operationId: 'getProjects', params: { name: 'x' } }, catalog)).toMatchObject({
+      ok: true,
+      call: expected,
+    });
+    expect(translateExplorerBody({ operation_id: 'getProjects', path_params: {}, query_params: { name: 'x' } }, catalog)).toMatchObject({
+      ok: true,
+      call: expected,
+    });
+    expect(translateExplorerBody({ operation_id: 'getProjects', params: { path: {}, query: { name: 'x' } } }, catalog)).toMatchObject({
+      ok: true,
+      call: expected,
+    });
+    expect(
+      translateExplorerBody({ method: 'get', path: '/v1/workspaces/{workspaceId}/projects', query: { name: 'x' } }, catalog),
+    ).toMatchObject({ ok: true, call: expected });
+    expect(
+      translateExplorerBody({ method: 'GET', endpoint: '/api/v1/workspaces/{workspaceId}/projects', query: { name: 'x' } }, catalog),
+    ).toMatchObject({ ok: true, call: expected });
   });
 
   it('reads path parameters out of a concrete path', () => {
@@ -30,29 +43,59 @@ describe('explorer bodies', () => {
   });
 
   it('keeps the UW body in params.body and refuses two bodies', () => {
-    expect(translateExplorerBody({ operation_id: 'createNewTag', params: { body: { name: 't' } } }, catalog)).toMatchObject({ ok: true, call: { operationId: 'createNewTag', body: { name: 't' } } });
-    expect(translateExplorerBody({ operation_id: 'createNewTag', params: { body: {} }, body: {} }, catalog)).toMatchObject({ ok: false, problems: [{ field: 'body' }] });
+    expect(translateExplorerBody({ operation_id: 'createNewTag', params: { body: { name: 't' } } }, catalog)).toMatchObject({
+      ok: true,
+      call: { operationId: 'createNewTag', body: { name: 't' } },
+    });
+    expect(translateExplorerBody({ operation_id: 'createNewTag', params: { body: {} }, body: {} }, catalog)).toMatchObject({
+      ok: false,
+      problems: [{ field: 'body' }],
+    });
   });
 
   it('refuses unknown fields, wrong types and unknown endpoints with the field named', () => {
-    expect(translateExplorerBody({ operationId: 'getProjects', qurey: {} }, catalog)).toMatchObject({ ok: false, problems: [{ field: 'qurey' }] });
-    expect(translateExplorerBody({ operation_id: 'getProjects', query: {} }, catalog)).toMatchObject({ ok: false, problems: [{ field: 'query' }] });
-    expect(translateExplorerBody({ operationId: 'getProjects', params: 'name=x' }, catalog)).toMatchObject({ ok: false, problems: [{ field: 'params' }] });
-    expect(translateExplorerBody({ method: 'GET', endpoint: '/nowhere' }, catalog)).toMatchObject({ ok: false, problems: [{ field: 'endpoint' }] });
+    expect(translateExplorerBody({ operationId: 'getProjects', qurey: {} }, catalog)).toMatchObject({
+      ok: false,
+      problems: [{ field: 'qurey' }],
+    });
+    expect(translateExplorerBody({ operation_id: 'getProjects', query: {} }, catalog)).toMatchObject({
+      ok: false,
+      problems: [{ field: 'query' }],
+    });
+    expect(translateExplorerBody({ operationId: 'getProjects', params: 'name=x' }, catalog)).toMatchObject({
+      ok: false,
+      problems: [{ field: 'params' }],
+    });
+    expect(translateExplorerBody({ method: 'GET', endpoint: '/nowhere' }, catalog)).toMatchObject({
+      ok: false,
+      problems: [{ field: 'endpoint' }],
+    });
     expect(translateExplorerBody({ params: {} }, catalog)).toMatchObject({ ok: false, problems: [{ field: 'operationId' }] });
     expect(translateExplorerBody([], catalog)).toMatchObject({ ok: false });
   });
 });
 
 describe('Python flow definitions', () => {
-  const base = { name: 'f', enabled: true, trigger_event_types: ['NEW_TAG'], actions: [{ operation_id: 'getTags', query_params: { name: '$.webhook.name' } }] };
-  const valid = (definition: unknown) => validateFlowDefinition(definition, { allowedEvents: [...CLOCKIFY_EVENTS], httpActionsEnabled: false, catalog });
+  const base = {
+    name: 'f',
+    enabled: true,
+    trigger_event_types: ['NEW_TAG'],
+    actions: [{ operation_id: 'getTags', query_params: { name: '$.webhook.name' } }],
+  };
+  const valid = (definition: unknown) =>
+    validateFlowDefinition(definition, { allowedEvents: [...CLOCKIFY_EVENTS], httpActionsEnabled: false, catalog });
 
   it('translates to a definition our validation accepts', () => {
     const result = translatePythonFlow(base);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.value).toEqual({ name: 'f', enabled: true, trigger: { kind: 'clockify', events: ['NEW_TAG'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'action_0', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event.name }}' } }] });
+    expect(result.value).toEqual({
+      name: 'f',
+      enabled: true,
+      trigger: { kind: 'clockify', events: ['NEW_TAG'] },
+      conditions: { mode: 'all', rules: [] },
+      actions: [{ id: 'action_0', kind: 'clockify', operationId: 'getTags', params: { name: '{{ event.name }}' } }],
+    });
     expect(valid(result.value).ok).toBe(true);
   });
 
@@ -76,17 +119,31 @@ describe('Python flow definitions', () => {
     const result = translatePythonFlow({
       ...base,
       schedule: 'daily',
-      conditions: { type: 'ALL', rules: [{ field: '$.x', operator: '>', value: 1 }, { field: 'x', operator: '==' }] },
+      conditions: {
+        type: 'ALL',
+        rules: [
+          { field: '$.x', operator: '>', value: 1 },
+          { field: 'x', operator: '==' },
+        ],
+      },
       actions: [{ type: 'SEND_EMAIL' }, { operation_id: 'getTags', query_params: { name: '$.webhook[?(@.a)]' } }],
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.problems.map((problem) => problem.field)).toEqual(['schedule', 'conditions.rules[0].operator', 'conditions.rules[1].field', 'actions[0].type', 'actions[1].query_params.name']);
+    expect(result.problems.map((problem) => problem.field)).toEqual([
+      'schedule',
+      'conditions.rules[0].operator',
+      'conditions.rules[1].field',
+      'actions[0].type',
+      'actions[1].query_params.name',
+    ]);
   });
 
   it('asks for a custom source that exists', () => {
     expect(translatePythonFlow({ ...base, trigger_source: 'shop' })).toMatchObject({ ok: false, problems: [{ field: 'trigger_source' }] });
-    expect(translatePythonFlow({ ...base, trigger_source: 'shop' }, { customSourceId: (name) => (name === 'shop' ? 'src1' : undefined) })).toMatchObject({ ok: true, value: { trigger: { kind: 'custom', sourceId: 'src1', eventTypes: ['NEW_TAG'] } } });
+    expect(
+      translatePythonFlow({ ...base, trigger_source: 'shop' }, { customSourceId: (name) => (name === 'shop' ? 'src1' : undefined) }),
+    ).toMatchObject({ ok: true, value: { trigger: { kind: 'custom', sourceId: 'src1', eventTypes: ['NEW_TAG'] } } });
   });
 
   it('translates only the given fields of a partial update', () => {

@@ -7,7 +7,10 @@ import { createTestDatabaseUrl, describeEachDialect } from '../helpers/databases
 import type { TestDatabase } from '../helpers/databases.js';
 
 /** Every table some room declares (its data policy) or exempts: the migrations must create them all. */
-const TABLES = [...DATA_POLICIES.map((policy) => policy.table), ...TABLE_EXEMPTIONS.filter((exemption) => !exemption.legacy).map((exemption) => exemption.table)];
+const TABLES = [
+  ...DATA_POLICIES.map((policy) => policy.table),
+  ...TABLE_EXEMPTIONS.filter((exemption) => !exemption.legacy).map((exemption) => exemption.table),
+];
 /** In the order Kysely's Migrator applies them: by their NNN prefix. */
 const MIGRATION_NAMES = MIGRATIONS.map((migration) => migration.name).sort();
 
@@ -99,7 +102,14 @@ describeEachDialect('storage conformance', (dialect) => {
     const json = JSON.stringify({ name: 'Zoë – 東京 🚀', nested: { list: [1, 2.5, null, true], quote: 'say "hi"\\n' } });
     await db
       .insertInto('entity_cache')
-      .values({ workspace_id: 'ws-1', entity_type: 'project', entity_id: 'p-1', data_json: json, fetched_at: EPOCH_MS, expires_at: EPOCH_MS + 7 * 86_400_000 })
+      .values({
+        workspace_id: 'ws-1',
+        entity_type: 'project',
+        entity_id: 'p-1',
+        data_json: json,
+        fetched_at: EPOCH_MS,
+        expires_at: EPOCH_MS + 7 * 86_400_000,
+      })
       .execute();
     const row = await db.selectFrom('entity_cache').selectAll().where('entity_id', '=', 'p-1').executeTakeFirstOrThrow();
     expect(row.fetched_at).toBe(EPOCH_MS);
@@ -109,7 +119,11 @@ describeEachDialect('storage conformance', (dialect) => {
     expect(JSON.parse(row.data_json)).toEqual(JSON.parse(json));
 
     // Comparisons happen in the database on the full 64-bit value.
-    const later = await db.selectFrom('entity_cache').select('entity_id').where('fetched_at', '>', EPOCH_MS - 1).execute();
+    const later = await db
+      .selectFrom('entity_cache')
+      .select('entity_id')
+      .where('fetched_at', '>', EPOCH_MS - 1)
+      .execute();
     expect(later).toHaveLength(1);
     const none = await db.selectFrom('entity_cache').select('entity_id').where('fetched_at', '>', EPOCH_MS).execute();
     expect(none).toHaveLength(0);
@@ -119,7 +133,18 @@ describeEachDialect('storage conformance', (dialect) => {
     const { db } = database;
     const inserted = await db
       .insertInto('jobs')
-      .values({ kind: 'k', workspace_id: 'ws', payload_json: '{}', status: 'pending', priority: 0, attempts: 0, max_attempts: 3, run_at: EPOCH_MS, created_at: EPOCH_MS, updated_at: EPOCH_MS })
+      .values({
+        kind: 'k',
+        workspace_id: 'ws',
+        payload_json: '{}',
+        status: 'pending',
+        priority: 0,
+        attempts: 0,
+        max_attempts: 3,
+        run_at: EPOCH_MS,
+        created_at: EPOCH_MS,
+        updated_at: EPOCH_MS,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     expect(typeof inserted.id).toBe('number');
@@ -132,7 +157,12 @@ describeEachDialect('storage conformance', (dialect) => {
     const { db } = database;
     const row = { delivery_key: 'delivery-1', event_id: 'e-1', first_seen_at: EPOCH_MS };
     await db.insertInto('webhook_dedup').values(row).execute();
-    await expect(db.insertInto('webhook_dedup').values({ ...row, event_id: 'e-2' }).execute()).rejects.toThrow();
+    await expect(
+      db
+        .insertInto('webhook_dedup')
+        .values({ ...row, event_id: 'e-2' })
+        .execute(),
+    ).rejects.toThrow();
 
     const ignored = await db
       .insertInto('webhook_dedup')
@@ -148,11 +178,25 @@ describeEachDialect('storage conformance', (dialect) => {
   it('keeps one active job per dedupe key, and allows a new one once it is done', async () => {
     const { db } = database;
     const job = (status: 'pending' | 'running' | 'done') => ({
-      kind: 'bootstrap', workspace_id: 'ws-1', payload_json: '{}', status, priority: 0, attempts: 0, max_attempts: 3,
-      run_at: EPOCH_MS, dedupe_key: 'bootstrap:ws-1', created_at: EPOCH_MS, updated_at: EPOCH_MS,
+      kind: 'bootstrap',
+      workspace_id: 'ws-1',
+      payload_json: '{}',
+      status,
+      priority: 0,
+      attempts: 0,
+      max_attempts: 3,
+      run_at: EPOCH_MS,
+      dedupe_key: 'bootstrap:ws-1',
+      created_at: EPOCH_MS,
+      updated_at: EPOCH_MS,
     });
     const insert = (status: 'pending' | 'running' | 'done') =>
-      db.insertInto('jobs').values(job(status)).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+      db
+        .insertInto('jobs')
+        .values(job(status))
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
 
     const first = await insert('pending');
     expect(first?.id).toBeDefined();
@@ -167,7 +211,12 @@ describeEachDialect('storage conformance', (dialect) => {
     // Finished jobs never conflict with each other.
     expect(await insert('done')).toBeDefined();
 
-    const active = await db.selectFrom('jobs').select('id').where('dedupe_key', '=', 'bootstrap:ws-1').where('status', 'in', ['pending', 'running']).execute();
+    const active = await db
+      .selectFrom('jobs')
+      .select('id')
+      .where('dedupe_key', '=', 'bootstrap:ws-1')
+      .where('status', 'in', ['pending', 'running'])
+      .execute();
     expect(active).toEqual([{ id: second!.id }]);
   });
 
@@ -204,7 +253,9 @@ describeEachDialect('storage conformance', (dialect) => {
       });
       // Deterministic: PostgreSQL itself reports the second transaction waiting for the advisory lock.
       await eventually(async () => {
-        const waiting = await sql<{ count: number }>`SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(db);
+        const waiting = await sql<{
+          count: number;
+        }>`SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`.execute(db);
         return (waiting.rows[0]?.count ?? 0) > 0;
       }, 'the second transaction waits for the lock');
 

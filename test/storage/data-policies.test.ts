@@ -21,7 +21,7 @@ import { introspectTables } from './introspect.js';
 import type { TableInfo } from './introspect.js';
 
 const WHERE_TO_DECLARE =
-  'declare its data policy in its room\'s src/<room>/tables.ts (named in its room definition, collected in src/rooms.ts), ' +
+  "declare its data policy in its room's src/<room>/tables.ts (named in its room definition, collected in src/rooms.ts), " +
   'or add it to TABLE_EXEMPTIONS with a reason; see docs/architecture.md, "How to add a workspace table"';
 
 /** Columns a policy names, to check each exists. */
@@ -58,11 +58,18 @@ describeEachDialect('data policies', (dialect) => {
 
   it('declares each table once, and only tables that exist', () => {
     const names = [...DATA_POLICIES.map((policy) => policy.table), ...TABLE_EXEMPTIONS.map((exemption) => exemption.table)];
-    expect(names.filter((name, index) => names.indexOf(name) !== index), 'declared twice').toEqual([]);
+    expect(
+      names.filter((name, index) => names.indexOf(name) !== index),
+      'declared twice',
+    ).toEqual([]);
     const existing = new Set(tables.map((table) => table.name));
     const legacy = new Set(TABLE_EXEMPTIONS.filter((exemption) => exemption.legacy).map((exemption) => exemption.table));
-    expect(names.filter((name) => !existing.has(name) && !legacy.has(name)), 'declared but not created by any migration').toEqual([]);
-    for (const exemption of TABLE_EXEMPTIONS) expect(exemption.reason.trim(), `${exemption.table}: an exemption needs a reason`).not.toBe('');
+    expect(
+      names.filter((name) => !existing.has(name) && !legacy.has(name)),
+      'declared but not created by any migration',
+    ).toEqual([]);
+    for (const exemption of TABLE_EXEMPTIONS)
+      expect(exemption.reason.trim(), `${exemption.table}: an exemption needs a reason`).not.toBe('');
   });
 
   it('names real columns, the real primary key, and the workspace column of every table that has one', () => {
@@ -72,12 +79,18 @@ describeEachDialect('data policies', (dialect) => {
       if (!table) continue;
       const columns = new Set(table.columns.map((column) => column.name));
       for (const column of namedColumns(policy)) if (!columns.has(column)) problems.push(`${policy.table}: no column "${column}"`);
-      if ([...policy.key].sort().join() !== [...table.primaryKey].sort().join()) problems.push(`${policy.table}: key [${policy.key}] is not the primary key [${table.primaryKey}]`);
-      if (columns.has('workspace_id') && policy.workspaceColumn === null) problems.push(`${policy.table}: has workspace_id but declares no workspace column`);
-      if (policy.onUninstall === 'purge' && !policy.workspaceColumn) problems.push(`${policy.table}: purged on uninstall without a workspace column`);
-      if (policy.onUninstall !== 'purge' && policy.onUninstall.keep.trim() === '') problems.push(`${policy.table}: kept after uninstall without a reason`);
-      if (policy.retention.class === 'kept' && policy.retention.reason.trim() === '') problems.push(`${policy.table}: never swept without a reason`);
-      if (policy.retention.class === 'workspace-history' && !policy.workspaceColumn) problems.push(`${policy.table}: workspace history without a workspace column`);
+      if ([...policy.key].sort().join() !== [...table.primaryKey].sort().join())
+        problems.push(`${policy.table}: key [${policy.key}] is not the primary key [${table.primaryKey}]`);
+      if (columns.has('workspace_id') && policy.workspaceColumn === null)
+        problems.push(`${policy.table}: has workspace_id but declares no workspace column`);
+      if (policy.onUninstall === 'purge' && !policy.workspaceColumn)
+        problems.push(`${policy.table}: purged on uninstall without a workspace column`);
+      if (policy.onUninstall !== 'purge' && policy.onUninstall.keep.trim() === '')
+        problems.push(`${policy.table}: kept after uninstall without a reason`);
+      if (policy.retention.class === 'kept' && policy.retention.reason.trim() === '')
+        problems.push(`${policy.table}: never swept without a reason`);
+      if (policy.retention.class === 'workspace-history' && !policy.workspaceColumn)
+        problems.push(`${policy.table}: workspace history without a workspace column`);
     }
     expect(problems).toEqual([]);
   });
@@ -88,15 +101,18 @@ describeEachDialect('data policies', (dialect) => {
       for (const child of parent.children ?? []) {
         const childPolicy = DATA_POLICIES.find((policy) => policy.table === child.table);
         const childTable = tables.find((table) => table.name === child.table);
-        if (!childTable?.columns.some((column) => column.name === child.column)) problems.push(`${parent.table} → ${child.table}: no column "${child.column}"`);
+        if (!childTable?.columns.some((column) => column.name === child.column))
+          problems.push(`${parent.table} → ${child.table}: no column "${child.column}"`);
         if (parent.key.length !== 1) problems.push(`${parent.table}: a parent needs a single-column key`);
-        if (childPolicy?.retention.class !== 'with-parent' || childPolicy.retention.parent !== parent.table) problems.push(`${child.table}: retention should be { class: 'with-parent', parent: '${parent.table}' }`);
+        if (childPolicy?.retention.class !== 'with-parent' || childPolicy.retention.parent !== parent.table)
+          problems.push(`${child.table}: retention should be { class: 'with-parent', parent: '${parent.table}' }`);
       }
     }
     for (const policy of DATA_POLICIES) {
       if (policy.retention.class !== 'with-parent') continue;
       const parent = DATA_POLICIES.find((candidate) => candidate.table === (policy.retention as { parent: string }).parent);
-      if (!parent?.children?.some((child) => child.table === policy.table)) problems.push(`${policy.table}: its parent does not list it in children`);
+      if (!parent?.children?.some((child) => child.table === policy.table))
+        problems.push(`${policy.table}: its parent does not list it in children`);
     }
     expect(problems).toEqual([]);
   });
@@ -146,7 +162,7 @@ describeEachDialect('uninstall purge by policy', (dialect) => {
     await t?.close();
   });
 
-  it('deletes every purged table\'s rows of the uninstalled workspace and keeps the other workspace\'s', async () => {
+  it("deletes every purged table's rows of the uninstalled workspace and keeps the other workspace's", async () => {
     const database = t.runtime.database;
     const db = untyped(database.db);
     const tables = await introspectTables(database);
@@ -154,7 +170,23 @@ describeEachDialect('uninstall purge by policy', (dialect) => {
     for (const workspace of [kept, gone]) {
       await database.db
         .insertInto('installations')
-        .values({ workspace_id: workspace, addon_id: `addon-${workspace}`, addon_key: 'clockify-addon', status: workspace === gone ? 'DELETED' : 'ACTIVE', token_ciphertext: null, owner_user_id: null, backend_url: 'http://x', reports_url: null, api_url: null, claims_json: '{}', settings_json: '{}', last_lifecycle_at: 0, installed_at: now, updated_at: now, deleted_at: workspace === gone ? now : null })
+        .values({
+          workspace_id: workspace,
+          addon_id: `addon-${workspace}`,
+          addon_key: 'clockify-addon',
+          status: workspace === gone ? 'DELETED' : 'ACTIVE',
+          token_ciphertext: null,
+          owner_user_id: null,
+          backend_url: 'http://x',
+          reports_url: null,
+          api_url: null,
+          claims_json: '{}',
+          settings_json: '{}',
+          last_lifecycle_at: 0,
+          installed_at: now,
+          updated_at: now,
+          deleted_at: workspace === gone ? now : null,
+        })
         .execute();
     }
     const purged = purgedOnUninstall(DATA_POLICIES);
@@ -162,7 +194,10 @@ describeEachDialect('uninstall purge by policy', (dialect) => {
     for (const policy of purged) {
       const table = tables.find((candidate) => candidate.name === policy.table)!;
       for (const [index, workspace] of [kept, gone].entries()) {
-        await db.insertInto(policy.table).values(sampleRow(table, policy, workspace, index + 1)).execute();
+        await db
+          .insertInto(policy.table)
+          .values(sampleRow(table, policy, workspace, index + 1))
+          .execute();
       }
     }
 

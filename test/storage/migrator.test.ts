@@ -46,18 +46,31 @@ describe('migration collection', () => {
     const files = await migrationFiles();
     expect(files.length).toBeGreaterThanOrEqual(7);
     const collected = new Set(MIGRATIONS.map((migration) => migration.name));
-    const missing = files.flatMap(({ file, names }) => (names.length === 0 ? [`${file} exports no migration`] : names.filter((name) => !collected.has(name)).map((name) => `${file}: ${name} is not in its room's \`migrations\``)));
+    const missing = files.flatMap(({ file, names }) =>
+      names.length === 0
+        ? [`${file} exports no migration`]
+        : names.filter((name) => !collected.has(name)).map((name) => `${file}: ${name} is not in its room's \`migrations\``),
+    );
     expect(missing).toEqual([]);
   });
 
   it('names each migration after its file and gives each number to one migration', async () => {
-    for (const { file, names } of await migrationFiles()) expect(names.map((name) => `${name}.ts`), file).toEqual([file.split('/').pop()]);
+    for (const { file, names } of await migrationFiles())
+      expect(
+        names.map((name) => `${name}.ts`),
+        file,
+      ).toEqual([file.split('/').pop()]);
     expect(() => checkMigrationNames(MIGRATIONS)).not.toThrow();
   });
 
   it('refuses two migrations with one number and a name without a number', () => {
     const up = async () => undefined;
-    expect(() => checkMigrationNames([{ name: '008-flow-tags', up }, { name: '008-audit-log', up }])).toThrow('migrations "008-flow-tags" and "008-audit-log" share the number 008');
+    expect(() =>
+      checkMigrationNames([
+        { name: '008-flow-tags', up },
+        { name: '008-audit-log', up },
+      ]),
+    ).toThrow('migrations "008-flow-tags" and "008-audit-log" share the number 008');
     expect(() => checkMigrationNames([{ name: 'flow-tags', up }])).toThrow('must be named NNN-lowercase-words');
   });
 });
@@ -67,7 +80,9 @@ async function migrateTheOldWay(database: Database, migrations: readonly Migrati
   const { db, dialect } = database;
   await db.transaction().execute(async (trx) => {
     if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(727274)`.execute(trx);
-    await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at ${sql.raw(dialect === 'postgres' ? 'bigint' : 'integer')} NOT NULL)`.execute(trx);
+    await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at ${sql.raw(dialect === 'postgres' ? 'bigint' : 'integer')} NOT NULL)`.execute(
+      trx,
+    );
     for (const migration of migrations) {
       await migration.up(trx, dialect);
       await sql`INSERT INTO schema_migrations (name, applied_at) VALUES (${migration.name}, ${Date.now()})`.execute(trx);
@@ -98,7 +113,23 @@ describeEachDialect('adopting a database migrated before the Migrator', (dialect
     await migrateTheOldWay(old, MIGRATIONS);
     await old.db
       .insertInto('installations')
-      .values({ workspace_id: 'ws-1', addon_id: 'addon-1', addon_key: 'clockify-addon', status: 'ACTIVE', token_ciphertext: null, owner_user_id: null, backend_url: 'http://x', reports_url: null, api_url: null, claims_json: '{}', settings_json: '{}', last_lifecycle_at: 0, installed_at: 1, updated_at: 1, deleted_at: null })
+      .values({
+        workspace_id: 'ws-1',
+        addon_id: 'addon-1',
+        addon_key: 'clockify-addon',
+        status: 'ACTIVE',
+        token_ciphertext: null,
+        owner_user_id: null,
+        backend_url: 'http://x',
+        reports_url: null,
+        api_url: null,
+        claims_json: '{}',
+        settings_json: '{}',
+        last_lifecycle_at: 0,
+        installed_at: 1,
+        updated_at: 1,
+        deleted_at: null,
+      })
       .execute();
     await old.close();
     opened.splice(opened.indexOf(old), 1);
@@ -109,9 +140,13 @@ describeEachDialect('adopting a database migrated before the Migrator', (dialect
     const upgraded = await open([...MIGRATIONS, later]);
     expect(runs).toBe(1);
     expect(await pendingMigrations(upgraded)).toEqual([]);
-    const recorded = (await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(upgraded.db)).rows.map((row) => row.name);
+    const recorded = (await sql<{ name: string }>`SELECT name FROM kysely_migration ORDER BY name`.execute(upgraded.db)).rows.map(
+      (row) => row.name,
+    );
     expect(recorded).toEqual([...MIGRATIONS.map((migration) => migration.name).sort(), '999-later']);
-    expect((await upgraded.db.selectFrom('installations').select('workspace_id').execute()).map((row) => row.workspace_id)).toEqual(['ws-1']);
+    expect((await upgraded.db.selectFrom('installations').select('workspace_id').execute()).map((row) => row.workspace_id)).toEqual([
+      'ws-1',
+    ]);
 
     // Opening again adopts nothing more and runs nothing.
     expect(await migrate(upgraded)).toEqual([]);

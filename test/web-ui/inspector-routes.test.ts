@@ -14,14 +14,26 @@ describeEachDialect('inspector routes', (dialect) => {
   beforeAll(async () => {
     stack = await startStack({ editions: ['universal-webhook'], dialect, sandbox: { seed: { users: 2, projects: 4, timeEntries: 10 } } });
     ({ workspaceId } = await stack.install('universal-webhook'));
-    await eventually(async () => ((await stack.ui('universal-webhook', '/ui/names')).body.projects.length === 4 ? true : undefined), 30_000);
+    await eventually(
+      async () => ((await stack.ui('universal-webhook', '/ui/names')).body.projects.length === 4 ? true : undefined),
+      30_000,
+    );
     await stack.sandbox.trigger('NEW_PROJECT', { workspaceId });
     await stack.sandbox.trigger('NEW_TAG', { workspaceId, payload: { id: 'abc', name: '50%_Off', workspaceId } });
-    await eventually(async () => ((await stack.ui('universal-webhook', '/ui/inspector/events')).body.events.length === 2 ? true : undefined), 15_000);
+    await eventually(
+      async () => ((await stack.ui('universal-webhook', '/ui/inspector/events')).body.events.length === 2 ? true : undefined),
+      15_000,
+    );
   }, 90_000);
   afterAll(() => stack?.close());
 
-  const events = async (q: string) => ((await stack.ui('universal-webhook', `/ui/inspector/events?q=${encodeURIComponent(q)}`)).body.events as { eventType: string; digest: { name?: string } }[]).map((event) => event.eventType);
+  const events = async (q: string) =>
+    (
+      (await stack.ui('universal-webhook', `/ui/inspector/events?q=${encodeURIComponent(q)}`)).body.events as {
+        eventType: string;
+        digest: { name?: string };
+      }[]
+    ).map((event) => event.eventType);
 
   it('finds events by payload text (literally), by event type and by the name of an entity they carry', async () => {
     expect(await events('50%_off')).toEqual(['NEW_TAG']);
@@ -39,14 +51,25 @@ describeEachDialect('inspector routes', (dialect) => {
     const forgedClaims = Buffer.from(JSON.stringify({ workspaceId })).toString('base64url');
     const response = await fetch(`${stack.edition('universal-webhook').url}/webhooks/clockify`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'clockify-webhook-event-type': 'NEW_TAG', 'clockify-signature': `eyJhbGciOiJSUzI1NiJ9.${forgedClaims}.c2ln` },
+      headers: {
+        'content-type': 'application/json',
+        'clockify-webhook-event-type': 'NEW_TAG',
+        'clockify-signature': `eyJhbGciOiJSUzI1NiJ9.${forgedClaims}.c2ln`,
+      },
       body: JSON.stringify({ workspaceId, id: 'x' }),
     });
     expect(response.status).toBe(401);
     // Refusals from nowhere in particular are not filed anywhere.
-    await fetch(`${stack.edition('universal-webhook').url}/webhooks/custom/no-such-source`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    await fetch(`${stack.edition('universal-webhook').url}/webhooks/custom/no-such-source`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     const rejected = await eventually(async () => {
-      const body = (await stack.ui('universal-webhook', '/ui/inspector/rejected')).body as { requests: { reason: string; source: string; headers: Record<string, string> }[]; reasons: string[] };
+      const body = (await stack.ui('universal-webhook', '/ui/inspector/rejected')).body as {
+        requests: { reason: string; source: string; headers: Record<string, string> }[];
+        reasons: string[];
+      };
       return body.requests.length > 0 ? body : undefined;
     }, 10_000);
     expect(rejected.requests).toHaveLength(1);
@@ -55,7 +78,9 @@ describeEachDialect('inspector routes', (dialect) => {
     expect(rejected.reasons).toEqual(['invalid-token']);
     expect((await stack.ui('universal-webhook', '/ui/inspector/rejected?reason=unknown-source')).body.requests).toEqual([]);
 
-    const volume = (await stack.ui('universal-webhook', '/ui/inspector/volume?range=24h')).body as { buckets: { processed: number; rejected: number; skipped: number; received: number; failed: number }[] };
+    const volume = (await stack.ui('universal-webhook', '/ui/inspector/volume?range=24h')).body as {
+      buckets: { processed: number; rejected: number; skipped: number; received: number; failed: number }[];
+    };
     expect(volume.buckets).toHaveLength(24);
     const total = volume.buckets.reduce((sum, b) => sum + b.processed + b.skipped + b.received + b.failed, 0);
     expect(total).toBe(2);
@@ -63,7 +88,7 @@ describeEachDialect('inspector routes', (dialect) => {
     expect((await stack.ui('universal-webhook', '/ui/inspector/volume?range=7d')).body.buckets).toHaveLength(28);
   });
 
-  it('shows a stored explorer call to the admin who ran it; to a member another\'s call does not exist', async () => {
+  it("shows a stored explorer call to the admin who ran it; to a member another's call does not exist", async () => {
     const ran = await stack.ui('universal-webhook', '/ui/api-explorer/execute', { body: { operationId: 'getTags', params: {} } });
     expect(ran.status).toBe(200);
     const history = (await stack.ui('universal-webhook', '/ui/api-explorer/history')).body as { entries: { id: string }[] };
@@ -74,7 +99,12 @@ describeEachDialect('inspector routes', (dialect) => {
     // Another person of the workspace, as a member.
     const users = ((await stack.ui('universal-webhook', '/ui/names')).body as { users: { id: string }[] }).users;
     const other = users.find((user) => user.id !== admin.userId)!;
-    const token = await stack.sandbox.userToken({ addonKey: stack.edition('universal-webhook').runtime.editionConfig.key, workspaceId, role: 'REGULAR', userId: other.id });
+    const token = await stack.sandbox.userToken({
+      addonKey: stack.edition('universal-webhook').runtime.editionConfig.key,
+      workspaceId,
+      role: 'REGULAR',
+      userId: other.id,
+    });
     const member = await stack.ui('universal-webhook', `/ui/api-explorer/calls/${id}`, { token });
     // As in the history (access-policy): a member sees their own calls only.
     expect(member.status).toBe(404);

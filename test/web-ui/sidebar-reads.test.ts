@@ -11,14 +11,22 @@ import { preferencesOf } from '../../src/web-ui/preferences-routes.js';
 describe('capabilities as the workspace settings leave them', () => {
   it('claims HTTP actions only when the setting is on, and says how to turn them on', () => {
     const off = effectiveCapabilities(universalWebhook, { enable_http_actions: false, include_heavy: true });
-    expect(off.find((c) => c.id === 'httpActions')).toMatchObject({ state: 'off', howToEnable: expect.stringContaining('Allow HTTP actions') });
+    expect(off.find((c) => c.id === 'httpActions')).toMatchObject({
+      state: 'off',
+      howToEnable: expect.stringContaining('Allow HTTP actions'),
+    });
     expect(off.find((c) => c.id === 'forwarding')).toMatchObject({ state: 'unavailable' });
-    expect(effectiveCapabilities(universalWebhook, { enable_http_actions: true, include_heavy: true }).find((c) => c.id === 'httpActions')?.state).toBe('on');
+    expect(
+      effectiveCapabilities(universalWebhook, { enable_http_actions: true, include_heavy: true }).find((c) => c.id === 'httpActions')
+        ?.state,
+    ).toBe('on');
   });
 
   it('reads forwarding as on only for an http(s) URL', () => {
     expect(effectiveCapabilities(clockifyAddon, { forwarding_url: 'disabled' }).find((c) => c.id === 'forwarding')?.state).toBe('off');
-    expect(effectiveCapabilities(clockifyAddon, { forwarding_url: 'https://example.com/x' }).find((c) => c.id === 'forwarding')?.state).toBe('on');
+    expect(
+      effectiveCapabilities(clockifyAddon, { forwarding_url: 'https://example.com/x' }).find((c) => c.id === 'forwarding')?.state,
+    ).toBe('on');
   });
 
   it('knows which templates need HTTP actions', () => {
@@ -32,7 +40,11 @@ describe('names from the snapshot', () => {
     const directory = nameDirectory(
       'w1',
       [
-        { entity_type: 'projects', entity_id: 'p2', data_json: JSON.stringify({ name: 'Zeta', clientId: 'c1', color: '#fff', hourlyRate: { amount: 5 } }) },
+        {
+          entity_type: 'projects',
+          entity_id: 'p2',
+          data_json: JSON.stringify({ name: 'Zeta', clientId: 'c1', color: '#fff', hourlyRate: { amount: 5 } }),
+        },
         { entity_type: 'projects', entity_id: 'p1', data_json: JSON.stringify({ name: 'Alpha' }) },
         { entity_type: 'users', entity_id: 'u1', data_json: JSON.stringify({ name: 'Ana', email: 'ana@example.com' }) },
         { entity_type: 'raw:getWorkspaceOfUser', entity_id: 'w1', data_json: JSON.stringify({ id: 'w1', name: 'Acme' }) },
@@ -42,7 +54,10 @@ describe('names from the snapshot', () => {
       [{ id: 's1', name: 'GitHub' }],
     );
     expect(directory.workspace).toEqual({ id: 'w1', name: 'Acme' });
-    expect(directory.projects).toEqual([{ id: 'p1', name: 'Alpha' }, { id: 'p2', name: 'Zeta', parentId: 'c1', color: '#fff' }]);
+    expect(directory.projects).toEqual([
+      { id: 'p1', name: 'Alpha' },
+      { id: 'p2', name: 'Zeta', parentId: 'c1', color: '#fff' },
+    ]);
     expect(directory.users).toEqual([{ id: 'u1', name: 'Ana' }]);
     expect(directory.tags).toEqual([{ id: 'g1', name: 'g1' }]);
     expect(directory.sources).toEqual([{ id: 's1', name: 'GitHub' }]);
@@ -52,8 +67,23 @@ describe('names from the snapshot', () => {
 
 describe('event digests and search patterns', () => {
   it('keeps the facts of a summary, never emails', () => {
-    const digest = eventDigest({ id: 'e', userId: 'u1', user: { name: 'Ana', email: 'a@b.c' }, project: { id: 'p1', name: 'Web', clientName: 'Acme' }, timeInterval: { start: 's', end: 'e', duration: 'PT1H' }, description: 'x'.repeat(500) });
-    expect(digest).toMatchObject({ entityId: 'e', userId: 'u1', userName: 'Ana', projectId: 'p1', projectName: 'Web', clientName: 'Acme', duration: 'PT1H' });
+    const digest = eventDigest({
+      id: 'e',
+      userId: 'u1',
+      user: { name: 'Ana', email: 'a@b.c' },
+      project: { id: 'p1', name: 'Web', clientName: 'Acme' },
+      timeInterval: { start: 's', end: 'e', duration: 'PT1H' },
+      description: 'x'.repeat(500),
+    });
+    expect(digest).toMatchObject({
+      entityId: 'e',
+      userId: 'u1',
+      userName: 'Ana',
+      projectId: 'p1',
+      projectName: 'Web',
+      clientName: 'Acme',
+      duration: 'PT1H',
+    });
     expect(digest.description).toHaveLength(160);
     expect(JSON.stringify(digest)).not.toContain('a@b.c');
     expect(eventDigest(null)).toEqual({});
@@ -66,7 +96,12 @@ describe('event digests and search patterns', () => {
 
 describe('user preferences from Clockify', () => {
   it('reads the date and time settings, and says when Clockify gave none', () => {
-    expect(preferencesOf({ settings: { timeZone: 'Europe/Berlin', dateFormat: 'DD.MM.YYYY', timeFormat: 'HOUR24' } })).toEqual({ source: 'clockify', timeZone: 'Europe/Berlin', dateFormat: 'DD.MM.YYYY', timeFormat: 'HOUR24' });
+    expect(preferencesOf({ settings: { timeZone: 'Europe/Berlin', dateFormat: 'DD.MM.YYYY', timeFormat: 'HOUR24' } })).toEqual({
+      source: 'clockify',
+      timeZone: 'Europe/Berlin',
+      dateFormat: 'DD.MM.YYYY',
+      timeFormat: 'HOUR24',
+    });
     expect(preferencesOf({ name: 'x' })).toEqual({ source: 'default', timeZone: null, dateFormat: null, timeFormat: null });
   });
 });

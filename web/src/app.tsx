@@ -54,19 +54,34 @@ function Loader({ session }: { session: Session }) {
   if (me.data) return <Shell api={api} session={session} me={me.data} />;
   return (
     <main class="boot" id="main" aria-busy={me.loading ? 'true' : 'false'}>
-      {me.error ? <ErrorNotice error={me.error} title="The add-on could not load" onRetry={me.reload} /> : <Skeleton lines={5} label="Loading the add-on…" />}
+      {me.error ? (
+        <ErrorNotice error={me.error} title="The add-on could not load" onRetry={me.reload} />
+      ) : (
+        <Skeleton lines={5} label="Loading the add-on…" />
+      )}
     </main>
   );
 }
 
-const EDITION_ICONS: Record<Me['edition']['id'], IconName> = { 'api-studio': 'braces', 'universal-webhook': 'webhooks', 'clockify-addon': 'overview' };
+const EDITION_ICONS: Record<Me['edition']['id'], IconName> = {
+  'api-studio': 'braces',
+  'universal-webhook': 'webhooks',
+  'clockify-addon': 'overview',
+};
 
 const LIVE_TEXT: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', off: 'Offline' };
 
 function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me }) {
   const route = useRoute();
   // /ui/me answers 401 for an expired token, which ends the session with its message.
-  const live = useMemo(() => new LiveStream(() => api.streamUrl(), () => void api.get('/ui/me').catch(() => undefined)), [api]);
+  const live = useMemo(
+    () =>
+      new LiveStream(
+        () => api.streamUrl(),
+        () => void api.get('/ui/me').catch(() => undefined),
+      ),
+    [api],
+  );
   const liveState = useStore(live.state);
   const announcements = useMemo(() => createStore<Announcement>({ text: '', seq: 0 }), []);
   const [toasts, setToasts] = useState<Toast[]>([]);
@@ -125,7 +140,14 @@ function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me 
 
   return (
     <AppContext.Provider value={services}>
-      <a class="skip-link" href="#main" onClick={(event) => { event.preventDefault(); mainRef.current?.focus(); }}>
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(event) => {
+          event.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header class="topbar">
@@ -140,7 +162,10 @@ function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me 
             <span class="dot" aria-hidden="true" />
             <span class="live-text">{LIVE_TEXT[liveState]}</span>
           </span>
-          <span class="role-chip" title={me.isAdmin ? 'You can change things here.' : 'Only workspace owners and admins can change things here.'}>
+          <span
+            class="role-chip"
+            title={me.isAdmin ? 'You can change things here.' : 'Only workspace owners and admins can change things here.'}
+          >
             {roleLabel}
           </span>
         </div>
@@ -168,6 +193,12 @@ function Shell({ api, session, me }: { api: ApiClient; session: Session; me: Me 
 }
 
 function roleName(role: string): string {
-  const names: Record<string, string> = { OWNER: 'Owner', ADMIN: 'Admin', TEAM_MANAGER: 'Team manager', PROJECT_MANAGER: 'Project manager', REGULAR: 'Member' };
+  const names: Record<string, string> = {
+    OWNER: 'Owner',
+    ADMIN: 'Admin',
+    TEAM_MANAGER: 'Team manager',
+    PROJECT_MANAGER: 'Project manager',
+    REGULAR: 'Member',
+  };
   return names[role] ?? role.charAt(0) + role.slice(1).toLowerCase();
 }

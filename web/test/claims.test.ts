@@ -11,8 +11,18 @@ const jwt = (claims: Record<string, unknown>) => `${encode({ alg: 'RS256', typ: 
 
 describe('reading the user token', () => {
   it('decodes the claims the sidebar displays, including non-ASCII text', () => {
-    const claims = decodeToken(jwt({ workspaceId: 'w1', user: 'u1', workspaceRole: 'OWNER', theme: 'DARK', language: 'DE', exp: 2000, iat: 200, note: 'Zürich' }));
-    expect(claims).toMatchObject({ workspaceId: 'w1', user: 'u1', workspaceRole: 'OWNER', theme: 'DARK', language: 'DE', exp: 2000, iat: 200 });
+    const claims = decodeToken(
+      jwt({ workspaceId: 'w1', user: 'u1', workspaceRole: 'OWNER', theme: 'DARK', language: 'DE', exp: 2000, iat: 200, note: 'Zürich' }),
+    );
+    expect(claims).toMatchObject({
+      workspaceId: 'w1',
+      user: 'u1',
+      workspaceRole: 'OWNER',
+      theme: 'DARK',
+      language: 'DE',
+      exp: 2000,
+      iat: 200,
+    });
   });
 
   it('gives null for anything that is not a JWT with a JSON object payload', () => {
@@ -73,7 +83,15 @@ describe("Clockify's reply to refreshAddonToken", () => {
   });
 
   it("ignores Clockify's other window events and anything malformed", () => {
-    for (const message of [{ title: 'URL_CHANGED', body: '/tracker' }, { title: 'refreshAddonToken', body: 'not a token' }, '{broken', 'hello', 42, null, { title: 'TIME_ENTRY_STARTED', body: token }]) {
+    for (const message of [
+      { title: 'URL_CHANGED', body: '/tracker' },
+      { title: 'refreshAddonToken', body: 'not a token' },
+      '{broken',
+      'hello',
+      42,
+      null,
+      { title: 'TIME_ENTRY_STARTED', body: token },
+    ]) {
       expect(tokenFromRefreshMessage(message)).toBeNull();
     }
   });

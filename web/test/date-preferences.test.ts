@@ -8,12 +8,18 @@ describe("dates in the user's Clockify format and zone", () => {
   afterEach(() => setDatePreferences(null));
 
   it('follows the date pattern, the 12/24-hour clock and the time zone', () => {
-    expect(clockifyDateTime(new Date(at), { timeZone: 'America/New_York', dateFormat: 'MM/DD/YYYY', timeFormat: 'HOUR12' })).toBe('12/07/2026 9:05:09 AM');
-    expect(clockifyDateTime(new Date(at), { timeZone: 'Europe/Berlin', dateFormat: 'DD.MM.YYYY', timeFormat: 'HOUR24' })).toBe('07.12.2026 15:05:09');
+    expect(clockifyDateTime(new Date(at), { timeZone: 'America/New_York', dateFormat: 'MM/DD/YYYY', timeFormat: 'HOUR12' })).toBe(
+      '12/07/2026 9:05:09 AM',
+    );
+    expect(clockifyDateTime(new Date(at), { timeZone: 'Europe/Berlin', dateFormat: 'DD.MM.YYYY', timeFormat: 'HOUR24' })).toBe(
+      '07.12.2026 15:05:09',
+    );
   });
 
   it('falls back to ISO order and the browser zone for unknown values', () => {
-    expect(clockifyDateTime(new Date(at), { timeZone: 'Not/AZone', dateFormat: 'weird', timeFormat: 'HOUR24' })).toMatch(/^2026-12-0[67] \d{2}:05:09$/);
+    expect(clockifyDateTime(new Date(at), { timeZone: 'Not/AZone', dateFormat: 'weird', timeFormat: 'HOUR24' })).toMatch(
+      /^2026-12-0[67] \d{2}:05:09$/,
+    );
   });
 
   it('is what dateTime shows once the preferences are set', () => {

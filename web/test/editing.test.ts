@@ -33,7 +33,13 @@ describe('field picker addresses', () => {
   });
 });
 
-const param = (name: string, schema: Record<string, unknown>, extra: Partial<OperationParameter> = {}): OperationParameter => ({ name, in: 'query', required: false, schema, ...extra });
+const param = (name: string, schema: Record<string, unknown>, extra: Partial<OperationParameter> = {}): OperationParameter => ({
+  name,
+  in: 'query',
+  required: false,
+  schema,
+  ...extra,
+});
 
 describe('operation forms', () => {
   const params = [
@@ -51,15 +57,33 @@ describe('operation forms', () => {
 
   it('fills known values of required parameters; optional ones stay unset, their default only a placeholder', () => {
     expect(initialValues(params, { workspaceId: 'w1' })).toMatchObject({ workspaceId: 'w1', 'page-size': '', archived: '' });
-    expect(initialValues([param('include-roles', { type: 'boolean', default: false }, { required: true })], {})).toEqual({ 'include-roles': 'false' });
+    expect(initialValues([param('include-roles', { type: 'boolean', default: false }, { required: true })], {})).toEqual({
+      'include-roles': 'false',
+    });
     expect(placeholderOf(params[1]!)).toBe('not set (default 50)');
     expect(placeholderOf(params[2]!)).toBe('not set');
-    expect(initialValues(params, { workspaceId: 'w1' }, { 'page-size': 5, 'excluded-ids': ['a', 'b'] })).toMatchObject({ 'page-size': '5', 'excluded-ids': 'a, b' });
+    expect(initialValues(params, { workspaceId: 'w1' }, { 'page-size': 5, 'excluded-ids': ['a', 'b'] })).toMatchObject({
+      'page-size': '5',
+      'excluded-ids': 'a, b',
+    });
   });
 
   it('turns the typed text into typed parameters and leaves empty ones out', () => {
-    const values = { workspaceId: 'w1', 'page-size': '20', archived: 'true', 'sort-order': 'DESCENDING', 'excluded-ids': ' a, b ,', ratio: '' };
-    expect(buildParams(params, values)).toEqual({ workspaceId: 'w1', 'page-size': 20, archived: true, 'sort-order': 'DESCENDING', 'excluded-ids': ['a', 'b'] });
+    const values = {
+      workspaceId: 'w1',
+      'page-size': '20',
+      archived: 'true',
+      'sort-order': 'DESCENDING',
+      'excluded-ids': ' a, b ,',
+      ratio: '',
+    };
+    expect(buildParams(params, values)).toEqual({
+      workspaceId: 'w1',
+      'page-size': 20,
+      archived: true,
+      'sort-order': 'DESCENDING',
+      'excluded-ids': ['a', 'b'],
+    });
   });
 
   it('keeps text that is not a number so the server can name the field', () => {
@@ -67,7 +91,12 @@ describe('operation forms', () => {
   });
 
   it("maps the server's field errors to the inputs", () => {
-    expect(errorsByParam([{ field: 'params.page-size', message: 'must be <= 200' }, { field: 'body.name', message: 'is required' }])).toEqual({ 'page-size': 'must be <= 200' });
+    expect(
+      errorsByParam([
+        { field: 'params.page-size', message: 'must be <= 200' },
+        { field: 'body.name', message: 'is required' },
+      ]),
+    ).toEqual({ 'page-size': 'must be <= 200' });
   });
 
   it('parses the body editor: empty is no body, bad JSON is explained', () => {
@@ -88,7 +117,9 @@ describe('flow drafts', () => {
   it('turns an explorer call into a disabled flow without the workspace pinned', () => {
     const flow = flowFromCall({ operationId: 'getTags', params: { workspaceId: 'w1', 'page-size': 10 }, summary: 'Find tags' }, 'NEW_TAG');
     expect(flow).toMatchObject({ name: 'Find tags', enabled: false, trigger: { kind: 'clockify', events: ['NEW_TAG'] } });
-    expect(flow.actions).toEqual([{ id: 'getTags', name: 'Find tags', kind: 'clockify', operationId: 'getTags', params: { 'page-size': 10 } }]);
+    expect(flow.actions).toEqual([
+      { id: 'getTags', name: 'Find tags', kind: 'clockify', operationId: 'getTags', params: { 'page-size': 10 } },
+    ]);
   });
 
   it('reads condition values as JSON when they are JSON and as text otherwise, and shows them back the same way', () => {
@@ -104,7 +135,16 @@ describe('flow drafts', () => {
   });
 
   it('lists what is missing before a save', () => {
-    const problems = draftProblems({ name: ' ', enabled: true, trigger: { kind: 'clockify', events: [] }, conditions: { mode: 'all', rules: [{ path: '$.', op: 'exists' }] }, actions: [] }, 1);
+    const problems = draftProblems(
+      {
+        name: ' ',
+        enabled: true,
+        trigger: { kind: 'clockify', events: [] },
+        conditions: { mode: 'all', rules: [{ path: '$.', op: 'exists' }] },
+        actions: [],
+      },
+      1,
+    );
     expect(problems).toEqual([
       'Give the flow a name.',
       'Choose at least one event that starts the flow.',
@@ -112,7 +152,16 @@ describe('flow drafts', () => {
       'Every condition needs a field path, such as $.projectId.',
       'Fix the JSON errors in the step bodies.',
     ]);
-    const ok = draftProblems({ name: 'x', enabled: true, trigger: { kind: 'clockify', events: ['NEW_TAG'] }, conditions: { mode: 'all', rules: [] }, actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags' }] }, 0);
+    const ok = draftProblems(
+      {
+        name: 'x',
+        enabled: true,
+        trigger: { kind: 'clockify', events: ['NEW_TAG'] },
+        conditions: { mode: 'all', rules: [] },
+        actions: [{ id: 'a', kind: 'clockify', operationId: 'getTags' }],
+      },
+      0,
+    );
     expect(ok).toEqual([]);
   });
 

@@ -2,11 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { eventSummary, isoDurationSeconds, sourceLabel, spokenDuration } from '../src/lib/event-summary';
 import { EMPTY_DIRECTORY, nameIndex } from '../src/lib/names';
 
-const names = nameIndex({ ...EMPTY_DIRECTORY, users: [{ id: 'u1', name: 'Ana' }], projects: [{ id: 'p1', name: 'Website Redesign' }], sources: [{ id: 's1', name: 'GitHub' }] });
+const names = nameIndex({
+  ...EMPTY_DIRECTORY,
+  users: [{ id: 'u1', name: 'Ana' }],
+  projects: [{ id: 'p1', name: 'Website Redesign' }],
+  sources: [{ id: 's1', name: 'GitHub' }],
+});
 
 describe('one-line event summaries', () => {
   it('says who logged how long on what, in names', () => {
-    expect(eventSummary('NEW_TIME_ENTRY', { userId: 'u1', projectId: 'p1', start: '2026-01-01T09:00:00Z', end: '2026-01-01T10:30:00Z', duration: 'PT1H30M' }, names)).toBe('Ana logged 1 h 30 m on Website Redesign');
+    expect(
+      eventSummary(
+        'NEW_TIME_ENTRY',
+        { userId: 'u1', projectId: 'p1', start: '2026-01-01T09:00:00Z', end: '2026-01-01T10:30:00Z', duration: 'PT1H30M' },
+        names,
+      ),
+    ).toBe('Ana logged 1 h 30 m on Website Redesign');
   });
 
   it('falls back to the names in the payload, then to neutral words, never to ids', () => {

@@ -15,7 +15,13 @@ describe('line diff of two versions', () => {
   });
 
   it('rebuilds each side from its lines, whatever the texts', () => {
-    const cases: [string, string][] = [['', ''], ['', 'a\nb'], ['a\nb', ''], ['x\ny\nz', 'z\ny\nx'], ['1\n2\n2\n3', '2\n3\n3\n1']];
+    const cases: [string, string][] = [
+      ['', ''],
+      ['', 'a\nb'],
+      ['a\nb', ''],
+      ['x\ny\nz', 'z\ny\nx'],
+      ['1\n2\n2\n3', '2\n3\n3\n1'],
+    ];
     for (const [before, after] of cases) {
       const diff = lineDiff(before, after);
       expect(text(diff.filter((l) => l.kind !== 'added').map((l) => l.text))).toBe(before);
@@ -27,7 +33,10 @@ describe('line diff of two versions', () => {
     const before = stableJson({ name: 'a', actions: [{ id: 'x', params: { id: '1' } }] });
     const after = stableJson({ actions: [{ params: { id: '2' }, id: 'x' }], name: 'a' });
     const changed = lineDiff(before, after).filter((line) => line.kind !== 'same');
-    expect(changed).toEqual([{ kind: 'removed', text: '        "id": "1"' }, { kind: 'added', text: '        "id": "2"' }]);
+    expect(changed).toEqual([
+      { kind: 'removed', text: '        "id": "1"' },
+      { kind: 'added', text: '        "id": "2"' },
+    ]);
   });
 
   it('cuts long unchanged stretches to a gap with a count', () => {
@@ -35,7 +44,14 @@ describe('line diff of two versions', () => {
     const after = before.replace('l10', 'changed');
     const shown = withContext(lineDiff(before, after), 2);
     expect(shown[0]).toEqual({ kind: 'gap', count: 8 });
-    expect(shown.filter((line) => line.kind !== 'gap').map((line) => ('text' in line ? line.text : ''))).toEqual(['l8', 'l9', 'l10', 'changed', 'l11', 'l12']);
+    expect(shown.filter((line) => line.kind !== 'gap').map((line) => ('text' in line ? line.text : ''))).toEqual([
+      'l8',
+      'l9',
+      'l10',
+      'changed',
+      'l11',
+      'l12',
+    ]);
     expect(shown[shown.length - 1]).toEqual({ kind: 'gap', count: 7 });
     expect(withContext(lineDiff('a', 'a'))).toEqual([{ kind: 'gap', count: 1 }]);
   });

@@ -6,12 +6,30 @@ import { mergeLiveWebhook, readLiveWebhook } from '../src/views/webhooks/live-ev
 import { unwrapSample } from '../src/views/flows/field-picker';
 
 const event = (id: string, status: InspectorEvent['status'] = 'received'): InspectorEvent => ({
-  id, source: 'clockify', eventType: 'NEW_TAG', status, receivedAt: 1, processedAt: null, duplicates: 0, userId: null, projectId: null, timeEntryId: null, clientId: null, tagIds: [], error: null, triggered: null,
+  id,
+  source: 'clockify',
+  eventType: 'NEW_TAG',
+  status,
+  receivedAt: 1,
+  processedAt: null,
+  duplicates: 0,
+  userId: null,
+  projectId: null,
+  timeEntryId: null,
+  clientId: null,
+  tagIds: [],
+  error: null,
+  triggered: null,
 });
 
 describe('live webhooks in the list', () => {
   it('reads the stream message and refuses malformed ones', () => {
-    expect(readLiveWebhook({ id: 'e1', eventType: 'NEW_TAG', status: 'processed' })).toEqual({ id: 'e1', eventType: 'NEW_TAG', status: 'processed', source: undefined });
+    expect(readLiveWebhook({ id: 'e1', eventType: 'NEW_TAG', status: 'processed' })).toEqual({
+      id: 'e1',
+      eventType: 'NEW_TAG',
+      status: 'processed',
+      source: undefined,
+    });
     expect(readLiveWebhook({ id: 'e1', eventType: 'NEW_TAG', status: 'weird' })?.status).toBe('received');
     expect(readLiveWebhook({ eventType: 'NEW_TAG' })).toBeNull();
   });
@@ -28,14 +46,37 @@ describe('live webhooks in the list', () => {
 
   it('respects the filters on screen', () => {
     const list = [event('e1')];
-    expect(mergeLiveWebhook(list, { id: 'e2', eventType: 'NEW_PROJECT', status: 'received' }, { ...NO_FILTER, type: 'NEW_TAG' }, 0).list).toBe(list);
-    expect(mergeLiveWebhook(list, { id: 'e2', eventType: 'NEW_TAG', status: 'received' }, { ...NO_FILTER, to: '2000-01-01T00:00' }, Date.now()).added).toBe(false);
-    expect(mergeLiveWebhook(list, { id: 'e2', eventType: 'push', status: 'received', source: 'custom:s1' }, { ...NO_FILTER, source: 'clockify' }, 0).added).toBe(false);
-    expect(mergeLiveWebhook(list, { id: 'e2', eventType: 'push', status: 'received', source: 'custom:s1' }, { ...NO_FILTER, source: 'custom:s1' }, 0).added).toBe(true);
-    expect(mergeLiveWebhook(list, { id: 'e2', eventType: 'NEW_TAG', status: 'received' }, { ...NO_FILTER, source: 'clockify' }, 0).added).toBe(true);
+    expect(
+      mergeLiveWebhook(list, { id: 'e2', eventType: 'NEW_PROJECT', status: 'received' }, { ...NO_FILTER, type: 'NEW_TAG' }, 0).list,
+    ).toBe(list);
+    expect(
+      mergeLiveWebhook(list, { id: 'e2', eventType: 'NEW_TAG', status: 'received' }, { ...NO_FILTER, to: '2000-01-01T00:00' }, Date.now())
+        .added,
+    ).toBe(false);
+    expect(
+      mergeLiveWebhook(
+        list,
+        { id: 'e2', eventType: 'push', status: 'received', source: 'custom:s1' },
+        { ...NO_FILTER, source: 'clockify' },
+        0,
+      ).added,
+    ).toBe(false);
+    expect(
+      mergeLiveWebhook(
+        list,
+        { id: 'e2', eventType: 'push', status: 'received', source: 'custom:s1' },
+        { ...NO_FILTER, source: 'custom:s1' },
+        0,
+      ).added,
+    ).toBe(true);
+    expect(
+      mergeLiveWebhook(list, { id: 'e2', eventType: 'NEW_TAG', status: 'received' }, { ...NO_FILTER, source: 'clockify' }, 0).added,
+    ).toBe(true);
     // Filtering on "failed": a row that becomes processed leaves the list, one that fails joins it.
     const failedOnly = { ...NO_FILTER, status: 'failed' };
-    expect(mergeLiveWebhook([event('e1', 'failed')], { id: 'e1', eventType: 'NEW_TAG', status: 'processed' }, failedOnly, 0).list).toEqual([]);
+    expect(mergeLiveWebhook([event('e1', 'failed')], { id: 'e1', eventType: 'NEW_TAG', status: 'processed' }, failedOnly, 0).list).toEqual(
+      [],
+    );
     expect(mergeLiveWebhook([], { id: 'e3', eventType: 'NEW_TAG', status: 'failed' }, failedOnly, 0).added).toBe(true);
   });
 
@@ -46,15 +87,44 @@ describe('live webhooks in the list', () => {
 });
 
 describe('live bootstrap progress', () => {
-  const run: BootstrapRun = { id: 'r1', status: 'running', mode: 'full', operationsTotal: 10, operationsDone: 2, entitiesFetched: 5, pagesFetched: 2, errorsCount: 0, createdAt: 1, startedAt: 1, finishedAt: null, errors: [] };
+  const run: BootstrapRun = {
+    id: 'r1',
+    status: 'running',
+    mode: 'full',
+    operationsTotal: 10,
+    operationsDone: 2,
+    entitiesFetched: 5,
+    pagesFetched: 2,
+    errorsCount: 0,
+    createdAt: 1,
+    startedAt: 1,
+    finishedAt: null,
+    errors: [],
+  };
 
   it('moves the counters of the shown run forward', () => {
-    expect(applyBootstrapEvent(run, { id: 'r1', operationsDone: 7, entitiesFetched: 40, status: 'running' })).toMatchObject({ operationsDone: 7, entitiesFetched: 40, operationsTotal: 10 });
-    expect(applyBootstrapEvent(run, { id: 'r1', status: 'completed', operationsDone: 10, finishedAt: 9 })).toMatchObject({ status: 'completed', finishedAt: 9 });
+    expect(applyBootstrapEvent(run, { id: 'r1', operationsDone: 7, entitiesFetched: 40, status: 'running' })).toMatchObject({
+      operationsDone: 7,
+      entitiesFetched: 40,
+      operationsTotal: 10,
+    });
+    expect(applyBootstrapEvent(run, { id: 'r1', status: 'completed', operationsDone: 10, finishedAt: 9 })).toMatchObject({
+      status: 'completed',
+      finishedAt: 9,
+    });
   });
 
   it('switches to a new run only when the event describes it fully', () => {
-    const full = { id: 'r2', status: 'pending', mode: 'failed-only', operationsTotal: 3, operationsDone: 0, entitiesFetched: 0, pagesFetched: 0, errorsCount: 0 };
+    const full = {
+      id: 'r2',
+      status: 'pending',
+      mode: 'failed-only',
+      operationsTotal: 3,
+      operationsDone: 0,
+      entitiesFetched: 0,
+      pagesFetched: 0,
+      errorsCount: 0,
+    };
     expect(applyBootstrapEvent(run, full)).toMatchObject({ id: 'r2', mode: 'failed-only' });
     expect(applyBootstrapEvent(run, { id: 'r2', operationsDone: 1 })).toBe(run);
     expect(applyBootstrapEvent(null, full)?.id).toBe('r2');

@@ -40,10 +40,20 @@ describe('the step editor registry', () => {
   });
 
   it('summarises a step in one line', () => {
-    expect(STEP_KIND_INFO.find.summary({ id: 'p', kind: 'find', entity: 'project', by: { field: 'name', value: 'Apollo' }, ifMissing: 'create' })).toBe('Find or create project by name = Apollo');
+    expect(
+      STEP_KIND_INFO.find.summary({
+        id: 'p',
+        kind: 'find',
+        entity: 'project',
+        by: { field: 'name', value: 'Apollo' },
+        ifMissing: 'create',
+      }),
+    ).toBe('Find or create project by name = Apollo');
     expect(STEP_KIND_INFO.wait.summary({ id: 'w', kind: 'wait', for: { days: 1, hours: 2 } })).toBe('Wait 1 day 2 hours');
     expect(STEP_KIND_INFO.wait.summary({ id: 'w', kind: 'wait', until: '2026-01-01T00:00:00Z' })).toBe('Wait until 2026-01-01T00:00:00Z');
-    expect(STEP_KIND_INFO.stop.summary({ id: 's', kind: 'stop', outcome: 'skipped', message: 'nothing to do' })).toBe('Stop as skipped: nothing to do');
+    expect(STEP_KIND_INFO.stop.summary({ id: 's', kind: 'stop', outcome: 'skipped', message: 'nothing to do' })).toBe(
+      'Stop as skipped: nothing to do',
+    );
   });
 });
 
@@ -52,7 +62,9 @@ const branch: FlowStep = {
   kind: 'branch',
   if: { mode: 'all', rules: [{ path: '$.event.projectId', op: 'exists' }] },
   then: [{ id: 'findTag', kind: 'find', entity: 'tag', by: { field: 'name', value: 'billable' }, ifMissing: 'create' }],
-  else: [{ id: 'loop', kind: 'for-each', items: '$.event.tagIds', steps: [{ id: 'label', kind: 'set', values: { at: '{{ loop.index }}' } }] }],
+  else: [
+    { id: 'loop', kind: 'for-each', items: '$.event.tagIds', steps: [{ id: 'label', kind: 'set', values: { at: '{{ loop.index }}' } }] },
+  ],
 };
 
 describe('nested steps', () => {
@@ -69,7 +81,20 @@ describe('nested steps', () => {
   it('finds duplicate ids across levels and the problems of nested steps', () => {
     const duplicate: FlowStep = { ...branch, then: [{ id: 'label', kind: 'stop', outcome: 'failed' }] };
     expect(stepProblems([duplicate])).toEqual(['Step 1, otherwise 1, for each item 1: the id "label" is used twice.']);
-    const incomplete: FlowStep = { ...branch, if: { mode: 'all', rules: [] }, then: [{ id: 'find2', kind: 'find', entity: 'task', by: { field: 'name', value: 'x' }, ifMissing: 'create', onlyIf: { mode: 'all', rules: [{ path: '$.', op: 'exists' }] } }] };
+    const incomplete: FlowStep = {
+      ...branch,
+      if: { mode: 'all', rules: [] },
+      then: [
+        {
+          id: 'find2',
+          kind: 'find',
+          entity: 'task',
+          by: { field: 'name', value: 'x' },
+          ifMissing: 'create',
+          onlyIf: { mode: 'all', rules: [{ path: '$.', op: 'exists' }] },
+        },
+      ],
+    };
     expect(stepProblems([incomplete])).toEqual([
       'Step 1: add a condition to decide between "Then" and "Otherwise".',
       'Step 1, then 1: a task is found in a project: give the project id.',
@@ -78,9 +103,25 @@ describe('nested steps', () => {
   });
 
   it('refuses a wait longer than the limit and steps nested too deep', () => {
-    expect(stepProblems([{ id: 'w', kind: 'wait', for: { days: FLOW_LIMITS.waitDays + 1 } }])).toEqual([`Step 1: wait at most ${FLOW_LIMITS.waitDays} days.`]);
-    const deep: FlowStep = { id: 'a', kind: 'for-each', items: '$.x', steps: [{ id: 'b', kind: 'for-each', items: '$.y', steps: [{ id: 'c', kind: 'for-each', items: '$.z', steps: [{ id: 'd', kind: 'stop', outcome: 'succeeded' }] }] }] };
-    expect(stepProblems([deep])).toContain(`Step 1, for each item 1, for each item 1: steps nest at most ${FLOW_LIMITS.stepDepth} levels deep.`);
+    expect(stepProblems([{ id: 'w', kind: 'wait', for: { days: FLOW_LIMITS.waitDays + 1 } }])).toEqual([
+      `Step 1: wait at most ${FLOW_LIMITS.waitDays} days.`,
+    ]);
+    const deep: FlowStep = {
+      id: 'a',
+      kind: 'for-each',
+      items: '$.x',
+      steps: [
+        {
+          id: 'b',
+          kind: 'for-each',
+          items: '$.y',
+          steps: [{ id: 'c', kind: 'for-each', items: '$.z', steps: [{ id: 'd', kind: 'stop', outcome: 'succeeded' }] }],
+        },
+      ],
+    };
+    expect(stepProblems([deep])).toContain(
+      `Step 1, for each item 1, for each item 1: steps nest at most ${FLOW_LIMITS.stepDepth} levels deep.`,
+    );
   });
 
   it('gives a copied branch new ids all the way down', () => {

@@ -2,8 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { applySuggestion, completionSpot, jsonPathSpot, samplePaths, suggestionsFor } from '../src/lib/template-completion';
 
 const source = {
-  paths: ['event.projectId', 'event.project', 'event.project.name', 'event.tags', 'event.tags[0]', 'event.tags[0].name', 'steps.find1.', 'item.', 'loop.index', 'loop.count'],
-  functions: [{ name: 'upper', signature: 'upper' }, { name: 'formatDate', signature: 'formatDate:pattern,[zone]' }, { name: 'round', signature: 'round:[digits]' }],
+  paths: [
+    'event.projectId',
+    'event.project',
+    'event.project.name',
+    'event.tags',
+    'event.tags[0]',
+    'event.tags[0].name',
+    'steps.find1.',
+    'item.',
+    'loop.index',
+    'loop.count',
+  ],
+  functions: [
+    { name: 'upper', signature: 'upper' },
+    { name: 'formatDate', signature: 'formatDate:pattern,[zone]' },
+    { name: 'round', signature: 'round:[digits]' },
+  ],
 };
 
 describe('template completion', () => {
@@ -29,10 +44,20 @@ describe('template completion', () => {
 
   it('completes a whole $. path in a path field', () => {
     expect(jsonPathSpot('$.event.ta')).toEqual({ start: 2, end: 10, typed: 'event.ta', kind: 'path' });
-    expect(suggestionsFor(jsonPathSpot('$.event.ta')!, source).map((s) => s.insert)).toEqual(['event.tags', 'event.tags[0]', 'event.tags[0].name']);
+    expect(suggestionsFor(jsonPathSpot('$.event.ta')!, source).map((s) => s.insert)).toEqual([
+      'event.tags',
+      'event.tags[0]',
+      'event.tags[0].name',
+    ]);
   });
 
   it('lists the paths of a sample', () => {
-    expect(samplePaths({ id: 'e1', tags: [{ name: 'x' }], 'odd key': 1 }, 'event')).toEqual(['event.id', 'event.tags', 'event.tags[0]', 'event.tags[0].name', 'event["odd key"]']);
+    expect(samplePaths({ id: 'e1', tags: [{ name: 'x' }], 'odd key': 1 }, 'event')).toEqual([
+      'event.id',
+      'event.tags',
+      'event.tags[0]',
+      'event.tags[0].name',
+      'event["odd key"]',
+    ]);
   });
 });

@@ -9,7 +9,8 @@ import type { Item } from './store.js';
  */
 type EventRule = string | ((body: Record<string, unknown>, item: Item) => string | undefined);
 
-const statusOf = (body: Record<string, unknown>): string => String(body['status'] ?? (body['status'] as { statusType?: unknown } | undefined)?.statusType ?? '').toUpperCase();
+const statusOf = (body: Record<string, unknown>): string =>
+  String(body['status'] ?? (body['status'] as { statusType?: unknown } | undefined)?.statusType ?? '').toUpperCase();
 
 export const EVENTS_BY_OPERATION: Readonly<Record<string, EventRule>> = {
   createExpense: 'EXPENSE_CREATED',

@@ -43,8 +43,17 @@ const ALIASES: Readonly<Record<string, { kind: ResourceKind; collection: string;
  * members and entities the hand-written routes keep (users, projects, time entries).
  */
 const ACTIONS: ReadonlySet<string> = new Set([
-  'getProjectTotals', 'getProjectTotalsForSingleProject', 'getBalancesForPolicy', 'getBalancesForUser', 'updateBalance',
-  'replaceMany', 'addUsers', 'updateUserStatus', 'removeMember', 'getWorkspacesOfUser', 'createWorkspace',
+  'getProjectTotals',
+  'getProjectTotalsForSingleProject',
+  'getBalancesForPolicy',
+  'getBalancesForUser',
+  'updateBalance',
+  'replaceMany',
+  'addUsers',
+  'updateUserStatus',
+  'removeMember',
+  'getWorkspacesOfUser',
+  'createWorkspace',
 ]);
 
 let cache: Map<SpecRoute, Resource> | undefined;
@@ -65,7 +74,11 @@ function classifyAll(): Map<SpecRoute, Resource> {
   const isCollection = (path: string) => {
     const methods = byPath.get(path);
     const hasItem = [...byPath.keys()].some((other) => parentOf(other)?.path === path && byPath.get(other)!.size > 0);
-    return (methods?.has('POST') === true && hasItem) || (methods?.has('GET') === true && hasItem) || (methods?.has('GET') === true && methods.has('POST'));
+    return (
+      (methods?.has('POST') === true && hasItem) ||
+      (methods?.has('GET') === true && hasItem) ||
+      (methods?.has('GET') === true && methods.has('POST'))
+    );
   };
   const out = new Map<SpecRoute, Resource>();
   for (const route of routes) {

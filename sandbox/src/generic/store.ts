@@ -116,7 +116,9 @@ export function knownIds(ws: WorkspaceData, index: number): (name: string, itemI
 /** The schema of one item of a collection: its GET-by-id answer, else its create answer, else its list's items. */
 export function itemSchemaOf(collection: string): JsonSchema | undefined {
   const routes = specRoutes();
-  const byId = routes.find((r) => r.method === 'GET' && r.specPath.startsWith(`${collection}/{`) && !r.specPath.slice(collection.length + 2).includes('/'));
+  const byId = routes.find(
+    (r) => r.method === 'GET' && r.specPath.startsWith(`${collection}/{`) && !r.specPath.slice(collection.length + 2).includes('/'),
+  );
   const fromGet = byId ? successResponse(byId.operation).schema : undefined;
   if (fromGet) return fromGet;
   const create = routes.find((r) => r.method === 'POST' && r.specPath === collection);

@@ -3,7 +3,20 @@ import { clientDto, clientWebhookPayload } from '../data/dto.js';
 import type { ClientRecord } from '../data/records.js';
 import { objectId, type WorkspaceData } from '../data/workspace.js';
 import { badRequest, notFound } from '../errors.js';
-import { WS, body, emit, flag, nameMatches, paginate, params, query, requireName, sorted, workspaceOf, type RouteContext } from './context.js';
+import {
+  WS,
+  body,
+  emit,
+  flag,
+  nameMatches,
+  paginate,
+  params,
+  query,
+  requireName,
+  sorted,
+  workspaceOf,
+  type RouteContext,
+} from './context.js';
 
 function clientOf(ws: WorkspaceData, id: string | undefined): ClientRecord {
   const client = id ? ws.clients.get(id) : undefined;

@@ -104,12 +104,12 @@ export function registerControlRoutes(app: FastifyInstance, sandbox: () => Sandb
   app.get('/__sandbox/stats', async () => stats());
 
   // Add-ons must be configured to trust this key instead of Clockify's.
-  app.get('/__sandbox/public-key.pem', async (_request, reply) =>
-    reply.type('application/x-pem-file').send(sandbox().publicKeyPem),
-  );
+  app.get('/__sandbox/public-key.pem', async (_request, reply) => reply.type('application/x-pem-file').send(sandbox().publicKeyPem));
 
   app.get('/__sandbox/deliveries', async () => ({
-    deliveries: sandbox().deliveries().map((d) => ({ ...d, payload: redactTokens(d.payload) })),
+    deliveries: sandbox()
+      .deliveries()
+      .map((d) => ({ ...d, payload: redactTokens(d.payload) })),
   }));
 }
 
@@ -117,7 +117,5 @@ export function registerControlRoutes(app: FastifyInstance, sandbox: () => Sandb
 function redactTokens(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactTokens);
   if (typeof value !== 'object' || value === null) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, k === 'authToken' ? '[redacted]' : redactTokens(v)]),
-  );
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === 'authToken' ? '[redacted]' : redactTokens(v)]));
 }

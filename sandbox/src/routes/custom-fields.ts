@@ -47,7 +47,8 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: RouteContex
       workspaceDefaultValue: b['workspaceDefaultValue'],
       projectDefaults: new Map(),
     };
-    if (field.type.startsWith('DROPDOWN') && field.allowedValues.length === 0) throw badRequest('Dropdown custom fields need allowedValues');
+    if (field.type.startsWith('DROPDOWN') && field.allowedValues.length === 0)
+      throw badRequest('Dropdown custom fields need allowedValues');
     ws.customFields.set(field.id, field);
     void reply.code(201);
     return customFieldDto(ws, field);
@@ -91,8 +92,8 @@ export function registerCustomFieldRoutes(app: FastifyInstance, ctx: RouteContex
     const b = body(ctx, request);
     const previous = field.projectDefaults.get(project.id);
     field.projectDefaults.set(project.id, {
-      value: b['defaultValue'] !== undefined ? b['defaultValue'] : previous?.value ?? null,
-      status: typeof b['status'] === 'string' ? b['status'] : previous?.status ?? field.status,
+      value: b['defaultValue'] !== undefined ? b['defaultValue'] : (previous?.value ?? null),
+      status: typeof b['status'] === 'string' ? b['status'] : (previous?.status ?? field.status),
     });
     return customFieldDto(ws, field, project.id);
   });

@@ -28,7 +28,9 @@ export function registerFallbackRoutes(app: FastifyInstance, ctx: RouteContext):
     const ws = workspaceId ? ctx.workspaces.get(workspaceId) : undefined;
     if (!ws) throw new ClockifyError(404, 'Workspace not found');
     const resource = resourceOf(match.route);
-    const multipart = String(request.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
+    const multipart = String(request.headers['content-type'] ?? '')
+      .toLowerCase()
+      .startsWith('multipart/');
     const call: Call = { ctx, request, reply, ws, resource, params: match.params, body: multipart ? formBody(request.body) : request.body };
     return serve(call);
   };
@@ -137,7 +139,11 @@ function list(call: Call): unknown {
   const itemProperties = (resolveRef(where.items)['properties'] ?? {}) as Record<string, JsonSchema>;
   const holderKey = itemSchema ? Object.keys(itemProperties).find((key) => sameSchema(itemProperties[key]!, itemSchema)) : undefined;
   const conformedItems = page.map((item, i) =>
-    buildExample(where.items, { params: call.params, known: knownIds(call.ws, i), base: holderKey ? { ...item, [holderKey]: item } : item }),
+    buildExample(where.items, {
+      params: call.params,
+      known: knownIds(call.ws, i),
+      base: holderKey ? { ...item, [holderKey]: item } : item,
+    }),
   );
   if (where.path.length === 0) return call.reply.code(status).send(conformedItems);
   const wrapper = conformed(call, schema, undefined) as Record<string, unknown>;
@@ -170,10 +176,15 @@ function create(call: Call): unknown {
   const bodies = Array.isArray(call.body) ? call.body : [call.body];
   const created = bodies.map((body) => {
     // Invoice items are addressed by their order (1, 2, …), not an id.
-    const id = resource.collection!.endsWith('/items') ? String(Math.max(0, ...[...collection.keys()].map(Number).filter(Number.isFinite)) + 1) : objectId();
+    const id = resource.collection!.endsWith('/items')
+      ? String(Math.max(0, ...[...collection.keys()].map(Number).filter(Number.isFinite)) + 1)
+      : objectId();
     const base: Item = { ...(isRecord(body) ? body : {}), ...pathRefs(call), id, workspaceId: ws.id };
     const schema = itemSchemaOf(resource.collection!);
-    const item = { ...base, ...(schema ? (buildExample(schema, { params: call.params, known: knownIds(ws, collection.size), base }) as Item) : {}) };
+    const item = {
+      ...base,
+      ...(schema ? (buildExample(schema, { params: call.params, known: knownIds(ws, collection.size), base }) as Item) : {}),
+    };
     item['id'] = id;
     if (resource.collection!.endsWith('/items')) item['order'] = Number(id);
     collection.set(id, item);
@@ -183,11 +194,14 @@ function create(call: Call): unknown {
   const { status, schema } = successResponse(resource.route.operation);
   if (!schema) return call.reply.code(status).send();
   const parent = parentItem(call);
-  if (parent && sameSchema(schema, itemSchemaOf(parent.collection))) return call.reply.code(status).send(conformed(call, schema, parent.item));
+  if (parent && sameSchema(schema, itemSchemaOf(parent.collection)))
+    return call.reply.code(status).send(conformed(call, schema, parent.item));
   const resolved = resolveRef(schema);
   if (resolved['type'] === 'array') {
     const itemsSchema = (resolved['items'] ?? {}) as JsonSchema;
-    return call.reply.code(status).send(created.map((item, i) => buildExample(itemsSchema, { params: call.params, known: knownIds(ws, i), base: item })));
+    return call.reply
+      .code(status)
+      .send(created.map((item, i) => buildExample(itemsSchema, { params: call.params, known: knownIds(ws, i), base: item })));
   }
   return call.reply.code(status).send(conformed(call, schema, created[0]));
 }
@@ -245,7 +259,9 @@ function handWrittenBase(call: Call): unknown {
   const { ws, params } = call;
   if (call.resource.operationId === 'getManagersOfUser') {
     if (!ws.users.has(params['userId'] ?? '')) throw notFound('User');
-    return [...ws.users.values()].filter((u) => u.role === 'OWNER' || u.role === 'ADMIN' || u.role === 'TEAM_MANAGER').map((u) => userDto(ws, u));
+    return [...ws.users.values()]
+      .filter((u) => u.role === 'OWNER' || u.role === 'ADMIN' || u.role === 'TEAM_MANAGER')
+      .map((u) => userDto(ws, u));
   }
   if (name?.startsWith('WorkspaceDto')) return workspaceDto(ws);
   if (name?.startsWith('ProjectDto') && params['projectId']) {
@@ -327,7 +343,10 @@ function merge(item: Item, body: unknown): void {
   const id = item['id'];
   for (const [key, value] of Object.entries(body)) {
     const current = item[key];
-    const slot = isRecord(current) && typeof value === 'string' ? ['statusType', 'state', 'status'].find((k) => typeof current[k] === 'string') : undefined;
+    const slot =
+      isRecord(current) && typeof value === 'string'
+        ? ['statusType', 'state', 'status'].find((k) => typeof current[k] === 'string')
+        : undefined;
     if (slot && isRecord(current)) current[slot] = value;
     else item[key] = value;
   }
@@ -355,7 +374,11 @@ function fromFormText(text: string): unknown {
 }
 
 function entityName(collection: string): string {
-  const last = collection.split('/').filter((s) => !s.startsWith('{')).pop() ?? 'Entity';
+  const last =
+    collection
+      .split('/')
+      .filter((s) => !s.startsWith('{'))
+      .pop() ?? 'Entity';
   const singular = last.endsWith('ies') ? `${last.slice(0, -3)}y` : last.endsWith('s') ? last.slice(0, -1) : last;
   return singular.charAt(0).toUpperCase() + singular.slice(1).replace(/-/g, ' ');
 }

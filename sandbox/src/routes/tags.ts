@@ -3,7 +3,21 @@ import { tagDto } from '../data/dto.js';
 import type { TagRecord } from '../data/records.js';
 import { objectId, type WorkspaceData } from '../data/workspace.js';
 import { badRequest, notFound } from '../errors.js';
-import { WS, body, emit, flag, list, nameMatches, paginate, params, query, requireName, sorted, workspaceOf, type RouteContext } from './context.js';
+import {
+  WS,
+  body,
+  emit,
+  flag,
+  list,
+  nameMatches,
+  paginate,
+  params,
+  query,
+  requireName,
+  sorted,
+  workspaceOf,
+  type RouteContext,
+} from './context.js';
 
 function tagOf(ws: WorkspaceData, id: string | undefined): TagRecord {
   const tag = id ? ws.tags.get(id) : undefined;

@@ -5,22 +5,14 @@ import { parseInstant } from '../data/time-format.js';
 import { objectId, type WorkspaceData } from '../data/workspace.js';
 import { badRequest, notFound } from '../errors.js';
 import type { TriggerContext } from '../webhook-registry.js';
-import {
-  WS,
-  body,
-  callerUserId,
-  emit,
-  flag,
-  list,
-  paginate,
-  params,
-  query,
-  text,
-  workspaceOf,
-  type RouteContext,
-} from './context.js';
+import { WS, body, callerUserId, emit, flag, list, paginate, params, query, text, workspaceOf, type RouteContext } from './context.js';
 
-const triggerOf = (e: TimeEntryRecord): TriggerContext => ({ projectId: e.projectId, userId: e.userId, taskId: e.taskId, tagIds: e.tagIds });
+const triggerOf = (e: TimeEntryRecord): TriggerContext => ({
+  projectId: e.projectId,
+  userId: e.userId,
+  taskId: e.taskId,
+  tagIds: e.tagIds,
+});
 
 function entryOf(ws: WorkspaceData, id: string | undefined): TimeEntryRecord {
   const entry = id ? ws.timeEntries.get(id) : undefined;
@@ -56,7 +48,7 @@ function entryFromBody(ws: WorkspaceData, b: Record<string, unknown>, id: string
         if (!ws.customFields.has(f.customFieldId)) throw badRequest("Custom field doesn't belong to Workspace");
         return { customFieldId: f.customFieldId, value: f.value ?? null };
       })
-    : base?.customFieldValues ?? [];
+    : (base?.customFieldValues ?? []);
   return {
     id,
     userId,
@@ -64,7 +56,7 @@ function entryFromBody(ws: WorkspaceData, b: Record<string, unknown>, id: string
     projectId,
     taskId,
     tagIds,
-    billable: typeof b['billable'] === 'boolean' ? b['billable'] : ws.projects.get(projectId ?? '')?.billable ?? false,
+    billable: typeof b['billable'] === 'boolean' ? b['billable'] : (ws.projects.get(projectId ?? '')?.billable ?? false),
     start,
     end,
     type: b['type'] === 'BREAK' ? 'BREAK' : 'REGULAR',

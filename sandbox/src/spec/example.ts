@@ -35,7 +35,11 @@ function schemas(): Record<string, unknown> {
 
 export function buildExample(schema: JsonSchema, context: ExampleContext = {}): unknown {
   const normalized = normalizeSchema(schema) as JsonSchema;
-  const state: State = { params: context.params ?? {}, topItems: context.arrayItems ?? 3, ...(context.known ? { known: context.known } : {}) };
+  const state: State = {
+    params: context.params ?? {},
+    topItems: context.arrayItems ?? 3,
+    ...(context.known ? { known: context.known } : {}),
+  };
   return context.base === undefined ? generate(normalized, state, '', 0, 0) : conform(normalized, context.base, state, '', 0, 0);
 }
 

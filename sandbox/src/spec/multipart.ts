@@ -29,7 +29,8 @@ export async function parseMultipart(contentType: string, raw: Buffer): Promise<
     const item = typeof value === 'string' ? value : new UploadedFile(value.name, value.type, Buffer.from(await value.arrayBuffer()));
     const previous = out[name];
     if (previous === undefined) out[name] = item;
-    else if (typeof item === 'string' && (typeof previous === 'string' || Array.isArray(previous))) out[name] = [...(Array.isArray(previous) ? previous : [previous]), item];
+    else if (typeof item === 'string' && (typeof previous === 'string' || Array.isArray(previous)))
+      out[name] = [...(Array.isArray(previous) ? previous : [previous]), item];
     else out[name] = item;
   }
   return out;
@@ -37,5 +38,10 @@ export async function parseMultipart(contentType: string, raw: Buffer): Promise<
 
 /** The body as the validator sees it: file parts by name (a string, like the spec's `format: binary`). */
 export function forValidation(body: MultipartBody): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, value instanceof UploadedFile ? value.filename || 'file' : Array.isArray(value) ? [...value] : value]));
+  return Object.fromEntries(
+    Object.entries(body).map(([name, value]) => [
+      name,
+      value instanceof UploadedFile ? value.filename || 'file' : Array.isArray(value) ? [...value] : value,
+    ]),
+  );
 }

@@ -60,7 +60,10 @@ export function normalizeSchema(schema: unknown, options: NormalizeOptions = {},
   if (options.allPresent && isObject(out['properties'])) {
     const properties = out['properties'] as Record<string, JsonSchema>;
     // A write-only field is never answered.
-    const declared = Object.keys(properties).filter((field) => (schema['properties'] as Record<string, JsonSchema>)[field]?.['writeOnly'] !== true && options.allPresent!(selfName, field));
+    const declared = Object.keys(properties).filter(
+      (field) =>
+        (schema['properties'] as Record<string, JsonSchema>)[field]?.['writeOnly'] !== true && options.allPresent!(selfName, field),
+    );
     const required = new Set([...(Array.isArray(out['required']) ? (out['required'] as string[]) : []), ...declared]);
     if (required.size > 0) out['required'] = [...required];
   }

@@ -68,10 +68,14 @@ export class RequestChecker {
     if (compiled.bodies.size === 0) return undefined; // Spring ignores a body nobody reads.
     const validate = request.mediaType ? compiled.bodies.get(request.mediaType) : undefined;
     if (!validate) {
-      return new ClockifyError(415, `Content-Type '${request.mediaType ?? ''}' is not supported; use ${[...compiled.bodies.keys()].join(' or ')}`);
+      return new ClockifyError(
+        415,
+        `Content-Type '${request.mediaType ?? ''}' is not supported; use ${[...compiled.bodies.keys()].join(' or ')}`,
+      );
     }
     // Multipart fields are coerced in place: validate a copy.
-    const body = request.mediaType === 'multipart/form-data' && isRecord(request.body) ? forValidation(request.body as MultipartBody) : request.body;
+    const body =
+      request.mediaType === 'multipart/form-data' && isRecord(request.body) ? forValidation(request.body as MultipartBody) : request.body;
     return validate(body) ? undefined : badRequest('body', validate.errors);
   }
 }
@@ -84,7 +88,13 @@ export function requestChecker(): RequestChecker {
 }
 
 function newAjv(coerce: boolean): Ajv {
-  const ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true, inlineRefs: false, ...(coerce ? { coerceTypes: 'array' as const } : {}) });
+  const ajv = new Ajv({
+    strict: false,
+    allErrors: false,
+    validateFormats: true,
+    inlineRefs: false,
+    ...(coerce ? { coerceTypes: 'array' as const } : {}),
+  });
   addFormats(ajv);
   ajv.addSchema({ $id: DOC_ID, components: { schemas: normalizeComponents(loadOpenApi().components.schemas, { refBase: DOC_ID }) } });
   return ajv;
@@ -137,7 +147,10 @@ function copyQuery(query: IncomingRequest['query'], arrays: Set<string>): Record
 function badRequest(where: 'path' | 'query' | 'body', errors: ErrorObject[] | null | undefined): ClockifyError {
   const error = errors?.[0];
   const field = error ? describeField(where, error) : where;
-  return new ClockifyError(400, `Invalid request ${where === 'body' ? 'body' : `${where} parameter`}: ${field} ${error?.message ?? 'is invalid'}`);
+  return new ClockifyError(
+    400,
+    `Invalid request ${where === 'body' ? 'body' : `${where} parameter`}: ${field} ${error?.message ?? 'is invalid'}`,
+  );
 }
 
 function describeField(where: string, error: ErrorObject): string {

@@ -37,7 +37,8 @@ export function buildRequest(operation: Operation, input: CallInput, baseUrls: B
   const request: BuiltRequest = { method: operation.method, url: joinUrl(serverUrl(operation.server, baseUrls), path), query, headers };
   if (input.body !== undefined) {
     // Multipart operations: the fields and file values become the form the spec describes.
-    request.body = operation.requestBody?.contentType === 'multipart/form-data' ? toFormData(operation.requestBody.schema, input.body) : input.body;
+    request.body =
+      operation.requestBody?.contentType === 'multipart/form-data' ? toFormData(operation.requestBody.schema, input.body) : input.body;
     // Multipart content types carry a boundary the HTTP layer chooses; only JSON is declared here.
     if (operation.requestBody?.contentType === 'application/json' || !operation.requestBody) {
       headers['content-type'] = 'application/json';

@@ -16,7 +16,9 @@ export function curlSnippet(request: BuiltRequest): string {
   lines.push('-H "X-Addon-Token: $CLOCKIFY_ADDON_TOKEN"');
   if (request.body instanceof FormData) {
     for (const [name, value] of request.body.entries()) {
-      lines.push(typeof value === 'string' ? `-F ${shellQuote(`${name}=${value}`)}` : `-F ${shellQuote(`${name}=@${value.name || 'file'}`)}`);
+      lines.push(
+        typeof value === 'string' ? `-F ${shellQuote(`${name}=${value}`)}` : `-F ${shellQuote(`${name}=@${value.name || 'file'}`)}`,
+      );
     }
   } else if (request.body !== undefined) {
     const data = typeof request.body === 'string' ? request.body : JSON.stringify(request.body, null, 2);

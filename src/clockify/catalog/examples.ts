@@ -52,7 +52,8 @@ export function exampleBody(operation: Operation): unknown {
   if (operation.requestBody.contentType !== 'multipart/form-data' || example === null || typeof example !== 'object') return example;
   // A file part is a file value (multipart.ts): a 1×1 PNG, so the example runs as it is.
   const withFiles = { ...(example as Record<string, unknown>) };
-  for (const name of fileFields(operation.requestBody.schema)) withFiles[name] = { filename: 'example.png', contentType: 'image/png', base64: EXAMPLE_PNG };
+  for (const name of fileFields(operation.requestBody.schema))
+    withFiles[name] = { filename: 'example.png', contentType: 'image/png', base64: EXAMPLE_PNG };
   return withFiles;
 }
 
@@ -72,7 +73,8 @@ export function knownValuesFor(operation: Operation, context: { workspaceId: str
 function exampleObject(schema: JsonSchema, depth: number): Record<string, unknown> {
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
-  const names = required.length > 0 ? required.filter((name) => name in properties) : Object.keys(properties).slice(0, OPTIONAL_PROPERTIES_SHOWN);
+  const names =
+    required.length > 0 ? required.filter((name) => name in properties) : Object.keys(properties).slice(0, OPTIONAL_PROPERTIES_SHOWN);
   const out: Record<string, unknown> = {};
   for (const name of names) out[name] = exampleFromSchema(properties[name]!, depth + 1);
   return out;

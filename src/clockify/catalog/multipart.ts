@@ -23,7 +23,11 @@ export function isMultipart(operation: Operation): boolean {
 export function isFileValue(value: unknown): value is FileValue {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const candidate = value as Record<string, unknown>;
-  return typeof candidate.filename === 'string' && typeof candidate.base64 === 'string' && (candidate.contentType === undefined || typeof candidate.contentType === 'string');
+  return (
+    typeof candidate.filename === 'string' &&
+    typeof candidate.base64 === 'string' &&
+    (candidate.contentType === undefined || typeof candidate.contentType === 'string')
+  );
 }
 
 /** Names of the body fields that are files (`type: string, format: binary`, or a list of them). */
@@ -44,12 +48,15 @@ export function validateFormBody(schema: JsonSchema, body: unknown): Problem[] {
     const present = new Set(body.keys());
     return required.filter((name) => !present.has(name)).map((name) => ({ field: `body.${name}`, message: 'is required' }));
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return [{ field: 'body', message: 'must be an object of form fields' }];
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return [{ field: 'body', message: 'must be an object of form fields' }];
   const problems: Problem[] = [];
   const fields = body as Record<string, unknown>;
   const files = fileFields(schema);
   const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
-  for (const name of required) if (fields[name] === undefined || fields[name] === null || fields[name] === '') problems.push({ field: `body.${name}`, message: 'is required' });
+  for (const name of required)
+    if (fields[name] === undefined || fields[name] === null || fields[name] === '')
+      problems.push({ field: `body.${name}`, message: 'is required' });
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined || value === null) continue;
     if (files.has(name)) {
@@ -89,7 +96,9 @@ export function withoutFileContents(body: unknown): unknown {
   return Object.fromEntries(
     Object.entries(body as Record<string, unknown>).map(([name, value]) => [
       name,
-      isFileValue(value) ? { filename: value.filename, contentType: value.contentType, bytes: Buffer.byteLength(value.base64, 'base64') } : value,
+      isFileValue(value)
+        ? { filename: value.filename, contentType: value.contentType, bytes: Buffer.byteLength(value.base64, 'base64') }
+        : value,
     ]),
   );
 }

@@ -41,8 +41,21 @@ export type ScopeResource =
 export const MANIFEST_SCOPES: readonly string[] = Object.freeze(
   (
     [
-      'CLIENT', 'PROJECT', 'TAG', 'TASK', 'TIME_ENTRY', 'EXPENSE', 'INVOICE', 'USER', 'GROUP', 'WORKSPACE',
-      'CUSTOM_FIELDS', 'APPROVAL', 'SCHEDULING', 'REPORTS', 'TIME_OFF',
+      'CLIENT',
+      'PROJECT',
+      'TAG',
+      'TASK',
+      'TIME_ENTRY',
+      'EXPENSE',
+      'INVOICE',
+      'USER',
+      'GROUP',
+      'WORKSPACE',
+      'CUSTOM_FIELDS',
+      'APPROVAL',
+      'SCHEDULING',
+      'REPORTS',
+      'TIME_OFF',
     ] as const
   ).flatMap((resource) => [`${resource}_READ`, `${resource}_WRITE`]),
 );
@@ -103,11 +116,26 @@ export function resourceForPath(path: string, tag: string): ScopeResource {
 function resourceForTag(tag: string): ScopeResource {
   const normalised = tag.toLowerCase();
   const byTag: [string, ScopeResource][] = [
-    ['client', 'CLIENT'], ['project', 'PROJECT'], ['template', 'PROJECT'], ['tag', 'TAG'], ['task', 'TASK'],
-    ['time entry report', 'REPORTS'], ['report', 'REPORTS'], ['time entry', 'TIME_ENTRY'], ['entity', 'TIME_ENTRY'],
-    ['expense', 'EXPENSE'], ['invoice', 'INVOICE'], ['group', 'GROUP'], ['user', 'USER'], ['custom field', 'CUSTOM_FIELDS'],
-    ['approval', 'APPROVAL'], ['scheduling', 'SCHEDULING'], ['time off', 'TIME_OFF'], ['policy', 'TIME_OFF'],
-    ['balance', 'TIME_OFF'], ['holiday', 'TIME_OFF'],
+    ['client', 'CLIENT'],
+    ['project', 'PROJECT'],
+    ['template', 'PROJECT'],
+    ['tag', 'TAG'],
+    ['task', 'TASK'],
+    ['time entry report', 'REPORTS'],
+    ['report', 'REPORTS'],
+    ['time entry', 'TIME_ENTRY'],
+    ['entity', 'TIME_ENTRY'],
+    ['expense', 'EXPENSE'],
+    ['invoice', 'INVOICE'],
+    ['group', 'GROUP'],
+    ['user', 'USER'],
+    ['custom field', 'CUSTOM_FIELDS'],
+    ['approval', 'APPROVAL'],
+    ['scheduling', 'SCHEDULING'],
+    ['time off', 'TIME_OFF'],
+    ['policy', 'TIME_OFF'],
+    ['balance', 'TIME_OFF'],
+    ['holiday', 'TIME_OFF'],
   ];
   for (const [needle, resource] of byTag) if (normalised.includes(needle)) return resource;
   return 'WORKSPACE';

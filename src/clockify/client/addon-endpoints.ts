@@ -19,7 +19,11 @@ export function getAddonSettingsRequest(backendUrl: string, workspaceId: string)
 }
 
 /** `PATCH {backendUrl}/addon/workspaces/{ws}/settings` with `[{ id, value }]`. */
-export function updateAddonSettingsRequest(backendUrl: string, workspaceId: string, values: { id: string; value: unknown }[]): BuiltRequest {
+export function updateAddonSettingsRequest(
+  backendUrl: string,
+  workspaceId: string,
+  values: { id: string; value: unknown }[],
+): BuiltRequest {
   return {
     method: 'PATCH',
     url: `${base(backendUrl)}/addon/workspaces/${encodeURIComponent(workspaceId)}/settings`,

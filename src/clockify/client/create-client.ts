@@ -165,7 +165,13 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
         await sleep(retryAfterMs ?? backoffDelay(attempts - 1, retry, random), call.signal);
       }
 
-      const response: ApiResponse = { status: status!, headers: responseHeaders, body: responseBody, durationMs: performance.now() - started, attempts };
+      const response: ApiResponse = {
+        status: status!,
+        headers: responseHeaders,
+        body: responseBody,
+        durationMs: performance.now() - started,
+        attempts,
+      };
       await report();
       return response;
     } catch (error) {
@@ -195,7 +201,12 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
       });
       const text = await response.body.text();
       const responseHeaders = flattenHeaders(response.headers);
-      return { kind: 'response', status: response.statusCode, headers: responseHeaders, body: parseBody(text, responseHeaders['content-type']) };
+      return {
+        kind: 'response',
+        status: response.statusCode,
+        headers: responseHeaders,
+        body: parseBody(text, responseHeaders['content-type']),
+      };
     } catch (error) {
       if (callerSignal?.aborted) throw callerSignal.reason;
       if (timeout.aborted) return { kind: 'failure', reason: 'timeout', code: 'TIMEOUT', detail: `no answer within ${timeoutMs} ms` };
@@ -296,7 +307,8 @@ function errorCode(error: unknown): string | undefined {
     const direct = (error as { code?: unknown }).code;
     if (typeof direct === 'string') return direct;
     const cause = (error as { cause?: unknown }).cause;
-    if (cause && typeof cause === 'object' && typeof (cause as { code?: unknown }).code === 'string') return (cause as { code: string }).code;
+    if (cause && typeof cause === 'object' && typeof (cause as { code?: unknown }).code === 'string')
+      return (cause as { code: string }).code;
   }
   return undefined;
 }

@@ -23,7 +23,14 @@ export class ClockifyApiError extends ClockifyClientError {
   declare readonly headers: Record<string, string>;
   readonly attempts: number;
 
-  constructor(init: { status: number; operationId: string; bodyExcerpt: string; body: unknown; headers: Record<string, string>; attempts: number }) {
+  constructor(init: {
+    status: number;
+    operationId: string;
+    bodyExcerpt: string;
+    body: unknown;
+    headers: Record<string, string>;
+    attempts: number;
+  }) {
     super(`Clockify ${init.operationId} answered ${init.status}${init.bodyExcerpt ? `: ${init.bodyExcerpt.slice(0, 300)}` : ''}`);
     this.status = init.status;
     this.operationId = init.operationId;

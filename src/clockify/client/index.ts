@@ -13,4 +13,12 @@ export { MAX_REQUEST_BODY_BYTES } from './body.js';
 export { excerpt, redactUrl, redactValue, REDACTED } from './redact.js';
 export { backoffDelay, DEFAULT_RETRY_SETTINGS, parseRetryAfter, type RetryReason, type RetrySettings } from './retry-policy.js';
 export { getAddonSettingsRequest, updateAddonSettingsRequest, userTokenRequest } from './addon-endpoints.js';
-export type { CallRecordContext, ApiCallRecord, ApiResponse, ClientCallInput, ClockifyClient, ClockifyClientOptions, RawRequestInput } from './types.js';
+export type {
+  CallRecordContext,
+  ApiCallRecord,
+  ApiResponse,
+  ClientCallInput,
+  ClockifyClient,
+  ClockifyClientOptions,
+  RawRequestInput,
+} from './types.js';

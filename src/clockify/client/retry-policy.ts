@@ -56,7 +56,11 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 }
 
 /** Full-jitter exponential backoff for the retry numbered `retryIndex` (0 for the first retry). */
-export function backoffDelay(retryIndex: number, settings: Pick<RetrySettings, 'baseDelayMs' | 'maxDelayMs'>, random: () => number = Math.random): number {
+export function backoffDelay(
+  retryIndex: number,
+  settings: Pick<RetrySettings, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** retryIndex);
   return Math.floor(random() * ceiling);
 }

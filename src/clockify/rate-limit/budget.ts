@@ -8,14 +8,18 @@ import { DEFAULT_BUDGET, type Budget, type BudgetLookup } from './types.js';
  */
 export function normaliseBudget(defaults: Budget, override: Partial<Budget> | undefined): Budget {
   const perSecond = usable(override?.perSecond) ?? defaults.perSecond;
-  const scaled = perSecond === defaults.perSecond ? defaults.backgroundPerSecond : (perSecond * defaults.backgroundPerSecond) / defaults.perSecond;
+  const scaled =
+    perSecond === defaults.perSecond ? defaults.backgroundPerSecond : (perSecond * defaults.backgroundPerSecond) / defaults.perSecond;
   const backgroundPerSecond = usable(override?.backgroundPerSecond) ?? scaled;
   const total = Math.max(1, Math.floor(perSecond));
   return { perSecond: total, backgroundPerSecond: Math.min(total, Math.max(1, Math.floor(backgroundPerSecond))) };
 }
 
 export function defaultsFrom(options: { perSecond?: number; backgroundPerSecond?: number }): Budget {
-  return normaliseBudget(DEFAULT_BUDGET, { perSecond: options.perSecond ?? DEFAULT_BUDGET.perSecond, backgroundPerSecond: options.backgroundPerSecond ?? DEFAULT_BUDGET.backgroundPerSecond });
+  return normaliseBudget(DEFAULT_BUDGET, {
+    perSecond: options.perSecond ?? DEFAULT_BUDGET.perSecond,
+    backgroundPerSecond: options.backgroundPerSecond ?? DEFAULT_BUDGET.backgroundPerSecond,
+  });
 }
 
 export async function lookupBudget(defaults: Budget, budgetFor: BudgetLookup | undefined, workspaceId: string): Promise<Budget> {

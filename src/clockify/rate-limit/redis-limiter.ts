@@ -80,7 +80,13 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   // Every waiting caller listens for close: many at once is normal under load.
   setMaxListeners(0, closing.signal);
   const fallback = fallbackToMemory
-    ? createMemoryRateLimiter({ perSecond: options.perSecond, backgroundPerSecond: options.backgroundPerSecond, budgetFor: options.budgetFor, windowMs, evenly: options.evenly })
+    ? createMemoryRateLimiter({
+        perSecond: options.perSecond,
+        backgroundPerSecond: options.backgroundPerSecond,
+        budgetFor: options.budgetFor,
+        windowMs,
+        evenly: options.evenly,
+      })
     : undefined;
   const redis = options.redis as Redis & { clockifyAcquire?: (...args: (string | number)[]) => Promise<number> };
   if (!redis.clockifyAcquire) redis.defineCommand('clockifyAcquire', { lua: ACQUIRE_SCRIPT });

@@ -61,8 +61,17 @@ export const CONDITION_OPERATORS = [
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
 /** Operators that compare against a `value` (the others only look at the path). */
-export const OPERATORS_WITH_VALUE: readonly ConditionOperator[] = ['equals', 'not_equals', 'contains', 'in', 'gt', 'gte', 'lt', 'lte',
-  'matches'];
+export const OPERATORS_WITH_VALUE: readonly ConditionOperator[] = [
+  'equals',
+  'not_equals',
+  'contains',
+  'in',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'matches',
+];
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];

@@ -4,8 +4,10 @@ import { ConditionGroupSchema } from '../condition-schema.js';
 import { ACTION_ID_PATTERN, FLOW_LIMITS } from '../shared/flow-constants.js';
 
 export const stepBase = {
-  id: Type.String({ pattern: ACTION_ID_PATTERN,
-    description: 'Unique in the whole flow (nested steps included); later steps read its result as steps.<id>' }),
+  id: Type.String({
+    pattern: ACTION_ID_PATTERN,
+    description: 'Unique in the whole flow (nested steps included); later steps read its result as steps.<id>',
+  }),
   name: Type.Optional(Type.String({ maxLength: 100 })),
   /** "Only if": evaluated over the run context ($.event..., $.steps.<id>..., $.item...); false records the step as skipped. */
   onlyIf: Type.Optional(ConditionGroupSchema),

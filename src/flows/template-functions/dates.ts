@@ -22,7 +22,16 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     if (formatters.size > 200) formatters.clear();
     formatters.set(timeZone, formatter);
   }
@@ -38,12 +47,25 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-const timeZoneParam: ParameterSpec = { name: 'timeZone', type: 'string', optional: true, check: (zone) => (isTimeZone(zone) ? undefined : `"${zone}" is not a known time zone (e.g. "Europe/Berlin", "UTC")`) };
+const timeZoneParam: ParameterSpec = {
+  name: 'timeZone',
+  type: 'string',
+  optional: true,
+  check: (zone) => (isTimeZone(zone) ? undefined : `"${zone}" is not a known time zone (e.g. "Europe/Berlin", "UTC")`),
+};
 
 export function wallIn(timeZone: string, instant: number): Wall {
   const parts: Record<string, number> = {};
   for (const part of formatterFor(timeZone).formatToParts(instant)) if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second!, ms: ((instant % 1000) + 1000) % 1000 };
+  return {
+    year: parts.year!,
+    month: parts.month!,
+    day: parts.day!,
+    hour: parts.hour!,
+    minute: parts.minute!,
+    second: parts.second!,
+    ms: ((instant % 1000) + 1000) % 1000,
+  };
 }
 
 const wallUtc = (wall: Wall) => Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second, wall.ms);
@@ -70,8 +92,10 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(
 
 /** An instant from an ISO 8601 date-time (Clockify's form) or epoch milliseconds. */
 export function instantFrom(name: string, value: unknown): number {
-  const instant = typeof value === 'number' ? value : typeof value === 'string' && ISO_DATE.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
-  if (!Number.isFinite(instant) || Math.abs(instant) > 8.64e15) fail(name, `${preview(value)} is not a date such as "2024-05-06T09:00:00Z"`);
+  const instant =
+    typeof value === 'number' ? value : typeof value === 'string' && ISO_DATE.test(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
+  if (!Number.isFinite(instant) || Math.abs(instant) > 8.64e15)
+    fail(name, `${preview(value)} is not a date such as "2024-05-06T09:00:00Z"`);
   return instant;
 }
 
@@ -87,25 +111,44 @@ export function formatInstant(instant: number, pattern: string, timeZone: string
   const hour12 = wall.hour % 12 === 0 ? 12 : wall.hour % 12;
   return pattern.replace(TOKEN, (token) => {
     switch (token) {
-      case 'yyyy': return pad(wall.year, 4);
-      case 'yy': return pad(wall.year % 100);
-      case 'MMMM': return MONTHS[wall.month - 1]!;
-      case 'MMM': return MONTHS[wall.month - 1]!.slice(0, 3);
-      case 'MM': return pad(wall.month);
-      case 'M': return String(wall.month);
-      case 'dd': return pad(wall.day);
-      case 'd': return String(wall.day);
-      case 'EEEE': return WEEKDAYS[weekday]!;
-      case 'EEE': return WEEKDAYS[weekday]!.slice(0, 3);
-      case 'HH': return pad(wall.hour);
-      case 'H': return String(wall.hour);
-      case 'hh': return pad(hour12);
-      case 'h': return String(hour12);
-      case 'mm': return pad(wall.minute);
-      case 'ss': return pad(wall.second);
-      case 'a': return wall.hour < 12 ? 'AM' : 'PM';
-      case 'XXX': return offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
-      default: return token.slice(1, -1); // 'quoted text'
+      case 'yyyy':
+        return pad(wall.year, 4);
+      case 'yy':
+        return pad(wall.year % 100);
+      case 'MMMM':
+        return MONTHS[wall.month - 1]!;
+      case 'MMM':
+        return MONTHS[wall.month - 1]!.slice(0, 3);
+      case 'MM':
+        return pad(wall.month);
+      case 'M':
+        return String(wall.month);
+      case 'dd':
+        return pad(wall.day);
+      case 'd':
+        return String(wall.day);
+      case 'EEEE':
+        return WEEKDAYS[weekday]!;
+      case 'EEE':
+        return WEEKDAYS[weekday]!.slice(0, 3);
+      case 'HH':
+        return pad(wall.hour);
+      case 'H':
+        return String(wall.hour);
+      case 'hh':
+        return pad(hour12);
+      case 'h':
+        return String(hour12);
+      case 'mm':
+        return pad(wall.minute);
+      case 'ss':
+        return pad(wall.second);
+      case 'a':
+        return wall.hour < 12 ? 'AM' : 'PM';
+      case 'XXX':
+        return offset === 0 ? 'Z' : `${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+      default:
+        return token.slice(1, -1); // 'quoted text'
     }
   });
 }
@@ -126,7 +169,15 @@ export function startOf(instant: number, unit: 'day' | 'week', timeZone: string)
   const wall = wallIn(timeZone, instant);
   const date = new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
   if (unit === 'week') date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
-  return instantOf(timeZone, { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: 0, minute: 0, second: 0, ms: 0 });
+  return instantOf(timeZone, {
+    year: date.getUTCFullYear(),
+    month: date.getUTCMonth() + 1,
+    day: date.getUTCDate(),
+    hour: 0,
+    minute: 0,
+    second: 0,
+    ms: 0,
+  });
 }
 
 const iso = (name: string, instant: number) => {
@@ -139,17 +190,34 @@ export const dateFunctions: TemplateFunction[] = [
   {
     name: 'formatDate',
     family: 'dates',
-    description: 'Formats a date-time in a time zone (default UTC). Tokens: yyyy yy MMMM MMM MM M dd d EEEE EEE HH H hh h mm ss a XXX; text in single quotes is kept.',
+    description:
+      'Formats a date-time in a time zone (default UTC). Tokens: yyyy yy MMMM MMM MM M dd d EEEE EEE HH H hh h mm ss a XXX; text in single quotes is kept.',
     params: [{ name: 'pattern', type: 'string' }, timeZoneParam],
-    example: { template: '{{ event.timeInterval.start | formatDate:"EEE d MMM yyyy, HH:mm","Europe/Berlin" }}', input: '2024-05-06T09:00:00Z', result: 'Mon 6 May 2024, 11:00' },
+    example: {
+      template: '{{ event.timeInterval.start | formatDate:"EEE d MMM yyyy, HH:mm","Europe/Berlin" }}',
+      input: '2024-05-06T09:00:00Z',
+      result: 'Mon 6 May 2024, 11:00',
+    },
     apply: (value, [pattern, timeZone]) => formatInstant(instantFrom('formatDate', value), pattern as string, zone(timeZone)),
   },
   {
     name: 'addTime',
     family: 'dates',
-    description: 'Adds an ISO 8601 duration ("-" in front subtracts); years, months, weeks and days move the calendar in the time zone (default UTC). Returns a UTC ISO date-time.',
-    params: [{ name: 'duration', type: 'string', check: (text) => (parseIsoDuration(text) ? undefined : 'must be an ISO 8601 duration such as "P1D" or "-PT30M"') }, timeZoneParam],
-    example: { template: '{{ event.timeInterval.start | addTime:"PT1H30M" }}', input: '2024-05-06T09:00:00Z', result: '2024-05-06T10:30:00.000Z' },
+    description:
+      'Adds an ISO 8601 duration ("-" in front subtracts); years, months, weeks and days move the calendar in the time zone (default UTC). Returns a UTC ISO date-time.',
+    params: [
+      {
+        name: 'duration',
+        type: 'string',
+        check: (text) => (parseIsoDuration(text) ? undefined : 'must be an ISO 8601 duration such as "P1D" or "-PT30M"'),
+      },
+      timeZoneParam,
+    ],
+    example: {
+      template: '{{ event.timeInterval.start | addTime:"PT1H30M" }}',
+      input: '2024-05-06T09:00:00Z',
+      result: '2024-05-06T10:30:00.000Z',
+    },
     apply: (value, [duration, timeZone]) => iso('addTime', addDuration(instantFrom('addTime', value), duration as string, zone(timeZone))),
   },
   {
@@ -157,7 +225,11 @@ export const dateFunctions: TemplateFunction[] = [
     family: 'dates',
     description: 'Midnight at the start of the day, or of the week (Monday), in the time zone (default UTC). Returns a UTC ISO date-time.',
     params: [{ name: 'unit', type: 'string', oneOf: ['day', 'week'] }, timeZoneParam],
-    example: { template: '{{ event.timeInterval.start | startOf:"week","Europe/Berlin" }}', input: '2024-05-08T09:00:00Z', result: '2024-05-05T22:00:00.000Z' },
+    example: {
+      template: '{{ event.timeInterval.start | startOf:"week","Europe/Berlin" }}',
+      input: '2024-05-08T09:00:00Z',
+      result: '2024-05-05T22:00:00.000Z',
+    },
     apply: (value, [unit, timeZone]) => iso('startOf', startOf(instantFrom('startOf', value), unit as 'day' | 'week', zone(timeZone))),
   },
 ];

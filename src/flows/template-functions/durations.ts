@@ -12,7 +12,8 @@ export interface IsoDuration {
   timeMs: number;
 }
 
-const DURATION = /^(-)?P(?:(\d{1,6})Y)?(?:(\d{1,6})M)?(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9}(?:[.,]\d{1,9})?)S)?)?$/;
+const DURATION =
+  /^(-)?P(?:(\d{1,6})Y)?(?:(\d{1,6})M)?(?:(\d{1,6})W)?(?:(\d{1,6})D)?(?:T(?:(\d{1,9})H)?(?:(\d{1,9})M)?(?:(\d{1,9}(?:[.,]\d{1,9})?)S)?)?$/;
 
 /** Parses an ISO 8601 duration; undefined when the text is not one. */
 export function parseIsoDuration(text: string): IsoDuration | undefined {

@@ -15,7 +15,14 @@ export type { FunctionArgument, TemplateFunction } from './types.js';
 export { TemplateFunctionError } from './types.js';
 
 /** Every function, built-in filters included, in the order the docs list them. */
-export const TEMPLATE_FUNCTIONS: readonly TemplateFunction[] = [...dateFunctions, ...durationFunctions, ...numberFunctions, ...builtinFunctions, ...stringFunctions, ...listFunctions];
+export const TEMPLATE_FUNCTIONS: readonly TemplateFunction[] = [
+  ...dateFunctions,
+  ...durationFunctions,
+  ...numberFunctions,
+  ...builtinFunctions,
+  ...stringFunctions,
+  ...listFunctions,
+];
 
 const byName = new Map(TEMPLATE_FUNCTIONS.filter((fn) => fn.apply).map((fn) => [fn.name, fn]));
 
@@ -33,7 +40,11 @@ export function functionCallProblem(name: string, args: readonly FunctionArgumen
  * Applies a function to the piped value. A missing value (undefined or null) passes through
  * unchanged so a later `default` can replace it; a value the function cannot use is an error.
  */
-export function callTemplateFunction(name: string, value: unknown, args: readonly FunctionArgument[]): { ok: true; value: unknown } | { ok: false; message: string } {
+export function callTemplateFunction(
+  name: string,
+  value: unknown,
+  args: readonly FunctionArgument[],
+): { ok: true; value: unknown } | { ok: false; message: string } {
   const fn = byName.get(name);
   if (!fn?.apply) return { ok: false, message: `unknown function "${name}"` };
   if (value === undefined || value === null) return { ok: true, value };

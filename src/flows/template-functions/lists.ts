@@ -6,7 +6,8 @@ export function join(value: unknown, separator: string): string {
   if (!Array.isArray(value)) fail('join', 'expects a list');
   let out = '';
   for (const [index, item] of value.entries()) {
-    if (item !== null && typeof item === 'object') fail('join', `item ${index} is ${Array.isArray(item) ? 'a list' : 'an object'}; join a list of texts or numbers`);
+    if (item !== null && typeof item === 'object')
+      fail('join', `item ${index} is ${Array.isArray(item) ? 'a list' : 'an object'}; join a list of texts or numbers`);
     out += (index === 0 ? '' : separator) + (item === null || item === undefined ? '' : String(item));
     if (out.length > FUNCTION_LIMITS.outputSize) fail('join', `the result would be longer than ${FUNCTION_LIMITS.outputSize} characters`);
   }

@@ -13,7 +13,12 @@ function fieldOf(name: string, item: unknown, field: string | undefined, index: 
   return Object.hasOwn(item, field) ? (item as Record<string, unknown>)[field] : undefined;
 }
 
-const fieldParam = { name: 'field', type: 'string', optional: true, check: (field: string) => (field === '' || field === '__proto__' ? 'must name a field' : undefined) } as const;
+const fieldParam = {
+  name: 'field',
+  type: 'string',
+  optional: true,
+  check: (field: string) => (field === '' || field === '__proto__' ? 'must name a field' : undefined),
+} as const;
 
 export const numberFunctions: TemplateFunction[] = [
   {
@@ -33,7 +38,11 @@ export const numberFunctions: TemplateFunction[] = [
     family: 'numbers',
     description: 'Adds up a list of numbers, or one field of each object in a list; missing fields count as 0.',
     params: [fieldParam],
-    example: { template: '{{ steps.report.body.timeentries | sum:"duration" }}', input: [{ duration: 3600 }, { duration: 1800 }], result: 5400 },
+    example: {
+      template: '{{ steps.report.body.timeentries | sum:"duration" }}',
+      input: [{ duration: 3600 }, { duration: 1800 }],
+      result: 5400,
+    },
     apply: (value, [field]) =>
       listOf('sum', value).reduce<number>((total, item, index) => {
         const piece = fieldOf('sum', item, field as string | undefined, index);

@@ -14,7 +14,8 @@ export function replaceAll(name: string, text: string, search: string, replaceme
   if (replacement.length > search.length) {
     let count = 0;
     for (let at = text.indexOf(search); at !== -1; at = text.indexOf(search, at + search.length)) count++;
-    if (text.length + count * (replacement.length - search.length) > FUNCTION_LIMITS.outputSize) fail(name, `the result would be longer than ${FUNCTION_LIMITS.outputSize} characters`);
+    if (text.length + count * (replacement.length - search.length) > FUNCTION_LIMITS.outputSize)
+      fail(name, `the result would be longer than ${FUNCTION_LIMITS.outputSize} characters`);
   }
   return text.split(search).join(replacement);
 }

@@ -78,7 +78,9 @@ export const initial: Migration = {
 
     await db.schema
       .createTable('jobs')
-      .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+      .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) =>
+        dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+      )
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('workspace_id', 'text', (c) => c.notNull())
       .addColumn('payload_json', 'text', (c) => c.notNull())
@@ -98,7 +100,9 @@ export const initial: Migration = {
     await db.schema.createIndex('jobs_ready').on('jobs').columns(['status', 'run_at']).execute();
     await db.schema.createIndex('jobs_ws_status').on('jobs').columns(['workspace_id', 'status']).execute();
     // A singleton job (one bootstrap per workspace, say) may be queued or running once at a time.
-    await sql`CREATE UNIQUE INDEX jobs_active_dedupe ON jobs (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running')`.execute(db);
+    await sql`CREATE UNIQUE INDEX jobs_active_dedupe ON jobs (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('pending', 'running')`.execute(
+      db,
+    );
 
     await db.schema
       .createTable('custom_sources')

@@ -10,7 +10,29 @@ const printableAscii = fc.integer({ min: 0x20, max: 0x7e }).map((code) => String
 /** Values an HTTP client can put in a header (printable ASCII; Node refuses control characters). */
 export const headerValue = fc.oneof(
   fc.string({ unit: printableAscii, maxLength: 120 }),
-  fc.constantFrom('', ' ', 'null', 'undefined', '[]', '{}', 'Bearer', 'Bearer ', 'bearer x', 'sha256=', 'v1,', 'v1,AAAA', '0', '-1', '9'.repeat(40), 'eyJ', 'eyJhbGciOiJub25lIn0.e30.', 'a.b.c', '..', '%00', '../../etc/passwd'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'null',
+    'undefined',
+    '[]',
+    '{}',
+    'Bearer',
+    'Bearer ',
+    'bearer x',
+    'sha256=',
+    'v1,',
+    'v1,AAAA',
+    '0',
+    '-1',
+    '9'.repeat(40),
+    'eyJ',
+    'eyJhbGciOiJub25lIn0.e30.',
+    'a.b.c',
+    '..',
+    '%00',
+    '../../etc/passwd',
+  ),
 );
 
 /** Strings that have broken software before. */
@@ -43,9 +65,16 @@ export const nastyString = fc.oneof(
   ),
 );
 
-const nastyKey = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'workspaceId', 'addonId', 'authToken', '$ref', ''));
+const nastyKey = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'workspaceId', 'addonId', 'authToken', '$ref', ''),
+);
 
-const nastyNumber = fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0, -0, Number.MAX_SAFE_INTEGER + 2, -Number.MAX_SAFE_INTEGER - 2, 1e308, 5e-324));
+const nastyNumber = fc.oneof(
+  fc.integer(),
+  fc.double({ noNaN: true, noDefaultInfinity: true }),
+  fc.constantFrom(0, -0, Number.MAX_SAFE_INTEGER + 2, -Number.MAX_SAFE_INTEGER - 2, 1e308, 5e-324),
+);
 
 /** JSON of any shape, biased towards hostile keys and values. */
 export const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
@@ -63,7 +92,22 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(
 /** JSON text (as sent over the wire, so `__proto__` keys survive) or not-quite-JSON text. */
 export const hostileBodyText = fc.oneof(
   hostileJson.map((value) => JSON.stringify(value) ?? 'null'),
-  fc.constantFrom('', '{', '[', '{"a":', '{"__proto__":{"polluted":"yes"}}', '{"constructor":{"prototype":{"polluted":"yes"}}}', 'null', 'true', '"text"', '1e999', '{"a":1,"a":2}', '[' .repeat(2000) + ']'.repeat(2000), '\u0000', '\ufeff{}'),
+  fc.constantFrom(
+    '',
+    '{',
+    '[',
+    '{"a":',
+    '{"__proto__":{"polluted":"yes"}}',
+    '{"constructor":{"prototype":{"polluted":"yes"}}}',
+    'null',
+    'true',
+    '"text"',
+    '1e999',
+    '{"a":1,"a":2}',
+    '['.repeat(2000) + ']'.repeat(2000),
+    '\u0000',
+    '\ufeff{}',
+  ),
   fc.string({ maxLength: 200 }),
 );
 
@@ -92,6 +136,12 @@ export function prototypeKeys(): string[] {
 
 /** Any text as one URL path segment (UTF-8 percent-encoded; lone surrogates become U+FFFD). */
 export function pathSegment(text: string, maxLength = 300): string {
-  const encoded = [...Buffer.from(text, 'utf8')].map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+  const encoded = [...Buffer.from(text, 'utf8')]
+    .map((byte) =>
+      /[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte))
+        ? String.fromCharCode(byte)
+        : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`,
+    )
+    .join('');
   return encoded.slice(0, maxLength).replace(/%[0-9A-F]?$/, '') || '%20';
 }

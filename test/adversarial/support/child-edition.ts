@@ -59,13 +59,18 @@ export async function startChildEdition(options: ChildOptions): Promise<ChildEdi
 
   const launch = async () => {
     const started = Date.now();
-    const process_ = spawn(process.execPath, [...mainEntryArgs(), 'start', '--edition', options.edition], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const process_ = spawn(process.execPath, [...mainEntryArgs(), 'start', '--edition', options.edition], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = process_;
     process_.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     process_.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const deadline = Date.now() + START_DEADLINE_MS;
     for (;;) {
-      if (process_.exitCode !== null) throw new Error(`the edition exited during start (code ${process_.exitCode}):\n${output.slice(-3000)}`);
+      if (process_.exitCode !== null)
+        throw new Error(`the edition exited during start (code ${process_.exitCode}):\n${output.slice(-3000)}`);
       try {
         const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
         if (response.ok) {
@@ -83,7 +88,10 @@ export async function startChildEdition(options: ChildOptions): Promise<ChildEdi
     }
   };
 
-  const exited = (process_: ChildProcess) => (process_.exitCode !== null || process_.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve_) => process_.once('exit', () => resolve_())));
+  const exited = (process_: ChildProcess) =>
+    process_.exitCode !== null || process_.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve_) => process_.once('exit', () => resolve_()));
 
   await launch();
   return {

@@ -91,11 +91,19 @@ export interface InstallationInput {
 }
 
 /** Everything Clockify would mint for one installation, and the INSTALLED call that delivers it. */
-export async function forgeInstallation(input: InstallationInput): Promise<{ workspace: InstalledWorkspace; request: { headers: Record<string, string>; body: string } }> {
+export async function forgeInstallation(
+  input: InstallationInput,
+): Promise<{ workspace: InstalledWorkspace; request: { headers: Record<string, string>; body: string } }> {
   const { forge, edition } = input;
   const onToken = input.onToken ?? (() => undefined);
   const workspaceId = input.workspaceId ?? randomWorkspaceId();
-  const claims: ClaimsInput = { addonKey: input.addonKey, workspaceId, addonId: randomBytes(12).toString('hex'), userId: randomBytes(12).toString('hex'), backendUrl: input.backendUrl };
+  const claims: ClaimsInput = {
+    addonKey: input.addonKey,
+    workspaceId,
+    addonId: randomBytes(12).toString('hex'),
+    userId: randomBytes(12).toString('hex'),
+    backendUrl: input.backendUrl,
+  };
   const installationToken = await forge.sign(addonClaims(claims));
   const lifecycleToken = await forge.sign(addonClaims(claims, { iat: Math.floor(Date.now() / 1000) }));
   const webhookTokens: Record<string, string> = {};
@@ -107,7 +115,11 @@ export async function forgeInstallation(input: InstallationInput): Promise<{ wor
     workspaceId,
     asUser: claims.userId,
     apiUrl: input.backendUrl,
-    webhooks: edition.manifestEvents.map((event) => ({ path: `${input.baseUrl}${webhookPath(event)}`, webhookType: 'ADDON', authToken: webhookTokens[event]! })),
+    webhooks: edition.manifestEvents.map((event) => ({
+      path: `${input.baseUrl}${webhookPath(event)}`,
+      webhookType: 'ADDON',
+      authToken: webhookTokens[event]!,
+    })),
   };
   const workspace: InstalledWorkspace = {
     workspaceId,
@@ -123,7 +135,10 @@ export async function forgeInstallation(input: InstallationInput): Promise<{ wor
       return token;
     },
   };
-  return { workspace, request: { headers: { 'x-addon-lifecycle-token': lifecycleToken, 'content-type': 'application/json' }, body: JSON.stringify(body) } };
+  return {
+    workspace,
+    request: { headers: { 'x-addon-lifecycle-token': lifecycleToken, 'content-type': 'application/json' }, body: JSON.stringify(body) },
+  };
 }
 
 export async function createHarness(editionId: EditionId, options: HarnessOptions = {}): Promise<Harness> {
@@ -155,7 +170,11 @@ export async function createHarness(editionId: EditionId, options: HarnessOption
   const send = async (request: InjectOptions): Promise<LightMyRequestResponse> => {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${REQUEST_DEADLINE_MS} ms: ${request.method ?? 'GET'} ${String(request.url).slice(0, 200)}`)), REQUEST_DEADLINE_MS);
+      timer = setTimeout(
+        () =>
+          reject(new Error(`no answer within ${REQUEST_DEADLINE_MS} ms: ${request.method ?? 'GET'} ${String(request.url).slice(0, 200)}`)),
+        REQUEST_DEADLINE_MS,
+      );
     });
     try {
       const response = await Promise.race([app.inject(request), deadline]);
@@ -169,7 +188,15 @@ export async function createHarness(editionId: EditionId, options: HarnessOption
   };
 
   const install = async (workspaceId = randomWorkspaceId()): Promise<InstalledWorkspace> => {
-    const { workspace, request } = await forgeInstallation({ forge, edition, addonKey: runtime.editionConfig.key, backendUrl: stub.backendUrl, baseUrl: BASE_URL, workspaceId, onToken: (token) => secrets.add(token) });
+    const { workspace, request } = await forgeInstallation({
+      forge,
+      edition,
+      addonKey: runtime.editionConfig.key,
+      backendUrl: stub.backendUrl,
+      baseUrl: BASE_URL,
+      workspaceId,
+      onToken: (token) => secrets.add(token),
+    });
     const response = await send({ method: 'POST', url: '/lifecycle/installed', headers: request.headers, payload: request.body });
     if (response.statusCode !== 200) throw new Error(`install failed: ${response.statusCode} ${response.body}`);
     return workspace;
@@ -207,12 +234,13 @@ export async function createHarness(editionId: EditionId, options: HarnessOption
     secrets: () => [...secrets],
     bodies: () => bodies,
     stats,
-    close: () => (closing ??= (async () => {
-      // ADVERSARIAL_STATS=1 prints what the fuzzers reached (the numbers docs/security.md quotes).
-      if (process.env.ADVERSARIAL_STATS) console.log(`[adversarial] ${options.label ?? editionId}: ${JSON.stringify(stats)}`);
-      await t.close();
-      await stub.close();
-    })()),
+    close: () =>
+      (closing ??= (async () => {
+        // ADVERSARIAL_STATS=1 prints what the fuzzers reached (the numbers docs/security.md quotes).
+        if (process.env.ADVERSARIAL_STATS) console.log(`[adversarial] ${options.label ?? editionId}: ${JSON.stringify(stats)}`);
+        await t.close();
+        await stub.close();
+      })()),
   };
 }
 
@@ -221,23 +249,36 @@ export function expectProblem(response: LightMyRequestResponse, where = ''): voi
   expect(String(response.headers['content-type']), where).toMatch(PROBLEM_JSON);
   const body = JSON.parse(response.body) as Record<string, unknown>;
   expect(body, where).toEqual(
-    expect.objectContaining({ type: expect.any(String), title: expect.any(String), status: response.statusCode, detail: expect.any(String), requestId: expect.any(String) }),
+    expect.objectContaining({
+      type: expect.any(String),
+      title: expect.any(String),
+      status: response.statusCode,
+      detail: expect.any(String),
+      requestId: expect.any(String),
+    }),
   );
 }
 
 export function expectNoSecret(text: string, secrets: string[], where = ''): void {
   for (const secret of secrets) {
-    if (secret.length >= 16 && text.includes(secret)) throw new Error(`a secret (${secret.slice(0, 6)}…, ${secret.length} chars) appeared in: ${where || text.slice(0, 200)}`);
+    if (secret.length >= 16 && text.includes(secret))
+      throw new Error(`a secret (${secret.slice(0, 6)}…, ${secret.length} chars) appeared in: ${where || text.slice(0, 200)}`);
   }
 }
 
 /** Names of every table of the database, read from the database itself so new tables are covered. */
 export async function tableNames(database: Database): Promise<string[]> {
   if (database.dialect === 'sqlite') {
-    const rows = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`.execute(database.db);
+    const rows = await sql<{
+      name: string;
+    }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`.execute(database.db);
     return rows.rows.map((row) => row.name);
   }
-  const rows = await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(database.db);
+  const rows = await sql<{
+    name: string;
+  }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(
+    database.db,
+  );
   return rows.rows.map((row) => row.name);
 }
 

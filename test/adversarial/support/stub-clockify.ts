@@ -34,13 +34,21 @@ export async function startStubClockify(): Promise<StubClockify> {
   const waiters: { match: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }[] = [];
   const held: ServerResponse[] = [];
   let counter = 0;
-  let handler = (request: RecordedRequest): StubAnswer => ({ status: 200, body: request.method === 'GET' ? [] : { id: `stub${++counter}`.padEnd(24, '0') } });
+  let handler = (request: RecordedRequest): StubAnswer => ({
+    status: 200,
+    body: request.method === 'GET' ? [] : { id: `stub${++counter}`.padEnd(24, '0') },
+  });
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const recorded: RecordedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+      const recorded: RecordedRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
       requests.push(recorded);
       for (const waiter of waiters.splice(0)) {
         if (waiter.match(recorded)) waiter.resolve(recorded);

@@ -20,4 +20,10 @@ export async function uiRoutesOf(h: Harness): Promise<{ url: string; method: str
 }
 
 /** The POSTs the role matrix counts as reads: dry runs and explorer calls (run with the caller's own token), which store nothing of the workspace's. */
-export const READING_POSTS = new Set(['/ui/flows/test', '/ui/flows/:flowId/test', '/ui/api-explorer/execute', '/api-call', '/ui/api-explorer/history/:callId/rerun']);
+export const READING_POSTS = new Set([
+  '/ui/flows/test',
+  '/ui/flows/:flowId/test',
+  '/ui/api-explorer/execute',
+  '/api-call',
+  '/ui/api-explorer/history/:callId/rerun',
+]);

@@ -32,7 +32,11 @@ describe('buildRequest', () => {
   });
 
   it('sends reports to the reports server with a JSON body', () => {
-    const body = { dateRangeStart: '2024-01-01T00:00:00Z', dateRangeEnd: '2024-01-31T23:59:59Z', detailedFilter: { page: 1, pageSize: 50 } };
+    const body = {
+      dateRangeStart: '2024-01-01T00:00:00Z',
+      dateRangeEnd: '2024-01-31T23:59:59Z',
+      detailedFilter: { page: 1, pageSize: 50 },
+    };
     const request = buildRequest(op('generateDetailedReport'), { params: { workspaceId: 'ws1' }, body }, global);
     expect(request.url).toBe('https://reports.api.clockify.me/v1/workspaces/ws1/reports/detailed');
     expect(request.body).toEqual(body);
@@ -44,12 +48,20 @@ describe('buildRequest', () => {
     expect(request.url).toBe('https://auditlog-api.api.clockify.me/v1/workspaces/ws1/audit-log');
     expect(deriveAuditLogUrl('https://euc1.clockify.me/api')).toBe('https://euc1.clockify.me/auditlog');
     expect(deriveAuditLogUrl('http://127.0.0.1:9999/api')).toBe('http://127.0.0.1:9999/auditlog');
-    const explicit = buildRequest(op('getAuditLogs'), { params: { workspaceId: 'ws1' } }, { ...global, auditLogUrl: 'https://audit.test/' });
+    const explicit = buildRequest(
+      op('getAuditLogs'),
+      { params: { workspaceId: 'ws1' } },
+      { ...global, auditLogUrl: 'https://audit.test/' },
+    );
     expect(explicit.url).toBe('https://audit.test/v1/workspaces/ws1/audit-log');
   });
 
   it('works with regional base URLs and tolerates a trailing slash', () => {
-    const request = buildRequest(op('getClients'), { params: { workspaceId: 'ws1' } }, { backendUrl: 'https://euc1.clockify.me/api/', reportsUrl: 'https://euc1.clockify.me/report' });
+    const request = buildRequest(
+      op('getClients'),
+      { params: { workspaceId: 'ws1' } },
+      { backendUrl: 'https://euc1.clockify.me/api/', reportsUrl: 'https://euc1.clockify.me/report' },
+    );
     expect(request.url).toBe('https://euc1.clockify.me/api/v1/workspaces/ws1/clients');
   });
 
@@ -61,7 +73,10 @@ describe('buildRequest', () => {
 describe('curlSnippet', () => {
   it('reads the token from the environment and never contains one', () => {
     const request = buildRequest(op('createClient'), { params: { workspaceId: 'ws1' }, body: { name: "O'Brien & Co" } }, global);
-    const leaky = { ...request, headers: { ...request.headers, 'X-Addon-Token': 'eyJhbGciOiJSUzI1NiJ9.secret.sig', 'x-api-key': 'k-123456' } };
+    const leaky = {
+      ...request,
+      headers: { ...request.headers, 'X-Addon-Token': 'eyJhbGciOiJSUzI1NiJ9.secret.sig', 'x-api-key': 'k-123456' },
+    };
     const snippet = curlSnippet(leaky);
     expect(snippet).toContain('-H "X-Addon-Token: $CLOCKIFY_ADDON_TOKEN"');
     expect(snippet).not.toContain('eyJhbGciOiJSUzI1NiJ9');

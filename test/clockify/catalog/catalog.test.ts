@@ -65,7 +65,13 @@ describe('OpenAPI catalog of the bundled spec', () => {
 
 describe('pagination styles', () => {
   it('projects list: query page (from 1) and page-size', () => {
-    expect(op('getProjects').pagination).toEqual({ kind: 'query', pageParam: 'page', sizeParam: 'page-size', firstPage: 1, defaultSize: 50 });
+    expect(op('getProjects').pagination).toEqual({
+      kind: 'query',
+      pageParam: 'page',
+      sizeParam: 'page-size',
+      firstPage: 1,
+      defaultSize: 50,
+    });
   });
 
   it('webhook logs and statuses: query page from 0 and size', () => {
@@ -84,7 +90,12 @@ describe('pagination styles', () => {
   });
 
   it('reports page in the body, inside their filter object', () => {
-    expect(op('generateDetailedReport').pagination).toMatchObject({ kind: 'body', container: 'detailedFilter', pageField: 'page', sizeField: 'pageSize' });
+    expect(op('generateDetailedReport').pagination).toMatchObject({
+      kind: 'body',
+      container: 'detailedFilter',
+      pageField: 'page',
+      sizeField: 'pageSize',
+    });
     expect(op('generateAttendanceReport').pagination).toMatchObject({ kind: 'body', container: 'attendanceFilter' });
     expect(op('generateSummaryReport').pagination).toEqual({ kind: 'none' });
   });
@@ -148,7 +159,7 @@ describe('operation details', () => {
     expect(page?.default).toBe(1);
   });
 
-  it('collapses the spec\'s object-wrapped enums into plain string enums', () => {
+  it("collapses the spec's object-wrapped enums into plain string enums", () => {
     const body = op('updateInvoice').requestBody?.schema as { properties: Record<string, { type: string; enum: string[] }> };
     expect(body.properties.taxType!.type).toBe('string');
     expect(body.properties.taxType!.enum).toEqual(['COMPOUND', 'SIMPLE', 'NONE']);
@@ -160,7 +171,7 @@ describe('operation details', () => {
     expect(op('getProjects').deprecated).toBe(false);
   });
 
-  it('groups by tag in the spec\'s tag order, each operation once', () => {
+  it("groups by tag in the spec's tag order, each operation once", () => {
     const groups = catalog.byTag();
     expect(groups[0]?.tag).toBe('User');
     expect(groups.flatMap((group) => group.operations)).toHaveLength(168);

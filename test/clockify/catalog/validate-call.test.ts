@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildCatalog, exampleBody, exampleFromSchema, getCatalog, validateCall, type Operation } from '../../../src/clockify/catalog/index.js';
+import {
+  buildCatalog,
+  exampleBody,
+  exampleFromSchema,
+  getCatalog,
+  validateCall,
+  type Operation,
+} from '../../../src/clockify/catalog/index.js';
 
 const catalog = getCatalog();
 const op = (id: string): Operation => catalog.get(id)!;
@@ -33,7 +40,7 @@ describe('validateCall: parameters', () => {
     expect(fields(problems)).toEqual(['params.page-size']);
   });
 
-  it('does not change the caller\'s values while coercing', () => {
+  it("does not change the caller's values while coercing", () => {
     const params = { workspaceId: 'ws1', page: '2', users: ['u1'] };
     validateCall(op('getProjects'), { params });
     expect(params).toEqual({ workspaceId: 'ws1', page: '2', users: ['u1'] });
@@ -85,7 +92,11 @@ describe('validateCall: body', () => {
             operationId: 'createThing',
             requestBody: {
               required: true,
-              content: { 'application/json': { schema: { type: 'object', properties: { note: { type: 'string', nullable: true }, size: { type: 'integer' } } } } },
+              content: {
+                'application/json': {
+                  schema: { type: 'object', properties: { note: { type: 'string', nullable: true }, size: { type: 'integer' } } },
+                },
+              },
             },
             responses: {},
           },

@@ -63,7 +63,13 @@ function client(overrides: Partial<ClockifyClientOptions> = {}) {
 
 function projectsCall(extra: { lane?: Lane } = {}) {
   const operation = op('getProjects');
-  return { workspaceId: 'ws1', token: TOKEN, operation, request: buildRequest(operation, { params: { workspaceId: 'ws1', page: 1 } }, baseUrls()), ...extra };
+  return {
+    workspaceId: 'ws1',
+    token: TOKEN,
+    operation,
+    request: buildRequest(operation, { params: { workspaceId: 'ws1', page: 1 } }, baseUrls()),
+    ...extra,
+  };
 }
 
 describe('Clockify API client: retries', () => {
@@ -184,11 +190,15 @@ describe('Clockify API client: limits before sending', () => {
   });
 
   it('refuses plain http to a Clockify host', async () => {
-    const request = buildRequest(op('getProjects'), { params: { workspaceId: 'ws1' } }, { backendUrl: 'http://api.clockify.me/api', reportsUrl: 'http://reports.api.clockify.me' });
+    const request = buildRequest(
+      op('getProjects'),
+      { params: { workspaceId: 'ws1' } },
+      { backendUrl: 'http://api.clockify.me/api', reportsUrl: 'http://reports.api.clockify.me' },
+    );
     await expect(client().call({ workspaceId: 'ws1', token: TOKEN, request })).rejects.toBeInstanceOf(HostNotAllowedError);
   });
 
-  it('passes the rate limiter before every attempt, in the caller\'s lane', async () => {
+  it("passes the rate limiter before every attempt, in the caller's lane", async () => {
     clockify.answer({ status: 503 }, { status: 200, body: [] });
     await client().call(projectsCall({ lane: 'background' }));
     expect(acquisitions).toEqual([
@@ -212,9 +222,17 @@ describe('Clockify API client: records and secrets', () => {
 
     expect(records).toHaveLength(1);
     const record = records[0]!;
-    expect(record).toMatchObject({ workspaceId: 'ws1', operationId: 'getWebhook', method: 'GET', status: 200, attempts: 1, lane: 'interactive' });
+    expect(record).toMatchObject({
+      workspaceId: 'ws1',
+      operationId: 'getWebhook',
+      method: 'GET',
+      status: 200,
+      attempts: 1,
+      lane: 'interactive',
+    });
     const text = JSON.stringify(record);
-    for (const secret of [TOKEN, 'webhook-signing-secret', 'k-abcdef', 'hunter22', 'query-secret-value']) expect(text).not.toContain(secret);
+    for (const secret of [TOKEN, 'webhook-signing-secret', 'k-abcdef', 'hunter22', 'query-secret-value'])
+      expect(text).not.toContain(secret);
     expect(record.responseExcerpt).toContain('"authToken":"[REDACTED]"');
     expect(record.url).toContain('/v1/workspaces/ws1/webhooks/wh1');
   });
@@ -241,7 +259,9 @@ describe('Clockify API client: records and secrets', () => {
     clockify.answer({ status: 503 }, { status: 200, body: [] });
     await client({ metrics: createClientMetrics(registry) }).call(projectsCall());
     const requests = await registry.getSingleMetric('clockify_api_requests_total')!.get();
-    expect(requests.values).toEqual([expect.objectContaining({ labels: { operation: 'getProjects', status_class: '2xx', lane: 'interactive' }, value: 1 })]);
+    expect(requests.values).toEqual([
+      expect.objectContaining({ labels: { operation: 'getProjects', status_class: '2xx', lane: 'interactive' }, value: 1 }),
+    ]);
     const retries = await registry.getSingleMetric('clockify_api_retries_total')!.get();
     expect(retries.values).toEqual([expect.objectContaining({ labels: { reason: '5xx' }, value: 1 })]);
     expect(createClientMetrics(registry).requests).toBe(registry.getSingleMetric('clockify_api_requests_total'));

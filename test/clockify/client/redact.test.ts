@@ -4,8 +4,20 @@ import { excerpt, redactUrl, redactValue } from '../../../src/clockify/client/in
 describe('redaction', () => {
   it('replaces values under secret-looking keys at any depth', () => {
     expect(
-      redactValue({ id: 1, token: 'a', authToken: 'b', list: [{ clientSecret: 'c', password: 'd', api_key: 'e', apiKey: 'f' }], name: 'kept' }),
-    ).toEqual({ id: 1, token: '[REDACTED]', authToken: '[REDACTED]', list: [{ clientSecret: '[REDACTED]', password: '[REDACTED]', api_key: '[REDACTED]', apiKey: '[REDACTED]' }], name: 'kept' });
+      redactValue({
+        id: 1,
+        token: 'a',
+        authToken: 'b',
+        list: [{ clientSecret: 'c', password: 'd', api_key: 'e', apiKey: 'f' }],
+        name: 'kept',
+      }),
+    ).toEqual({
+      id: 1,
+      token: '[REDACTED]',
+      authToken: '[REDACTED]',
+      list: [{ clientSecret: '[REDACTED]', password: '[REDACTED]', api_key: '[REDACTED]', apiKey: '[REDACTED]' }],
+      name: 'kept',
+    });
   });
 
   it('redacts JSON that arrives as text and scrubs known secrets from plain text', () => {

@@ -41,7 +41,8 @@ function maxInAnyWindow(list: Grant[]): number {
   return max;
 }
 
-const of = (workspaceId: string, lane?: Lane) => grants.filter((grant) => grant.workspaceId === workspaceId && (lane === undefined || grant.lane === lane));
+const of = (workspaceId: string, lane?: Lane) =>
+  grants.filter((grant) => grant.workspaceId === workspaceId && (lane === undefined || grant.lane === lane));
 
 describe('in-process rate limiter', () => {
   it('lets at most N through per second for a workspace, while another workspace is unaffected', async () => {

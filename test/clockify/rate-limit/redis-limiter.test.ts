@@ -27,7 +27,12 @@ describe('Redis rate limiter without Redis', () => {
     // A port nothing listens on; no reconnects, so the client gives up at once.
     const client = new Redis({ host: REDIS_HOST, port: 1, lazyConnect: false, enableOfflineQueue: false, retryStrategy: () => null });
     client.on('error', () => {});
-    const limiter = createRedisRateLimiter({ redis: client, keyPrefix: `test:clockify-rl:${randomUUID()}`, perSecond: 2, windowSeconds: 60 });
+    const limiter = createRedisRateLimiter({
+      redis: client,
+      keyPrefix: `test:clockify-rl:${randomUUID()}`,
+      perSecond: 2,
+      windowSeconds: 60,
+    });
     try {
       await limiter.acquire('ws', 'interactive');
       await limiter.acquire('ws', 'interactive');
@@ -70,7 +75,10 @@ if (!redisUp && process.env.CI === 'true') {
     }
 
     /** A limiter as another process would make it: its own connection, the same key prefix. */
-    function limiterOf(keyPrefix: string, options: { perSecond?: number; backgroundPerSecond?: number; windowSeconds?: number } = {}): RateLimiter {
+    function limiterOf(
+      keyPrefix: string,
+      options: { perSecond?: number; backgroundPerSecond?: number; windowSeconds?: number } = {},
+    ): RateLimiter {
       prefixes.push(keyPrefix);
       const limiter = createRedisRateLimiter({ redis: newClient(), keyPrefix, fallbackToMemory: false, ...options });
       limiters.push(limiter);

@@ -19,7 +19,14 @@ export function project(workspaceId: string, id: string) {
   return { id, name: `Project ${id}`, workspaceId, archived: false, billable: false };
 }
 
-export function startBurst(input: { url: string; token: string; workspaceId: string; senders?: number; pauseMs?: number; prefix?: string }): Burst {
+export function startBurst(input: {
+  url: string;
+  token: string;
+  workspaceId: string;
+  senders?: number;
+  pauseMs?: number;
+  prefix?: string;
+}): Burst {
   const answers = new Map<string, number>();
   const unavailable: Burst['unavailable'] = [];
   let sending = true;
@@ -28,7 +35,11 @@ export function startBurst(input: { url: string; token: string; workspaceId: str
       const id = `${input.prefix ?? ''}${lane}-${index}`;
       const answer = await deliver(input.url, 'NEW_PROJECT', input.token, project(input.workspaceId, id));
       answers.set(id, answer.status);
-      if (answer.status === 503) unavailable.push({ retryAfter: answer.retryAfter !== undefined, type: String((answer.body as { type?: string } | undefined)?.type ?? '') });
+      if (answer.status === 503)
+        unavailable.push({
+          retryAfter: answer.retryAfter !== undefined,
+          type: String((answer.body as { type?: string } | undefined)?.type ?? ''),
+        });
       await new Promise((resolve) => setTimeout(resolve, input.pauseMs ?? 30));
     }
   };
@@ -45,7 +56,12 @@ export function startBurst(input: { url: string; token: string; workspaceId: str
 
 /** Ids of the projects stored as NEW_PROJECT events of the workspace. */
 export async function storedProjectIds(database: Database, workspaceId: string): Promise<Set<string>> {
-  const rows = await database.db.selectFrom('webhook_events').select('payload_json').where('workspace_id', '=', workspaceId).where('event_type', '=', 'NEW_PROJECT').execute();
+  const rows = await database.db
+    .selectFrom('webhook_events')
+    .select('payload_json')
+    .where('workspace_id', '=', workspaceId)
+    .where('event_type', '=', 'NEW_PROJECT')
+    .execute();
   return new Set(rows.map((row) => (JSON.parse(row.payload_json) as { id: string }).id));
 }
 

@@ -94,7 +94,8 @@ function runAs(): { uid: number; gid: number } | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
-  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid === 0) throw new Error('running as root needs a "postgres" user to own the private cluster');
+  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid === 0)
+    throw new Error('running as root needs a "postgres" user to own the private cluster');
   return { uid, gid };
 }
 
@@ -134,7 +135,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   const dir = mkdtempSync(join(tmpdir(), 'cap-faults-pg-'));
   const data = join(dir, 'data');
   if (owner) chownSync(dir, owner.uid, owner.gid);
-  const init = spawnSync(binaries.initdb!, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], { encoding: 'utf8', ...(owner ?? {}) });
+  const init = spawnSync(binaries.initdb!, ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'], {
+    encoding: 'utf8',
+    ...(owner ?? {}),
+  });
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   const port = await sparePort();
   let child: ChildProcess | undefined;
@@ -172,7 +176,10 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
     },
     async terminateSessions(database) {
       return admin(async (client) => {
-        const result = await client.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+        const result = await client.query(
+          'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+          [database],
+        );
         return result.rowCount ?? 0;
       });
     },
@@ -182,7 +189,22 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
       for (;;) {
         const started = spawn(
           binaries.postgres!,
-          ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=100'],
+          [
+            '-D',
+            data,
+            '-p',
+            String(port),
+            '-k',
+            dir,
+            '-c',
+            'listen_addresses=127.0.0.1',
+            '-c',
+            'fsync=off',
+            '-c',
+            'full_page_writes=off',
+            '-c',
+            'max_connections=100',
+          ],
           { stdio: ['ignore', 'pipe', 'pipe'], ...(owner ?? {}) },
         );
         child = started;
@@ -253,7 +275,11 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     url: `redis://127.0.0.1:${port}`,
     async start() {
       if (server.running()) return;
-      child = spawn(binaries.redisServer!, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+      child = spawn(
+        binaries.redisServer!,
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+        { stdio: 'ignore' },
+      );
       await until(answers, 10_000, 'private Redis');
     },
     async kill() {

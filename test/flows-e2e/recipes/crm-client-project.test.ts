@@ -19,7 +19,14 @@ export const crmFlow = (sourceId: string) => ({
   conditions: { mode: 'all', rules: [{ path: '$.stage', op: 'equals', value: 'won' }] },
   actions: [
     { id: 'client', kind: 'find', entity: 'client', by: { field: 'name', value: '{{ event.company }}' }, ifMissing: 'create' },
-    { id: 'project', kind: 'find', entity: 'project', by: { field: 'name', value: '{{ event.company }} – {{ event.deal }}' }, ifMissing: 'create', create: { clientId: '{{ steps.client.id }}' } },
+    {
+      id: 'project',
+      kind: 'find',
+      entity: 'project',
+      by: { field: 'name', value: '{{ event.company }} – {{ event.deal }}' },
+      ifMissing: 'create',
+      create: { clientId: '{{ steps.client.id }}' },
+    },
   ],
 });
 
@@ -38,7 +45,11 @@ describeEachDialect('recipe: CRM custom webhook → find or create client and pr
     const deliver = async (payload: object) => {
       const body = JSON.stringify(payload);
       const signature = createHmac('sha256', source.body.secret).update(body).digest('hex');
-      const answer = await rawPost(`${stack.edition(UW).url}/webhooks/custom/${source.body.source.id}`, { 'content-type': 'application/json', 'x-signature-256': signature }, body);
+      const answer = await rawPost(
+        `${stack.edition(UW).url}/webhooks/custom/${source.body.source.id}`,
+        { 'content-type': 'application/json', 'x-signature-256': signature },
+        body,
+      );
       expect(answer.body.status).toBe('accepted');
     };
     await deliver({ company: 'Acme', deal: 'Website', stage: 'won' });
@@ -47,9 +58,13 @@ describeEachDialect('recipe: CRM custom webhook → find or create client and pr
     const runs = await finishedMatchedRuns(stack, UW, flow.id, 2);
     expect(runs.map((run) => run.status)).toEqual(['succeeded', 'succeeded']);
 
-    const clients = ((await clockify(stack, UW, 'getClients', { 'page-size': 200 })) as { id: string; name: string }[]).filter((client) => client.name === 'Acme');
+    const clients = ((await clockify(stack, UW, 'getClients', { 'page-size': 200 })) as { id: string; name: string }[]).filter(
+      (client) => client.name === 'Acme',
+    );
     expect(clients).toHaveLength(1);
-    const projects = ((await clockify(stack, UW, 'getProjects', { 'page-size': 200 })) as { name: string; clientId: string }[]).filter((project) => project.name.startsWith('Acme – '));
+    const projects = ((await clockify(stack, UW, 'getProjects', { 'page-size': 200 })) as { name: string; clientId: string }[]).filter(
+      (project) => project.name.startsWith('Acme – '),
+    );
     expect(projects.map((project) => [project.name, project.clientId]).sort()).toEqual([
       ['Acme – App', clients[0]!.id],
       ['Acme – Website', clients[0]!.id],

@@ -16,13 +16,26 @@ export const defaultProjectFlow = {
   trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY'] },
   conditions: { mode: 'all', rules: [{ path: '$.projectId', op: 'empty' }] },
   actions: [
-    { id: 'general', kind: 'find', entity: 'project', by: { field: 'name', value: 'General' }, ifMissing: 'create', create: { color: '#607D8B' } },
+    {
+      id: 'general',
+      kind: 'find',
+      entity: 'project',
+      by: { field: 'name', value: 'General' },
+      ifMissing: 'create',
+      create: { color: '#607D8B' },
+    },
     {
       id: 'setProject',
       kind: 'clockify',
       operationId: 'updateTimeEntry',
       params: { id: '{{ event.id }}' },
-      body: { start: '{{ event.timeInterval.start }}', end: '{{ event.timeInterval.end }}', description: '{{ event.description }}', projectId: '{{ steps.general.id }}', tagIds: '{{ event.tagIds }}' },
+      body: {
+        start: '{{ event.timeInterval.start }}',
+        end: '{{ event.timeInterval.end }}',
+        description: '{{ event.description }}',
+        projectId: '{{ steps.general.id }}',
+        tagIds: '{{ event.tagIds }}',
+      },
     },
   ],
 };
@@ -40,14 +53,24 @@ describeEachDialect('recipe: time entry without a project → set the default pr
   it('puts project-less entries into "General", created once; an entry with a project keeps it', async () => {
     const flow = await createFlow(stack, UW, defaultProjectFlow);
     const [existing] = (await clockify(stack, UW, 'getProjects', { 'page-size': 10 })) as { id: string }[];
-    const withProject = await clockify(stack, UW, 'createTimeEntry', {}, { start: '2024-05-06T08:00:00Z', end: '2024-05-06T09:00:00Z', description: 'has one', projectId: existing!.id });
+    const withProject = await clockify(
+      stack,
+      UW,
+      'createTimeEntry',
+      {},
+      { start: '2024-05-06T08:00:00Z', end: '2024-05-06T09:00:00Z', description: 'has one', projectId: existing!.id },
+    );
     const loose = [];
     for (const description of ['no project', 'no project either']) {
-      loose.push(await clockify(stack, UW, 'createTimeEntry', {}, { start: '2024-05-06T09:00:00Z', end: '2024-05-06T10:00:00Z', description }));
+      loose.push(
+        await clockify(stack, UW, 'createTimeEntry', {}, { start: '2024-05-06T09:00:00Z', end: '2024-05-06T10:00:00Z', description }),
+      );
       const runs = await finishedMatchedRuns(stack, UW, flow.id, loose.length);
       expect(runs.map((run) => run.status)).toEqual(loose.map(() => 'succeeded'));
     }
-    const general = ((await clockify(stack, UW, 'getProjects', { 'page-size': 200 })) as { id: string; name: string }[]).filter((project) => project.name === 'General');
+    const general = ((await clockify(stack, UW, 'getProjects', { 'page-size': 200 })) as { id: string; name: string }[]).filter(
+      (project) => project.name === 'General',
+    );
     expect(general).toHaveLength(1);
     for (const entry of loose) expect((await clockify(stack, UW, 'getTimeEntry', { id: entry.id })).projectId).toBe(general[0]!.id);
     expect((await clockify(stack, UW, 'getTimeEntry', { id: withProject.id })).projectId).toBe(existing!.id);

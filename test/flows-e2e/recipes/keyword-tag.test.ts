@@ -22,7 +22,13 @@ export const keywordTagFlow = {
       kind: 'clockify',
       operationId: 'updateTimeEntry',
       params: { id: '{{ event.id }}' },
-      body: { start: '{{ event.timeInterval.start }}', end: '{{ event.timeInterval.end }}', description: '{{ event.description }}', projectId: '{{ event.projectId }}', tagIds: ['{{ steps.urgent.id }}'] },
+      body: {
+        start: '{{ event.timeInterval.start }}',
+        end: '{{ event.timeInterval.end }}',
+        description: '{{ event.description }}',
+        projectId: '{{ event.projectId }}',
+        tagIds: ['{{ steps.urgent.id }}'],
+      },
     },
   ],
 };
@@ -41,14 +47,24 @@ describeEachDialect('recipe: keyword in the description → add a tag (find or c
     const flow = await createFlow(stack, UW, keywordTagFlow);
     const entries = [];
     for (const description of ['fix login #urgent', 'call back #urgent']) {
-      entries.push(await clockify(stack, UW, 'createTimeEntry', {}, { start: '2024-05-06T09:00:00Z', end: '2024-05-06T10:00:00Z', description }));
+      entries.push(
+        await clockify(stack, UW, 'createTimeEntry', {}, { start: '2024-05-06T09:00:00Z', end: '2024-05-06T10:00:00Z', description }),
+      );
       // One after the other: the second run finds the tag the first one created.
       const runs = await finishedMatchedRuns(stack, UW, flow.id, entries.length);
       expect(runs.map((run) => run.status)).toEqual(entries.map(() => 'succeeded'));
     }
     // Another entry without the keyword is not tagged (the run is skipped).
-    const plain = await clockify(stack, UW, 'createTimeEntry', {}, { start: '2024-05-06T11:00:00Z', end: '2024-05-06T12:00:00Z', description: 'routine' });
-    const tags = ((await clockify(stack, UW, 'getTags', { 'page-size': 200 })) as { id: string; name: string }[]).filter((tag) => tag.name === 'urgent');
+    const plain = await clockify(
+      stack,
+      UW,
+      'createTimeEntry',
+      {},
+      { start: '2024-05-06T11:00:00Z', end: '2024-05-06T12:00:00Z', description: 'routine' },
+    );
+    const tags = ((await clockify(stack, UW, 'getTags', { 'page-size': 200 })) as { id: string; name: string }[]).filter(
+      (tag) => tag.name === 'urgent',
+    );
     expect(tags).toHaveLength(1);
     for (const entry of entries) {
       const stored = await clockify(stack, UW, 'getTimeEntry', { id: entry.id });

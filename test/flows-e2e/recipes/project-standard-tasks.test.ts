@@ -21,7 +21,16 @@ export const standardTasksFlow = {
       id: 'eachTask',
       kind: 'for-each',
       items: '{{ steps.standard.tasks }}',
-      steps: [{ id: 'task', kind: 'find', entity: 'task', projectId: '{{ event.id }}', by: { field: 'name', value: '{{ item }}' }, ifMissing: 'create' }],
+      steps: [
+        {
+          id: 'task',
+          kind: 'find',
+          entity: 'task',
+          projectId: '{{ event.id }}',
+          by: { field: 'name', value: '{{ item }}' },
+          ifMissing: 'create',
+        },
+      ],
     },
   ],
 };
@@ -44,6 +53,12 @@ describeEachDialect('recipe: new project → create its standard tasks (for-each
     const tasks = (await clockify(stack, UW, 'getTasks', { projectId: project.id, 'page-size': 50 })) as { name: string }[];
     expect(tasks.map((task) => task.name).sort()).toEqual(['Build', 'Planning', 'Review']);
     const detail = await stack.ui(UW, `/ui/flows/runs/${run!.id}`);
-    expect(detail.body.actions.map((a: { path: string }) => a.path)).toEqual(['standard', 'eachTask', 'eachTask[0].task', 'eachTask[1].task', 'eachTask[2].task']);
+    expect(detail.body.actions.map((a: { path: string }) => a.path)).toEqual([
+      'standard',
+      'eachTask',
+      'eachTask[0].task',
+      'eachTask[1].task',
+      'eachTask[2].task',
+    ]);
   }, 120_000);
 });

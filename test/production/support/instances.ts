@@ -17,7 +17,6 @@ import { mainEntryArgs } from '../../helpers/main-entry.js';
 import type { CapturedLogs } from '../../helpers/logs.js';
 import { freePort } from '../../helpers/stack.js';
 
-
 export interface ClusterEnvInput {
   sandbox: Sandbox;
   databaseUrl: string;
@@ -86,7 +85,9 @@ export function spawnInstance(env: Record<string, string>, port: number): Spawne
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const url = `http://127.0.0.1:${port}`;
   let ended = false;
   void exited.then(() => (ended = true));
@@ -135,7 +136,12 @@ export async function webhookToken(database: Database, workspaceId: string, even
 }
 
 /** POSTs a Clockify webhook as Clockify would: the status (0 when no answer came), the body and Retry-After. */
-export async function deliverWebhook(baseUrl: string, event: string, token: string, payload: unknown): Promise<{ status: number; body: unknown; retryAfter?: string }> {
+export async function deliverWebhook(
+  baseUrl: string,
+  event: string,
+  token: string,
+  payload: unknown,
+): Promise<{ status: number; body: unknown; retryAfter?: string }> {
   try {
     const response = await fetch(`${baseUrl}/webhooks/clockify/${event.toLowerCase().replaceAll('_', '-')}`, {
       method: 'POST',
@@ -150,7 +156,11 @@ export async function deliverWebhook(baseUrl: string, event: string, token: stri
     } catch {
       // keep the text
     }
-    return { status: response.status, body, ...(response.headers.has('retry-after') ? { retryAfter: response.headers.get('retry-after')! } : {}) };
+    return {
+      status: response.status,
+      body,
+      ...(response.headers.has('retry-after') ? { retryAfter: response.headers.get('retry-after')! } : {}),
+    };
   } catch {
     return { status: 0, body: undefined };
   }

@@ -6,7 +6,10 @@ import { describe, it } from 'vitest';
 import { pgAvailable, postgresAdminUrl } from '../../helpers/databases.js';
 import { redisAvailable, redisUrl } from '../../helpers/redis.js';
 
-const missing = [...(!(await pgAvailable()) ? [`PostgreSQL (${postgresAdminUrl})`] : []), ...(!(await redisAvailable()) ? [`Redis (${redisUrl})`] : [])];
+const missing = [
+  ...(!(await pgAvailable()) ? [`PostgreSQL (${postgresAdminUrl})`] : []),
+  ...(!(await redisAvailable()) ? [`Redis (${redisUrl})`] : []),
+];
 
 export function describeOnPostgresAndRedis(name: string, fn: () => void): void {
   if (missing.length === 0) {

@@ -7,7 +7,9 @@ import type { paths } from './generated/openapi';
 type JsonOf<Response> = Response extends { content: { 'application/json': infer Body } } ? Body : never;
 
 /** The JSON `path` answers to `method` with `status` (200 unless given), exactly as the server declares it. */
-export type Answer<Path extends keyof paths, Method extends keyof paths[Path], Status extends number = 200> = paths[Path][Method] extends { responses: infer Responses }
+export type Answer<Path extends keyof paths, Method extends keyof paths[Path], Status extends number = 200> = paths[Path][Method] extends {
+  responses: infer Responses;
+}
   ? Status extends keyof Responses
     ? JsonOf<Responses[Status]>
     : never

@@ -117,7 +117,10 @@ export class ApiClient {
     if (response.ok) return body as T;
     const error = toApiError(response, body);
     if (response.status === 401 || (response.status === 403 && SESSION_ENDING_SLUGS.has(error.slug))) {
-      this.session.end(error.slug === 'not-installed' ? 'not-installed' : this.session.expired() || /expired/i.test(error.detail) ? 'expired' : 'rejected', error.detail);
+      this.session.end(
+        error.slug === 'not-installed' ? 'not-installed' : this.session.expired() || /expired/i.test(error.detail) ? 'expired' : 'rejected',
+        error.detail,
+      );
     }
     throw error;
   }
@@ -128,7 +131,9 @@ function toApiError(response: Response, body: unknown): ApiError {
   if (body && typeof body === 'object') {
     const problem = body as Record<string, unknown>;
     const errors = Array.isArray(problem.errors)
-      ? problem.errors.filter((e): e is FieldError => !!e && typeof e === 'object' && typeof (e as FieldError).message === 'string').map((e) => ({ field: String(e.field ?? ''), message: e.message }))
+      ? problem.errors
+          .filter((e): e is FieldError => !!e && typeof e === 'object' && typeof (e as FieldError).message === 'string')
+          .map((e) => ({ field: String(e.field ?? ''), message: e.message }))
       : [];
     return new ApiError(
       response.status,
@@ -139,7 +144,10 @@ function toApiError(response: Response, body: unknown): ApiError {
       typeof problem.requestId === 'string' ? problem.requestId : requestId,
     );
   }
-  const detail = response.status === 404 ? 'This feature is not available on this server.' : `The server answered ${response.status} ${response.statusText}.`;
+  const detail =
+    response.status === 404
+      ? 'This feature is not available on this server.'
+      : `The server answered ${response.status} ${response.statusText}.`;
   return new ApiError(response.status, response.statusText || 'Error', detail, 'about:blank', [], requestId);
 }
 

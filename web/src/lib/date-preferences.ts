@@ -34,12 +34,26 @@ export function clockifyDateTime(date: Date, preferences: DatePreferences): stri
   const timeZone = validZone(preferences.timeZone);
   const hour12 = preferences.timeFormat === 'HOUR12';
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12, hourCycle: hour12 ? 'h12' : 'h23' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hour12,
+      hourCycle: hour12 ? 'h12' : 'h23',
+    })
       .formatToParts(date)
       .map((part) => [part.type, part.value]),
   ) as Record<string, string>;
-  const pattern = preferences.dateFormat && /^(?=.*YYYY)(?=.*MM)(?=.*DD)[YMD./ -]+$/.test(preferences.dateFormat) ? preferences.dateFormat : 'YYYY-MM-DD';
-  const day = pattern.replace('YYYY', parts.year ?? '').replace('MM', parts.month ?? '').replace('DD', parts.day ?? '');
+  const pattern =
+    preferences.dateFormat && /^(?=.*YYYY)(?=.*MM)(?=.*DD)[YMD./ -]+$/.test(preferences.dateFormat) ? preferences.dateFormat : 'YYYY-MM-DD';
+  const day = pattern
+    .replace('YYYY', parts.year ?? '')
+    .replace('MM', parts.month ?? '')
+    .replace('DD', parts.day ?? '');
   const hour = hour12 ? String(Number(parts.hour)) : parts.hour;
   const time = `${hour}:${parts.minute}:${parts.second}${hour12 ? ` ${(parts.dayPeriod ?? '').toUpperCase()}` : ''}`;
   return `${day} ${time}`;

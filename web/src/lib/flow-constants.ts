@@ -3,7 +3,18 @@
  * step kinds, operators, the id pattern and the limits come from there, never from a web copy. Only
  * the words people read (operator labels) live here.
  */
-import { ACTION_ID_PATTERN, ACTION_KINDS, CONDITION_OPERATORS, FIND_ENTITIES, FIND_IF_MISSING, FLOW_LIMITS, HTTP_METHODS, OPERATORS_WITH_VALUE, STEP_KINDS, STOP_OUTCOMES } from '../../../src/flows/shared/flow-constants';
+import {
+  ACTION_ID_PATTERN,
+  ACTION_KINDS,
+  CONDITION_OPERATORS,
+  FIND_ENTITIES,
+  FIND_IF_MISSING,
+  FLOW_LIMITS,
+  HTTP_METHODS,
+  OPERATORS_WITH_VALUE,
+  STEP_KINDS,
+  STOP_OUTCOMES,
+} from '../../../src/flows/shared/flow-constants';
 import type { ConditionOperator, FindEntity, StepKind } from '../../../src/flows/shared/flow-constants';
 
 export { ACTION_KINDS, FIND_ENTITIES, FIND_IF_MISSING, FLOW_LIMITS, HTTP_METHODS, STEP_KINDS, STOP_OUTCOMES };

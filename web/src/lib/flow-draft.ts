@@ -25,7 +25,11 @@ export function emptyFlow(firstEvent: string | undefined): FlowDefinition {
 
 /** An action id from a name: letters, digits and underscores, starting with a letter, unique in the flow. */
 export function uniqueActionId(base: string, taken: readonly string[]): string {
-  let stem = base.replace(/[^A-Za-z0-9_]/g, '').replace(/^[^A-Za-z]+/, '').slice(0, 36) || 'step';
+  let stem =
+    base
+      .replace(/[^A-Za-z0-9_]/g, '')
+      .replace(/^[^A-Za-z]+/, '')
+      .slice(0, 36) || 'step';
   if (!/^[A-Za-z]/.test(stem)) stem = `step${stem}`;
   if (!taken.includes(stem)) return stem;
   for (let n = 2; ; n++) {
@@ -35,11 +39,26 @@ export function uniqueActionId(base: string, taken: readonly string[]): string {
 }
 
 /** "Save as flow action" from the explorer: a disabled flow whose one action is the call just made. */
-export function flowFromCall(call: { operationId: string; params: Record<string, unknown>; body?: unknown; summary?: string }, firstEvent: string | undefined): FlowDefinition {
+export function flowFromCall(
+  call: { operationId: string; params: Record<string, unknown>; body?: unknown; summary?: string },
+  firstEvent: string | undefined,
+): FlowDefinition {
   // The executor fills workspaceId from the installation; a literal one would pin the flow to this workspace.
   const { workspaceId: _workspaceId, ...params } = call.params;
-  const action: ClockifyAction = { id: uniqueActionId(call.operationId, []), name: call.summary, kind: 'clockify', operationId: call.operationId, params, ...(call.body === undefined ? {} : { body: call.body }) };
-  return { ...emptyFlow(firstEvent), name: call.summary ? `${call.summary}` : `Call ${call.operationId}`, enabled: false, actions: [action] };
+  const action: ClockifyAction = {
+    id: uniqueActionId(call.operationId, []),
+    name: call.summary,
+    kind: 'clockify',
+    operationId: call.operationId,
+    params,
+    ...(call.body === undefined ? {} : { body: call.body }),
+  };
+  return {
+    ...emptyFlow(firstEvent),
+    name: call.summary ? `${call.summary}` : `Call ${call.operationId}`,
+    enabled: false,
+    actions: [action],
+  };
 }
 
 /** A stored flow's definition (the server always nests it: src/flows/schemas.ts). */
@@ -53,7 +72,8 @@ export function triggerSummary(trigger: FlowTrigger | undefined): string {
     const s = trigger.schedule;
     return `Schedule: ${'cron' in s ? `cron ${s.cron}` : 'every' in s ? `every ${s.interval} ${s.every}` : `${s.at}${s.days && s.days.length < 7 ? ` on ${s.days.join(', ')}` : ' daily'}`} ${trigger.timeZone ?? 'UTC'}`;
   }
-  if (trigger.kind === 'custom') return `Custom source ${trigger.sourceId}${trigger.eventTypes?.length ? ` (${trigger.eventTypes.join(', ')})` : ''}`;
+  if (trigger.kind === 'custom')
+    return `Custom source ${trigger.sourceId}${trigger.eventTypes?.length ? ` (${trigger.eventTypes.join(', ')})` : ''}`;
   if (trigger.events.length === 0) return 'No event chosen';
   return trigger.events.length <= 2 ? trigger.events.join(', ') : `${trigger.events.slice(0, 2).join(', ')} +${trigger.events.length - 2}`;
 }

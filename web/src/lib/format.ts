@@ -37,7 +37,14 @@ export function dateTime(value: TimeValue, locale?: string): string {
   if (!date) return '—';
   const preferences = datePreferences();
   if (preferences) return clockifyDateTime(date, preferences);
-  return date.toLocaleString(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return date.toLocaleString(locale, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
 }
 
 export function duration(ms: number | null | undefined): string {
@@ -91,7 +98,11 @@ export function entityTypeLabel(type: string): string {
 
 /** `bootstrap_entities` → "Bootstrap entities"; `timeEntries` → "Time entries". */
 export function humanizeKey(key: string): string {
-  const text = key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase().trim();
+  const text = key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase()
+    .trim();
   return text ? text[0]!.toUpperCase() + text.slice(1) : key;
 }
 

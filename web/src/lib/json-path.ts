@@ -28,7 +28,12 @@ export function toTemplate(segments: readonly PathSegment[]): string {
 }
 
 /** Insert text into a value at the caret, replacing any selection; returns the new value and caret. */
-export function insertAt(value: string, selectionStart: number | null, selectionEnd: number | null, text: string): { value: string; caret: number } {
+export function insertAt(
+  value: string,
+  selectionStart: number | null,
+  selectionEnd: number | null,
+  text: string,
+): { value: string; caret: number } {
   const start = selectionStart ?? value.length;
   const end = selectionEnd ?? start;
   return { value: value.slice(0, start) + text + value.slice(end), caret: start + text.length };

@@ -25,7 +25,8 @@ export function lineDiff(before: string, after: string): DiffLine[] {
 }
 
 function middle(a: string[], b: string[]): DiffLine[] {
-  if ((a.length + 1) * (b.length + 1) > MAX_CELLS) return [...a.map((text) => ({ kind: 'removed' as const, text })), ...b.map((text) => ({ kind: 'added' as const, text }))];
+  if ((a.length + 1) * (b.length + 1) > MAX_CELLS)
+    return [...a.map((text) => ({ kind: 'removed' as const, text })), ...b.map((text) => ({ kind: 'added' as const, text }))];
   const width = b.length + 1;
   // lcs[i][j]: length of the longest common subsequence of a[i..] and b[j..].
   const lcs = new Uint32Array((a.length + 1) * width);
@@ -62,7 +63,12 @@ export function stableJson(value: unknown): string {
 
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+    );
   return value;
 }
 

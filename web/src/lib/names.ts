@@ -22,14 +22,24 @@ export interface NameIndex {
   entity(id: string): NamedEntity | undefined;
 }
 
-export const EMPTY_DIRECTORY: NameDirectory = { workspace: { id: '', name: null }, users: [], projects: [], tasks: [], clients: [], tags: [], customFields: [], sources: [] };
+export const EMPTY_DIRECTORY: NameDirectory = {
+  workspace: { id: '', name: null },
+  users: [],
+  projects: [],
+  tasks: [],
+  clients: [],
+  tags: [],
+  customFields: [],
+  sources: [],
+};
 
 export function nameIndex(directory: NameDirectory): NameIndex {
   const byId = new Map<string, { kind: IdKind; entity: NamedEntity }>();
   for (const [kind, key] of Object.entries(LIST_OF) as [Exclude<IdKind, 'workspace'>, keyof Omit<NameDirectory, 'workspace'>][]) {
     for (const entity of directory[key]) if (!byId.has(entity.id)) byId.set(entity.id, { kind, entity });
   }
-  if (directory.workspace.name) byId.set(directory.workspace.id, { kind: 'workspace', entity: { id: directory.workspace.id, name: directory.workspace.name } });
+  if (directory.workspace.name)
+    byId.set(directory.workspace.id, { kind: 'workspace', entity: { id: directory.workspace.id, name: directory.workspace.name } });
   return {
     directory,
     nameOf: (id) => (id ? byId.get(id)?.entity.name : undefined),
@@ -40,13 +50,23 @@ export function nameIndex(directory: NameDirectory): NameIndex {
 }
 
 const KIND_BY_WORD: Record<string, IdKind> = {
-  user: 'user', users: 'user', assignee: 'user', assignees: 'user',
-  project: 'project', projects: 'project',
-  task: 'task', tasks: 'task',
-  client: 'client', clients: 'client',
-  tag: 'tag', tags: 'tag',
-  customfield: 'customField', 'custom-fields': 'customField', customfields: 'customField',
-  workspace: 'workspace', workspaces: 'workspace',
+  user: 'user',
+  users: 'user',
+  assignee: 'user',
+  assignees: 'user',
+  project: 'project',
+  projects: 'project',
+  task: 'task',
+  tasks: 'task',
+  client: 'client',
+  clients: 'client',
+  tag: 'tag',
+  tags: 'tag',
+  customfield: 'customField',
+  'custom-fields': 'customField',
+  customfields: 'customField',
+  workspace: 'workspace',
+  workspaces: 'workspace',
 };
 
 /**
@@ -72,7 +92,8 @@ export function fillExampleIds(value: unknown, names: NameIndex, context: { user
   const pick = (kind: IdKind): string | undefined => {
     if (kind === 'user') return context.userId;
     if (kind === 'workspace') return context.workspaceId;
-    if (kind === 'task') return (project && names.list('task').find((task) => task.parentId === project.id)?.id) ?? names.list('task')[0]?.id;
+    if (kind === 'task')
+      return (project && names.list('task').find((task) => task.parentId === project.id)?.id) ?? names.list('task')[0]?.id;
     if (kind === 'project') return project?.id;
     return names.list(kind)[0]?.id;
   };

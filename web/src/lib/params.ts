@@ -38,11 +38,24 @@ function asText(value: unknown): string {
  * default is only shown as a placeholder: sending every default narrowed "Get all projects" to 9 of
  * 40); a required one starts from a known value (workspace, user), else the spec's default.
  */
-export function initialValues(params: OperationParameter[], prefill: Record<string, unknown>, given: Record<string, unknown> = {}): Record<string, string> {
+export function initialValues(
+  params: OperationParameter[],
+  prefill: Record<string, unknown>,
+  given: Record<string, unknown> = {},
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (const param of params) {
     const required = param.required || param.in === 'path';
-    const value = param.name in given ? given[param.name] : !required ? undefined : param.name in prefill ? prefill[param.name] : param.in === 'path' ? undefined : defaultOf(param);
+    const value =
+      param.name in given
+        ? given[param.name]
+        : !required
+          ? undefined
+          : param.name in prefill
+            ? prefill[param.name]
+            : param.in === 'path'
+              ? undefined
+              : defaultOf(param);
     values[param.name] = asText(value);
   }
   return values;
@@ -74,7 +87,11 @@ export function coerceValue(param: OperationParameter, raw: string): unknown {
   const kind = inputKindOf(param);
   if (kind === 'array') {
     const items = param.schema.items && typeof param.schema.items === 'object' ? (param.schema.items as JsonSchema) : {};
-    return text.split(',').map((item) => item.trim()).filter(Boolean).map((item) => coerceScalar(item, schemaType(items)));
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean)
+      .map((item) => coerceScalar(item, schemaType(items)));
   }
   if (kind === 'enum') return text;
   return coerceScalar(text, schemaType(param.schema));

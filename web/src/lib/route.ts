@@ -9,13 +9,17 @@ export interface Route {
 }
 
 export function parseRoute(hash: string): Route {
-  const segments = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map((segment) => {
-    try {
-      return decodeURIComponent(segment);
-    } catch {
-      return segment;
-    }
-  });
+  const segments = hash
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter(Boolean)
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    });
   const [first, ...rest] = segments;
   const view = (VIEWS as readonly string[]).includes(first ?? '') ? (first as View) : 'overview';
   return { view, parts: view === first ? rest : [] };

@@ -31,7 +31,11 @@ export function sampleUrl(call: SampleCall): string {
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 export function curlSample(call: SampleCall): string {
-  const lines = [`curl -X ${call.method} ${quote(sampleUrl(call))}`, `-H 'accept: application/json'`, '-H "X-Addon-Token: $CLOCKIFY_ADDON_TOKEN"'];
+  const lines = [
+    `curl -X ${call.method} ${quote(sampleUrl(call))}`,
+    `-H 'accept: application/json'`,
+    '-H "X-Addon-Token: $CLOCKIFY_ADDON_TOKEN"',
+  ];
   if (call.body !== undefined) lines.push(`-H 'content-type: application/json'`, `--data-raw ${quote(JSON.stringify(call.body, null, 2))}`);
   return lines.join(' \\\n  ');
 }
@@ -39,7 +43,13 @@ export function curlSample(call: SampleCall): string {
 export function fetchSample(call: SampleCall): string {
   const headers = [`    accept: 'application/json',`, `    'X-Addon-Token': process.env.CLOCKIFY_ADDON_TOKEN,`];
   if (call.body !== undefined) headers.push(`    'content-type': 'application/json',`);
-  const lines = [`const response = await fetch(${JSON.stringify(sampleUrl(call))}, {`, `  method: '${call.method}',`, '  headers: {', ...headers, '  },'];
+  const lines = [
+    `const response = await fetch(${JSON.stringify(sampleUrl(call))}, {`,
+    `  method: '${call.method}',`,
+    '  headers: {',
+    ...headers,
+    '  },',
+  ];
   if (call.body !== undefined) lines.push(`  body: JSON.stringify(${JSON.stringify(call.body, null, 2).replace(/\n/g, '\n  ')}),`);
   lines.push('});', 'console.log(response.status, await response.json());');
   return lines.join('\n');

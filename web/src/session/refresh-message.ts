@@ -24,6 +24,11 @@ export function tokenFromRefreshMessage(data: unknown): string | null {
   const message = value as Record<string, unknown>;
   if ((message.title ?? message.action) !== 'refreshAddonToken') return null;
   const body = message.body ?? message.payload ?? message.token;
-  const candidate = typeof body === 'string' ? body : body && typeof body === 'object' ? ((body as Record<string, unknown>).token ?? (body as Record<string, unknown>).authToken) : undefined;
+  const candidate =
+    typeof body === 'string'
+      ? body
+      : body && typeof body === 'object'
+        ? ((body as Record<string, unknown>).token ?? (body as Record<string, unknown>).authToken)
+        : undefined;
   return typeof candidate === 'string' && looksLikeJwt(candidate.trim()) ? candidate.trim() : null;
 }

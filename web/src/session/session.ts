@@ -8,9 +8,7 @@ import { expiresAtMs, forgetToken, saveToken } from './token-store';
 /** Why there is no session: never had a token, a token that is not valid, one that ran out, or no installation. */
 export type EndReason = 'missing' | 'malformed' | 'rejected' | 'expired' | 'not-installed';
 
-export type SessionState =
-  | { status: 'active'; claims: TokenClaims }
-  | { status: 'ended'; reason: EndReason; detail?: string };
+export type SessionState = { status: 'active'; claims: TokenClaims } | { status: 'ended'; reason: EndReason; detail?: string };
 
 const RETRY_REFRESH_MS = 60_000;
 
@@ -27,10 +25,7 @@ export class Session {
   private readonly onMessage = (event: MessageEvent) => this.acceptRefresh(event);
   private readonly storage: Storage | undefined;
 
-  constructor(
-    token: string | null,
-    options: { receivedAt?: number; storage?: Storage; endedBecause?: EndReason } = {},
-  ) {
+  constructor(token: string | null, options: { receivedAt?: number; storage?: Storage; endedBecause?: EndReason } = {}) {
     const claims = token ? decodeToken(token) : null;
     this.token = claims ? token : null;
     this.storage = options.storage;

@@ -13,7 +13,17 @@ type ButtonProps = Omit<ButtonHTMLAttributes<HTMLButtonElement>, 'icon' | 'size'
   children?: ComponentChildren;
 };
 
-export function Button({ variant = 'secondary', size = 'md', icon, busy, disabled, type = 'button', children, class: className, ...rest }: ButtonProps) {
+export function Button({
+  variant = 'secondary',
+  size = 'md',
+  icon,
+  busy,
+  disabled,
+  type = 'button',
+  children,
+  class: className,
+  ...rest
+}: ButtonProps) {
   return (
     <button
       {...rest}
@@ -29,7 +39,19 @@ export function Button({ variant = 'secondary', size = 'md', icon, busy, disable
 }
 
 /** A link styled as a button, for navigation. */
-export function LinkButton({ href, icon, children, variant = 'secondary', size = 'md' }: { href: string; icon?: IconName; children: ComponentChildren; variant?: ButtonProps['variant']; size?: 'sm' | 'md' }) {
+export function LinkButton({
+  href,
+  icon,
+  children,
+  variant = 'secondary',
+  size = 'md',
+}: {
+  href: string;
+  icon?: IconName;
+  children: ComponentChildren;
+  variant?: ButtonProps['variant'];
+  size?: 'sm' | 'md';
+}) {
   return (
     <a class={`btn btn-${variant} btn-${size}`} href={href}>
       {icon ? <Icon name={icon} /> : null}

@@ -1,7 +1,21 @@
 import type { ComponentChildren } from 'preact';
 
 /** A titled section of a page. The heading level follows the page outline (h1 is the view title). */
-export function Card({ title, actions, children, id, level = 2, subtitle }: { title?: ComponentChildren; actions?: ComponentChildren; children: ComponentChildren; id?: string; level?: 2 | 3; subtitle?: ComponentChildren }) {
+export function Card({
+  title,
+  actions,
+  children,
+  id,
+  level = 2,
+  subtitle,
+}: {
+  title?: ComponentChildren;
+  actions?: ComponentChildren;
+  children: ComponentChildren;
+  id?: string;
+  level?: 2 | 3;
+  subtitle?: ComponentChildren;
+}) {
   const Heading = level === 2 ? 'h2' : 'h3';
   return (
     <section class="card" aria-labelledby={id && title ? `${id}-title` : undefined}>

@@ -34,7 +34,19 @@ export async function copyText(text: string): Promise<boolean> {
   return copied;
 }
 
-export function CopyButton({ text, label = 'Copy', what, size = 'sm', showLabel = true }: { text: string; label?: string; what?: string; size?: 'sm' | 'md'; showLabel?: boolean }) {
+export function CopyButton({
+  text,
+  label = 'Copy',
+  what,
+  size = 'sm',
+  showLabel = true,
+}: {
+  text: string;
+  label?: string;
+  what?: string;
+  size?: 'sm' | 'md';
+  showLabel?: boolean;
+}) {
   const { announce, notify } = useApp();
   const [copied, setCopied] = useState(false);
   useEffect(() => {
@@ -49,7 +61,12 @@ export function CopyButton({ text, label = 'Copy', what, size = 'sm', showLabel 
     else notify('Copying is blocked here: select the text and press Ctrl+C (⌘C on a Mac).', 'error');
   };
   return (
-    <button type="button" class={`btn btn-ghost btn-${size}`} onClick={onClick} aria-label={showLabel ? undefined : `${label}${what ? ` ${what.toLowerCase()}` : ''}`}>
+    <button
+      type="button"
+      class={`btn btn-ghost btn-${size}`}
+      onClick={onClick}
+      aria-label={showLabel ? undefined : `${label}${what ? ` ${what.toLowerCase()}` : ''}`}
+    >
       <Icon name={copied ? 'check' : 'copy'} />
       {showLabel ? (copied ? 'Copied' : label) : null}
     </button>

@@ -6,7 +6,14 @@ import { Button } from './button';
  * A modal built on <dialog>: the browser traps focus, Escape closes it, and focus returns to the
  * button that opened it.
  */
-export function Dialog({ open, title, onClose, children, footer, returnFocus }: {
+export function Dialog({
+  open,
+  title,
+  onClose,
+  children,
+  footer,
+  returnFocus,
+}: {
   open: boolean;
   title: string;
   onClose: () => void;
@@ -56,7 +63,16 @@ export function Dialog({ open, title, onClose, children, footer, returnFocus }: 
 }
 
 /** "Are you sure?" for destructive actions; the confirm button names the action again. */
-export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, onCancel, busy, danger = true }: {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onCancel,
+  busy,
+  danger = true,
+}: {
   open: boolean;
   title: string;
   children: ComponentChildren;

@@ -16,7 +16,17 @@ export function Skeleton({ lines = 3, label = 'Loading…' }: { lines?: number; 
   );
 }
 
-export function EmptyState({ icon = 'inbox', title, children, action }: { icon?: IconName; title: string; children?: ComponentChildren; action?: ComponentChildren }) {
+export function EmptyState({
+  icon = 'inbox',
+  title,
+  children,
+  action,
+}: {
+  icon?: IconName;
+  title: string;
+  children?: ComponentChildren;
+  action?: ComponentChildren;
+}) {
   return (
     <div class="empty">
       <span class="empty-icon">
@@ -30,8 +40,20 @@ export function EmptyState({ icon = 'inbox', title, children, action }: { icon?:
 }
 
 /** A server problem in words: what went wrong, which fields, and the request id for support. */
-export function ErrorNotice({ error, title, onRetry, compact }: { error: ApiError; title?: string; onRetry?: () => void; compact?: boolean }) {
-  const heading = title ?? (error.status === 0 ? 'Cannot reach the server' : error.status === 404 ? 'Not available' : error.title || 'Something went wrong');
+export function ErrorNotice({
+  error,
+  title,
+  onRetry,
+  compact,
+}: {
+  error: ApiError;
+  title?: string;
+  onRetry?: () => void;
+  compact?: boolean;
+}) {
+  const heading =
+    title ??
+    (error.status === 0 ? 'Cannot reach the server' : error.status === 404 ? 'Not available' : error.title || 'Something went wrong');
   return (
     <div class={`notice notice-danger${compact ? ' notice-compact' : ''}`} role="alert">
       <Icon name="alert" size={18} />
@@ -47,7 +69,11 @@ export function ErrorNotice({ error, title, onRetry, compact }: { error: ApiErro
             ))}
           </ul>
         ) : null}
-        {error.requestId ? <p class="muted small">Request id: <code>{error.requestId}</code></p> : null}
+        {error.requestId ? (
+          <p class="muted small">
+            Request id: <code>{error.requestId}</code>
+          </p>
+        ) : null}
         {onRetry ? (
           <Button size="sm" icon="refresh" onClick={onRetry}>
             Try again
@@ -58,7 +84,15 @@ export function ErrorNotice({ error, title, onRetry, compact }: { error: ApiErro
   );
 }
 
-export function Notice({ tone = 'info', title, children }: { tone?: 'info' | 'warn' | 'ok' | 'danger'; title?: string; children: ComponentChildren }) {
+export function Notice({
+  tone = 'info',
+  title,
+  children,
+}: {
+  tone?: 'info' | 'warn' | 'ok' | 'danger';
+  title?: string;
+  children: ComponentChildren;
+}) {
   return (
     <div class={`notice notice-${tone}`}>
       <Icon name={tone === 'ok' ? 'check' : tone === 'info' ? 'info' : 'alert'} size={18} />

@@ -5,7 +5,14 @@ import { useId } from 'preact/hooks';
  * A labelled form control with its help text and error. `children` receives the ids to wire:
  * the control's id and the ids that describe it.
  */
-export function Field({ label, hint, error, required, children, inline }: {
+export function Field({
+  label,
+  hint,
+  error,
+  required,
+  children,
+  inline,
+}: {
   label: ComponentChildren;
   hint?: ComponentChildren;
   error?: string;
@@ -23,7 +30,8 @@ export function Field({ label, hint, error, required, children, inline }: {
         {label}
         {required ? (
           <span class="required" aria-hidden="true">
-            {' '}*
+            {' '}
+            *
           </span>
         ) : null}
         {required ? <span class="visually-hidden"> (required)</span> : null}

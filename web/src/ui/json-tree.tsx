@@ -36,18 +36,37 @@ function Scalar({ value }: { value: unknown }) {
   return <span class="json-null">{String(value)}</span>;
 }
 
-function Node({ name, value, path, depth, props }: { name: PathSegment | null; value: unknown; path: PathSegment[]; depth: number; props: JsonTreeProps }) {
+function Node({
+  name,
+  value,
+  path,
+  depth,
+  props,
+}: {
+  name: PathSegment | null;
+  value: unknown;
+  path: PathSegment[];
+  depth: number;
+  props: JsonTreeProps;
+}) {
   // An empty object or array has nothing to open: it reads as a value.
   const branch = isBranch(value) && Object.keys(value).length > 0;
   const [open, setOpen] = useState(depth < (props.openDepth ?? 1));
   const [limit, setLimit] = useState(MAX_CHILDREN);
   const children = branch && open ? entriesOf(value as Record<string, unknown> | unknown[]) : [];
-  const key = name === null ? null : typeof name === 'number' ? <span class="json-index">{name}</span> : <span class="json-key">{name}</span>;
+  const key =
+    name === null ? null : typeof name === 'number' ? <span class="json-index">{name}</span> : <span class="json-key">{name}</span>;
   return (
     <li>
       <div class="json-row">
         {branch ? (
-          <button type="button" class="json-toggle" aria-expanded={open ? 'true' : 'false'} aria-label={String(name ?? 'root')} onClick={() => setOpen(!open)}>
+          <button
+            type="button"
+            class="json-toggle"
+            aria-expanded={open ? 'true' : 'false'}
+            aria-label={String(name ?? 'root')}
+            onClick={() => setOpen(!open)}
+          >
             <Icon name={open ? 'down' : 'chevron'} size={14} />
           </button>
         ) : (
@@ -57,7 +76,12 @@ function Node({ name, value, path, depth, props }: { name: PathSegment | null; v
         {key ? <span class="json-colon">:</span> : null}
         {isBranch(value) ? <span class="json-preview">{preview(value)}</span> : <Scalar value={value} />}
         {props.onPick && name !== null ? (
-          <button type="button" class="json-pick" onClick={() => props.onPick?.(path, value)} aria-label={props.pickLabel ? props.pickLabel(path) : `Use ${String(name)}`}>
+          <button
+            type="button"
+            class="json-pick"
+            onClick={() => props.onPick?.(path, value)}
+            aria-label={props.pickLabel ? props.pickLabel(path) : `Use ${String(name)}`}
+          >
             Use
           </button>
         ) : null}

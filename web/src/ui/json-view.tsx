@@ -13,7 +13,20 @@ export function JsonView({ value, label, openDepth = 2 }: { value: unknown; labe
   return (
     <div class="json-view">
       <div class="json-view-bar">
-        {scalar ? <span class="muted small">{label}</span> : <Segmented idPrefix={idPrefix} label={`${label} view`} value={mode} onChange={setMode} options={[{ value: 'tree', label: 'Tree' }, { value: 'raw', label: 'Raw' }]} />}
+        {scalar ? (
+          <span class="muted small">{label}</span>
+        ) : (
+          <Segmented
+            idPrefix={idPrefix}
+            label={`${label} view`}
+            value={mode}
+            onChange={setMode}
+            options={[
+              { value: 'tree', label: 'Tree' },
+              { value: 'raw', label: 'Raw' },
+            ]}
+          />
+        )}
         <CopyButton text={text} what={label} />
       </div>
       {scalar ? (

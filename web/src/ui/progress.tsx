@@ -1,5 +1,15 @@
 /** A determinate progress bar with its numbers in words next to it. */
-export function ProgressBar({ value, max, label, tone = 'info' }: { value: number; max: number; label: string; tone?: 'info' | 'ok' | 'warn' | 'danger' | 'neutral' }) {
+export function ProgressBar({
+  value,
+  max,
+  label,
+  tone = 'info',
+}: {
+  value: number;
+  max: number;
+  label: string;
+  tone?: 'info' | 'ok' | 'warn' | 'danger' | 'neutral';
+}) {
   const ratio = max > 0 ? Math.min(1, Math.max(0, value / max)) : 0;
   const percent = Math.round(ratio * 100);
   return (

@@ -10,7 +10,19 @@ export interface SegmentOption<T extends string> {
  * Tabs for switching between panes of one view (Tree / Raw, Definition / Runs). Arrow keys move
  * between tabs as the ARIA tabs pattern expects; the panes carry role="tabpanel" themselves.
  */
-export function Segmented<T extends string>({ options, value, onChange, label, idPrefix }: { options: SegmentOption<T>[]; value: T; onChange: (value: T) => void; label: string; idPrefix: string }) {
+export function Segmented<T extends string>({
+  options,
+  value,
+  onChange,
+  label,
+  idPrefix,
+}: {
+  options: SegmentOption<T>[];
+  value: T;
+  onChange: (value: T) => void;
+  label: string;
+  idPrefix: string;
+}) {
   const list = useRef<HTMLDivElement>(null);
   const onKeyDown = (event: KeyboardEvent) => {
     const index = options.findIndex((option) => option.value === value);

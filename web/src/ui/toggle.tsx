@@ -1,5 +1,19 @@
 /** An on/off switch: a button with role="switch", so Space and Enter toggle it and screen readers say its state. */
-export function Toggle({ checked, onChange, label, disabled, busy, showLabel }: { checked: boolean; onChange: (next: boolean) => void; label: string; disabled?: boolean; busy?: boolean; showLabel?: boolean }) {
+export function Toggle({
+  checked,
+  onChange,
+  label,
+  disabled,
+  busy,
+  showLabel,
+}: {
+  checked: boolean;
+  onChange: (next: boolean) => void;
+  label: string;
+  disabled?: boolean;
+  busy?: boolean;
+  showLabel?: boolean;
+}) {
   return (
     <button
       type="button"

@@ -7,7 +7,8 @@ interface Page {
   body: ComponentChildren;
 }
 
-const REOPEN = "Click the add-on's name in Clockify's sidebar (under Add-ons) to open it again with a fresh session. Nothing you saved is lost.";
+const REOPEN =
+  "Click the add-on's name in Clockify's sidebar (under Add-ons) to open it again with a fresh session. Nothing you saved is lost.";
 
 /** One page per way a session can be missing, each with the way forward. */
 const PAGES: Record<EndReason, Page> = {
@@ -21,7 +22,8 @@ const PAGES: Record<EndReason, Page> = {
           <li>Click the add-on's name in the sidebar (under Add-ons): this page opens there, signed in.</li>
         </ol>
         <p class="muted">
-          Running it locally? <code>npm run cli -- token &lt;edition&gt;</code> (api-studio, universal-webhook or clockify-addon) prints a sidebar link with a token from the local sandbox.
+          Running it locally? <code>npm run cli -- token &lt;edition&gt;</code> (api-studio, universal-webhook or clockify-addon) prints a
+          sidebar link with a token from the local sandbox.
         </p>
       </>
     ),
@@ -48,7 +50,10 @@ const PAGES: Record<EndReason, Page> = {
     title: 'Your session has expired',
     body: (
       <>
-        <p>Clockify sign-in tokens last 30 minutes. This page normally renews its own, but could not this time (for example after the computer slept).</p>
+        <p>
+          Clockify sign-in tokens last 30 minutes. This page normally renews its own, but could not this time (for example after the
+          computer slept).
+        </p>
         <p class="muted">{REOPEN}</p>
       </>
     ),

@@ -9,10 +9,7 @@ export const branchStep: StepKindDefinition<BranchStep> = {
   kind: 'branch',
   schema: branchStepSchema,
   container: true,
-  nested: (step) => [
-    { key: 'then', steps: step.then },
-    ...(step.else === undefined ? [] : [{ key: 'else', steps: step.else }]),
-  ],
+  nested: (step) => [{ key: 'then', steps: step.then }, ...(step.else === undefined ? [] : [{ key: 'else', steps: step.else }])],
   conditions: (step) => [['if', step.if]],
   templates: () => [],
   idempotent: () => true,

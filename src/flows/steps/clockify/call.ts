@@ -9,11 +9,15 @@ import type { TemplateContext } from '../../templates.js';
 import type { ActionOutcome } from '../action-outcome.js';
 
 export type PreparedClockifyCall =
-  | { ok: true; operation: Operation; input: CallInput; missing: string[] }
-  | { ok: false; error: string; missing: string[] };
+  { ok: true; operation: Operation; input: CallInput; missing: string[] } | { ok: false; error: string; missing: string[] };
 
 /** Pure: renders the action's parameters and body over the run context and checks them against the spec. */
-export function prepareClockifyCall(action: ClockifyAction, context: TemplateContext, catalog: Catalog, workspaceId: string): PreparedClockifyCall {
+export function prepareClockifyCall(
+  action: ClockifyAction,
+  context: TemplateContext,
+  catalog: Catalog,
+  workspaceId: string,
+): PreparedClockifyCall {
   const operation = catalog.get(action.operationId);
   if (!operation) return { ok: false, error: `unknown operation ${action.operationId}`, missing: [] };
   if (!operation.addonTokenAccepted) return { ok: false, error: `${operation.operationId}: ${API_KEY_ONLY_REASON}`, missing: [] };
@@ -42,10 +46,27 @@ function withoutUnacceptedNulls(value: unknown, operation: Operation): unknown {
   return Object.fromEntries(Object.entries(value).filter(([name, field]) => field !== null || properties[name]?.nullable === true));
 }
 
-export async function sendClockifyCall(runtime: Runtime, workspaceId: string, prepared: Extract<PreparedClockifyCall, { ok: true }>, signal: AbortSignal): Promise<ActionOutcome> {
-  const requestView = { operationId: prepared.operation.operationId, method: prepared.operation.method, ...runtime.redactor.redact(prepared.input) };
+export async function sendClockifyCall(
+  runtime: Runtime,
+  workspaceId: string,
+  prepared: Extract<PreparedClockifyCall, { ok: true }>,
+  signal: AbortSignal,
+): Promise<ActionOutcome> {
+  const requestView = {
+    operationId: prepared.operation.operationId,
+    method: prepared.operation.method,
+    ...runtime.redactor.redact(prepared.input),
+  };
   try {
-    const { request, response } = await callOperation(runtime, { workspaceId, operation: prepared.operation, input: prepared.input, source: 'flow', lane: 'interactive', signal, throwOnHttpError: false });
+    const { request, response } = await callOperation(runtime, {
+      workspaceId,
+      operation: prepared.operation,
+      input: prepared.input,
+      source: 'flow',
+      lane: 'interactive',
+      signal,
+      throwOnHttpError: false,
+    });
     const ok = response.status < 400;
     return {
       ok,
@@ -58,6 +79,12 @@ export async function sendClockifyCall(runtime: Runtime, workspaceId: string, pr
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, status: error instanceof HostNotAllowedError ? 'refused' : 'network', request: requestView, error: message, retryable: error instanceof ClockifyClientError && !(error instanceof HostNotAllowedError) };
+    return {
+      ok: false,
+      status: error instanceof HostNotAllowedError ? 'refused' : 'network',
+      request: requestView,
+      error: message,
+      retryable: error instanceof ClockifyClientError && !(error instanceof HostNotAllowedError),
+    };
   }
 }

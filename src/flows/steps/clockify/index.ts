@@ -22,8 +22,10 @@ export const clockifyStep: StepKindDefinition<ClockifyAction> = {
       return;
     }
     if (operation.addonTokenAccepted === false) {
-      problems.add(`${field}.operationId`,
-        `${operation.operationId} needs a personal API key: Clockify does not accept an add-on token for it`);
+      problems.add(
+        `${field}.operationId`,
+        `${operation.operationId} needs a personal API key: Clockify does not accept an add-on token for it`,
+      );
       return;
     }
     const params = step.params ?? {};
@@ -39,10 +41,10 @@ export const clockifyStep: StepKindDefinition<ClockifyAction> = {
         problems.add(joinField(`${field}.params`, parameter.name), `is required by ${operation.operationId}`);
       }
     }
-    if (operation.requestBody?.required && step.body === undefined) problems.add(`${field}.body`,
-      `${operation.operationId} needs a request body`);
-    else if (!operation.requestBody && step.body !== undefined) problems.add(`${field}.body`,
-      `${operation.operationId} takes no request body`);
+    if (operation.requestBody?.required && step.body === undefined)
+      problems.add(`${field}.body`, `${operation.operationId} needs a request body`);
+    else if (!operation.requestBody && step.body !== undefined)
+      problems.add(`${field}.body`, `${operation.operationId} takes no request body`);
   },
   async execute(step, env) {
     const prepared = prepareClockifyCall(step, env.context, env.runtime.catalog, env.workspaceId);
@@ -53,8 +55,16 @@ export const clockifyStep: StepKindDefinition<ClockifyAction> = {
     const prepared = prepareClockifyCall(step, env.context, env.runtime.catalog, env.workspaceId);
     if (!prepared.ok) return { request: null, missing: prepared.missing, error: prepared.error, result: { status: 'dry-run', body: null } };
     const { operation } = prepared;
-    return { request: { operationId: operation.operationId, method: operation.method, path: operation.path,
-      ...env.runtime.redactor.redact(prepared.input) }, missing: prepared.missing, result: { status: 'dry-run', body: null } };
+    return {
+      request: {
+        operationId: operation.operationId,
+        method: operation.method,
+        path: operation.path,
+        ...env.runtime.redactor.redact(prepared.input),
+      },
+      missing: prepared.missing,
+      result: { status: 'dry-run', body: null },
+    };
   },
 };
 

@@ -15,8 +15,12 @@ export interface EntitySource {
 export const ENTITY_SOURCES: Record<FindEntity, EntitySource> = {
   project: { cacheType: 'projects', list: 'getProjects', filters: { name: 'name' }, create: 'createNewProject' },
   client: { cacheType: 'clients', list: 'getClients', filters: { name: 'name' }, create: 'createClient' },
-  user: { cacheType: 'users', list: 'getUsersOfWorkspace', filters: { name: 'name', email: 'email' },
-    listParams: { 'include-roles': false } },
+  user: {
+    cacheType: 'users',
+    list: 'getUsersOfWorkspace',
+    filters: { name: 'name', email: 'email' },
+    listParams: { 'include-roles': false },
+  },
   tag: { cacheType: 'tags', list: 'getTags', filters: { name: 'name' }, create: 'createNewTag' },
   task: { cacheType: 'tasks', list: 'getTasks', filters: { name: 'name' }, create: 'createTask' },
   customField: { cacheType: 'custom-fields', list: 'ofWorkspace', filters: { name: 'name' } },

@@ -46,34 +46,67 @@ export async function findThroughApi(runtime: Runtime, query: FindQuery, signal:
   const operation = runtime.catalog.get(source.list);
   if (!operation) return { ok: false, error: `the catalog has no ${source.list}`, retryable: false };
   const filter = source.filters[query.field];
-  const params: Record<string, unknown> = { ...source.listParams, 'page-size': PAGE_SIZE, workspaceId: query.workspaceId,
-    ...(filter ? { [filter]: query.value } : {}) };
+  const params: Record<string, unknown> = {
+    ...source.listParams,
+    'page-size': PAGE_SIZE,
+    workspaceId: query.workspaceId,
+    ...(filter ? { [filter]: query.value } : {}),
+  };
   if (query.projectId !== undefined) params.projectId = query.projectId;
-  const { response } = await callOperation(runtime, { workspaceId: query.workspaceId, operation, input: { params }, source: 'flow',
-    lane: 'interactive', signal, throwOnHttpError: false });
-  if (response.status >= 400) return { ok: false, error: `Clockify answered ${response.status} to ${source.list}`,
-    retryable: response.status === 429 || response.status >= 500 };
+  const { response } = await callOperation(runtime, {
+    workspaceId: query.workspaceId,
+    operation,
+    input: { params },
+    source: 'flow',
+    lane: 'interactive',
+    signal,
+    throwOnHttpError: false,
+  });
+  if (response.status >= 400)
+    return {
+      ok: false,
+      error: `Clockify answered ${response.status} to ${source.list}`,
+      retryable: response.status === 429 || response.status >= 500,
+    };
   const list = Array.isArray(response.body) ? (response.body as unknown[]) : [];
-  const entity = list.find((item) => fieldMatches(item, query.field, query.value) && inProject(item, query.projectId)) as Record<string,
-    unknown> | undefined;
+  const entity = list.find((item) => fieldMatches(item, query.field, query.value) && inProject(item, query.projectId)) as
+    Record<string, unknown> | undefined;
   if (entity) await remember(runtime, query, entity);
   return { ok: true, entity };
 }
 
 /** Creates the entity with the found field's value as its name (plus the step's extra fields). */
-export async function createThroughApi(runtime: Runtime, query: FindQuery, extra: Record<string, unknown>,
-  signal: AbortSignal): Promise<ApiAnswer & { request?: unknown }> {
+export async function createThroughApi(
+  runtime: Runtime,
+  query: FindQuery,
+  extra: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<ApiAnswer & { request?: unknown }> {
   const source = ENTITY_SOURCES[query.entity];
   const operation = source.create ? runtime.catalog.get(source.create) : undefined;
   if (!operation) return { ok: false, error: `${query.entity} cannot be created`, retryable: false };
   const body = { ...extra, [query.field === 'id' ? 'id' : 'name']: query.value };
-  const params: Record<string, unknown> = { workspaceId: query.workspaceId,
-    ...(query.projectId !== undefined ? { projectId: query.projectId } : {}) };
-  const { response } = await callOperation(runtime, { workspaceId: query.workspaceId, operation, input: { params, body }, source: 'flow',
-    lane: 'interactive', signal, throwOnHttpError: false });
+  const params: Record<string, unknown> = {
+    workspaceId: query.workspaceId,
+    ...(query.projectId !== undefined ? { projectId: query.projectId } : {}),
+  };
+  const { response } = await callOperation(runtime, {
+    workspaceId: query.workspaceId,
+    operation,
+    input: { params, body },
+    source: 'flow',
+    lane: 'interactive',
+    signal,
+    throwOnHttpError: false,
+  });
   const request = { operationId: operation.operationId, body: runtime.redactor.redact(body) };
-  if (response.status >= 400) return { ok: false, error: `Clockify answered ${response.status} to ${operation.operationId}`,
-    retryable: response.status === 429 || response.status >= 500, request };
+  if (response.status >= 400)
+    return {
+      ok: false,
+      error: `Clockify answered ${response.status} to ${operation.operationId}`,
+      retryable: response.status === 429 || response.status >= 500,
+      request,
+    };
   const entity = response.body as Record<string, unknown>;
   await remember(runtime, query, entity);
   return { ok: true, entity, request };
@@ -84,6 +117,8 @@ async function remember(runtime: Runtime, query: FindQuery, entity: Record<strin
   const id = entityIdOf(entity);
   // Tasks are cached under their project (the bootstrap's id prefix), so ids never collide across projects.
   const cacheId = query.entity === 'task' && query.projectId ? `${query.projectId}/${id}` : id;
-  await upsertEntities(runtime.database.db, query.workspaceId, source.cacheType, [{ id: cacheId, data: entity }], { now: runtime.now(),
-    ttlDays: CACHE_TTL_DAYS });
+  await upsertEntities(runtime.database.db, query.workspaceId, source.cacheType, [{ id: cacheId, data: entity }], {
+    now: runtime.now(),
+    ttlDays: CACHE_TTL_DAYS,
+  });
 }

@@ -17,11 +17,16 @@ export function findStepSchema<T extends TSchema>(_step?: T) {
         },
         strict,
       ),
-      projectId: Type.Optional(Type.String({ minLength: 1, maxLength: 200,
-        description: 'The project (a template) whose tasks are searched; required for tasks' })),
+      projectId: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 200, description: 'The project (a template) whose tasks are searched; required for tasks' }),
+      ),
       ifMissing: literals(FIND_IF_MISSING),
-      create: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { maxProperties: 20,
-        description: "Extra body fields when creating (ifMissing 'create' only); strings may be templates" })),
+      create: Type.Optional(
+        Type.Record(Type.String(), Type.Unknown(), {
+          maxProperties: 20,
+          description: "Extra body fields when creating (ifMissing 'create' only); strings may be templates",
+        }),
+      ),
     },
     strict,
   );

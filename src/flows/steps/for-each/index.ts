@@ -22,8 +22,13 @@ export const forEachStep: StepKindDefinition<ForEachStep> = {
     const max = step.maxItems ?? FLOW_LIMITS.forEachItems;
     if (listed.items.length > max) {
       const error = `has ${listed.items.length} items; a for-each goes through at most ${max} (limit forEachItems)`;
-      return { status: 'failed', result: { count: listed.items.length }, request: { count: listed.items.length }, error,
-        limit: 'forEachItems' };
+      return {
+        status: 'failed',
+        result: { count: listed.items.length },
+        request: { count: listed.items.length },
+        error,
+        limit: 'forEachItems',
+      };
     }
     const results: Record<string, unknown>[] = [];
     const count = listed.items.length;
@@ -40,13 +45,24 @@ export const forEachStep: StepKindDefinition<ForEachStep> = {
     if (!listed.ok) return { request: null, missing: listed.missing, error: listed.error, result: {} };
     const max = step.maxItems ?? FLOW_LIMITS.forEachItems;
     const count = listed.items.length;
-    if (count > max) return { request: { count }, missing: listed.missing, error: `has ${count} items; at most ${max} (limit forEachItems)`,
-      result: { count } };
+    if (count > max)
+      return {
+        request: { count },
+        missing: listed.missing,
+        error: `has ${count} items; at most ${max} (limit forEachItems)`,
+        result: { count },
+      };
     // The first item stands for all: its steps show what each iteration would do.
-    const children = count === 0 ? [] : await env.dryNested(step.steps, `${env.path}[0]`, { ...env.context, item: listed.items[0],
-      loop: { index: 0, count } });
-    return { request: { count }, missing: listed.missing,
-      note: `would run its steps for ${count} item${count === 1 ? '' : 's'} (shown for the first)`, result: { count, results: [] },
-        children };
+    const children =
+      count === 0
+        ? []
+        : await env.dryNested(step.steps, `${env.path}[0]`, { ...env.context, item: listed.items[0], loop: { index: 0, count } });
+    return {
+      request: { count },
+      missing: listed.missing,
+      note: `would run its steps for ${count} item${count === 1 ? '' : 's'} (shown for the first)`,
+      result: { count, results: [] },
+      children,
+    };
   },
 };

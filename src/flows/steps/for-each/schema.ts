@@ -9,10 +9,18 @@ export function forEachStepSchema<T extends TSchema>(step: T) {
     {
       ...stepBase,
       kind: Type.Literal('for-each'),
-      items: Type.String({ minLength: 1, maxLength: FLOW_LIMITS.pathLength,
-        description: "A template yielding a list, e.g. '{{ event.tags }}', or a JSONPath such as '$.event.tags'" }),
-      maxItems: Type.Optional(Type.Integer({ minimum: 1, maximum: FLOW_LIMITS.forEachItems,
-        description: `Most items gone through (default ${FLOW_LIMITS.forEachItems}); more fail the step` })),
+      items: Type.String({
+        minLength: 1,
+        maxLength: FLOW_LIMITS.pathLength,
+        description: "A template yielding a list, e.g. '{{ event.tags }}', or a JSONPath such as '$.event.tags'",
+      }),
+      maxItems: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          maximum: FLOW_LIMITS.forEachItems,
+          description: `Most items gone through (default ${FLOW_LIMITS.forEachItems}); more fail the step`,
+        }),
+      ),
       steps: Type.Array(step, { minItems: 1, maxItems: FLOW_LIMITS.stepsTotal }),
     },
     strict,

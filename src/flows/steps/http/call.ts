@@ -11,7 +11,17 @@ import type { ActionOutcome } from '../action-outcome.js';
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const MAX_REQUEST_BYTES = 1024 * 1024;
 /** Headers a flow may not set: they belong to the connection or would impersonate something. */
-const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'keep-alive', 'proxy-authorization']);
+const FORBIDDEN_HEADERS = new Set([
+  'host',
+  'content-length',
+  'connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'keep-alive',
+  'proxy-authorization',
+]);
 
 export type PreparedHttpCall =
   | { ok: true; method: HttpAction['method']; url: string; headers: Record<string, string>; body?: string; missing: string[] }
@@ -40,11 +50,28 @@ export function prepareHttpCall(action: HttpAction, context: TemplateContext): P
     if (Buffer.byteLength(body) > MAX_REQUEST_BYTES) return { ok: false, error: 'body larger than 1 MB', missing };
     finalHeaders['content-type'] ??= typeof rendered.value === 'string' ? 'text/plain' : 'application/json';
   }
-  return { ok: true, method: action.method, url: check.url.toString(), headers: finalHeaders, ...(body === undefined ? {} : { body }), missing };
+  return {
+    ok: true,
+    method: action.method,
+    url: check.url.toString(),
+    headers: finalHeaders,
+    ...(body === undefined ? {} : { body }),
+    missing,
+  };
 }
 
-export async function sendHttpCall(prepared: Extract<PreparedHttpCall, { ok: true }>, dispatcher: Dispatcher, redactor: Redactor, signal: AbortSignal): Promise<ActionOutcome> {
-  const requestView = { method: prepared.method, url: redactUrl(redactor.redact(prepared.url)), headers: redactor.redact(prepared.headers), body: prepared.body === undefined ? undefined : redactor.redact(tryJson(prepared.body)) };
+export async function sendHttpCall(
+  prepared: Extract<PreparedHttpCall, { ok: true }>,
+  dispatcher: Dispatcher,
+  redactor: Redactor,
+  signal: AbortSignal,
+): Promise<ActionOutcome> {
+  const requestView = {
+    method: prepared.method,
+    url: redactUrl(redactor.redact(prepared.url)),
+    headers: redactor.redact(prepared.headers),
+    body: prepared.body === undefined ? undefined : redactor.redact(tryJson(prepared.body)),
+  };
   try {
     const response = await undiciRequest(prepared.url, {
       method: prepared.method,
@@ -60,10 +87,22 @@ export async function sendHttpCall(prepared: Extract<PreparedHttpCall, { ok: tru
     const contentType = String(response.headers['content-type'] ?? '');
     const body = contentType.includes('json') ? tryJson(text) : text;
     const ok = response.statusCode < 400;
-    return { ok, status: response.statusCode, body: redactor.redact(body), headers: { 'content-type': contentType }, request: requestView, retryable: response.statusCode === 429 || response.statusCode >= 500, ...(ok ? {} : { error: `the endpoint answered ${response.statusCode}` }) };
+    return {
+      ok,
+      status: response.statusCode,
+      body: redactor.redact(body),
+      headers: { 'content-type': contentType },
+      request: requestView,
+      retryable: response.statusCode === 429 || response.statusCode >= 500,
+      ...(ok ? {} : { error: `the endpoint answered ${response.statusCode}` }),
+    };
   } catch (error) {
     const blocked = error instanceof BlockedDestinationError || (error as { cause?: unknown }).cause instanceof BlockedDestinationError;
-    const message = blocked ? ((error as { cause?: Error }).cause?.message ?? (error as Error).message) : error instanceof Error ? error.message : String(error);
+    const message = blocked
+      ? ((error as { cause?: Error }).cause?.message ?? (error as Error).message)
+      : error instanceof Error
+        ? error.message
+        : String(error);
     return { ok: false, status: blocked ? 'refused' : 'network', request: requestView, error: message, retryable: !blocked };
   }
 }

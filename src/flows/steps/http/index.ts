@@ -11,8 +11,17 @@ import { sendHttpCall } from './call.js';
 import { httpStepSchema } from './schema.js';
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const FORBIDDEN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer',
-  'expect']);
+const FORBIDDEN_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+]);
 
 /** A request to an outside endpoint, when the workspace enabled HTTP actions; credentials are never recorded. */
 export const httpStep: StepKindDefinition<HttpAction> = {
@@ -28,7 +37,8 @@ export const httpStep: StepKindDefinition<HttpAction> = {
   idempotent: (step) => step.method === 'GET' || step.method === 'PUT' || step.method === 'DELETE',
   validate(step, field, ctx, problems) {
     if (!ctx.httpActionsEnabled) problems.add(`${field}.kind`, 'HTTP actions are not enabled in this add-on');
-    if (typeof step.credential === 'string' && ctx.credentialNames && !ctx.credentialNames.has(step.credential)) problems.add(`${field}.credential`, `unknown credential "${step.credential}"`);
+    if (typeof step.credential === 'string' && ctx.credentialNames && !ctx.credentialNames.has(step.credential))
+      problems.add(`${field}.credential`, `unknown credential "${step.credential}"`);
     const url = step.url;
     if (!url.includes('{{')) {
       const check = checkUrlSyntax(url);
@@ -46,15 +56,27 @@ export const httpStep: StepKindDefinition<HttpAction> = {
     if (step.method === 'GET' && step.body !== undefined) problems.add(`${field}.body`, 'a GET request cannot have a body');
   },
   async execute(step, env) {
-    if (!env.httpAllowed) return { status: 'failed', result: { status: 'refused' }, request: null,
-      error: 'HTTP actions are not enabled for this workspace', retryable: false };
+    if (!env.httpAllowed)
+      return {
+        status: 'failed',
+        result: { status: 'refused' },
+        request: null,
+        error: 'HTTP actions are not enabled for this workspace',
+        retryable: false,
+      };
     const names = credentialNamesOf(step);
     const resolved = await env.credentials.resolve(env.workspaceId, names);
     // Whatever the request, its answer or an error says, the credentials' values are not recorded.
     const secrets = secretForms([...resolved.values()].flatMap(secretValues));
     const prepared = prepareWithCredentials(step, env.context, resolved, names);
-    if (!prepared.ok) return { status: 'failed', result: { status: 'invalid' }, request: null, error: maskSecrets(prepared.error, secrets),
-      retryable: false };
+    if (!prepared.ok)
+      return {
+        status: 'failed',
+        result: { status: 'invalid' },
+        request: null,
+        error: maskSecrets(prepared.error, secrets),
+        retryable: false,
+      };
     return actionStepOutcome(maskSecrets(await sendHttpCall(prepared, env.dispatcher(), env.runtime.redactor, env.signal), secrets));
   },
   async dryRun(step, env) {
@@ -65,19 +87,37 @@ export const httpStep: StepKindDefinition<HttpAction> = {
     const prepared = prepareWithCredentials(step, env.context, stand, names);
     const result = { status: 'dry-run', body: null };
     if (!prepared.ok) return { request: null, missing: prepared.missing, error: prepared.error, result };
-    return { request: env.runtime.redactor.redact({ method: prepared.method, url: redactUrl(prepared.url), headers: prepared.headers,
-      body: prepared.body }), missing: prepared.missing, result };
+    return {
+      request: env.runtime.redactor.redact({
+        method: prepared.method,
+        url: redactUrl(prepared.url),
+        headers: prepared.headers,
+        body: prepared.body,
+      }),
+      missing: prepared.missing,
+      result,
+    };
   },
 };
 
 /** Renders an HTTP step with its credentials: their values in `{{ credentials.x }}`, and the `credential` field applied. */
-function prepareWithCredentials(step: HttpAction, context: TemplateContext, credentials: Map<string, ResolvedCredential>,
-  names: string[]): ReturnType<typeof prepareHttpCall> {
+function prepareWithCredentials(
+  step: HttpAction,
+  context: TemplateContext,
+  credentials: Map<string, ResolvedCredential>,
+  names: string[],
+): ReturnType<typeof prepareHttpCall> {
   const absent = names.filter((name) => !credentials.has(name));
-  if (absent.length > 0) return { ok: false,
-    error: `unknown credential ${absent.map((name) => `"${name}"`).join(', ')} (create it in the Credentials section)`, missing: [] };
-  const prepared = prepareHttpCall(step, { ...context, credentials: Object.fromEntries([...credentials].map(([name, credential]) => [name,
-    templateValue(credential)])) });
+  if (absent.length > 0)
+    return {
+      ok: false,
+      error: `unknown credential ${absent.map((name) => `"${name}"`).join(', ')} (create it in the Credentials section)`,
+      missing: [],
+    };
+  const prepared = prepareHttpCall(step, {
+    ...context,
+    credentials: Object.fromEntries([...credentials].map(([name, credential]) => [name, templateValue(credential)])),
+  });
   if (!prepared.ok || !step.credential) return prepared;
   return applyCredential(prepared, credentials.get(step.credential)!);
 }

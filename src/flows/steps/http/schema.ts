@@ -14,8 +14,11 @@ export function httpStepSchema<T extends TSchema>(_step?: T) {
       headers: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 4_096 }), { maxProperties: FLOW_LIMITS.headers })),
       body: Type.Optional(Type.Unknown()),
       credential: Type.Optional(
-        Type.String({ pattern: '^[A-Za-z][A-Za-z0-9_]{0,59}$',
-          description: 'A credential of the workspace put into the request by its kind: a header, Authorization: Bearer/Basic, or a query parameter' }),
+        Type.String({
+          pattern: '^[A-Za-z][A-Za-z0-9_]{0,59}$',
+          description:
+            'A credential of the workspace put into the request by its kind: a header, Authorization: Bearer/Basic, or a query parameter',
+        }),
       ),
     },
     strict,

@@ -10,8 +10,9 @@ export function stopStepSchema<T extends TSchema>(_step?: T) {
       ...stepBase,
       kind: Type.Literal('stop'),
       outcome: literals(STOP_OUTCOMES),
-      message: Type.Optional(Type.String({ maxLength: 500,
-        description: 'Why the run stopped (a template); shown as the run error when failed' })),
+      message: Type.Optional(
+        Type.String({ maxLength: 500, description: 'Why the run stopped (a template); shown as the run error when failed' }),
+      ),
     },
     strict,
   );

@@ -24,15 +24,19 @@ export const waitStep: StepKindDefinition<WaitStep> = {
       if (ms === 0) problems.add(`${field}.for`, 'must wait at least a minute');
       if (ms > MAX_WAIT_MS) problems.add(`${field}.for`, `may wait at most ${FLOW_LIMITS.waitDays} days (limit waitDays)`);
     }
-    if (step.until !== undefined && !step.until.includes('{{') && Number.isNaN(Date.parse(step.until))) problems.add(`${field}.until`,
-      'must be an ISO 8601 date-time or a template');
+    if (step.until !== undefined && !step.until.includes('{{') && Number.isNaN(Date.parse(step.until)))
+      problems.add(`${field}.until`, 'must be an ISO 8601 date-time or a template');
   },
   async execute(step, env) {
     const now = env.runtime.now();
     const previous = env.previous?.status === 'waiting' ? (env.previous.response as { resumeAtMs?: number } | null)?.resumeAtMs : undefined;
     if (typeof previous === 'number') {
-      if (previous <= now) return { status: 'succeeded', result: { resumeAt: new Date(previous).toISOString(),
-        resumedAt: new Date(now).toISOString() }, request: null };
+      if (previous <= now)
+        return {
+          status: 'succeeded',
+          result: { resumeAt: new Date(previous).toISOString(), resumedAt: new Date(now).toISOString() },
+          request: null,
+        };
       return { status: 'waiting', result: { resumeAt: new Date(previous).toISOString() }, request: null, resumeAt: previous };
     }
     const due = resumeTime(step, env.context, now);
@@ -52,14 +56,17 @@ function durationMs(span: NonNullable<WaitStep['for']>): number {
   return ((span.days ?? 0) * 24 * 60 + (span.hours ?? 0) * 60 + (span.minutes ?? 0)) * MINUTE;
 }
 
-function resumeTime(step: WaitStep, context: TemplateContext,
-  now: number): { ok: true; at: number } | { ok: false; error: string; limit?: string } {
+function resumeTime(
+  step: WaitStep,
+  context: TemplateContext,
+  now: number,
+): { ok: true; at: number } | { ok: false; error: string; limit?: string } {
   if (step.for) return { ok: true, at: now + durationMs(step.for) };
   const rendered = renderValue(step.until ?? '', context);
   if (!rendered.ok) return { ok: false, error: `until: ${rendered.message}` };
   const at = Date.parse(String(rendered.value ?? ''));
   if (Number.isNaN(at)) return { ok: false, error: `until: "${String(rendered.value ?? '')}" is not an ISO 8601 date-time` };
-  if (at - now > MAX_WAIT_MS) return { ok: false, error: `until: more than ${FLOW_LIMITS.waitDays} days ahead (limit waitDays)`,
-    limit: 'waitDays' };
+  if (at - now > MAX_WAIT_MS)
+    return { ok: false, error: `until: more than ${FLOW_LIMITS.waitDays} days ahead (limit waitDays)`, limit: 'waitDays' };
   return { ok: true, at };
 }

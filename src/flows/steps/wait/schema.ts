@@ -21,8 +21,9 @@ export function waitStepSchema<T extends TSchema>(_step?: T) {
           strict,
         ),
       ),
-      until: Type.Optional(Type.String({ minLength: 1, maxLength: 200,
-        description: 'An ISO 8601 date-time (a template), at most waitDays ahead' })),
+      until: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 200, description: 'An ISO 8601 date-time (a template), at most waitDays ahead' }),
+      ),
     },
     strict,
   );

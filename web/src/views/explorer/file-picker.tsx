@@ -17,7 +17,13 @@ export function fileFieldsOf(schema: JsonSchema): string[] {
  * One file input per file field of a multipart body. A chosen file is written into the JSON body as a
  * file value `{filename, contentType, base64}`, which the server sends to Clockify as a file part.
  */
-export function FilePicker({ schema, onFile }: { schema: JsonSchema; onFile: (field: string, value: { filename: string; contentType: string; base64: string }) => void }) {
+export function FilePicker({
+  schema,
+  onFile,
+}: {
+  schema: JsonSchema;
+  onFile: (field: string, value: { filename: string; contentType: string; base64: string }) => void;
+}) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const fields = fileFieldsOf(schema);
   if (fields.length === 0) return null;
@@ -31,7 +37,11 @@ export function FilePicker({ schema, onFile }: { schema: JsonSchema; onFile: (fi
     reader.onload = () => {
       const dataUrl = String(reader.result ?? '');
       setErrors({ ...errors, [field]: '' });
-      onFile(field, { filename: file.name, contentType: file.type || 'application/octet-stream', base64: dataUrl.slice(dataUrl.indexOf(',') + 1) });
+      onFile(field, {
+        filename: file.name,
+        contentType: file.type || 'application/octet-stream',
+        base64: dataUrl.slice(dataUrl.indexOf(',') + 1),
+      });
     };
     reader.onerror = () => setErrors({ ...errors, [field]: 'The file could not be read.' });
     reader.readAsDataURL(file);
@@ -39,9 +49,21 @@ export function FilePicker({ schema, onFile }: { schema: JsonSchema; onFile: (fi
   return (
     <div class="form-grid">
       {fields.map((field) => (
-        <Field key={field} label={<span class="mono">{field}</span>} hint="The file is put into the body below and sent as a file part." error={errors[field] || undefined}>
+        <Field
+          key={field}
+          label={<span class="mono">{field}</span>}
+          hint="The file is put into the body below and sent as a file part."
+          error={errors[field] || undefined}
+        >
           {({ id, describedBy, invalid }) => (
-            <input id={id} class="input" type="file" aria-describedby={describedBy} aria-invalid={invalid ? 'true' : undefined} onChange={(event) => pick(field, event.currentTarget.files?.[0])} />
+            <input
+              id={id}
+              class="input"
+              type="file"
+              aria-describedby={describedBy}
+              aria-invalid={invalid ? 'true' : undefined}
+              onChange={(event) => pick(field, event.currentTarget.files?.[0])}
+            />
           )}
         </Field>
       ))}

@@ -21,7 +21,10 @@ export function HistoryList() {
   const { api } = useApp();
   const now = useNow();
   const names = useNames();
-  const history = useResource((signal) => api.get<{ entries: HistoryEntry[] }>('/ui/api-explorer/history', { query: { limit: 50 }, signal }), []);
+  const history = useResource(
+    (signal) => api.get<{ entries: HistoryEntry[] }>('/ui/api-explorer/history', { query: { limit: 50 }, signal }),
+    [],
+  );
   const [rerunOf, setRerunOf] = useState<string | null>(null);
   const [viewing, setViewing] = useState<string | null>(null);
   const [confirming, setConfirming] = useState<HistoryEntry | null>(null);
@@ -70,7 +73,12 @@ export function HistoryList() {
               <Badge tone={toneOfHttpStatus(entry.status)}>{entry.status ?? 'error'}</Badge>
             </div>
             <div class="history-actions">
-              <Button size="sm" variant="ghost" aria-expanded={viewing === entry.id ? 'true' : 'false'} onClick={() => setViewing(viewing === entry.id ? null : entry.id)}>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-expanded={viewing === entry.id ? 'true' : 'false'}
+                onClick={() => setViewing(viewing === entry.id ? null : entry.id)}
+              >
                 {viewing === entry.id ? 'Hide' : 'View'}
               </Button>
               <Button
@@ -85,11 +93,20 @@ export function HistoryList() {
               >
                 Open in form
               </Button>
-              <Button size="sm" variant="ghost" icon="refresh" busy={rerun.busy && rerunOf === entry.id} disabled={rerun.busy && rerunOf !== entry.id} onClick={() => askOrRun(entry)}>
+              <Button
+                size="sm"
+                variant="ghost"
+                icon="refresh"
+                busy={rerun.busy && rerunOf === entry.id}
+                disabled={rerun.busy && rerunOf !== entry.id}
+                onClick={() => askOrRun(entry)}
+              >
                 Run again
               </Button>
             </div>
-            {viewing === entry.id ? <StoredCall callId={entry.id} userName={entry.userId ? (names.nameOf(entry.userId) ?? entry.userId) : null} /> : null}
+            {viewing === entry.id ? (
+              <StoredCall callId={entry.id} userName={entry.userId ? (names.nameOf(entry.userId) ?? entry.userId) : null} />
+            ) : null}
             {rerun.error && rerunOf === entry.id ? <ErrorNotice error={rerun.error} compact /> : null}
             {result?.id === entry.id ? <ResponseView result={result.result} title="Run again: response" /> : null}
           </li>
@@ -103,7 +120,8 @@ export function HistoryList() {
         onCancel={() => setConfirming(null)}
       >
         <p>
-          <span class="mono">{confirming?.operationId}</span> changes data in Clockify. Running it again sends the same {confirming?.method} with your rights, for example creating a second copy.
+          <span class="mono">{confirming?.operationId}</span> changes data in Clockify. Running it again sends the same {confirming?.method}{' '}
+          with your rights, for example creating a second copy.
         </p>
       </ConfirmDialog>
     </div>

@@ -24,10 +24,16 @@ export function OperationBrowser({ selectedId }: { selectedId?: string }) {
   const [text, setText] = useState('');
   const [method, setMethod] = useState('');
   const q = useDebounced(text.trim(), 250);
-  const list = useResource((signal) => api.get<EndpointList>('/ui/api-explorer/endpoints', { query: { q: q || undefined, method: method || undefined }, signal }), [q, method]);
+  const list = useResource(
+    (signal) => api.get<EndpointList>('/ui/api-explorer/endpoints', { query: { q: q || undefined, method: method || undefined }, signal }),
+    [q, method],
+  );
   const searching = q !== '' || method !== '';
   const groups = useMemo(() => list.data?.groups ?? [], [list.data]);
-  const selectedTag = useMemo(() => groups.find((group) => group.operations.some((op) => op.operationId === selectedId))?.tag, [groups, selectedId]);
+  const selectedTag = useMemo(
+    () => groups.find((group) => group.operations.some((op) => op.operationId === selectedId))?.tag,
+    [groups, selectedId],
+  );
 
   return (
     <div class="stack-sm">
@@ -35,7 +41,13 @@ export function OperationBrowser({ selectedId }: { selectedId?: string }) {
         <label class="search-field">
           <span class="visually-hidden">Search operations</span>
           <Icon name="search" />
-          <input class="input" type="search" placeholder="Search operations" value={text} onInput={(event) => setText(event.currentTarget.value)} />
+          <input
+            class="input"
+            type="search"
+            placeholder="Search operations"
+            value={text}
+            onInput={(event) => setText(event.currentTarget.value)}
+          />
         </label>
         {me.edition.capabilities.explorerWrites ? (
           <label>
@@ -77,7 +89,11 @@ export function OperationBrowser({ selectedId }: { selectedId?: string }) {
               <ul>
                 {group.operations.map((op) => (
                   <li key={op.operationId}>
-                    <a class="op-item" href={routeHref('explorer', op.operationId)} aria-current={op.operationId === selectedId ? 'true' : undefined}>
+                    <a
+                      class="op-item"
+                      href={routeHref('explorer', op.operationId)}
+                      aria-current={op.operationId === selectedId ? 'true' : undefined}
+                    >
                       <MethodBadge method={op.method} />
                       <span class="op-text">
                         <span class="op-summary">{op.summary || op.operationId}</span>

@@ -7,7 +7,8 @@ import { CopyButton } from '../../ui/copy-button';
 import { JsonTree } from '../../ui/json-tree';
 import { Segmented, TabPanel } from '../../ui/segmented';
 
-const toneOf = (status: string) => (status.startsWith('2') ? 'ok' : status.startsWith('4') || status.startsWith('5') ? 'danger' : 'neutral');
+const toneOf = (status: string) =>
+  status.startsWith('2') ? 'ok' : status.startsWith('4') || status.startsWith('5') ? 'danger' : 'neutral';
 
 /** What the operation answers, read from the spec before anything is run. */
 export function ResponsesCard({ docs }: { docs: OperationDocs }) {
@@ -33,15 +34,51 @@ export function ResponsesCard({ docs }: { docs: OperationDocs }) {
 }
 
 /** The call as the form stands, as curl and as JavaScript fetch, ready to copy. */
-export function SamplesCard({ form, docs, params, body }: { form: OperationForm; docs: OperationDocs; params: Record<string, unknown>; body: unknown }) {
+export function SamplesCard({
+  form,
+  docs,
+  params,
+  body,
+}: {
+  form: OperationForm;
+  docs: OperationDocs;
+  params: Record<string, unknown>;
+  body: unknown;
+}) {
   const [kind, setKind] = useState<'curl' | 'fetch'>('curl');
   const idPrefix = useId();
-  const call = { method: form.method, serverUrl: docs.serverUrl, path: form.path, parameters: form.parameters, params, ...(body === undefined ? {} : { body }) };
+  const call = {
+    method: form.method,
+    serverUrl: docs.serverUrl,
+    path: form.path,
+    parameters: form.parameters,
+    params,
+    ...(body === undefined ? {} : { body }),
+  };
   const text = kind === 'curl' ? curlSample(call) : fetchSample(call);
   return (
-    <Card title="Code samples" level={3} actions={<CopyButton text={text} label={kind === 'curl' ? 'Copy curl' : 'Copy fetch'} what={kind === 'curl' ? 'curl command' : 'fetch code'} />}>
+    <Card
+      title="Code samples"
+      level={3}
+      actions={
+        <CopyButton
+          text={text}
+          label={kind === 'curl' ? 'Copy curl' : 'Copy fetch'}
+          what={kind === 'curl' ? 'curl command' : 'fetch code'}
+        />
+      }
+    >
       <div class="stack-sm" data-testid="explorer-samples">
-        <Segmented idPrefix={idPrefix} label="Sample language" value={kind} onChange={setKind} options={[{ value: 'curl', label: 'curl' }, { value: 'fetch', label: 'JavaScript fetch' }]} />
+        <Segmented
+          idPrefix={idPrefix}
+          label="Sample language"
+          value={kind}
+          onChange={setKind}
+          options={[
+            { value: 'curl', label: 'curl' },
+            { value: 'fetch', label: 'JavaScript fetch' },
+          ]}
+        />
         <TabPanel idPrefix={idPrefix} value={kind}>
           <pre class="code-block">{text}</pre>
         </TabPanel>

@@ -26,7 +26,10 @@ import { ResponseView } from './response-view';
 /** One operation as a form: parameters from the spec, the body editor, Run, and the response. */
 export function OperationPanel({ operationId }: { operationId: string }) {
   const { api } = useApp();
-  const form = useResource((signal) => api.get<OperationForm>(`/ui/api-explorer/endpoints/${encodeURIComponent(operationId)}`, { signal }), [operationId]);
+  const form = useResource(
+    (signal) => api.get<OperationForm>(`/ui/api-explorer/endpoints/${encodeURIComponent(operationId)}`, { signal }),
+    [operationId],
+  );
   const back = (
     <span class="back-link">
       <LinkButton href={routeHref('explorer')} icon="back" size="sm" variant="ghost">
@@ -38,7 +41,11 @@ export function OperationPanel({ operationId }: { operationId: string }) {
     return (
       <div class="stack-sm">
         {back}
-        <ErrorNotice error={form.error} title={form.error.status === 404 ? 'Operation not found' : undefined} onRetry={form.error.status === 404 ? undefined : form.reload} />
+        <ErrorNotice
+          error={form.error}
+          title={form.error.status === 404 ? 'Operation not found' : undefined}
+          onRetry={form.error.status === 404 ? undefined : form.reload}
+        />
       </div>
     );
   }
@@ -66,11 +73,18 @@ function OperationFormCard({ form }: { form: OperationForm }) {
     return handed;
   }, [form.operationId]);
   const names = useNames();
-  const docs = useResource((signal) => api.get<OperationDocs>(`/ui/api-explorer/docs/${encodeURIComponent(form.operationId)}`, { signal }), [form.operationId]);
+  const docs = useResource(
+    (signal) => api.get<OperationDocs>(`/ui/api-explorer/docs/${encodeURIComponent(form.operationId)}`, { signal }),
+    [form.operationId],
+  );
   const [values, setValues] = useState(() => initialValues(form.parameters, form.prefill, given?.params));
   const specExample = form.exampleBody === null || form.exampleBody === undefined ? '' : prettyJson(form.exampleBody);
   // The spec's placeholder ids replaced by real ones of this workspace, once the names are loaded.
-  const exampleText = useMemo(() => (specExample === '' ? '' : prettyJson(fillExampleIds(form.exampleBody, names, { userId: me.userId, workspaceId: me.workspaceId }))), [specExample, form.exampleBody, names, me]);
+  const exampleText = useMemo(
+    () =>
+      specExample === '' ? '' : prettyJson(fillExampleIds(form.exampleBody, names, { userId: me.userId, workspaceId: me.workspaceId })),
+    [specExample, form.exampleBody, names, me],
+  );
   const [bodyText, setBodyText] = useState(() => (given?.body !== undefined ? prettyJson(given.body) : exampleText));
   // When the names arrive, an example the user has not edited is filled again with them.
   const shownExample = useRef(exampleText);
@@ -113,7 +127,17 @@ function OperationFormCard({ form }: { form: OperationForm }) {
     if (form.runnable) void execute.run();
   };
   const saveAsFlow = () => {
-    pendingDraft.set(flowFromCall({ operationId: form.operationId, params: buildParams(form.parameters, values), body: form.requestBody && body.ok ? body.value : undefined, summary: form.summary }, me.edition.events[0]));
+    pendingDraft.set(
+      flowFromCall(
+        {
+          operationId: form.operationId,
+          params: buildParams(form.parameters, values),
+          body: form.requestBody && body.ok ? body.value : undefined,
+          summary: form.summary,
+        },
+        me.edition.events[0],
+      ),
+    );
     notify('A new flow was drafted from this call: choose its trigger and save it.');
     navigate(routeHref('flows', 'new'));
   };
@@ -151,24 +175,57 @@ function OperationFormCard({ form }: { form: OperationForm }) {
               {form.notRunnableBecause}
             </Notice>
           ) : null}
-          <ParamGroup title="Path" params={pathParams} path={form.path} names={names} values={values} errors={fieldErrors} onChange={setValues} />
-          <ParamGroup title="Query" params={queryParams} path={form.path} names={names} values={values} errors={fieldErrors} onChange={setValues} />
-          <ParamGroup title="Headers" params={headerParams} path={form.path} names={names} values={values} errors={fieldErrors} onChange={setValues} />
+          <ParamGroup
+            title="Path"
+            params={pathParams}
+            path={form.path}
+            names={names}
+            values={values}
+            errors={fieldErrors}
+            onChange={setValues}
+          />
+          <ParamGroup
+            title="Query"
+            params={queryParams}
+            path={form.path}
+            names={names}
+            values={values}
+            errors={fieldErrors}
+            onChange={setValues}
+          />
+          <ParamGroup
+            title="Headers"
+            params={headerParams}
+            path={form.path}
+            names={names}
+            values={values}
+            errors={fieldErrors}
+            onChange={setValues}
+          />
           {form.requestBody ? (
             <fieldset class="fieldset">
               <legend>
-                Body <span class="muted small">({form.requestBody.contentType}{form.requestBody.required ? ', required' : ''})</span>
+                Body{' '}
+                <span class="muted small">
+                  ({form.requestBody.contentType}
+                  {form.requestBody.required ? ', required' : ''})
+                </span>
               </legend>
               {form.requestBody.contentType === 'multipart/form-data' ? (
                 <FilePicker
                   schema={form.requestBody.schema}
                   onFile={(field, file) => {
-                    const current = body.ok && body.value !== null && typeof body.value === 'object' ? (body.value as Record<string, unknown>) : {};
+                    const current =
+                      body.ok && body.value !== null && typeof body.value === 'object' ? (body.value as Record<string, unknown>) : {};
                     setBodyText(prettyJson({ ...current, [field]: file }));
                   }}
                 />
               ) : null}
-              <Field label="JSON body" error={body.ok ? undefined : `Not valid JSON: ${body.message}`} hint="Start from the example; fields Clockify ignores can stay.">
+              <Field
+                label="JSON body"
+                error={body.ok ? undefined : `Not valid JSON: ${body.message}`}
+                hint="Start from the example; fields Clockify ignores can stay."
+              >
                 {({ id, describedBy, invalid }) => (
                   <textarea
                     id={id}
@@ -183,7 +240,12 @@ function OperationFormCard({ form }: { form: OperationForm }) {
                 )}
               </Field>
               <div class="row">
-                <Button size="sm" variant="ghost" disabled={!body.ok || body.value === undefined} onClick={() => body.ok && setBodyText(prettyJson(body.value))}>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  disabled={!body.ok || body.value === undefined}
+                  onClick={() => body.ok && setBodyText(prettyJson(body.value))}
+                >
                   Format
                 </Button>
                 <Button size="sm" variant="ghost" disabled={bodyText === exampleText} onClick={() => setBodyText(exampleText)}>
@@ -212,15 +274,46 @@ function OperationFormCard({ form }: { form: OperationForm }) {
       </Card>
       {result ? <ResponseView result={result} /> : null}
       {docs.data ? <ResponsesCard docs={docs.data} /> : null}
-      {docs.data ? <SamplesCard form={form} docs={docs.data} params={buildParams(form.parameters, values)} body={form.requestBody && body.ok ? body.value : undefined} /> : null}
+      {docs.data ? (
+        <SamplesCard
+          form={form}
+          docs={docs.data}
+          params={buildParams(form.parameters, values)}
+          body={form.requestBody && body.ok ? body.value : undefined}
+        />
+      ) : null}
     </>
   );
 }
 
-function ParamGroup({ title, params, path, names, values, errors, onChange }: { title: string; params: OperationParameter[]; path: string; names: NameIndex; values: Record<string, string>; errors: Record<string, string>; onChange: (next: Record<string, string>) => void }) {
+function ParamGroup({
+  title,
+  params,
+  path,
+  names,
+  values,
+  errors,
+  onChange,
+}: {
+  title: string;
+  params: OperationParameter[];
+  path: string;
+  names: NameIndex;
+  values: Record<string, string>;
+  errors: Record<string, string>;
+  onChange: (next: Record<string, string>) => void;
+}) {
   if (params.length === 0) return null;
   const input = (param: OperationParameter) => (
-    <ParamInput key={param.name} param={param} idKind={idKindOf(param.name, path)} names={names} value={values[param.name] ?? ''} error={errors[param.name]} onChange={(value) => onChange({ ...values, [param.name]: value })} />
+    <ParamInput
+      key={param.name}
+      param={param}
+      idKind={idKindOf(param.name, path)}
+      names={names}
+      value={values[param.name] ?? ''}
+      error={errors[param.name]}
+      onChange={(value) => onChange({ ...values, [param.name]: value })}
+    />
   );
   const required = params.filter((param) => param.required || param.in === 'path');
   const optional = params.filter((param) => !required.includes(param));
@@ -231,9 +324,10 @@ function ParamGroup({ title, params, path, names, values, errors, onChange }: { 
       <legend>{title} parameters</legend>
       {required.length > 0 ? <div class="form-grid">{required.map(input)}</div> : null}
       {optional.length > 0 ? (
-        <details class="disclosure" open={optionalInUse || required.length === 0 && optional.length <= 3 ? true : undefined}>
+        <details class="disclosure" open={optionalInUse || (required.length === 0 && optional.length <= 3) ? true : undefined}>
           <summary>
-            Optional ({optional.length}){optionalInUse ? `, ${optional.filter((param) => (values[param.name] ?? '') !== '').length} set` : ': not sent unless set'}
+            Optional ({optional.length})
+            {optionalInUse ? `, ${optional.filter((param) => (values[param.name] ?? '') !== '').length} set` : ': not sent unless set'}
           </summary>
           <div class="form-grid">{optional.map(input)}</div>
         </details>
@@ -242,7 +336,21 @@ function ParamGroup({ title, params, path, names, values, errors, onChange }: { 
   );
 }
 
-function ParamInput({ param, idKind, names, value, error, onChange }: { param: OperationParameter; idKind?: IdKind; names: NameIndex; value: string; error?: string; onChange: (value: string) => void }) {
+function ParamInput({
+  param,
+  idKind,
+  names,
+  value,
+  error,
+  onChange,
+}: {
+  param: OperationParameter;
+  idKind?: IdKind;
+  names: NameIndex;
+  value: string;
+  error?: string;
+  onChange: (value: string) => void;
+}) {
   const kind = inputKindOf(param);
   const fixed = param.name === 'workspaceId';
   const listId = useId();
@@ -253,7 +361,11 @@ function ParamInput({ param, idKind, names, value, error, onChange }: { param: O
     .map((item) => names.nameOf(item.trim()))
     .filter(Boolean)
     .join(', ');
-  const text = fixed ? 'Always your current workspace.' : [named ? `= ${named}.` : '', param.description, kind === 'array' ? 'Separate several values with commas.' : ''].filter(Boolean).join(' ');
+  const text = fixed
+    ? 'Always your current workspace.'
+    : [named ? `= ${named}.` : '', param.description, kind === 'array' ? 'Separate several values with commas.' : '']
+        .filter(Boolean)
+        .join(' ');
   const hint = text ? <LongText text={text} /> : undefined;
   return (
     <Field label={<span class="mono">{param.name}</span>} required={param.required} hint={hint} error={error}>
@@ -262,7 +374,13 @@ function ParamInput({ param, idKind, names, value, error, onChange }: { param: O
         if (kind === 'enum' || kind === 'boolean') {
           const options = kind === 'boolean' ? ['true', 'false'] : (enumOf(param) ?? []);
           return (
-            <select {...common} class="select" value={value} onChange={(event) => onChange(event.currentTarget.value)} required={param.required}>
+            <select
+              {...common}
+              class="select"
+              value={value}
+              onChange={(event) => onChange(event.currentTarget.value)}
+              required={param.required}
+            >
               <option value="">{param.required ? 'Choose…' : `(${placeholderOf(param)})`}</option>
               {options.map((option) => (
                 <option key={option} value={option}>

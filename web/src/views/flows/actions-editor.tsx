@@ -10,7 +10,19 @@ import type { Validity } from './steps/types';
  * "Then": the flow's steps, run in order; each may use the event and the results of earlier steps.
  * Every kind's form comes from the step registry (steps/<kind>/); branches and loops hold lists of their own.
  */
-export function ActionsEditor({ actions, onChange, readOnly, onValidity, sample }: { actions: FlowStep[]; onChange: (next: FlowStep[]) => void; readOnly: boolean; onValidity: Validity; sample?: unknown }) {
+export function ActionsEditor({
+  actions,
+  onChange,
+  readOnly,
+  onValidity,
+  sample,
+}: {
+  actions: FlowStep[];
+  onChange: (next: FlowStep[]) => void;
+  readOnly: boolean;
+  onValidity: Validity;
+  sample?: unknown;
+}) {
   const http = capability(useCapabilities(), 'httpActions');
   return (
     <fieldset class="fieldset">
@@ -18,7 +30,9 @@ export function ActionsEditor({ actions, onChange, readOnly, onValidity, sample 
       <TemplateScopeProvider scope={{ sample, stepIds: allStepIds(actions) }}>
         <StepList steps={actions} onChange={onChange} readOnly={readOnly} onValidity={onValidity} title="Step" label="the flow" depth={1} />
       </TemplateScopeProvider>
-      {!readOnly && http?.state === 'off' ? <BlockedNotice capability={http} title="Sending HTTP requests is off in this workspace" /> : null}
+      {!readOnly && http?.state === 'off' ? (
+        <BlockedNotice capability={http} title="Sending HTTP requests is off in this workspace" />
+      ) : null}
     </fieldset>
   );
 }

@@ -81,7 +81,9 @@ export function AllRuns() {
   useEffect(() => {
     if (!retry || retry.done >= retry.result.queued) return;
     const timer = window.setTimeout(async () => {
-      const found = await api.get<RunPage>('/ui/flows/runs', { query: { replayOf: retry.result.runIds.join(','), limit: 200 } }).catch(() => undefined);
+      const found = await api
+        .get<RunPage>('/ui/flows/runs', { query: { replayOf: retry.result.runIds.join(','), limit: 200 } })
+        .catch(() => undefined);
       if (!found) return setRetry({ ...retry });
       const finished = found.runs.filter((run) => run.status !== 'running' && run.status !== 'waiting');
       setRetry({ ...retry, done: finished.length, failed: finished.filter((run) => RETRYABLE.has(run.status)).length });
@@ -94,7 +96,10 @@ export function AllRuns() {
 
   const start = useAction(async () => {
     setConfirming(false);
-    const body = selected.size > 0 ? { runIds: [...selected], version } : { filter: { flowId: query.flowId, eventType: query.eventType, from: query.from, to: query.to }, version };
+    const body =
+      selected.size > 0
+        ? { runIds: [...selected], version }
+        : { filter: { flowId: query.flowId, eventType: query.eventType, from: query.from, to: query.to }, version };
     const result = await api.post<RetryResult>('/ui/flows/runs/retry', body);
     setSelected(new Set());
     setRetry({ result, done: 0, failed: 0 });
@@ -104,14 +109,19 @@ export function AllRuns() {
   const runs = page.data?.runs ?? [];
   const failedShown = runs.filter((run) => RETRYABLE.has(run.status));
   const allPicked = failedShown.length > 0 && failedShown.every((run) => selected.has(run.id));
-  const toggle = (id: string, on: boolean) => setSelected((current) => {
-    const next = new Set(current);
-    if (on) next.add(id);
-    else next.delete(id);
-    return next;
-  });
-  const set = (field: keyof Filters) => (event: Event) => setFilters({ ...filters, [field]: (event.currentTarget as HTMLInputElement).value });
-  const target = selected.size > 0 ? `the ${selected.size} selected failed ${selected.size === 1 ? 'run' : 'runs'}` : 'every failed run matching the filters (up to 100)';
+  const toggle = (id: string, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const set = (field: keyof Filters) => (event: Event) =>
+    setFilters({ ...filters, [field]: (event.currentTarget as HTMLInputElement).value });
+  const target =
+    selected.size > 0
+      ? `the ${selected.size} selected failed ${selected.size === 1 ? 'run' : 'runs'}`
+      : 'every failed run matching the filters (up to 100)';
 
   return (
     <div data-testid="all-runs">
@@ -131,7 +141,9 @@ export function AllRuns() {
             <select class="select" value={filters.flowId} onChange={set('flowId')}>
               <option value="">All flows</option>
               {(flows.data?.flows ?? []).map((flow) => (
-                <option key={flow.id} value={flow.id}>{flow.name}</option>
+                <option key={flow.id} value={flow.id}>
+                  {flow.name}
+                </option>
               ))}
             </select>
           </label>
@@ -163,7 +175,12 @@ export function AllRuns() {
         {me.isAdmin ? (
           <div class="row wrap">
             <label class="inline-label">
-              <input type="checkbox" checked={allPicked} disabled={failedShown.length === 0} onChange={(event) => setSelected(event.currentTarget.checked ? new Set(failedShown.map((run) => run.id)) : new Set())} />
+              <input
+                type="checkbox"
+                checked={allPicked}
+                disabled={failedShown.length === 0}
+                onChange={(event) => setSelected(event.currentTarget.checked ? new Set(failedShown.map((run) => run.id)) : new Set())}
+              />
               <span>Select all failed ({failedShown.length})</span>
             </label>
             <label class="inline-label">
@@ -180,9 +197,19 @@ export function AllRuns() {
         ) : null}
         {start.error ? <ErrorNotice error={start.error} compact /> : null}
         {retry ? <RetryProgress {...retry} /> : null}
-        <ConfirmDialog open={confirming} title="Retry failed runs?" confirmLabel="Retry and send again" danger={false} busy={start.busy} onConfirm={() => void start.run()} onCancel={() => setConfirming(false)}>
+        <ConfirmDialog
+          open={confirming}
+          title="Retry failed runs?"
+          confirmLabel="Retry and send again"
+          danger={false}
+          busy={start.busy}
+          onConfirm={() => void start.run()}
+          onCancel={() => setConfirming(false)}
+        >
           <p>
-            This runs {target} again on {selected.size === 1 ? 'its' : 'their'} events with {version === 'original' ? 'the version each run used' : 'the flow as it is now'}: each is a new run, and its steps may change data in Clockify again.
+            This runs {target} again on {selected.size === 1 ? 'its' : 'their'} events with{' '}
+            {version === 'original' ? 'the version each run used' : 'the flow as it is now'}: each is a new run, and its steps may change
+            data in Clockify again.
           </p>
         </ConfirmDialog>
         {page.error && !page.data ? (
@@ -216,7 +243,8 @@ export function AllRuns() {
                     <span class="list-item-main">
                       <span class="list-item-title">{run.flowName ?? 'Deleted flow'}</span>
                       <span class="list-item-meta" title={dateTime(run.startedAt)}>
-                        {relativeTime(run.startedAt, now)} · {run.eventType ?? 'schedule'} · v{run.flowVersion} · {duration(runDuration(run))}
+                        {relativeTime(run.startedAt, now)} · {run.eventType ?? 'schedule'} · v{run.flowVersion} ·{' '}
+                        {duration(runDuration(run))}
                         {run.replayOf ? ' · retry' : ''}
                       </span>
                       {run.error ? <span class="list-item-meta">{run.error}</span> : null}
@@ -246,10 +274,17 @@ function RetryProgress({ result, done, failed }: { result: RetryResult; done: nu
   return (
     <Notice tone={finished ? (failed > 0 ? 'warn' : 'ok') : 'info'} title={finished ? 'Retries finished' : 'Retrying…'}>
       <div class="stack-sm" data-testid="retry-progress">
-        {result.queued > 0 ? <ProgressBar value={done} max={result.queued} label="Retries finished" tone={finished ? (failed > 0 ? 'warn' : 'ok') : 'info'} /> : null}
+        {result.queued > 0 ? (
+          <ProgressBar value={done} max={result.queued} label="Retries finished" tone={finished ? (failed > 0 ? 'warn' : 'ok') : 'info'} />
+        ) : null}
         <p>
           {done} of {result.queued} finished{failed > 0 ? `, ${failed} failed again` : ''}.
-          {result.skipped.length > 0 ? ` ${result.skipped.length} not retried: ${result.skipped.slice(0, 3).map((s) => s.reason).join('; ')}.` : ''}
+          {result.skipped.length > 0
+            ? ` ${result.skipped.length} not retried: ${result.skipped
+                .slice(0, 3)
+                .map((s) => s.reason)
+                .join('; ')}.`
+            : ''}
           {result.more ? ' More failed runs match: retry again for the rest.' : ''}
         </p>
       </div>

@@ -13,7 +13,15 @@ import { PickButton, usePickable } from './insertion';
 const MAX_DEPTH = FLOW_LIMITS.conditionDepth;
 
 /** "Only if": rules on the event's fields, in groups matched all-or-any, nested up to four levels. */
-export function ConditionsEditor({ group, onChange, readOnly }: { group: ConditionGroup; onChange: (next: ConditionGroup) => void; readOnly: boolean }) {
+export function ConditionsEditor({
+  group,
+  onChange,
+  readOnly,
+}: {
+  group: ConditionGroup;
+  onChange: (next: ConditionGroup) => void;
+  readOnly: boolean;
+}) {
   return (
     <fieldset class="fieldset" disabled={readOnly}>
       <legend>Only if</legend>
@@ -27,13 +35,40 @@ export function ConditionsEditor({ group, onChange, readOnly }: { group: Conditi
  * The same condition group inside a step ("Only if", a branch's "If"): paths read the run's context
  * (`$.event.projectId`, `$.steps.find1.id`, `$.item.name`) and complete as you type.
  */
-export function StepConditions({ group, onChange, readOnly, label }: { group: ConditionGroup; onChange: (next: ConditionGroup) => void; readOnly: boolean; label: string }) {
+export function StepConditions({
+  group,
+  onChange,
+  readOnly,
+  label,
+}: {
+  group: ConditionGroup;
+  onChange: (next: ConditionGroup) => void;
+  readOnly: boolean;
+  label: string;
+}) {
   return <GroupEditor group={group} onChange={onChange} depth={1} label={label} readOnly={readOnly} scoped />;
 }
 
-function GroupEditor({ group, onChange, depth, label, onRemove, readOnly, scoped = false }: { group: ConditionGroup; onChange: (next: ConditionGroup) => void; depth: number; label: string; onRemove?: () => void; readOnly: boolean; scoped?: boolean }) {
+function GroupEditor({
+  group,
+  onChange,
+  depth,
+  label,
+  onRemove,
+  readOnly,
+  scoped = false,
+}: {
+  group: ConditionGroup;
+  onChange: (next: ConditionGroup) => void;
+  depth: number;
+  label: string;
+  onRemove?: () => void;
+  readOnly: boolean;
+  scoped?: boolean;
+}) {
   const keys = useStableKeys(group.rules.length);
-  const setRule = (index: number, rule: ConditionRule | ConditionGroup) => onChange({ ...group, rules: group.rules.map((r, i) => (i === index ? rule : r)) });
+  const setRule = (index: number, rule: ConditionRule | ConditionGroup) =>
+    onChange({ ...group, rules: group.rules.map((r, i) => (i === index ? rule : r)) });
   const removeRule = (index: number) => {
     keys.remove(index);
     onChange({ ...group, rules: group.rules.filter((_, i) => i !== index) });
@@ -43,7 +78,11 @@ function GroupEditor({ group, onChange, depth, label, onRemove, readOnly, scoped
       <div class="row-between">
         <label class="inline-label">
           <span>Match</span>
-          <select class="select select-sm" value={group.mode} onChange={(event) => onChange({ ...group, mode: event.currentTarget.value as 'all' | 'any' })}>
+          <select
+            class="select select-sm"
+            value={group.mode}
+            onChange={(event) => onChange({ ...group, mode: event.currentTarget.value as 'all' | 'any' })}
+          >
             <option value="all">all of these</option>
             <option value="any">any of these</option>
           </select>
@@ -54,25 +93,51 @@ function GroupEditor({ group, onChange, depth, label, onRemove, readOnly, scoped
           </Button>
         ) : null}
       </div>
-      {group.rules.length === 0 ? <p class="muted small">No rules yet{depth === 1 && !scoped ? ': the flow runs for every event of its trigger.' : '.'}</p> : null}
+      {group.rules.length === 0 ? (
+        <p class="muted small">No rules yet{depth === 1 && !scoped ? ': the flow runs for every event of its trigger.' : '.'}</p>
+      ) : null}
       <ol class="rules">
         {group.rules.map((rule, index) => (
           <li key={keys.at(index)}>
             {isGroup(rule) ? (
-              <GroupEditor group={rule} depth={depth + 1} label={`${label}, group ${index + 1}`} onChange={(next) => setRule(index, next)} onRemove={() => removeRule(index)} readOnly={readOnly} scoped={scoped} />
+              <GroupEditor
+                group={rule}
+                depth={depth + 1}
+                label={`${label}, group ${index + 1}`}
+                onChange={(next) => setRule(index, next)}
+                onRemove={() => removeRule(index)}
+                readOnly={readOnly}
+                scoped={scoped}
+              />
             ) : (
-              <RuleEditor rule={rule} label={`${label}, rule ${index + 1}`} onChange={(next) => setRule(index, next)} onRemove={() => removeRule(index)} readOnly={readOnly} scoped={scoped} />
+              <RuleEditor
+                rule={rule}
+                label={`${label}, rule ${index + 1}`}
+                onChange={(next) => setRule(index, next)}
+                onRemove={() => removeRule(index)}
+                readOnly={readOnly}
+                scoped={scoped}
+              />
             )}
           </li>
         ))}
       </ol>
       {readOnly ? null : (
         <div class="row">
-          <Button size="sm" icon="plus" onClick={() => onChange({ ...group, rules: [...group.rules, { path: scoped ? '$.event.' : '$.', op: 'equals', value: '' }] })}>
+          <Button
+            size="sm"
+            icon="plus"
+            onClick={() => onChange({ ...group, rules: [...group.rules, { path: scoped ? '$.event.' : '$.', op: 'equals', value: '' }] })}
+          >
             Add rule
           </Button>
           {depth < MAX_DEPTH ? (
-            <Button size="sm" variant="ghost" icon="plus" onClick={() => onChange({ ...group, rules: [...group.rules, { mode: group.mode === 'all' ? 'any' : 'all', rules: [] }] })}>
+            <Button
+              size="sm"
+              variant="ghost"
+              icon="plus"
+              onClick={() => onChange({ ...group, rules: [...group.rules, { mode: group.mode === 'all' ? 'any' : 'all', rules: [] }] })}
+            >
               Add group
             </Button>
           ) : null}
@@ -82,7 +147,21 @@ function GroupEditor({ group, onChange, depth, label, onRemove, readOnly, scoped
   );
 }
 
-function RuleEditor({ rule, label, onChange, onRemove, readOnly, scoped }: { rule: ConditionRule; label: string; onChange: (next: ConditionRule) => void; onRemove: () => void; readOnly: boolean; scoped: boolean }) {
+function RuleEditor({
+  rule,
+  label,
+  onChange,
+  onRemove,
+  readOnly,
+  scoped,
+}: {
+  rule: ConditionRule;
+  label: string;
+  onChange: (next: ConditionRule) => void;
+  onRemove: () => void;
+  readOnly: boolean;
+  scoped: boolean;
+}) {
   const [valueText, setValueText] = useState(() => conditionValueText(rule.value));
   const needsValue = operatorNeedsValue(rule.op);
   const pickable = usePickable('path', `${label} (field)`, (path) => onChange({ ...rule, path }));
@@ -102,13 +181,27 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly, scoped }: { rul
     <div class="rule">
       {scoped ? (
         <span class="rule-path">
-          <TemplateInput jsonPath label={`${label}: field (JSONPath)`} ariaLabel={`${label}: field (JSONPath)`} value={rule.path} placeholder="$.event.projectId" onChange={(path) => onChange({ ...rule, path })} />
+          <TemplateInput
+            jsonPath
+            label={`${label}: field (JSONPath)`}
+            ariaLabel={`${label}: field (JSONPath)`}
+            value={rule.path}
+            placeholder="$.event.projectId"
+            onChange={(path) => onChange({ ...rule, path })}
+          />
         </span>
       ) : (
         <span class="rule-path input-with-pick">
           <label class="grow">
             <span class="visually-hidden">{label}: field (JSONPath)</span>
-            <input class="input mono" value={rule.path} placeholder="$.projectId" spellcheck={false} {...pickable.props} onInput={(event) => onChange({ ...rule, path: event.currentTarget.value })} />
+            <input
+              class="input mono"
+              value={rule.path}
+              placeholder="$.projectId"
+              spellcheck={false}
+              {...pickable.props}
+              onInput={(event) => onChange({ ...rule, path: event.currentTarget.value })}
+            />
           </label>
           <PickButton pickable={pickable} disabled={readOnly} />
         </span>
@@ -133,20 +226,28 @@ function RuleEditor({ rule, label, onChange, onRemove, readOnly, scoped }: { rul
       </label>
       {needsValue ? (
         <div class="rule-value stack-sm" style={{ minWidth: 0 }}>
-        <label>
-          <span class="visually-hidden">{label}: value</span>
-          <input
-            class="input"
-            value={valueText}
-            placeholder={rule.op === 'in' ? '["a", "b"]' : 'value'}
-            onInput={(event) => {
-              setValueText(event.currentTarget.value);
-              onChange({ ...rule, value: parseConditionValue(event.currentTarget.value) });
-            }}
-          />
-        </label>
-        <NamedValue value={rule.value} names={names} />
-        {idKind && !readOnly ? <IdPicker kind={idKind} names={names} selected={typeof rule.value === 'string' ? rule.value : undefined} label={`${label}: pick the value by name`} onPick={pickId} /> : null}
+          <label>
+            <span class="visually-hidden">{label}: value</span>
+            <input
+              class="input"
+              value={valueText}
+              placeholder={rule.op === 'in' ? '["a", "b"]' : 'value'}
+              onInput={(event) => {
+                setValueText(event.currentTarget.value);
+                onChange({ ...rule, value: parseConditionValue(event.currentTarget.value) });
+              }}
+            />
+          </label>
+          <NamedValue value={rule.value} names={names} />
+          {idKind && !readOnly ? (
+            <IdPicker
+              kind={idKind}
+              names={names}
+              selected={typeof rule.value === 'string' ? rule.value : undefined}
+              label={`${label}: pick the value by name`}
+              onPick={pickId}
+            />
+          ) : null}
         </div>
       ) : null}
       {readOnly ? null : (

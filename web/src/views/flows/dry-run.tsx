@@ -25,7 +25,15 @@ export function dryRunPassed(result: DryRunResult): boolean {
   return result.matched && result.actions.every((action) => !action.error);
 }
 
-export function DryRunCard({ definition, sample, onResult }: { definition: FlowDefinition; sample?: { eventType: string; payload: unknown }; onResult?: (passed: boolean) => void }) {
+export function DryRunCard({
+  definition,
+  sample,
+  onResult,
+}: {
+  definition: FlowDefinition;
+  sample?: { eventType: string; payload: unknown };
+  onResult?: (passed: boolean) => void;
+}) {
   const { api, announce } = useApp();
   const now = useNow();
   const events = triggerEvents(definition.trigger);
@@ -38,11 +46,16 @@ export function DryRunCard({ definition, sample, onResult }: { definition: FlowD
   const [result, setResult] = useState<DryRunResult | undefined>(undefined);
   const run = useAction(async () => {
     const eventType = sample?.eventType ?? events[0];
-    const body = input === 'sample' ? { definition, eventType, ...(sample ? { sample: sample.payload } : {}) } : { definition, eventId: input };
+    const body =
+      input === 'sample' ? { definition, eventType, ...(sample ? { sample: sample.payload } : {}) } : { definition, eventId: input };
     const outcome = await api.post<DryRunResult>('/ui/flows/test', body);
     setResult(outcome);
     onResult?.(dryRunPassed(outcome));
-    announce(outcome.matched ? `Dry run: conditions matched, ${outcome.actions.length} actions would run.` : 'Dry run: conditions did not match, nothing would be sent.');
+    announce(
+      outcome.matched
+        ? `Dry run: conditions matched, ${outcome.actions.length} actions would run.`
+        : 'Dry run: conditions did not match, nothing would be sent.',
+    );
   });
   const hasSample = definition.trigger.kind === 'clockify';
   return (
@@ -51,7 +64,11 @@ export function DryRunCard({ definition, sample, onResult }: { definition: FlowD
         <Field label="Test with">
           {({ id }) => (
             <select id={id} class="select" value={input} onChange={(event) => setInput(event.currentTarget.value)}>
-              {hasSample ? <option value="sample">{sample ? `Sample ${sample.eventType} payload` : 'A sample payload'}</option> : <option value="sample">The latest event</option>}
+              {hasSample ? (
+                <option value="sample">{sample ? `Sample ${sample.eventType} payload` : 'A sample payload'}</option>
+              ) : (
+                <option value="sample">The latest event</option>
+              )}
               {(recent.data?.events ?? []).map((event) => (
                 <option key={event.id} value={event.id}>
                   {event.eventType} · {relativeTime(event.receivedAt, now)}
@@ -61,7 +78,12 @@ export function DryRunCard({ definition, sample, onResult }: { definition: FlowD
           )}
         </Field>
         <div>
-          <Button icon="play" busy={run.busy} disabled={definition.actions.length === 0 || events.length === 0 && definition.trigger.kind === 'clockify'} onClick={() => run.run()}>
+          <Button
+            icon="play"
+            busy={run.busy}
+            disabled={definition.actions.length === 0 || (events.length === 0 && definition.trigger.kind === 'clockify')}
+            onClick={() => run.run()}
+          >
             Dry run
           </Button>
         </div>
@@ -77,7 +99,11 @@ function DryRunOutcome({ result }: { result: DryRunResult }) {
     <div class="stack-sm" data-testid="dry-run-result">
       <div class="row">
         <Badge tone={result.matched ? 'ok' : 'neutral'}>{result.matched ? 'conditions matched' : 'conditions not matched'}</Badge>
-        {result.matched ? <span class="muted small">{result.actions.length} {result.actions.length === 1 ? 'step' : 'steps'} would run</span> : null}
+        {result.matched ? (
+          <span class="muted small">
+            {result.actions.length} {result.actions.length === 1 ? 'step' : 'steps'} would run
+          </span>
+        ) : null}
       </div>
       {!result.matched ? (
         <p class="dry-run-verdict" data-testid="dry-run-verdict">
@@ -106,7 +132,15 @@ function DryRunOutcome({ result }: { result: DryRunResult }) {
                   <td>
                     <Badge tone={step.matched ? 'ok' : 'danger'}>{`${step.op.replace(/_/g, ' ')} ${step.matched ? '✓' : '✗'}`}</Badge>
                   </td>
-                  <td class="mono small">{step.error ? <span class="text-danger">{step.error}</span> : step.actual === undefined ? '(missing)' : JSON.stringify(step.actual)}</td>
+                  <td class="mono small">
+                    {step.error ? (
+                      <span class="text-danger">{step.error}</span>
+                    ) : step.actual === undefined ? (
+                      '(missing)'
+                    ) : (
+                      JSON.stringify(step.actual)
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -128,7 +162,15 @@ function someError(steps: readonly DryRunStep[]): boolean {
 function DryRunStepView({ step, matched }: { step: DryRunStep; matched: boolean }) {
   const sends = ACTION_KINDS.includes(step.kind as StepKind);
   const label = (STEP_KIND_INFO as Record<string, { label: string } | undefined>)[step.kind]?.label;
-  const verdict = !matched ? (sends ? 'would not run (what it would have sent)' : 'would not run') : step.error ? 'could not be built' : sends ? 'would send' : 'would run';
+  const verdict = !matched
+    ? sends
+      ? 'would not run (what it would have sent)'
+      : 'would not run'
+    : step.error
+      ? 'could not be built'
+      : sends
+        ? 'would send'
+        : 'would run';
   return (
     <details class="disclosure" open={matched}>
       <summary>
@@ -138,11 +180,11 @@ function DryRunStepView({ step, matched }: { step: DryRunStep; matched: boolean 
       {step.note ? <p class="small">{step.note}</p> : null}
       {step.error ? <p class="text-danger small">{step.error}</p> : null}
       {step.missing.length > 0 ? (
-        <p class="text-warn small">
-          Empty because the event has no {step.missing.map((name) => `"${name}"`).join(', ')}.
-        </p>
+        <p class="text-warn small">Empty because the event has no {step.missing.map((name) => `"${name}"`).join(', ')}.</p>
       ) : null}
-      {sends || (step.request !== null && step.request !== undefined) ? <JsonView value={step.request} label={`Request of ${step.actionId}`} /> : null}
+      {sends || (step.request !== null && step.request !== undefined) ? (
+        <JsonView value={step.request} label={`Request of ${step.actionId}`} />
+      ) : null}
       {step.children && step.children.length > 0 ? (
         <div class="nested-steps">
           {step.children.map((child) => (

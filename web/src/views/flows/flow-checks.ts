@@ -9,7 +9,8 @@ import { stepProblems } from './steps/tree';
 export function draftProblems(draft: FlowDefinition, jsonErrors: number): string[] {
   const problems: string[] = [];
   if (!draft.name.trim()) problems.push('Give the flow a name.');
-  if (draft.trigger.kind === 'clockify' && draft.trigger.events.length === 0) problems.push('Choose at least one event that starts the flow.');
+  if (draft.trigger.kind === 'clockify' && draft.trigger.events.length === 0)
+    problems.push('Choose at least one event that starts the flow.');
   if (draft.trigger.kind === 'custom' && !draft.trigger.sourceId) problems.push('Choose the custom source that starts the flow.');
   problems.push(...stepProblems(draft.actions));
   if (emptyPaths(draft.conditions) > 0) problems.push('Every condition needs a field path, such as $.projectId.');

@@ -42,7 +42,9 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
   const toggle = useAction(async (enabled: boolean) => {
     setConfirmEnable(false);
     await api.post(`${path}/${enabled ? 'enable' : 'disable'}`, {});
-    flow.update((current) => current && { ...current, enabled, ...(current.definition ? { definition: { ...current.definition, enabled } } : {}) });
+    flow.update(
+      (current) => current && { ...current, enabled, ...(current.definition ? { definition: { ...current.definition, enabled } } : {}) },
+    );
     notify(enabled ? 'Flow enabled.' : 'Flow disabled.');
   });
   const remove = useAction(async () => {
@@ -60,7 +62,11 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
     return (
       <div class="stack-sm">
         {back}
-        <ErrorNotice error={flow.error} title={flow.error.status === 404 ? 'Flow not found' : undefined} onRetry={flow.error.status === 404 ? undefined : flow.reload} />
+        <ErrorNotice
+          error={flow.error}
+          title={flow.error.status === 404 ? 'Flow not found' : undefined}
+          onRetry={flow.error.status === 404 ? undefined : flow.reload}
+        />
       </div>
     );
   }
@@ -91,7 +97,13 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
         </div>
         {me.isAdmin ? (
           <div class="row">
-            <Toggle checked={enabled} busy={toggle.busy} onChange={(next) => (next && !dryRunPassed ? setConfirmEnable(true) : void toggle.run(next))} label="Enabled" showLabel />
+            <Toggle
+              checked={enabled}
+              busy={toggle.busy}
+              onChange={(next) => (next && !dryRunPassed ? setConfirmEnable(true) : void toggle.run(next))}
+              label="Enabled"
+              showLabel
+            />
             <RunNow flowId={flowId} definition={definition} />
             <Button variant="danger" size="sm" icon="trash" onClick={() => setConfirmDelete(true)}>
               Delete
@@ -102,7 +114,9 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
       {toggle.error ? <ErrorNotice error={toggle.error} compact /> : null}
       {!enabled && me.isAdmin && tab === 'definition' ? (
         <Notice tone="info" title="This flow is off">
-          {dryRunPassed ? 'The dry run passed: switch "Enabled" on when you are ready.' : 'It does not act on events yet. Try it with a dry run below, then switch "Enabled" on.'}
+          {dryRunPassed
+            ? 'The dry run passed: switch "Enabled" on when you are ready.'
+            : 'It does not act on events yet. Try it with a dry run below, then switch "Enabled" on.'}
         </Notice>
       ) : null}
       <div class="stack">
@@ -121,13 +135,38 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
           {tab === 'runs' ? (
             <RunList flowId={flowId} />
           ) : tab === 'history' ? (
-            <FlowHistory flowId={flowId} flowName={definition.name} onRestored={() => { flow.reload(); setEditorKey((n) => n + 1); }} />
+            <FlowHistory
+              flowId={flowId}
+              flowName={definition.name}
+              onRestored={() => {
+                flow.reload();
+                setEditorKey((n) => n + 1);
+              }}
+            />
           ) : (
-            <FlowEditor key={editorKey} initial={definition} enabledControl={false} readOnly={!me.isAdmin} onDryRun={setDryRunPassed} onSave={(next) => void save.run(next)} saving={save.busy} saveError={save.error} saveLabel="Save changes" />
+            <FlowEditor
+              key={editorKey}
+              initial={definition}
+              enabledControl={false}
+              readOnly={!me.isAdmin}
+              onDryRun={setDryRunPassed}
+              onSave={(next) => void save.run(next)}
+              saving={save.busy}
+              saveError={save.error}
+              saveLabel="Save changes"
+            />
           )}
         </TabPanel>
       </div>
-      <ConfirmDialog open={confirmEnable} title="Enable without a passing dry run?" confirmLabel="Enable anyway" danger={false} busy={toggle.busy} onCancel={() => setConfirmEnable(false)} onConfirm={() => void toggle.run(true)}>
+      <ConfirmDialog
+        open={confirmEnable}
+        title="Enable without a passing dry run?"
+        confirmLabel="Enable anyway"
+        danger={false}
+        busy={toggle.busy}
+        onCancel={() => setConfirmEnable(false)}
+        onConfirm={() => void toggle.run(true)}
+      >
         <p>No dry run has passed on this page. Once enabled, the flow acts on every matching event and its steps change data for real.</p>
       </ConfirmDialog>
       <ConfirmDialog

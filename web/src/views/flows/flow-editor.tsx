@@ -23,7 +23,17 @@ import { TriggerEditor } from './trigger-editor';
  * The flow as a form (or as JSON for those who prefer it), with the field picker and the dry run
  * beside it. Saving is the caller's job; the editor only hands over a definition it has checked.
  */
-export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, readOnly, extraActions, enabledControl = true, onDryRun }: {
+export function FlowEditor({
+  initial,
+  onSave,
+  saving,
+  saveError,
+  saveLabel,
+  readOnly,
+  extraActions,
+  enabledControl = true,
+  onDryRun,
+}: {
   initial: FlowDefinition;
   /** Told whether each dry run passed (the flow page lets a disabled flow be enabled once one has). */
   onDryRun?: (passed: boolean) => void;
@@ -107,26 +117,63 @@ export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, read
             }
           >
             {jsonMode ? (
-              <Field label="Flow definition (JSON)" error={jsonError ?? undefined} hint="The same definition the form edits; switch back to check it in the form.">
+              <Field
+                label="Flow definition (JSON)"
+                error={jsonError ?? undefined}
+                hint="The same definition the form edits; switch back to check it in the form."
+              >
                 {({ id, describedBy, invalid: bad }) => (
-                  <textarea id={id} class="textarea" rows={24} spellcheck={false} readOnly={readOnly} value={jsonText} aria-describedby={describedBy} aria-invalid={bad ? 'true' : undefined} onInput={(event) => setJsonText(event.currentTarget.value)} />
+                  <textarea
+                    id={id}
+                    class="textarea"
+                    rows={24}
+                    spellcheck={false}
+                    readOnly={readOnly}
+                    value={jsonText}
+                    aria-describedby={describedBy}
+                    aria-invalid={bad ? 'true' : undefined}
+                    onInput={(event) => setJsonText(event.currentTarget.value)}
+                  />
                 )}
               </Field>
             ) : (
               <fieldset class="plain-fieldset stack-sm" disabled={readOnly}>
                 <div class="form-grid">
                   <Field label="Name" required>
-                    {({ id }) => <input id={id} class="input" value={draft.name} maxLength={100} placeholder="e.g. Tag entries of project Apollo" onInput={(event) => setDraft({ ...draft, name: event.currentTarget.value })} />}
+                    {({ id }) => (
+                      <input
+                        id={id}
+                        class="input"
+                        value={draft.name}
+                        maxLength={100}
+                        placeholder="e.g. Tag entries of project Apollo"
+                        onInput={(event) => setDraft({ ...draft, name: event.currentTarget.value })}
+                      />
+                    )}
                   </Field>
                   {enabledControl ? (
                     <div class="field">
                       <span class="field-label">Status</span>
-                      <Toggle checked={draft.enabled} onChange={(enabled) => setDraft({ ...draft, enabled })} label={draft.enabled ? 'Enabled: runs on new events' : 'Disabled: does not run'} showLabel disabled={readOnly} />
+                      <Toggle
+                        checked={draft.enabled}
+                        onChange={(enabled) => setDraft({ ...draft, enabled })}
+                        label={draft.enabled ? 'Enabled: runs on new events' : 'Disabled: does not run'}
+                        showLabel
+                        disabled={readOnly}
+                      />
                     </div>
                   ) : null}
                 </div>
                 <Field label="Description (optional)">
-                  {({ id }) => <textarea id={id} class="textarea textarea-prose" rows={2} value={draft.description ?? ''} onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value || undefined })} />}
+                  {({ id }) => (
+                    <textarea
+                      id={id}
+                      class="textarea textarea-prose"
+                      rows={2}
+                      value={draft.description ?? ''}
+                      onInput={(event) => setDraft({ ...draft, description: event.currentTarget.value || undefined })}
+                    />
+                  )}
                 </Field>
               </fieldset>
             )}
@@ -134,8 +181,18 @@ export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, read
           {jsonMode ? null : (
             <>
               <TriggerEditor trigger={draft.trigger} readOnly={readOnly} onChange={(trigger) => setDraft({ ...draft, trigger })} />
-              <ConditionsEditor group={draft.conditions} readOnly={readOnly} onChange={(conditions) => setDraft({ ...draft, conditions })} />
-              <ActionsEditor actions={draft.actions} readOnly={readOnly} onValidity={onValidity} sample={sample?.payload} onChange={(actions) => setDraft({ ...draft, actions })} />
+              <ConditionsEditor
+                group={draft.conditions}
+                readOnly={readOnly}
+                onChange={(conditions) => setDraft({ ...draft, conditions })}
+              />
+              <ActionsEditor
+                actions={draft.actions}
+                readOnly={readOnly}
+                onValidity={onValidity}
+                sample={sample?.payload}
+                onChange={(actions) => setDraft({ ...draft, actions })}
+              />
             </>
           )}
           {showProblems && problems.length > 0 ? (
@@ -166,17 +223,22 @@ export function FlowEditor({ initial, onSave, saving, saveError, saveLabel, read
         <aside class="editor-side stack" aria-label="Helpers">
           {jsonMode || readOnly ? null : (
             <div class="side-picker">
-            <FieldPicker
-              events={events}
-              customSource={draft.trigger.kind === 'custom' && draft.trigger.sourceId ? `custom:${draft.trigger.sourceId}` : undefined}
-              onPayload={(payload, eventType) => setSample({ eventType, payload })}
-            />
+              <FieldPicker
+                events={events}
+                customSource={draft.trigger.kind === 'custom' && draft.trigger.sourceId ? `custom:${draft.trigger.sourceId}` : undefined}
+                onPayload={(payload, eventType) => setSample({ eventType, payload })}
+              />
             </div>
           )}
           <DryRunCard definition={draft} sample={sample} onResult={onDryRun} />
         </aside>
       </form>
-      {jsonMode || readOnly ? null : <PickerDialog events={events} customSource={draft.trigger.kind === 'custom' && draft.trigger.sourceId ? `custom:${draft.trigger.sourceId}` : undefined} />}
+      {jsonMode || readOnly ? null : (
+        <PickerDialog
+          events={events}
+          customSource={draft.trigger.kind === 'custom' && draft.trigger.sourceId ? `custom:${draft.trigger.sourceId}` : undefined}
+        />
+      )}
     </InsertionProvider>
   );
 }
@@ -186,7 +248,13 @@ function PickerDialog({ events, customSource }: { events: string[]; customSource
   const { open, close } = usePickerDialog();
   const target = useInsertTarget();
   return (
-    <Dialog open={open} title="Pick an event field" onClose={close} returnFocus={() => target?.element} footer={<Button onClick={close}>Close</Button>}>
+    <Dialog
+      open={open}
+      title="Pick an event field"
+      onClose={close}
+      returnFocus={() => target?.element}
+      footer={<Button onClick={close}>Close</Button>}
+    >
       {open ? <FieldPicker bare events={events} customSource={customSource} onPicked={close} /> : null}
     </Dialog>
   );

@@ -159,8 +159,19 @@ export function FlowHistory({ flowId, flowName, onRestored }: { flowId: string; 
           ))}
         </ul>
       </div>
-      <ConfirmDialog open={restoring !== null} title={`Restore version ${restoring ?? ''}?`} confirmLabel="Restore" danger={false} busy={restore.busy} onCancel={() => setRestoring(null)} onConfirm={() => void restore.run(restoring!)}>
-        <p>The flow becomes what it was in version {restoring}, saved as a new version; nothing in the history is lost. If that version was enabled, the flow runs on events again.</p>
+      <ConfirmDialog
+        open={restoring !== null}
+        title={`Restore version ${restoring ?? ''}?`}
+        confirmLabel="Restore"
+        danger={false}
+        busy={restore.busy}
+        onCancel={() => setRestoring(null)}
+        onConfirm={() => void restore.run(restoring!)}
+      >
+        <p>
+          The flow becomes what it was in version {restoring}, saved as a new version; nothing in the history is lost. If that version was
+          enabled, the flow runs on events again.
+        </p>
         {restore.error ? <ErrorNotice error={restore.error} compact /> : null}
       </ConfirmDialog>
     </div>

@@ -66,9 +66,17 @@ export function FlowList() {
           <EmptyState
             icon="flows"
             title="No flows yet"
-            action={me.isAdmin ? <LinkButton href={routeHref('flows', 'templates')} variant="primary">Start from a template</LinkButton> : undefined}
+            action={
+              me.isAdmin ? (
+                <LinkButton href={routeHref('flows', 'templates')} variant="primary">
+                  Start from a template
+                </LinkButton>
+              ) : undefined
+            }
           >
-            {me.isAdmin ? 'Automate Clockify: tag entries, fill descriptions, create standard tasks — or build your own.' : 'A workspace admin can create flows here.'}
+            {me.isAdmin
+              ? 'Automate Clockify: tag entries, fill descriptions, create standard tasks — or build your own.'
+              : 'A workspace admin can create flows here.'}
           </EmptyState>
         </div>
       ) : (
@@ -88,7 +96,12 @@ export function FlowList() {
                 </a>
                 <div class="flow-toggle">
                   {me.isAdmin ? (
-                    <Toggle checked={flow.enabled} busy={toggling === flow.id} onChange={(next) => setEnabled(flow, next)} label={`${flow.name} enabled`} />
+                    <Toggle
+                      checked={flow.enabled}
+                      busy={toggling === flow.id}
+                      onChange={(next) => setEnabled(flow, next)}
+                      label={`${flow.name} enabled`}
+                    />
                   ) : (
                     <span class="muted small">{flow.enabled ? 'On' : 'Off'}</span>
                   )}

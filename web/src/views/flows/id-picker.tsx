@@ -5,14 +5,23 @@ type ListKind = Exclude<IdKind, 'workspace'>;
 
 /** The id kind a parameter, body field or condition path (`$.projectId`, `$.tagIds[0]`) holds. */
 export function idKindOfField(field: string): ListKind | undefined {
-  const last = field.replace(/\[[^\]]*\]/g, '').split('.').pop() ?? '';
+  const last =
+    field
+      .replace(/\[[^\]]*\]/g, '')
+      .split('.')
+      .pop() ?? '';
   const kind = idKindOf(last);
   return kind && kind !== 'workspace' ? kind : undefined;
 }
 
 /** True when the field holds several ids (`tagIds`, `userIds`): a pick adds rather than replaces. */
 export function holdsSeveral(field: string): boolean {
-  return /Ids$/.test(field.replace(/\[[^\]]*\]/g, '').split('.').pop() ?? '');
+  return /Ids$/.test(
+    field
+      .replace(/\[[^\]]*\]/g, '')
+      .split('.')
+      .pop() ?? '',
+  );
 }
 
 /** The names of the known ids in a value (a string, comma-separated ids or an array), or ''. */
@@ -28,7 +37,21 @@ export function namesIn(value: unknown, names: NameIndex): string {
  * "Pick by name": the workspace's entities of one kind listed by name; choosing one hands its id
  * to the field (the definition stores ids, the editor shows names).
  */
-export function IdPicker({ kind, names, selected, label, onPick, disabled }: { kind: ListKind; names: NameIndex; selected?: string; label: string; onPick: (id: string) => void; disabled?: boolean }) {
+export function IdPicker({
+  kind,
+  names,
+  selected,
+  label,
+  onPick,
+  disabled,
+}: {
+  kind: ListKind;
+  names: NameIndex;
+  selected?: string;
+  label: string;
+  onPick: (id: string) => void;
+  disabled?: boolean;
+}) {
   const choices = [...names.list(kind)].sort((a, b) => a.name.localeCompare(b.name));
   if (choices.length === 0) return null;
   const current = selected && choices.some((choice) => choice.id === selected) ? selected : '';

@@ -38,7 +38,8 @@ export function ImportFlow() {
     setPreview(null);
     setDocument(undefined);
     if (!file) return;
-    if (file.size > MAX_FILE_BYTES) return setFileError(`The file is ${Math.ceil(file.size / 1024)} KB; an exported flow is at most ${MAX_FILE_BYTES / 1024} KB.`);
+    if (file.size > MAX_FILE_BYTES)
+      return setFileError(`The file is ${Math.ceil(file.size / 1024)} KB; an exported flow is at most ${MAX_FILE_BYTES / 1024} KB.`);
     file.text().then(
       (text) => {
         try {
@@ -47,7 +48,7 @@ export function ImportFlow() {
           setDocument(parsed);
           void check.run(parsed);
         } catch {
-          setFileError('This file is not JSON: pick a file exported from a flow\'s History.');
+          setFileError("This file is not JSON: pick a file exported from a flow's History.");
         }
       },
       () => setFileError('The file could not be read.'),
@@ -61,14 +62,25 @@ export function ImportFlow() {
             All flows
           </LinkButton>
           <h1>Import a flow</h1>
-          <p>A file exported from a flow's History, from this workspace or another one. Ids of projects, clients, tags, users and tasks are matched here by name.</p>
+          <p>
+            A file exported from a flow's History, from this workspace or another one. Ids of projects, clients, tags, users and tasks are
+            matched here by name.
+          </p>
         </div>
       </div>
       <div class="stack">
         <Card>
           <Field label="Flow file (.json)" error={fileError}>
             {({ id, describedBy, invalid }) => (
-              <input id={id} class="input" type="file" accept=".json,application/json" aria-describedby={describedBy} aria-invalid={invalid ? 'true' : undefined} onChange={(event) => pick(event.currentTarget.files?.[0])} />
+              <input
+                id={id}
+                class="input"
+                type="file"
+                accept=".json,application/json"
+                aria-describedby={describedBy}
+                aria-invalid={invalid ? 'true' : undefined}
+                onChange={(event) => pick(event.currentTarget.files?.[0])}
+              />
             )}
           </Field>
         </Card>
@@ -77,7 +89,8 @@ export function ImportFlow() {
           <Card title={`"${preview.name}"`} level={2}>
             <div class="stack-sm" data-testid="import-preview">
               <p class="muted small">
-                From {preview.source.sameEdition ? 'this add-on' : `the ${preview.source.edition} add-on`}, {preview.source.sameWorkspace ? 'this workspace' : 'another workspace'}.
+                From {preview.source.sameEdition ? 'this add-on' : `the ${preview.source.edition} add-on`},{' '}
+                {preview.source.sameWorkspace ? 'this workspace' : 'another workspace'}.
               </p>
               {preview.mapped.length > 0 ? (
                 <>
@@ -93,7 +106,10 @@ export function ImportFlow() {
                 </>
               ) : null}
               {preview.unmapped.length > 0 ? (
-                <Notice tone="warn" title={`${preview.unmapped.length} ${preview.unmapped.length === 1 ? 'id is' : 'ids are'} not found here`}>
+                <Notice
+                  tone="warn"
+                  title={`${preview.unmapped.length} ${preview.unmapped.length === 1 ? 'id is' : 'ids are'} not found here`}
+                >
                   <ul aria-label="Ids not found here">
                     {preview.unmapped.map((u) => (
                       <li key={u.id}>

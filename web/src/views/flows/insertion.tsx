@@ -55,7 +55,10 @@ export function insertIntoTarget(target: InsertTarget, field: { path: string; te
   }
   const start = element.selectionStart;
   const end = element.selectionEnd;
-  const text = target.mode === 'json' && !insideJsonString(element.value, start ?? element.value.length) ? JSON.stringify(field.template) : field.template;
+  const text =
+    target.mode === 'json' && !insideJsonString(element.value, start ?? element.value.length)
+      ? JSON.stringify(field.template)
+      : field.template;
   const next = insertAt(element.value, start, end, text);
   target.apply(next.value);
   // Let the new value render, then put the caret after the insertion.
@@ -74,7 +77,8 @@ export function usePickable(mode: InsertTarget['mode'], label: string, apply: (v
   const applyRef = useRef(apply);
   applyRef.current = apply;
   const ref = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
-  const select = (element: HTMLInputElement | HTMLTextAreaElement) => insertion?.target.set({ mode, label, element, apply: (value) => applyRef.current(value) });
+  const select = (element: HTMLInputElement | HTMLTextAreaElement) =>
+    insertion?.target.set({ mode, label, element, apply: (value) => applyRef.current(value) });
   return {
     props: {
       ref,
@@ -92,7 +96,13 @@ export function usePickable(mode: InsertTarget['mode'], label: string, apply: (v
 export function PickButton({ pickable, disabled }: { pickable: { openPicker(): void; label: string }; disabled?: boolean }) {
   if (disabled) return null;
   return (
-    <button type="button" class="icon-button pick-button" aria-label={`Pick an event field for ${pickable.label}`} title="Pick an event field" onClick={pickable.openPicker}>
+    <button
+      type="button"
+      class="icon-button pick-button"
+      aria-label={`Pick an event field for ${pickable.label}`}
+      title="Pick an event field"
+      onClick={pickable.openPicker}
+    >
       <Icon name="braces" />
     </button>
   );

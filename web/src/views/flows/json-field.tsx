@@ -9,7 +9,16 @@ import { usePickable } from './insertion';
  * A JSON editor bound to a value: the text is kept as typed, the value changes only when the text
  * parses, and the parse error is reported to the form (which refuses to save until it is fixed).
  */
-export function JsonField({ label, value, onChange, onValidity, hint, pickLabel, readOnly, rows = 6 }: {
+export function JsonField({
+  label,
+  value,
+  onChange,
+  onValidity,
+  hint,
+  pickLabel,
+  readOnly,
+  rows = 6,
+}: {
   label: string;
   value: unknown;
   onChange: (value: unknown) => void;
@@ -49,25 +58,31 @@ export function JsonField({ label, value, onChange, onValidity, hint, pickLabel,
     <Field label={label} hint={hint} error={error ?? undefined}>
       {({ id, describedBy, invalid }) => (
         <>
-        <textarea
-          id={id}
-          class="textarea"
-          rows={Math.min(16, Math.max(rows, text.split('\n').length + 1))}
-          spellcheck={false}
-          value={text}
-          readOnly={readOnly}
-          aria-describedby={describedBy}
-          aria-invalid={invalid ? 'true' : undefined}
-          {...pickable.props}
-          onInput={(event) => update(event.currentTarget.value)}
-        />
-        {readOnly ? null : (
-          <div>
-            <Button size="sm" variant="ghost" icon="braces" onClick={pickable.openPicker} aria-label={`Insert an event field into ${pickLabel}`}>
-              Insert event field
-            </Button>
-          </div>
-        )}
+          <textarea
+            id={id}
+            class="textarea"
+            rows={Math.min(16, Math.max(rows, text.split('\n').length + 1))}
+            spellcheck={false}
+            value={text}
+            readOnly={readOnly}
+            aria-describedby={describedBy}
+            aria-invalid={invalid ? 'true' : undefined}
+            {...pickable.props}
+            onInput={(event) => update(event.currentTarget.value)}
+          />
+          {readOnly ? null : (
+            <div>
+              <Button
+                size="sm"
+                variant="ghost"
+                icon="braces"
+                onClick={pickable.openPicker}
+                aria-label={`Insert an event field into ${pickLabel}`}
+              >
+                Insert event field
+              </Button>
+            </div>
+          )}
         </>
       )}
     </Field>

@@ -36,9 +36,18 @@ export function NewFlow() {
         {me.isAdmin ? <LinkButton href={routeHref('flows', 'templates')}>Start from a template instead</LinkButton> : null}
       </div>
       {me.isAdmin ? (
-        <FlowEditor initial={initial} onSave={(definition) => void create.run(definition)} saving={create.busy} saveError={create.error} saveLabel="Create flow" readOnly={false} />
+        <FlowEditor
+          initial={initial}
+          onSave={(definition) => void create.run(definition)}
+          saving={create.busy}
+          saveError={create.error}
+          saveLabel="Create flow"
+          readOnly={false}
+        />
       ) : (
-        <Notice tone="warn" title="Admins only">Only workspace owners and admins can create flows.</Notice>
+        <Notice tone="warn" title="Admins only">
+          Only workspace owners and admins can create flows.
+        </Notice>
       )}
     </div>
   );

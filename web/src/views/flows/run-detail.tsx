@@ -46,7 +46,11 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
     return (
       <div class="stack-sm">
         {back}
-        <ErrorNotice error={detail.error} title={detail.error.status === 404 ? 'Run not found' : undefined} onRetry={detail.error.status === 404 ? undefined : detail.reload} />
+        <ErrorNotice
+          error={detail.error}
+          title={detail.error.status === 404 ? 'Run not found' : undefined}
+          onRetry={detail.error.status === 404 ? undefined : detail.reload}
+        />
       </div>
     );
   }
@@ -80,8 +84,20 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
       </div>
       <div class="stack">
         {replay.error ? <ErrorNotice error={replay.error} compact /> : null}
-        <ConfirmDialog open={confirming} title="Replay this run?" confirmLabel="Replay and send again" onConfirm={() => void replay.run()} onCancel={() => setConfirming(false)}>
-          <p>The flow runs again on the same event with its current definition: {actions.length > 0 ? `its ${actions.length === 1 ? 'step is' : `${actions.length} steps are`} sent again` : 'any matching step is sent'}, which may change data in Clockify a second time.</p>
+        <ConfirmDialog
+          open={confirming}
+          title="Replay this run?"
+          confirmLabel="Replay and send again"
+          onConfirm={() => void replay.run()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            The flow runs again on the same event with its current definition:{' '}
+            {actions.length > 0
+              ? `its ${actions.length === 1 ? 'step is' : `${actions.length} steps are`} sent again`
+              : 'any matching step is sent'}
+            , which may change data in Clockify a second time.
+          </p>
         </ConfirmDialog>
         <Card title="Summary" id="run-summary" level={2}>
           <dl class="facts">
@@ -132,7 +148,9 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
               title={
                 <>
                   Step {index + 1}: <code>{action.path ?? action.actionId}</code>
-                  {action.kind && !ACTION_KINDS.includes(action.kind as StepKind) ? <span class="muted small"> {kindLabel(action.kind)}</span> : null}
+                  {action.kind && !ACTION_KINDS.includes(action.kind as StepKind) ? (
+                    <span class="muted small"> {kindLabel(action.kind)}</span>
+                  ) : null}
                 </>
               }
               actions={

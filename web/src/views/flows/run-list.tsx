@@ -52,7 +52,9 @@ export function RunList({ flowId }: { flowId: string }) {
       ) : page.data.runs.length === 0 ? (
         <div class="list-card">
           <EmptyState icon="flows" title={status ? 'No runs with this outcome' : 'No runs yet'}>
-            {status ? 'Choose "All runs" to see the others.' : 'The flow runs when a webhook of its trigger arrives. A dry run does not count.'}
+            {status
+              ? 'Choose "All runs" to see the others.'
+              : 'The flow runs when a webhook of its trigger arrives. A dry run does not count.'}
           </EmptyState>
         </div>
       ) : (

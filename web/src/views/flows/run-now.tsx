@@ -87,7 +87,13 @@ export function RunNow({ flowId, definition }: { flowId: string; definition: Flo
           {mode === 'sample' ? (
             <Field label="Sample event" hint="The bundled example payload of this event type; its ids may not exist in your workspace.">
               {({ id, describedBy }) => (
-                <select id={id} class="select" aria-describedby={describedBy} value={eventType} onChange={(event) => setEventType(event.currentTarget.value)}>
+                <select
+                  id={id}
+                  class="select"
+                  aria-describedby={describedBy}
+                  value={eventType}
+                  onChange={(event) => setEventType(event.currentTarget.value)}
+                >
                   {events.map((type) => (
                     <option key={type} value={type}>
                       {type}
@@ -98,7 +104,11 @@ export function RunNow({ flowId, definition }: { flowId: string; definition: Flo
             </Field>
           ) : (
             <>
-              <Field label="Number of latest events" hint={`Up to ${BACKFILL_LIMIT}. Events this flow already ran on are skipped.`} error={validLast ? undefined : `Enter 1 to ${BACKFILL_LIMIT}.`}>
+              <Field
+                label="Number of latest events"
+                hint={`Up to ${BACKFILL_LIMIT}. Events this flow already ran on are skipped.`}
+                error={validLast ? undefined : `Enter 1 to ${BACKFILL_LIMIT}.`}
+              >
                 {({ id, describedBy, invalid }) => (
                   <input
                     id={id}
@@ -123,7 +133,8 @@ export function RunNow({ flowId, definition }: { flowId: string; definition: Flo
               </div>
               {preview ? (
                 <p data-testid="backfill-preview" role="status">
-                  {preview.matching} stored event{preview.matching === 1 ? '' : 's'} match; {preview.alreadyRun} already ran; {preview.toRun} will run.
+                  {preview.matching} stored event{preview.matching === 1 ? '' : 's'} match; {preview.alreadyRun} already ran;{' '}
+                  {preview.toRun} will run.
                 </p>
               ) : null}
               {check.error ? <ErrorNotice error={check.error} compact /> : null}

@@ -35,7 +35,11 @@ export function TemplatesGallery() {
           <p>Common automations, ready to use. You can change everything afterwards.</p>
         </div>
       </div>
-      {!me.isAdmin ? <Notice tone="warn" title="Admins only">Only workspace owners and admins can create flows from templates.</Notice> : null}
+      {!me.isAdmin ? (
+        <Notice tone="warn" title="Admins only">
+          Only workspace owners and admins can create flows from templates.
+        </Notice>
+      ) : null}
       {templates.error && !templates.data ? (
         <ErrorNotice error={templates.error} onRetry={templates.reload} />
       ) : !templates.data ? (
@@ -52,7 +56,13 @@ export function TemplatesGallery() {
         <ul class="template-grid">
           {templates.data.templates.map((template) => (
             <li key={template.id}>
-              <TemplateCard template={template} open={chosen === template.id} onOpen={() => setChosen(chosen === template.id ? null : template.id)} canUse={me.isAdmin} blocker={blockerOf(template.id)} />
+              <TemplateCard
+                template={template}
+                open={chosen === template.id}
+                onOpen={() => setChosen(chosen === template.id ? null : template.id)}
+                canUse={me.isAdmin}
+                blocker={blockerOf(template.id)}
+              />
             </li>
           ))}
         </ul>
@@ -61,22 +71,46 @@ export function TemplatesGallery() {
   );
 }
 
-function TemplateCard({ template, open, onOpen, canUse, blocker }: { template: FlowTemplate; open: boolean; onOpen: () => void; canUse: boolean; blocker?: CapabilityState }) {
+function TemplateCard({
+  template,
+  open,
+  onOpen,
+  canUse,
+  blocker,
+}: {
+  template: FlowTemplate;
+  open: boolean;
+  onOpen: () => void;
+  canUse: boolean;
+  blocker?: CapabilityState;
+}) {
   const { api, notify } = useApp();
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const create = useAction(async () => {
     const values: Record<string, unknown> = {};
     for (const input of template.requiredInputs) {
       const raw = inputs[input.name] ?? '';
-      values[input.name] = input.type === 'text-list' ? raw.split('\n').map((line) => line.trim()).filter(Boolean) : raw.trim();
+      values[input.name] =
+        input.type === 'text-list'
+          ? raw
+              .split('\n')
+              .map((line) => line.trim())
+              .filter(Boolean)
+          : raw.trim();
     }
-    const flow = flowOf(await api.post<unknown>(`/ui/flows/templates/${encodeURIComponent(template.id)}`, { inputs: values, enabled: false }));
+    const flow = flowOf(
+      await api.post<unknown>(`/ui/flows/templates/${encodeURIComponent(template.id)}`, { inputs: values, enabled: false }),
+    );
     notify(`Flow "${flow.name ?? template.name}" created, switched off: try a dry run, then enable it.`);
     navigate(routeHref('flows', flow.id));
   });
   // Only errors about an input on screen go beside it; any other error is shown above the buttons.
   const inputNames = new Set(template.requiredInputs.map((input) => input.name));
-  const fieldErrors = Object.fromEntries((create.error?.fieldErrors ?? []).map((error) => [error.field.split('.').pop() ?? error.field, error.message]).filter(([name]) => inputNames.has(name as string)));
+  const fieldErrors = Object.fromEntries(
+    (create.error?.fieldErrors ?? [])
+      .map((error) => [error.field.split('.').pop() ?? error.field, error.message])
+      .filter(([name]) => inputNames.has(name as string)),
+  );
   return (
     <div class={`card template-card${open ? ' is-open' : ''}`}>
       <div class="card-body stack-sm">
@@ -99,7 +133,13 @@ function TemplateCard({ template, open, onOpen, canUse, blocker }: { template: F
             }}
           >
             {template.requiredInputs.map((input) => (
-              <TemplateInputField key={input.name} input={input} value={inputs[input.name] ?? ''} error={fieldErrors[input.name]} onChange={(value) => setInputs({ ...inputs, [input.name]: value })} />
+              <TemplateInputField
+                key={input.name}
+                input={input}
+                value={inputs[input.name] ?? ''}
+                error={fieldErrors[input.name]}
+                onChange={(value) => setInputs({ ...inputs, [input.name]: value })}
+              />
             ))}
             {create.error && Object.keys(fieldErrors).length === 0 ? <ErrorNotice error={create.error} compact /> : null}
             <div class="form-actions">
@@ -122,18 +162,58 @@ const ENTITY_SOURCES: Record<string, { entityType: string; operationId: string }
   'tag-id': { entityType: 'tags', operationId: 'getTags' },
 };
 
-function TemplateInputField({ input, value, error, onChange }: { input: FlowTemplate['requiredInputs'][number]; value: string; error?: string; onChange: (value: string) => void }) {
+function TemplateInputField({
+  input,
+  value,
+  error,
+  onChange,
+}: {
+  input: FlowTemplate['requiredInputs'][number];
+  value: string;
+  error?: string;
+  onChange: (value: string) => void;
+}) {
   const entities = ENTITY_SOURCES[input.type];
-  const hint = input.type === 'text-list' ? 'One per line.' : input.type === 'url' ? 'A public https:// address.' : entities ? 'Pick from your workspace or paste an id.' : undefined;
+  const hint =
+    input.type === 'text-list'
+      ? 'One per line.'
+      : input.type === 'url'
+        ? 'A public https:// address.'
+        : entities
+          ? 'Pick from your workspace or paste an id.'
+          : undefined;
   return (
     <Field label={input.label} required hint={hint} error={error}>
       {({ id, describedBy, invalid }) =>
         input.type === 'text-list' ? (
-          <textarea id={id} class="textarea textarea-prose" rows={4} value={value} aria-describedby={describedBy} aria-invalid={invalid ? 'true' : undefined} onInput={(event) => onChange(event.currentTarget.value)} />
+          <textarea
+            id={id}
+            class="textarea textarea-prose"
+            rows={4}
+            value={value}
+            aria-describedby={describedBy}
+            aria-invalid={invalid ? 'true' : undefined}
+            onInput={(event) => onChange(event.currentTarget.value)}
+          />
         ) : entities ? (
-          <EntityPicker id={id} describedBy={describedBy} entityType={entities.entityType} operationId={entities.operationId} value={value} onChange={onChange} />
+          <EntityPicker
+            id={id}
+            describedBy={describedBy}
+            entityType={entities.entityType}
+            operationId={entities.operationId}
+            value={value}
+            onChange={onChange}
+          />
         ) : (
-          <input id={id} class="input" inputMode={input.type === 'url' ? 'url' : undefined} value={value} aria-describedby={describedBy} aria-invalid={invalid ? 'true' : undefined} onInput={(event) => onChange(event.currentTarget.value)} />
+          <input
+            id={id}
+            class="input"
+            inputMode={input.type === 'url' ? 'url' : undefined}
+            value={value}
+            aria-describedby={describedBy}
+            aria-invalid={invalid ? 'true' : undefined}
+            onInput={(event) => onChange(event.currentTarget.value)}
+          />
         )
       }
     </Field>
@@ -144,19 +224,38 @@ function TemplateInputField({ input, value, error, onChange }: { input: FlowTemp
  * Projects or tags of the workspace as choices: from the add-on's snapshot when it has one, else
  * read live through the explorer with the user's own rights. Typing an id still works if neither can.
  */
-function EntityPicker({ id, describedBy, entityType, operationId, value, onChange }: { id: string; describedBy?: string; entityType: string; operationId: string; value: string; onChange: (value: string) => void }) {
+function EntityPicker({
+  id,
+  describedBy,
+  entityType,
+  operationId,
+  value,
+  onChange,
+}: {
+  id: string;
+  describedBy?: string;
+  entityType: string;
+  operationId: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
   const { api } = useApp();
   const [options, setOptions] = useState<{ id: string; name: string }[] | null>(null);
   useEffect(() => {
     let alive = true;
     const named = (items: unknown[]) =>
       items
-        .filter((item): item is { id: string; name?: unknown } => !!item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string')
+        .filter(
+          (item): item is { id: string; name?: unknown } =>
+            !!item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string',
+        )
         .map((item) => ({ id: item.id, name: typeof item.name === 'string' ? item.name : item.id }))
         .sort((a, b) => a.name.localeCompare(b.name));
     const load = async () => {
       try {
-        const cached = await api.get<{ items: { id: string; data: unknown }[] }>('/ui/bootstrap/entities', { query: { type: entityType, limit: 500 } });
+        const cached = await api.get<{ items: { id: string; data: unknown }[] }>('/ui/bootstrap/entities', {
+          query: { type: entityType, limit: 500 },
+        });
         if (cached.items.length > 0) return named(cached.items.map((item) => ({ name: undefined, ...(item.data as object), id: item.id })));
       } catch {
         // No snapshot on this server: ask Clockify.
@@ -183,5 +282,14 @@ function EntityPicker({ id, describedBy, entityType, operationId, value, onChang
       </select>
     );
   }
-  return <input id={id} class="input mono" value={value} placeholder={options === null ? 'Loading…' : 'Paste an id'} aria-describedby={describedBy} onInput={(event) => onChange(event.currentTarget.value)} />;
+  return (
+    <input
+      id={id}
+      class="input mono"
+      value={value}
+      placeholder={options === null ? 'Loading…' : 'Paste an id'}
+      aria-describedby={describedBy}
+      onInput={(event) => onChange(event.currentTarget.value)}
+    />
+  );
 }

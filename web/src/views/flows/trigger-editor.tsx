@@ -6,7 +6,15 @@ import { Field } from '../../ui/field';
 import { ScheduleTriggerForm, defaultScheduleTrigger } from './schedule-trigger';
 
 /** When the flow runs: one or more Clockify events, or (Universal Webhook) a custom source. */
-export function TriggerEditor({ trigger, onChange, readOnly }: { trigger: FlowTrigger; onChange: (next: FlowTrigger) => void; readOnly: boolean }) {
+export function TriggerEditor({
+  trigger,
+  onChange,
+  readOnly,
+}: {
+  trigger: FlowTrigger;
+  onChange: (next: FlowTrigger) => void;
+  readOnly: boolean;
+}) {
   const { me } = useApp();
   const custom = me.edition.capabilities.customWebhooks;
   const [filter, setFilter] = useState('');
@@ -18,17 +26,32 @@ export function TriggerEditor({ trigger, onChange, readOnly }: { trigger: FlowTr
       <legend>When</legend>
       <div class="segmented-radio" role="radiogroup" aria-label="Trigger kind">
         <label class="check">
-          <input type="radio" name="trigger-kind" checked={trigger.kind === 'clockify'} onChange={() => onChange({ kind: 'clockify', events: [] })} />
+          <input
+            type="radio"
+            name="trigger-kind"
+            checked={trigger.kind === 'clockify'}
+            onChange={() => onChange({ kind: 'clockify', events: [] })}
+          />
           A Clockify event
         </label>
         {custom ? (
           <label class="check">
-            <input type="radio" name="trigger-kind" checked={trigger.kind === 'custom'} onChange={() => onChange({ kind: 'custom', sourceId: '' })} />
+            <input
+              type="radio"
+              name="trigger-kind"
+              checked={trigger.kind === 'custom'}
+              onChange={() => onChange({ kind: 'custom', sourceId: '' })}
+            />
             A webhook from a custom source
           </label>
         ) : null}
         <label class="check">
-          <input type="radio" name="trigger-kind" checked={trigger.kind === 'schedule'} onChange={() => onChange(defaultScheduleTrigger())} />
+          <input
+            type="radio"
+            name="trigger-kind"
+            checked={trigger.kind === 'schedule'}
+            onChange={() => onChange(defaultScheduleTrigger())}
+          />
           On a schedule
         </label>
       </div>
@@ -39,7 +62,13 @@ export function TriggerEditor({ trigger, onChange, readOnly }: { trigger: FlowTr
           {events.length > 8 ? (
             <label class="search-field">
               <span class="visually-hidden">Filter events</span>
-              <input class="input" type="search" placeholder="Filter events" value={filter} onInput={(event) => setFilter(event.currentTarget.value)} />
+              <input
+                class="input"
+                type="search"
+                placeholder="Filter events"
+                value={filter}
+                onInput={(event) => setFilter(event.currentTarget.value)}
+              />
             </label>
           ) : null}
           <div class="event-grid" role="group" aria-label="Clockify events">
@@ -50,14 +79,20 @@ export function TriggerEditor({ trigger, onChange, readOnly }: { trigger: FlowTr
                   <input
                     type="checkbox"
                     checked={checked}
-                    onChange={() => onChange({ kind: 'clockify', events: checked ? trigger.events.filter((e) => e !== name) : [...trigger.events, name] })}
+                    onChange={() =>
+                      onChange({ kind: 'clockify', events: checked ? trigger.events.filter((e) => e !== name) : [...trigger.events, name] })
+                    }
                   />
                   <span class="mono">{name}</span>
                 </label>
               );
             })}
           </div>
-          <p class="field-hint">{trigger.events.length === 0 ? 'Choose at least one event.' : `Runs on ${trigger.events.length} ${trigger.events.length === 1 ? 'event' : 'events'}.`}</p>
+          <p class="field-hint">
+            {trigger.events.length === 0
+              ? 'Choose at least one event.'
+              : `Runs on ${trigger.events.length} ${trigger.events.length === 1 ? 'event' : 'events'}.`}
+          </p>
         </div>
       ) : (
         <CustomTrigger trigger={trigger} onChange={onChange} />
@@ -66,16 +101,33 @@ export function TriggerEditor({ trigger, onChange, readOnly }: { trigger: FlowTr
   );
 }
 
-function CustomTrigger({ trigger, onChange }: { trigger: Extract<FlowTrigger, { kind: 'custom' }>; onChange: (next: FlowTrigger) => void }) {
+function CustomTrigger({
+  trigger,
+  onChange,
+}: {
+  trigger: Extract<FlowTrigger, { kind: 'custom' }>;
+  onChange: (next: FlowTrigger) => void;
+}) {
   const { api } = useApp();
   const sources = useResource((signal) => api.get<{ sources: CustomSource[] }>('/ui/sources', { signal }), []);
   // The text is kept as typed ("a, b, "); the trigger gets the parsed list.
   const [typesText, setTypesText] = useState((trigger.eventTypes ?? []).join(', '));
   return (
     <div class="form-grid">
-      <Field label="Source" required hint={sources.data?.sources.length === 0 ? 'Create a source in Settings first.' : undefined} error={sources.error?.detail}>
+      <Field
+        label="Source"
+        required
+        hint={sources.data?.sources.length === 0 ? 'Create a source in Settings first.' : undefined}
+        error={sources.error?.detail}
+      >
         {({ id, describedBy }) => (
-          <select id={id} class="select" aria-describedby={describedBy} value={trigger.sourceId} onChange={(event) => onChange({ ...trigger, sourceId: event.currentTarget.value })}>
+          <select
+            id={id}
+            class="select"
+            aria-describedby={describedBy}
+            value={trigger.sourceId}
+            onChange={(event) => onChange({ ...trigger, sourceId: event.currentTarget.value })}
+          >
             <option value="">Choose a source…</option>
             {(sources.data?.sources ?? []).map((source) => (
               <option key={source.id} value={source.id}>
@@ -94,7 +146,10 @@ function CustomTrigger({ trigger, onChange }: { trigger: Extract<FlowTrigger, { 
             value={typesText}
             onInput={(event) => {
               setTypesText(event.currentTarget.value);
-              const types = event.currentTarget.value.split(',').map((t) => t.trim()).filter(Boolean);
+              const types = event.currentTarget.value
+                .split(',')
+                .map((t) => t.trim())
+                .filter(Boolean);
               onChange({ kind: 'custom', sourceId: trigger.sourceId, ...(types.length > 0 ? { eventTypes: types } : {}) });
             }}
           />

@@ -43,27 +43,33 @@ export function BootstrapCard() {
     status.reload();
   });
 
-  const actions = me.isAdmin && status.data ? (
-    active ? (
-      <Button size="sm" variant="danger" busy={cancel.busy} onClick={() => cancel.run()}>
-        Cancel
-      </Button>
-    ) : (
-      <>
-        {run && (run.errorsCount > 0 || run.status === 'failed') ? (
-          <Button size="sm" icon="refresh" busy={trigger.busy} onClick={() => trigger.run('failed-only')}>
-            Retry failed
-          </Button>
-        ) : null}
-        <Button size="sm" variant={run ? 'secondary' : 'primary'} icon="play" busy={trigger.busy} onClick={() => trigger.run('full')}>
-          {run ? 'Run again' : 'Take snapshot'}
+  const actions =
+    me.isAdmin && status.data ? (
+      active ? (
+        <Button size="sm" variant="danger" busy={cancel.busy} onClick={() => cancel.run()}>
+          Cancel
         </Button>
-      </>
-    )
-  ) : null;
+      ) : (
+        <>
+          {run && (run.errorsCount > 0 || run.status === 'failed') ? (
+            <Button size="sm" icon="refresh" busy={trigger.busy} onClick={() => trigger.run('failed-only')}>
+              Retry failed
+            </Button>
+          ) : null}
+          <Button size="sm" variant={run ? 'secondary' : 'primary'} icon="play" busy={trigger.busy} onClick={() => trigger.run('full')}>
+            {run ? 'Run again' : 'Take snapshot'}
+          </Button>
+        </>
+      )
+    ) : null;
 
   return (
-    <Card title="Workspace snapshot" id="bootstrap" subtitle="Projects, clients, tags, users and more, copied from Clockify so flows and views can use them." actions={actions}>
+    <Card
+      title="Workspace snapshot"
+      id="bootstrap"
+      subtitle="Projects, clients, tags, users and more, copied from Clockify so flows and views can use them."
+      actions={actions}
+    >
       {status.error && status.error.status === 404 ? (
         <Notice title="Not available yet">The snapshot service is not running on this server.</Notice>
       ) : status.error && !status.data ? (
@@ -74,9 +80,13 @@ export function BootstrapCard() {
         <div class="stack">
           {trigger.error ? <ErrorNotice error={trigger.error} compact /> : null}
           {cancel.error ? <ErrorNotice error={cancel.error} compact /> : null}
-          {run ? <RunProgress run={run} now={now} /> : (
+          {run ? (
+            <RunProgress run={run} now={now} />
+          ) : (
             <EmptyState icon="refresh" title="No snapshot yet">
-              {me.isAdmin ? 'Take a snapshot to copy this workspace\'s data into the add-on.' : 'A workspace admin can start the first snapshot.'}
+              {me.isAdmin
+                ? "Take a snapshot to copy this workspace's data into the add-on."
+                : 'A workspace admin can start the first snapshot.'}
             </EmptyState>
           )}
           <EntityCounts counts={status.data.entityCounts} />
@@ -111,7 +121,10 @@ function RunProgress({ run, now }: { run: BootstrapRun; now: number }) {
         {run.errorsCount > 0 ? (
           <>
             {' '}
-            · <span class="text-danger">{count(run.errorsCount)} {run.errorsCount === 1 ? 'error' : 'errors'}</span>
+            ·{' '}
+            <span class="text-danger">
+              {count(run.errorsCount)} {run.errorsCount === 1 ? 'error' : 'errors'}
+            </span>
           </>
         ) : null}
       </p>

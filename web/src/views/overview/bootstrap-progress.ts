@@ -17,7 +17,9 @@ export function applyBootstrapEvent(run: BootstrapRun | null, data: Record<strin
   const base: BootstrapRun | null = run && (id === undefined || id === run.id) ? run : null;
   if (!base) {
     const complete = id !== undefined && NUMBERS.every((key) => typeof source[key] === 'number') && STATUSES.has(String(source.status));
-    return complete ? ({ mode: 'full', createdAt: null, startedAt: null, finishedAt: null, ...source, id } as unknown as BootstrapRun) : run;
+    return complete
+      ? ({ mode: 'full', createdAt: null, startedAt: null, finishedAt: null, ...source, id } as unknown as BootstrapRun)
+      : run;
   }
   const next: BootstrapRun = { ...base };
   for (const key of NUMBERS) {

@@ -30,7 +30,15 @@ export function RecentRunsCard() {
   useLiveReload(['flow-run'], recent.reload);
   const data = recent.data;
   return (
-    <Card title="Recent flow runs" id="recent-runs" actions={<LinkButton size="sm" variant="ghost" href={routeHref('flows')}>All flows</LinkButton>}>
+    <Card
+      title="Recent flow runs"
+      id="recent-runs"
+      actions={
+        <LinkButton size="sm" variant="ghost" href={routeHref('flows')}>
+          All flows
+        </LinkButton>
+      }
+    >
       {recent.error?.status === 404 ? (
         <Notice>Flows are not available on this server yet.</Notice>
       ) : recent.error && !data ? (
@@ -39,7 +47,9 @@ export function RecentRunsCard() {
         <Skeleton lines={3} label="Loading recent flow runs…" />
       ) : data.runs.length === 0 ? (
         <EmptyState icon="flows" title={data.flowCount === 0 ? 'No flows yet' : 'No runs yet'}>
-          {data.flowCount === 0 ? 'Flows act on webhooks for you: start from a template in Flows.' : 'Runs show up here when a matching webhook arrives.'}
+          {data.flowCount === 0
+            ? 'Flows act on webhooks for you: start from a template in Flows.'
+            : 'Runs show up here when a matching webhook arrives.'}
         </EmptyState>
       ) : (
         <ul class="list compact-list">

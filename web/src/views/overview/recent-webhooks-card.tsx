@@ -17,10 +17,21 @@ export function RecentWebhooksCard() {
   const { api } = useApp();
   const now = useNow();
   const names = useNames();
-  const events = useResource((signal) => api.get<{ events: InspectorEvent[] }>('/ui/inspector/events', { query: { limit: 5 }, signal }), []);
+  const events = useResource(
+    (signal) => api.get<{ events: InspectorEvent[] }>('/ui/inspector/events', { query: { limit: 5 }, signal }),
+    [],
+  );
   useLiveReload(['webhook'], events.reload);
   return (
-    <Card title="Recent webhooks" id="recent-webhooks" actions={<LinkButton size="sm" variant="ghost" href={routeHref('webhooks')}>View all</LinkButton>}>
+    <Card
+      title="Recent webhooks"
+      id="recent-webhooks"
+      actions={
+        <LinkButton size="sm" variant="ghost" href={routeHref('webhooks')}>
+          View all
+        </LinkButton>
+      }
+    >
       {events.error && !events.data ? (
         <ErrorNotice error={events.error} onRetry={events.reload} compact />
       ) : !events.data ? (
@@ -35,7 +46,14 @@ export function RecentWebhooksCard() {
             <li key={event.id}>
               <a class="list-item" href={routeHref('webhooks', event.id)}>
                 <span class="list-item-main">
-                  <span class="list-item-title wrap">{eventSummary(event.eventType, event.digest, names, event.source.startsWith('custom:') ? sourceLabel(event.source, names) : undefined)}</span>
+                  <span class="list-item-title wrap">
+                    {eventSummary(
+                      event.eventType,
+                      event.digest,
+                      names,
+                      event.source.startsWith('custom:') ? sourceLabel(event.source, names) : undefined,
+                    )}
+                  </span>
                   <span class="list-item-meta">
                     {relativeTime(event.receivedAt, now)} · <span class="mono">{event.eventType}</span>
                   </span>

@@ -17,7 +17,14 @@ export function ReconciliationLine() {
   return (
     <p class="muted small" data-testid="reconciliation">
       Last checked Clockify's delivery log:{' '}
-      {data.lastCheckedAt ? <time dateTime={data.lastCheckedAt} title={dateTime(data.lastCheckedAt)}>{relativeTime(data.lastCheckedAt, now)}</time> : 'not yet'} — {recovered}
+      {data.lastCheckedAt ? (
+        <time dateTime={data.lastCheckedAt} title={dateTime(data.lastCheckedAt)}>
+          {relativeTime(data.lastCheckedAt, now)}
+        </time>
+      ) : (
+        'not yet'
+      )}{' '}
+      — {recovered}
       {data.lastError ? <span> (last check failed, retrying: {data.lastError})</span> : null}
     </p>
   );

@@ -26,10 +26,16 @@ export function RegistrationsCard() {
   const { api, me, notify } = useApp();
   const report = useResource((signal) => api.get<DriftReport>('/ui/webhooks/registrations', { signal }), []);
   const repair = useAction(async () => {
-    const result = await api.post<{ registered?: unknown[]; failed?: unknown[]; report: Omit<DriftReport, 'summary'> }>('/ui/webhooks/registrations/repair', {});
+    const result = await api.post<{ registered?: unknown[]; failed?: unknown[]; report: Omit<DriftReport, 'summary'> }>(
+      '/ui/webhooks/registrations/repair',
+      {},
+    );
     report.update(() => ({ ...result.report, summary: summarize(result.report.entries) }));
     const failed = result.failed?.length ?? 0;
-    notify(failed > 0 ? `Repair finished; ${failed} webhook(s) still failed.` : 'Webhook registrations repaired.', failed > 0 ? 'error' : 'ok');
+    notify(
+      failed > 0 ? `Repair finished; ${failed} webhook(s) still failed.` : 'Webhook registrations repaired.',
+      failed > 0 ? 'error' : 'ok',
+    );
   });
   const data = report.data;
   const problems = data?.entries.filter((entry) => entry.state !== 'ok') ?? [];
@@ -53,12 +59,18 @@ export function RegistrationsCard() {
       ) : (
         <div class="stack-sm">
           {repair.error ? <ErrorNotice error={repair.error} compact /> : null}
-          {data.error ? <Notice tone="warn" title="Could not check with Clockify">{data.error}</Notice> : null}
+          {data.error ? (
+            <Notice tone="warn" title="Could not check with Clockify">
+              {data.error}
+            </Notice>
+          ) : null}
           {problems.length === 0 ? (
             <Notice tone="ok">All {data.summary.expected} webhooks are registered.</Notice>
           ) : (
             <Notice tone="warn" title={`${problems.length} of ${data.entries.length} need attention`}>
-              {me.isAdmin ? 'Repair registers the missing ones again and removes duplicates.' : 'Ask a workspace admin to repair them here.'}
+              {me.isAdmin
+                ? 'Repair registers the missing ones again and removes duplicates.'
+                : 'Ask a workspace admin to repair them here.'}
             </Notice>
           )}
           <details class="disclosure" open={problems.length > 0}>

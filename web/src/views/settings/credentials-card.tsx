@@ -14,7 +14,12 @@ import { Field } from '../../ui/field';
 /** What the API says about a credential: never its value. */
 export type { Credential };
 
-const KIND_TEXT: Record<Credential['kind'], string> = { header: 'Header', bearer: 'Bearer token', basic: 'Basic auth', query: 'Query parameter' };
+const KIND_TEXT: Record<Credential['kind'], string> = {
+  header: 'Header',
+  bearer: 'Bearer token',
+  basic: 'Basic auth',
+  query: 'Query parameter',
+};
 
 /** Where a credential goes, in words. */
 export function credentialPlace(credential: Pick<Credential, 'kind' | 'fieldName'>): string {
@@ -37,7 +42,11 @@ export function CredentialsCard() {
     setDeleting(null);
   });
   const saved = (credential: Credential) => {
-    credentials.update((current) => ({ credentials: [...(current?.credentials ?? []).filter((c) => c.id !== credential.id), credential].sort((a, b) => a.name.localeCompare(b.name)) }));
+    credentials.update((current) => ({
+      credentials: [...(current?.credentials ?? []).filter((c) => c.id !== credential.id), credential].sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
+    }));
     notify(`Credential ${credential.name} saved.`);
     setEditing(null);
   };
@@ -55,14 +64,18 @@ export function CredentialsCard() {
       }
     >
       <div class="stack">
-        {editing !== null ? <CredentialForm existing={editing === 'new' ? null : editing} onCancel={() => setEditing(null)} onSaved={saved} /> : null}
+        {editing !== null ? (
+          <CredentialForm existing={editing === 'new' ? null : editing} onCancel={() => setEditing(null)} onSaved={saved} />
+        ) : null}
         {credentials.error && !credentials.data ? (
           <ErrorNotice error={credentials.error} onRetry={credentials.reload} />
         ) : !credentials.data ? (
           <Skeleton lines={3} label="Loading credentials…" />
         ) : credentials.data.credentials.length === 0 ? (
           <EmptyState icon="key" title="No credentials yet">
-            {me.isAdmin ? 'Add the keys your HTTP actions need, instead of writing them into the flow.' : 'A workspace admin can add credentials here.'}
+            {me.isAdmin
+              ? 'Add the keys your HTTP actions need, instead of writing them into the flow.'
+              : 'A workspace admin can add credentials here.'}
           </EmptyState>
         ) : (
           <ul class="source-list" aria-label="Credentials">
@@ -112,7 +125,15 @@ export function CredentialsCard() {
   );
 }
 
-function CredentialForm({ existing, onCancel, onSaved }: { existing: Credential | null; onCancel: () => void; onSaved: (credential: Credential) => void }) {
+function CredentialForm({
+  existing,
+  onCancel,
+  onSaved,
+}: {
+  existing: Credential | null;
+  onCancel: () => void;
+  onSaved: (credential: Credential) => void;
+}) {
   const { api } = useApp();
   const [name, setName] = useState('');
   const [kind, setKind] = useState<Credential['kind']>(existing?.kind ?? 'bearer');
@@ -123,12 +144,20 @@ function CredentialForm({ existing, onCancel, onSaved }: { existing: Credential 
   const save = useAction(async () => {
     const result = existing
       ? await api.put<{ credential: Credential }>(`/ui/credentials/${encodeURIComponent(existing.id)}`, secret)
-      : await api.post<{ credential: Credential }>('/ui/credentials', { name: name.trim(), kind, ...(kind === 'header' || kind === 'query' ? { fieldName: fieldName.trim() } : {}), ...secret });
+      : await api.post<{ credential: Credential }>('/ui/credentials', {
+          name: name.trim(),
+          kind,
+          ...(kind === 'header' || kind === 'query' ? { fieldName: fieldName.trim() } : {}),
+          ...secret,
+        });
     setValue('');
     onSaved(result.credential);
   });
   const errorFor = (field: string) => save.error?.fieldErrors.find((error) => error.field.endsWith(field))?.message;
-  const complete = value !== '' && (kind !== 'basic' || username.trim() !== '') && (existing !== null || (name.trim() !== '' && (kind === 'bearer' || kind === 'basic' || fieldName.trim() !== '')));
+  const complete =
+    value !== '' &&
+    (kind !== 'basic' || username.trim() !== '') &&
+    (existing !== null || (name.trim() !== '' && (kind === 'bearer' || kind === 'basic' || fieldName.trim() !== '')));
   return (
     <form
       class="subform stack-sm"
@@ -143,7 +172,16 @@ function CredentialForm({ existing, onCancel, onSaved }: { existing: Credential 
         {existing ? null : (
           <>
             <Field label="Name" required error={errorFor('name')} hint="Letters, digits and _; flows use {{ credentials.name }}.">
-              {({ id, describedBy }) => <input id={id} class="input mono" value={name} maxLength={60} aria-describedby={describedBy} onInput={(event) => setName(event.currentTarget.value)} />}
+              {({ id, describedBy }) => (
+                <input
+                  id={id}
+                  class="input mono"
+                  value={name}
+                  maxLength={60}
+                  aria-describedby={describedBy}
+                  onInput={(event) => setName(event.currentTarget.value)}
+                />
+              )}
             </Field>
             <Field label="Kind">
               {({ id }) => (
@@ -156,19 +194,58 @@ function CredentialForm({ existing, onCancel, onSaved }: { existing: Credential 
               )}
             </Field>
             {kind === 'header' || kind === 'query' ? (
-              <Field label={kind === 'header' ? 'Header name' : 'Parameter name'} required error={errorFor('fieldName')} hint={kind === 'header' ? 'e.g. X-API-Key' : 'e.g. api_key'}>
-                {({ id, describedBy }) => <input id={id} class="input mono" value={fieldName} maxLength={100} aria-describedby={describedBy} onInput={(event) => setFieldName(event.currentTarget.value)} />}
+              <Field
+                label={kind === 'header' ? 'Header name' : 'Parameter name'}
+                required
+                error={errorFor('fieldName')}
+                hint={kind === 'header' ? 'e.g. X-API-Key' : 'e.g. api_key'}
+              >
+                {({ id, describedBy }) => (
+                  <input
+                    id={id}
+                    class="input mono"
+                    value={fieldName}
+                    maxLength={100}
+                    aria-describedby={describedBy}
+                    onInput={(event) => setFieldName(event.currentTarget.value)}
+                  />
+                )}
               </Field>
             ) : null}
           </>
         )}
         {kind === 'basic' ? (
           <Field label="Username" required error={errorFor('username')}>
-            {({ id, describedBy }) => <input id={id} class="input" value={username} maxLength={200} aria-describedby={describedBy} onInput={(event) => setUsername(event.currentTarget.value)} />}
+            {({ id, describedBy }) => (
+              <input
+                id={id}
+                class="input"
+                value={username}
+                maxLength={200}
+                aria-describedby={describedBy}
+                onInput={(event) => setUsername(event.currentTarget.value)}
+              />
+            )}
           </Field>
         ) : null}
-        <Field label={kind === 'basic' ? 'Password' : existing ? 'New value' : 'Value'} required error={errorFor(kind === 'basic' ? 'password' : 'value')} hint="Stored encrypted; it cannot be shown again.">
-          {({ id, describedBy }) => <input id={id} type="password" class="input mono" autocomplete="new-password" value={value} maxLength={4096} aria-describedby={describedBy} onInput={(event) => setValue(event.currentTarget.value)} />}
+        <Field
+          label={kind === 'basic' ? 'Password' : existing ? 'New value' : 'Value'}
+          required
+          error={errorFor(kind === 'basic' ? 'password' : 'value')}
+          hint="Stored encrypted; it cannot be shown again."
+        >
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              type="password"
+              class="input mono"
+              autocomplete="new-password"
+              value={value}
+              maxLength={4096}
+              aria-describedby={describedBy}
+              onInput={(event) => setValue(event.currentTarget.value)}
+            />
+          )}
         </Field>
       </div>
       {save.error ? <ErrorNotice error={save.error} compact /> : null}

@@ -11,7 +11,12 @@ import { CredentialsCard } from './credentials-card';
 import { SecretReveal } from './secret-reveal';
 import { SourcesCard } from './sources-card';
 
-const GROUP_TITLES: Record<string, string> = { bootstrap: 'Workspace snapshot', webhooks: 'Webhooks', flows: 'Flows', data: 'Data and retention' };
+const GROUP_TITLES: Record<string, string> = {
+  bootstrap: 'Workspace snapshot',
+  webhooks: 'Webhooks',
+  flows: 'Flows',
+  data: 'Data and retention',
+};
 
 export function formatSettingValue(setting: Pick<SettingView, 'type' | 'value'>): string {
   const { value } = setting;
@@ -37,7 +42,11 @@ export function SettingsView() {
       <div class="stack">
         {me.edition.capabilities.customWebhooks ? <SourcesCard /> : null}
         {me.edition.capabilities.httpActions ? <CredentialsCard /> : null}
-        <Card title="Add-on settings" id="settings" subtitle={`Change them in Clockify → Workspace settings → Add-ons → ${me.edition.name}. They are shown here read-only.`}>
+        <Card
+          title="Add-on settings"
+          id="settings"
+          subtitle={`Change them in Clockify → Workspace settings → Add-ons → ${me.edition.name}. They are shown here read-only.`}
+        >
           {settings.error && !settings.data ? (
             <ErrorNotice error={settings.error} onRetry={settings.reload} />
           ) : !settings.data ? (
@@ -72,7 +81,9 @@ export function SettingsView() {
             </div>
           )}
         </Card>
-        {me.edition.capabilities.forwarding && settings.data?.forwarding ? <ForwardingCard signing={settings.data.forwarding.signing} /> : null}
+        {me.edition.capabilities.forwarding && settings.data?.forwarding ? (
+          <ForwardingCard signing={settings.data.forwarding.signing} />
+        ) : null}
       </div>
     </div>
   );
@@ -87,11 +98,19 @@ function ForwardingCard({ signing }: { signing: string }) {
     setSecret(result.secret);
   });
   return (
-    <Card title="Forwarding signature" id="forwarding" subtitle={`Forwarded events are signed with ${signing}; your receiver verifies them with this secret.`}>
+    <Card
+      title="Forwarding signature"
+      id="forwarding"
+      subtitle={`Forwarded events are signed with ${signing}; your receiver verifies them with this secret.`}
+    >
       {!me.isAdmin ? (
         <Notice>Only workspace owners and admins can see the signing secret.</Notice>
       ) : secret ? (
-        <SecretReveal secret={secret} what="Signing secret" note="Keep it in your receiver's configuration; anyone holding it can forge events." />
+        <SecretReveal
+          secret={secret}
+          what="Signing secret"
+          note="Keep it in your receiver's configuration; anyone holding it can forge events."
+        />
       ) : (
         <div class="stack-sm">
           {reveal.error ? <ErrorNotice error={reveal.error} compact /> : null}

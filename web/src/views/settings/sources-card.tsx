@@ -30,9 +30,13 @@ export function SourcesCard() {
   const [pending, setPending] = useState<Pending>(null);
   const [creating, setCreating] = useState(false);
 
-  const replace = (source: CustomSource) => sources.update((current) => current && { sources: current.sources.map((s) => (s.id === source.id ? source : s)) });
+  const replace = (source: CustomSource) =>
+    sources.update((current) => current && { sources: current.sources.map((s) => (s.id === source.id ? source : s)) });
   const toggle = useAction(async (source: CustomSource, enabled: boolean) => {
-    const result = await api.post<{ source: CustomSource }>(`/ui/sources/${encodeURIComponent(source.id)}/${enabled ? 'enable' : 'disable'}`, {});
+    const result = await api.post<{ source: CustomSource }>(
+      `/ui/sources/${encodeURIComponent(source.id)}/${enabled ? 'enable' : 'disable'}`,
+      {},
+    );
     replace(result.source);
     notify(`${source.name} ${enabled ? 'enabled' : 'disabled'}.`);
   });
@@ -68,7 +72,12 @@ export function SourcesCard() {
       <div class="stack">
         {revealed ? (
           <div class="stack-sm">
-            <SecretReveal once secret={revealed.secret} what={`Secret of ${revealed.name}`} note="Give it to the sending system so it can sign its requests." />
+            <SecretReveal
+              once
+              secret={revealed.secret}
+              what={`Secret of ${revealed.name}`}
+              note="Give it to the sending system so it can sign its requests."
+            />
             <div>
               <Button size="sm" onClick={() => setRevealed(null)}>
                 I have copied it
@@ -94,7 +103,9 @@ export function SourcesCard() {
           <Skeleton lines={4} label="Loading sources…" />
         ) : sources.data.sources.length === 0 ? (
           <EmptyState icon="webhooks" title="No sources yet">
-            {me.isAdmin ? 'Create one for each system that should send webhooks here (GitHub, Stripe, your own app…).' : 'A workspace admin can add sources here.'}
+            {me.isAdmin
+              ? 'Create one for each system that should send webhooks here (GitHub, Stripe, your own app…).'
+              : 'A workspace admin can add sources here.'}
           </EmptyState>
         ) : (
           <ul class="source-list">
@@ -105,11 +116,22 @@ export function SourcesCard() {
                     <strong>{source.name}</strong>
                     <span class="row">
                       <Badge tone={source.signatureMode === 'none' ? 'warn' : 'info'}>{MODE_TEXT[source.signatureMode]}</Badge>
-                      {source.rotating ? <Badge tone="neutral" title="The previous secret also verifies for 24 hours after a rotation.">rotating</Badge> : null}
+                      {source.rotating ? (
+                        <Badge tone="neutral" title="The previous secret also verifies for 24 hours after a rotation.">
+                          rotating
+                        </Badge>
+                      ) : null}
                       {!source.enabled ? <Badge tone="warn">disabled</Badge> : null}
                     </span>
                   </div>
-                  {me.isAdmin ? <Toggle checked={source.enabled} busy={toggle.busy} onChange={(next) => void toggle.run(source, next)} label={`${source.name} enabled`} /> : null}
+                  {me.isAdmin ? (
+                    <Toggle
+                      checked={source.enabled}
+                      busy={toggle.busy}
+                      onChange={(next) => void toggle.run(source, next)}
+                      label={`${source.name} enabled`}
+                    />
+                  ) : null}
                 </div>
                 <div class="secret-box">
                   <code aria-label={`URL of ${source.name}`}>{source.url}</code>
@@ -141,7 +163,9 @@ export function SourcesCard() {
       </div>
       <ConfirmDialog
         open={pending !== null}
-        title={pending?.kind === 'rotate' ? `Rotate the secret of ${pending.source.name}?` : `Delete ${pending?.source.name ?? 'this source'}?`}
+        title={
+          pending?.kind === 'rotate' ? `Rotate the secret of ${pending.source.name}?` : `Delete ${pending?.source.name ?? 'this source'}?`
+        }
         confirmLabel={pending?.kind === 'rotate' ? 'Rotate secret' : 'Delete source'}
         danger={pending?.kind === 'delete'}
         busy={confirm.busy}
@@ -162,7 +186,13 @@ export function SourcesCard() {
   );
 }
 
-function CreateSourceForm({ onCancel, onCreated }: { onCancel: () => void; onCreated: (source: CustomSource, secret: string | null) => void }) {
+function CreateSourceForm({
+  onCancel,
+  onCreated,
+}: {
+  onCancel: () => void;
+  onCreated: (source: CustomSource, secret: string | null) => void;
+}) {
   const { api } = useApp();
   const [name, setName] = useState('');
   const [mode, setMode] = useState<CustomSource['signatureMode']>('standard');
@@ -173,7 +203,9 @@ function CreateSourceForm({ onCancel, onCreated }: { onCancel: () => void; onCre
     const result = await api.post<{ source: CustomSource; secret: string | null }>('/ui/sources', {
       name: name.trim(),
       signatureMode: mode,
-      ...(mode === 'hmac-sha256' ? { signatureHeader: header.trim(), ...(timestampHeader.trim() ? { timestampHeader: timestampHeader.trim() } : {}) } : {}),
+      ...(mode === 'hmac-sha256'
+        ? { signatureHeader: header.trim(), ...(timestampHeader.trim() ? { timestampHeader: timestampHeader.trim() } : {}) }
+        : {}),
       ...(mode === 'none' ? { allowUnsigned } : {}),
     });
     onCreated(result.source, result.secret);
@@ -190,11 +222,25 @@ function CreateSourceForm({ onCancel, onCreated }: { onCancel: () => void; onCre
     >
       <div class="form-grid">
         <Field label="Name" required error={errorFor('name')} hint="For you: which system sends here.">
-          {({ id, describedBy }) => <input id={id} class="input" value={name} maxLength={80} aria-describedby={describedBy} onInput={(event) => setName(event.currentTarget.value)} />}
+          {({ id, describedBy }) => (
+            <input
+              id={id}
+              class="input"
+              value={name}
+              maxLength={80}
+              aria-describedby={describedBy}
+              onInput={(event) => setName(event.currentTarget.value)}
+            />
+          )}
         </Field>
         <Field label="Verification">
           {({ id }) => (
-            <select id={id} class="select" value={mode} onChange={(event) => setMode(event.currentTarget.value as CustomSource['signatureMode'])}>
+            <select
+              id={id}
+              class="select"
+              value={mode}
+              onChange={(event) => setMode(event.currentTarget.value as CustomSource['signatureMode'])}
+            >
               <option value="standard">Standard Webhooks (recommended)</option>
               <option value="hmac-sha256">HMAC-SHA256 in a header</option>
               <option value="none">None (unsigned)</option>
@@ -203,19 +249,40 @@ function CreateSourceForm({ onCancel, onCreated }: { onCancel: () => void; onCre
         </Field>
         {mode === 'hmac-sha256' ? (
           <Field label="Signature header" error={errorFor('signatureHeader')} hint="e.g. x-hub-signature-256 for GitHub.">
-            {({ id, describedBy }) => <input id={id} class="input mono" value={header} aria-describedby={describedBy} onInput={(event) => setHeader(event.currentTarget.value)} />}
+            {({ id, describedBy }) => (
+              <input
+                id={id}
+                class="input mono"
+                value={header}
+                aria-describedby={describedBy}
+                onInput={(event) => setHeader(event.currentTarget.value)}
+              />
+            )}
           </Field>
         ) : null}
         {mode === 'hmac-sha256' ? (
-          <Field label="Timestamp header (optional)" error={errorFor('timestampHeader')} hint='The sender signs "timestamp.body"; deliveries older than 5 minutes are refused. Without it, replays are caught for the dedup window only.'>
-            {({ id, describedBy }) => <input id={id} class="input mono" value={timestampHeader} placeholder="x-signature-timestamp" aria-describedby={describedBy} onInput={(event) => setTimestampHeader(event.currentTarget.value)} />}
+          <Field
+            label="Timestamp header (optional)"
+            error={errorFor('timestampHeader')}
+            hint='The sender signs "timestamp.body"; deliveries older than 5 minutes are refused. Without it, replays are caught for the dedup window only.'
+          >
+            {({ id, describedBy }) => (
+              <input
+                id={id}
+                class="input mono"
+                value={timestampHeader}
+                placeholder="x-signature-timestamp"
+                aria-describedby={describedBy}
+                onInput={(event) => setTimestampHeader(event.currentTarget.value)}
+              />
+            )}
           </Field>
         ) : null}
       </div>
       {mode === 'none' ? (
         <label class="check warn-check">
-          <input type="checkbox" checked={allowUnsigned} onChange={(event) => setAllowUnsigned(event.currentTarget.checked)} />
-          I understand that an unsigned source accepts anything from anyone who knows its URL.
+          <input type="checkbox" checked={allowUnsigned} onChange={(event) => setAllowUnsigned(event.currentTarget.checked)} />I understand
+          that an unsigned source accepts anything from anyone who knows its URL.
         </label>
       ) : null}
       {create.error ? <ErrorNotice error={create.error} compact /> : null}

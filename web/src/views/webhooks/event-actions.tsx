@@ -21,8 +21,15 @@ export function eventAsCurl(event: EventDetail['event'], baseUrl: string): strin
   const root = baseUrl.replace(/\/+$/, '');
   const custom = event.source.startsWith('custom:');
   const url = custom ? `${root}/webhooks/custom/${event.source.slice('custom:'.length)}` : `${root}/webhooks/clockify`;
-  const headers = custom ? ['content-type: application/json', ...(event.eventType !== 'custom' ? [`x-event-type: ${event.eventType}`] : [])] : ['content-type: application/json', `clockify-webhook-event-type: ${event.eventType}`];
-  const lines = [`curl -X POST ${quote(url)}`, ...headers.map((header) => `-H ${quote(header)}`), custom ? '-H "webhook-signature: $WEBHOOK_SIGNATURE"' : '-H "Clockify-Signature: $CLOCKIFY_SIGNATURE"', `--data-raw ${quote(JSON.stringify(event.payload))}`];
+  const headers = custom
+    ? ['content-type: application/json', ...(event.eventType !== 'custom' ? [`x-event-type: ${event.eventType}`] : [])]
+    : ['content-type: application/json', `clockify-webhook-event-type: ${event.eventType}`];
+  const lines = [
+    `curl -X POST ${quote(url)}`,
+    ...headers.map((header) => `-H ${quote(header)}`),
+    custom ? '-H "webhook-signature: $WEBHOOK_SIGNATURE"' : '-H "Clockify-Signature: $CLOCKIFY_SIGNATURE"',
+    `--data-raw ${quote(JSON.stringify(event.payload))}`,
+  ];
   return lines.join(' \\\n  ');
 }
 
@@ -38,7 +45,11 @@ export function EventActions({ detail }: { detail: EventDetail }) {
   });
   const createFlow = () => {
     const trigger: FlowTrigger = event.source.startsWith('custom:')
-      ? { kind: 'custom', sourceId: event.source.slice('custom:'.length), ...(event.eventType !== 'custom' ? { eventTypes: [event.eventType] } : {}) }
+      ? {
+          kind: 'custom',
+          sourceId: event.source.slice('custom:'.length),
+          ...(event.eventType !== 'custom' ? { eventTypes: [event.eventType] } : {}),
+        }
       : { kind: 'clockify', events: [event.eventType] };
     pendingDraft.set({ ...emptyFlow(undefined), name: `When ${humanizeEvent(event.eventType).toLowerCase()}`, trigger });
     notify('A new flow was drafted for this kind of event: add what it should do.');
@@ -60,9 +71,17 @@ export function EventActions({ detail }: { detail: EventDetail }) {
         ) : null}
       </div>
       {replayAll.error ? <ErrorNotice error={replayAll.error} compact /> : null}
-      <ConfirmDialog open={confirming} title="Run this event's flows again?" confirmLabel="Run again" busy={replayAll.busy} onCancel={() => setConfirming(false)} onConfirm={() => void replayAll.run()}>
+      <ConfirmDialog
+        open={confirming}
+        title="Run this event's flows again?"
+        confirmLabel="Run again"
+        busy={replayAll.busy}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => void replayAll.run()}
+      >
         <p>
-          {flowRuns.length === 1 ? 'The flow that ran' : `The ${flowRuns.length} flows that ran`} on this event run again with their current definition: their steps are sent again and may change data in Clockify a second time.
+          {flowRuns.length === 1 ? 'The flow that ran' : `The ${flowRuns.length} flows that ran`} on this event run again with their current
+          definition: their steps are sent again and may change data in Clockify a second time.
         </p>
       </ConfirmDialog>
     </div>

@@ -35,7 +35,11 @@ export function EventDetailPane({ eventId }: { eventId: string }) {
     return (
       <div class="stack-sm">
         <span class="back-link">{back}</span>
-        <ErrorNotice error={detail.error} title={detail.error.status === 404 ? 'Event not found' : undefined} onRetry={detail.error.status === 404 ? undefined : detail.reload} />
+        <ErrorNotice
+          error={detail.error}
+          title={detail.error.status === 404 ? 'Event not found' : undefined}
+          onRetry={detail.error.status === 404 ? undefined : detail.reload}
+        />
       </div>
     );
   }

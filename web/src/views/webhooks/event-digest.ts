@@ -5,7 +5,8 @@ import type { EventDigest } from '../../api/types';
  * server's src/web-ui/event-digest.ts, which does the same for list rows.
  */
 export function eventDigestOf(payload: unknown): EventDigest {
-  const object = (value: unknown) => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+  const object = (value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value : undefined);
   const root = object(payload);
   if (!root) return {};

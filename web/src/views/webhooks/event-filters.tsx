@@ -22,14 +22,23 @@ const STATUSES = [
   { value: 'skipped', label: 'Skipped' },
 ];
 
-export function EventFilters({ filter, onChange, types, sources }: { filter: EventFilter; onChange: (next: EventFilter) => void; types: string[]; sources?: { id: string; name: string }[] }) {
-  const set = (key: keyof EventFilter) => (event: Event) => onChange({ ...filter, [key]: (event.currentTarget as HTMLInputElement | HTMLSelectElement).value });
+export function EventFilters({
+  filter,
+  onChange,
+  types,
+  sources,
+}: {
+  filter: EventFilter;
+  onChange: (next: EventFilter) => void;
+  types: string[];
+  sources?: { id: string; name: string }[];
+}) {
+  const set = (key: keyof EventFilter) => (event: Event) =>
+    onChange({ ...filter, [key]: (event.currentTarget as HTMLInputElement | HTMLSelectElement).value });
   const count = activeFilterCount(filter);
   return (
     <details class="filters disclosure" open={count > 0 || undefined}>
-      <summary>
-        Filters{count > 0 ? ` (${count} on)` : ''}
-      </summary>
+      <summary>Filters{count > 0 ? ` (${count} on)` : ''}</summary>
       <div class="filters-grid">
         <Field label="Event type">
           {({ id }) => (
@@ -70,7 +79,9 @@ export function EventFilters({ filter, onChange, types, sources }: { filter: Eve
             )}
           </Field>
         ) : null}
-        <Field label="From">{({ id }) => <input id={id} class="input" type="datetime-local" value={filter.from} onChange={set('from')} />}</Field>
+        <Field label="From">
+          {({ id }) => <input id={id} class="input" type="datetime-local" value={filter.from} onChange={set('from')} />}
+        </Field>
         <Field label="To">{({ id }) => <input id={id} class="input" type="datetime-local" value={filter.to} onChange={set('to')} />}</Field>
       </div>
       {count > 0 ? (

@@ -30,7 +30,12 @@ function matches(event: LiveWebhook, filter: EventFilter, nowMs: number): boolea
  * The list after a live message: a known event gets its new status; a new one that passes the
  * filters goes on top. Returns the same array when nothing changes, and whether a row was added.
  */
-export function mergeLiveWebhook(list: InspectorEvent[], live: LiveWebhook, filter: EventFilter, nowMs: number): { list: InspectorEvent[]; added: boolean } {
+export function mergeLiveWebhook(
+  list: InspectorEvent[],
+  live: LiveWebhook,
+  filter: EventFilter,
+  nowMs: number,
+): { list: InspectorEvent[]; added: boolean } {
   const index = list.findIndex((event) => event.id === live.id);
   if (index >= 0) {
     const current = list[index]!;

@@ -39,7 +39,10 @@ export function RejectedRequests() {
   const names = useNames();
   const now = useNow(15_000);
   const [reason, setReason] = useState('');
-  const list = useResource((signal) => api.get<RejectedList>('/ui/inspector/rejected', { query: { reason: reason || undefined, limit: 50 }, signal }), [reason]);
+  const list = useResource(
+    (signal) => api.get<RejectedList>('/ui/inspector/rejected', { query: { reason: reason || undefined, limit: 50 }, signal }),
+    [reason],
+  );
   if (list.error && !list.data) return <ErrorNotice error={list.error} onRetry={list.reload} />;
   if (!list.data) {
     return (
@@ -77,7 +80,13 @@ export function RejectedRequests() {
                       <span class="list-item-title wrap">{reasonLabel(request.reason)}</span>
                       <span class="list-item-meta">
                         {relativeTime(request.receivedAt, now)} · {sourceLabel(request.source, names)}
-                        {request.eventType ? <> · <span class="mono">{request.eventType}</span></> : null} · {size(request.bodyBytes)}
+                        {request.eventType ? (
+                          <>
+                            {' '}
+                            · <span class="mono">{request.eventType}</span>
+                          </>
+                        ) : null}{' '}
+                        · {size(request.bodyBytes)}
                       </span>
                     </span>
                     <Badge tone="danger">{request.status}</Badge>

@@ -21,7 +21,9 @@ export function VolumeChart() {
   const volume = useResource((signal) => api.get<Volume>('/ui/inspector/volume', { query: { range }, signal }), [range]);
   useLiveReload(['webhook'], volume.reload);
   const buckets = volume.data?.buckets ?? [];
-  const totals = Object.fromEntries(SERIES.map((series) => [series.key, buckets.reduce((sum, bucket) => sum + bucket[series.key], 0)])) as Record<(typeof SERIES)[number]['key'], number>;
+  const totals = Object.fromEntries(
+    SERIES.map((series) => [series.key, buckets.reduce((sum, bucket) => sum + bucket[series.key], 0)]),
+  ) as Record<(typeof SERIES)[number]['key'], number>;
   const max = Math.max(1, ...buckets.map((bucket) => SERIES.reduce((sum, series) => sum + bucket[series.key], 0)));
   const period = range === '24h' ? 'the last 24 hours' : 'the last 7 days';
   const summary = `${totals.processed + totals.skipped + totals.received + totals.failed} events in ${period}: ${SERIES.map((series) => `${totals[series.key]} ${series.label}`).join(', ')}.`;
@@ -30,7 +32,16 @@ export function VolumeChart() {
     <div class="volume-chart" data-testid="volume-chart">
       <div class="row-between">
         <p class="muted small volume-summary">{volume.data ? summary : 'Loading the volume…'}</p>
-        <Segmented idPrefix={idPrefix} label="Chart period" value={range} onChange={setRange} options={[{ value: '24h', label: '24 h' }, { value: '7d', label: '7 d' }]} />
+        <Segmented
+          idPrefix={idPrefix}
+          label="Chart period"
+          value={range}
+          onChange={setRange}
+          options={[
+            { value: '24h', label: '24 h' },
+            { value: '7d', label: '7 d' },
+          ]}
+        />
       </div>
       <svg class="volume-bars" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label={summary}>
         {buckets.map((bucket, index) => {
@@ -39,7 +50,16 @@ export function VolumeChart() {
             const height = (bucket[series.key] / max) * 38;
             if (height === 0) return null;
             y -= height;
-            return <rect key={`${index}-${series.key}`} class={series.className} x={index * width + width * 0.1} y={y} width={width * 0.8} height={height} />;
+            return (
+              <rect
+                key={`${index}-${series.key}`}
+                class={series.className}
+                x={index * width + width * 0.1}
+                y={y}
+                width={width * 0.8}
+                height={height}
+              />
+            );
           });
         })}
       </svg>

@@ -37,7 +37,11 @@ export function WebhooksView({ parts }: { parts: string[] }) {
     return () => window.clearTimeout(timer);
   }, [search]);
   // Universal Webhook: events also come from custom sources, which the filter can name.
-  const sources = useResource((signal) => (me.edition.capabilities.customWebhooks ? api.get<{ sources: CustomSource[] }>('/ui/sources', { signal }) : Promise.resolve(undefined)), []);
+  const sources = useResource(
+    (signal) =>
+      me.edition.capabilities.customWebhooks ? api.get<{ sources: CustomSource[] }>('/ui/sources', { signal }) : Promise.resolve(undefined),
+    [],
+  );
   return (
     <div>
       <div class="page-header">
@@ -49,7 +53,16 @@ export function WebhooksView({ parts }: { parts: string[] }) {
       <div class={`split${selectedId ? ' has-detail' : ''}`}>
         <div class="split-list stack-sm">
           <VolumeChart />
-          <Segmented idPrefix={paneId} label="Webhook lists" value={pane} onChange={setPane} options={[{ value: 'received', label: 'Received' }, { value: 'rejected', label: 'Rejected' }]} />
+          <Segmented
+            idPrefix={paneId}
+            label="Webhook lists"
+            value={pane}
+            onChange={setPane}
+            options={[
+              { value: 'received', label: 'Received' },
+              { value: 'rejected', label: 'Rejected' },
+            ]}
+          />
           <TabPanel idPrefix={paneId} value={pane}>
             {pane === 'rejected' ? (
               <RejectedRequests />
@@ -95,7 +108,15 @@ function EventStream({ filter, term, selectedId }: { filter: EventFilter; term: 
   const filterRef = useRef(filter);
   filterRef.current = filter;
   const query = useMemo(
-    () => ({ q: term || undefined, type: filter.type || undefined, status: filter.status || undefined, source: filter.source || undefined, from: localInputToIso(filter.from), to: localInputToIso(filter.to), limit: PAGE_SIZE }),
+    () => ({
+      q: term || undefined,
+      type: filter.type || undefined,
+      status: filter.status || undefined,
+      source: filter.source || undefined,
+      from: localInputToIso(filter.from),
+      to: localInputToIso(filter.to),
+      limit: PAGE_SIZE,
+    }),
     [filter, term],
   );
   const page = useResource((signal) => api.get<EventPage>('/ui/inspector/events', { query, signal }), [query]);
@@ -131,7 +152,14 @@ function EventStream({ filter, term, selectedId }: { filter: EventFilter; term: 
     const cursor = page.data?.nextCursor;
     if (!cursor) return;
     const next = await api.get<EventPage>('/ui/inspector/events', { query: { ...query, cursor } });
-    page.update((current) => (current ? { events: [...current.events, ...next.events.filter((e) => !current.events.some((c) => c.id === e.id))], nextCursor: next.nextCursor } : next));
+    page.update((current) =>
+      current
+        ? {
+            events: [...current.events, ...next.events.filter((e) => !current.events.some((c) => c.id === e.id))],
+            nextCursor: next.nextCursor,
+          }
+        : next,
+    );
   });
 
   if (page.error && !page.data) return <ErrorNotice error={page.error} onRetry={page.reload} />;
@@ -174,14 +202,28 @@ function EventStream({ filter, term, selectedId }: { filter: EventFilter; term: 
   );
 }
 
-function EventRow({ event, names, now, selected, fresh }: { event: InspectorEvent; names: NameIndex; now: number; selected: boolean; fresh: boolean }) {
+function EventRow({
+  event,
+  names,
+  now,
+  selected,
+  fresh,
+}: {
+  event: InspectorEvent;
+  names: NameIndex;
+  now: number;
+  selected: boolean;
+  fresh: boolean;
+}) {
   const custom = event.source.startsWith('custom:');
   const source = sourceLabel(event.source, names);
   return (
     <li>
       <a class={`list-item${fresh ? ' is-new' : ''}`} href={routeHref('webhooks', event.id)} aria-current={selected ? 'true' : undefined}>
         <span class="list-item-main">
-          <span class="list-item-title wrap" data-testid="event-summary">{eventSummary(event.eventType, event.digest, names, custom ? source : undefined)}</span>
+          <span class="list-item-title wrap" data-testid="event-summary">
+            {eventSummary(event.eventType, event.digest, names, custom ? source : undefined)}
+          </span>
           <span class="list-item-meta">
             {relativeTime(event.receivedAt, now)} · {custom ? 'custom source' : source} · <span class="mono">{event.eventType}</span>
             {event.duplicates > 0 ? ` · ${event.duplicates} duplicate${event.duplicates === 1 ? '' : 's'}` : ''}

@@ -9,5 +9,8 @@ export function countRules(group: ConditionGroup | undefined): number {
 
 /** Rules without a field path ('' or '$.'). */
 export function emptyPaths(group: ConditionGroup): number {
-  return group.rules.reduce((sum, rule) => sum + (isGroup(rule) ? emptyPaths(rule) : !rule.path.trim() || rule.path.trim() === '$.' ? 1 : 0), 0);
+  return group.rules.reduce(
+    (sum, rule) => sum + (isGroup(rule) ? emptyPaths(rule) : !rule.path.trim() || rule.path.trim() === '$.' ? 1 : 0),
+    0,
+  );
 }

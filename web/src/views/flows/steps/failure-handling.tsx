@@ -11,7 +11,11 @@ export function FailureHandling({ step: anyStep, onChange }: { step: FlowStep; o
       <summary>Failure handling</summary>
       <div class="form-grid">
         <label class="check">
-          <input type="checkbox" checked={!!step.continueOnFailure} onChange={(event) => onChange({ ...step, continueOnFailure: event.currentTarget.checked || undefined })} />
+          <input
+            type="checkbox"
+            checked={!!step.continueOnFailure}
+            onChange={(event) => onChange({ ...step, continueOnFailure: event.currentTarget.checked || undefined })}
+          />
           Continue with the next step if this one fails
         </label>
         <Field label="Attempts" hint="1 means no retry.">
@@ -38,7 +42,15 @@ export function FailureHandling({ step: anyStep, onChange }: { step: FlowStep; o
                 class="input"
                 inputMode="numeric"
                 value={String(step.retry?.backoffMs ?? 0)}
-                onInput={(event) => onChange({ ...step, retry: { attempts: step.retry?.attempts ?? 2, backoffMs: Math.max(0, Math.min(60_000, Number(event.currentTarget.value) || 0)) } })}
+                onInput={(event) =>
+                  onChange({
+                    ...step,
+                    retry: {
+                      attempts: step.retry?.attempts ?? 2,
+                      backoffMs: Math.max(0, Math.min(60_000, Number(event.currentTarget.value) || 0)),
+                    },
+                  })
+                }
               />
             )}
           </Field>

@@ -45,7 +45,9 @@ export function StepList({ steps, onChange, readOnly, onValidity, title, label, 
   }
   return (
     <div class="step-list stack-sm" role="group" aria-label={depth === 1 ? 'Steps' : `${title} steps`}>
-      {steps.length === 0 ? <p class="muted small">{depth === 1 ? 'No steps yet. Add what the flow should do.' : 'No steps here yet.'}</p> : null}
+      {steps.length === 0 ? (
+        <p class="muted small">{depth === 1 ? 'No steps yet. Add what the flow should do.' : 'No steps here yet.'}</p>
+      ) : null}
       <ol class="actions-list">
         {steps.map((step, index) => (
           <li key={keys.at(index)}>
@@ -78,7 +80,17 @@ export function StepList({ steps, onChange, readOnly, onValidity, title, label, 
 }
 
 /** "Add a step": the kinds of the registry with what each does; kinds that hold steps stop at the depth limit. */
-function AddStep({ label, depth, taken, onAdd }: { label: string; depth: number; taken: readonly string[]; onAdd: (step: FlowStep) => void }) {
+function AddStep({
+  label,
+  depth,
+  taken,
+  onAdd,
+}: {
+  label: string;
+  depth: number;
+  taken: readonly string[];
+  onAdd: (step: FlowStep) => void;
+}) {
   const { me } = useApp();
   const http = capability(useCapabilities(), 'httpActions');
   const details = useRef<HTMLDetailsElement>(null);
@@ -116,7 +128,20 @@ function AddStep({ label, depth, taken, onAdd }: { label: string; depth: number;
   );
 }
 
-function StepCard({ step, index, total, title, depth, takenTwice, readOnly, StepList: NestedList, onChange, onRemove, onMove, onValidity }: {
+function StepCard({
+  step,
+  index,
+  total,
+  title,
+  depth,
+  takenTwice,
+  readOnly,
+  StepList: NestedList,
+  onChange,
+  onRemove,
+  onMove,
+  onValidity,
+}: {
   step: FlowStep;
   index: number;
   total: number;
@@ -132,7 +157,11 @@ function StepCard({ step, index, total, title, depth, takenTwice, readOnly, Step
 }) {
   const info = kindInfo(step);
   const Editor = (STEP_EDITORS as Record<string, ((props: StepEditorProps) => preact.JSX.Element) | undefined>)[step.kind];
-  const idError = !ACTION_ID_REGEX.test(step.id) ? 'Start with a letter; letters, digits and _ only (at most 40).' : takenTwice ? 'Another step already has this id.' : undefined;
+  const idError = !ACTION_ID_REGEX.test(step.id)
+    ? 'Start with a letter; letters, digits and _ only (at most 40).'
+    : takenTwice
+      ? 'Another step already has this id.'
+      : undefined;
   const heading = step.name || (info ? info.summary(step as never) : step.kind);
   return (
     <div class={`action-card step-${step.kind}${depth > 1 ? ' is-nested' : ''}`} role="group" aria-label={title}>
@@ -142,15 +171,29 @@ function StepCard({ step, index, total, title, depth, takenTwice, readOnly, Step
         </span>
         {info ? <Icon name={info.icon} /> : null}
         <span class="grow stack-xs step-heading">
-          <strong class="truncate" title={heading}>{heading}</strong>
+          <strong class="truncate" title={heading}>
+            {heading}
+          </strong>
           <span class="muted small">{info?.label ?? `Unknown kind "${step.kind}"`}</span>
         </span>
         {readOnly ? null : (
           <div class="row action-tools">
-            <button type="button" class="icon-button" aria-label={`Move ${title} up`} disabled={index === 0} onClick={() => onMove(index - 1)}>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label={`Move ${title} up`}
+              disabled={index === 0}
+              onClick={() => onMove(index - 1)}
+            >
               <Icon name="up" />
             </button>
-            <button type="button" class="icon-button" aria-label={`Move ${title} down`} disabled={index === total - 1} onClick={() => onMove(index + 1)}>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label={`Move ${title} down`}
+              disabled={index === total - 1}
+              onClick={() => onMove(index + 1)}
+            >
               <Icon name="down" />
             </button>
             <button type="button" class="icon-button" aria-label={`Remove ${title}`} onClick={onRemove}>
@@ -161,13 +204,32 @@ function StepCard({ step, index, total, title, depth, takenTwice, readOnly, Step
       </div>
       <fieldset class="plain-fieldset" disabled={readOnly}>
         <div class="form-grid">
-          <Field label="Step id" required error={idError} hint={idError ? undefined : `Later steps read its result as steps.${step.id || 'id'}.`}>
+          <Field
+            label="Step id"
+            required
+            error={idError}
+            hint={idError ? undefined : `Later steps read its result as steps.${step.id || 'id'}.`}
+          >
             {({ id, describedBy, invalid }) => (
-              <input id={id} class="input mono" value={step.id} aria-describedby={describedBy} aria-invalid={invalid ? 'true' : undefined} onInput={(event) => onChange({ ...step, id: event.currentTarget.value })} />
+              <input
+                id={id}
+                class="input mono"
+                value={step.id}
+                aria-describedby={describedBy}
+                aria-invalid={invalid ? 'true' : undefined}
+                onInput={(event) => onChange({ ...step, id: event.currentTarget.value })}
+              />
             )}
           </Field>
           <Field label="Name (optional)">
-            {({ id }) => <input id={id} class="input" value={step.name ?? ''} onInput={(event) => onChange({ ...step, name: event.currentTarget.value || undefined })} />}
+            {({ id }) => (
+              <input
+                id={id}
+                class="input"
+                value={step.name ?? ''}
+                onInput={(event) => onChange({ ...step, name: event.currentTarget.value || undefined })}
+              />
+            )}
           </Field>
         </div>
         {Editor ? (
@@ -183,7 +245,17 @@ function StepCard({ step, index, total, title, depth, takenTwice, readOnly, Step
 }
 
 /** "Only if…": the step runs only when its conditions hold (else it is recorded as skipped). */
-function OnlyIf({ step, title, readOnly, onChange }: { step: FlowStep; title: string; readOnly: boolean; onChange: (next: FlowStep) => void }) {
+function OnlyIf({
+  step,
+  title,
+  readOnly,
+  onChange,
+}: {
+  step: FlowStep;
+  title: string;
+  readOnly: boolean;
+  onChange: (next: FlowStep) => void;
+}) {
   const on = step.onlyIf !== undefined;
   return (
     <div class="only-if stack-sm">
@@ -193,7 +265,11 @@ function OnlyIf({ step, title, readOnly, onChange }: { step: FlowStep; title: st
           checked={on}
           onChange={(event) => {
             const { onlyIf: _previous, ...rest } = step;
-            onChange(event.currentTarget.checked ? { ...step, onlyIf: { mode: 'all', rules: [{ path: '$.event.', op: 'equals', value: '' }] } } : (rest as FlowStep));
+            onChange(
+              event.currentTarget.checked
+                ? { ...step, onlyIf: { mode: 'all', rules: [{ path: '$.event.', op: 'equals', value: '' }] } }
+                : (rest as FlowStep),
+            );
           }}
         />
         Only if…
@@ -201,7 +277,12 @@ function OnlyIf({ step, title, readOnly, onChange }: { step: FlowStep; title: st
       {on ? (
         <>
           <p class="muted small">Otherwise this step is skipped. Paths read $.event…, $.steps.&lt;id&gt;… and, in a loop, $.item….</p>
-          <StepConditions group={step.onlyIf!} readOnly={readOnly} label={`${title}, only if`} onChange={(onlyIf) => onChange({ ...step, onlyIf })} />
+          <StepConditions
+            group={step.onlyIf!}
+            readOnly={readOnly}
+            label={`${title}, only if`}
+            onChange={(onlyIf) => onChange({ ...step, onlyIf })}
+          />
         </>
       ) : null}
     </div>

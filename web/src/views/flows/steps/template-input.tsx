@@ -11,7 +11,17 @@ import { previewContext, scopePaths, useTemplateFunctions, useTemplateScope } fr
  * `$.`-path: it completes field paths and functions at the caret, takes fields from the picker,
  * and previews the value against the sample event as you type (with the server's own renderer).
  */
-export function TemplateInput({ id, value, onChange, label, ariaLabel, describedBy, placeholder, mono = true, jsonPath = false }: {
+export function TemplateInput({
+  id,
+  value,
+  onChange,
+  label,
+  ariaLabel,
+  describedBy,
+  placeholder,
+  mono = true,
+  jsonPath = false,
+}: {
   id?: string;
   value: string;
   onChange: (value: string) => void;
@@ -144,7 +154,8 @@ function usePreview(value: string, jsonPath: boolean): { ok: boolean; text: stri
     if (!template.includes('{{')) return undefined;
     const result = renderValue(template, previewContext(scope) as TemplateContext);
     if (!result.ok) return { ok: false, text: `Cannot preview: ${result.message}` };
-    if (result.missing.length > 0 && (result.value === '' || result.value === undefined)) return { ok: false, text: `Not in the sample: ${result.missing.join(', ')}` };
+    if (result.missing.length > 0 && (result.value === '' || result.value === undefined))
+      return { ok: false, text: `Not in the sample: ${result.missing.join(', ')}` };
     const text = typeof result.value === 'string' ? result.value : JSON.stringify(result.value);
     return { ok: true, text: `Preview: ${text === undefined ? '(nothing)' : text.length > 200 ? `${text.slice(0, 200)}…` : text}` };
   }, [value, jsonPath, scope]);

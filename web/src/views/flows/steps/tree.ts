@@ -7,14 +7,20 @@ import { kindInfo } from './kinds';
 /** The step lists a step holds (empty for a step without any). */
 export function nestedLists(step: FlowStep): { key: string; label: string; steps: FlowStep[] }[] {
   const record = step as unknown as Record<string, unknown>;
-  return (kindInfo(step)?.nested ?? []).map((list) => ({ ...list, steps: Array.isArray(record[list.key]) ? (record[list.key] as FlowStep[]) : [] }));
+  return (kindInfo(step)?.nested ?? []).map((list) => ({
+    ...list,
+    steps: Array.isArray(record[list.key]) ? (record[list.key] as FlowStep[]) : [],
+  }));
 }
 
 /** Every step of the list, nested ones included, each with its title ("Step 2, then 1") and depth (top = 1). */
 export function walkSteps(steps: readonly FlowStep[], prefix = 'Step', depth = 1): { step: FlowStep; title: string; depth: number }[] {
   return steps.flatMap((step, index) => {
     const title = `${prefix} ${index + 1}`;
-    return [{ step, title, depth }, ...nestedLists(step).flatMap((list) => walkSteps(list.steps, `${title}, ${list.label.toLowerCase()}`, depth + 1))];
+    return [
+      { step, title, depth },
+      ...nestedLists(step).flatMap((list) => walkSteps(list.steps, `${title}, ${list.label.toLowerCase()}`, depth + 1)),
+    ];
   });
 }
 
@@ -57,7 +63,8 @@ export function stepProblems(steps: readonly FlowStep[]): string[] {
       continue;
     }
     for (const problem of info.problems(step as never)) problems.push(`${title}: ${problem}`);
-    if (step.onlyIf && emptyPaths(step.onlyIf) > 0) problems.push(`${title}: every "Only if" rule needs a field path, such as $.event.projectId.`);
+    if (step.onlyIf && emptyPaths(step.onlyIf) > 0)
+      problems.push(`${title}: every "Only if" rule needs a field path, such as $.event.projectId.`);
     if (info.nested && depth >= FLOW_LIMITS.stepDepth && nestedLists(step).some((list) => list.steps.length > 0)) {
       problems.push(`${title}: steps nest at most ${FLOW_LIMITS.stepDepth} levels deep.`);
     }

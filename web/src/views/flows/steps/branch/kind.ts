@@ -8,7 +8,8 @@ export const branchKind: StepKindInfo<'branch'> = {
   icon: 'branch',
   description: 'Run some steps when conditions hold, others when they do not.',
   blank: (taken) => ({ id: uniqueActionId('branch', taken), kind: 'branch', if: { mode: 'all', rules: [] }, then: [] }),
-  summary: (step) => `If ${countRules(step.if)} condition${countRules(step.if) === 1 ? '' : 's'}: ${step.then.length} then, ${step.else?.length ?? 0} otherwise`,
+  summary: (step) =>
+    `If ${countRules(step.if)} condition${countRules(step.if) === 1 ? '' : 's'}: ${step.then.length} then, ${step.else?.length ?? 0} otherwise`,
   problems: (step) =>
     countRules(step.if) === 0
       ? ['add a condition to decide between "Then" and "Otherwise".']

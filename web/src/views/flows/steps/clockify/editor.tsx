@@ -38,20 +38,45 @@ export function ClockifyEditor({ step: action, onChange, readOnly, onValidity, t
     const kind = idKindOf(name, selected?.path);
     const text = paramText(params[name]);
     const pick = (picked: string) => {
-      const existing = text.split(',').map((item) => item.trim()).filter(Boolean);
-      setParam(name, holdsSeveral(name) && !existing.includes(picked) ? [...existing, picked].join(',') : holdsSeveral(name) ? text : picked);
+      const existing = text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
+      setParam(
+        name,
+        holdsSeveral(name) && !existing.includes(picked) ? [...existing, picked].join(',') : holdsSeveral(name) ? text : picked,
+      );
     };
     return (
       <>
-        <TemplateInput id={id} describedBy={describedBy} label={`${title}: ${name}`} value={text} onChange={(next) => setParam(name, next)} placeholder={placeholder} />
+        <TemplateInput
+          id={id}
+          describedBy={describedBy}
+          label={`${title}: ${name}`}
+          value={text}
+          onChange={(next) => setParam(name, next)}
+          placeholder={placeholder}
+        />
         <NamedValue value={text} names={names} />
-        {kind && kind !== 'workspace' && !readOnly ? <IdPicker kind={kind} names={names} selected={text} label={`${title}: pick ${name} by name`} onPick={pick} /> : null}
+        {kind && kind !== 'workspace' && !readOnly ? (
+          <IdPicker kind={kind} names={names} selected={text} label={`${title}: pick ${name} by name`} onPick={pick} />
+        ) : null}
       </>
     );
   };
   return (
     <div class="stack-sm">
-      <Field label="Operation" required hint={selected ? `${selected.method} ${selected.path}` : missing ? 'Unknown operation: pick one from the list.' : 'Type to search Clockify operations.'}>
+      <Field
+        label="Operation"
+        required
+        hint={
+          selected
+            ? `${selected.method} ${selected.path}`
+            : missing
+              ? 'Unknown operation: pick one from the list.'
+              : 'Type to search Clockify operations.'
+        }
+      >
         {({ id, describedBy }) => (
           <div class="operation-input">
             {selected ? <MethodBadge method={selected.method} /> : null}
@@ -77,7 +102,12 @@ export function ClockifyEditor({ step: action, onChange, readOnly, onValidity, t
       {specParams.length > 0 || extraNames.length > 0 ? (
         <div class="form-grid">
           {specParams.map((param) => (
-            <Field key={param.name} label={<span class="mono">{param.name}</span>} required={param.required && param.in === 'path'} hint={param.in === 'query' ? 'Query' : undefined}>
+            <Field
+              key={param.name}
+              label={<span class="mono">{param.name}</span>}
+              required={param.required && param.in === 'path'}
+              hint={param.in === 'query' ? 'Query' : undefined}
+            >
               {({ id, describedBy }) => paramInput(param.name, id, describedBy, param.in === 'path' ? '{{ event.id }}' : 'optional')}
             </Field>
           ))}
@@ -99,7 +129,13 @@ export function ClockifyEditor({ step: action, onChange, readOnly, onValidity, t
             onValidity={(error) => onValidity('body', error)}
             onChange={(body) => onChange({ ...action, body })}
           />
-          <BodyIdPickers body={action.body} names={names} title={title} readOnly={readOnly} onChange={(body) => onChange({ ...action, body })} />
+          <BodyIdPickers
+            body={action.body}
+            names={names}
+            title={title}
+            readOnly={readOnly}
+            onChange={(body) => onChange({ ...action, body })}
+          />
           {form?.exampleBody !== undefined && form.exampleBody !== null && !readOnly ? (
             <div>
               <Button size="sm" variant="ghost" onClick={() => onChange({ ...action, body: form.exampleBody })}>
@@ -117,7 +153,19 @@ export function ClockifyEditor({ step: action, onChange, readOnly, onValidity, t
  * The body's top-level id fields (projectId, taskId, tagIds…) by name: each shows the names of the
  * ids it holds and offers the entities to pick from; nested ids are named below.
  */
-function BodyIdPickers({ body, names, title, readOnly, onChange }: { body: unknown; names: NameIndex; title: string; readOnly: boolean; onChange: (body: unknown) => void }) {
+function BodyIdPickers({
+  body,
+  names,
+  title,
+  readOnly,
+  onChange,
+}: {
+  body: unknown;
+  names: NameIndex;
+  title: string;
+  readOnly: boolean;
+  onChange: (body: unknown) => void;
+}) {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return <KnownIds value={body} names={names} label="Names in this body" />;
   const object = body as Record<string, unknown>;
   const fields = Object.keys(object).flatMap((key) => {
@@ -138,7 +186,15 @@ function BodyIdPickers({ body, names, title, readOnly, onChange }: { body: unkno
             <div key={key} class="stack-sm">
               <span class="field-label mono">{key}</span>
               <NamedValue value={object[key]} names={names} />
-              {readOnly ? null : <IdPicker kind={kind} names={names} selected={typeof object[key] === 'string' ? (object[key] as string) : undefined} label={`${title}: pick body ${key} by name`} onPick={(id) => pick(key, id)} />}
+              {readOnly ? null : (
+                <IdPicker
+                  kind={kind}
+                  names={names}
+                  selected={typeof object[key] === 'string' ? (object[key] as string) : undefined}
+                  label={`${title}: pick body ${key} by name`}
+                  onPick={(id) => pick(key, id)}
+                />
+              )}
             </div>
           ))}
         </div>
@@ -147,4 +203,3 @@ function BodyIdPickers({ body, names, title, readOnly, onChange }: { body: unkno
     </>
   );
 }
-

@@ -24,7 +24,11 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
   const names = useNames();
   const creatable = canCreate(step.entity);
   const setEntity = (entity: FindEntity) => {
-    const next: FindStep = { ...step, entity, by: { ...step.by, field: findFields(entity).includes(step.by.field) ? step.by.field : findFields(entity)[0]! } };
+    const next: FindStep = {
+      ...step,
+      entity,
+      by: { ...step.by, field: findFields(entity).includes(step.by.field) ? step.by.field : findFields(entity)[0]! },
+    };
     if (!FIND_ENTITIES[entity].needsProject) delete next.projectId;
     if (!canCreate(entity) && next.ifMissing === 'create') {
       next.ifMissing = 'fail';
@@ -49,7 +53,14 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
         <Field label="Whose field">
           {({ id }) => (
             <>
-              <input id={id} class="input mono" list={fieldsId} value={step.by.field} spellcheck={false} onInput={(event) => onChange({ ...step, by: { ...step.by, field: event.currentTarget.value.trim() } })} />
+              <input
+                id={id}
+                class="input mono"
+                list={fieldsId}
+                value={step.by.field}
+                spellcheck={false}
+                onInput={(event) => onChange({ ...step, by: { ...step.by, field: event.currentTarget.value.trim() } })}
+              />
               <datalist id={fieldsId}>
                 {findFields(step.entity).map((field) => (
                   <option key={field} value={field} />
@@ -60,19 +71,45 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
         </Field>
       </div>
       <Field label="Equals" required hint="Text or a template, e.g. {{ event.description | trim }}.">
-        {({ id, describedBy }) => <TemplateInput id={id} describedBy={describedBy} label={`${title}: value to find`} value={step.by.value} onChange={(value) => onChange({ ...step, by: { ...step.by, value } })} />}
+        {({ id, describedBy }) => (
+          <TemplateInput
+            id={id}
+            describedBy={describedBy}
+            label={`${title}: value to find`}
+            value={step.by.value}
+            onChange={(value) => onChange({ ...step, by: { ...step.by, value } })}
+          />
+        )}
       </Field>
       {FIND_ENTITIES[step.entity].needsProject ? (
         <Field label="In project" required hint="The project id (or a template giving it).">
           {({ id, describedBy }) => (
             <>
-              <TemplateInput id={id} describedBy={describedBy} label={`${title}: project`} value={step.projectId ?? ''} placeholder="{{ event.projectId }}" onChange={(projectId) => onChange({ ...step, projectId })} />
-              {readOnly ? null : <IdPicker kind="project" names={names} selected={step.projectId} label={`${title}: pick the project by name`} onPick={(projectId) => onChange({ ...step, projectId })} />}
+              <TemplateInput
+                id={id}
+                describedBy={describedBy}
+                label={`${title}: project`}
+                value={step.projectId ?? ''}
+                placeholder="{{ event.projectId }}"
+                onChange={(projectId) => onChange({ ...step, projectId })}
+              />
+              {readOnly ? null : (
+                <IdPicker
+                  kind="project"
+                  names={names}
+                  selected={step.projectId}
+                  label={`${title}: pick the project by name`}
+                  onPick={(projectId) => onChange({ ...step, projectId })}
+                />
+              )}
             </>
           )}
         </Field>
       ) : null}
-      <Field label="If none is found" hint={creatable ? undefined : `A ${FIND_ENTITY_LABELS[step.entity].toLowerCase()} cannot be created by a flow.`}>
+      <Field
+        label="If none is found"
+        hint={creatable ? undefined : `A ${FIND_ENTITY_LABELS[step.entity].toLowerCase()} cannot be created by a flow.`}
+      >
         {({ id, describedBy }) => (
           <select
             id={id}
@@ -85,13 +122,11 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
               onChange(ifMissing === 'create' ? { ...step, ifMissing } : { ...rest, ifMissing });
             }}
           >
-            {FIND_IF_MISSING
-              .filter((choice) => choice !== 'create' || creatable)
-              .map((choice) => (
-                <option key={choice} value={choice}>
-                  {IF_MISSING_LABELS[choice]}
-                </option>
-              ))}
+            {FIND_IF_MISSING.filter((choice) => choice !== 'create' || creatable).map((choice) => (
+              <option key={choice} value={choice}>
+                {IF_MISSING_LABELS[choice]}
+              </option>
+            ))}
           </select>
         )}
       </Field>
@@ -111,7 +146,11 @@ export function FindEditor({ step, onChange, readOnly, onValidity, title }: Step
           }}
         />
       ) : null}
-      <p class="muted small">{step.ifMissing === 'continue' ? `Later steps read steps.${step.id}.found (false when missing) and its fields.` : `Later steps read its fields as steps.${step.id}.id, steps.${step.id}.name…`}</p>
+      <p class="muted small">
+        {step.ifMissing === 'continue'
+          ? `Later steps read steps.${step.id}.found (false when missing) and its fields.`
+          : `Later steps read its fields as steps.${step.id}.id, steps.${step.id}.name…`}
+      </p>
     </div>
   );
 }

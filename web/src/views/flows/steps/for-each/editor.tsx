@@ -25,9 +25,25 @@ export function ForEachEditor({ step, onChange, title, StepList }: StepEditorPro
   return (
     <div class="stack-sm">
       <div class="form-grid">
-        <Field label="Repeat for each item of" required hint={list ? `${list.length} item${list.length === 1 ? '' : 's'} in the sample event.` : 'A list, e.g. $.event.tagIds or {{ steps.find1.tasks }}.'}>
+        <Field
+          label="Repeat for each item of"
+          required
+          hint={
+            list
+              ? `${list.length} item${list.length === 1 ? '' : 's'} in the sample event.`
+              : 'A list, e.g. $.event.tagIds or {{ steps.find1.tasks }}.'
+          }
+        >
           {({ id, describedBy }) => (
-            <TemplateInput id={id} describedBy={describedBy} jsonPath={pathMode} label={`${title}: items`} value={step.items} placeholder="$.event.tagIds" onChange={(items) => onChange({ ...step, items })} />
+            <TemplateInput
+              id={id}
+              describedBy={describedBy}
+              jsonPath={pathMode}
+              label={`${title}: items`}
+              value={step.items}
+              placeholder="$.event.tagIds"
+              onChange={(items) => onChange({ ...step, items })}
+            />
           )}
         </Field>
         <Field label="At most (items)" hint={`Up to ${FLOW_LIMITS.forEachItems}; the rest are not repeated.`}>
@@ -43,7 +59,11 @@ export function ForEachEditor({ step, onChange, title, StepList }: StepEditorPro
                 const text = event.currentTarget.value.trim();
                 const { maxItems: _previous, ...rest } = step;
                 const number = Math.round(Number(text));
-                onChange(text === '' || !Number.isFinite(number) ? rest : { ...step, maxItems: Math.max(1, Math.min(FLOW_LIMITS.forEachItems, number)) });
+                onChange(
+                  text === '' || !Number.isFinite(number)
+                    ? rest
+                    : { ...step, maxItems: Math.max(1, Math.min(FLOW_LIMITS.forEachItems, number)) },
+                );
               }}
             />
           )}
@@ -51,9 +71,16 @@ export function ForEachEditor({ step, onChange, title, StepList }: StepEditorPro
       </div>
       <div class="nested-steps" role="group" aria-label={`${title}, for each item`}>
         <span class="field-label">For each item</span>
-        <p class="muted small">Here {'{{ item }}'} is the current item and {'{{ loop.index }}'} its position (from 0).</p>
+        <p class="muted small">
+          Here {'{{ item }}'} is the current item and {'{{ loop.index }}'} its position (from 0).
+        </p>
         <TemplateScopeProvider scope={inner}>
-          <StepList steps={step.steps} title={`${title}, for each item`} label={`${title}, for each item`} onChange={(steps) => onChange({ ...step, steps })} />
+          <StepList
+            steps={step.steps}
+            title={`${title}, for each item`}
+            label={`${title}, for each item`}
+            onChange={(steps) => onChange({ ...step, steps })}
+          />
         </TemplateScopeProvider>
       </div>
     </div>

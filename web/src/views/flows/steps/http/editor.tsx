@@ -8,7 +8,6 @@ import { JsonField } from '../../json-field';
 import { TemplateInput } from '../template-input';
 import type { StepEditorProps } from '../types';
 
-
 /** A request to another service: method, URL, credential, headers and body (templates anywhere). */
 export function HttpEditor({ step: action, onChange, readOnly, onValidity, title }: StepEditorProps<'http'>) {
   const headers = Object.entries(action.headers ?? {});
@@ -18,7 +17,12 @@ export function HttpEditor({ step: action, onChange, readOnly, onValidity, title
       <div class="http-line">
         <Field label="Method">
           {({ id }) => (
-            <select id={id} class="select" value={action.method} onChange={(event) => onChange({ ...action, method: event.currentTarget.value as HttpMethod })}>
+            <select
+              id={id}
+              class="select"
+              value={action.method}
+              onChange={(event) => onChange({ ...action, method: event.currentTarget.value as HttpMethod })}
+            >
               {HTTP_METHODS.map((method) => (
                 <option key={method} value={method}>
                   {method}
@@ -28,7 +32,16 @@ export function HttpEditor({ step: action, onChange, readOnly, onValidity, title
           )}
         </Field>
         <Field label="URL" required hint="Public http(s) addresses only; templates allowed after the host.">
-          {({ id, describedBy }) => <TemplateInput id={id} describedBy={describedBy} label={`${title}: URL`} value={action.url} onChange={(url) => onChange({ ...action, url })} placeholder="https://hooks.example.com/…" />}
+          {({ id, describedBy }) => (
+            <TemplateInput
+              id={id}
+              describedBy={describedBy}
+              label={`${title}: URL`}
+              value={action.url}
+              onChange={(url) => onChange({ ...action, url })}
+              placeholder="https://hooks.example.com/…"
+            />
+          )}
         </Field>
       </div>
       <CredentialPicker
@@ -46,14 +59,28 @@ export function HttpEditor({ step: action, onChange, readOnly, onValidity, title
           <div class="header-row" key={index}>
             <label>
               <span class="visually-hidden">Header {index + 1} name</span>
-              <input class="input mono" value={name} placeholder="name" onInput={(event) => setHeaders(headers.map((h, i) => (i === index ? [event.currentTarget.value, h[1]] : h)))} />
+              <input
+                class="input mono"
+                value={name}
+                placeholder="name"
+                onInput={(event) => setHeaders(headers.map((h, i) => (i === index ? [event.currentTarget.value, h[1]] : h)))}
+              />
             </label>
             <label class="grow">
               <span class="visually-hidden">Header {index + 1} value</span>
-              <TemplateInput label={`${title}: header ${name || index + 1}`} value={value} onChange={(text) => setHeaders(headers.map((h, i) => (i === index ? [h[0], text] : h)))} />
+              <TemplateInput
+                label={`${title}: header ${name || index + 1}`}
+                value={value}
+                onChange={(text) => setHeaders(headers.map((h, i) => (i === index ? [h[0], text] : h)))}
+              />
             </label>
             {readOnly ? null : (
-              <button type="button" class="icon-button" aria-label={`Remove header ${name || index + 1}`} onClick={() => setHeaders(headers.filter((_, i) => i !== index))}>
+              <button
+                type="button"
+                class="icon-button"
+                aria-label={`Remove header ${name || index + 1}`}
+                onClick={() => setHeaders(headers.filter((_, i) => i !== index))}
+              >
                 <Icon name="close" />
               </button>
             )}
@@ -68,7 +95,14 @@ export function HttpEditor({ step: action, onChange, readOnly, onValidity, title
         )}
       </div>
       {action.method !== 'GET' ? (
-        <JsonField label="Body" value={action.body} readOnly={readOnly} pickLabel={`${title}: body`} onValidity={(error) => onValidity('body', error)} onChange={(body) => onChange({ ...action, body })} />
+        <JsonField
+          label="Body"
+          value={action.body}
+          readOnly={readOnly}
+          pickLabel={`${title}: body`}
+          onValidity={(error) => onValidity('body', error)}
+          onChange={(body) => onChange({ ...action, body })}
+        />
       ) : null}
     </div>
   );

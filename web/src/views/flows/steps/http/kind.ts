@@ -6,7 +6,14 @@ export const httpKind: StepKindInfo<'http'> = {
   label: 'Send an HTTP request',
   icon: 'external',
   description: 'Call another service, e.g. post to a chat webhook.',
-  blank: (taken) => ({ id: uniqueActionId('request', taken), kind: 'http', method: 'POST', url: 'https://', headers: { 'content-type': 'application/json' }, body: { event: '{{ event }}' } }),
+  blank: (taken) => ({
+    id: uniqueActionId('request', taken),
+    kind: 'http',
+    method: 'POST',
+    url: 'https://',
+    headers: { 'content-type': 'application/json' },
+    body: { event: '{{ event }}' },
+  }),
   summary: (step) => `${step.method} ${step.url.replace(/^https?:\/\//, '') || 'request'}`,
   problems: (step) => (/^https?:\/\/[^/\s]+/.test(step.url) ? [] : ['the URL must start with http:// or https:// and a host.']),
 };

@@ -20,10 +20,22 @@ export function SetEditor({ step, onChange, readOnly, title }: StepEditorProps<'
         <div class="value-row" key={keys.at(index)}>
           <label class="value-name">
             <span class="visually-hidden">{`${title}: value ${index + 1} name`}</span>
-            <input class="input mono" value={name} placeholder="name" spellcheck={false} onInput={(event) => setRows(rows.map((row, i) => (i === index ? [event.currentTarget.value, row[1]] : row)))} />
+            <input
+              class="input mono"
+              value={name}
+              placeholder="name"
+              spellcheck={false}
+              onInput={(event) => setRows(rows.map((row, i) => (i === index ? [event.currentTarget.value, row[1]] : row)))}
+            />
           </label>
           <span class="grow">
-            <TemplateInput label={`${title}: value ${name || index + 1}`} ariaLabel={`${title}: value ${index + 1}`} value={valueText(value)} placeholder="{{ event.description }}" onChange={(text) => setRows(rows.map((row, i) => (i === index ? [row[0], text] : row)))} />
+            <TemplateInput
+              label={`${title}: value ${name || index + 1}`}
+              ariaLabel={`${title}: value ${index + 1}`}
+              value={valueText(value)}
+              placeholder="{{ event.description }}"
+              onChange={(text) => setRows(rows.map((row, i) => (i === index ? [row[0], text] : row)))}
+            />
           </span>
           {readOnly ? null : (
             <button

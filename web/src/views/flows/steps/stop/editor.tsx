@@ -10,7 +10,12 @@ export function StopEditor({ step, onChange, title }: StepEditorProps<'stop'>) {
     <div class="form-grid">
       <Field label="End the run">
         {({ id }) => (
-          <select id={id} class="select" value={step.outcome} onChange={(event) => onChange({ ...step, outcome: event.currentTarget.value as typeof step.outcome })}>
+          <select
+            id={id}
+            class="select"
+            value={step.outcome}
+            onChange={(event) => onChange({ ...step, outcome: event.currentTarget.value as typeof step.outcome })}
+          >
             {STOP_OUTCOMES.map((outcome) => (
               <option key={outcome} value={outcome}>
                 {STOP_OUTCOME_LABELS[outcome]}

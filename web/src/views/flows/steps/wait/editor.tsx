@@ -40,13 +40,34 @@ export function WaitEditor({ step, onChange, title }: StepEditorProps<'wait'>) {
         <div class="wait-units">
           {UNITS.map((unit) => (
             <Field key={unit.key} label={unit.label}>
-              {({ id }) => <input id={id} class="input" inputMode="numeric" value={step.for?.[unit.key] ? String(step.for[unit.key]) : ''} placeholder="0" onInput={(event) => setUnit(unit.key, event.currentTarget.value)} />}
+              {({ id }) => (
+                <input
+                  id={id}
+                  class="input"
+                  inputMode="numeric"
+                  value={step.for?.[unit.key] ? String(step.for[unit.key]) : ''}
+                  placeholder="0"
+                  onInput={(event) => setUnit(unit.key, event.currentTarget.value)}
+                />
+              )}
             </Field>
           ))}
         </div>
       ) : (
-        <Field label="Until" required hint="An ISO 8601 time such as 2026-05-01T09:00:00Z, or a template like {{ event.timeInterval.end }}.">
-          {({ id, describedBy }) => <TemplateInput id={id} describedBy={describedBy} label={`${title}: until`} value={step.until ?? ''} onChange={(until) => onChange({ ...step, until })} />}
+        <Field
+          label="Until"
+          required
+          hint="An ISO 8601 time such as 2026-05-01T09:00:00Z, or a template like {{ event.timeInterval.end }}."
+        >
+          {({ id, describedBy }) => (
+            <TemplateInput
+              id={id}
+              describedBy={describedBy}
+              label={`${title}: until`}
+              value={step.until ?? ''}
+              onChange={(until) => onChange({ ...step, until })}
+            />
+          )}
         </Field>
       )}
       <p class="muted small">At most {FLOW_LIMITS.waitDays} days. The run shows as waiting and resumes on its own, even after a restart.</p>

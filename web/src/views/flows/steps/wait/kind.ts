@@ -19,7 +19,9 @@ export const waitKind: StepKindInfo<'wait'> = {
   blank: (taken) => ({ id: uniqueActionId('wait', taken), kind: 'wait', for: { hours: 1 } }),
   summary: (step) => {
     if (step.until !== undefined) return `Wait until ${step.until || '…'}`;
-    const parts = UNITS.flatMap((unit) => (step.for?.[unit] ? [`${step.for[unit]} ${step.for[unit] === 1 ? unit.slice(0, -1) : unit}`] : []));
+    const parts = UNITS.flatMap((unit) =>
+      step.for?.[unit] ? [`${step.for[unit]} ${step.for[unit] === 1 ? unit.slice(0, -1) : unit}`] : [],
+    );
     return `Wait ${parts.join(' ') || '…'}`;
   },
   problems: (step) => {
