@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../helpers/databases.js';
-import { startStack } from '../helpers/stack.js';
+import { eventually, startStack } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
 import { clockify, createFlow, finishedRun } from './flow-helpers.js';
 
@@ -19,7 +19,14 @@ describeEachDialect('flow steps (Universal Webhook)', (dialect) => {
   beforeAll(async () => {
     stack = await startStack({ editions: [UW], dialect, sandbox: { seed: { users: 2, projects: 2, timeEntries: 2 } } });
     ({ workspaceId } = await stack.install(UW));
-  }, 60_000);
+    // The install's bootstrap must be over: its snapshot of tags would otherwise race the cache
+    // entries find-or-create writes, and its calls to the sandbox would count as the dry run's.
+    const db = stack.edition(UW).runtime.database.db;
+    await eventually(
+      async () => (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0,
+      90_000,
+    );
+  }, 120_000);
   afterAll(() => stack?.close());
 
   const db = () => stack.edition(UW).runtime.database.db;
