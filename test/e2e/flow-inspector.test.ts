@@ -116,7 +116,7 @@ describe.runIf(chromiumAvailable())('execution inspector and flow history in the
     const detail = page.getByTestId('run-detail');
     await detail.getByText('Retry of').waitFor();
     await detail.getByText(/ · 1 attempt$/).waitFor();
-    await detail.getByText('· clockify').waitFor();
+    await detail.getByText('· Call Clockify').waitFor();
     expect(await detail.locator('dt:has-text("Flow version") + dd').textContent()).toBe('2');
     await detail.getByRole('heading', { name: 'Request', exact: true }).waitFor();
     expect(problems).toEqual([]);

@@ -55,7 +55,7 @@ export type BranchStep = OfKind<FlowStep, 'branch'>;
 export type ForEachStep = OfKind<FlowStep, 'for-each'>;
 export type FindStep = OfKind<FlowStep, 'find'>;
 export type WaitStep = OfKind<FlowStep, 'wait'>;
-export type { FindEntity } from '../lib/flow-constants';
+export type FindEntity = FindStep['entity'];
 export type ClockifyAction = OfKind<FlowAction, 'clockify'>;
 export type HttpAction = OfKind<FlowAction, 'http'>;
 

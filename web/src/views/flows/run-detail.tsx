@@ -1,6 +1,4 @@
 import { useState } from 'preact/hooks';
-import { ACTION_KINDS } from '../../lib/flow-constants';
-import type { StepKind } from '../../lib/flow-constants';
 import { STEP_KIND_INFO } from './steps/kinds';
 import type { FlowRunDetail } from '../../api/types';
 import { useApp } from '../../app-context';
@@ -148,9 +146,7 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
               title={
                 <>
                   Step {index + 1}: <code>{action.path ?? action.actionId}</code>
-                  {action.kind && !ACTION_KINDS.includes(action.kind as StepKind) ? (
-                    <span class="muted small"> {kindLabel(action.kind)}</span>
-                  ) : null}
+                  {action.kind ? <span class="muted small"> · {kindLabel(action.kind)}</span> : null}
                 </>
               }
               actions={
