@@ -9,5 +9,12 @@ import { build } from 'vite';
 
 export default async function buildPage(): Promise<void> {
   if (process.env.SIDEBAR_JUST_BUILT === '1') return;
-  await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'warn' });
+  // Vitest runs with NODE_ENV=test, which would give a development bundle; test what users get.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: fileURLToPath(new URL('../../web/vite.config.ts', import.meta.url)), logLevel: 'warn', mode: 'production' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 }
