@@ -16,7 +16,7 @@ export interface LocalTime {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
+export function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     formatter = new Intl.DateTimeFormat('en-US', {
@@ -29,6 +29,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       minute: 'numeric',
       second: 'numeric',
     });
+    // Zones come from templates too: a bounded cache, whatever names a flow tries.
+    if (formatters.size > 200) formatters.clear();
     formatters.set(timeZone, formatter);
   }
   return formatter;

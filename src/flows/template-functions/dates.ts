@@ -3,7 +3,10 @@
  * duration (calendar parts on the zone's wall clock, so "P1D" crosses daylight saving correctly),
  * and the start of the day or the (Monday) week. Results of add and startOf are UTC ISO instants.
  */
+import { formatterFor, isTimeZone } from '../zoned-time.js';
 import { parseIsoDuration } from './durations.js';
+
+export { isTimeZone };
 import { fail, preview } from './types.js';
 import type { ParameterSpec, TemplateFunction } from './types.js';
 
@@ -15,36 +18,6 @@ interface Wall {
   minute: number;
   second: number;
   ms: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    if (formatters.size > 200) formatters.clear();
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-export function isTimeZone(name: string): boolean {
-  try {
-    formatterFor(name);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const timeZoneParam: ParameterSpec = {
