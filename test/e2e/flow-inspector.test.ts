@@ -108,8 +108,9 @@ describe.runIf(chromiumAvailable())('execution inspector and flow history in the
 
     await page.getByLabel('Outcome').selectOption('succeeded');
     await page.getByRole('combobox', { name: /^Flow/ }).selectOption({ label: 'Read a tag' });
-    await expect.poll(() => list.locator('.list-item-meta').first().textContent()).toMatch(/NEW_CLIENT · v2 · .* · retry/);
-    expect(await rows.count()).toBe(2);
+    // Both filters applied: only the two retries of "Read a tag" remain (the unfiltered list has four).
+    await expect.poll(() => list.locator('.list-item-title').allTextContents()).toEqual(['Read a tag', 'Read a tag']);
+    for (const meta of await list.locator('.list-item-meta').allTextContents()) expect(meta).toMatch(/NEW_CLIENT · v2 · .* · retry/);
 
     // The run detail: the version it ran, what it retried, each step's attempts and request.
     await rows.first().getByRole('link').click();
