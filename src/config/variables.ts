@@ -285,7 +285,7 @@ export const globalVariables = {
   COST_BUDGET_IP_BURST: v({
     name: 'COST_BUDGET_IP_BURST',
     description:
-      "Requests to /ui routes with a missing or refused token one IP address may make at once; beyond that budget every /ui request from it is answered 429 before its token is even checked. Behind a proxy set TRUST_PROXY, or every client shares the proxy's address.",
+      "Requests to /ui routes with a missing or refused token one IP address may make at once (and, counted apart, webhook bodies refused before any check: too deep, not JSON, too large); beyond that budget every /ui request (or webhook) from it is answered 429 before its token (or body) is even read. Behind a proxy set TRUST_PROXY, or every client shares the proxy's address.",
     example: '20',
     parse: parsers.integer(1, 1_000_000),
     expects: 'an integer 1..1000000',

@@ -11,6 +11,7 @@ import { truncateForRecord } from './steps/action-outcome.js';
 import { stepKind } from './steps/registry.js';
 import type { DryRunStep, PreviousRecord, RunContext, RunEnd, StepKindDefinition, StepOutcome, StepServices } from './steps/types.js';
 import type { FlowStore, StoredFlow } from './store.js';
+import { eventUserId } from '../events/event-user.js';
 
 export interface RunSummary {
   flowId: string;
@@ -128,7 +129,7 @@ export class FlowExecutor {
       runtime.bus.publish({
         kind: 'flow-run',
         workspaceId: flow.workspaceId,
-        data: { id: runId, flowId: flow.id, eventId: event.id, status: 'waiting' },
+        data: { id: runId, flowId: flow.id, eventId: event.id, userId: eventUserId(event.payload), status: 'waiting' },
       });
       return { flowId: flow.id, runId, status: 'waiting' };
     }
@@ -146,7 +147,7 @@ export class FlowExecutor {
     this.runtime.bus.publish({
       kind: 'flow-run',
       workspaceId: flow.workspaceId,
-      data: { id: runId, flowId: flow.id, eventId: event.id, status: end.status },
+      data: { id: runId, flowId: flow.id, eventId: event.id, userId: eventUserId(event.payload), status: end.status },
     });
     return { flowId: flow.id, runId, status: end.status };
   }

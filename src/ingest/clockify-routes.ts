@@ -11,6 +11,7 @@ import { authStateVersion } from '../lifecycle/auth-state.js';
 import { BatchLoader } from '../util/batch-loader.js';
 import type { EventStore } from './event-store.js';
 import { keptHeaders } from './headers.js';
+import { eventUserId } from '../events/event-user.js';
 
 const WEBHOOK_AUTH = new RawStatement(
   `SELECT i.status, i.addon_id, r.event FROM installations i
@@ -208,7 +209,7 @@ export async function clockifyWebhookRoutes(app: FastifyInstance, { runtime, eve
       runtime.bus.publish({
         kind: 'webhook',
         workspaceId,
-        data: { id: result.eventId, eventType, status: result.queued ? 'received' : 'processed' },
+        data: { id: result.eventId, eventType, userId: eventUserId(payload), status: result.queued ? 'received' : 'processed' },
       });
     }
     return { status: result.status === 'duplicate' ? 'duplicate' : 'accepted', eventId: result.eventId };

@@ -16,6 +16,7 @@ import { verifyHmacHex, verifyHmacHexTimestamped, verifyStandard } from './signa
 import type { CustomSource } from './custom-sources.js';
 import { OneSource, SourceList, SourceWithSecret, WebhookAccepted } from './schemas.js';
 import { NoContent } from '../server/problem-schema.js';
+import { eventUserId } from '../events/event-user.js';
 
 const SourceParams = Type.Object({ sourceId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 const CreateSource = Type.Object({
@@ -166,7 +167,13 @@ export async function customWebhookRoutes(
         runtime.bus.publish({
           kind: 'webhook',
           workspaceId: source.workspaceId,
-          data: { id: result.eventId, eventType, source: sourceKey, status: result.queued ? 'received' : 'processed' },
+          data: {
+            id: result.eventId,
+            eventType,
+            source: sourceKey,
+            userId: eventUserId(payload),
+            status: result.queued ? 'received' : 'processed',
+          },
         });
       }
       return { status: result.status === 'duplicate' ? 'duplicate' : 'accepted', eventId: result.eventId };

@@ -13,6 +13,7 @@ import { processEventJob } from './process-job.js';
 import { eventReadRoutes } from './read-routes.js';
 import { recordRejections } from './rejected-requests.js';
 import { INGEST_TABLES } from './tables.js';
+import { registerRefusedBodyBudget } from '../server/cost-budget.js';
 
 /** The store every webhook goes in through: deduplicated, persisted with its processing job. */
 export function createEventStore(runtime: Pick<Runtime, 'database' | 'queue' | 'config' | 'now' | 'consumers'>): EventStore {
@@ -52,8 +53,9 @@ export const ingestRoom = defineRoom({
         await dispatcher?.close();
       },
       routes: async (app) => {
-        // One context for both webhook routes, so their refusals are logged for the sidebar.
+        // One context for both webhook routes, so their refusals are logged for the sidebar and budgeted per address.
         await app.register(async (webhooks) => {
+          registerRefusedBodyBudget(webhooks, runtime);
           recordRejections(webhooks, runtime);
           await webhooks.register(clockifyWebhookRoutes, { runtime, events });
           if (custom) await webhooks.register(customWebhookRoutes, { runtime, events, sources });

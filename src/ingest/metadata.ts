@@ -1,3 +1,5 @@
+import { eventUserId, str } from '../events/event-user.js';
+
 /** Ids worth indexing an event by, wherever the event type keeps them. */
 export interface EventMetadata {
   userId: string | null;
@@ -6,8 +8,6 @@ export interface EventMetadata {
   clientId: string | null;
   tagIds: string[];
 }
-
-const str = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 && value.length <= 100 ? value : null);
 
 /** Pure: reads the well-known fields of Clockify payloads (webhook-samples.json shapes); unknown shapes give nulls. */
 export function extractMetadata(eventType: string, payload: unknown): EventMetadata {
@@ -19,7 +19,7 @@ export function extractMetadata(eventType: string, payload: unknown): EventMetad
   const isClient = /CLIENT/.test(eventType);
   const tags = Array.isArray(body.tags) ? body.tags : Array.isArray(body.tagIds) ? body.tagIds : [];
   return {
-    userId: str(body.userId) ?? str(body.user?.id) ?? str(body.owner?.userId) ?? null,
+    userId: eventUserId(body),
     projectId: (isProject ? str(body.id) : null) ?? str(body.projectId) ?? str(body.project?.id) ?? null,
     timeEntryId: isTimeEntry ? (str(body.id) ?? str(body.timeEntryId)) : str(body.timeEntryId),
     clientId: (isClient ? str(body.id) : null) ?? str(body.clientId) ?? str(body.project?.clientId) ?? str(body.client?.id) ?? null,

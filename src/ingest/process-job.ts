@@ -63,7 +63,11 @@ export function processEventJob(runtime: Pick<Runtime, 'consumers' | 'now' | 'me
     // A lost claim wrote nothing: the worker that took the job over records and announces these events.
     for (const { row, status } of completed ? finished : []) {
       runtime.metrics.webhookProcessing.observe({ event_type: row.event_type }, (now - Number(row.received_at)) / 1000);
-      runtime.bus.publish({ kind: 'webhook', workspaceId: row.workspace_id, data: { id: row.id, eventType: row.event_type, status } });
+      runtime.bus.publish({
+        kind: 'webhook',
+        workspaceId: row.workspace_id,
+        data: { id: row.id, eventType: row.event_type, userId: row.user_id, status },
+      });
     }
     if (retry.length > 0) throw new Error(retry.join(' | '));
     return { completed };

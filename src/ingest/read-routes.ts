@@ -11,6 +11,8 @@ import { EventDetail, EventList } from './schemas.js';
 
 /** Longest a timer may wait in Node (about 24.8 days); a later expiry is checked again after it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Bytes a live stream may have waiting for its client before it is ended with `overflow` (about a thousand events). */
+const STREAM_BUFFER_LIMIT = 1 << 20;
 
 const ListQuery = Type.Object({
   type: Type.Optional(Type.String({ maxLength: 2000, description: 'Comma-separated event types.' })),
@@ -133,10 +135,22 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
       // A member's stream carries only events about themselves: whose they are is read from the stored event (in order, one stream at a time).
       const ownerOf = ownRowsOnly(user) === undefined ? undefined : eventOwnerLookup(runtime, user.workspaceId);
       let delivering = Promise.resolve();
+      const send = (kind: string, data: Record<string, unknown>) => {
+        if (raw.writableEnded) return;
+        // A client that stops reading (or cannot keep up with a burst) is told so and let go: it reconnects and reloads.
+        if (raw.writableLength > STREAM_BUFFER_LIMIT) raw.end('event: overflow\ndata: {}\n\n');
+        else raw.write(`event: ${kind}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
       const unsubscribe = runtime.bus.subscribe(user.workspaceId, (event) => {
         if (types.size > 0 && typeof event.data.eventType === 'string' && !types.has(event.data.eventType)) return;
         if (!ownerOf) {
-          raw.write(`event: ${event.kind}\ndata: ${JSON.stringify(event.data)}\n\n`);
+          send(event.kind, event.data);
+          return;
+        }
+        // Events published by this release say whose they are; only those relayed from an older instance need a lookup.
+        if ('userId' in event.data || (event.kind !== 'webhook' && event.kind !== 'flow-run')) {
+          const data = liveEventFor(user, event);
+          if (data) send(event.kind, data);
           return;
         }
         delivering = delivering.then(async () => {
@@ -145,7 +159,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
             typeof eventId === 'string'
               ? liveEventFor(user, { kind: event.kind, data: { ...event.data, userId: await ownerOf(eventId).catch(() => null) } })
               : liveEventFor(user, event);
-          if (data && !raw.writableEnded) raw.write(`event: ${event.kind}\ndata: ${JSON.stringify(data)}\n\n`);
+          if (data) send(event.kind, data);
         });
       });
       const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);

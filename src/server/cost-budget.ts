@@ -109,3 +109,41 @@ export function registerMemberBudget(ui: FastifyInstance, runtime: Runtime): voi
     }
   });
 }
+
+/** Parse-time refusals of a webhook body: each costs reading and scanning up to the body limit before the answer. */
+const REFUSED_BODY_SLUGS: ReadonlySet<string> = new Set(['json-too-deep', 'json-too-many-keys', 'malformed-json']);
+const REFUSED_BODY_CODES: ReadonlySet<string> = new Set(['FST_ERR_CTP_BODY_TOO_LARGE', 'FST_ERR_CTP_INVALID_MEDIA_TYPE']);
+
+export function isRefusedBody(error: unknown): boolean {
+  if (error instanceof HttpProblem) return REFUSED_BODY_SLUGS.has(error.slug);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && REFUSED_BODY_CODES.has(code);
+}
+
+/**
+ * In the webhooks' scope: an address whose webhook bodies keep being refused before any check
+ * (too deep, too many keys, not JSON, too large, wrong type) is answered 429 before its next body
+ * is read. Clockify never sends such a body, so its shared addresses are never counted; refused
+ * signatures are not counted either, as a stale installation's deliveries come from those addresses.
+ * Same sizes as the /ui address budget (COST_BUDGET_IP_BURST, COST_BUDGET_IP_PER_MINUTE).
+ */
+export function registerRefusedBodyBudget(webhooks: FastifyInstance, runtime: Runtime): void {
+  const { ip } = runtime.config.costBudget;
+  const buckets = new TokenBuckets(ip);
+  const refusals = new Refusals(runtime);
+  webhooks.addHook('onRequest', async (request) => {
+    const answer = buckets.peek(request.ip, runtime.now());
+    if (!answer.ok) {
+      await refusals.refuse(
+        'ip',
+        `webhook ${request.ip}`,
+        answer.retryAfterMs,
+        `Too many webhook bodies refused from this address (COST_BUDGET_IP_BURST ${ip.burst}, COST_BUDGET_IP_PER_MINUTE ${ip.perMinute}).`,
+      );
+    }
+  });
+  webhooks.addHook('onError', (request, _reply, error, done) => {
+    if (isRefusedBody(error)) buckets.take(request.ip, runtime.now());
+    done();
+  });
+}

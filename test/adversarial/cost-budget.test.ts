@@ -2,9 +2,12 @@
  * The cost budget: a member's expensive requests (dry runs, explorer calls, searches, streams) are
  * counted in a token bucket per member and answered 429 `too-many-requests` with Retry-After past
  * it, while the member's other requests and other members go on; after the wait it works again.
- * Refused tokens are counted per IP address the same way.
+ * Refused tokens are counted per IP address the same way, and so are webhook bodies refused before
+ * any check (too deep, not JSON): Clockify never sends those, so its deliveries are never held up.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webhookPath } from '../../src/clockify/manifest.js';
+import { readResourceJson } from '../../src/resources.js';
 import { createHarness, expectProblem } from './support/harness.js';
 import type { Harness, InstalledWorkspace } from './support/harness.js';
 
@@ -16,6 +19,7 @@ const flow = {
   actions: [{ id: 'tags', kind: 'clockify', operationId: 'getTags' }],
 };
 const dryRun = JSON.stringify({ definition: flow, sample: { description: 'x' } });
+const samples = readResourceJson<Record<string, Record<string, unknown>>>('clockify', 'webhook-samples.json');
 
 describe('cost budget', () => {
   let h: Harness;
@@ -100,5 +104,45 @@ describe('cost budget', () => {
     ).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, Number(blocked.headers['retry-after']) * 1000 + 50));
     expect((await h.send({ method: 'GET', url: '/ui/flows', headers: await headers('member-d'), remoteAddress })).statusCode).toBe(200);
+  });
+
+  it('answers 429 to an address whose webhook bodies keep being refused, and never counts refused signatures', async () => {
+    const url = webhookPath('NEW_TIME_ENTRY');
+    const signed = {
+      'content-type': 'application/json',
+      'clockify-webhook-event-type': 'NEW_TIME_ENTRY',
+      'clockify-signature': a.webhookTokens.NEW_TIME_ENTRY!,
+    };
+    const delivery = (id: string) => JSON.stringify({ ...samples.NEW_TIME_ENTRY, workspaceId: a.workspaceId, id });
+    const deep = `{"workspaceId":"${a.workspaceId}","x":${'['.repeat(500)}${']'.repeat(500)}}`;
+    const attacker = '10.9.8.20';
+    expect((await h.send({ method: 'POST', url, headers: signed, payload: deep, remoteAddress: attacker })).statusCode).toBe(400);
+    expect((await h.send({ method: 'POST', url, headers: signed, payload: '{"not json', remoteAddress: attacker })).statusCode).toBe(400);
+    const blocked = await h.send({ method: 'POST', url, headers: signed, payload: delivery('after-refusals'), remoteAddress: attacker });
+    expect(blocked.statusCode).toBe(429);
+    expectProblem(blocked);
+    expect(blocked.json().detail).toContain('webhook bodies refused');
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+
+    // Clockify's own address: deliveries with a stale signature are refused one by one, never budgeted.
+    const clockify = '10.9.8.21';
+    for (let i = 0; i < 3; i++) {
+      const stale = await h.send({
+        method: 'POST',
+        url,
+        headers: { ...signed, 'clockify-signature': 'stale' },
+        payload: delivery(`stale-${i}`),
+        remoteAddress: clockify,
+      });
+      expect(stale.statusCode).toBe(401);
+    }
+    expect(
+      (await h.send({ method: 'POST', url, headers: signed, payload: delivery('from-clockify'), remoteAddress: clockify })).statusCode,
+    ).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, Number(blocked.headers['retry-after']) * 1000 + 50));
+    expect(
+      (await h.send({ method: 'POST', url, headers: signed, payload: delivery('after-the-wait'), remoteAddress: attacker })).statusCode,
+    ).toBe(200);
   });
 });

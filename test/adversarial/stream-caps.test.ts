@@ -1,6 +1,7 @@
 /**
  * Live event streams (SSE) are capped per user, per workspace and per process, with a 429 problem
- * naming the cap, and each stream ends when the token that opened it expires.
+ * naming the cap, and each stream ends when the token that opened it expires or when its client
+ * stops reading (its backlog would otherwise grow in the server's memory without end).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStreamCount } from '../../src/ingest/stream-caps.js';
@@ -124,6 +125,51 @@ describe('live event streams', () => {
     expect(received).toContain('event: token-expired');
     // The slot it held is free again.
     expect((await openedOnceFree(await tokenOf(a, 'user-6'))).status).toBe(200);
+    await closeAll();
+  });
+
+  it('ends a stream whose client stops reading, saying so, instead of keeping its backlog', async () => {
+    const reader = await stream(await tokenOf(a, 'user-7'));
+    expect(reader.status).toBe(200);
+    // Not read meanwhile: about 20 MB of events for the workspace, more than any socket buffer holds.
+    const padding = 'x'.repeat(10_000);
+    for (let i = 0; i < 2_000; i++)
+      h.runtime.bus.publish({
+        kind: 'webhook',
+        workspaceId: a.workspaceId,
+        data: { id: `e${i}`, eventType: 'NEW_TAG', userId: 'user-7', padding },
+      });
+    let received = '';
+    const decoder = new TextDecoder();
+    for (;;) {
+      const chunk = await reader.body!.read();
+      if (chunk.done) break;
+      received += decoder.decode(chunk.value, { stream: true });
+    }
+    expect(received.endsWith('event: overflow\ndata: {}\n\n')).toBe(true);
+    expect(received.split('event: webhook').length - 1).toBeLessThan(2_000);
+    expect((await openedOnceFree(await tokenOf(a, 'user-7'))).status).toBe(200);
+    await closeAll();
+  });
+
+  it("delivers a member's own events, and only those, without reading them back from the database", async () => {
+    const member = await a.userToken('REGULAR', { user: 'user-8' });
+    const live = await stream(member);
+    expect(live.status).toBe(200);
+    h.runtime.bus.publish({
+      kind: 'webhook',
+      workspaceId: a.workspaceId,
+      data: { id: 'not-stored-1', eventType: 'NEW_TAG', userId: 'someone-else' },
+    });
+    h.runtime.bus.publish({
+      kind: 'webhook',
+      workspaceId: a.workspaceId,
+      data: { id: 'not-stored-2', eventType: 'NEW_TAG', userId: 'user-8' },
+    });
+    const decoder = new TextDecoder();
+    let received = '';
+    while (!received.includes('not-stored-2')) received += decoder.decode((await live.body!.read()).value, { stream: true });
+    expect(received).not.toContain('not-stored-1');
     await closeAll();
   });
 });
