@@ -22,6 +22,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { Agent, fetch as attackerFetch } from 'undici';
 import { BENCH_ENCRYPTION_KEY, freePort, machineFacts, round, table } from './common.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -213,6 +214,12 @@ const deepEvent = (levels: number): unknown => {
   for (let i = 0; i < levels / 2; i++) node = { a: node, n: [i, i + 1] };
   return node;
 };
+/**
+ * The attacker's own address (127.0.0.2; all of 127/8 is this machine's loopback): an address
+ * budget must refuse it without refusing the load, which plays Clockify from 127.0.0.1.
+ */
+const attackerAddress = new Agent({ localAddress: '127.0.0.2' });
+
 /** One hostile POST; its body is built on the first call only, so the attacker's own work stays small. */
 const post = (
   path: string,
@@ -224,9 +231,10 @@ const post = (
   return async (target: Tokens, signal: AbortSignal) => {
     built ??= body(target);
     const bearer = token(target);
-    const response = await fetch(`${target.url}${path}`, {
+    const response = await attackerFetch(`${target.url}${path}`, {
       method: 'POST',
       signal,
+      dispatcher: attackerAddress,
       headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...extra(target) },
       body: built,
     });
@@ -285,7 +293,7 @@ function attacks(): Attack[] {
       name: 'redaction',
       description: 'unauthenticated GET with a 12 KB `eyJeyJ…` query (logged)',
       send: async (t, signal) => {
-        const response = await fetch(`${t.url}/ui/flows?x=${EYJ_RUN}`, { signal });
+        const response = await attackerFetch(`${t.url}/ui/flows?x=${EYJ_RUN}`, { signal, dispatcher: attackerAddress });
         await response.arrayBuffer();
         return response.status;
       },
@@ -315,7 +323,10 @@ function attacks(): Attack[] {
       description: 'one member opening live streams without end (5 allowed, then 429)',
       send: async (t) => {
         const controller = new AbortController();
-        const response = await fetch(`${t.url}/ui/webhooks/stream?auth_token=${t.memberToken}`, { signal: controller.signal });
+        const response = await attackerFetch(`${t.url}/ui/webhooks/stream?auth_token=${t.memberToken}`, {
+          signal: controller.signal,
+          dispatcher: attackerAddress,
+        });
         if (response.status === 200) openStreams.push(controller);
         else await response.arrayBuffer();
         return response.status;
@@ -368,7 +379,8 @@ async function ingest(target: Tokens, seconds: number, connections: number): Pro
       },
     ],
   });
-  return { rps: Math.round(result.requests.average), non2xx: result.non2xx };
+  // Accepted webhooks only: an answer that refuses Clockify's delivery (429, 5xx) is not ingest.
+  return { rps: Math.round((result.requests.total - result.non2xx) / seconds), non2xx: result.non2xx };
 }
 
 export interface AbuseCase {
