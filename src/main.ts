@@ -3,15 +3,10 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config/index.js';
 import { EDITIONS, getEdition, isEditionId } from './editions/index.js';
 import type { EditionId } from './editions/types.js';
-import { buildManifest } from './clockify/manifest.js';
 import { Output, UsageError, UserError } from './cli/output.js';
-import { renderEnvExample } from './cli/env-example.js';
 import { USAGE, VERB_HELP } from './cli/help.js';
-import { logDestination } from './cli/log-destination.js';
-import { startEditions } from './cli/start.js';
-import { startSupervised } from './cli/start-supervised.js';
-import { createLogger } from './observability/logger.js';
-import { openDatabase } from './database.js';
+
+// Each command imports what it needs when it runs: `token` or `--help` need not load the server (about a second).
 
 export async function main(argv: string[]): Promise<number> {
   const command = argv[0];
@@ -34,6 +29,7 @@ export async function main(argv: string[]): Promise<number> {
         return await retention(rest, out);
       case 'manifest': {
         const edition = requireEdition(rest[0]);
+        const { buildManifest } = await import('./clockify/manifest.js');
         const config = loadConfig();
         const ec = config.editions[edition];
         process.stdout.write(
@@ -45,9 +41,11 @@ export async function main(argv: string[]): Promise<number> {
         );
         return 0;
       }
-      case 'env-example':
+      case 'env-example': {
+        const { renderEnvExample } = await import('./cli/env-example.js');
         process.stdout.write(renderEnvExample());
         return 0;
+      }
       case 'sandbox':
       case 'install':
       case 'uninstall':
@@ -111,7 +109,10 @@ async function start(args: string[], out: Output): Promise<number> {
   );
   if (values.port !== undefined && !values.edition)
     throw new UsageError('--port needs --edition (set API_STUDIO_PORT, UW_PORT and CLOCKIFY_ADDON_PORT to move all three)');
-  if (!values.edition) return startSupervised(out);
+  if (!values.edition) {
+    const { startSupervised } = await import('./cli/start-supervised.js');
+    return startSupervised(out);
+  }
   const edition = requireEdition(values.edition);
   if (values.port !== undefined) {
     if (!/^\d+$/.test(values.port) || Number(values.port) > 65535)
@@ -120,6 +121,11 @@ async function start(args: string[], out: Output): Promise<number> {
     process.env[`${getEdition(edition).envPrefix}_PORT`] = values.port;
   }
   const config = loadConfig();
+  const [{ createLogger }, { logDestination }, { startEditions }] = await Promise.all([
+    import('./observability/logger.js'),
+    import('./cli/log-destination.js'),
+    import('./cli/start.js'),
+  ]);
   const logger = createLogger({
     level: config.logLevel,
     secretKeys: config.secretKeys,
@@ -138,6 +144,7 @@ async function start(args: string[], out: Output): Promise<number> {
 async function migrate(args: string[], out: Output): Promise<number> {
   const editions = parseOrUsage(() => editionOption(args));
   const config = loadConfig();
+  const { openDatabase } = await import('./database.js');
   const results: Record<string, string> = {};
   for (const id of editions) {
     const database = await openDatabase(config.editions[id].databaseUrl);
@@ -152,6 +159,7 @@ async function migrate(args: string[], out: Output): Promise<number> {
 async function retention(args: string[], out: Output): Promise<number> {
   const editions = parseOrUsage(() => editionOption(args));
   const config = loadConfig();
+  const { createLogger } = await import('./observability/logger.js');
   const logger = createLogger({ level: config.logLevel, secretKeys: config.secretKeys });
   const { runRetentionOnce } = await import('./cli/retention-once.js');
   const results: Record<string, unknown> = {};

@@ -4,12 +4,9 @@ import { loadConfig } from '../config/index.js';
 import { getEdition } from '../editions/index.js';
 import { editionArg, locate, parse } from './args.js';
 import { recordRunningState, sandboxStatePath } from './demo-state.js';
-import { runDemo } from './demo.js';
 import type { Output } from './output.js';
 import { UsageError, UserError } from './output.js';
 import { explainListenError } from './ports.js';
-import { showOrChangeSettings } from './settings.js';
-import { runTrigger } from './trigger.js';
 
 /** The verbs a developer uses with the local Clockify stand-in: sandbox, install, uninstall, trigger, token, settings, demo. */
 export async function runDeveloperCommand(command: string, args: string[], out: Output): Promise<number> {
@@ -42,7 +39,7 @@ export async function runDeveloperCommand(command: string, args: string[], out: 
       return 0;
     }
     case 'trigger':
-      return runTrigger(args, out);
+      return (await import('./trigger.js')).runTrigger(args, out);
     case 'token': {
       const { values, positionals } = parse(args, { role: { type: 'string' }, workspace: { type: 'string' }, theme: { type: 'string' } });
       const edition = editionArg(positionals[0]);
@@ -58,9 +55,9 @@ export async function runDeveloperCommand(command: string, args: string[], out: 
       return 0;
     }
     case 'settings':
-      return showOrChangeSettings(args, out);
+      return (await import('./settings.js')).showOrChangeSettings(args, out);
     case 'demo':
-      return runDemo(args, out);
+      return (await import('./demo.js')).runDemo(args, out);
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
