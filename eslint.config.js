@@ -7,7 +7,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'coverage/', 'test-artifacts/', 'data/', '.tmp-bench/', '.scratch/', 'test/fixtures/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'web/src/api/generated/',
+      'coverage/',
+      'test-artifacts/',
+      'data/',
+      '.tmp-bench/',
+      '.scratch/',
+      'test/fixtures/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
