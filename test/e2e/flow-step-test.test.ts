@@ -107,7 +107,12 @@ describe.runIf(chromiumAvailable())('execute one step and retry from the run det
     await outcome.getByRole('link', { name: /^Retry run / }).click();
     await page.getByTestId('run-detail').getByText('Retry of').waitFor();
     expect(await page.locator('dt:has-text("Flow version") + dd').textContent()).toBe('2');
-    expect(await page.getByTestId('run-detail').getByRole('heading', { name: /^Step \d/ }).count()).toBe(2);
+    expect(
+      await page
+        .getByTestId('run-detail')
+        .getByRole('heading', { name: /^Step \d/ })
+        .count(),
+    ).toBe(2);
     expect(problems).toEqual([]);
   });
 
