@@ -124,17 +124,19 @@ async function maskPastRecords(trx: Tx, workspaceId: string, flowId: string, sec
   const runIds = trx.selectFrom('flow_runs').select('id').where('workspace_id', '=', workspaceId).where('flow_id', '=', flowId);
   const rows = await trx
     .selectFrom('flow_action_results')
-    .select(['idempotency_key', 'request_json', 'response_json'])
+    .select(['idempotency_key', 'request_json', 'response_json', 'input_json'])
     .where('workspace_id', '=', workspaceId)
     .where('run_id', 'in', runIds)
     .execute();
   for (const row of rows) {
     const request = row.request_json === null ? null : maskSecrets(row.request_json, secrets);
     const response = row.response_json === null ? null : maskSecrets(row.response_json, secrets);
-    if (request === row.request_json && response === row.response_json) continue;
+    // An answer echoing a secret is also in the input of the later steps that read it.
+    const input = row.input_json === null ? null : maskSecrets(row.input_json, secrets);
+    if (request === row.request_json && response === row.response_json && input === row.input_json) continue;
     await trx
       .updateTable('flow_action_results')
-      .set({ request_json: request, response_json: response })
+      .set({ request_json: request, response_json: response, input_json: input })
       .where('idempotency_key', '=', row.idempotency_key)
       .execute();
   }

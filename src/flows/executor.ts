@@ -8,6 +8,7 @@ import type { FlowDefinition, FlowStep } from './model.js';
 import type { FlowMetrics } from './metrics.js';
 import { FLOW_LIMITS, type StepKind } from './shared/flow-constants.js';
 import { truncateForRecord } from './steps/action-outcome.js';
+import { stepInput } from './step-input.js';
 import { stepKind } from './steps/registry.js';
 import type { DryRunStep, PreviousRecord, RunContext, RunEnd, StepKindDefinition, StepOutcome, StepServices } from './steps/types.js';
 import type { FlowStore, StoredFlow } from './store.js';
@@ -17,6 +18,24 @@ export interface RunSummary {
   flowId: string;
   runId: string | null;
   status: 'succeeded' | 'failed' | 'skipped' | 'dead' | 'already-done' | 'waiting';
+}
+
+/** What "Execute this step" did: the step's input, its request, and its output or error. */
+export interface StepExecution {
+  stepId: string;
+  kind: string;
+  /** executed: it really ran; preview: rendered only (a write not confirmed, a member, a container). */
+  mode: 'executed' | 'preview';
+  /** Whether running it for real changes something (a Clockify write, an HTTP request, a creation). */
+  writes: boolean;
+  status: string;
+  input: Record<string, unknown>;
+  request: unknown;
+  output: unknown;
+  error?: string;
+  note?: string;
+  children?: DryRunStep[];
+  durationMs: number;
 }
 
 /** One step of a dry run (top-level steps keep the old name `actionId`). */
@@ -170,7 +189,7 @@ export class FlowExecutor {
         const only = evaluateConditions(step.onlyIf, context);
         if (only.exceeded) return { status: 'failed', error: `${path}: onlyIf: ${only.exceeded.message}` };
         if (!only.matched) {
-          await this.recordSkipped(step, path, key, state, only.trace);
+          await this.recordSkipped(step, path, key, state, only.trace, context);
           context.steps[step.id] = { status: 'skipped', skipped: true };
           continue;
         }
@@ -217,7 +236,14 @@ export class FlowExecutor {
     });
   }
 
-  private async recordSkipped(step: FlowStep, path: string, key: string, state: RunState, trace: unknown): Promise<void> {
+  private async recordSkipped(
+    step: FlowStep,
+    path: string,
+    key: string,
+    state: RunState,
+    trace: unknown,
+    context: RunContext,
+  ): Promise<void> {
     const position = state.position++;
     if (!(await this.store.actionResult(key)))
       await this.store.claimAction({
@@ -237,6 +263,7 @@ export class FlowExecutor {
       response: null,
       attempts: 0,
       durationMs: 0,
+      input: this.inputOf(step, context),
     });
   }
 
@@ -267,6 +294,7 @@ export class FlowExecutor {
         response: null,
         attempts: previous.attempts,
         durationMs: 0,
+        input: this.inputOf(step, context),
       });
       return { status: 'unknown', result: { status: 'unknown' }, error };
     }
@@ -287,6 +315,8 @@ export class FlowExecutor {
     const backoffMs = retry?.backoffMs ?? 1000;
     let outcome: StepOutcome | undefined;
     let attempt = 0;
+    // Taken before the step runs: a set or a container adds to the scope it shares with later steps.
+    const input = this.inputOf(step, context);
     const started = performance.now();
     const env = {
       ...state.services,
@@ -314,6 +344,7 @@ export class FlowExecutor {
       response: { ...forRecord(recorded), ...(final.error ? { error: final.error } : {}) },
       attempts: Math.min(attempt, attempts),
       durationMs: performance.now() - started,
+      input,
     });
     return { ...final, exhausted: final.status === 'failed' && final.retryable === true && attempts > 1 };
   }
@@ -334,45 +365,149 @@ export class FlowExecutor {
       payload: event.payload,
       receivedAt: this.runtime.now(),
     });
-    const services: StepServices = { runtime: this.runtime, credentials: this.credentials, dispatcher: this.dispatcher, httpAllowed: true };
+    const actions = await this.dryList(definition.actions, '', context, workspaceId, { executed: 0 });
+    return { matched: conditions.matched, trace: conditions.trace, actions };
+  }
+
+  /**
+   * "Execute this step": one top-level step on pinned data: the earlier steps' outputs of a past run
+   * (`steps`), or, without them, the dry run of the earlier steps on the event. Read-only steps run
+   * for real when `execute`; a step that writes only with `send` too; a container (branch, for-each)
+   * shows its dry run, conditions evaluated. Nothing is recorded: no run, no ledger entry.
+   */
+  async executeStep(
+    definition: FlowDefinition,
+    workspaceId: string,
+    index: number,
+    pin: { event: { id?: string; eventType: string; source?: string; payload: unknown }; steps?: Record<string, Record<string, unknown>> },
+    options: { execute: boolean; send: boolean; signal: AbortSignal },
+  ): Promise<StepExecution> {
+    const step = definition.actions[index]!;
+    const context = this.contextFor({
+      id: pin.event.id ?? 'step-test',
+      workspaceId,
+      source: pin.event.source ?? 'clockify',
+      eventType: pin.event.eventType,
+      payload: pin.event.payload,
+      receivedAt: this.runtime.now(),
+    });
     const budget = { executed: 0 };
-    const dryList = async (steps: readonly FlowStep[], prefix: string, scope: RunContext): Promise<DryRunStep[]> => {
-      const views: DryRunStep[] = [];
-      for (const step of steps) {
-        const path = prefix === '' ? step.id : `${prefix}.${step.id}`;
-        const kind = stepKind(step.kind);
-        if (!kind || ++budget.executed > FLOW_LIMITS.stepsPerRun) break;
-        const only = step.onlyIf ? evaluateConditions(step.onlyIf, scope) : undefined;
-        if (only && !only.matched) {
-          views.push({
-            actionId: step.id,
-            path,
-            kind: step.kind as StepKind,
-            request: null,
-            missing: [],
-            note: 'would be skipped: its "only if" does not hold',
-          });
-          scope.steps[step.id] = { status: 'skipped', skipped: true };
-          continue;
-        }
-        const view = await kind.dryRun(step as never, { ...services, workspaceId, context: scope, path, dryNested: dryList });
+    if (pin.steps) Object.assign(context.steps, pin.steps);
+    else await this.dryList(definition.actions.slice(0, index), '', context, workspaceId, budget);
+    const kind = stepKind(step.kind)!;
+    const services = { ...this.dryServices(), httpAllowed: await this.httpActionsAllowed(workspaceId) };
+    const writes = kind.writes?.(step as never, services) ?? false;
+    const base = { stepId: step.id, kind: step.kind, writes, input: this.inputOf(step, context) };
+    const started = performance.now();
+    const only = step.onlyIf ? evaluateConditions(step.onlyIf, context) : undefined;
+    if (only?.exceeded)
+      return {
+        ...base,
+        mode: 'preview',
+        status: 'failed',
+        request: null,
+        output: null,
+        error: `onlyIf: ${only.exceeded.message}`,
+        durationMs: 0,
+      };
+    if (only && !only.matched)
+      return {
+        ...base,
+        mode: 'preview',
+        status: 'skipped',
+        request: { onlyIf: only.trace },
+        output: null,
+        note: 'skipped: its "only if" does not hold on this data',
+        durationMs: 0,
+      };
+    if (!options.execute || kind.container || (writes && !options.send)) {
+      const dryNested = (nested: readonly FlowStep[], prefix: string, scope: RunContext) =>
+        this.dryList(nested, prefix, scope, workspaceId, budget);
+      const view = await kind.dryRun(step as never, { ...this.dryServices(), workspaceId, context, path: step.id, dryNested });
+      return {
+        ...base,
+        mode: 'preview',
+        status: view.error ? 'failed' : 'preview',
+        request: view.request,
+        output: view.result,
+        ...(view.error ? { error: view.error } : {}),
+        ...(view.note ? { note: view.note } : {}),
+        ...(view.children ? { children: view.children } : {}),
+        durationMs: performance.now() - started,
+      };
+    }
+    const outcome = await kind.execute(step as never, {
+      ...services,
+      workspaceId,
+      context,
+      path: step.id,
+      signal: options.signal,
+      previous: undefined,
+      runNested: () => Promise.reject(new Error('containers are previewed, not executed')),
+    });
+    return {
+      ...base,
+      mode: 'executed',
+      status: outcome.status,
+      request: outcome.request ?? null,
+      output: forRecord(outcome.resumeAt !== undefined ? { ...outcome.result, resumeAtMs: outcome.resumeAt } : outcome.result),
+      ...(outcome.error ? { error: outcome.error } : {}),
+      durationMs: performance.now() - started,
+    };
+  }
+
+  /** The dry run of a step list in `scope`; each step's placeholder result goes into the scope for the next. */
+  private async dryList(
+    steps: readonly FlowStep[],
+    prefix: string,
+    scope: RunContext,
+    workspaceId: string,
+    budget: { executed: number },
+  ): Promise<DryRunStep[]> {
+    const services = this.dryServices();
+    const dryNested = (nested: readonly FlowStep[], nestedPrefix: string, nestedScope: RunContext) =>
+      this.dryList(nested, nestedPrefix, nestedScope, workspaceId, budget);
+    const views: DryRunStep[] = [];
+    for (const step of steps) {
+      const path = prefix === '' ? step.id : `${prefix}.${step.id}`;
+      const kind = stepKind(step.kind);
+      if (!kind || ++budget.executed > FLOW_LIMITS.stepsPerRun) break;
+      const only = step.onlyIf ? evaluateConditions(step.onlyIf, scope) : undefined;
+      if (only && !only.matched) {
         views.push({
           actionId: step.id,
           path,
           kind: step.kind as StepKind,
-          request: view.request,
-          missing: view.missing,
-          ...(view.error ? { error: view.error } : {}),
-          ...(view.note ? { note: view.note } : {}),
-          ...(view.children ? { children: view.children } : {}),
+          request: null,
+          missing: [],
+          note: 'would be skipped: its "only if" does not hold',
         });
-        // Later steps see a placeholder result, so their templates render as far as they can.
-        scope.steps[step.id] = { status: 'dry-run', body: null, ...view.result };
+        scope.steps[step.id] = { status: 'skipped', skipped: true };
+        continue;
       }
-      return views;
-    };
-    const actions = await dryList(definition.actions, '', context);
-    return { matched: conditions.matched, trace: conditions.trace, actions };
+      const view = await kind.dryRun(step as never, { ...services, workspaceId, context: scope, path, dryNested });
+      views.push({
+        actionId: step.id,
+        path,
+        kind: step.kind as StepKind,
+        request: view.request,
+        missing: view.missing,
+        ...(view.error ? { error: view.error } : {}),
+        ...(view.note ? { note: view.note } : {}),
+        ...(view.children ? { children: view.children } : {}),
+      });
+      // Later steps see a placeholder result, so their templates render as far as they can.
+      scope.steps[step.id] = { status: 'dry-run', body: null, ...view.result };
+    }
+    return views;
+  }
+
+  private dryServices(): StepServices {
+    return { runtime: this.runtime, credentials: this.credentials, dispatcher: this.dispatcher, httpAllowed: true };
+  }
+
+  private inputOf(step: FlowStep, context: RunContext): Record<string, unknown> {
+    return stepInput(step, context, this.runtime.redactor.redact);
   }
 
   private contextFor(event: ProcessableEvent): RunContext {

@@ -9,11 +9,13 @@ import { FlowExecutor, JOB_RESUME_WAIT, type ResumePayload } from './executor.js
 import { createFlowMetrics } from './metrics.js';
 import { flowSchedules } from './migrations/007-flow-schedules.js';
 import { flowSteps } from './migrations/008-flow-steps.js';
+import { flowStepInput } from './migrations/009-flow-step-input.js';
 import { flowRoutes } from './routes.js';
 import { scheduleRoutes } from './schedule-routes.js';
 import { WorkspaceTimeZones } from './workspace-time-zone.js';
 import { inspectorRoutes } from './inspector-routes.js';
 import { versionRoutes } from './version-routes.js';
+import { stepTestRoutes } from './step-test-routes.js';
 import { FlowStore } from './store.js';
 import { templateFunctionRoutes } from './function-routes.js';
 import { JOB_MANUAL_RUN, manualRunJob } from './manual-runs.js';
@@ -26,7 +28,7 @@ import { FLOWS_TABLES } from './tables.js';
 export const flowsRoom = defineRoom({
   name: 'flows',
   tables: FLOWS_TABLES,
-  migrations: [flowSchedules, flowSteps],
+  migrations: [flowSchedules, flowSteps, flowStepInput],
   setup: (runtime) => {
     const store = new FlowStore(runtime.database, runtime.now);
     let dispatcher: Dispatcher | undefined;
@@ -75,6 +77,7 @@ export const flowsRoom = defineRoom({
         await ui.register(flowRunRoutes, { runtime, store });
         await ui.register(inspectorRoutes, { runtime, store });
         await ui.register(versionRoutes, { runtime, store, credentials });
+        await ui.register(stepTestRoutes, { runtime, store, executor, credentials });
       },
     };
   },

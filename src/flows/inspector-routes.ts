@@ -14,6 +14,8 @@ import { RunStatus } from './schemas.js';
 export const RETRY_LIMIT = 100;
 /** Outcomes a retry applies to: a run that failed, or gave up after its retries. */
 const RETRYABLE = ['failed', 'dead'] as const;
+/** With `include: 'finished'` (the run detail's Retry), any run that has ended. */
+const FINISHED = [...RETRYABLE, 'succeeded', 'skipped'] as const;
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const IdList = (max: number, description: string) =>
@@ -60,6 +62,12 @@ const RetryBody = Type.Object({
   version: Type.Union([Type.Literal('original'), Type.Literal('current')], {
     description: 'Run the version each run used, or the flow as it is now.',
   }),
+  include: Type.Optional(
+    Type.Union([Type.Literal('failed'), Type.Literal('finished')], {
+      description:
+        "Which picked runs are retried: failed ones (the default), or any finished one (succeeded and not matched too: the run detail's Retry).",
+    }),
+  ),
 });
 const RetryQueued = Type.Object({
   queued: Type.Integer({ description: 'Retries queued now.' }),
@@ -83,8 +91,9 @@ const filterOf = (q: {
 });
 
 /** Why a run cannot be retried, or undefined when it can. */
-function refusal(run: FlowRunView, version: 'original' | 'current', flowIds: Set<string>): string | undefined {
-  if (!(RETRYABLE as readonly string[]).includes(run.status))
+function refusal(run: FlowRunView, version: 'original' | 'current', flowIds: Set<string>, finished: boolean): string | undefined {
+  if (finished && !(FINISHED as readonly string[]).includes(run.status)) return `it is still ${run.status}; retry it once it has ended`;
+  if (!finished && !(RETRYABLE as readonly string[]).includes(run.status))
     return `it ${run.status === 'skipped' ? 'did not match' : run.status === 'running' ? 'is still running' : 'succeeded'}; only failed runs are retried`;
   if (!run.eventId) return 'it has no event to run on';
   if (version === 'current' && !flowIds.has(run.flowId)) return 'its flow was deleted; retry it with its original version';
@@ -138,14 +147,14 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: {
     {
       schema: {
         tags,
-        summary: `Retry failed runs (picked, or every one matching a filter; at most ${RETRY_LIMIT}) with their original version or the current one; each retry is a new run, queued (admins).`,
+        summary: `Retry failed runs (picked, or every one matching a filter; at most ${RETRY_LIMIT}; include 'finished': any ended run) with their original version or the current one; each retry is a new run, queued (admins).`,
         body: RetryBody,
         response: { 202: RetryQueued },
       },
     },
     async (request, reply) => {
       const user = requireAdmin(request);
-      const { runIds, filter, version } = request.body;
+      const { runIds, filter, version, include } = request.body;
       if ((runIds === undefined) === (filter === undefined))
         throw problems.badRequest('retry-selection', 'Give either runIds or filter.', [
           { field: 'body.runIds', message: 'give runIds or filter' },
@@ -164,7 +173,11 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: {
             stray.slice(0, 20).map((id) => ({ field: 'body.runIds', message: `${id} is not a run of this workspace` })),
           );
       } else {
-        const page = await store.listRuns(user.workspaceId, { ...filterOf(filter!), statuses: [...RETRYABLE], limit: RETRY_LIMIT });
+        const page = await store.listRuns(user.workspaceId, {
+          ...filterOf(filter!),
+          statuses: include === 'finished' ? [...FINISHED] : [...RETRYABLE],
+          limit: RETRY_LIMIT,
+        });
         runs = page.runs;
         more = page.nextCursor !== null;
       }
@@ -173,7 +186,7 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: {
       const retried: string[] = [];
       await db.transaction().execute(async (trx) => {
         for (const run of runs) {
-          const reason = refusal(run, version, flowIds);
+          const reason = refusal(run, version, flowIds, include === 'finished');
           if (reason) {
             skipped.push({ runId: run.id, reason });
             continue;

@@ -30,6 +30,10 @@ export const StepRecordSchema = Type.Object({
   status: Type.String({ description: 'pending, succeeded, failed, skipped, unknown or waiting' }),
   request: Type.Unknown({ description: 'Input: what was sent or evaluated (redacted; null for members)' }),
   response: Type.Unknown({ description: 'Output: what later steps read as steps.<id>, with the error if any (null for members)' }),
+  input: Type.Unknown({
+    description:
+      'What the step saw: {event, trigger, item?, loop?, steps?} with only the earlier steps it refers to; secrets masked, at most 16 KB of JSON (larger parts cut to a preview). Null for members and on older records.',
+  }),
   attempts: Type.Integer(),
   durationMs: Type.Number(),
   createdAt: Type.Number(),

@@ -63,6 +63,8 @@ export interface ActionResultView {
   status: FlowActionResultsTable['status'];
   request: unknown;
   response: unknown;
+  /** What the step saw (the event, the loop item, the earlier steps it refers to); null on records older than migration 009. */
+  input: unknown;
   attempts: number;
   durationMs: number;
   createdAt: number;
@@ -450,6 +452,8 @@ export class FlowStore {
       response: unknown;
       attempts: number;
       durationMs: number;
+      /** What the step saw (step-input.ts); left as it is when not given. */
+      input?: unknown;
     },
   ): Promise<void> {
     await this.db
@@ -461,6 +465,7 @@ export class FlowStore {
         response_json: JSON.stringify(input.response ?? null),
         attempts: input.attempts,
         duration_ms: Math.round(input.durationMs),
+        ...(input.input === undefined ? {} : { input_json: JSON.stringify(input.input) }),
       })
       .where('idempotency_key', '=', key)
       .execute();
@@ -508,6 +513,7 @@ function toAction(row: Selectable<FlowActionResultsTable>): ActionResultView {
     status: row.status,
     request: parseJsonOr(row.request_json, null),
     response: parseJsonOr(row.response_json, null),
+    input: parseJsonOr(row.input_json, null),
     attempts: row.attempts,
     durationMs: row.duration_ms,
     createdAt: Number(row.created_at),

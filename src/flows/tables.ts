@@ -56,6 +56,8 @@ export interface FlowActionResultsTable {
   /** The step's path in the run (`loop1[3].tagIt`) and its kind (migration 008; null on older rows: a top-level action). */
   step_path: string | null;
   kind: string | null;
+  /** What the step saw: the event, the loop item and the earlier steps it refers to, bounded and masked (migration 009; null on older rows). */
+  input_json: string | null;
 }
 
 /** A scheduled flow's state (migration 007): the occurrence it waits for and the last one it ran. */

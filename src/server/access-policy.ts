@@ -25,13 +25,14 @@ export interface Viewer {
 }
 
 /**
- * POST routes that store and change nothing: dry runs of flows, and explorer calls, which run with
+ * POST routes that store and change nothing: dry runs of flows and previews of one step, and explorer calls, which run with
  * the caller's own token (an explorer call that writes to Clockify is a write: the explorer asks
  * `writeRefusal` for it).
  */
 const POSTS_THAT_READ = new Set([
   '/ui/flows/test',
   '/ui/flows/:flowId/test',
+  '/ui/flows/steps/preview',
   '/ui/api-explorer/execute',
   '/api-call',
   '/ui/api-explorer/history/:callId/rerun',
@@ -201,9 +202,9 @@ export function runFor<T extends { trace?: unknown; error?: string | null }>(vie
   };
 }
 
-export function actionResultFor<T extends { request?: unknown; response?: unknown }>(viewer: Viewer, action: T): T {
+export function actionResultFor<T extends { request?: unknown; response?: unknown; input?: unknown }>(viewer: Viewer, action: T): T {
   if (viewer.isAdmin) return action;
-  return { ...action, request: null, response: null };
+  return { ...action, request: null, response: null, ...('input' in action ? { input: null } : {}) };
 }
 
 export { settingAccessLevel };

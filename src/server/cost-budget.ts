@@ -20,6 +20,8 @@ import { TokenBuckets } from './token-buckets.js';
 export const COSTLY_ROUTES: ReadonlySet<string> = new Set([
   'POST /ui/flows/test',
   'POST /ui/flows/:flowId/test',
+  'POST /ui/flows/steps/preview',
+  'POST /ui/flows/steps/execute',
   'POST /ui/flows/:flowId/run',
   'POST /ui/flows/:flowId/backfill/preview',
   'POST /ui/flows/:flowId/backfill',

@@ -184,6 +184,22 @@ describe('hostile inputs get a 4xx naming the limit, and the edition keeps servi
       await stillServing();
     });
 
+    it('stops a one-step preview whose "only if" descends again and again: the step\'s error names the limit', async () => {
+      const definition = {
+        ...flowWith([]),
+        actions: [{ ...flowWith([]).actions[0], onlyIf: { mode: 'all', rules: [{ path: HOSTILE_PATH, op: 'exists' }] } }],
+      };
+      const response = await h.attack({
+        method: 'POST',
+        url: '/ui/flows/steps/preview',
+        headers: await asMember(),
+        payload: JSON.stringify({ definition, stepId: 'tags', sample: deepEvent() }),
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ status: 'failed', mode: 'preview', error: expect.stringContaining('pathNodes') });
+      await stillServing();
+    });
+
     it('stops the dry run of a saved flow the same way', async () => {
       const saved = await h.send({
         method: 'POST',

@@ -157,6 +157,8 @@ async function plant(h: Harness, a: InstalledWorkspace, owner: string, member: s
           status: 200,
           body: [{ id: hexId(), name: 'client', address: forbidden['installation-token answer'] }],
         }),
+        // A step's input holds earlier steps' answers too.
+        input_json: JSON.stringify({ steps: { earlier: { body: { note: forbidden['installation-token answer'] } } } }),
         attempts: 1,
         duration_ms: 3,
         created_at: now,
@@ -340,6 +342,8 @@ describeEachDialect('role matrix, walked with a member token', (dialect) => {
               eventId: p.otherEventId,
             },
           ];
+          // One step with a past run's outputs pinned (the step preview): those are installation-token answers.
+          for (const runId of [p.otherRunId, p.memberRunId]) bodies.push({ ...bodies[3]!, stepId: 'a', runId } as never);
           for (const id of params.length === 0 ? [''] : [p.flowId, p.adminCallId, p.memberCallId]) {
             const path = url.replace(/:[A-Za-z]+/g, id);
             for (const body of bodies) {

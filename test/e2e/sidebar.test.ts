@@ -200,7 +200,7 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     const detail = page.getByTestId('run-detail');
     await detail.getByRole('heading', { name: /Step 1: createTask1/ }).waitFor();
     expect(await detail.getByRole('heading', { name: 'Request' }).count()).toBeGreaterThan(0);
-    expect(await detail.getByRole('button', { name: 'Replay' }).isVisible()).toBe(true);
+    expect(await detail.getByRole('button', { name: 'Retry', exact: true }).isVisible()).toBe(true);
     await screenshotBothWidths(page, 'flow-run-detail');
   });
 
@@ -261,7 +261,7 @@ describe.runIf(run)('the sidebar (Universal Webhook, real browser)', () => {
     await page.getByRole('heading', { name: 'Webhook registrations' }).waitFor();
     await page.waitForLoadState('networkidle');
     const writeButtons =
-      /^(Run again|Take snapshot|Retry failed|Cancel|Repair|New flow|From a template|New source|Rotate secret|Delete|Replay|Save as flow action|Create flow|Save changes|Use this template)$/;
+      /^(Run again|Take snapshot|Retry failed|Cancel|Repair|New flow|From a template|New source|Rotate secret|Delete|Replay|Retry|Execute step|Save as flow action|Create flow|Save changes|Use this template)$/;
     const expectNoWrites = async (where: string) => {
       const names = await page.getByRole('button').or(page.getByRole('link')).allTextContents();
       expect(

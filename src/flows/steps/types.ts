@@ -129,6 +129,11 @@ export interface StepKindDefinition<S extends FlowStep = FlowStep> {
    * the step is marked unknown instead of acting twice.
    */
   idempotent(step: S, services: StepServices): boolean;
+  /**
+   * Does running it change something outside (a Clockify write, a request elsewhere, a creation)?
+   * "Execute this step" sends such a step only when asked to explicitly; absent: it only reads.
+   */
+  writes?(step: S, services: StepServices): boolean;
   /** Containers are re-entered on a resumed run (their children reuse their own records); leaves reuse their record. */
   container?: boolean;
   execute(step: S, env: StepEnv): Promise<StepOutcome>;

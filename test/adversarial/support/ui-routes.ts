@@ -23,6 +23,7 @@ export async function uiRoutesOf(h: Harness): Promise<{ url: string; method: str
 export const READING_POSTS = new Set([
   '/ui/flows/test',
   '/ui/flows/:flowId/test',
+  '/ui/flows/steps/preview',
   '/ui/api-explorer/execute',
   '/api-call',
   '/ui/api-explorer/history/:callId/rerun',

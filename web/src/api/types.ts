@@ -68,6 +68,7 @@ export type FlowRunDetail = Answer<'/ui/flows/runs/{runId}', 'get'>;
 export type FlowRunAction = FlowRunDetail['actions'][number];
 export type DryRunResult = Answer<'/ui/flows/test', 'post'>;
 export type DryRunStep = components['schemas']['FlowDryRunStep'];
+export type StepExecution = Answer<'/ui/flows/steps/execute', 'post'>;
 export type BackfillPreview = Answer<'/ui/flows/{flowId}/backfill/preview', 'get'>;
 export type FlowTemplate = Answer<'/ui/flows/templates', 'get'>['templates'][number];
 

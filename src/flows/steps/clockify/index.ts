@@ -15,6 +15,7 @@ export const clockifyStep: StepKindDefinition<ClockifyAction> = {
   ],
   // The catalog knows which operations are idempotent (GET, PUT, DELETE); a POST could act twice.
   idempotent: (step, { runtime }) => runtime.catalog.get(step.operationId)?.idempotent === true,
+  writes: (step, { runtime }) => runtime.catalog.get(step.operationId)?.method !== 'GET',
   validate(step, field, ctx, problems) {
     const operation = ctx.catalog.get(step.operationId);
     if (!operation) {

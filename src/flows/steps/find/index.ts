@@ -19,6 +19,7 @@ export const findStep: StepKindDefinition<FindStep> = {
   ],
   // Safe to send again: a repeat looks the entity up first, so it finds what an interrupted attempt created.
   idempotent: () => true,
+  writes: (step) => step.ifMissing === 'create',
   validate(step, field, _ctx, problems) {
     const entity = FIND_ENTITIES[step.entity];
     if (!(entity.fields as readonly string[]).includes(step.by.field))

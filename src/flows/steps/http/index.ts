@@ -35,6 +35,8 @@ export const httpStep: StepKindDefinition<HttpAction> = {
     ['headers', step.headers],
   ],
   idempotent: (step) => step.method === 'GET' || step.method === 'PUT' || step.method === 'DELETE',
+  // Even a GET reaches another system with the workspace's credentials: always sent on purpose.
+  writes: () => true,
   validate(step, field, ctx, problems) {
     if (!ctx.httpActionsEnabled) problems.add(`${field}.kind`, 'HTTP actions are not enabled in this add-on');
     if (typeof step.credential === 'string' && ctx.credentialNames && !ctx.credentialNames.has(step.credential))

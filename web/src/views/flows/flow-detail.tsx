@@ -146,6 +146,7 @@ export function FlowDetail({ flowId, tab }: { flowId: string; tab: 'definition' 
           ) : (
             <FlowEditor
               key={editorKey}
+              flowId={flowId}
               initial={definition}
               enabledControl={false}
               readOnly={!me.isAdmin}

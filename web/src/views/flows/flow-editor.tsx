@@ -13,6 +13,7 @@ import { Toggle } from '../../ui/toggle';
 import { ActionsEditor } from './actions-editor';
 import { ConditionsEditor } from './conditions-editor';
 import { DryRunCard } from './dry-run';
+import { StepTestCard } from './step-test';
 import { FieldPicker } from './field-picker';
 import { draftProblems } from './flow-checks';
 import { InsertionProvider, useInsertTarget, usePickerDialog } from './insertion';
@@ -33,8 +34,11 @@ export function FlowEditor({
   extraActions,
   enabledControl = true,
   onDryRun,
+  flowId,
 }: {
   initial: FlowDefinition;
+  /** A saved flow: its past runs can be pinned when one step is executed. */
+  flowId?: string;
   /** Told whether each dry run passed (the flow page lets a disabled flow be enabled once one has). */
   onDryRun?: (passed: boolean) => void;
   /** New flows choose enabled here; a stored flow has its own switch (enable/disable), outside the definition being edited. */
@@ -231,6 +235,7 @@ export function FlowEditor({
             </div>
           )}
           <DryRunCard definition={draft} sample={sample} onResult={onDryRun} />
+          {jsonMode || draft.actions.length === 0 ? null : <StepTestCard definition={draft} flowId={flowId} sample={sample} />}
         </aside>
       </form>
       {jsonMode || readOnly ? null : (

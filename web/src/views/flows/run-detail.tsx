@@ -1,39 +1,28 @@
-import { useState } from 'preact/hooks';
 import { STEP_KIND_INFO } from './steps/kinds';
 import type { FlowRunDetail } from '../../api/types';
 import { useApp } from '../../app-context';
-import { useAction } from '../../hooks/use-action';
 import { useLive } from '../../hooks/use-live';
 import { useNames } from '../../hooks/use-names';
 import { useResource } from '../../hooks/use-resource';
-import { navigate } from '../../hooks/use-route';
 import { dateTime, duration } from '../../lib/format';
 import { routeHref } from '../../lib/route';
 import { StatusBadge } from '../../ui/badge';
-import { Button, LinkButton } from '../../ui/button';
+import { LinkButton } from '../../ui/button';
 import { Card } from '../../ui/card';
-import { ConfirmDialog } from '../../ui/dialog';
 import { ErrorNotice, Notice, Skeleton } from '../../ui/feedback';
 import { JsonView } from '../../ui/json-view';
 import { KnownIds } from '../../ui/known-ids';
 import { runDuration } from './run-list';
+import { RetryRun } from './retry-run';
 
-/** One execution: what started it, each action's request and response, and Replay for admins. */
+/** One execution: what started it, each step's input, request and response, and Retry for admins. */
 export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) {
-  const { api, me, notify } = useApp();
+  const { api, me } = useApp();
   const names = useNames();
-  const [confirming, setConfirming] = useState(false);
   const path = `/ui/flows/runs/${encodeURIComponent(runId)}`;
   const detail = useResource((signal) => api.get<FlowRunDetail>(path, { signal }), [path]);
   useLive('flow-run', (data) => {
     if (data.runId === runId || data.id === runId) detail.reload();
-  });
-  const replay = useAction(async () => {
-    setConfirming(false);
-    const result = await api.post<{ run?: { id?: string }; runId?: string } | undefined>(`${path}/replay`, {});
-    const newId = result?.run?.id ?? result?.runId;
-    notify('Replay started.');
-    navigate(newId ? routeHref('flows', flowId, 'runs', newId) : routeHref('flows', flowId, 'runs'));
   });
   const back = (
     <LinkButton href={routeHref('flows', flowId, 'runs')} icon="back" size="sm" variant="ghost">
@@ -74,29 +63,11 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
             <span class="muted small">{dateTime(run.startedAt)}</span>
           </p>
         </div>
-        {me.isAdmin ? (
-          <Button icon="refresh" busy={replay.busy} onClick={() => setConfirming(true)}>
-            Replay
-          </Button>
-        ) : null}
       </div>
       <div class="stack">
-        {replay.error ? <ErrorNotice error={replay.error} compact /> : null}
-        <ConfirmDialog
-          open={confirming}
-          title="Replay this run?"
-          confirmLabel="Replay and send again"
-          onConfirm={() => void replay.run()}
-          onCancel={() => setConfirming(false)}
-        >
-          <p>
-            The flow runs again on the same event with its current definition:{' '}
-            {actions.length > 0
-              ? `its ${actions.length === 1 ? 'step is' : `${actions.length} steps are`} sent again`
-              : 'any matching step is sent'}
-            , which may change data in Clockify a second time.
-          </p>
-        </ConfirmDialog>
+        {me.isAdmin && run.status !== 'running' && run.status !== 'waiting' ? (
+          <RetryRun flowId={flowId} runId={run.id} ranVersion={run.flowVersion} />
+        ) : null}
         <Card title="Summary" id="run-summary" level={2}>
           <dl class="facts">
             <dt>Conditions</dt>
@@ -161,6 +132,12 @@ export function RunDetail({ flowId, runId }: { flowId: string; runId: string }) 
               {me.isAdmin ? (
                 <div class="stack-sm">
                   <KnownIds value={action.request} names={names} label="Names in this request" />
+                  <h3 class="section-label">Input</h3>
+                  {action.input === null ? (
+                    <p class="muted small">Not recorded (the run is older than step inputs).</p>
+                  ) : (
+                    <JsonView value={action.input} label={`Input of ${action.actionId}`} openDepth={1} />
+                  )}
                   <h3 class="section-label">Request</h3>
                   <JsonView value={action.request} label={`Request of ${action.actionId}`} openDepth={2} />
                   <h3 class="section-label">Response</h3>
