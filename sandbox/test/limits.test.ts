@@ -52,7 +52,11 @@ describe('pagination', () => {
     expect(second.json).toHaveLength(1);
     expect(second.headers.get('last-page')).toBe('true');
     // getClients declares no strict-name-search: Clockify ignores it, so the filter still matches parts.
-    expect(names(await call('GET', `/v1/workspaces/${ws}/clients?name=Quokka&strict-name-search=true`))).toEqual(['Old quokka', 'Quokka', 'Quokka Two']);
+    expect(names(await call('GET', `/v1/workspaces/${ws}/clients?name=Quokka&strict-name-search=true`))).toEqual([
+      'Old quokka',
+      'Quokka',
+      'Quokka Two',
+    ]);
     expect((await call('GET', `/v1/workspaces/${ws}/projects?name=Quokka&strict-name-search=yes`)).status).toBe(400);
   });
 

@@ -60,7 +60,9 @@ describeEachDialect('flow step gaps (Universal Webhook)', (dialect) => {
   }
   const tagPosts = () => stack.sandbox.requestLog().filter((request) => request.method === 'POST' && request.path.endsWith('/tags')).length;
   const parkedRun = async (flowId: string) =>
-    eventually(async () => db().selectFrom('flow_runs').selectAll().where('flow_id', '=', flowId).where('status', '=', 'waiting').executeTakeFirst());
+    eventually(async () =>
+      db().selectFrom('flow_runs').selectAll().where('flow_id', '=', flowId).where('status', '=', 'waiting').executeTakeFirst(),
+    );
   const resumeJob = (runId: string) =>
     db()
       .selectFrom('jobs')
@@ -112,7 +114,11 @@ describeEachDialect('flow step gaps (Universal Webhook)', (dialect) => {
     const job = await resumeJob(run.id);
     // The queue found the job due (here: its time moved into the past, as an instance whose clock is
     // ahead would see it); the wait's record still says an hour from this instance's now.
-    await db().updateTable('jobs').set({ run_at: Date.now() - 1000 }).where('id', '=', job.id).execute();
+    await db()
+      .updateTable('jobs')
+      .set({ run_at: Date.now() - 1000 })
+      .where('id', '=', job.id)
+      .execute();
     const done = await finished(run.id);
     expect(done.status).toBe('succeeded');
     const steps = await db()
@@ -164,7 +170,11 @@ describeEachDialect('flow step gaps (Universal Webhook)', (dialect) => {
       .where('step_path', '=', 'list')
       .executeTakeFirstOrThrow();
     expect(JSON.parse(listed.response_json!)).toMatchObject({ truncated: true });
-    await db().updateTable('jobs').set({ run_at: Date.now() - 1000 }).where('id', '=', job.id).execute();
+    await db()
+      .updateTable('jobs')
+      .set({ run_at: Date.now() - 1000 })
+      .where('id', '=', job.id)
+      .execute();
     const done = await finished(run.id);
     expect(done.status, String(done.error)).toBe('succeeded');
     const seen = await db()

@@ -40,10 +40,18 @@ describe('moving steps between lists', () => {
 
   it('moves into a list at its end and out of it right after its container, leaving no empty otherwise', () => {
     let steps = flow();
-    steps = moveStep(steps, locate(steps, steps[0]!)!, destinations(steps, steps[0]!).find((to) => to.label === 'Step 2, otherwise')!);
+    steps = moveStep(
+      steps,
+      locate(steps, steps[0]!)!,
+      destinations(steps, steps[0]!).find((to) => to.label === 'Step 2, otherwise')!,
+    );
     expect(ids(steps)).toEqual([{ check: { then: ['inThen'], else: ['first'] } }, { loop: { steps: ['inLoop'] } }]);
     const moved = (steps[0] as unknown as { else: FlowStep[] }).else[0]!;
-    steps = moveStep(steps, locate(steps, moved)!, destinations(steps, moved).find((to) => to.out)!);
+    steps = moveStep(
+      steps,
+      locate(steps, moved)!,
+      destinations(steps, moved).find((to) => to.out)!,
+    );
     expect(ids(steps)).toEqual([{ check: { then: ['inThen'] } }, 'first', { loop: { steps: ['inLoop'] } }]);
   });
 

@@ -78,8 +78,7 @@ export async function findThroughApi(runtime: Runtime, query: FindQuery, signal:
       };
     const list = Array.isArray(response.body) ? (response.body as unknown[]) : [];
     const entity = list.find((item) => fieldMatches(item, query.field, query.value) && inProject(item, query.projectId)) as
-      | Record<string, unknown>
-      | undefined;
+      Record<string, unknown> | undefined;
     if (entity) {
       await remember(runtime, query, entity);
       return { ok: true, entity };

@@ -31,7 +31,15 @@ export function ActionsEditor({
       <legend>Then</legend>
       <TemplateScopeProvider scope={{ sample, stepIds: allStepIds(actions) }}>
         <StepTreeContext.Provider value={{ steps: actions, onChange }}>
-          <StepList steps={actions} onChange={onChange} readOnly={readOnly} onValidity={onValidity} title="Step" label="the flow" depth={1} />
+          <StepList
+            steps={actions}
+            onChange={onChange}
+            readOnly={readOnly}
+            onValidity={onValidity}
+            title="Step"
+            label="the flow"
+            depth={1}
+          />
         </StepTreeContext.Provider>
       </TemplateScopeProvider>
       {!readOnly && http?.state === 'off' ? (

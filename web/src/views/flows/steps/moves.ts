@@ -87,5 +87,9 @@ export function moveStep(steps: FlowStep[], from: { path: ListPath; index: numbe
     return withList(withList(steps, from.path, remove), to.path, (list) => [...list.slice(0, after + 1), step, ...list.slice(after + 1)]);
   }
   // Appending into another list shifts nothing on the way to the step, so it can still be removed where it was.
-  return withList(withList(steps, to.path, (list) => [...list, step]), from.path, remove);
+  return withList(
+    withList(steps, to.path, (list) => [...list, step]),
+    from.path,
+    remove,
+  );
 }
