@@ -4,7 +4,9 @@
  * - a wait's resume job goes on even when the clock of the instance running it says the wait is not
  *   over yet (before, it parked again, deduplicated against its own job, and the run waited for ever);
  * - a for-each holding a wait goes on over the items it recorded when it started, not over the items
- *   its template renders to after the resume.
+ *   its template renders to after the resume;
+ * - what a find-or-create writes into the cache while a bootstrap runs is still there afterwards
+ *   (a guard: the snapshot only adds and updates rows, it never dropped the write-back).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../helpers/databases.js';
@@ -76,6 +78,48 @@ describeEachDialect('flow step gaps (Universal Webhook)', (dialect) => {
       const row = await db().selectFrom('flow_runs').selectAll().where('id', '=', runId).executeTakeFirst();
       return row && row.status !== 'waiting' && row.status !== 'running' ? row : undefined;
     }, 20_000);
+
+  it('a tag find-or-create writes while a bootstrap runs stays in the cache: the next run finds it there', async () => {
+    // Guard for the worry that the snapshot overwrites the write-back: the bootstrap only adds and
+    // updates rows, so whatever the interleaving, the row stays. Every answer is slowed, so the
+    // bootstrap is still running when the flow creates the tag.
+    const flow = await createFlow(stack, UW, {
+      name: 'create during a bootstrap',
+      ...onClient('gaps-bootstrap'),
+      actions: [{ id: 'tag', kind: 'find', entity: 'tag', by: { field: 'name', value: 'Made mid-bootstrap' }, ifMissing: 'create' }],
+    });
+    let firstRunId = '';
+    stack.sandbox.setFaults({ latencyMs: 150 });
+    try {
+      const started = await stack.ui(UW, '/ui/bootstrap/trigger', { body: { mode: 'full' } });
+      expect(started.status).toBe(202);
+      await newClient('gaps-bootstrap');
+      const first = await finishedRun(stack, UW, flow.id, (r) => r.matched, 30_000);
+      firstRunId = first.run.id;
+      expect(first.run.status, String(first.run.error)).toBe('succeeded');
+      expect(first.actions[0]!.response).toMatchObject({ created: true });
+      const during = await db()
+        .selectFrom('bootstrap_runs')
+        .select('status')
+        .where('workspace_id', '=', workspaceId)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(['pending', 'running']).toContain(during.status);
+      await eventually(
+        async () => (await db().selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).execute()).length === 0,
+        90_000,
+      );
+    } finally {
+      stack.sandbox.setFaults({ latencyMs: 0 });
+    }
+    const posts = tagPosts();
+    await newClient('gaps-bootstrap');
+    const second = await finishedRun(stack, UW, flow.id, (r) => r.matched && r.id !== firstRunId, 30_000);
+    expect(second.actions[0]!.request).toMatchObject({ source: 'cache' });
+    expect(tagPosts()).toBe(posts);
+    const named = (await clockify(stack, UW, 'getTags', { name: 'Made mid-bootstrap', 'strict-name-search': true })) as unknown[];
+    expect(named).toHaveLength(1);
+  }, 180_000);
 
   it('find pages through Clockify: a tag on the second page of its name search is found, not created twice', async () => {
     // 205 tags whose names contain "Bulky" come first, so Clockify's name search (which matches parts
