@@ -1,6 +1,7 @@
 /**
  * Gaps of the step engine (issue 23), in real runs against the sandbox on both dialects:
- * - find reads every page of Clockify's list (a match on page 2 is found, not created again);
+ * - find reads every page of Clockify's list (a match on page 2 is found, not created again), up to
+ *   10 pages: past them it fails rather than call the entity missing;
  * - a wait's resume job goes on even when the clock of the instance running it says the wait is not
  *   over yet (before, it parked again, deduplicated against its own job, and the run waited for ever);
  * - a for-each holding a wait goes on over the items it recorded when it started, not over the items
@@ -24,7 +25,8 @@ describeEachDialect('flow step gaps (Universal Webhook)', (dialect) => {
     stack = await startStack({
       editions: [UW],
       dialect,
-      sandbox: { seed: { users: 1, projects: 1, timeEntries: 1 }, rateLimitPerSecond: 10_000 },
+      // More tags than a find reads (10 pages of 200), for its bound.
+      sandbox: { seed: { users: 1, projects: 1, timeEntries: 1, tags: 2_050 }, rateLimitPerSecond: 10_000 },
     });
     ({ workspaceId } = await stack.install(UW));
     // The install's bootstrap must be over, so what the tests create later is not in the snapshot.
@@ -142,6 +144,22 @@ describeEachDialect('flow step gaps (Universal Webhook)', (dialect) => {
       (tag) => tag.name === 'Bulky',
     );
     expect(named).toHaveLength(1);
+  }, 120_000);
+
+  it('find stops after 10 pages without the match and fails the run instead of guessing it is missing', async () => {
+    const flow = await createFlow(stack, UW, {
+      name: 'find past the bound',
+      ...onClient('gaps-bound'),
+      actions: [{ id: 'tag', kind: 'find', entity: 'tag', by: { field: 'id', value: '0123456789abcdef01234567' }, ifMissing: 'continue' }],
+    });
+    const listed = () => stack.sandbox.requestLog().filter((request) => request.method === 'GET' && request.path.endsWith('/tags')).length;
+    const before = listed();
+    await newClient('gaps-bound');
+    const run = await finishedRun(stack, UW, flow.id, (r) => r.matched);
+    expect(run.run.status).toBe('failed');
+    expect(run.run.error).toContain('looked through 10 pages of getTags without finding id "0123456789abcdef01234567"');
+    expect(run.run.error).toContain('(limit findPages)');
+    expect(listed() - before).toBe(10);
   }, 120_000);
 
   it("a wait's resume job goes on even when this instance's clock says the wait is not over", async () => {
