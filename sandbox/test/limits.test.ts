@@ -39,6 +39,27 @@ describe('pagination', () => {
     expect((await call('GET', `/v1/workspaces/${ws}/projects?page-size=0`)).status).toBe(400);
   });
 
+  it('filters names by part, exactly only where the spec declares strict-name-search, and pages the filtered list', async () => {
+    const { call, ws } = await setUp();
+    for (const name of ['Old quokka', 'Quokka', 'Quokka Two']) {
+      expect((await call('POST', `/v1/workspaces/${ws}/projects`, { name })).status).toBe(201);
+      expect((await call('POST', `/v1/workspaces/${ws}/clients`, { name })).status).toBe(201);
+    }
+    const names = (res: { json: { name: string }[] }) => res.json.map((item) => item.name).sort();
+    expect(names(await call('GET', `/v1/workspaces/${ws}/projects?name=quokka`))).toEqual(['Old quokka', 'Quokka', 'Quokka Two']);
+    expect(names(await call('GET', `/v1/workspaces/${ws}/projects?name=Quokka&strict-name-search=true`))).toEqual(['Quokka']);
+    const second = await call('GET', `/v1/workspaces/${ws}/projects?name=quokka&page=2&page-size=2`);
+    expect(second.json).toHaveLength(1);
+    expect(second.headers.get('last-page')).toBe('true');
+    // getClients declares no strict-name-search: Clockify ignores it, so the filter still matches parts.
+    expect(names(await call('GET', `/v1/workspaces/${ws}/clients?name=Quokka&strict-name-search=true`))).toEqual([
+      'Old quokka',
+      'Quokka',
+      'Quokka Two',
+    ]);
+    expect((await call('GET', `/v1/workspaces/${ws}/projects?name=Quokka&strict-name-search=yes`)).status).toBe(400);
+  });
+
   it('filters a user’s time entries by start/end, newest first, across pages', async () => {
     const { sb, call, ws } = await setUp({ rateLimitPerSecond: 10_000 });
     const userId = sb.workspaces()[0]!.ownerId;

@@ -50,6 +50,8 @@ export interface ResumePayload {
   version: number;
   replay: boolean;
   event: ProcessableEvent;
+  /** The wait step (its path) the job resumes; absent in jobs queued before it was recorded. */
+  waitPath?: string;
 }
 
 /** A run in progress: where its steps' keys come from and how many steps it executed. */
@@ -65,6 +67,8 @@ interface RunState {
   signal: AbortSignal;
   executed: number;
   position: number;
+  /** Resumed by a wait's job: that wait's path ('' for an older job naming none: the one wait parked). */
+  resumedWait?: string;
 }
 
 /**
@@ -88,7 +92,7 @@ export class FlowExecutor {
   async run(
     flow: Pick<StoredFlow, 'id' | 'version' | 'definition' | 'workspaceId'>,
     event: ProcessableEvent,
-    options: { signal: AbortSignal; replayOf?: string; resume?: { runId: string; replay: boolean } },
+    options: { signal: AbortSignal; replayOf?: string; resume?: { runId: string; replay: boolean; waitPath?: string } },
   ): Promise<RunSummary> {
     const { runtime, store } = this;
     let runId: string | undefined;
@@ -141,6 +145,7 @@ export class FlowExecutor {
       signal: options.signal,
       executed: 0,
       position: 0,
+      ...(options.resume ? { resumedWait: options.resume.waitPath ?? '' } : {}),
     };
     const end = (await this.runList(flow.definition.actions, '', this.contextFor(event), state)) ?? { status: 'succeeded', error: null };
     if (end.status === 'waiting') {
@@ -226,6 +231,7 @@ export class FlowExecutor {
       version: state.version,
       replay: state.replay,
       event: state.event,
+      waitPath: path,
     };
     await this.runtime.queue.enqueue({
       kind: JOB_RESUME_WAIT,
@@ -325,6 +331,9 @@ export class FlowExecutor {
       path,
       signal: state.signal,
       previous,
+      resumedHere: state.resumedWait !== undefined && (state.resumedWait === '' || state.resumedWait === path),
+      recordRequest: (request: unknown) =>
+        store.recordAction(key, { runId: state.runId, status: 'pending', request, response: null, attempts: 0, durationMs: 0 }),
       runNested: (steps: readonly FlowStep[], prefix: string, scope: RunContext) => this.runList(steps, prefix, scope, state),
     };
     for (attempt = 1; attempt <= attempts; attempt++) {

@@ -52,7 +52,14 @@ export const flowsRoom = defineRoom({
           const definition = await store.version(payload.flowId, payload.version);
           if (!definition) return;
           const flow = { id: payload.flowId, version: payload.version, definition, workspaceId: job.workspaceId };
-          await executor.run(flow, payload.event, { signal, resume: { runId: payload.runId, replay: payload.replay } });
+          await executor.run(flow, payload.event, {
+            signal,
+            resume: {
+              runId: payload.runId,
+              replay: payload.replay,
+              ...(payload.waitPath !== undefined ? { waitPath: payload.waitPath } : {}),
+            },
+          });
         },
       },
       consumers: [{ ...flowsConsumer(store, executor), order: CONSUMER_ORDER.flows }],

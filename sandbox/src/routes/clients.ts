@@ -29,7 +29,9 @@ export function registerClientRoutes(app: FastifyInstance, ctx: RouteContext): v
     const ws = workspaceOf(ctx, request);
     const q = query(request);
     const archived = flag(q, 'archived');
-    const clients = [...ws.clients.values()].filter((c) => nameMatches(q, c.name) && (archived === undefined || c.archived === archived));
+    const clients = [...ws.clients.values()].filter(
+      (c) => nameMatches(q, c.name, { strict: false }) && (archived === undefined || c.archived === archived),
+    );
     const ordered = sorted(q, clients, { ID: (c) => c.id, NAME: (c) => c.name });
     return paginate(reply, q, ordered).map((c) => clientDto(ws, c));
   });

@@ -115,11 +115,15 @@ export function sorted<T>(q: Query, items: T[], columns: Record<string, (item: T
   });
 }
 
-/** `name` filter: contains (case-insensitive) or, with `strict-name-search=true`, equals. */
-export function nameMatches(q: Query, name: string): boolean {
+/**
+ * `name` filter: contains (case-insensitive) or, with `strict-name-search=true`, equals. Only the lists
+ * whose spec declares `strict-name-search` (projects, tasks, tags) take it; elsewhere Clockify ignores
+ * it as an unknown parameter, so `strict: false` does the same.
+ */
+export function nameMatches(q: Query, name: string, options: { strict: boolean } = { strict: true }): boolean {
   const wanted = text(q, 'name');
   if (!wanted) return true;
-  return flag(q, 'strict-name-search') ? name === wanted : name.toLowerCase().includes(wanted.toLowerCase());
+  return options.strict && flag(q, 'strict-name-search') ? name === wanted : name.toLowerCase().includes(wanted.toLowerCase());
 }
 
 export function requireName(value: unknown, what: string): string {

@@ -21,8 +21,12 @@ export const FLOW_LIMITS = {
   stepsPerRun: 500,
   /** Items one for-each goes through at most (its `maxItems` may lower it). */
   forEachItems: 100,
+  /** Size of the items list a for-each records when it starts (JSON), so a resumed run goes over the same list. */
+  forEachItemsBytes: 262_144,
   /** Longest a wait step may park a run. */
   waitDays: 30,
+  /** Pages of Clockify's list a find step reads (200 entities each) before it stops unsure. */
+  findPages: 10,
   /** Values one set step defines. */
   setValues: 50,
   /** The top-level group counts as depth 1. */

@@ -68,6 +68,13 @@ export interface StepEnv extends StepServices {
   path: string;
   signal: AbortSignal;
   previous: PreviousRecord | undefined;
+  /**
+   * The run was taken up by this step's own resume job (a wait's): the queue found it due, so the
+   * step goes on whatever this instance's clock says.
+   */
+  resumedHere: boolean;
+  /** Writes the step's request into its record before it finishes (a for-each's items, read again on a resume). */
+  recordRequest(request: unknown): Promise<void>;
   /** Containers: runs a nested list under `prefix` (its steps' paths start with it) in `context`. */
   runNested(steps: readonly FlowStep[], prefix: string, context: RunContext): Promise<RunEnd | undefined>;
 }
@@ -85,7 +92,7 @@ export interface DryRunStep {
   children?: DryRunStep[];
 }
 
-export interface DryRunEnv extends Omit<StepEnv, 'runNested' | 'previous' | 'signal'> {
+export interface DryRunEnv extends Omit<StepEnv, 'runNested' | 'previous' | 'signal' | 'resumedHere' | 'recordRequest'> {
   /** Containers: the dry run of a nested list. */
   dryNested(steps: readonly FlowStep[], prefix: string, context: RunContext): Promise<DryRunStep[]>;
 }

@@ -5,13 +5,15 @@
  */
 import { upsertEntities } from '../../../bootstrap/cache.js';
 import { entityIdOf } from '../../../bootstrap/entities.js';
+import { firstPageOf, pageInput, stopReason } from '../../../bootstrap/paging.js';
 import { callOperation } from '../../../lifecycle/workspace-api.js';
 import type { Runtime } from '../../../runtime.js';
-import type { FindEntity } from '../../shared/flow-constants.js';
+import { FLOW_LIMITS, type FindEntity } from '../../shared/flow-constants.js';
 import { ENTITY_SOURCES, fieldMatches, inProject } from './entities.js';
 
 const CACHE_TTL_DAYS = 7;
 const PAGE_SIZE = 200;
+const FIND_MAX_PAGES = FLOW_LIMITS.findPages;
 
 export interface FindQuery {
   workspaceId: string;
@@ -40,7 +42,12 @@ export async function findInCache(runtime: Runtime, query: FindQuery): Promise<R
 
 export type ApiAnswer = { ok: true; entity: Record<string, unknown> | undefined } | { ok: false; error: string; retryable: boolean };
 
-/** Asks Clockify (one page, narrowed by the field when it can filter on it). */
+/**
+ * Asks Clockify, narrowed by the field when it can filter on it, page after page until the match, the
+ * last page or FIND_MAX_PAGES (each page through the rate limiter). Clockify's name filter matches
+ * parts of names, so a workspace with many similar names needs more than one page; past the bound
+ * the answer is "could not tell", never "missing", so find-or-create does not create a duplicate.
+ */
 export async function findThroughApi(runtime: Runtime, query: FindQuery, signal: AbortSignal): Promise<ApiAnswer> {
   const source = ENTITY_SOURCES[query.entity];
   const operation = runtime.catalog.get(source.list);
@@ -48,31 +55,50 @@ export async function findThroughApi(runtime: Runtime, query: FindQuery, signal:
   const filter = source.filters[query.field];
   const params: Record<string, unknown> = {
     ...source.listParams,
-    'page-size': PAGE_SIZE,
     workspaceId: query.workspaceId,
     ...(filter ? { [filter]: query.value } : {}),
   };
   if (query.projectId !== undefined) params.projectId = query.projectId;
-  const { response } = await callOperation(runtime, {
-    workspaceId: query.workspaceId,
-    operation,
-    input: { params },
-    source: 'flow',
-    lane: 'interactive',
-    signal,
-    throwOnHttpError: false,
-  });
-  if (response.status >= 400)
-    return {
-      ok: false,
-      error: `Clockify answered ${response.status} to ${source.list}`,
-      retryable: response.status === 429 || response.status >= 500,
-    };
-  const list = Array.isArray(response.body) ? (response.body as unknown[]) : [];
-  const entity = list.find((item) => fieldMatches(item, query.field, query.value) && inProject(item, query.projectId)) as
-    Record<string, unknown> | undefined;
-  if (entity) await remember(runtime, query, entity);
-  return { ok: true, entity };
+  const pagination = operation.pagination;
+  for (let page = firstPageOf(pagination), fetched = 1; ; page++, fetched++) {
+    const { response } = await callOperation(runtime, {
+      workspaceId: query.workspaceId,
+      operation,
+      input: pageInput(pagination, { params }, page, PAGE_SIZE),
+      source: 'flow',
+      lane: 'interactive',
+      signal,
+      throwOnHttpError: false,
+    });
+    if (response.status >= 400)
+      return {
+        ok: false,
+        error: `Clockify answered ${response.status} to ${source.list}`,
+        retryable: response.status === 429 || response.status >= 500,
+      };
+    const list = Array.isArray(response.body) ? (response.body as unknown[]) : [];
+    const entity = list.find((item) => fieldMatches(item, query.field, query.value) && inProject(item, query.projectId)) as
+      Record<string, unknown> | undefined;
+    if (entity) {
+      await remember(runtime, query, entity);
+      return { ok: true, entity };
+    }
+    const reason = stopReason({
+      pagination,
+      listLength: list.length,
+      pageSize: PAGE_SIZE,
+      lastPageHeader: response.headers['last-page'],
+      pagesFetched: fetched,
+      maxPages: FIND_MAX_PAGES,
+    });
+    if (reason === 'max-pages')
+      return {
+        ok: false,
+        error: `looked through ${FIND_MAX_PAGES} pages of ${source.list} without finding ${query.field} "${query.value}"; not sure it is missing (limit findPages)`,
+        retryable: false,
+      };
+    if (reason !== undefined) return { ok: true, entity: undefined };
+  }
 }
 
 /** Creates the entity with the found field's value as its name (plus the step's extra fields). */

@@ -10,7 +10,7 @@ const MAX_WAIT_MS = FLOW_LIMITS.waitDays * 24 * 60 * MINUTE;
 /**
  * Parks the run: the executor records the run as `waiting` and queues a job due at the resume time.
  * The resumed run walks the flow again; steps done before reuse their records, and this step, seeing
- * its own `waiting` record past due, lets the run go on.
+ * its own `waiting` record and being resumed by its own job (or past due), lets the run go on.
  */
 export const waitStep: StepKindDefinition<WaitStep> = {
   kind: 'wait',
@@ -31,7 +31,10 @@ export const waitStep: StepKindDefinition<WaitStep> = {
     const now = env.runtime.now();
     const previous = env.previous?.status === 'waiting' ? (env.previous.response as { resumeAtMs?: number } | null)?.resumeAtMs : undefined;
     if (typeof previous === 'number') {
-      if (previous <= now)
+      // Its own job is the signal: re-reading a clock here could disagree with the one that found the
+      // job due (another instance's, or one set back), and parking again inside that job would be
+      // deduplicated against the job itself, leaving the run waiting for ever.
+      if (previous <= now || env.resumedHere)
         return {
           status: 'succeeded',
           result: { resumeAt: new Date(previous).toISOString(), resumedAt: new Date(now).toISOString() },

@@ -15,6 +15,7 @@ import { useTemplateScope } from './scope';
 import { canHoldSteps } from './tree';
 import type { StepEditorProps, StepListComponent, Validity } from './types';
 import { FailureHandling } from './failure-handling';
+import { MoveMenu } from './move-menu';
 
 interface ListProps {
   steps: FlowStep[];
@@ -202,6 +203,7 @@ function StepCard({
           </div>
         )}
       </div>
+      {readOnly ? null : <MoveMenu step={step} title={title} />}
       <fieldset class="plain-fieldset" disabled={readOnly}>
         <div class="form-grid">
           <Field

@@ -46,7 +46,7 @@ export function ForEachEditor({ step, onChange, title, StepList }: StepEditorPro
             />
           )}
         </Field>
-        <Field label="At most (items)" hint={`Up to ${FLOW_LIMITS.forEachItems}; the rest are not repeated.`}>
+        <Field label="At most (items)" hint={`Up to ${FLOW_LIMITS.forEachItems}; a longer list fails the step.`}>
           {({ id, describedBy }) => (
             <input
               id={id}
