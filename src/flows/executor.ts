@@ -452,6 +452,9 @@ export class FlowExecutor {
       path: step.id,
       signal: options.signal,
       previous: undefined,
+      // One step on its own is no run: nothing is resumed and nothing is recorded.
+      resumedHere: false,
+      recordRequest: async () => undefined,
       runNested: () => Promise.reject(new Error('containers are previewed, not executed')),
     });
     return {
