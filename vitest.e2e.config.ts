@@ -13,6 +13,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: false,
     pool: 'forks',
+    // Modules stay loaded from one file to the next (see vitest.config.ts).
+    isolate: false,
     setupFiles: ['test/setup/process-env.ts'],
     reporters: ['default'],
   },
