@@ -164,12 +164,6 @@ describe('operations without state answer schema-valid examples', () => {
       { dateRangeStart: '2024-01-01T00:00:00Z', dateRangeEnd: '2024-02-01T00:00:00Z', detailedFilter: {} },
       'reports',
     ],
-    [
-      'POST',
-      '/v1/workspaces/{ws}/reports/summary',
-      { dateRangeStart: '2024-01-01T00:00:00Z', dateRangeEnd: '2024-02-01T00:00:00Z', summaryFilter: { groups: ['PROJECT'] } },
-      'reports',
-    ],
   ] as const)('%s %s', async (method, path, body, base) => {
     const json = await check(method, path.replace('{ws}', ws), body, base);
     expect(json).toBeDefined();
