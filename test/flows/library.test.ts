@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateConditions } from '../../src/flows/conditions.js';
 import { FLOW_TEMPLATES, findFlowTemplate, flowTemplatesFor, TemplateInputError, type FlowTemplate } from '../../src/flows/library.js';
-import type { FlowAction } from '../../src/flows/model.js';
+import type { BranchStep, FlowAction } from '../../src/flows/model.js';
 import { renderValue } from '../../src/flows/templates.js';
 import { validateFlowDefinition, type FlowValidationContext } from '../../src/flows/validate.js';
 import { readResourceJson } from '../../src/resources.js';
@@ -157,11 +157,14 @@ describe('flow template library', () => {
 
   it('adds people to the group of exactly the name given, quotes and all', () => {
     const flow = template('new-user-group').build({ groupName: "Devs' {{ room }}" });
-    const branch = flow.actions[1] as Extract<FlowAction, { kind: 'branch' }>;
+    const branch = flow.actions[1] as BranchStep;
     const run = (groups: { id: string; name: string }[]) => evaluateConditions(branch.if, { steps: { groups: { body: groups } } }).matched;
     expect(run([{ id: 'g1', name: "Devs' {{ room }}" }])).toBe(true);
     expect(run([{ id: 'g2', name: "Devs' {{ room }} and friends" }])).toBe(false);
     const create = (branch.else ?? [])[0] as Extract<FlowAction, { kind: 'clockify' }>;
-    expect(renderValue(create.body, { event: {}, workspace: { id: 'ws' } })).toMatchObject({ ok: true, value: { name: "Devs' {{ room }}" } });
+    expect(renderValue(create.body, { event: {}, workspace: { id: 'ws' } })).toMatchObject({
+      ok: true,
+      value: { name: "Devs' {{ room }}" },
+    });
   });
 });

@@ -40,7 +40,14 @@ describe('CatalogLike', () => {
         tagName: 'ticket',
       };
       const result = validateFlowDefinition(template.build(inputs), {
-        allowedEvents: ['NEW_TIME_ENTRY', 'NEW_PROJECT', 'TIME_OFF_REQUESTED', 'TIMER_STOPPED', 'NEW_TIMER_STARTED', 'USER_JOINED_WORKSPACE'],
+        allowedEvents: [
+          'NEW_TIME_ENTRY',
+          'NEW_PROJECT',
+          'TIME_OFF_REQUESTED',
+          'TIMER_STOPPED',
+          'NEW_TIMER_STARTED',
+          'USER_JOINED_WORKSPACE',
+        ],
         httpActionsEnabled: true,
         catalog,
       });

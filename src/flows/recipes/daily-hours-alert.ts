@@ -27,7 +27,12 @@ export const dailyHoursAlert: FlowTemplate = {
       trigger: { kind: 'clockify', events: ['NEW_TIME_ENTRY', 'TIMER_STOPPED'] },
       conditions: { mode: 'all', rules: [{ path: '$.timeInterval.end', op: 'not_empty' }] },
       actions: [
-        { id: 'day', name: 'The day of the entry', kind: 'set', values: { start: `{{ event.timeInterval.start | startOf:"day","${zone}" }}` } },
+        {
+          id: 'day',
+          name: 'The day of the entry',
+          kind: 'set',
+          values: { start: `{{ event.timeInterval.start | startOf:"day","${zone}" }}` },
+        },
         {
           id: 'report',
           name: "The user's total that day",

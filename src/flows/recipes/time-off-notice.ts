@@ -22,7 +22,14 @@ export const timeOffNotice: FlowTemplate = {
       trigger: { kind: 'clockify', events: ['TIME_OFF_REQUESTED'] },
       conditions: { mode: 'all', rules: [] },
       actions: [
-        { id: 'who', name: 'Who asked', kind: 'find', entity: 'user', by: { field: 'id', value: '{{ event.userId }}' }, ifMissing: 'continue' },
+        {
+          id: 'who',
+          name: 'Who asked',
+          kind: 'find',
+          entity: 'user',
+          by: { field: 'id', value: '{{ event.userId }}' },
+          ifMissing: 'continue',
+        },
         {
           id: 'announce',
           name: 'POST the message',

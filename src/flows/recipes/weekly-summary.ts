@@ -27,7 +27,11 @@ export const weeklySummary: FlowTemplate = {
           name: 'Hours per project',
           kind: 'clockify',
           operationId: 'generateSummaryReport',
-          body: { dateRangeStart: '{{ steps.week.start }}', dateRangeEnd: '{{ event.scheduledFor }}', summaryFilter: { groups: ['PROJECT'] } },
+          body: {
+            dateRangeStart: '{{ steps.week.start }}',
+            dateRangeEnd: '{{ event.scheduledFor }}',
+            summaryFilter: { groups: ['PROJECT'] },
+          },
           retry: { attempts: 3, backoffMs: 5_000 },
         },
         {
