@@ -15,7 +15,11 @@ const operation = () => matchSpecRoute('POST', `/reports${summary()}`)!.route.op
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  sandbox = await startSandbox({ seed: { seed: 3, users: 1, projects: 2, timeEntries: 5 }, rateLimitPerSecond: 10_000 });
+  sandbox = await startSandbox({
+    seed: { seed: 3, users: 1, projects: 2, timeEntries: 5 },
+    rateLimitPerSecond: 10_000,
+    validateResponses: true,
+  });
   await sandbox.install({ manifest: manifestFor(receiver) });
   const installed = installedBody(receiver);
   call = api(sandbox, installed.authToken);
@@ -32,6 +36,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Every answer had every field the spec declares; the only requests refused are the bad ones below.
+  expect(sandbox.specViolations().filter((violation) => violation.kind === 'response')).toEqual([]);
   await sandbox?.close();
   await receiver?.close();
 });

@@ -111,6 +111,8 @@ function groupBy(ws: WorkspaceData, entries: TimeEntryRecord[], groups: Group[],
       amount: 0,
       clientName: group === 'PROJECT' ? (ws.clients.get(ws.projects.get(node.id)?.clientId ?? '')?.name ?? '') : '',
       children: groupBy(ws, node.entries, rest, zone),
+      // Per-day totals belong to the weekly report; the summary answers none.
+      days: [],
     }));
 }
 
