@@ -54,6 +54,7 @@ describe('flow templates end to end (Universal Webhook)', () => {
       'description-reminder',
       'new-user-group',
       'notify-time-off-request',
+      'project-estimate-alert',
       'project-standard-tasks',
       'stop-long-timer',
       'tag-project-time-entries',

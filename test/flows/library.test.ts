@@ -23,6 +23,7 @@ const exampleInputs: Record<string, Record<string, unknown>> = {
   'new-user-group': { groupName: 'Everyone' },
   'ticket-tag': { tagName: 'ticket' },
   'description-reminder': { url: 'https://hooks.example.com/remind' },
+  'project-estimate-alert': { hours: 100, url: 'https://hooks.example.com/projects' },
 };
 
 function contextFor(template: FlowTemplate): FlowValidationContext {

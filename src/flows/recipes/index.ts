@@ -6,6 +6,7 @@ import type { FlowTemplate } from '../template-inputs.js';
 import { dailyHoursAlert } from './daily-hours-alert.js';
 import { descriptionReminder } from './description-reminder.js';
 import { newUserGroup } from './new-user-group.js';
+import { projectEstimateAlert } from './project-estimate-alert.js';
 import { stopLongTimer } from './stop-long-timer.js';
 import { ticketTag } from './ticket-tag.js';
 import { timeOffNotice } from './time-off-notice.js';
@@ -19,4 +20,5 @@ export const RECIPE_TEMPLATES: readonly FlowTemplate[] = [
   newUserGroup,
   ticketTag,
   descriptionReminder,
+  projectEstimateAlert,
 ];
