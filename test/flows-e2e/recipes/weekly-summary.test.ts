@@ -67,7 +67,8 @@ describe('recipe: every Friday 16:00 → weekly summary from the reports API to 
     await entry(friday + HOUR, 1, beta!.id); // after the summary
 
     offset = friday + 1_000 - Date.now();
-    expect(await ticker.tick()).toBe(1);
+    // The edition's own ticker may take the occurrence first; either way it runs once.
+    await ticker.tick();
     const request = await eventually(() => receiver.requests[0]);
     offset = 0;
     const summary = JSON.parse(request.body);
@@ -80,7 +81,8 @@ describe('recipe: every Friday 16:00 → weekly summary from the reports API to 
       ].sort(),
     );
     expect(summary.text).toMatch(/^Week of \d{1,2} \w{3} \d{4}: 6\.5 h tracked\.$/);
-    const [run] = await runsOf(stack, UW, flow.id);
-    expect(run).toMatchObject({ status: 'succeeded', eventId: `schedule-${friday}` });
+    const runs = await runsOf(stack, UW, flow.id);
+    expect(runs).toEqual([expect.objectContaining({ status: 'succeeded', eventId: `schedule-${friday}` })]);
+    expect(receiver.requests).toHaveLength(1);
   }, 120_000);
 });
