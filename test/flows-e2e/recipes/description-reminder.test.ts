@@ -2,9 +2,10 @@
  * Recipe (docs/flows.md, gallery "description-reminder"): an entry saved without a description is
  * looked at again a day later (durable wait); if it still has none, a reminder with the person's email
  * is POSTed. One entry is described in the meantime and gets none. The editions' clock is moved a day
- * ahead to reach the end of the wait. SQLite.
+ * ahead to reach the end of the wait. Both databases.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../../helpers/databases.js';
 import { eventually, startStack } from '../../helpers/stack.js';
 import type { Stack } from '../../helpers/stack.js';
 import { clockify, enableHttpActions, flowFromTemplate, registered, runsOf, startReceiver } from '../flow-helpers.js';
@@ -13,7 +14,7 @@ import type { Receiver } from '../flow-helpers.js';
 const UW = 'universal-webhook' as const;
 const DAY = 24 * 3_600_000;
 
-describe('recipe: entry without a description → reminder a day later (wait)', () => {
+describeEachDialect('recipe: entry without a description → reminder a day later (wait)', (dialect) => {
   let stack: Stack;
   let receiver: Receiver;
   let offset = 0;
@@ -21,6 +22,7 @@ describe('recipe: entry without a description → reminder a day later (wait)', 
     receiver = await startReceiver();
     stack = await startStack({
       editions: [UW],
+      dialect,
       env: { OUTBOUND_HTTP_ALLOWLIST: '127.0.0.1' },
       sandbox: { seed: { users: 1, projects: 1, timeEntries: 1 } },
       now: () => Date.now() + offset,
