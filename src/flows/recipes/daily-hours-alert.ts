@@ -10,7 +10,7 @@ export const dailyHoursAlert: FlowTemplate = {
   id: 'daily-hours-alert',
   name: 'Alert when someone tracks too many hours in a day',
   description:
-    "When a time entry is saved or a timer stopped, add up its user's time that day (reports API); over the limit, POST an alert to a URL of yours. Every entry that ends the day over the limit alerts once.",
+    "When a time entry is added or a timer stopped, add up its user's time that day (reports API); over the limit, POST an alert to a URL of yours. Every entry that ends the day over the limit alerts once.",
   editions: ['universal-webhook'],
   requiredInputs: [
     { name: 'hours', label: 'Hours per day', type: 'number' },
