@@ -2,14 +2,14 @@ import type { FlowTemplate } from '../template-inputs.js';
 import { readUrl } from '../template-inputs.js';
 
 /**
- * An entry saved without a description gets a reminder a day later, if it still has none: the run
+ * An entry added without a description gets a reminder a day later, if it still has none: the run
  * parks on a durable wait, then reads the entry again.
  */
 export const descriptionReminder: FlowTemplate = {
   id: 'description-reminder',
   name: 'Remind a day later about entries without a description',
   description:
-    'When a time entry is saved without a description, wait a day; if it still has none, POST a reminder with the person’s email to a URL of yours (mail or chat hook).',
+    'When a time entry is added without a description, wait a day; if it still has none, POST a reminder with the person’s email to a URL of yours (mail or chat hook).',
   editions: ['universal-webhook'],
   requiredInputs: [{ name: 'url', label: 'URL for reminders', type: 'url' }],
   build(inputs) {
