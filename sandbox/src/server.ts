@@ -13,6 +13,7 @@ import { registerFallbackRoutes } from './routes/fallback.js';
 import { registerProjectRoutes } from './routes/projects.js';
 import { registerTagRoutes } from './routes/tags.js';
 import { registerTaskRoutes } from './routes/tasks.js';
+import { registerReportRoutes } from './routes/reports.js';
 import { registerTimeEntryRoutes } from './routes/time-entries.js';
 import { registerUserGroupRoutes } from './routes/user-groups.js';
 import { registerWebhookRoutes } from './routes/webhooks.js';
@@ -144,6 +145,7 @@ export function buildServer(deps: ServerDeps, logger: boolean): FastifyInstance 
   registerTimeEntryRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerAddonRoutes(app, deps);
+  registerReportRoutes(app, deps);
   registerFallbackRoutes(app, deps);
   return app;
 }

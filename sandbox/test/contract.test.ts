@@ -71,6 +71,23 @@ describe('stateful routes match the spec', () => {
     expect(deleted.id).toBe(created.id);
   });
 
+  it('keeps the estimate a project is created with, and refuses one that is not a duration', async () => {
+    const estimated = await check('POST', `/v1/workspaces/${ws}/projects`, {
+      name: 'Estimated Project',
+      estimate: { estimate: 'PT120H', type: 'MANUAL' },
+    });
+    expect(estimated.estimate).toEqual({ estimate: 'PT120H', type: 'MANUAL' });
+    const read = await check('GET', `/v1/workspaces/${ws}/projects/${estimated.id}`);
+    expect(read.timeEstimate).toMatchObject({ estimate: 'PT120H', type: 'MANUAL', active: true });
+    const plain = await check('POST', `/v1/workspaces/${ws}/projects`, { name: 'Unestimated Project' });
+    expect(plain.estimate).toEqual({ estimate: 'PT0S', type: 'AUTO' });
+    const count = (await call('GET', `/v1/workspaces/${ws}/projects?page-size=200`)).json.length;
+    const bad = await call('POST', `/v1/workspaces/${ws}/projects`, { name: 'Bad Estimate', estimate: { estimate: '120 hours' } });
+    expect(bad.status).toBe(400);
+    expect(bad.json.message).toContain('ISO-8601 duration');
+    expect((await call('GET', `/v1/workspaces/${ws}/projects?page-size=200`)).json.length).toBe(count);
+  });
+
   it('clients and tags', async () => {
     await check('GET', `/v1/workspaces/${ws}/clients`);
     const client = await check('POST', `/v1/workspaces/${ws}/clients`, { name: 'Contract Client', email: 'c@example.com' });
@@ -162,12 +179,6 @@ describe('operations without state answer schema-valid examples', () => {
       'POST',
       '/v1/workspaces/{ws}/reports/detailed',
       { dateRangeStart: '2024-01-01T00:00:00Z', dateRangeEnd: '2024-02-01T00:00:00Z', detailedFilter: {} },
-      'reports',
-    ],
-    [
-      'POST',
-      '/v1/workspaces/{ws}/reports/summary',
-      { dateRangeStart: '2024-01-01T00:00:00Z', dateRangeEnd: '2024-02-01T00:00:00Z', summaryFilter: { groups: ['PROJECT'] } },
       'reports',
     ],
   ] as const)('%s %s', async (method, path, body, base) => {

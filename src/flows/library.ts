@@ -3,97 +3,21 @@
  * flow definition, which is then validated and stored like any other. User inputs are written as
  * literal text (a `{{` in them is escaped), never as template expressions.
  */
-import { checkUrlSyntax } from '../net/ssrf.js';
-import type { FlowDefinition } from './model.js';
+import { RECIPE_TEMPLATES } from './recipes/index.js';
+import {
+  ALL_EDITIONS,
+  literalText,
+  readId,
+  readText,
+  readTextList,
+  readUrl,
+  timeEntryUpdateBody,
+  type FlowEdition,
+  type FlowTemplate,
+} from './template-inputs.js';
 
-export type FlowEdition = 'api-studio' | 'universal-webhook' | 'clockify-addon';
-
-export type TemplateInputType = 'text' | 'text-list' | 'url' | 'project-id' | 'tag-id';
-
-export interface TemplateInput {
-  name: string;
-  label: string;
-  type: TemplateInputType;
-}
-
-export interface FlowTemplate {
-  id: string;
-  name: string;
-  description: string;
-  editions: FlowEdition[];
-  requiredInputs: TemplateInput[];
-  /** Throws TemplateInputError when an input is missing or malformed. */
-  build(inputs: Record<string, unknown>): FlowDefinition;
-}
-
-export class TemplateInputError extends Error {
-  constructor(
-    readonly input: string,
-    message: string,
-  ) {
-    super(`${input}: ${message}`);
-    this.name = 'TemplateInputError';
-  }
-}
-
-const ALL_EDITIONS: FlowEdition[] = ['api-studio', 'universal-webhook', 'clockify-addon'];
-const CLOCKIFY_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const MAX_TEXT = 3_000;
-const MAX_TASKS = 20;
-
-/** Escapes `{{` so user text is never read as a template expression. */
-function literalText(text: string): string {
-  return text.replaceAll('{{', '\\{{');
-}
-
-function readText(inputs: Record<string, unknown>, name: string): string {
-  const value = inputs[name];
-  if (typeof value !== 'string' || value.trim() === '') throw new TemplateInputError(name, 'is required');
-  if (value.length > MAX_TEXT) throw new TemplateInputError(name, `must be at most ${MAX_TEXT} characters`);
-  return value;
-}
-
-function readId(inputs: Record<string, unknown>, name: string): string {
-  const value = readText(inputs, name).trim();
-  if (!CLOCKIFY_ID.test(value)) throw new TemplateInputError(name, 'is not a Clockify id');
-  return value;
-}
-
-function readTextList(inputs: Record<string, unknown>, name: string): string[] {
-  const value = inputs[name];
-  const items = (Array.isArray(value) ? value : typeof value === 'string' ? value.split('\n') : [])
-    .filter((item): item is string => typeof item === 'string')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-  if (items.length === 0) throw new TemplateInputError(name, 'needs at least one entry');
-  if (items.length > MAX_TASKS) throw new TemplateInputError(name, `may have at most ${MAX_TASKS} entries`);
-  if (items.some((item) => item.length > 1_000)) throw new TemplateInputError(name, 'entries must be at most 1000 characters');
-  return items;
-}
-
-function readUrl(inputs: Record<string, unknown>, name: string): string {
-  const value = readText(inputs, name).trim();
-  const check = checkUrlSyntax(value);
-  if (!check.ok) throw new TemplateInputError(name, check.reason);
-  return literalText(value);
-}
-
-/**
- * Body for updateTimeEntry (PUT replaces the entry, so every field is carried over from the event);
- * single-expression templates keep the event's types (booleans, null end of a running timer, arrays).
- */
-function timeEntryUpdateBody(overrides: Record<string, unknown>): Record<string, unknown> {
-  return {
-    start: '{{ event.timeInterval.start }}',
-    end: '{{ event.timeInterval.end }}',
-    billable: '{{ event.billable }}',
-    description: '{{ event.description }}',
-    projectId: '{{ event.projectId }}',
-    taskId: '{{ event.taskId }}',
-    tagIds: '{{ event.tagIds }}',
-    ...overrides,
-  };
-}
+export { TemplateInputError } from './template-inputs.js';
+export type { FlowEdition, FlowTemplate, TemplateInput, TemplateInputType } from './template-inputs.js';
 
 const tagProjectTimeEntries: FlowTemplate = {
   id: 'tag-project-time-entries',
@@ -227,7 +151,13 @@ const notifyTimeOff: FlowTemplate = {
   },
 };
 
-export const FLOW_TEMPLATES: readonly FlowTemplate[] = [tagProjectTimeEntries, defaultDescription, projectStandardTasks, notifyTimeOff];
+export const FLOW_TEMPLATES: readonly FlowTemplate[] = [
+  tagProjectTimeEntries,
+  defaultDescription,
+  projectStandardTasks,
+  notifyTimeOff,
+  ...RECIPE_TEMPLATES,
+];
 
 export function findFlowTemplate(id: string): FlowTemplate | undefined {
   return FLOW_TEMPLATES.find((template) => template.id === id);

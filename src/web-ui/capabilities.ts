@@ -84,6 +84,8 @@ const SAMPLE_INPUTS: Record<string, unknown> = {
   url: 'https://example.com/hook',
   'project-id': 'x',
   'tag-id': 'x',
+  number: 1,
+  'time-zone': 'UTC',
 };
 
 /** Capabilities a template's flow uses (today: HTTP actions), so the gallery can disable it with the reason. */

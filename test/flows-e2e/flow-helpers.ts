@@ -159,3 +159,22 @@ export async function finishedMatchedRuns(
     return runs.length >= count ? runs : undefined;
   }, timeoutMs);
 }
+
+/** Switches the workspace's "HTTP actions" setting on, as an admin does in Clockify (SETTINGS_UPDATED reaches the add-on). */
+export async function enableHttpActions(stack: Stack, edition: EditionId, workspaceId: string): Promise<void> {
+  const addonKey = stack.edition(edition).runtime.editionConfig.key;
+  const answer = await stack.sandbox.updateSettings({ addonKey, workspaceId, values: { enable_http_actions: true } });
+  expect(answer.status).toBe(200);
+}
+
+/** Creates a flow from a gallery template as the owner, the way the sidebar does; returns the stored flow. */
+export async function flowFromTemplate(
+  stack: Stack,
+  edition: EditionId,
+  templateId: string,
+  inputs: Record<string, unknown>,
+): Promise<{ id: string; version: number; enabled: boolean; definition: any }> {
+  const response = await stack.ui(edition, `/ui/flows/templates/${templateId}`, { body: { inputs } });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return response.body.flow;
+}

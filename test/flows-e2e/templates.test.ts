@@ -45,14 +45,22 @@ describe('flow templates end to end (Universal Webhook)', () => {
     return clockify(stack, UW, 'createTimeEntry', {}, { start: '2024-05-06T09:00:00Z', end: '2024-05-06T10:00:00Z', ...body });
   }
 
-  it('lists the four templates', async () => {
+  it('lists the four starter templates and the recipes', async () => {
     const response = await stack.ui(UW, '/ui/flows/templates');
     expect(response.status).toBe(200);
     expect(response.body.templates.map((t: { id: string }) => t.id).sort()).toEqual([
+      'daily-hours-alert',
       'default-time-entry-description',
+      'description-reminder',
+      'new-user-group',
       'notify-time-off-request',
+      'project-estimate-alert',
       'project-standard-tasks',
+      'stop-long-timer',
       'tag-project-time-entries',
+      'ticket-tag',
+      'time-off-notice',
+      'weekly-summary',
     ]);
     for (const template of response.body.templates) expect(template.requiredInputs.length).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateConditions } from '../../src/flows/conditions.js';
 import { FLOW_TEMPLATES, findFlowTemplate, flowTemplatesFor, TemplateInputError, type FlowTemplate } from '../../src/flows/library.js';
-import type { FlowAction } from '../../src/flows/model.js';
+import type { BranchStep, FlowAction } from '../../src/flows/model.js';
 import { renderValue } from '../../src/flows/templates.js';
 import { validateFlowDefinition, type FlowValidationContext } from '../../src/flows/validate.js';
 import { readResourceJson } from '../../src/resources.js';
@@ -16,6 +16,14 @@ const exampleInputs: Record<string, Record<string, unknown>> = {
   'default-time-entry-description': { description: 'General work' },
   'project-standard-tasks': { taskNames: 'Planning\nDevelopment\n\nReview' },
   'notify-time-off-request': { url: 'https://hooks.example.com/time-off' },
+  'daily-hours-alert': { hours: '8', timeZone: 'Europe/Berlin', url: 'https://hooks.example.com/hours' },
+  'weekly-summary': { timeZone: 'Europe/Berlin', url: 'https://hooks.example.com/week' },
+  'stop-long-timer': { hours: 10, url: 'https://hooks.example.com/timers' },
+  'time-off-notice': { timeZone: 'Europe/Belgrade', url: 'https://hooks.example.com/time-off' },
+  'new-user-group': { groupName: 'Everyone' },
+  'ticket-tag': { tagName: 'ticket' },
+  'description-reminder': { url: 'https://hooks.example.com/remind' },
+  'project-estimate-alert': { hours: 100, url: 'https://hooks.example.com/projects' },
 };
 
 function contextFor(template: FlowTemplate): FlowValidationContext {
@@ -33,7 +41,7 @@ function template(id: string): FlowTemplate {
 }
 
 describe('flow template library', () => {
-  it('covers the four starter use cases with distinct ids', () => {
+  it('covers the starter use cases and the recipes, with distinct ids', () => {
     expect(FLOW_TEMPLATES.map((t) => t.id)).toEqual(Object.keys(exampleInputs));
     expect(catalog.size).toBeGreaterThan(150);
   });
@@ -122,6 +130,13 @@ describe('flow template library', () => {
     ['tag-project-time-entries', { projectId: 'not an id!', tagId: 't' }, 'projectId'],
     ['default-time-entry-description', { description: '   ' }, 'description'],
     ['project-standard-tasks', { taskNames: '\n \n' }, 'taskNames'],
+    ['daily-hours-alert', { hours: 'eight', timeZone: 'UTC', url: 'https://example.com' }, 'hours'],
+    ['daily-hours-alert', { hours: 25, timeZone: 'UTC', url: 'https://example.com' }, 'hours'],
+    ['daily-hours-alert', { hours: 8, timeZone: 'Europe/Atlantis', url: 'https://example.com' }, 'timeZone'],
+    ['stop-long-timer', { hours: 2.5, url: 'https://example.com' }, 'hours'],
+    ['stop-long-timer', { hours: 721, url: 'https://example.com' }, 'hours'],
+    ['weekly-summary', { timeZone: '', url: 'https://example.com' }, 'timeZone'],
+    ['new-user-group', { groupName: 'x'.repeat(101) }, 'groupName'],
   ])('%s rejects bad input %j', (id, inputs, inputName) => {
     try {
       template(id).build(inputs);
@@ -130,5 +145,27 @@ describe('flow template library', () => {
       expect(error).toBeInstanceOf(TemplateInputError);
       expect((error as TemplateInputError).input).toBe(inputName);
     }
+  });
+
+  it('finds ticket keys such as PROJ-123 in a description, not other dashes', () => {
+    const flow = template('ticket-tag').build({ tagName: 'ticket' });
+    const matched = (description: string) =>
+      evaluateConditions(flow.conditions, { ...samples.NEW_TIME_ENTRY, description, tagIds: [] }).matched;
+    expect(['PROJ-123', 'fix login (WEB-7)', 'see AB2-15, then deploy'].map(matched)).toEqual([true, true, true]);
+    expect(['covid-19 test', 'abc-12', 'XPROJ-', 'my-PROJ-12x'].map(matched)).toEqual([false, false, false, false]);
+    expect(evaluateConditions(flow.conditions, { ...samples.NEW_TIME_ENTRY, description: 'PROJ-1', tagIds: ['t'] }).matched).toBe(false);
+  });
+
+  it('adds people to the group of exactly the name given, quotes and all', () => {
+    const flow = template('new-user-group').build({ groupName: "Devs' {{ room }}" });
+    const branch = flow.actions[1] as BranchStep;
+    const run = (groups: { id: string; name: string }[]) => evaluateConditions(branch.if, { steps: { groups: { body: groups } } }).matched;
+    expect(run([{ id: 'g1', name: "Devs' {{ room }}" }])).toBe(true);
+    expect(run([{ id: 'g2', name: "Devs' {{ room }} and friends" }])).toBe(false);
+    const create = (branch.else ?? [])[0] as Extract<FlowAction, { kind: 'clockify' }>;
+    expect(renderValue(create.body, { event: {}, workspace: { id: 'ws' } })).toMatchObject({
+      ok: true,
+      value: { name: "Devs' {{ room }}" },
+    });
   });
 });

@@ -28,9 +28,26 @@ describe('CatalogLike', () => {
   it('is satisfied by the real operation catalog, which validates the library flows', () => {
     const catalog: CatalogLike = getCatalog();
     for (const template of FLOW_TEMPLATES) {
-      const inputs = { projectId: 'p1', tagId: 't1', description: 'd', taskNames: 'a', url: 'https://example.com/hook' };
+      const inputs = {
+        projectId: 'p1',
+        tagId: 't1',
+        description: 'd',
+        taskNames: 'a',
+        url: 'https://example.com/hook',
+        hours: 8,
+        timeZone: 'Europe/Berlin',
+        groupName: 'Everyone',
+        tagName: 'ticket',
+      };
       const result = validateFlowDefinition(template.build(inputs), {
-        allowedEvents: ['NEW_TIME_ENTRY', 'NEW_PROJECT', 'TIME_OFF_REQUESTED'],
+        allowedEvents: [
+          'NEW_TIME_ENTRY',
+          'NEW_PROJECT',
+          'TIME_OFF_REQUESTED',
+          'TIMER_STOPPED',
+          'NEW_TIMER_STARTED',
+          'USER_JOINED_WORKSPACE',
+        ],
         httpActionsEnabled: true,
         catalog,
       });

@@ -30,6 +30,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Start the job worker (default true). */
   worker?: boolean;
+  /** The editions' clock (default Date.now): a test moves it ahead to reach a wait's or a schedule's time. */
+  now?: () => number;
 }
 
 export interface Stack {
@@ -98,7 +100,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         COST_BUDGET_IP_BURST: '1000000',
         ...options.env,
       });
-      running.set(id, await startEdition(id, config, { logger: logs.logger, port, worker: options.worker }));
+      running.set(id, await startEdition(id, config, { logger: logs.logger, port, worker: options.worker, now: options.now }));
     }
   } catch (error) {
     await close();

@@ -179,7 +179,7 @@ export function projectDto(ws: WorkspaceData, project: ProjectRecord, trackedMs 
       costRate: null,
     })),
     color: project.color,
-    estimate: { estimate: 'PT0S', type: 'AUTO' },
+    estimate: { estimate: project.estimate?.estimate ?? 'PT0S', type: project.estimate?.type ?? 'AUTO' },
     archived: project.archived,
     duration: isoDuration(trackedMs),
     note: project.note,
@@ -187,7 +187,13 @@ export function projectDto(ws: WorkspaceData, project: ProjectRecord, trackedMs 
     public: project.public,
     budgetEstimate: null,
     estimateReset: null,
-    timeEstimate: { estimate: 'PT0S', type: 'AUTO', resetOption: null, active: false, includeNonBillable: true },
+    timeEstimate: {
+      estimate: project.estimate?.estimate ?? 'PT0S',
+      type: project.estimate?.type ?? 'AUTO',
+      resetOption: null,
+      active: project.estimate?.type === 'MANUAL',
+      includeNonBillable: true,
+    },
   };
 }
 

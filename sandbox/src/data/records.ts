@@ -41,6 +41,8 @@ export interface ProjectRecord {
   hourlyRate: Rate | null;
   costRate: Rate | null;
   memberUserIds: string[];
+  /** The time estimate set when the project was created (ISO 8601 duration); absent: none (PT0S, AUTO). */
+  estimate?: { estimate: string; type: 'AUTO' | 'MANUAL' };
 }
 
 export interface TaskRecord {

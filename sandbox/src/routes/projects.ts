@@ -87,6 +87,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: RouteContext): 
       hourlyRate: rate(b['hourlyRate'], ws.currency.code),
       costRate: rate(b['costRate'], ws.currency.code),
       memberUserIds: membershipUserIds(ws, b['memberships']) ?? [callerUserId(request)],
+      ...estimateOf(b['estimate']),
     };
     ws.projects.set(project.id, project);
     for (const task of Array.isArray(b['tasks']) ? (b['tasks'] as Array<Record<string, unknown>>) : []) {
@@ -159,4 +160,16 @@ function membershipUserIds(ws: WorkspaceData, value: unknown): string[] | undefi
   const unknown = ids.find((id) => !ws.users.has(id));
   if (unknown !== undefined) throw badRequest(`User ${unknown} is not a member of the workspace`);
   return ids;
+}
+
+const ISO_DURATION = /^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+
+/** A create's `estimate` (EstimateRequest): a duration Clockify can read, else 400. */
+function estimateOf(value: unknown): Pick<ProjectRecord, 'estimate'> {
+  if (value === undefined || value === null) return {};
+  const { estimate, type } = value as { estimate?: string; type?: 'AUTO' | 'MANUAL' };
+  if (estimate === undefined) return {};
+  if (!ISO_DURATION.test(estimate))
+    throw badRequest(`estimate must be an ISO-8601 duration such as PT100H, not "${estimate.slice(0, 50)}"`);
+  return { estimate: { estimate, type: type ?? 'MANUAL' } };
 }

@@ -179,9 +179,11 @@ function TemplateInputField({
       ? 'One per line.'
       : input.type === 'url'
         ? 'A public https:// address.'
-        : entities
-          ? 'Pick from your workspace or paste an id.'
-          : undefined;
+        : input.type === 'time-zone'
+          ? 'A time zone name, e.g. Europe/Berlin or America/New_York.'
+          : entities
+            ? 'Pick from your workspace or paste an id.'
+            : undefined;
   return (
     <Field label={input.label} required hint={hint} error={error}>
       {({ id, describedBy, invalid }) =>
@@ -208,7 +210,7 @@ function TemplateInputField({
           <input
             id={id}
             class="input"
-            inputMode={input.type === 'url' ? 'url' : undefined}
+            inputMode={input.type === 'url' ? 'url' : input.type === 'number' ? 'decimal' : undefined}
             value={value}
             aria-describedby={describedBy}
             aria-invalid={invalid ? 'true' : undefined}
