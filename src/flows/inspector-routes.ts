@@ -48,7 +48,13 @@ const Run = Type.Object({
 });
 const RunPage = Type.Object({ runs: Type.Array(Run), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 const RetryBody = Type.Object({
-  runIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: RETRY_LIMIT, description: 'Runs picked: in the inspector, on a run detail, or the runs of an event.' })),
+  runIds: Type.Optional(
+    Type.Array(Id, {
+      minItems: 1,
+      maxItems: RETRY_LIMIT,
+      description: 'Runs picked: in the inspector, on a run detail, or the runs of an event.',
+    }),
+  ),
   filter: Type.Optional(
     Type.Object(FilterFields, {
       additionalProperties: false,
@@ -186,7 +192,8 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: {
             { kind: JOB_REPLAY_RUN, workspaceId: user.workspaceId, payload, dedupeKey: retryJobKey(run) },
             trx,
           );
-          if (job === undefined) skipped.push({ runId: run.id, reason: 'a retry of this flow on the same event is already queued or running' });
+          if (job === undefined)
+            skipped.push({ runId: run.id, reason: 'a retry of this flow on the same event is already queued or running' });
           else retried.push(run.id);
         }
       });

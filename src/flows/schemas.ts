@@ -57,7 +57,6 @@ export const ActionResultView = Type.Object({
 });
 export const RunDetail = Type.Object({ run: FlowRunView, actions: Type.Array(ActionResultView) });
 
-
 export const TemplateList = Type.Object({
   templates: Type.Array(
     Type.Object({

@@ -146,10 +146,18 @@ describeEachDialect('running a flow run again, once (Universal Webhook)', (diale
     await jobsDone();
     expect([sent('page-a-v1'), sent('page-a-v2'), sent('page-b-v1')]).toEqual([2, 1, 3]);
     const versions = (await eventRuns(eventId, flows)).slice(4).map((run) => [run.flowId, run.flowVersion]);
-    expect(versions).toEqual(expect.arrayContaining([[first.id, 2], [second.id, 1]]));
+    expect(versions).toEqual(
+      expect.arrayContaining([
+        [first.id, 2],
+        [second.id, 1],
+      ]),
+    );
 
     // Members cannot, and nothing is queued.
-    const member = await stack.ui(UW, '/ui/flows/runs/retry', { role: 'REGULAR', body: { runIds: latest, version: 'current', include: 'finished' } });
+    const member = await stack.ui(UW, '/ui/flows/runs/retry', {
+      role: 'REGULAR',
+      body: { runIds: latest, version: 'current', include: 'finished' },
+    });
     expect(member.status).toBe(403);
     await jobsDone();
     expect(await eventRuns(eventId, flows)).toHaveLength(6);

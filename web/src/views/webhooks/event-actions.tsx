@@ -53,7 +53,10 @@ export function EventActions({ detail }: { detail: EventDetail }) {
   const { event, flowRuns } = detail;
   const latest = latestRunPerFlow(flowRuns);
   const one = latest.length === 1;
-  const versions = [...new Set(latest.map((run) => `v${run.flowVersion}`))].join(', ');
+  const versions = [...new Set(latest.map((run) => run.flowVersion))]
+    .sort((a, b) => a - b)
+    .map((version) => `v${version}`)
+    .join(', ');
   // Through the one retry route (as the run detail and All runs): the latest run of each flow, once.
   const replayAll = useAction(async () => {
     setConfirming(false);
@@ -114,8 +117,8 @@ export function EventActions({ detail }: { detail: EventDetail }) {
         onConfirm={() => void replayAll.run()}
       >
         <p>
-          {one ? 'The flow that ran' : `The ${latest.length} flows that ran`} on this event {one ? 'runs' : 'run'} again on it, once
-          each, as a new run: {one ? 'its' : 'their'} steps are sent again and may change data in Clockify a second time. Run{' '}
+          {one ? 'The flow that ran' : `The ${latest.length} flows that ran`} on this event {one ? 'runs' : 'run'} again on it, once each,
+          as a new run: {one ? 'its' : 'their'} steps are sent again and may change data in Clockify a second time. Run{' '}
           {one ? 'it' : 'them'} with
         </p>
         <div class="stack-sm" role="radiogroup" aria-label="Version">
