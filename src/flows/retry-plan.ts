@@ -21,7 +21,7 @@ export interface RetryContext {
   finished: boolean;
   /** Flows that still exist. */
   flowIds: ReadonlySet<string>;
-  /** The newest run of each flow on each event among the picked ones (by `placeOf`). */
+  /** The newest run of each flow on the picked runs' events, any run there (by `placeOf`). */
   newest: ReadonlyMap<string, string>;
 }
 
