@@ -292,7 +292,7 @@ export class FlowExecutor {
       return { status: 'succeeded', result };
     }
     if ((previous?.status === 'pending' || previous?.status === 'unknown') && !kind.container && !kind.idempotent(step, state.services)) {
-      const error = 'the previous attempt stopped while sending; not sent again because it could act twice — replay the run to send it';
+      const error = 'the previous attempt stopped while sending; not sent again because it could act twice — retry the run to send it';
       await store.recordAction(key, {
         runId: state.runId,
         status: 'unknown',

@@ -7,16 +7,12 @@ import { problems } from '../server/problems.js';
 import { currentUser, requireAdmin } from '../lifecycle/user-auth.js';
 import { JOB_REPLAY_RUN } from './replay-job.js';
 import type { ReplayPayload } from './replay-job.js';
+import { FINISHED, RETRYABLE, planRetry, retryJobKey } from './retry-plan.js';
 import type { FlowRunView, FlowStore, RunFilter } from './store.js';
 import { RunStatus } from './schemas.js';
 
 /** At most this many runs per bulk retry: a filter matching more retries the newest ones and says so. */
 export const RETRY_LIMIT = 100;
-/** Outcomes a retry applies to: a run that failed, or gave up after its retries. */
-const RETRYABLE = ['failed', 'dead'] as const;
-/** With `include: 'finished'` (the run detail's Retry), any run that has ended. */
-const FINISHED = [...RETRYABLE, 'succeeded', 'skipped'] as const;
-
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 const IdList = (max: number, description: string) =>
   Type.String({ maxLength: max * 65, pattern: '^[A-Za-z0-9_-]+(,[A-Za-z0-9_-]+)*$', description });
@@ -52,7 +48,13 @@ const Run = Type.Object({
 });
 const RunPage = Type.Object({ runs: Type.Array(Run), nextCursor: Type.Union([Type.String(), Type.Null()]) });
 const RetryBody = Type.Object({
-  runIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: RETRY_LIMIT, description: 'Runs picked in the list.' })),
+  runIds: Type.Optional(
+    Type.Array(Id, {
+      minItems: 1,
+      maxItems: RETRY_LIMIT,
+      description: 'Runs picked: in the inspector, on a run detail, or the runs of an event.',
+    }),
+  ),
   filter: Type.Optional(
     Type.Object(FilterFields, {
       additionalProperties: false,
@@ -65,14 +67,16 @@ const RetryBody = Type.Object({
   include: Type.Optional(
     Type.Union([Type.Literal('failed'), Type.Literal('finished')], {
       description:
-        "Which picked runs are retried: failed ones (the default), or any finished one (succeeded and not matched too: the run detail's Retry).",
+        "Which picked runs are retried: failed ones (the default), or any finished one (succeeded and not matched too: the run detail's Retry and the event page's Run its flows again).",
     }),
   ),
 });
 const RetryQueued = Type.Object({
   queued: Type.Integer({ description: 'Retries queued now.' }),
   runIds: Type.Array(Type.String(), { description: 'The runs retried (each retry is a new run whose replayOf is one of them).' }),
-  skipped: Type.Array(Type.Object({ runId: Type.String(), reason: Type.String() }), { description: 'Runs not retried, and why.' }),
+  skipped: Type.Array(Type.Object({ runId: Type.String(), reason: Type.String() }), {
+    description: 'Runs not retried, and why (among them: an older run of a flow on an event, and a retry already queued).',
+  }),
   more: Type.Boolean({ description: `The filter matched more than ${RETRY_LIMIT} failed runs; retry again for the rest.` }),
   version: Type.String(),
 });
@@ -89,16 +93,6 @@ const filterOf = (q: {
   from: dateOf(q.from),
   to: dateOf(q.to),
 });
-
-/** Why a run cannot be retried, or undefined when it can. */
-function refusal(run: FlowRunView, version: 'original' | 'current', flowIds: Set<string>, finished: boolean): string | undefined {
-  if (finished && !(FINISHED as readonly string[]).includes(run.status)) return `it is still ${run.status}; retry it once it has ended`;
-  if (!finished && !(RETRYABLE as readonly string[]).includes(run.status))
-    return `it ${run.status === 'skipped' ? 'did not match' : run.status === 'running' ? 'is still running' : 'succeeded'}; only failed runs are retried`;
-  if (!run.eventId) return 'it has no event to run on';
-  if (version === 'current' && !flowIds.has(run.flowId)) return 'its flow was deleted; retry it with its original version';
-  return undefined;
-}
 
 /** The execution inspector: runs of every flow with filters, and bulk retry of failed ones through the queue. */
 export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: { runtime: Runtime; store: FlowStore }) {
@@ -147,7 +141,7 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: {
     {
       schema: {
         tags,
-        summary: `Retry failed runs (picked, or every one matching a filter; at most ${RETRY_LIMIT}; include 'finished': any ended run) with their original version or the current one; each retry is a new run, queued (admins).`,
+        summary: `Retry failed runs (picked, or every one matching a filter; at most ${RETRY_LIMIT}; include 'finished': any ended run) with their original version or the current one; each retry is a new run, queued; only the latest run of a flow on an event, once at a time (admins).`,
         body: RetryBody,
         response: { 202: RetryQueued },
       },
@@ -181,23 +175,25 @@ export async function inspectorRoutes(ui: FastifyInstance, { runtime, store }: {
         runs = page.runs;
         more = page.nextCursor !== null;
       }
-      const flowIds = new Set((await store.list(user.workspaceId)).map((flow) => flow.id));
-      const skipped: { runId: string; reason: string }[] = [];
+      const [flows, newest] = await Promise.all([
+        store.list(user.workspaceId),
+        store.newestRunsOn(
+          user.workspaceId,
+          runs.map((run) => run.eventId).filter((id): id is string => id !== null),
+        ),
+      ]);
+      const plan = planRetry(runs, { version, finished: include === 'finished', flowIds: new Set(flows.map((flow) => flow.id)), newest });
+      const skipped = [...plan.skipped];
       const retried: string[] = [];
       await db.transaction().execute(async (trx) => {
-        for (const run of runs) {
-          const reason = refusal(run, version, flowIds, include === 'finished');
-          if (reason) {
-            skipped.push({ runId: run.id, reason });
-            continue;
-          }
+        for (const run of plan.retry) {
           const payload: ReplayPayload = { runId: run.id, version };
-          // One pending retry per run: a second click while it waits queues nothing more.
           const job = await runtime.queue.enqueue(
-            { kind: JOB_REPLAY_RUN, workspaceId: user.workspaceId, payload, dedupeKey: `flow-retry:${run.id}` },
+            { kind: JOB_REPLAY_RUN, workspaceId: user.workspaceId, payload, dedupeKey: retryJobKey(run) },
             trx,
           );
-          if (job === undefined) skipped.push({ runId: run.id, reason: 'a retry of it is already queued' });
+          if (job === undefined)
+            skipped.push({ runId: run.id, reason: 'a retry of this flow on the same event is already queued or running' });
           else retried.push(run.id);
         }
       });

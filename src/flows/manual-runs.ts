@@ -1,7 +1,7 @@
 /**
  * Runs a flow on request ("Run now" and backfills) through the same durable path as a live event:
  * a queued job, the executor's run record and its idempotency ledger. A flow acts at most once per
- * stored event whatever its version (Replay exists to act again); a sample run gets its own id per
+ * stored event whatever its version (Retry exists to act again); a sample run gets its own id per
  * request, so a retried job resumes that run instead of starting another.
  */
 import type { Kysely } from 'kysely';

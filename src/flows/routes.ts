@@ -15,9 +15,8 @@ import { TemplateInputError, findFlowTemplate, flowTemplatesFor } from './librar
 import type { FlowDefinition } from './model.js';
 import type { FlowStore, StoredFlow } from './store.js';
 import { definitionChecks } from './definition-checks.js';
-import { JOB_REPLAY_RUN } from './replay-job.js';
 import { RunDetailSchema } from './run-detail-schema.js';
-import { DryRunResult, EventSample, FlowList, OneFlow, ReplayQueued, RunPage, RunStatus, TemplateList } from './schemas.js';
+import { DryRunResult, EventSample, FlowList, OneFlow, RunPage, RunStatus, TemplateList } from './schemas.js';
 import { NoContent } from '../server/problem-schema.js';
 import { PYTHON_FLOW_FIELDS, looksLikePythonFlow, translatePythonFlow } from './python-import.js';
 import type { CredentialStore } from '../credentials/store.js';
@@ -284,25 +283,6 @@ export async function flowRoutes(
       const run = await store.getRun(user.workspaceId, request.params.runId, ownRowsOnly(user));
       if (!run) throw problems.notFound('unknown-run', 'No run with this id in this workspace.');
       return { run: runFor(user, run.run), actions: run.actions.map((action) => actionResultFor(user, action)) };
-    },
-  );
-
-  typed.post(
-    '/ui/flows/runs/:runId/replay',
-    {
-      schema: {
-        tags,
-        summary: 'Run the flow again on the same event (a new run; actions are sent again).',
-        params: RunParams,
-        response: { 202: ReplayQueued },
-      },
-    },
-    async (request, reply) => {
-      const user = requireAdmin(request);
-      const run = await store.getRun(user.workspaceId, request.params.runId);
-      if (!run || !run.run.eventId) throw problems.notFound('unknown-run', 'No replayable run with this id in this workspace.');
-      await runtime.queue.enqueue({ kind: JOB_REPLAY_RUN, workspaceId: user.workspaceId, payload: { runId: run.run.id } });
-      return reply.code(202).send({ queued: true, replayOf: run.run.id });
     },
   );
 

@@ -133,7 +133,7 @@ export async function flowRunRoutes(ui: FastifyInstance, { runtime, store }: { r
             .execute();
           throw problems.conflict(
             'already-ran',
-            `This flow already ran on this event (run ${previous?.id ?? 'unknown'}); replay that run to act again.`,
+            `This flow already ran on this event (run ${previous?.id ?? 'unknown'}); retry that run (Retry on its detail) to act again.`,
           );
         }
         await queue(user.workspaceId, [{ payload: { flowId: flow.id, eventId }, dedupeKey: manualRunDedupeKey(flow.id, eventId) }]);

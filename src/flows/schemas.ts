@@ -57,8 +57,6 @@ export const ActionResultView = Type.Object({
 });
 export const RunDetail = Type.Object({ run: FlowRunView, actions: Type.Array(ActionResultView) });
 
-export const ReplayQueued = Type.Object({ queued: Type.Boolean(), replayOf: Type.String({ description: 'The run replayed.' }) });
-
 export const TemplateList = Type.Object({
   templates: Type.Array(
     Type.Object({

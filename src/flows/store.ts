@@ -5,6 +5,7 @@ import { newId } from '../util/ids.js';
 import { RawStatement } from '../storage/raw.js';
 import { parseJsonOr } from '../util/json.js';
 import type { FlowDefinition } from './model.js';
+import { placeOf } from './retry-plan.js';
 
 export interface StoredFlow {
   id: string;
@@ -336,6 +337,24 @@ export class FlowStore {
     if (ids.length === 0) return [];
     const rows = await this.db.selectFrom('flow_runs').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
     return rows.map(toRun);
+  }
+
+  /** The newest run (by id, which sorts by start) of each flow on each of these events, keyed by `placeOf`. */
+  async newestRunsOn(workspaceId: string, eventIds: readonly string[]): Promise<Map<string, string>> {
+    const newest = new Map<string, string>();
+    if (eventIds.length === 0) return newest;
+    const rows = await this.db
+      .selectFrom('flow_runs')
+      .select(['id', 'flow_id', 'event_id'])
+      .where('workspace_id', '=', workspaceId)
+      .where('event_id', 'in', [...new Set(eventIds)])
+      .orderBy('id', 'desc')
+      .execute();
+    for (const row of rows) {
+      const place = placeOf({ flowId: row.flow_id, eventId: row.event_id });
+      if (!newest.has(place)) newest.set(place, row.id);
+    }
+    return newest;
   }
 
   /** The event type of each stored event among `ids` (a scheduled run's event is not stored: absent). */

@@ -88,7 +88,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
       if (!event) throw problems.notFound('unknown-event', 'No event with this id in this workspace.');
       const runs = await runtime.database.db
         .selectFrom('flow_runs')
-        .select(['id', 'flow_id', 'flow_version', 'status', 'matched', 'started_at', 'finished_at', 'error'])
+        .select(['id', 'flow_id', 'flow_version', 'status', 'matched', 'started_at', 'finished_at', 'error', 'replay_of'])
         .where('workspace_id', '=', user.workspaceId)
         .where('event_id', '=', event.id)
         .orderBy('started_at')
@@ -102,6 +102,7 @@ export async function eventReadRoutes(ui: FastifyInstance, { runtime, events }: 
         startedAt: run.started_at,
         finishedAt: run.finished_at,
         error: run.error,
+        replayOf: run.replay_of,
       }));
       return { event: eventFor(user, event), flowRuns: flowRuns.map((run) => runFor(user, run)) };
     },

@@ -44,6 +44,7 @@ export const EventRunRef = Type.Object({
   startedAt: Time,
   finishedAt: OrNull(Time),
   error: OrNull(Type.String()),
+  replayOf: OrNull(Type.String({ description: 'The run this one retried; null for the run the event started.' })),
 });
 
 export const EventDetail = Type.Object({

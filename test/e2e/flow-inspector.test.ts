@@ -181,4 +181,34 @@ describe.runIf(chromiumAvailable())('execution inspector and flow history in the
     await page.getByText('This file cannot be imported').waitFor();
     expect(problems.filter((problem) => !problem.includes('400'))).toEqual([]);
   });
+  it("runs an event's flows again from its page, with the version chosen, once each", async () => {
+    // By now "Read a tag" is at version 3 (version 1 restored: the missing tag); on this event its
+    // latest run is the version-2 retry that succeeded, and "Count tags" ran version 1.
+    const runs = (await stack.stack.ui(UW, `/ui/flows/runs?flowId=${flowId}&status=succeeded`)).body.runs as { eventId: string }[];
+    const eventId = runs[0]!.eventId;
+    const { page, problems } = await open(`#/webhooks/${eventId}`);
+    const detail = page.getByTestId('event-detail');
+    const triggered = detail.getByRole('region', { name: 'What it triggered' }).getByRole('listitem');
+    await expect.poll(() => triggered.count(), { timeout: 15_000 }).toBe(3);
+
+    await detail.getByRole('button', { name: 'Run its flows again' }).click();
+    const dialog = page.getByRole('dialog', { name: "Run this event's flows again?" });
+    await dialog.getByText('The 2 flows that ran on this event run again on it, once each').waitFor();
+    await dialog.getByLabel('the version each ran (v1, v2)').waitFor();
+    await dialog.getByLabel('each flow as it is now').check();
+    await screenshotBothWidths(page, 'event-run-flows-again');
+    await dialog.getByRole('button', { name: 'Run again' }).click();
+    await page.getByText('2 flows run again on this event.').waitFor();
+
+    // Two new runs, as the flows are now: "Read a tag" v3 fails on the missing tag, "Count tags" v1 succeeds.
+    const newRuns = async () =>
+      (await triggered.all()).slice(3).map(async (row) => {
+        const meta = (await row.locator('.list-item-meta').textContent()) ?? '';
+        return `${meta.split(' · ').slice(0, 2).join(' · ')}: ${await row.locator('.badge').textContent()}`;
+      });
+    await expect
+      .poll(async () => (await Promise.all(await newRuns())).sort(), { timeout: 20_000 })
+      .toEqual(['v1 · run again: succeeded', 'v3 · run again: failed']);
+    expect(problems).toEqual([]);
+  });
 });

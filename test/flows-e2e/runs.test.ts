@@ -188,7 +188,7 @@ describe('flow runs (Universal Webhook)', () => {
     expect((await stack.ui(UW, '/ui/flows/runs?from=yesterday')).status).toBe(400);
   });
 
-  it('replays a run: a new run on the same event that sends the actions again', async () => {
+  it('runs a succeeded run again: a new run on the same event that sends the actions again', async () => {
     receiver.respondWith(200);
     const flow = await createFlow(stack, UW, {
       name: 'replayable',
@@ -211,9 +211,11 @@ describe('flow runs (Universal Webhook)', () => {
     expect(sent()).toHaveLength(1);
 
     const regular = await stack.userToken(UW, 'REGULAR');
-    expect((await stack.ui(UW, `/ui/flows/runs/${original.run.id}/replay`, { method: 'POST', token: regular })).status).toBe(403);
-    const replay = await stack.ui(UW, `/ui/flows/runs/${original.run.id}/replay`, { method: 'POST' });
+    const again = { runIds: [original.run.id], version: 'original', include: 'finished' };
+    expect((await stack.ui(UW, '/ui/flows/runs/retry', { body: again, token: regular })).status).toBe(403);
+    const replay = await stack.ui(UW, '/ui/flows/runs/retry', { body: again });
     expect(replay.status).toBe(202);
+    expect(replay.body).toMatchObject({ queued: 1, runIds: [original.run.id] });
     const replayed = await finishedRun(stack, UW, flow.id, (r) => r.replayOf === original.run.id);
     expect(replayed.run).toMatchObject({ status: 'succeeded', eventId: original.run.eventId, flowVersion: original.run.flowVersion });
     expect(replayed.run.id).not.toBe(original.run.id);

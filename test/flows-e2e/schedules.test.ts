@@ -145,8 +145,9 @@ describeEachDialect('scheduled flows (Universal Webhook, two instances on Postgr
     expect(Number(state.last_occurrence)).toBe(occurrence);
 
     // A replay runs the same occurrence again, with the same event.
-    const replay = await stack.ui(UW, `/ui/flows/runs/${run.run.id}/replay`, { method: 'POST' });
+    const replay = await stack.ui(UW, '/ui/flows/runs/retry', { body: { runIds: [run.run.id], version: 'original', include: 'finished' } });
     expect(replay.status).toBe(202);
+    expect(replay.body.queued).toBe(1);
     const replayed = await finishedRun(stack, UW, flow.id, (candidate) => candidate.replayOf === run.run.id);
     expect(replayed.run.eventId).toBe(scheduleEventId(occurrence));
     expect(replayed.actions[0]?.request?.body?.name ?? JSON.stringify(replayed.actions[0]?.request)).toContain(

@@ -65,6 +65,7 @@ export type FlowSummary = FlowRecord;
 export type RunPage = Answer<'/ui/flows/runs', 'get'>;
 export type FlowRun = RunPage['runs'][number];
 export type FlowRunDetail = Answer<'/ui/flows/runs/{runId}', 'get'>;
+export type RetryQueued = Answer<'/ui/flows/runs/retry', 'post', 202>;
 export type FlowRunAction = FlowRunDetail['actions'][number];
 export type DryRunResult = Answer<'/ui/flows/test', 'post'>;
 export type DryRunStep = components['schemas']['FlowDryRunStep'];

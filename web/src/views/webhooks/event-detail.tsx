@@ -100,7 +100,7 @@ export function EventDetailPane({ eventId }: { eventId: string }) {
           <dd class="mono">{event.id}</dd>
         </dl>
         <div style={{ marginTop: '12px' }}>
-          <EventActions detail={detail.data} />
+          <EventActions key={event.id} detail={detail.data} />
         </div>
         {event.error ? (
           <div style={{ marginTop: '12px' }}>
@@ -122,7 +122,8 @@ export function EventDetailPane({ eventId }: { eventId: string }) {
                   <span class="list-item-main">
                     <span class="list-item-title">Flow run {run.id.slice(-8)}</span>
                     <span class="list-item-meta">
-                      {run.matched ? 'Conditions matched' : 'Conditions did not match'}
+                      v{run.flowVersion}
+                      {run.replayOf ? ' · run again' : ''} · {run.matched ? 'Conditions matched' : 'Conditions did not match'}
                       {run.error ? ` · ${run.error}` : ''}
                     </span>
                   </span>
