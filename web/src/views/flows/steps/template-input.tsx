@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'preact/hooks';
+import { useId, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { renderValue } from '../../../../../src/flows/templates';
 import type { TemplateContext } from '../../../../../src/flows/templates';
 import { applySuggestion, completionSpot, jsonPathSpot, suggestionsFor } from '../../../lib/template-completion';
@@ -53,16 +53,27 @@ export function TemplateInput({
   const preview = usePreview(value, jsonPath);
   const input = pickable.props.ref;
 
+  // The caret after a picked suggestion, placed as soon as the field shows the new value: a later
+  // timer would move it back over what a quick typist has typed meanwhile.
+  const pendingCaret = useRef<number | null>(null);
+  const placeCaret = (at: number) => {
+    pendingCaret.current = null;
+    input.current?.focus();
+    input.current?.setSelectionRange(at, at);
+    setCaret(at);
+  };
+  useLayoutEffect(() => {
+    if (pendingCaret.current !== null && input.current?.value === value) placeCaret(pendingCaret.current);
+    // Runs for each new value; the pending caret is read from its ref.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [value]);
   const pick = (suggestion: Suggestion) => {
     if (!spot) return;
     const next = applySuggestion(value, spot, suggestion.insert);
-    onChange(next.value);
     setActive(0);
-    window.setTimeout(() => {
-      input.current?.focus();
-      input.current?.setSelectionRange(next.caret, next.caret);
-      setCaret(next.caret);
-    }, 0);
+    if (next.value === value) return placeCaret(next.caret);
+    pendingCaret.current = next.caret;
+    onChange(next.value);
   };
   const open = suggestions.length > 0;
   return (
