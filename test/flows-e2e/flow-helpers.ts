@@ -7,7 +7,8 @@ import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import type { EditionId } from '../../src/editions/types.js';
-import { eventually } from '../helpers/stack.js';
+import type { Dialect } from '../helpers/databases.js';
+import { eventually, startStack } from '../helpers/stack.js';
 import type { Stack } from '../helpers/stack.js';
 
 /** Runs a Clockify operation through the explorer as the workspace owner and returns Clockify's answer body (2xx asserted). */
@@ -177,4 +178,49 @@ export async function flowFromTemplate(
   const response = await stack.ui(edition, `/ui/flows/templates/${templateId}`, { body: { inputs } });
   expect(response.status, JSON.stringify(response.body)).toBe(201);
   return response.body.flow;
+}
+
+export interface RecipeSetup {
+  stack: Stack;
+  /** Where the recipe's HTTP action posts. */
+  receiver: Receiver;
+  workspaceId: string;
+  close(): Promise<void>;
+}
+
+/**
+ * What a recipe that posts to a URL needs: a Universal Webhook stack allowed to call the local
+ * receiver, installed, with HTTP actions on and (given an event) that event's webhook registered.
+ */
+export async function startRecipe(options: {
+  dialect?: Dialect;
+  users?: number;
+  projects?: number;
+  event?: string;
+  now?: () => number;
+}): Promise<RecipeSetup> {
+  const receiver = await startReceiver();
+  const stack = await startStack({
+    editions: ['universal-webhook'],
+    ...(options.dialect ? { dialect: options.dialect } : {}),
+    env: { OUTBOUND_HTTP_ALLOWLIST: '127.0.0.1' },
+    sandbox: { seed: { users: options.users ?? 1, projects: options.projects ?? 1, timeEntries: 1 } },
+    ...(options.now ? { now: options.now } : {}),
+  }).catch(async (error: unknown) => {
+    await receiver.close();
+    throw error;
+  });
+  const close = async () => {
+    await stack.close();
+    await receiver.close();
+  };
+  try {
+    const { workspaceId } = await stack.install('universal-webhook');
+    await enableHttpActions(stack, 'universal-webhook', workspaceId);
+    if (options.event) await registered(stack, 'universal-webhook', workspaceId, options.event);
+    return { stack, receiver, workspaceId, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }

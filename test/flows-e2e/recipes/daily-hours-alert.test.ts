@@ -5,32 +5,21 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../../helpers/databases.js';
-import { startStack } from '../../helpers/stack.js';
 import type { Stack } from '../../helpers/stack.js';
-import { clockify, enableHttpActions, finishedMatchedRuns, flowFromTemplate, registered, startReceiver } from '../flow-helpers.js';
-import type { Receiver } from '../flow-helpers.js';
+import { clockify, finishedMatchedRuns, flowFromTemplate, startRecipe } from '../flow-helpers.js';
+import type { Receiver, RecipeSetup } from '../flow-helpers.js';
 
 const UW = 'universal-webhook' as const;
 
 describeEachDialect('recipe: daily total over N hours → alert', (dialect) => {
   let stack: Stack;
   let receiver: Receiver;
+  let setup: RecipeSetup | undefined;
   beforeAll(async () => {
-    receiver = await startReceiver();
-    stack = await startStack({
-      editions: [UW],
-      dialect,
-      env: { OUTBOUND_HTTP_ALLOWLIST: '127.0.0.1' },
-      sandbox: { seed: { users: 1, projects: 1, timeEntries: 1 } },
-    });
-    const { workspaceId } = await stack.install(UW);
-    await enableHttpActions(stack, UW, workspaceId);
-    await registered(stack, UW, workspaceId, 'NEW_TIME_ENTRY');
+    setup = await startRecipe({ dialect, event: 'NEW_TIME_ENTRY' });
+    ({ stack, receiver } = setup);
   }, 60_000);
-  afterAll(async () => {
-    await stack?.close();
-    await receiver?.close();
-  });
+  afterAll(() => setup?.close());
 
   it('alerts once the day in Tokyo passes 3 h, with the total; other days and smaller totals stay quiet', async () => {
     const { id: flowId } = await flowFromTemplate(stack, UW, 'daily-hours-alert', {

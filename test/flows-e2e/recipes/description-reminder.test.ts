@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../../helpers/databases.js';
-import { eventually, startStack } from '../../helpers/stack.js';
+import { eventually } from '../../helpers/stack.js';
 import type { Stack } from '../../helpers/stack.js';
-import { clockify, enableHttpActions, flowFromTemplate, registered, runsOf, startReceiver } from '../flow-helpers.js';
-import type { Receiver } from '../flow-helpers.js';
+import { clockify, flowFromTemplate, runsOf, startRecipe } from '../flow-helpers.js';
+import type { Receiver, RecipeSetup } from '../flow-helpers.js';
 
 const UW = 'universal-webhook' as const;
 const DAY = 24 * 3_600_000;
@@ -17,24 +17,13 @@ const DAY = 24 * 3_600_000;
 describeEachDialect('recipe: entry without a description → reminder a day later (wait)', (dialect) => {
   let stack: Stack;
   let receiver: Receiver;
+  let setup: RecipeSetup | undefined;
   let offset = 0;
   beforeAll(async () => {
-    receiver = await startReceiver();
-    stack = await startStack({
-      editions: [UW],
-      dialect,
-      env: { OUTBOUND_HTTP_ALLOWLIST: '127.0.0.1' },
-      sandbox: { seed: { users: 1, projects: 1, timeEntries: 1 } },
-      now: () => Date.now() + offset,
-    });
-    const { workspaceId } = await stack.install(UW);
-    await enableHttpActions(stack, UW, workspaceId);
-    await registered(stack, UW, workspaceId, 'NEW_TIME_ENTRY');
+    setup = await startRecipe({ dialect, event: 'NEW_TIME_ENTRY', now: () => Date.now() + offset });
+    ({ stack, receiver } = setup);
   }, 60_000);
-  afterAll(async () => {
-    await stack?.close();
-    await receiver?.close();
-  });
+  afterAll(() => setup?.close());
 
   it('reminds about the entry still without a description, not the one described meanwhile', async () => {
     const flow = await flowFromTemplate(stack, UW, 'description-reminder', { url: `${receiver.url}/remind` });

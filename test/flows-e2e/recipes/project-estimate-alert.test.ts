@@ -4,31 +4,22 @@
  * SQLite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startStack } from '../../helpers/stack.js';
+import { eventually } from '../../helpers/stack.js';
 import type { Stack } from '../../helpers/stack.js';
-import { clockify, enableHttpActions, flowFromTemplate, registered, runsOf, startReceiver } from '../flow-helpers.js';
-import type { Receiver } from '../flow-helpers.js';
+import { clockify, flowFromTemplate, runsOf, startRecipe } from '../flow-helpers.js';
+import type { Receiver, RecipeSetup } from '../flow-helpers.js';
 
 const UW = 'universal-webhook' as const;
 
 describe('recipe: project created over an estimate → notify', () => {
   let stack: Stack;
   let receiver: Receiver;
+  let setup: RecipeSetup | undefined;
   beforeAll(async () => {
-    receiver = await startReceiver();
-    stack = await startStack({
-      editions: [UW],
-      env: { OUTBOUND_HTTP_ALLOWLIST: '127.0.0.1' },
-      sandbox: { seed: { users: 1, projects: 1, timeEntries: 1 } },
-    });
-    const { workspaceId } = await stack.install(UW);
-    await enableHttpActions(stack, UW, workspaceId);
-    await registered(stack, UW, workspaceId, 'NEW_PROJECT');
+    setup = await startRecipe({ event: 'NEW_PROJECT' });
+    ({ stack, receiver } = setup);
   }, 60_000);
-  afterAll(async () => {
-    await stack?.close();
-    await receiver?.close();
-  });
+  afterAll(() => setup?.close());
 
   it('announces the 150-hour project only', async () => {
     const flow = await flowFromTemplate(stack, UW, 'project-estimate-alert', { hours: '100', url: `${receiver.url}/projects` });

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../../helpers/databases.js';
-import { eventually, startStack } from '../../helpers/stack.js';
+import { eventually } from '../../helpers/stack.js';
 import type { Stack } from '../../helpers/stack.js';
-import { clockify, enableHttpActions, flowFromTemplate, registered, runsOf, startReceiver } from '../flow-helpers.js';
-import type { Receiver } from '../flow-helpers.js';
+import { clockify, flowFromTemplate, runsOf, startRecipe } from '../flow-helpers.js';
+import type { Receiver, RecipeSetup } from '../flow-helpers.js';
 
 const UW = 'universal-webhook' as const;
 const HOUR = 3_600_000;
@@ -16,24 +16,13 @@ const HOUR = 3_600_000;
 describeEachDialect('recipe: timer running over 10 hours → stop it and notify', (dialect) => {
   let stack: Stack;
   let receiver: Receiver;
+  let setup: RecipeSetup | undefined;
   let offset = 0;
   beforeAll(async () => {
-    receiver = await startReceiver();
-    stack = await startStack({
-      editions: [UW],
-      dialect,
-      env: { OUTBOUND_HTTP_ALLOWLIST: '127.0.0.1' },
-      sandbox: { seed: { users: 3, projects: 1, timeEntries: 1 } },
-      now: () => Date.now() + offset,
-    });
-    const { workspaceId } = await stack.install(UW);
-    await enableHttpActions(stack, UW, workspaceId);
-    await registered(stack, UW, workspaceId, 'NEW_TIMER_STARTED');
+    setup = await startRecipe({ dialect, users: 3, event: 'NEW_TIMER_STARTED', now: () => Date.now() + offset });
+    ({ stack, receiver } = setup);
   }, 60_000);
-  afterAll(async () => {
-    await stack?.close();
-    await receiver?.close();
-  });
+  afterAll(() => setup?.close());
 
   it('stops the forgotten timers at 10 h, each once, and leaves the one stopped in time', async () => {
     const flow = await flowFromTemplate(stack, UW, 'stop-long-timer', { hours: 10, url: `${receiver.url}/timers` });

@@ -4,31 +4,22 @@
  * with the days in the team's time zone. SQLite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startStack } from '../../helpers/stack.js';
+import { eventually } from '../../helpers/stack.js';
 import type { Stack } from '../../helpers/stack.js';
-import { clockify, enableHttpActions, finishedMatchedRuns, flowFromTemplate, registered, startReceiver } from '../flow-helpers.js';
-import type { Receiver } from '../flow-helpers.js';
+import { clockify, finishedMatchedRuns, flowFromTemplate, startRecipe } from '../flow-helpers.js';
+import type { Receiver, RecipeSetup } from '../flow-helpers.js';
 
 const UW = 'universal-webhook' as const;
 
 describe('recipe: time-off request → notify with name and dates', () => {
   let stack: Stack;
   let receiver: Receiver;
+  let setup: RecipeSetup | undefined;
   beforeAll(async () => {
-    receiver = await startReceiver();
-    stack = await startStack({
-      editions: [UW],
-      env: { OUTBOUND_HTTP_ALLOWLIST: '127.0.0.1' },
-      sandbox: { seed: { users: 2, projects: 1, timeEntries: 1 } },
-    });
-    const { workspaceId } = await stack.install(UW);
-    await enableHttpActions(stack, UW, workspaceId);
-    await registered(stack, UW, workspaceId, 'TIME_OFF_REQUESTED');
+    setup = await startRecipe({ users: 2, event: 'TIME_OFF_REQUESTED' });
+    ({ stack, receiver } = setup);
   }, 60_000);
-  afterAll(async () => {
-    await stack?.close();
-    await receiver?.close();
-  });
+  afterAll(() => setup?.close());
 
   it('announces who is off and from which day to which, in Belgrade time', async () => {
     const flow = await flowFromTemplate(stack, UW, 'time-off-notice', { timeZone: 'Europe/Belgrade', url: `${receiver.url}/off` });

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleTicker } from '../../../src/flows/schedule-ticker.js';
-import { eventually, startStack } from '../../helpers/stack.js';
+import { eventually } from '../../helpers/stack.js';
 import type { Stack } from '../../helpers/stack.js';
-import { clockify, enableHttpActions, finishedRun, flowFromTemplate, runsOf, startReceiver } from '../flow-helpers.js';
-import type { Receiver } from '../flow-helpers.js';
+import { clockify, finishedRun, flowFromTemplate, runsOf, startRecipe } from '../flow-helpers.js';
+import type { Receiver, RecipeSetup } from '../flow-helpers.js';
 
 const UW = 'universal-webhook' as const;
 const HOUR = 3_600_000;
@@ -16,22 +16,13 @@ const HOUR = 3_600_000;
 describe('recipe: every Friday 16:00 → weekly summary from the reports API to a URL', () => {
   let stack: Stack;
   let receiver: Receiver;
+  let setup: RecipeSetup | undefined;
   let offset = 0;
   beforeAll(async () => {
-    receiver = await startReceiver();
-    stack = await startStack({
-      editions: [UW],
-      env: { OUTBOUND_HTTP_ALLOWLIST: '127.0.0.1' },
-      sandbox: { seed: { users: 1, projects: 2, timeEntries: 1 } },
-      now: () => Date.now() + offset,
-    });
-    const { workspaceId } = await stack.install(UW);
-    await enableHttpActions(stack, UW, workspaceId);
+    setup = await startRecipe({ projects: 2, now: () => Date.now() + offset });
+    ({ stack, receiver } = setup);
   }, 60_000);
-  afterAll(async () => {
-    await stack?.close();
-    await receiver?.close();
-  });
+  afterAll(() => setup?.close());
 
   it("posts Monday-to-Friday's hours per project at Friday 16:00", async () => {
     const flow = await flowFromTemplate(stack, UW, 'weekly-summary', { timeZone: 'Europe/Berlin', url: `${receiver.url}/week` });
