@@ -116,9 +116,15 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
 
       for (;;) {
         call.signal?.throwIfAborted();
-        if (options.limiter) await options.limiter.acquire(call.workspaceId, call.lane, call.signal);
+        const grant = options.limiter ? await options.limiter.acquire(call.workspaceId, call.lane, call.signal) : undefined;
         attempts += 1;
-        const outcome = await attempt(target, call.request.method, headers, encoded.payload, call.signal);
+        let outcome: AttemptOutcome;
+        try {
+          outcome = await attempt(target, call.request.method, headers, encoded.payload, call.signal);
+        } finally {
+          // Answered or failed: whenever Clockify counted this attempt, it was before now.
+          grant?.settled();
+        }
 
         let reason: RetryReason | undefined;
         let retryAfterMs: number | undefined;
