@@ -120,9 +120,10 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
         attempts += 1;
         let outcome: AttemptOutcome;
         try {
-          outcome = await attempt(target, call.request.method, headers, encoded.payload, call.signal);
+          // Settled as soon as Clockify answers (the headers, before the body): it counted the call before that.
+          outcome = await attempt(target, call.request.method, headers, encoded.payload, call.signal, () => grant?.settled());
         } finally {
-          // Answered or failed: whenever Clockify counted this attempt, it was before now.
+          // Failed or abandoned instead: whenever Clockify counted this attempt, it was before now.
           grant?.settled();
         }
 
@@ -193,6 +194,7 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
     headers: Record<string, string>,
     payload: string | Uint8Array | FormData | undefined,
     callerSignal: AbortSignal | undefined,
+    onAnswer: () => void,
   ): Promise<AttemptOutcome> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
@@ -205,6 +207,7 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
         signal,
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       });
+      onAnswer();
       const text = await response.body.text();
       const responseHeaders = flattenHeaders(response.headers);
       return {

@@ -11,8 +11,8 @@ export interface RateLimiter {
 }
 
 /**
- * One call let through. The caller reports when the call settled (its answer came back, or it failed
- * or was abandoned), exactly once. A limiter built to count from there (`untilSettled`) holds the
+ * One call let through. The caller reports when the call settled (Clockify's answer began to arrive,
+ * or the call failed or was abandoned); reports after the first are ignored. A limiter built to count from there (`untilSettled`) holds the
  * call's place in the workspace's budget until then: Clockify counts a call when it arrives, which
  * is some time between the grant and the answer, later the busier this process or the network is;
  * a call granted a full window after the answer can never meet it inside one of Clockify's seconds.
