@@ -1,6 +1,7 @@
 /**
- * Flow steps benchmark (issue 23): a ten-step flow with a for-each over 50 items, one run at a time,
- * against the Clockify sandbox. Measured per database:
+ * Flow steps benchmark (issue 23): a ten-step flow with a for-each over 50 items, one run at a time
+ * (taking turns over `workspaces` workspaces, so the budget of calls never sets the pace), against
+ * the Clockify sandbox. Measured per database:
  * - the edition's CPU per executed step (its process's user + system time over the measured runs,
  *   read from /proc, so neither the sandbox nor this process counts; PostgreSQL's own CPU is not in it);
  * - trigger → last step: from the add-on's 200 to the webhook (the sandbox's delivery finished) to
@@ -11,7 +12,7 @@
  * workspace cache is empty) · set · set with onlyIf · getTags · set — 10 top-level steps, 61
  * executed per run (10 + the branch's step + 50 iterations), 3 Clockify calls.
  *
- *   npx tsx bench/flow-steps.ts [--dialect sqlite|postgres] [--runs 100] [--warm-up 10] [--port N] [--json]
+ *   npx tsx bench/flow-steps.ts [--dialect sqlite|postgres] [--workspaces 10] [--runs 100] [--warm-up 10] [--port N] [--json]
  *
  * The edition runs in its own process from the TypeScript sources (bench/common.ts startSourceEdition:
  * HTTP and job worker in one process, as deployed); the sandbox and this process share the other core.
@@ -34,6 +35,8 @@ const STEPS_PER_RUN = 10 + 1 + ITEMS;
 
 export interface FlowStepsOptions {
   dialect: 'sqlite' | 'postgres';
+  /** The runs take turns over this many workspaces (default 10), so none comes near its budget of calls. */
+  workspaces: number;
   runs: number;
   warmUp: number;
   port?: number;
@@ -104,7 +107,7 @@ export async function runFlowSteps(options: FlowStepsOptions): Promise<FlowSteps
   const log = options.log ?? ((line: string) => process.stderr.write(`[flow-steps] ${line}\n`));
   const { dialect } = options;
   const sandbox = await startSandbox({
-    seed: { workspaces: 1, users: 1, projects: 1, clients: 1, tags: 2, timeEntries: 0, customFields: 0, userGroups: 0 },
+    seed: { workspaces: options.workspaces, users: 1, projects: 1, clients: 1, tags: 2, timeEntries: 0, customFields: 0, userGroups: 0 },
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'cap-bench-flow-steps-'));
   const database =
@@ -134,18 +137,19 @@ export async function runFlowSteps(options: FlowStepsOptions): Promise<FlowSteps
   // This process reads the edition's run records itself: asking the edition would add to its CPU.
   const reader = await openDatabase(database.url, { migrations: [], migrate: false, poolSize: 2 });
   try {
-    const [workspace] = sandbox.workspaces();
-    const workspaceId = workspace!.id;
-    log(`${dialect}: installing, one flow of ${STEPS_PER_RUN} steps per run…`);
-    const installed = await sandbox.install({ manifestUrl: `${edition.url}/manifest`, workspaceId });
-    if (!installed.installed) throw new Error(`install failed: ${JSON.stringify(installed)}`);
-    const token = await sandbox.userToken({ addonKey: definition.key, workspaceId, role: 'OWNER' });
-    const created = await fetch(`${edition.url}/ui/flows`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ definition: flowDefinition() }),
-    });
-    if (created.status !== 201) throw new Error(`could not create the flow: ${created.status} ${await created.text()}`);
+    const workspaceIds = sandbox.workspaces().map((workspace) => workspace.id);
+    log(`${dialect}: installing in ${workspaceIds.length} workspaces, one flow of ${STEPS_PER_RUN} steps per run each…`);
+    for (const workspaceId of workspaceIds) {
+      const installed = await sandbox.install({ manifestUrl: `${edition.url}/manifest`, workspaceId });
+      if (!installed.installed) throw new Error(`install failed: ${JSON.stringify(installed)}`);
+      const token = await sandbox.userToken({ addonKey: definition.key, workspaceId, role: 'OWNER' });
+      const created = await fetch(`${edition.url}/ui/flows`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ definition: flowDefinition() }),
+      });
+      if (created.status !== 201) throw new Error(`could not create the flow: ${created.status} ${await created.text()}`);
+    }
     const { db } = reader;
     const openJobs = async () =>
       (await db.selectFrom('jobs').select('id').where('status', 'in', ['pending', 'running']).where('run_at', '<=', Date.now()).execute())
@@ -159,7 +163,9 @@ export async function runFlowSteps(options: FlowStepsOptions): Promise<FlowSteps
         .where('finished_at', 'is not', null)
         .orderBy('finished_at')
         .execute();
+    // Round robin: one workspace's runs, back to back, would spend its 50 calls a second and wait on its budget.
     const runOnce = async (index: number): Promise<number> => {
+      const workspaceId = workspaceIds[(index + workspaceIds.length) % workspaceIds.length]!;
       const before = (await finishedRuns()).length;
       const name = `client-${index}`;
       const [delivery] = await sandbox.trigger(TRIGGER, {
@@ -177,7 +183,7 @@ export async function runFlowSteps(options: FlowStepsOptions): Promise<FlowSteps
     };
 
     log(`${dialect}: ${options.warmUp} runs to warm up, then ${options.runs} measured, one at a time…`);
-    for (let index = 0; index < options.warmUp; index++) await runOnce(-1 - index);
+    for (let index = 0; index < options.warmUp; index++) await runOnce(index - options.warmUp);
     const firstRequest = sandbox.requestLog().length;
     const firstRun = (await finishedRuns()).length;
     const cpuBefore = cpuMs(edition.child.pid!) ?? Number.NaN;
@@ -235,6 +241,7 @@ async function main(argv: string[]): Promise<void> {
   if (dialect === 'postgres' && !(await postgresAnswers())) throw new Error('PostgreSQL does not answer');
   const result = await runFlowSteps({
     dialect,
+    workspaces: Number(value('workspaces') ?? 10),
     runs: Number(value('runs') ?? 100),
     warmUp: Number(value('warm-up') ?? 10),
     port: value('port') ? Number(value('port')) : undefined,
