@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createServer } from 'node:net';
 import pg from 'pg';
 
@@ -81,8 +81,33 @@ export async function startBuiltEdition(
   port: number,
   timeoutMs = 30_000,
 ): Promise<EditionProcess> {
+  return startEditionProcess([BUILT_MAIN], edition, env, port, timeoutMs);
+}
+
+/**
+ * The same from the TypeScript sources (`node --import tsx src/main.ts start --edition …`), for a
+ * bench that needs no build: the edition's own process, so its CPU is read apart from the sandbox's
+ * and the load generator's (cpuMs). Start-up is slower than the built product's; the rest is the same code.
+ */
+export async function startSourceEdition(
+  edition: string,
+  env: Record<string, string>,
+  port: number,
+  timeoutMs = 60_000,
+): Promise<EditionProcess> {
+  const tsx = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  return startEditionProcess(['--import', tsx, join(ROOT, 'src', 'main.ts')], edition, env, port, timeoutMs);
+}
+
+async function startEditionProcess(
+  entry: string[],
+  edition: string,
+  env: Record<string, string>,
+  port: number,
+  timeoutMs: number,
+): Promise<EditionProcess> {
   const started = performance.now();
-  const child = spawn(process.execPath, [BUILT_MAIN, 'start', '--edition', edition], {
+  const child = spawn(process.execPath, [...entry, 'start', '--edition', edition], {
     cwd: mkdtempSync(join(tmpdir(), 'cap-bench-cwd-')),
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -69,14 +69,6 @@ export interface Runtime {
   now(): number;
 }
 
-/**
- * Added to the limiter's second (see where it is built); costs 5% of the budget at most. It must
- * cover how late a granted call can leave this process: under a webhook burst the event loop's
- * delay reaches p99 ~16 ms and max ~36 ms (bench/RESULTS.md), and with 20 ms the multi-instance
- * test, whose three instances and sandbox share one busy process, drew a 429 about one CI run in three.
- */
-const RATE_LIMIT_SEND_MARGIN_MS = 50;
-
 export interface RuntimeOptions {
   logger: Logger;
   now?: () => number;
@@ -137,10 +129,9 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
     const maxRps = typeof settings.max_rps === 'number' ? settings.max_rps : undefined;
     return maxRps === undefined ? undefined : { backgroundPerSecond: Math.min(maxRps, config.rateLimit.perSecond) };
   };
-  // Clockify counts arrivals, the limiter grants: the time between the two varies (more under load,
-  // most for a burst opening new connections). Grants spread evenly over a second plus a margin reach
-  // Clockify within its budget; measured against the sandbox, a full-second burst without them drew 429s.
-  const marginMs = RATE_LIMIT_SEND_MARGIN_MS;
+  // Clockify counts arrivals, the limiter grants: between the two lies however long the call took to
+  // leave this process and travel, which no margin bounds (a busy event loop delays sends by hundreds
+  // of ms). The answer does bound it, so each call counts from its answer (untilSettled).
   const limiter: RateLimiter = redis
     ? createRedisRateLimiter({
         redis,
@@ -149,16 +140,14 @@ export async function createRuntime(editionId: EditionId, config: AppConfig, opt
         backgroundPerSecond: config.rateLimit.backgroundPerSecond,
         budgetFor,
         metrics: limiterMetrics,
-        marginMs,
-        evenly: true,
+        untilSettled: true,
       })
     : createMemoryRateLimiter({
         perSecond: config.rateLimit.perSecond,
         backgroundPerSecond: config.rateLimit.backgroundPerSecond,
         budgetFor,
         metrics: limiterMetrics,
-        windowMs: 1000 + marginMs,
-        evenly: true,
+        untilSettled: true,
       });
   closers.push(async () => {
     await limiter.close?.();

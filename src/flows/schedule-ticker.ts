@@ -151,16 +151,21 @@ export class ScheduleTicker {
       ])
       .where('flows.enabled', '=', 1)
       .where('flow_schedules.next_due_at', '<=', now)
+      // A total order: instances claiming the same rows in one transaction each lock them in the same order (no deadlock).
       .orderBy('flow_schedules.next_due_at')
+      .orderBy('flow_schedules.flow_id')
       .limit(BATCH)
       .execute();
-    let queued = 0;
-    for (const row of due) {
-      const trigger = scheduleOf(JSON.parse(row.definition_json) as FlowDefinition);
-      if (!trigger) continue;
-      const dueAt = Number(row.next_due_at);
-      const plan = planDue(trigger.schedule, zoneOf(trigger), dueAt, now, trigger.missed ?? 'skip', SCHEDULE_GRACE_MS);
-      const claimed = await database.db.transaction().execute(async (trx) => {
+    // One transaction for the whole batch: a schedule firing at the same minute in many workspaces
+    // costs one commit, not one each, and every run can start at once.
+    const skipped: typeof due = [];
+    const queued = await database.db.transaction().execute(async (trx) => {
+      let count = 0;
+      for (const row of due) {
+        const trigger = scheduleOf(JSON.parse(row.definition_json) as FlowDefinition);
+        if (!trigger) continue;
+        const dueAt = Number(row.next_due_at);
+        const plan = planDue(trigger.schedule, zoneOf(trigger), dueAt, now, trigger.missed ?? 'skip', SCHEDULE_GRACE_MS);
         const result = await trx
           .updateTable('flow_schedules')
           .set({ next_due_at: plan.next, updated_at: now, ...(plan.run !== null ? { last_occurrence: plan.run } : {}) })
@@ -169,21 +174,25 @@ export class ScheduleTicker {
           .where('next_due_at', '=', dueAt)
           .executeTakeFirst();
         // Another instance moved it on first: that one queues the occurrence.
-        if (Number(result.numUpdatedRows) !== 1 || plan.run === null) return false;
+        if (Number(result.numUpdatedRows) !== 1) continue;
+        if (plan.run === null) {
+          skipped.push(row);
+          continue;
+        }
         const payload: ScheduledRunPayload = { flowId: row.flow_id, scheduledFor: plan.run, timeZone: zoneOf(trigger) };
         await queue.enqueue(
           { kind: JOB_SCHEDULED_RUN, workspaceId: row.workspace_id, payload, dedupeKey: `${JOB_SCHEDULED_RUN}:${row.flow_id}:${plan.run}` },
           trx,
         );
-        return true;
-      });
-      if (claimed) queued += 1;
-      else if (plan.run === null)
-        this.runtime.logger.info(
-          { workspaceId: row.workspace_id, flowId: row.flow_id, missedFrom: new Date(dueAt).toISOString() },
-          'missed schedule occurrences skipped (the flow says missed: skip)',
-        );
-    }
+        count += 1;
+      }
+      return count;
+    });
+    for (const row of skipped)
+      this.runtime.logger.info(
+        { workspaceId: row.workspace_id, flowId: row.flow_id, missedFrom: new Date(Number(row.next_due_at)).toISOString() },
+        'missed schedule occurrences skipped (the flow says missed: skip)',
+      );
     if (queued > 0) queue.notify();
     return queued;
   }

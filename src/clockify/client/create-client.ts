@@ -116,9 +116,16 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
 
       for (;;) {
         call.signal?.throwIfAborted();
-        if (options.limiter) await options.limiter.acquire(call.workspaceId, call.lane, call.signal);
+        const grant = options.limiter ? await options.limiter.acquire(call.workspaceId, call.lane, call.signal) : undefined;
         attempts += 1;
-        const outcome = await attempt(target, call.request.method, headers, encoded.payload, call.signal);
+        let outcome: AttemptOutcome;
+        try {
+          // Settled as soon as Clockify answers (the headers, before the body): it counted the call before that.
+          outcome = await attempt(target, call.request.method, headers, encoded.payload, call.signal, () => grant?.settled());
+        } finally {
+          // Failed or abandoned instead: whenever Clockify counted this attempt, it was before now.
+          grant?.settled();
+        }
 
         let reason: RetryReason | undefined;
         let retryAfterMs: number | undefined;
@@ -187,6 +194,7 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
     headers: Record<string, string>,
     payload: string | Uint8Array | FormData | undefined,
     callerSignal: AbortSignal | undefined,
+    onAnswer: () => void,
   ): Promise<AttemptOutcome> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
@@ -199,6 +207,7 @@ export function createClockifyClient(options: ClockifyClientOptions): ClockifyCl
         signal,
         ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
       });
+      onAnswer();
       const text = await response.body.text();
       const responseHeaders = flattenHeaders(response.headers);
       return {

@@ -1,7 +1,7 @@
 import { defaultsFrom, lookupBudget } from './budget.js';
 import { observeWait, type RateLimitMetrics } from './metrics.js';
 import { SlidingWindowLog } from './sliding-window.js';
-import type { Budget, BudgetLookup, Lane, RateLimiter } from './types.js';
+import { NOTHING_TO_SETTLE, type Budget, type BudgetLookup, type Grant, type Lane, type RateLimiter } from './types.js';
 
 export interface MemoryRateLimiterOptions {
   /** All lanes together, per workspace. Default 50. */
@@ -15,18 +15,17 @@ export interface MemoryRateLimiterOptions {
   /** Length of the window the budgets count in. Default 1000 (they are per second). */
   windowMs?: number;
   /**
-   * Spread a workspace's grants evenly (at least windowMs / perSecond apart) instead of letting a full
-   * second's budget go at once: a burst of sends arrives spread out anyway (new connections), so the
-   * next second's budget could reach Clockify inside the same second. Default false.
+   * Count each call from when its caller reports it settled (`Grant.settled`), and hold its place
+   * until then, instead of counting it from its grant. Default false. See RateLimiter.
    */
-  evenly?: boolean;
+  untilSettled?: boolean;
 }
 
 interface Waiter {
   lane: Lane;
   budget: Budget;
   enqueuedAt: number;
-  resolve: () => void;
+  resolve: (grant: Grant) => void;
   reject: (reason: unknown) => void;
   detach: () => void;
 }
@@ -78,18 +77,33 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
       const waiter = nextWaiter(state.queue);
       if (!waiter) return;
       const at = now();
-      let wait = state.all.waitMs(at, waiter.budget.perSecond, windowMs, options.evenly ? windowMs / waiter.budget.perSecond : 0);
+      let wait = state.all.waitMs(at, waiter.budget.perSecond, windowMs);
       if (waiter.lane === 'background') wait = Math.max(wait, state.background.waitMs(at, waiter.budget.backgroundPerSecond, windowMs));
+      // Infinity: the budget is held by calls still on their way; the first to settle pumps again.
       if (wait > 0) {
-        state.timer = setTimeout(() => pump(state), Math.ceil(wait));
+        if (wait !== Infinity) state.timer = setTimeout(() => pump(state), Math.ceil(wait));
         return;
       }
       state.queue.splice(state.queue.indexOf(waiter), 1);
-      state.all.record(at);
-      if (waiter.lane === 'background') state.background.record(at);
+      const logs = waiter.lane === 'background' ? [state.all, state.background] : [state.all];
       waiter.detach();
       observeWait(options.metrics, waiter.lane, at - waiter.enqueuedAt);
-      waiter.resolve();
+      if (!options.untilSettled) {
+        for (const log of logs) log.record(at);
+        waiter.resolve(NOTHING_TO_SETTLE);
+        continue;
+      }
+      for (const log of logs) log.hold();
+      let settled = false;
+      waiter.resolve({
+        settled: () => {
+          if (settled || closed) return;
+          settled = true;
+          const settledAt = now();
+          for (const log of logs) log.settle(settledAt);
+          pump(state);
+        },
+      });
     }
   }
 
@@ -102,7 +116,7 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
   }
 
   return {
-    async acquire(workspaceId: string, lane: Lane, signal?: AbortSignal): Promise<void> {
+    async acquire(workspaceId: string, lane: Lane, signal?: AbortSignal): Promise<Grant> {
       if (closed) throw new Error('The rate limiter is closed');
       signal?.throwIfAborted();
       const enqueuedAt = now();
@@ -111,7 +125,7 @@ export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}):
       signal?.throwIfAborted();
       if (++acquisitions % SWEEP_EVERY === 0) sweep();
       const state = stateOf(workspaceId);
-      await new Promise<void>((resolve, reject) => {
+      return new Promise<Grant>((resolve, reject) => {
         const onAbort = () => {
           const index = state.queue.indexOf(waiter);
           if (index >= 0) state.queue.splice(index, 1);

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { defaultsFrom, lookupBudget } from './budget.js';
 import { createMemoryRateLimiter } from './memory-limiter.js';
 import { observeWait, type RateLimitMetrics } from './metrics.js';
-import type { BudgetLookup, Lane, RateLimiter } from './types.js';
+import { NOTHING_TO_SETTLE, type BudgetLookup, type Grant, type Lane, type RateLimiter } from './types.js';
 
 export interface RedisRateLimiterOptions {
   /** An ioredis client; the limiter does not close it. */
@@ -19,13 +19,13 @@ export interface RedisRateLimiterOptions {
   /** Length of the counting window in whole seconds. Default 1 (the budgets are per second). */
   windowSeconds?: number;
   /**
-   * Added to the counting window. A grant is not an arrival: calls granted 1000 ms apart can reach
-   * Clockify less than a second apart when the earlier one spent longer on its way, which Clockify's
-   * sliding second answers with 429. Default 0.
+   * Count each call from when it settled and hold its place until then (see RateLimiter and the
+   * in-memory limiter). A held place is given up after `maxHoldMs` even unsettled (its process may
+   * have died): at least the client's timeout. Default false.
    */
-  marginMs?: number;
-  /** Spread a workspace's grants evenly, at least window / perSecond apart (see the in-memory limiter). Default false. */
-  evenly?: boolean;
+  untilSettled?: boolean;
+  /** Default 60 000. */
+  maxHoldMs?: number;
   /**
    * When Redis fails, fall back to a per-process in-memory budget instead of failing the call. Default
    * true: calls keep flowing, at the price of each process counting alone while Redis is down.
@@ -34,35 +34,47 @@ export interface RedisRateLimiterOptions {
 }
 
 /**
- * One atomic step of a sliding-window log: drop grants older than the window, and grant when both
+ * One atomic step of a sliding-window log: drop calls older than the window, and grant when both
  * the workspace's budget and (for background calls) the background budget have room; otherwise
- * answer how long until the oldest grant leaves the window. Redis's own clock is used, so instances
- * whose clocks differ still count in one time line.
+ * answer how long until the call that blocks leaves the window (-1: it is still held, unsettled).
+ * Redis's own clock is used, so instances whose clocks differ still count in one time line. A held
+ * call is stored at the time its hold runs out; settling moves it to the time it settled.
  */
 const ACQUIRE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[1])
-local function room(key, limit, gap)
+local hold = tonumber(ARGV[5])
+local function room(key, limit)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local wait = 0
-  if gap > 0 then
-    local newest = redis.call('ZRANGE', key, -1, -1, 'WITHSCORES')
-    if newest[2] and tonumber(newest[2]) + gap > now then wait = math.ceil(tonumber(newest[2]) + gap - now) end
-  end
-  if redis.call('ZCARD', key) < limit then return wait end
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  return math.max(1, wait, tonumber(oldest[2]) + window - now)
+  local count = redis.call('ZCARD', key)
+  if count < limit then return 0 end
+  local blocking = tonumber(redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')[2])
+  if hold > 0 and blocking > now then return -1 end
+  return math.max(1, blocking + window - now)
 end
-local wait = room(KEYS[1], tonumber(ARGV[2]), tonumber(ARGV[5]))
-if wait == 0 and #KEYS == 2 then wait = room(KEYS[2], tonumber(ARGV[3]), 0) end
-if wait > 0 then return wait end
+local wait = room(KEYS[1], tonumber(ARGV[2]))
+if wait == 0 and #KEYS == 2 then wait = room(KEYS[2], tonumber(ARGV[3])) end
+if wait ~= 0 then return wait end
 for i = 1, #KEYS do
-  redis.call('ZADD', KEYS[i], now, ARGV[4])
-  redis.call('PEXPIRE', KEYS[i], window)
+  redis.call('ZADD', KEYS[i], now + hold, ARGV[4])
+  redis.call('PEXPIRE', KEYS[i], window + hold)
 end
 return 0
 `;
+
+/** A held call settled: it counts from now (Redis's clock), if its hold has not run out already. */
+const SETTLE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 1, #KEYS do
+  redis.call('ZADD', KEYS[i], 'XX', now, ARGV[1])
+end
+return 0
+`;
+
+/** How long a caller whose budget is held by unsettled calls of another process waits before asking again. */
+const HELD_RECHECK_MS = 25;
 
 /**
  * The limiter shared by every process pointing at the same Redis and key prefix: one budget per
@@ -74,7 +86,8 @@ return 0
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
   const defaults = defaultsFrom(options);
   const keyPrefix = options.keyPrefix ?? 'clockify:rl';
-  const windowMs = Math.max(1, Math.floor(options.windowSeconds ?? 1)) * 1000 + Math.max(0, Math.floor(options.marginMs ?? 0));
+  const windowMs = Math.max(1, Math.floor(options.windowSeconds ?? 1)) * 1000;
+  const holdMs = options.untilSettled ? Math.max(1, Math.floor(options.maxHoldMs ?? 60_000)) : 0;
   const fallbackToMemory = options.fallbackToMemory ?? true;
   const closing = new AbortController();
   // Every waiting caller listens for close: many at once is normal under load.
@@ -85,20 +98,54 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
         backgroundPerSecond: options.backgroundPerSecond,
         budgetFor: options.budgetFor,
         windowMs,
-        evenly: options.evenly,
+        untilSettled: options.untilSettled,
       })
     : undefined;
-  const redis = options.redis as Redis & { clockifyAcquire?: (...args: (string | number)[]) => Promise<number> };
-  if (!redis.clockifyAcquire) redis.defineCommand('clockifyAcquire', { lua: ACQUIRE_SCRIPT });
+  type Command = (...args: (string | number)[]) => Promise<number>;
+  const redis = options.redis as Redis & { clockifyAcquireHeld?: Command; clockifySettle?: Command };
+  if (!redis.clockifyAcquireHeld) redis.defineCommand('clockifyAcquireHeld', { lua: ACQUIRE_SCRIPT });
+  if (!redis.clockifySettle) redis.defineCommand('clockifySettle', { lua: SETTLE_SCRIPT });
 
-  async function tryAcquire(keys: string[], perSecond: number, backgroundPerSecond: number): Promise<number> {
-    const gapMs = options.evenly ? Math.floor(windowMs / perSecond) : 0;
-    const args = [keys.length, ...keys, windowMs, perSecond, backgroundPerSecond, randomUUID(), gapMs];
-    return Number(await redis.clockifyAcquire!(...args));
+  async function tryAcquire(keys: string[], member: string, perSecond: number, backgroundPerSecond: number): Promise<number> {
+    return Number(await redis.clockifyAcquireHeld!(keys.length, ...keys, windowMs, perSecond, backgroundPerSecond, member, holdMs));
+  }
+
+  // A call of this process that settles wakes this process's callers waiting on its workspace at once.
+  const sleepers = new Map<string, Set<() => void>>();
+  function wake(workspaceId: string): void {
+    for (const sleeper of sleepers.get(workspaceId) ?? []) sleeper();
+  }
+  async function nap(workspaceId: string, ms: number, signal: AbortSignal): Promise<void> {
+    const wakeUp = new AbortController();
+    const sleeper = () => wakeUp.abort();
+    const set = sleepers.get(workspaceId) ?? new Set();
+    sleepers.set(workspaceId, set.add(sleeper));
+    try {
+      await sleepFor(ms, undefined, { signal: AbortSignal.any([signal, wakeUp.signal]) }).catch((error: unknown) => {
+        if (signal.aborted) throw error;
+      });
+    } finally {
+      set.delete(sleeper);
+      if (set.size === 0 && sleepers.get(workspaceId) === set) sleepers.delete(workspaceId);
+    }
+  }
+
+  function heldGrant(workspaceId: string, keys: string[], member: string): Grant {
+    let settled = false;
+    return {
+      settled: () => {
+        if (settled) return;
+        settled = true;
+        // Unsettled in Redis (it is down), the place is given up when its hold runs out.
+        void redis.clockifySettle!(keys.length, ...keys, member)
+          .catch(() => undefined)
+          .finally(() => wake(workspaceId));
+      },
+    };
   }
 
   // Callers of one workspace and lane in this process ask Redis one at a time: a crowd of waiters
-  // polling Redis together (every few ms when grants are spread evenly) would only load Redis and the event loop.
+  // polling Redis together (every few ms while another process's calls hold the budget) would only load Redis and the event loop.
   const turns = new Map<string, Promise<void>>();
   async function takeTurn(key: string, signal: AbortSignal): Promise<() => void> {
     const previous = turns.get(key) ?? Promise.resolve();
@@ -120,13 +167,15 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
   }
 
   return {
-    async acquire(workspaceId: string, lane: Lane, signal?: AbortSignal): Promise<void> {
+    async acquire(workspaceId: string, lane: Lane, signal?: AbortSignal): Promise<Grant> {
       if (closing.signal.aborted) throw new Error('The rate limiter is closed');
       const combined = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
       const started = performance.now();
       let waited = false;
       const budget = await lookupBudget(defaults, options.budgetFor, workspaceId);
       const keys = [`${keyPrefix}:all:{${workspaceId}}`, ...(lane === 'background' ? [`${keyPrefix}:background:{${workspaceId}}`] : [])];
+      const member = randomUUID();
+      let grant: Grant = NOTHING_TO_SETTLE;
       let endTurn: (() => void) | undefined;
       try {
         endTurn = await takeTurn(`${lane}:${workspaceId}`, combined);
@@ -135,20 +184,23 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
           let wait: number;
           if (fallback && LOST.has(redis.status)) {
             // Redis went away: count in this process at once rather than queue behind its reconnection.
-            await fallback.acquire(workspaceId, lane, combined);
+            grant = await fallback.acquire(workspaceId, lane, combined);
             break;
           }
           try {
-            wait = await tryAcquire(keys, budget.perSecond, budget.backgroundPerSecond);
+            wait = await tryAcquire(keys, member, budget.perSecond, budget.backgroundPerSecond);
           } catch (error) {
             if (combined.aborted) throw error;
             if (!fallback) throw error;
-            await fallback.acquire(workspaceId, lane, combined);
+            grant = await fallback.acquire(workspaceId, lane, combined);
             break;
           }
-          if (wait <= 0) break;
+          if (wait === 0) {
+            if (holdMs > 0) grant = heldGrant(workspaceId, keys, member);
+            break;
+          }
           waited = true;
-          await sleepFor(wait, undefined, { signal: combined });
+          await nap(workspaceId, wait < 0 ? HELD_RECHECK_MS : wait, combined);
         }
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
@@ -158,6 +210,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
         endTurn?.();
       }
       observeWait(options.metrics, lane, waited ? performance.now() - started : 0);
+      return grant;
     },
 
     async close(): Promise<void> {

@@ -6,9 +6,23 @@ export type Lane = 'interactive' | 'background';
  * sent and rejects only when `signal` aborts (or the limiter is closed): callers wait, never fail.
  */
 export interface RateLimiter {
-  acquire(workspaceId: string, lane: Lane, signal?: AbortSignal): Promise<void>;
+  acquire(workspaceId: string, lane: Lane, signal?: AbortSignal): Promise<Grant>;
   close?(): Promise<void>;
 }
+
+/**
+ * One call let through. The caller reports when the call settled (Clockify's answer began to arrive,
+ * or the call failed or was abandoned); reports after the first are ignored. A limiter built to count from there (`untilSettled`) holds the
+ * call's place in the workspace's budget until then: Clockify counts a call when it arrives, which
+ * is some time between the grant and the answer, later the busier this process or the network is;
+ * a call granted a full window after the answer can never meet it inside one of Clockify's seconds.
+ */
+export interface Grant {
+  settled(): void;
+}
+
+/** The grant of a limiter that counts calls from their grant: nothing to report. */
+export const NOTHING_TO_SETTLE: Grant = Object.freeze({ settled: () => undefined });
 
 /** Requests per second allowed for one workspace. */
 export interface Budget {

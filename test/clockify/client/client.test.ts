@@ -23,11 +23,13 @@ const op = (id: string): Operation => catalog.get(id)!;
 let clockify: FakeClockify;
 let delays: number[];
 let records: ApiCallRecord[];
-let acquisitions: { workspaceId: string; lane: Lane }[];
+let acquisitions: { workspaceId: string; lane: Lane; settled: boolean }[];
 
 const recordingLimiter: RateLimiter = {
   async acquire(workspaceId, lane) {
-    acquisitions.push({ workspaceId, lane });
+    const acquisition = { workspaceId, lane, settled: false };
+    acquisitions.push(acquisition);
+    return { settled: () => void (acquisition.settled = true) };
   },
 };
 
@@ -198,12 +200,12 @@ describe('Clockify API client: limits before sending', () => {
     await expect(client().call({ workspaceId: 'ws1', token: TOKEN, request })).rejects.toBeInstanceOf(HostNotAllowedError);
   });
 
-  it("passes the rate limiter before every attempt, in the caller's lane", async () => {
+  it("passes the rate limiter before every attempt, in the caller's lane, and reports each attempt settled", async () => {
     clockify.answer({ status: 503 }, { status: 200, body: [] });
     await client().call(projectsCall({ lane: 'background' }));
     expect(acquisitions).toEqual([
-      { workspaceId: 'ws1', lane: 'background' },
-      { workspaceId: 'ws1', lane: 'background' },
+      { workspaceId: 'ws1', lane: 'background', settled: true },
+      { workspaceId: 'ws1', lane: 'background', settled: true },
     ]);
   });
 });

@@ -118,6 +118,23 @@ describe('in-process rate limiter', () => {
     expect(exposition).toContain('clockify_rate_limit_wait_seconds_count{lane="interactive"} 5');
   });
 
+  it('counted from when calls settled, holds the place of a call still on its way and counts it from its answer', async () => {
+    const limiter = createMemoryRateLimiter({ perSecond: 2, now: () => Date.now(), untilSettled: true });
+    const first = await limiter.acquire('ws', 'interactive');
+    const second = await limiter.acquire('ws', 'interactive');
+    const third = request(limiter, 'ws', 'interactive', 1);
+    // Granted seconds ago, unanswered: either may still reach Clockify now, so nothing more goes.
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(grants).toEqual([]);
+    first.settled();
+    second.settled();
+    await vi.advanceTimersByTimeAsync(999);
+    expect(grants).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(third);
+    expect(grants).toEqual([{ workspaceId: 'ws', lane: 'interactive', at: 6000 }]);
+  });
+
   it('rejects waiters when closed', async () => {
     const limiter = createMemoryRateLimiter({ perSecond: 1, now: () => Date.now() });
     await limiter.acquire('ws', 'interactive');

@@ -77,7 +77,7 @@ if (!redisUp && process.env.CI === 'true') {
     /** A limiter as another process would make it: its own connection, the same key prefix. */
     function limiterOf(
       keyPrefix: string,
-      options: { perSecond?: number; backgroundPerSecond?: number; windowSeconds?: number } = {},
+      options: { perSecond?: number; backgroundPerSecond?: number; windowSeconds?: number; untilSettled?: boolean } = {},
     ): RateLimiter {
       prefixes.push(keyPrefix);
       const limiter = createRedisRateLimiter({ redis: newClient(), keyPrefix, fallbackToMemory: false, ...options });
@@ -86,7 +86,7 @@ if (!redisUp && process.env.CI === 'true') {
     }
 
     /** Resolves 'blocked' when the acquisition is still waiting once `ms` have passed. The window is far longer, so this is not a timing race. */
-    function outcome(promise: Promise<void>, signal: AbortSignal): Promise<'granted' | 'blocked'> {
+    function outcome(promise: Promise<unknown>, signal: AbortSignal): Promise<'granted' | 'blocked'> {
       return promise.then(
         () => 'granted' as const,
         (error: unknown) => {
@@ -129,9 +129,9 @@ if (!redisUp && process.env.CI === 'true') {
       expect([sixthA, sixthB]).toEqual(['blocked', 'blocked']);
 
       // Other workspaces and other key prefixes are separate budgets.
-      await expect(processB.acquire('other-ws', 'interactive')).resolves.toBeUndefined();
+      await expect(processB.acquire('other-ws', 'interactive')).resolves.toHaveProperty('settled');
       const unrelated = limiterOf(`test:clockify-rl:${randomUUID()}`, { perSecond: 5, windowSeconds: 60 });
-      await expect(unrelated.acquire('ws', 'interactive')).resolves.toBeUndefined();
+      await expect(unrelated.acquire('ws', 'interactive')).resolves.toHaveProperty('settled');
     });
 
     it('shares the background share too', async () => {
@@ -143,7 +143,19 @@ if (!redisUp && process.env.CI === 'true') {
       const signal = AbortSignal.timeout(300);
       expect(await outcome(processA.acquire('ws', 'background', signal), signal)).toBe('blocked');
       // The interactive lane still has room in the shared budget.
-      await expect(processB.acquire('ws', 'interactive')).resolves.toBeUndefined();
+      await expect(processB.acquire('ws', 'interactive')).resolves.toHaveProperty('settled');
+    });
+
+    it('counted from when calls settled, holds the place of a call another instance has not settled', async () => {
+      const prefix = `test:clockify-rl:${randomUUID()}`;
+      const processA = limiterOf(prefix, { perSecond: 1, windowSeconds: 1, untilSettled: true });
+      const processB = limiterOf(prefix, { perSecond: 1, windowSeconds: 1, untilSettled: true });
+      const onItsWay = await processA.acquire('ws', 'interactive');
+      // Longer than the window: counted from its grant, the place would be free by now.
+      const signal = AbortSignal.timeout(2_500);
+      expect(await outcome(processB.acquire('ws', 'interactive', signal), signal)).toBe('blocked');
+      onItsWay.settled();
+      await expect(processB.acquire('ws', 'interactive')).resolves.toHaveProperty('settled');
     });
 
     it('waits for the next window instead of failing', async () => {
