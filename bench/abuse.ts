@@ -33,6 +33,8 @@ interface Tokens {
   workspaceId: string;
   webhookToken: string;
   memberToken: string;
+  /** The attacker's connection, from an address of its own (see attackerFrom). */
+  attacker: Agent;
   ownerToken: string;
   /** One member per case, so each case meets a full cost budget (its worst 4 seconds). */
   memberTokens: string[];
@@ -40,7 +42,9 @@ interface Tokens {
 }
 
 type ChildMessage =
-  ({ type: 'ready' } & Tokens) | { type: 'loop'; maxMs: number; p99Ms: number; cpuMs: number } | { type: 'error'; message: string };
+  | ({ type: 'ready' } & Omit<Tokens, 'attacker'>)
+  | { type: 'loop'; maxMs: number; p99Ms: number; cpuMs: number }
+  | { type: 'error'; message: string };
 
 // ---------------------------------------------------------------------------------------------
 // The edition under attack (child process).
@@ -215,10 +219,16 @@ const deepEvent = (levels: number): unknown => {
   return node;
 };
 /**
- * The attacker's own address (127.0.0.2; all of 127/8 is this machine's loopback): an address
- * budget must refuse it without refusing the load, which plays Clockify from 127.0.0.1.
+ * The attacker sends from an address of its own, one per case (127.0.0.2, .3, …; all of 127/8 is
+ * this machine's loopback), as each case has a fresh member: an address budget must refuse the
+ * attacker without refusing the load, which plays Clockify from 127.0.0.1.
  */
-const attackerAddress = new Agent({ localAddress: '127.0.0.2' });
+const attackers = new Map<number, Agent>();
+function attackerFrom(caseIndex: number): Agent {
+  let agent = attackers.get(caseIndex);
+  if (!agent) attackers.set(caseIndex, (agent = new Agent({ localAddress: `127.0.0.${2 + caseIndex}` })));
+  return agent;
+}
 
 /** One hostile POST; its body is built on the first call only, so the attacker's own work stays small. */
 const post = (
@@ -234,7 +244,7 @@ const post = (
     const response = await attackerFetch(`${target.url}${path}`, {
       method: 'POST',
       signal,
-      dispatcher: attackerAddress,
+      dispatcher: target.attacker,
       headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}), ...extra(target) },
       body: built,
     });
@@ -293,7 +303,7 @@ function attacks(): Attack[] {
       name: 'redaction',
       description: 'unauthenticated GET with a 12 KB `eyJeyJ…` query (logged)',
       send: async (t, signal) => {
-        const response = await attackerFetch(`${t.url}/ui/flows?x=${EYJ_RUN}`, { signal, dispatcher: attackerAddress });
+        const response = await attackerFetch(`${t.url}/ui/flows?x=${EYJ_RUN}`, { signal, dispatcher: t.attacker });
         await response.arrayBuffer();
         return response.status;
       },
@@ -325,7 +335,7 @@ function attacks(): Attack[] {
         const controller = new AbortController();
         const response = await attackerFetch(`${t.url}/ui/webhooks/stream?auth_token=${t.memberToken}`, {
           signal: controller.signal,
-          dispatcher: attackerAddress,
+          dispatcher: t.attacker,
         });
         if (response.status === 200) openStreams.push(controller);
         else await response.arrayBuffer();
@@ -474,8 +484,10 @@ export async function runAbuseBench(
     }),
   );
   try {
-    const ready = await child.next();
-    if (ready.type !== 'ready') throw new Error(`edition did not start: ${ready.type === 'error' ? ready.message : ready.type}`);
+    const started = await child.next();
+    if (started.type !== 'ready') throw new Error(`edition did not start: ${started.type === 'error' ? started.message : started.type}`);
+    // Without an attack nothing goes out from the attacker's address; the baselines use the first one's.
+    const ready: Tokens = { ...started, attacker: attackerFrom(0) };
     log(`edition ready at ${ready.url}; warming up`);
     await ingest(ready, 5, connections);
     const baselines: AbuseBenchResult['baselines'] = [];
@@ -494,7 +506,7 @@ export async function runAbuseBench(
       const loadBefore = loadavg()[0] ?? 0;
       const run = await measure(
         child,
-        { ...ready, memberToken: ready.memberTokens[index % ready.memberTokens.length]! },
+        { ...ready, memberToken: ready.memberTokens[index % ready.memberTokens.length]!, attacker: attackerFrom(index) },
         seconds,
         connections,
         attack,
