@@ -1,7 +1,15 @@
 import { defaultsFrom, lookupBudget } from './budget.js';
 import { observeWait, type RateLimitMetrics } from './metrics.js';
 import { SlidingWindowLog } from './sliding-window.js';
-import { NOTHING_TO_SETTLE, type Budget, type BudgetLookup, type Grant, type Lane, type RateLimiter } from './types.js';
+import {
+  NOTHING_TO_SETTLE,
+  SETTLED_WINDOW_GUARD_MS,
+  type Budget,
+  type BudgetLookup,
+  type Grant,
+  type Lane,
+  type RateLimiter,
+} from './types.js';
 
 export interface MemoryRateLimiterOptions {
   /** All lanes together, per workspace. Default 50. */
@@ -50,7 +58,7 @@ const SWEEP_EVERY = 1024;
 export function createMemoryRateLimiter(options: MemoryRateLimiterOptions = {}): RateLimiter {
   const defaults = defaultsFrom(options);
   const now = options.now ?? (() => performance.now());
-  const windowMs = options.windowMs ?? 1000;
+  const windowMs = (options.windowMs ?? 1000) + (options.untilSettled ? SETTLED_WINDOW_GUARD_MS : 0);
   const workspaces = new Map<string, WorkspaceState>();
   let closed = false;
   let acquisitions = 0;

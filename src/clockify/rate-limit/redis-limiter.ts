@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { defaultsFrom, lookupBudget } from './budget.js';
 import { createMemoryRateLimiter } from './memory-limiter.js';
 import { observeWait, type RateLimitMetrics } from './metrics.js';
-import { NOTHING_TO_SETTLE, type BudgetLookup, type Grant, type Lane, type RateLimiter } from './types.js';
+import { NOTHING_TO_SETTLE, SETTLED_WINDOW_GUARD_MS, type BudgetLookup, type Grant, type Lane, type RateLimiter } from './types.js';
 
 export interface RedisRateLimiterOptions {
   /** An ioredis client; the limiter does not close it. */
@@ -86,7 +86,8 @@ const HELD_RECHECK_MS = 25;
 export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
   const defaults = defaultsFrom(options);
   const keyPrefix = options.keyPrefix ?? 'clockify:rl';
-  const windowMs = Math.max(1, Math.floor(options.windowSeconds ?? 1)) * 1000;
+  const windowSeconds = Math.max(1, Math.floor(options.windowSeconds ?? 1));
+  const windowMs = windowSeconds * 1000 + (options.untilSettled ? SETTLED_WINDOW_GUARD_MS : 0);
   const holdMs = options.untilSettled ? Math.max(1, Math.floor(options.maxHoldMs ?? 60_000)) : 0;
   const fallbackToMemory = options.fallbackToMemory ?? true;
   const closing = new AbortController();
@@ -97,7 +98,7 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
         perSecond: options.perSecond,
         backgroundPerSecond: options.backgroundPerSecond,
         budgetFor: options.budgetFor,
-        windowMs,
+        windowMs: windowSeconds * 1000,
         untilSettled: options.untilSettled,
       })
     : undefined;

@@ -1,6 +1,7 @@
 import { Registry } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryRateLimiter, createRateLimitMetrics, type Lane, type RateLimiter } from '../../../src/clockify/rate-limit/index.js';
+import { SETTLED_WINDOW_GUARD_MS } from '../../../src/clockify/rate-limit/types.js';
 
 interface Grant {
   workspaceId: string;
@@ -128,11 +129,12 @@ describe('in-process rate limiter', () => {
     expect(grants).toEqual([]);
     first.settled();
     second.settled();
-    await vi.advanceTimersByTimeAsync(999);
+    // A second after the answers, and the few milliseconds that cover rounding and a second clock.
+    await vi.advanceTimersByTimeAsync(999 + SETTLED_WINDOW_GUARD_MS);
     expect(grants).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await Promise.all(third);
-    expect(grants).toEqual([{ workspaceId: 'ws', lane: 'interactive', at: 6000 }]);
+    expect(grants).toEqual([{ workspaceId: 'ws', lane: 'interactive', at: 6000 + SETTLED_WINDOW_GUARD_MS }]);
   });
 
   it('rejects waiters when closed', async () => {
