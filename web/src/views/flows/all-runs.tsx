@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { FlowSummary } from '../../api/types';
+import type { FlowSummary, RetryQueued, RunPage } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
 import { useLiveReload } from '../../hooks/use-live';
@@ -14,30 +14,6 @@ import { EmptyState, ErrorNotice, Notice, Skeleton } from '../../ui/feedback';
 import { ProgressBar } from '../../ui/progress';
 import { runDuration } from './run-list';
 
-export interface InspectedRun {
-  id: string;
-  flowId: string;
-  flowName: string | null;
-  flowVersion: number;
-  eventId: string | null;
-  eventType: string | null;
-  status: string;
-  matched: boolean;
-  error: string | null;
-  replayOf: string | null;
-  startedAt: number;
-  finishedAt: number | null;
-}
-interface RunPage {
-  runs: InspectedRun[];
-  nextCursor: string | null;
-}
-interface RetryResult {
-  queued: number;
-  runIds: string[];
-  skipped: { runId: string; reason: string }[];
-  more: boolean;
-}
 interface Filters {
   flowId: string;
   status: string;
@@ -58,7 +34,7 @@ export function AllRuns() {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [version, setVersion] = useState<'original' | 'current'>('original');
   const [confirming, setConfirming] = useState(false);
-  const [retry, setRetry] = useState<{ result: RetryResult; done: number; failed: number } | null>(null);
+  const [retry, setRetry] = useState<{ result: RetryQueued; done: number; failed: number } | null>(null);
   const flows = useResource((signal) => api.get<{ flows: FlowSummary[] }>('/ui/flows', { signal }), []);
   const query = {
     flowId: filters.flowId || undefined,
@@ -100,7 +76,7 @@ export function AllRuns() {
       selected.size > 0
         ? { runIds: [...selected], version }
         : { filter: { flowId: query.flowId, eventType: query.eventType, from: query.from, to: query.to }, version };
-    const result = await api.post<RetryResult>('/ui/flows/runs/retry', body);
+    const result = await api.post<RetryQueued>('/ui/flows/runs/retry', body);
     setSelected(new Set());
     setRetry({ result, done: 0, failed: 0 });
     notify(result.queued === 0 ? 'Nothing to retry.' : `${result.queued} ${result.queued === 1 ? 'retry' : 'retries'} queued.`);
@@ -269,7 +245,7 @@ export function AllRuns() {
   );
 }
 
-function RetryProgress({ result, done, failed }: { result: RetryResult; done: number; failed: number }) {
+function RetryProgress({ result, done, failed }: { result: RetryQueued; done: number; failed: number }) {
   const finished = done >= result.queued;
   return (
     <Notice tone={finished ? (failed > 0 ? 'warn' : 'ok') : 'info'} title={finished ? 'Retries finished' : 'Retrying…'}>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { FlowVersionList } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
 import { useResource } from '../../hooks/use-resource';
@@ -10,14 +11,6 @@ import { Button } from '../../ui/button';
 import { Card } from '../../ui/card';
 import { ConfirmDialog } from '../../ui/dialog';
 import { ErrorNotice, Skeleton } from '../../ui/feedback';
-
-interface VersionSummary {
-  version: number;
-  name: string;
-  enabled: boolean;
-  createdBy: string | null;
-  createdAt: number;
-}
 
 /** Saves a JSON document as a file the browser downloads (the API needs the token, so no plain link). */
 function download(name: string, value: unknown) {
@@ -35,7 +28,7 @@ function download(name: string, value: unknown) {
 export function FlowHistory({ flowId, flowName, onRestored }: { flowId: string; flowName: string; onRestored: () => void }) {
   const { api, me, notify } = useApp();
   const path = `/ui/flows/${encodeURIComponent(flowId)}`;
-  const list = useResource((signal) => api.get<{ current: number; versions: VersionSummary[] }>(`${path}/versions`, { signal }), [path]);
+  const list = useResource((signal) => api.get<FlowVersionList>(`${path}/versions`, { signal }), [path]);
   const [from, setFrom] = useState(0);
   const [to, setTo] = useState(0);
   const [restoring, setRestoring] = useState<number | null>(null);

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import type { FlowImportPreview } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
 import { navigate } from '../../hooks/use-route';
@@ -8,15 +9,6 @@ import { Card } from '../../ui/card';
 import { ErrorNotice, Notice } from '../../ui/feedback';
 import { Field } from '../../ui/field';
 
-interface ImportPreview {
-  name: string;
-  source: { edition: string; sameEdition: boolean; sameWorkspace: boolean };
-  mapped: { from: string; to: string; type: string; name: string }[];
-  unmapped: { id: string; type: string | null; name: string | null; reason: string }[];
-  problems: { field: string; message: string }[];
-  created?: { id: string; name: string };
-}
-
 /** An exported file is small; a bigger one is not a flow. */
 const MAX_FILE_BYTES = 512 * 1024;
 
@@ -25,12 +17,12 @@ export function ImportFlow() {
   const { api, notify } = useApp();
   const [document, setDocument] = useState<unknown>(undefined);
   const [fileError, setFileError] = useState<string | undefined>(undefined);
-  const [preview, setPreview] = useState<ImportPreview | null>(null);
+  const [preview, setPreview] = useState<FlowImportPreview | null>(null);
   const check = useAction(async (doc: unknown) => {
-    setPreview(await api.post<ImportPreview>('/ui/flows/import', { document: doc }));
+    setPreview(await api.post<FlowImportPreview>('/ui/flows/import', { document: doc }));
   });
   const create = useAction(async () => {
-    const result = await api.post<ImportPreview>('/ui/flows/import', { document, confirm: true });
+    const result = await api.post<FlowImportPreview>('/ui/flows/import', { document, confirm: true });
     notify(`Imported "${result.created!.name}" (switched off).`);
     navigate(routeHref('flows', result.created!.id));
   });

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { FlowRun, RunPage } from '../../api/types';
+import type { FlowRun, RetryQueued, RunPage } from '../../api/types';
 import { useApp } from '../../app-context';
 import { useAction } from '../../hooks/use-action';
 import { routeHref } from '../../lib/route';
@@ -7,11 +7,6 @@ import { StatusBadge } from '../../ui/badge';
 import { Button } from '../../ui/button';
 import { ConfirmDialog } from '../../ui/dialog';
 import { ErrorNotice, Notice } from '../../ui/feedback';
-
-interface RetryResult {
-  queued: number;
-  skipped: { runId: string; reason: string }[];
-}
 
 const retriesOf = (runId: string) => ({ query: { replayOf: runId, limit: 200 } });
 
@@ -40,7 +35,7 @@ export function RetryRun({ flowId, runId, ranVersion }: { flowId: string; runId:
     setRetried(null);
     setRefused(null);
     const before = await api.get<RunPage>('/ui/flows/runs', retriesOf(runId));
-    const result = await api.post<RetryResult>('/ui/flows/runs/retry', { runIds: [runId], version, include: 'finished' });
+    const result = await api.post<RetryQueued>('/ui/flows/runs/retry', { runIds: [runId], version, include: 'finished' });
     if (result.queued === 0) return setRefused(result.skipped[0]?.reason ?? 'it was not retried');
     notify('Retry queued.');
     setKnown(new Set(before.runs.map((run) => run.id)));
