@@ -67,27 +67,36 @@ class Refusals {
 }
 
 /**
- * Before the user-token check of the UI scope: an address that has spent its budget of refused
- * tokens gets a 429 before its token is looked at. Register before registerUserAuth, in its scope.
+ * A budget of refusals per IP address in one scope: an address that has spent it gets 429 before
+ * its request is looked at. Returns what counts one refusal against an address.
  */
-export function registerAddressBudget(ui: FastifyInstance, runtime: Runtime): void {
+function addressBudget(scope: FastifyInstance, runtime: Runtime, refused: string): (request: FastifyRequest) => void {
   const { ip } = runtime.config.costBudget;
   const buckets = new TokenBuckets(ip);
   const refusals = new Refusals(runtime);
-  ui.addHook('onRequest', async (request) => {
+  scope.addHook('onRequest', async (request) => {
     const answer = buckets.peek(request.ip, runtime.now());
     if (!answer.ok) {
       await refusals.refuse(
         'ip',
-        `ip ${request.ip}`,
+        `${refused} ${request.ip}`,
         answer.retryAfterMs,
-        `Too many requests with a missing or refused token from this address (COST_BUDGET_IP_BURST ${ip.burst}, COST_BUDGET_IP_PER_MINUTE ${ip.perMinute}).`,
+        `Too many ${refused} from this address (COST_BUDGET_IP_BURST ${ip.burst}, COST_BUDGET_IP_PER_MINUTE ${ip.perMinute}).`,
       );
     }
   });
+  return (request) => buckets.take(request.ip, runtime.now());
+}
+
+/**
+ * Before the user-token check of the UI scope: an address that has spent its budget of refused
+ * tokens gets a 429 before its token is looked at. Register before registerUserAuth, in its scope.
+ */
+export function registerAddressBudget(ui: FastifyInstance, runtime: Runtime): void {
+  const count = addressBudget(ui, runtime, 'requests with a missing or refused token');
   ui.addHook('onResponse', (request, reply, done) => {
     // A token refused (or none given): the user check threw before `user` was set.
-    if (!request.user && (reply.statusCode === 401 || reply.statusCode === 403)) buckets.take(request.ip, runtime.now());
+    if (!request.user && (reply.statusCode === 401 || reply.statusCode === 403)) count(request);
     done();
   });
 }
@@ -130,22 +139,9 @@ export function isRefusedBody(error: unknown): boolean {
  * Same sizes as the /ui address budget (COST_BUDGET_IP_BURST, COST_BUDGET_IP_PER_MINUTE).
  */
 export function registerRefusedBodyBudget(webhooks: FastifyInstance, runtime: Runtime): void {
-  const { ip } = runtime.config.costBudget;
-  const buckets = new TokenBuckets(ip);
-  const refusals = new Refusals(runtime);
-  webhooks.addHook('onRequest', async (request) => {
-    const answer = buckets.peek(request.ip, runtime.now());
-    if (!answer.ok) {
-      await refusals.refuse(
-        'ip',
-        `webhook ${request.ip}`,
-        answer.retryAfterMs,
-        `Too many webhook bodies refused from this address (COST_BUDGET_IP_BURST ${ip.burst}, COST_BUDGET_IP_PER_MINUTE ${ip.perMinute}).`,
-      );
-    }
-  });
+  const count = addressBudget(webhooks, runtime, 'webhook bodies refused');
   webhooks.addHook('onError', (request, _reply, error, done) => {
-    if (isRefusedBody(error)) buckets.take(request.ip, runtime.now());
+    if (isRefusedBody(error)) count(request);
     done();
   });
 }
