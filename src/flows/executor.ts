@@ -430,9 +430,13 @@ export class FlowExecutor {
         durationMs: 0,
       };
     if (!options.execute || kind.container || (writes && !options.send)) {
-      const dryNested = (nested: readonly FlowStep[], prefix: string, scope: RunContext) =>
-        this.dryList(nested, prefix, scope, workspaceId, budget);
-      const view = await kind.dryRun(step as never, { ...this.dryServices(), workspaceId, context, path: step.id, dryNested });
+      const view = await kind.dryRun(step as never, {
+        ...this.dryServices(),
+        workspaceId,
+        context,
+        path: step.id,
+        dryNested: this.dryNestedIn(workspaceId, budget),
+      });
       return {
         ...base,
         mode: 'preview',
@@ -477,8 +481,7 @@ export class FlowExecutor {
     budget: { executed: number },
   ): Promise<DryRunStep[]> {
     const services = this.dryServices();
-    const dryNested = (nested: readonly FlowStep[], nestedPrefix: string, nestedScope: RunContext) =>
-      this.dryList(nested, nestedPrefix, nestedScope, workspaceId, budget);
+    const dryNested = this.dryNestedIn(workspaceId, budget);
     const views: DryRunStep[] = [];
     for (const step of steps) {
       const path = prefix === '' ? step.id : `${prefix}.${step.id}`;
@@ -512,6 +515,11 @@ export class FlowExecutor {
       scope.steps[step.id] = { status: 'dry-run', body: null, ...view.result };
     }
     return views;
+  }
+
+  /** What a container's dry run calls for its nested lists: the same walk, sharing the step budget. */
+  private dryNestedIn(workspaceId: string, budget: { executed: number }) {
+    return (steps: readonly FlowStep[], prefix: string, scope: RunContext) => this.dryList(steps, prefix, scope, workspaceId, budget);
   }
 
   private dryServices(): StepServices {
