@@ -10,6 +10,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createServer } from 'node:net';
 import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import type { EditionDefinition } from '../src/editions/types.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const BUILT_MAIN = join(ROOT, 'dist', 'src', 'main.js');
@@ -230,4 +232,32 @@ export function freePort(): Promise<number> {
       server.close(() => done(port));
     });
   });
+}
+
+/**
+ * The variables of one edition wired to a Clockify sandbox, as the benches start it: production
+ * mode, quiet logs, its own data folder and database, the sandbox's key trusted and its host allowed,
+ * no bootstrap on install. Pass the bench's own sizes (worker slots, rate limits) beside it.
+ */
+export function sandboxEditionEnv(options: {
+  edition: EditionDefinition;
+  port: number;
+  dataDir: string;
+  databaseUrl: string;
+  sandbox: { publicKeyPem: string; url: string };
+}): Record<string, string> {
+  const { edition, port } = options;
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    DATA_DIR: options.dataDir,
+    ADDON_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    CLOCKIFY_PUBLIC_KEY: options.sandbox.publicKeyPem,
+    CLOCKIFY_ALLOWED_HOSTS: new URL(options.sandbox.url).host,
+    [`${edition.envPrefix}_PORT`]: String(port),
+    [edition.baseUrlEnv]: `http://127.0.0.1:${port}`,
+    [edition.dbUrlEnv]: options.databaseUrl,
+    [`${edition.envPrefix}_RUN_ON_INSTALL`]: 'false',
+  };
 }

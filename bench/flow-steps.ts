@@ -25,7 +25,17 @@ import { startSandbox } from '../sandbox/src/index.js';
 import { getEdition } from '../src/editions/index.js';
 import type { EditionId } from '../src/editions/types.js';
 import { openDatabase } from '../src/storage/database.js';
-import { cpuMs, createPostgresDatabase, freePort, machineFacts, postgresAnswers, round, sleep, startSourceEdition } from './common.js';
+import {
+  cpuMs,
+  createPostgresDatabase,
+  freePort,
+  machineFacts,
+  postgresAnswers,
+  round,
+  sandboxEditionEnv,
+  sleep,
+  startSourceEdition,
+} from './common.js';
 
 const EDITION: EditionId = 'api-studio';
 const TRIGGER = 'NEW_CLIENT';
@@ -118,20 +128,8 @@ export async function runFlowSteps(options: FlowStepsOptions): Promise<FlowSteps
   const port = options.port ?? (await freePort());
   const edition = await startSourceEdition(
     EDITION,
-    {
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ADDON_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem,
-      CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host,
-      [`${definition.envPrefix}_PORT`]: String(port),
-      [definition.baseUrlEnv]: `http://127.0.0.1:${port}`,
-      [definition.dbUrlEnv]: database.url,
-      // Flows, not a bootstrap: the workspace cache stays empty, so the find step asks Clockify.
-      [`${definition.envPrefix}_RUN_ON_INSTALL`]: 'false',
-    },
+    // Flows, not a bootstrap (no run on install): the workspace cache stays empty, so the find step asks Clockify.
+    sandboxEditionEnv({ edition: definition, port, dataDir, databaseUrl: database.url, sandbox }),
     port,
   );
   // This process reads the edition's run records itself: asking the edition would add to its CPU.

@@ -21,7 +21,6 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +29,7 @@ import { startSandbox } from '../sandbox/src/index.js';
 import type { Sandbox } from '../sandbox/src/index.js';
 import { getEdition } from '../src/editions/index.js';
 import type { EditionId } from '../src/editions/types.js';
-import { createPostgresDatabase, freePort, postgresAnswers, round, sleep, table } from './common.js';
+import { createPostgresDatabase, freePort, postgresAnswers, round, sandboxEditionEnv, sleep, table } from './common.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const CHILD_FLAG = '--flows-bench-edition';
@@ -183,18 +182,7 @@ async function withSetup<T>(
     const definition = getEdition(EDITION);
     const port = await freePort();
     edition = await EditionChild.start({
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      ADDON_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      CLOCKIFY_PUBLIC_KEY: sandbox.publicKeyPem,
-      CLOCKIFY_ALLOWED_HOSTS: new URL(sandbox.url).host,
-      [`${definition.envPrefix}_PORT`]: String(port),
-      [definition.baseUrlEnv]: `http://127.0.0.1:${port}`,
-      [definition.dbUrlEnv]: database.url,
-      // Flows, not a bootstrap: no workspace data is fetched on install.
-      [`${definition.envPrefix}_RUN_ON_INSTALL`]: 'false',
+      ...sandboxEditionEnv({ edition: definition, port, dataDir, databaseUrl: database.url, sandbox }),
       WORKER_CONCURRENCY: String(concurrency),
       RATE_LIMIT_RPS: String(perSecond),
       BOOTSTRAP_RATE_LIMIT_RPS: String(Math.max(1, Math.floor(perSecond / 2))),
